@@ -1,0 +1,57 @@
+# Tripwire's façade: every task a developer or CI runs is a target here. `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+NPM_STAMP := node_modules/.install-stamp
+MANIFEST := server/src/manifest.ts webapp/src/manifest.ts
+
+.PHONY: help all install manifest check-style test test-unit conformance bench dist deploy demo e2e clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z_-]+:.*?## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+all: check-style test dist ## Style checks, every test, and the bundle
+
+$(NPM_STAMP): package.json package-lock.json common/package.json server/package.json webapp/package.json
+	@# npm ci is not used: npm 11.19 writes lock files without other platforms' optional packages and then
+	@# refuses them in npm ci ("Missing: @swc/core-darwin-arm64"). npm install honours the committed lock all the same.
+	npm install --no-audit --no-fund
+	@touch $@
+
+install: $(NPM_STAMP) ## Install npm packages from the committed lock
+
+$(MANIFEST): plugin.json scripts/gen-manifest.mjs
+	node scripts/gen-manifest.mjs
+
+manifest: $(MANIFEST) ## Generate server/src/manifest.ts and webapp/src/manifest.ts from plugin.json
+
+check-style: $(NPM_STAMP) $(MANIFEST) ## eslint, tsc (strict) for each workspace, import boundaries and cycles
+	npx eslint --max-warnings 0 .
+	npx tsc -p common
+	npx tsc -p server
+	npx tsc -p webapp
+	npx depcruise --config .dependency-cruiser.cjs common/src server/src webapp/src
+
+test-unit: $(NPM_STAMP) $(MANIFEST) ## Unit tests (jest) for common, server and webapp
+	npx jest --ci
+
+test: test-unit ## The whole test suite (what CI runs)
+
+bench: $(NPM_STAMP) $(MANIFEST) ## Benchmarks: print figures, write bench-results/latest.json
+	node scripts/bench.mjs
+
+dist: ## Build dist/tripwire-<version>.tar.gz
+	@echo "make dist: not yet built (issue 8)"; exit 1
+
+deploy: ## Upload and enable the bundle on a running Mattermost server
+	@echo "make deploy: not yet built (issue 8)"; exit 1
+
+demo: ## Run Tripwire end to end on an embedded host, no Mattermost server needed
+	@echo "make demo: not yet built (issue 8)"; exit 1
+
+e2e: ## End to end in a real Mattermost server
+	@echo "make e2e: not yet built (issue 9)"; exit 1
+
+clean: ## Remove build outputs
+	rm -rf dist server/dist webapp/dist bench-results test-output coverage $(MANIFEST)

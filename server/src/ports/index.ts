@@ -1,0 +1,2 @@
+export * from './plugin_api';
+export * from './clock';

@@ -1,0 +1,148 @@
+import type {Channel, ChannelMembership} from '@mattermost/types/channels';
+import type {Post} from '@mattermost/types/posts';
+import type {Team} from '@mattermost/types/teams';
+import type {UserProfile} from '@mattermost/types/users';
+
+/**
+ * What the domain needs from Mattermost, in Mattermost's own JSON field names (the shapes of @mattermost/types).
+ * server/src/mattermost implements it over the plugin RPC; unit tests implement it in memory. Nothing here knows
+ * about gob, RPC or express.
+ */
+
+/** The post fields the domain reads; the mattermost layer fills every one it receives. */
+export type PostInfo = Pick<
+    Post,
+    'id' | 'create_at' | 'update_at' | 'edit_at' | 'delete_at' | 'user_id' | 'channel_id' | 'root_id' | 'message' | 'type' | 'props'
+> & {file_ids?: string[]; hashtags?: string};
+
+/** A post to create: Mattermost fills id and timestamps. */
+export type PostDraft = Pick<Post, 'channel_id' | 'message'> &
+    Partial<Pick<Post, 'user_id' | 'root_id' | 'type' | 'props' | 'file_ids'>>;
+
+export type ChannelInfo = Pick<Channel, 'id' | 'team_id' | 'type' | 'name' | 'display_name' | 'delete_at'>;
+export type ChannelMemberInfo = Pick<ChannelMembership, 'channel_id' | 'user_id' | 'roles' | 'scheme_admin' | 'scheme_user'> & {
+    scheme_guest?: boolean;
+};
+export type UserInfo = Pick<UserProfile, 'id' | 'username' | 'first_name' | 'last_name' | 'nickname' | 'roles' | 'is_bot' | 'delete_at'> & {
+    locale?: string;
+};
+export type TeamInfo = Pick<Team, 'id' | 'name' | 'display_name'>;
+
+/** A Mattermost *model.AppError (or any failed API call), carried as a JS error. */
+export class PluginApiError extends Error {
+    constructor(
+        message: string,
+        readonly statusCode: number,
+        readonly id = '',
+        readonly where = '',
+    ) {
+        super(message);
+        this.name = 'PluginApiError';
+    }
+
+    get isNotFound(): boolean {
+        return this.statusCode === 404;
+    }
+}
+
+export interface KVSetOptions {
+    /** Compare-and-set against oldValue; oldValue null means "only if absent". */
+    atomic?: boolean;
+    oldValue?: Uint8Array | null;
+    expireInSeconds?: number;
+}
+
+/** The plugin's key-value store (Mattermost's database). An empty value deletes, as in Mattermost. */
+export interface KVStore {
+    get(key: string): Promise<Uint8Array | null>;
+    set(key: string, value: Uint8Array): Promise<void>;
+    /** Returns false when an atomic compare-and-set lost the race. A null value deletes. */
+    setWithOptions(key: string, value: Uint8Array | null, options: KVSetOptions): Promise<boolean>;
+    delete(key: string): Promise<void>;
+    list(page: number, perPage: number): Promise<string[]>;
+}
+
+export interface Logger {
+    debug(message: string, fields?: Record<string, unknown>): void;
+    info(message: string, fields?: Record<string, unknown>): void;
+    warn(message: string, fields?: Record<string, unknown>): void;
+    error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The slice of Mattermost's server config the plugin reads (from GetConfig, secrets masked). */
+export interface ServerConfigInfo {
+    siteURL: string;
+    allowedUntrustedInternalConnections: string[];
+    enableInsecureOutgoingConnections: boolean;
+    enablePostUsernameOverride: boolean;
+    enablePostIconOverride: boolean;
+}
+
+export interface DialogElement {
+    display_name: string;
+    name: string;
+    type: string;
+    subtype?: string;
+    default?: string;
+    placeholder?: string;
+    help_text?: string;
+    optional?: boolean;
+    min_length?: number;
+    max_length?: number;
+    data_source?: string;
+    options?: {text: string; value: string}[];
+}
+
+export interface OpenDialogRequest {
+    trigger_id: string;
+    url: string;
+    dialog: {
+        callback_id?: string;
+        title: string;
+        introduction_text?: string;
+        icon_url?: string;
+        submit_label?: string;
+        notify_on_cancel?: boolean;
+        state?: string;
+        elements?: DialogElement[];
+    };
+}
+
+export interface WebSocketBroadcast {
+    user_id?: string;
+    channel_id?: string;
+    team_id?: string;
+}
+
+export interface PluginAPI {
+    readonly kv: KVStore;
+    readonly log: Logger;
+
+    getServerConfig(): Promise<ServerConfigInfo>;
+    /** The plugin's settings as LoadPluginConfiguration returns them (keys case-insensitive). */
+    loadPluginConfiguration(): Promise<Record<string, unknown>>;
+
+    getChannel(channelId: string): Promise<ChannelInfo>;
+    /** null when the user is not a member. */
+    getChannelMember(channelId: string, userId: string): Promise<ChannelMemberInfo | null>;
+    getDirectChannel(userId1: string, userId2: string): Promise<ChannelInfo>;
+    getUser(userId: string): Promise<UserInfo>;
+    getUserByUsername(username: string): Promise<UserInfo>;
+    getTeam(teamId: string): Promise<TeamInfo>;
+    getPost(postId: string): Promise<PostInfo>;
+
+    createPost(post: PostDraft): Promise<PostInfo>;
+    updatePost(post: PostDraft & {id: string}): Promise<PostInfo>;
+    sendEphemeralPost(userId: string, post: PostDraft): Promise<PostInfo>;
+    deletePost(postId: string): Promise<void>;
+
+    hasPermissionTo(userId: string, permission: string): Promise<boolean>;
+    hasPermissionToChannel(userId: string, channelId: string, permission: string): Promise<boolean>;
+    hasPermissionToTeam(userId: string, teamId: string, permission: string): Promise<boolean>;
+
+    openInteractiveDialog(request: OpenDialogRequest): Promise<void>;
+    /** Sent to the webapp as `custom_tripwire_<event>`. */
+    publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebSocketBroadcast): Promise<void>;
+    /** Reaches this plugin's OnPluginClusterEvent on the other nodes of an HA cluster. */
+    publishPluginClusterEvent(id: string, data: Uint8Array): Promise<void>;
+}

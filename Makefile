@@ -6,10 +6,15 @@ SHELL := bash
 NPM_STAMP := node_modules/.install-stamp
 MANIFEST := server/src/manifest.ts webapp/src/manifest.ts
 
-.PHONY: help all install manifest check-style test test-unit conformance bench dist deploy demo e2e clean
+.PHONY: help all install manifest check-style test test-unit bench dist deploy demo e2e clean
+
+# Each suite beyond the unit tests lives in its own mk/<suite>.mk, which adds its targets to these lists.
+TEST_TARGETS :=
+BENCH_TARGETS :=
+-include mk/*.mk
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z_-]+:.*?## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_-]+:.*?## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 all: check-style test dist ## Style checks, every test, and the bundle
 
@@ -36,10 +41,10 @@ check-style: $(NPM_STAMP) $(MANIFEST) ## eslint, tsc (strict) for each workspace
 test-unit: $(NPM_STAMP) $(MANIFEST) ## Unit tests (jest) for common, server and webapp
 	npx jest --ci
 
-test: test-unit ## The whole test suite (what CI runs)
+test: test-unit $(TEST_TARGETS) ## The whole test suite (what CI runs)
 
 bench: $(NPM_STAMP) $(MANIFEST) ## Benchmarks: print figures, write bench-results/latest.json
-	node scripts/bench.mjs
+	TRIPWIRE_BENCH_EXTRA="$(BENCH_TARGETS)" node scripts/bench.mjs
 
 dist: ## Build dist/tripwire-<version>.tar.gz
 	@echo "make dist: not yet built (issue 8)"; exit 1

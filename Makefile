@@ -46,8 +46,8 @@ test: test-unit $(TEST_TARGETS) ## The whole test suite (what CI runs)
 bench: $(NPM_STAMP) $(MANIFEST) ## Benchmarks: print figures, write bench-results/latest.json
 	TRIPWIRE_BENCH_EXTRA="$(BENCH_TARGETS)" node scripts/bench.mjs
 
-dist: ## Build dist/tripwire-<version>.tar.gz
-	@echo "make dist: not yet built (issue 8)"; exit 1
+dist: $(NPM_STAMP) $(MANIFEST) $(APT_STAMP_DIST) webapp-build ## Build dist/tripwire-<version>.tar.gz (PLATFORMS="linux-amd64 linux-arm64")
+	node scripts/dist.mjs
 
 deploy: ## Upload and enable the bundle on a running Mattermost server
 	@echo "make deploy: not yet built (issue 8)"; exit 1
@@ -59,4 +59,4 @@ e2e: ## End to end in a real Mattermost server
 	@echo "make e2e: not yet built (issue 9)"; exit 1
 
 clean: ## Remove build outputs
-	rm -rf dist server/dist webapp/dist bench-results test-output coverage $(MANIFEST)
+	rm -rf dist build .make server/dist webapp/dist bench-results test-output coverage $(MANIFEST)

@@ -1,0 +1,131 @@
+// make dist: dist/<id>-<version>.tar.gz with plugin.json, one Node single-executable application per platform
+// (official Node binaries from the npm registry, pinned in node-runtimes.lock.json), the webapp bundle and assets.
+// PLATFORMS="linux-amd64 linux-arm64" by default. Output is reproducible: same inputs, same sha256.
+import {createHash} from 'node:crypto';
+import {spawnSync} from 'node:child_process';
+import {chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {buildSync} from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const manifest = JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8'));
+const lock = JSON.parse(readFileSync(join(root, 'node-runtimes.lock.json'), 'utf8'));
+const platforms = (process.env.PLATFORMS ?? 'linux-amd64 linux-arm64').split(/[\s,]+/).filter(Boolean);
+const cache = process.env.TRIPWIRE_NODE_CACHE ?? join(homedir(), '.cache', 'tripwire', 'node-sea');
+const build = join(root, 'build');
+const stage = join(build, 'stage', manifest.id);
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+function fail(message) {
+    console.error(`make dist: ${message}`);
+    process.exit(1);
+}
+
+function sh(cmd, args, opts = {}) {
+    const res = spawnSync(cmd, args, {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, ...opts});
+    if (res.error) fail(`${cmd}: ${res.error.message}`);
+    if (res.status !== 0) fail(`${cmd} ${args.join(' ')} failed:\n${res.stderr || res.stdout}`);
+    return res.stdout;
+}
+
+function integrityOf(file) {
+    return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
+}
+
+/** Downloads (once) and verifies the pinned Node package for a platform; returns the path of its node binary. */
+function nodeBinary(platform) {
+    const pin = lock.packages[platform];
+    if (!pin) fail(`no pinned Node binary for ${platform}; supported: ${Object.keys(lock.packages).join(', ')}`);
+    const dir = join(cache, `${pin.package}-${lock.version}`);
+    const tgz = join(dir, `${pin.package}-${lock.version}.tgz`);
+    if (!existsSync(tgz)) {
+        mkdirSync(dir, {recursive: true});
+        sh('npm', ['pack', `${pin.package}@${lock.version}`, '--pack-destination', dir, '--silent']);
+    }
+    const got = integrityOf(tgz);
+    if (got !== pin.integrity) {
+        rmSync(tgz);
+        fail(`${pin.package}@${lock.version}: integrity ${got} does not match the lock (${pin.integrity})`);
+    }
+    const bin = join(dir, 'package', 'bin', platform.startsWith('windows') ? 'node.exe' : 'node');
+    if (!existsSync(bin)) sh('tar', ['xzf', tgz, '-C', dir]);
+    return bin;
+}
+
+const STRIP = {'linux-amd64': 'strip', 'linux-arm64': 'aarch64-linux-gnu-strip'};
+
+function executableName(platform) {
+    return `plugin-${platform}${platform.startsWith('windows') ? '.exe' : ''}`;
+}
+
+// 1. The server as one CommonJS file: a SEA main script may only require() built-ins.
+rmSync(build, {recursive: true, force: true});
+mkdirSync(join(stage, 'server', 'dist'), {recursive: true});
+const serverJs = join(build, 'server.cjs');
+buildSync({
+    entryPoints: [process.env.SERVER_ENTRY ?? join(root, 'server/src/main.ts')],
+    outfile: serverJs,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+});
+
+// 2. The SEA blob, made by the linux-x64 node of the pinned version (the blob must match the runtime's version).
+const seaConfig = join(build, 'sea-config.json');
+const blob = join(build, 'server.blob');
+writeFileSync(seaConfig, JSON.stringify({main: serverJs, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false}));
+sh(nodeBinary('linux-amd64'), ['--experimental-sea-config', seaConfig]);
+
+// 3. One executable per platform: official binary, stripped, blob injected.
+const executables = {};
+for (const platform of platforms) {
+    const out = join(stage, 'server', 'dist', executableName(platform));
+    copyFileSync(nodeBinary(platform), out);
+    chmodSync(out, 0o755);
+    if (STRIP[platform]) sh(STRIP[platform], ['--strip-all', out]);
+    sh(join(root, 'node_modules/.bin/postject'), [out, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE]);
+    chmodSync(out, 0o755);
+    executables[platform] = `server/dist/${executableName(platform)}`;
+}
+
+// 4. Smoke test what this host can run: started by hand (no magic cookie) it must explain itself and exit non-zero.
+if (platforms.includes('linux-amd64') && process.platform === 'linux' && process.arch === 'x64') {
+    const exe = join(stage, 'server', 'dist', executableName('linux-amd64'));
+    const res = spawnSync(exe, [], {encoding: 'utf8', timeout: 10_000, env: {PATH: process.env.PATH}});
+    const said = `${res.stdout}${res.stderr}`;
+    if (res.status === 0 || !/Mattermost/i.test(said)) fail(`smoke test: ${exe} run by hand said ${JSON.stringify(said.slice(0, 300))} (status ${res.status})`);
+}
+
+// 5. Manifest listing exactly the built platforms, webapp bundle, assets.
+const staged = {...manifest, server: {executables}};
+const webappBundle = join(root, manifest.webapp.bundle_path);
+if (!existsSync(webappBundle)) fail(`${manifest.webapp.bundle_path} is missing: build the webapp first (make webapp-build)`);
+mkdirSync(join(stage, dirname(manifest.webapp.bundle_path)), {recursive: true});
+copyFileSync(webappBundle, join(stage, manifest.webapp.bundle_path));
+cpSync(join(root, 'assets'), join(stage, 'assets'), {recursive: true});
+writeFileSync(join(stage, 'plugin.json'), JSON.stringify(staged, null, 4) + '\n');
+
+// 6. A reproducible tarball: sorted names, fixed owner and mtime, gzip without a timestamp.
+const epoch = process.env.SOURCE_DATE_EPOCH ?? (sh('git', ['log', '-1', '--format=%ct']).trim() || '0');
+mkdirSync(join(root, 'dist'), {recursive: true});
+const tarball = join(root, 'dist', `${manifest.id}-${manifest.version}.tar.gz`);
+const tar = spawnSync('tar', ['-C', join(build, 'stage'), '--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${epoch}`, '-cf', '-', manifest.id], {
+    maxBuffer: 1 << 30,
+});
+if (tar.status !== 0) fail(`tar failed: ${tar.stderr}`);
+const gz = spawnSync('gzip', ['-6', '-n'], {input: tar.stdout, maxBuffer: 1 << 30});
+if (gz.status !== 0) fail(`gzip failed: ${gz.stderr}`);
+writeFileSync(tarball, gz.stdout);
+
+const mib = (n) => (n / (1 << 20)).toFixed(1);
+for (const platform of platforms) {
+    const size = statSync(join(stage, 'server', 'dist', executableName(platform))).size;
+    console.log(`  ${executables[platform].padEnd(40)} ${mib(size)} MiB`);
+}
+console.log(`${tarball.slice(root.length + 1)}: ${mib(gz.stdout.length)} MiB, sha256 ${createHash('sha256').update(gz.stdout).digest('hex')}`);

@@ -49,8 +49,8 @@ bench: $(NPM_STAMP) $(MANIFEST) ## Benchmarks: print figures, write bench-result
 dist: $(NPM_STAMP) $(MANIFEST) $(APT_STAMP_DIST) webapp-build ## Build dist/tripwire-<version>.tar.gz (PLATFORMS="linux-amd64 linux-arm64")
 	node scripts/dist.mjs
 
-deploy: ## Upload and enable the bundle on a running Mattermost server
-	@echo "make deploy: not yet built (issue 8)"; exit 1
+deploy: $(NPM_STAMP) ## Upload and enable dist/ on MM_SERVICESETTINGS_SITEURL (MM_ADMIN_TOKEN or MM_ADMIN_USERNAME/PASSWORD)
+	node scripts/deploy.mjs
 
 demo: ## Run Tripwire end to end on an embedded host, no Mattermost server needed
 	@echo "make demo: not yet built (issue 8)"; exit 1

@@ -1,0 +1,5 @@
+export {servePlugin, type ServeOptions, type ServedPlugin} from './serve';
+export {type MuxBroker} from './broker';
+export {type PluginFactory} from './control';
+export {hostLog, createHostLog, type HostLog, type HostLogLevel} from './host_log';
+export {MATTERMOST_HANDSHAKE, type HandshakeConfig} from './handshake';

@@ -55,8 +55,7 @@ deploy: $(NPM_STAMP) ## Upload and enable dist/ on MM_SERVICESETTINGS_SITEURL (M
 demo: ## Run Tripwire end to end on an embedded host, no Mattermost server needed
 	@echo "make demo: not yet built (issue 8)"; exit 1
 
-e2e: ## End to end in a real Mattermost server
-	@echo "make e2e: not yet built (issue 9)"; exit 1
+e2e: e2e-run ## End to end in a real Mattermost server (builds or reuses a cached server; see test/e2e/README.md)
 
 clean: ## Remove build outputs
 	rm -rf dist build .make server/dist webapp/dist bench-results test-output coverage $(MANIFEST)

@@ -10,11 +10,14 @@ import {fileURLToPath} from 'node:url';
 import {buildSync} from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const manifest = JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8'));
+// TRIPWIRE_MANIFEST_PATCH (JSON merged over plugin.json), TRIPWIRE_BUILD_DIR and TRIPWIRE_DIST_DIR let the e2e suite
+// build its conformance bundle (SERVER_ENTRY=server/test/conformance/plugin.ts) without touching build/ and dist/.
+const manifest = {...JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')), ...JSON.parse(process.env.TRIPWIRE_MANIFEST_PATCH || '{}')};
 const lock = JSON.parse(readFileSync(join(root, 'node-runtimes.lock.json'), 'utf8'));
 const platforms = (process.env.PLATFORMS ?? 'linux-amd64 linux-arm64').split(/[\s,]+/).filter(Boolean);
 const cache = process.env.TRIPWIRE_NODE_CACHE ?? join(homedir(), '.cache', 'tripwire', 'node-sea');
-const build = join(root, 'build');
+const build = process.env.TRIPWIRE_BUILD_DIR ?? join(root, 'build');
+const distDir = process.env.TRIPWIRE_DIST_DIR ?? join(root, 'dist');
 const stage = join(build, 'stage', manifest.id);
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -113,8 +116,8 @@ writeFileSync(join(stage, 'plugin.json'), JSON.stringify(staged, null, 4) + '\n'
 
 // 6. A reproducible tarball: sorted names, fixed owner and mtime, gzip without a timestamp.
 const epoch = process.env.SOURCE_DATE_EPOCH ?? (sh('git', ['log', '-1', '--format=%ct']).trim() || '0');
-mkdirSync(join(root, 'dist'), {recursive: true});
-const tarball = join(root, 'dist', `${manifest.id}-${manifest.version}.tar.gz`);
+mkdirSync(distDir, {recursive: true});
+const tarball = join(distDir, `${manifest.id}-${manifest.version}.tar.gz`);
 const tar = spawnSync('tar', ['-C', join(build, 'stage'), '--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${epoch}`, '-cf', '-', manifest.id], {
     maxBuffer: 1 << 30,
 });
@@ -128,4 +131,4 @@ for (const platform of platforms) {
     const size = statSync(join(stage, 'server', 'dist', executableName(platform))).size;
     console.log(`  ${executables[platform].padEnd(40)} ${mib(size)} MiB`);
 }
-console.log(`${tarball.slice(root.length + 1)}: ${mib(gz.stdout.length)} MiB, sha256 ${createHash('sha256').update(gz.stdout).digest('hex')}`);
+console.log(`${tarball.startsWith(root) ? tarball.slice(root.length + 1) : tarball}: ${mib(gz.stdout.length)} MiB, sha256 ${createHash('sha256').update(gz.stdout).digest('hex')}`);

@@ -1,0 +1,29 @@
+# Conformance: Mattermost's real plugin host (github.com/mattermost/mattermost/server/public/plugin, in the Go
+# module test/conformance) drives the TypeScript conformance plugin and the real plugin, against the public module
+# of the latest v11 release (go.mod) and of the 10.11 ESR (go.esr.mod). See test/conformance/README.md.
+CONF_DIR := test/conformance
+CONF_BIN := $(CONF_DIR)/bin
+CONF_GO := go
+CONF_TEST := $(CONF_GO) test -count=1 -timeout 10m
+# Run both module versions even when the first fails, then fail if either did.
+CONF_BOTH = rc=0; for mod in go.mod go.esr.mod; do echo "== conformance with $(CONF_DIR)/$$mod"; \
+	(cd $(CONF_DIR) && $(CONF_TEST) -modfile=$$mod $(1)) || rc=1; done; exit $$rc
+
+.PHONY: conformance conformance-idle conformance-ref bench-hooks
+TEST_TARGETS += conformance
+BENCH_TARGETS += bench-hooks
+
+conformance: server-build ## Conformance suite: Mattermost's plugin host (v11 and 10.11 ESR) drives the TS plugins
+	@$(call CONF_BOTH,./...)
+
+conformance-idle: server-build ## The plugin idles > 80 s under the host (keepalive, StreamOpenTimeout), then works
+	cd $(CONF_DIR) && $(CONF_TEST) -tags idle -run TestIdle -v .
+
+# The suite against the Go reference implementation of the contract: checks the suite itself, no Node needed.
+conformance-ref: ## Conformance suite against the Go reference plugin (validates the suite, not the TS code)
+	cd $(CONF_DIR) && $(CONF_GO) build -buildvcs=false -o bin/refplugin ./refplugin
+	@export TRIPWIRE_PLUGIN_EXECUTABLE=$(abspath $(CONF_BIN))/refplugin; $(call CONF_BOTH,.)
+
+bench-hooks: server-build ## Hook round trips, Node conformance plugin vs Go baseline plugin, under the real host
+	@cd $(CONF_DIR) && $(CONF_GO) build -buildvcs=false -o bin/baseline ./baseline && $(CONF_GO) build -buildvcs=false -o bin/hookbench ./cmd/hookbench
+	@$(CONF_BIN)/hookbench

@@ -1,0 +1,290 @@
+// Command hookbench measures MessageHasBeenPosted round trips through Mattermost's real plugin host for the
+// Node conformance plugin and the Go baseline plugin, side by side: a no-match message (the bare hook) and
+// "echo x" (the hook plus a nested CreatePost awaited before it returns). It prints a table and ##BENCH
+// lines for scripts/bench.mjs.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin"
+
+	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/memapi"
+)
+
+var (
+	flagN           = flag.Int("n", 10000, "measured calls per plugin and message kind")
+	flagWarmup      = flag.Int("warmup", 2000, "warm-up calls per plugin and message kind")
+	flagBlock       = flag.Int("block", 500, "calls per block; blocks alternate between the plugins to spread machine noise evenly")
+	flagActivations = flag.Int("activations", 3, "activations per plugin (the median is reported)")
+)
+
+type subject struct {
+	name  string
+	id    string
+	hooks plugin.Hooks
+	pid   int
+
+	activations []time.Duration
+	timeline    string // API calls during the last activation, relative to its start
+	handshakes  []time.Duration
+	exe         string
+	bare, echo  []time.Duration
+	echoRoot    *model.Post
+	rssKB       int
+	hwmKB       int
+}
+
+func main() {
+	flag.Parse()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "hookbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	root, err := host.RepoRoot()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "hookbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		return err
+	}
+	os.Setenv("TMPDIR", filepath.Join(dir, "tmp")) // the plugins' sockets go there
+
+	srv := memapi.NewServer()
+	fx := memapi.Seed(srv)
+	h, err := host.New(dir, srv)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	fail := func(err error) error {
+		fmt.Fprintf(os.Stderr, "%s\n", h.Diagnostics())
+		return err
+	}
+
+	node := &subject{name: "Node", id: host.ConformanceID}
+	gob := &subject{name: "Go", id: host.BaselineID}
+	if err := h.Install(host.ConformanceManifest(), host.ConformanceExecutable(root)); err != nil {
+		return err
+	}
+	if err := h.Install(host.BaselineManifest(), host.BaselineExecutable(root)); err != nil {
+		return err
+	}
+
+	subjects := []*subject{node, gob}
+	for _, s := range subjects {
+		for i := 0; i < *flagActivations; i++ {
+			if i > 0 {
+				h.Env.Deactivate(s.id)
+			}
+			seen := len(srv.Recorder().TimedCalls())
+			start := time.Now()
+			took, err := h.Activate(s.id)
+			if err != nil {
+				return fail(fmt.Errorf("activating %s: %w", s.id, err))
+			}
+			s.activations = append(s.activations, took)
+			var parts []string
+			for _, c := range srv.Recorder().TimedCalls()[seen:] {
+				parts = append(parts, fmt.Sprintf("%s +%.0f", strings.TrimPrefix(c.Name, s.id+"."), ms(c.At.Sub(start))))
+			}
+			s.timeline = strings.Join(parts, ", ")
+		}
+		if s.hooks, err = h.Hooks(s.id); err != nil {
+			return fail(err)
+		}
+		s.pid = h.PID(s.id)
+		s.exe = filepath.Join(h.PluginsDir, s.id, host.ExecutableRelPath())
+		fmt.Printf("%-4s plugin: pid %d, %s\n", s.name, s.pid, host.Cmdline(s.pid))
+		for i := 0; i < *flagActivations; i++ {
+			d, err := timeToHandshake(s.exe)
+			if err != nil {
+				return fail(fmt.Errorf("%s: %w", s.exe, err))
+			}
+			s.handshakes = append(s.handshakes, d)
+		}
+	}
+
+	bare, appErr := srv.InsertPost(&model.Post{UserId: fx.Member.Id, ChannelId: fx.Public.Id, Message: "just chatting, nothing to see"})
+	if appErr != nil {
+		return appErr
+	}
+	for _, s := range subjects {
+		if s.echoRoot, appErr = srv.InsertPost(&model.Post{UserId: fx.Member.Id, ChannelId: fx.Public.Id, Message: "echo x"}); appErr != nil {
+			return appErr
+		}
+	}
+	ctx := &plugin.Context{RequestId: model.NewId(), SessionId: fx.MemberSession.Id}
+
+	call := func(s *subject, p *model.Post) time.Duration {
+		start := time.Now()
+		s.hooks.MessageHasBeenPosted(ctx, p)
+		return time.Since(start)
+	}
+	for _, s := range subjects {
+		for i := 0; i < *flagWarmup; i++ {
+			call(s, bare)
+			call(s, s.echoRoot)
+		}
+	}
+	repliesBefore := map[string]int{}
+	for _, s := range subjects {
+		repliesBefore[s.id] = countReplies(srv, s.echoRoot.Id)
+	}
+
+	// Measure in alternating blocks: Go, Node, Node, Go, ... so slow phases of the machine hit both.
+	for done, round := 0, 0; done < *flagN; round++ {
+		n := min(*flagBlock, *flagN-done)
+		order := subjects
+		if round%2 == 1 {
+			order = []*subject{gob, node}
+		}
+		for _, s := range order {
+			for i := 0; i < n; i++ {
+				s.bare = append(s.bare, call(s, bare))
+			}
+			for i := 0; i < n; i++ {
+				s.echo = append(s.echo, call(s, s.echoRoot))
+			}
+		}
+		done += n
+	}
+
+	for _, s := range subjects {
+		if got := countReplies(srv, s.echoRoot.Id) - repliesBefore[s.id]; got != *flagN {
+			return fail(fmt.Errorf("%s plugin created %d echo replies during the measured calls, want %d", s.name, got, *flagN))
+		}
+		if s.rssKB, s.hwmKB, err = host.MemoryKB(s.pid); err != nil {
+			return fail(err)
+		}
+	}
+	if err := h.Env.PerformHealthCheck(node.id); err != nil {
+		return fail(fmt.Errorf("node plugin health check after the run: %w", err))
+	}
+
+	report(node, gob)
+	return nil
+}
+
+// timeToHandshake starts the plugin executable as go-plugin does (same environment variables) and measures
+// the time until its handshake line arrives on stdout, the part of activation before any RPC. The process is
+// then killed and its socket removed.
+func timeToHandshake(exe string) (time.Duration, error) {
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), "MATTERMOST_PLUGIN=Securely message teams, anywhere.", "PLUGIN_PROTOCOL_VERSIONS=1",
+		"PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	took := time.Since(start)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if err != nil {
+		return 0, fmt.Errorf("no handshake line: %w", err)
+	}
+	if parts := strings.Split(strings.TrimSpace(line), "|"); len(parts) >= 4 && parts[2] == "unix" {
+		_ = os.Remove(parts[3])
+	}
+	return took, nil
+}
+
+func countReplies(srv *memapi.Server, rootID string) int {
+	n := 0
+	for _, p := range srv.Posts() {
+		if p.RootId == rootID {
+			n++
+		}
+	}
+	return n
+}
+
+type stats struct{ median, p99, total time.Duration }
+
+func summarize(d []time.Duration) stats {
+	sorted := slices.Clone(d)
+	slices.Sort(sorted)
+	var total time.Duration
+	for _, x := range d {
+		total += x
+	}
+	return stats{median: sorted[len(sorted)/2], p99: sorted[min(len(sorted)-1, len(sorted)*99/100)], total: total}
+}
+
+func medianDur(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+
+func report(node, gob *subject) {
+	nb, ne, gb, ge := summarize(node.bare), summarize(node.echo), summarize(gob.bare), summarize(gob.echo)
+	fmt.Printf("\nMessageHasBeenPosted through Mattermost's plugin host (public module %s), %d calls each after %d warm-up\n\n",
+		model.CurrentVersion, *flagN, *flagWarmup)
+	line := strings.Repeat("-", 84)
+	fmt.Printf("%-22s | %10s %10s %10s | %10s %10s %10s\n", "", "Node med", "p99", "total", "Go med", "p99", "total")
+	fmt.Printf("%-22s | %10s %10s %10s | %10s %10s %10s\n", "", "µs", "µs", "ms", "µs", "µs", "ms")
+	fmt.Println(line)
+	row := func(label string, n, g stats) {
+		fmt.Printf("%-22s | %10.1f %10.1f %10.1f | %10.1f %10.1f %10.1f\n", label, us(n.median), us(n.p99), ms(n.total), us(g.median), us(g.p99), ms(g.total))
+	}
+	row("no match (bare hook)", nb, gb)
+	row("echo x (+CreatePost)", ne, ge)
+	fmt.Println(line)
+
+	ratio := float64(nb.median) / float64(gb.median)
+	nestedRatio := float64(ne.median) / float64(ge.median)
+	nodeAct, goAct := medianDur(node.activations), medianDur(gob.activations)
+	fmt.Printf("ratio Node/Go (median): bare %.2f, nested %.2f\n", ratio, nestedRatio)
+	fmt.Printf("activation (Activate call, median of %d): Node %.0f ms %v, Go %.0f ms %v\n", len(node.activations), ms(nodeAct), node.activations, ms(goAct), gob.activations)
+	fmt.Printf("  of which start to handshake line (median of %d): Node %.0f ms, Go %.0f ms\n", len(node.handshakes), ms(medianDur(node.handshakes)), ms(medianDur(gob.handshakes)))
+	fmt.Printf("  API calls during the last activation (ms after Activate began): Node: %s; Go: %s\n", node.timeline, gob.timeline)
+	fmt.Printf("plugin RSS after the run: Node %.1f MB (peak %.1f MB), Go %.1f MB (peak %.1f MB)\n",
+		float64(node.rssKB)/1024, float64(node.hwmKB)/1024, float64(gob.rssKB)/1024, float64(gob.hwmKB)/1024)
+
+	goal := func(name string, ok bool, detail string) {
+		verdict := "met"
+		if !ok {
+			verdict = "NOT met"
+		}
+		fmt.Printf("goal %-28s %-8s (%s)\n", name, verdict, detail)
+	}
+	fmt.Println()
+	goal("bare ratio <= 1.0", ratio <= 1.0, fmt.Sprintf("%.2f", ratio))
+	goal("nested ratio <= 1.1", nestedRatio <= 1.1, fmt.Sprintf("%.2f", nestedRatio))
+	goal("Node bare p99 <= 1 ms", nb.p99 <= time.Millisecond, fmt.Sprintf("%.3f ms", ms(nb.p99)))
+	goal("Node activation <= 300 ms", nodeAct <= 300*time.Millisecond, fmt.Sprintf("%.0f ms", ms(nodeAct)))
+
+	bench := func(key string, v float64) { fmt.Printf("##BENCH {\"key\":%q,\"value\":%.4g}\n", key, v) }
+	bench("hook_ratio_node_over_go", ratio)
+	bench("hook_nested_ratio_node_over_go", nestedRatio)
+	bench("hook_p99_ms", ms(nb.p99))
+	bench("activation_ms", ms(nodeAct))
+	bench("plugin_rss_mb", float64(node.rssKB)/1024)
+}

@@ -1,0 +1,193 @@
+import type {
+    ChannelInfo,
+    ChannelMemberInfo,
+    KVStore,
+    Logger,
+    OpenDialogRequest,
+    PluginAPI,
+    PostDraft,
+    PostInfo,
+    ServerConfigInfo,
+    TeamInfo,
+    UserInfo,
+    WebSocketBroadcast,
+} from '../../ports';
+import {PluginApiError} from '../../ports';
+import {fromJs, ifaceFromJs, model as m, toJs, w, type ApiMethodName, type BotJs, type CommandJs, type PostJs, type ServerConfigJs, type SessionJs} from '../wire';
+import {callByName} from './call_by_name';
+import {type ApiConnection, type Returns} from './connection';
+import {appError, goError, throwIf} from './errors';
+import {RpcKVStore} from './kv_store';
+import {ApiLogger, type LogLevel} from './logger';
+import {parsePluginConfiguration} from './plugin_configuration';
+
+const post = w.ptr(m.Post);
+
+export interface MattermostApiOptions {
+    /** settings_schema keys, to give LoadPluginConfiguration's lower-cased keys their declared case back. */
+    settingKeys?: readonly string[];
+    /** Where logs go while the API is not connected (before OnActivate): the host's stderr log. */
+    fallbackLog: Logger;
+}
+
+export type ClusterSendType = 'reliable' | 'best_effort';
+
+/**
+ * The PluginAPI port over Mattermost's API RPC, in Mattermost's JSON shapes. Model values are converted by the wire
+ * declarations; *model.AppError results become PluginApiError. Calls beyond the port (bots, commands, sessions, the
+ * raw config) live here on the concrete client for the composition root.
+ */
+export class MattermostApi implements PluginAPI {
+    readonly kv: KVStore;
+    readonly log: Logger & {write(level: LogLevel, message: string, fields?: Record<string, unknown>): Promise<void>};
+
+    constructor(
+        private readonly conn: ApiConnection,
+        private readonly options: MattermostApiOptions,
+    ) {
+        this.kv = new RpcKVStore(conn);
+        this.log = new ApiLogger(conn, options.fallbackLog);
+    }
+
+    /** Any API method of the wire table by name, with JSON-shaped arguments (see callByName). */
+    call(method: ApiMethodName, args: readonly unknown[]): Promise<unknown> {
+        return callByName(this.conn, method, args);
+    }
+
+    // ---- configuration ----
+
+    async getConfig(): Promise<ServerConfigJs> {
+        const r = await this.conn.call('GetConfig');
+        return toJs(m.Config, r.A) as ServerConfigJs;
+    }
+
+    async getServerConfig(): Promise<ServerConfigInfo> {
+        const s = (await this.getConfig()).ServiceSettings;
+        return {
+            siteURL: s.SiteURL ?? '',
+            allowedUntrustedInternalConnections: (s.AllowedUntrustedInternalConnections ?? '').split(/[\s,]+/).filter(Boolean),
+            enableInsecureOutgoingConnections: s.EnableInsecureOutgoingConnections ?? false,
+            enablePostUsernameOverride: s.EnablePostUsernameOverride ?? false,
+            enablePostIconOverride: s.EnablePostIconOverride ?? false,
+        };
+    }
+
+    async loadPluginConfiguration(): Promise<Record<string, unknown>> {
+        const r = await this.conn.call('LoadPluginConfiguration');
+        return parsePluginConfiguration(r.A, this.options.settingKeys ?? []);
+    }
+
+    async getServerVersion(): Promise<string> {
+        return String((await this.conn.call('GetServerVersion')).A ?? '');
+    }
+
+    // ---- lookups ----
+
+    async getChannel(channelId: string): Promise<ChannelInfo> {
+        return found(await this.conn.call('GetChannel', channelId), m.Channel, 'channel') as ChannelInfo;
+    }
+
+    async getChannelMember(channelId: string, userId: string): Promise<ChannelMemberInfo | null> {
+        try {
+            return found(await this.conn.call('GetChannelMember', channelId, userId), m.ChannelMember, 'channel member') as ChannelMemberInfo;
+        } catch (err) {
+            if (err instanceof PluginApiError && err.isNotFound) return null;
+            throw err;
+        }
+    }
+
+    async getDirectChannel(userId1: string, userId2: string): Promise<ChannelInfo> {
+        return found(await this.conn.call('GetDirectChannel', userId1, userId2), m.Channel, 'channel') as ChannelInfo;
+    }
+
+    async getUser(userId: string): Promise<UserInfo> {
+        return found(await this.conn.call('GetUser', userId), m.User, 'user') as UserInfo;
+    }
+
+    async getUserByUsername(username: string): Promise<UserInfo> {
+        return found(await this.conn.call('GetUserByUsername', username), m.User, 'user') as UserInfo;
+    }
+
+    async getTeam(teamId: string): Promise<TeamInfo> {
+        return found(await this.conn.call('GetTeam', teamId), m.Team, 'team') as TeamInfo;
+    }
+
+    async getPost(postId: string): Promise<PostInfo> {
+        return asPostInfo(found(await this.conn.call('GetPost', postId), m.Post, 'post') as PostJs);
+    }
+
+    async getSession(sessionId: string): Promise<SessionJs> {
+        return found(await this.conn.call('GetSession', sessionId), m.Session, 'session') as SessionJs;
+    }
+
+    // ---- posts ----
+
+    async createPost(draft: PostDraft): Promise<PostInfo> {
+        return asPostInfo(found(await this.conn.call('CreatePost', fromJs(post, draft)), m.Post, 'post') as PostJs);
+    }
+
+    async updatePost(draft: PostDraft & {id: string}): Promise<PostInfo> {
+        return asPostInfo(found(await this.conn.call('UpdatePost', fromJs(post, draft)), m.Post, 'post') as PostJs);
+    }
+
+    async sendEphemeralPost(userId: string, draft: PostDraft): Promise<PostInfo> {
+        const r = await this.conn.call('SendEphemeralPost', userId, fromJs(post, draft));
+        return asPostInfo(toJs(m.Post, r.A) as PostJs);
+    }
+
+    async deletePost(postId: string): Promise<void> {
+        throwIf(appError((await this.conn.call('DeletePost', postId)).A));
+    }
+
+    // ---- permissions ----
+
+    async hasPermissionTo(userId: string, permission: string): Promise<boolean> {
+        return (await this.conn.call('HasPermissionTo', userId, {Id: permission})).A === true;
+    }
+
+    async hasPermissionToChannel(userId: string, channelId: string, permission: string): Promise<boolean> {
+        return (await this.conn.call('HasPermissionToChannel', userId, channelId, {Id: permission})).A === true;
+    }
+
+    async hasPermissionToTeam(userId: string, teamId: string, permission: string): Promise<boolean> {
+        return (await this.conn.call('HasPermissionToTeam', userId, teamId, {Id: permission})).A === true;
+    }
+
+    // ---- bots, commands, dialogs, events ----
+
+    /** Creates or updates the plugin's bot (Mattermost ≥ 7.1) and returns its user id. */
+    async ensureBotUser(bot: Pick<BotJs, 'username'> & Partial<BotJs>): Promise<string> {
+        const r = await this.conn.call('EnsureBotUser', fromJs(m.Bot, bot));
+        throwIf(goError(r.B));
+        return String(r.A ?? '');
+    }
+
+    async registerCommand(command: CommandJs): Promise<void> {
+        throwIf(goError((await this.conn.call('RegisterCommand', fromJs(m.Command, command))).A));
+    }
+
+    async openInteractiveDialog(request: OpenDialogRequest): Promise<void> {
+        throwIf(appError((await this.conn.call('OpenInteractiveDialog', fromJs(m.OpenDialogRequest, request) ?? {})).A));
+    }
+
+    async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebSocketBroadcast): Promise<void> {
+        await this.conn.call('PublishWebSocketEvent', event, ifaceFromJs(payload) ?? {}, fromJs(m.WebsocketBroadcast, broadcast) ?? {});
+    }
+
+    async publishPluginClusterEvent(id: string, data: Uint8Array, sendType: ClusterSendType = 'reliable', targetId = ''): Promise<void> {
+        const event = fromJs(m.PluginClusterEvent, {id, data});
+        const options = fromJs(m.PluginClusterEventSendOptions, {send_type: sendType, target_id: targetId});
+        throwIf(goError((await this.conn.call('PublishPluginClusterEvent', event, options)).A));
+    }
+}
+
+/** The first result, or the AppError in the second; a nil result without an error reads as 404. */
+function found(r: Returns, type: Parameters<typeof toJs>[0], what: string): unknown {
+    throwIf(appError(r.B));
+    if (r.A == null) throw new PluginApiError(`${what} not found`, 404);
+    return toJs(type, r.A);
+}
+
+function asPostInfo(p: PostJs): PostInfo {
+    return p as unknown as PostInfo;
+}

@@ -1,0 +1,46 @@
+import type {NodeHandler} from '../serve_http/in_memory_http';
+import type {CommandArgsJs, CommandResponseJs, PluginClusterEventJs, PluginContextJs, PostJs} from '../wire';
+
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What a plugin implements, all optional, in Mattermost's JSON shapes. Only the hooks given are listed in
+ * Plugin.Implemented, so Mattermost never calls the others (OnActivate is always called).
+ *
+ * Errors: OnActivate, OnDeactivate and OnConfigurationChange report failure by throwing (a PluginApiError travels as
+ * *model.AppError, anything else as *plugin.ErrorString with its message); throwing from OnActivate refuses
+ * activation. ExecuteCommand throws a PluginApiError to answer with that AppError. Errors thrown by the other hooks
+ * are logged; a hook never takes the process down.
+ */
+export interface PluginHooks {
+    onActivate?(): Awaitable<void>;
+    onDeactivate?(): Awaitable<void>;
+    onConfigurationChange?(): Awaitable<void>;
+    messageHasBeenPosted?(context: PluginContextJs, post: PostJs): Awaitable<void>;
+    messageHasBeenUpdated?(context: PluginContextJs, newPost: PostJs, oldPost: PostJs): Awaitable<void>;
+    executeCommand?(context: PluginContextJs, args: CommandArgsJs): Awaitable<CommandResponseJs>;
+    onPluginClusterEvent?(context: PluginContextJs, event: PluginClusterEventJs): Awaitable<void>;
+    /**
+     * HTTP requests to /plugins/<id>/…, with that prefix removed from the URL (Mattermost strips it). Any Node
+     * (req, res) handler, e.g. an express app. Mattermost-User-Id is set only for authenticated requests;
+     * `requestContext(req)` gives the plugin.Context.
+     */
+    serveHTTP?: NodeHandler;
+}
+
+/** The Go hook name each PluginHooks member implements. */
+export const HOOK_NAMES = {
+    onActivate: 'OnActivate',
+    onDeactivate: 'OnDeactivate',
+    onConfigurationChange: 'OnConfigurationChange',
+    messageHasBeenPosted: 'MessageHasBeenPosted',
+    messageHasBeenUpdated: 'MessageHasBeenUpdated',
+    executeCommand: 'ExecuteCommand',
+    onPluginClusterEvent: 'OnPluginClusterEvent',
+    serveHTTP: 'ServeHTTP',
+} as const satisfies Record<keyof PluginHooks, string>;
+
+/** Plugin.Implemented's reply: exactly the hooks provided, in a stable order. */
+export function implementedHooks(hooks: PluginHooks): string[] {
+    return (Object.keys(HOOK_NAMES) as Array<keyof PluginHooks>).filter((k) => typeof hooks[k] === 'function').map((k) => HOOK_NAMES[k]);
+}

@@ -1,0 +1,85 @@
+// Posts and what travels inside their Props: message attachments and their actions.
+import {struct, w} from '../types';
+
+export const PostActionOptions = struct('PostActionOptions', {
+    Text: [w.string, 'text'],
+    Value: [w.string, 'value'],
+});
+
+export const PostAction = struct('PostAction', {
+    Id: [w.string, 'id,omitempty'],
+    Type: [w.string, 'type,omitempty'],
+    Name: [w.string, 'name,omitempty'],
+    Tooltip: [w.string, 'tooltip,omitempty'],
+    Disabled: [w.bool, 'disabled,omitempty'],
+    Style: [w.string, 'style,omitempty'],
+    DataSource: [w.string, 'data_source,omitempty'],
+    Options: [w.slice(w.ptr(PostActionOptions)), 'options,omitempty'],
+    DefaultOption: [w.string, 'default_option,omitempty'],
+    Integration: [
+        w.ptr(
+            struct('PostActionIntegration', {
+                URL: [w.string, 'url,omitempty'],
+                Context: [w.stringInterface, 'context,omitempty'],
+            }),
+        ),
+        'integration,omitempty',
+    ],
+    Cookie: [w.string, 'cookie,omitempty'],
+});
+
+export const MessageAttachment = struct('MessageAttachment', {
+    Id: [w.int64, 'id'],
+    Fallback: [w.string, 'fallback'],
+    Color: [w.string, 'color'],
+    Pretext: [w.string, 'pretext'],
+    AuthorName: [w.string, 'author_name'],
+    AuthorLink: [w.string, 'author_link'],
+    AuthorIcon: [w.string, 'author_icon'],
+    Title: [w.string, 'title'],
+    TitleLink: [w.string, 'title_link'],
+    Text: [w.string, 'text'],
+    Fields: [
+        w.slice(
+            w.ptr(
+                struct('MessageAttachmentField', {
+                    Title: [w.string, 'title'],
+                    Value: [w.iface, 'value'],
+                    Short: [w.bool, 'short'],
+                }),
+            ),
+        ),
+        'fields',
+    ],
+    ImageURL: [w.string, 'image_url'],
+    ThumbURL: [w.string, 'thumb_url'],
+    Footer: [w.string, 'footer'],
+    FooterIcon: [w.string, 'footer_icon'],
+    Timestamp: [w.iface, 'ts'],
+    Actions: [w.slice(w.ptr(PostAction)), 'actions,omitempty'],
+});
+
+export const Post = struct('Post', {
+    Id: [w.string, 'id'],
+    CreateAt: [w.int64, 'create_at'],
+    UpdateAt: [w.int64, 'update_at'],
+    EditAt: [w.int64, 'edit_at'],
+    DeleteAt: [w.int64, 'delete_at'],
+    IsPinned: [w.bool, 'is_pinned'],
+    UserId: [w.string, 'user_id'],
+    ChannelId: [w.string, 'channel_id'],
+    RootId: [w.string, 'root_id'],
+    OriginalId: [w.string, 'original_id'],
+    Message: [w.string, 'message'],
+    MessageSource: [w.string, 'message_source,omitempty'],
+    Type: [w.string, 'type'],
+    Props: [w.stringInterface, 'props'],
+    Hashtags: [w.string, 'hashtags'],
+    FileIds: [w.slice(w.string), 'file_ids,omitempty'],
+    PendingPostId: [w.string, 'pending_post_id'],
+    HasReactions: [w.bool, 'has_reactions,omitempty'],
+    RemoteId: [w.ptr(w.string), 'remote_id,omitempty'],
+    ReplyCount: [w.int64, 'reply_count'],
+    LastReplyAt: [w.int64, 'last_reply_at'],
+    IsFollowing: [w.ptr(w.bool), 'is_following,omitempty'],
+});

@@ -1,0 +1,3 @@
+module tripwire.test/gobcheck
+
+go 1.22

@@ -1,0 +1,227 @@
+// gobcheck is the Go side of Tripwire's differential tests for its TypeScript encoding/gob and net/rpc: it encodes
+// values with Go's encoding/gob for the TypeScript decoder, checks the TypeScript encoder's output by decoding it
+// with Go's decoder, and runs Go net/rpc clients and servers over stdin/stdout. Standard library only.
+//
+//	gobcheck cases                       one JSON line {"name","hex"} per fixed case, each a fresh gob stream
+//	gobcheck check-cases                 reads {"name","hex"} lines, decodes each into its case's Go type, compares
+//	gobcheck stream                      every case value on one encoder: {"names","hex"}
+//	gobcheck check-stream                reads {"names","hex"}, decodes them in order with one decoder, compares
+//	gobcheck random SEED N               N random values of random types: {"name","hex"}
+//	gobcheck check-random SEED N         reads {"name","hex"} lines, compares with the regenerated values
+//	gobcheck rpc-server                  serves net/rpc (Arith, Echo) on stdin/stdout until EOF
+//	gobcheck rpc-client                  calls the TypeScript RpcServer on stdin/stdout; reports on stderr
+//
+// Check modes print one JSON line {"name","ok","err"} per input line. Comparisons are reflect.DeepEqual against
+// what Go's own encoder and decoder make of the original (gob cannot carry everything, e.g. nil vs empty slices).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"strconv"
+
+	"tripwire.test/gobcheck/model"
+	"tripwire.test/gobcheck/plugin"
+)
+
+func init() {
+	// What Mattermost's plugin package registers (client_rpc.go).
+	gob.RegisterName("[]*model.SlackAttachment", []*model.SlackAttachment{})
+	gob.Register([]any{})
+	gob.Register(map[string]any{})
+	gob.Register(&model.AppError{})
+	gob.Register(&plugin.ErrorString{})
+}
+
+type line struct {
+	Name  string   `json:"name,omitempty"`
+	Names []string `json:"names,omitempty"`
+	Hex   string   `json:"hex"`
+}
+
+type result struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	Err  string `json:"err,omitempty"`
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fail("usage: gobcheck cases|check-cases|stream|check-stream|random|check-random|rpc-server|rpc-client")
+	}
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	emit := func(v any) {
+		b, _ := json.Marshal(v)
+		out.Write(append(b, '\n'))
+	}
+	switch os.Args[1] {
+	case "cases":
+		for _, c := range cases() {
+			emit(line{Name: c.name, Hex: hex.EncodeToString(encode(c.value))})
+		}
+	case "check-cases":
+		byName := map[string]any{}
+		for _, c := range cases() {
+			byName[c.name] = c.value
+		}
+		eachLine(func(l line) {
+			want, ok := byName[l.Name]
+			if !ok {
+				emit(result{Name: l.Name, Err: "no such case"})
+				return
+			}
+			emit(check(l.Name, want, l.Hex))
+		})
+	case "stream":
+		var buf bytes.Buffer
+		enc := gob.NewEncoder(&buf)
+		var names []string
+		for _, c := range cases() {
+			if err := enc.Encode(c.value); err != nil {
+				fail("encode %s: %v", c.name, err)
+			}
+			names = append(names, c.name)
+		}
+		emit(line{Names: names, Hex: hex.EncodeToString(buf.Bytes())})
+	case "check-stream":
+		eachLine(func(l line) { checkStream(l, emit) })
+	case "random", "check-random":
+		seed, n := intArg(2), intArg(3)
+		values := randomValues(int64(seed), n)
+		if os.Args[1] == "random" {
+			for i, v := range values {
+				emit(line{Name: strconv.Itoa(i), Hex: hex.EncodeToString(encode(v))})
+			}
+			return
+		}
+		eachLine(func(l line) {
+			i, err := strconv.Atoi(l.Name)
+			if err != nil || i < 0 || i >= len(values) {
+				emit(result{Name: l.Name, Err: "no such value"})
+				return
+			}
+			emit(check(l.Name, values[i], l.Hex))
+		})
+	case "rpc-server":
+		out.Flush()
+		serveRPC()
+	case "rpc-client":
+		out.Flush()
+		os.Exit(runRPCClient())
+	default:
+		fail("unknown command %q", os.Args[1])
+	}
+}
+
+func encode(v any) []byte {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		fail("encode %T: %v", v, err)
+	}
+	return buf.Bytes()
+}
+
+// normalized is what Go's gob makes of v: the value the TypeScript round trip must reproduce.
+func normalized(v any) (any, error) {
+	return decodeAs(reflect.TypeOf(v), encode(v))
+}
+
+func decodeAs(typ reflect.Type, data []byte) (any, error) {
+	dst := reflect.New(typ)
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(dst.Interface()); err != nil {
+		return nil, err
+	}
+	return dst.Elem().Interface(), nil
+}
+
+func check(name string, original any, hexData string) result {
+	data, err := hex.DecodeString(hexData)
+	if err != nil {
+		return result{Name: name, Err: "bad hex: " + err.Error()}
+	}
+	want, err := normalized(original)
+	if err != nil {
+		return result{Name: name, Err: "go round trip: " + err.Error()}
+	}
+	got, err := decodeAs(reflect.TypeOf(original), data)
+	if err != nil {
+		return result{Name: name, Err: "decode: " + err.Error()}
+	}
+	if !reflect.DeepEqual(got, want) {
+		return result{Name: name, Err: fmt.Sprintf("not DeepEqual:\n got  %#v\n want %#v", got, want)}
+	}
+	return result{Name: name, OK: true}
+}
+
+func checkStream(l line, emit func(any)) {
+	data, err := hex.DecodeString(l.Hex)
+	if err != nil {
+		emit(result{Name: "stream", Err: err.Error()})
+		return
+	}
+	byName := map[string]any{}
+	for _, c := range cases() {
+		byName[c.name] = c.value
+	}
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	for _, name := range l.Names {
+		original, ok := byName[name]
+		if !ok {
+			emit(result{Name: name, Err: "no such case"})
+			return
+		}
+		want, err := normalized(original)
+		if err != nil {
+			emit(result{Name: name, Err: err.Error()})
+			return
+		}
+		dst := reflect.New(reflect.TypeOf(original))
+		if err := dec.Decode(dst.Interface()); err != nil {
+			emit(result{Name: name, Err: "decode: " + err.Error()})
+			return
+		}
+		if got := dst.Elem().Interface(); !reflect.DeepEqual(got, want) {
+			emit(result{Name: name, Err: fmt.Sprintf("not DeepEqual:\n got  %#v\n want %#v", got, want)})
+			continue
+		}
+		emit(result{Name: name, OK: true})
+	}
+}
+
+func eachLine(fn func(line)) {
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var l line
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			fail("bad input line: %v", err)
+		}
+		fn(l)
+	}
+	if err := sc.Err(); err != nil {
+		fail("reading stdin: %v", err)
+	}
+}
+
+func intArg(i int) int {
+	if len(os.Args) <= i {
+		fail("missing argument %d", i)
+	}
+	n, err := strconv.Atoi(os.Args[i])
+	if err != nil {
+		fail("bad number %q", os.Args[i])
+	}
+	return n
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "gobcheck: "+format+"\n", args...)
+	os.Exit(2)
+}

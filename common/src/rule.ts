@@ -1,0 +1,183 @@
+import {z} from 'zod';
+import {deliveryPolicySchema, endpointSchema, responseOptionsSchema} from './endpoint';
+import {conditionSchema, conditionShapeProblem} from './rule_condition';
+import {triggerSchema} from './rule_trigger';
+
+/**
+ * The rule model, shared by the server (validation, storage) and the webapp (forms). A rule says where it listens
+ * (scope, threads, events), what trips it (trigger, conditions, sources), how often (cooldown) and what happens next
+ * (endpoints, response, delivery — owned by the delivery schemas in ./endpoint).
+ */
+
+/** Bump when the stored shape changes, and add a step to `ruleMigrations`. */
+export const RULE_SCHEMA_VERSION = 1;
+
+export const ruleLimits = {
+    nameMax: 64,
+    descriptionMax: 500,
+    channelsMax: 50,
+    endpointsMax: 10,
+    cooldownMaxSeconds: 86_400,
+} as const;
+
+/** A Mattermost id: 26 lowercase letters and digits. */
+export const mattermostIdSchema = z.string().regex(/^[a-z0-9]{26}$/, 'must be a Mattermost id (26 lowercase letters and digits)');
+
+function unique<T>(items: readonly T[]): boolean {
+    return new Set(items).size === items.length;
+}
+
+export const channelTypeSchema = z.enum(['O', 'P', 'D', 'G'], {error: 'must be O (public), P (private), D (direct) or G (group)'});
+export type RuleChannelType = z.infer<typeof channelTypeSchema>;
+
+/**
+ * Where a rule listens.
+ * - `channels`: the listed channels of one team (`teamId` is '' when they are direct or group conversations).
+ * - `team`: every public channel of a team, and its private channels when `channelTypes` says so (only a system
+ *   admin may ask for that: nobody else can see every private channel).
+ * - `direct`: the owner's own direct and group conversations ("personal rules"); they apply only while the system
+ *   admin allows them and every member of the conversation opted in.
+ */
+export const ruleScopeSchema = z.discriminatedUnion(
+    'kind',
+    [
+        z.strictObject({
+            kind: z.literal('channels'),
+            teamId: z.union([mattermostIdSchema, z.literal('')]),
+            channelIds: z
+                .array(mattermostIdSchema)
+                .min(1, 'choose at least one channel')
+                .max(ruleLimits.channelsMax, `at most ${ruleLimits.channelsMax} channels`)
+                .refine(unique, 'channels must not repeat'),
+        }),
+        z.strictObject({
+            kind: z.literal('team'),
+            teamId: mattermostIdSchema,
+            channelTypes: z
+                .array(z.enum(['O', 'P'], {error: 'a team rule covers public (O) and private (P) channels only'}))
+                .min(1, 'choose at least one channel type')
+                .refine(unique, 'channel types must not repeat')
+                .default(['O']),
+        }),
+        z.strictObject({
+            kind: z.literal('direct'),
+            channelTypes: z
+                .array(z.enum(['D', 'G'], {error: 'a direct rule covers direct (D) and group (G) conversations only'}))
+                .min(1, 'choose at least one conversation type')
+                .refine(unique, 'conversation types must not repeat')
+                .default(['D', 'G']),
+        }),
+    ],
+    {error: 'must be channels, team or direct'},
+);
+export type RuleScope = z.output<typeof ruleScopeSchema>;
+
+export const ruleEventSchema = z.enum(['posted', 'edited'], {error: 'must be posted or edited'});
+export type RuleEvent = z.infer<typeof ruleEventSchema>;
+
+const seconds = z
+    .number()
+    .int('whole seconds')
+    .min(0, 'cannot be negative')
+    .max(ruleLimits.cooldownMaxSeconds, `at most ${ruleLimits.cooldownMaxSeconds} seconds (a day)`);
+
+/** The fields a client sends to create or replace a rule. */
+const ruleSpecShape = {
+    name: z.string().trim().min(1, 'name is required').max(ruleLimits.nameMax, `at most ${ruleLimits.nameMax} characters`),
+    description: z.string().max(ruleLimits.descriptionMax, `at most ${ruleLimits.descriptionMax} characters`).default(''),
+    /** A disabled rule is a draft: it never fires and may have no endpoint yet. */
+    enabled: z.boolean().default(true),
+    scope: ruleScopeSchema,
+    /** Root posts, thread replies, or both. */
+    threads: z.enum(['all', 'roots', 'replies'], {error: 'must be all, roots or replies'}).default('all'),
+    /** `edited` fires only when an edit makes the post match for the first time, and never twice for one post. */
+    events: z.array(ruleEventSchema).min(1, 'choose at least one event').refine(unique, 'events must not repeat').default(['posted']),
+    trigger: triggerSchema,
+    /** All must hold (AND); each may itself be an all/any/not tree. */
+    conditions: z.array(conditionSchema).default([]),
+    /**
+     * Posts from bot accounts and from integrations (webhooks, plugins) are ignored unless allowed here; Tripwire's own
+     * posts are never matched whatever this says.
+     */
+    sources: z
+        .strictObject({
+            bots: z.boolean().default(false),
+            integrations: z.boolean().default(false),
+        })
+        .prefault({}),
+    /** After firing, stay quiet this long in the same channel / for the same author. 0 = no cooldown. */
+    cooldown: z
+        .strictObject({
+            channelSeconds: seconds.default(0),
+            userSeconds: seconds.default(0),
+        })
+        .prefault({}),
+    endpoints: z.array(endpointSchema).max(ruleLimits.endpointsMax, `at most ${ruleLimits.endpointsMax} endpoints`).default([]),
+    response: responseOptionsSchema.prefault({}),
+    delivery: deliveryPolicySchema.prefault({}),
+};
+
+/** Server-owned fields of a stored rule. */
+const ruleMetaShape = {
+    id: mattermostIdSchema,
+    schemaVersion: z.literal(RULE_SCHEMA_VERSION),
+    /** Increases by one on every change; clients send it back to detect concurrent edits. */
+    revision: z.number().int().min(1),
+    ownerId: mattermostIdSchema,
+    createdBy: mattermostIdSchema,
+    createdAt: z.number().int().min(0),
+    updatedBy: mattermostIdSchema,
+    updatedAt: z.number().int().min(0),
+};
+
+type SpecFields = z.output<z.ZodObject<typeof ruleSpecShape>>;
+
+function checkRuleSpec(spec: SpecFields, ctx: z.RefinementCtx): void {
+    if (spec.enabled && spec.endpoints.length === 0) {
+        ctx.addIssue({code: 'custom', path: ['endpoints'], message: 'an enabled rule needs at least one endpoint (save it disabled as a draft)'});
+    }
+    if (new Set(spec.endpoints.map((e) => e.id)).size !== spec.endpoints.length) {
+        ctx.addIssue({code: 'custom', path: ['endpoints'], message: 'endpoint ids must be distinct'});
+    }
+    const problem = conditionShapeProblem(spec.conditions);
+    if (problem) {
+        ctx.addIssue({code: 'custom', path: ['conditions'], message: problem});
+    }
+}
+
+/** What clients send to create or replace a rule. Server checks that need Mattermost or RE2 come on top. */
+export const ruleSpecSchema = z.strictObject(ruleSpecShape).superRefine(checkRuleSpec);
+export type RuleSpecInput = z.input<typeof ruleSpecSchema>;
+export type RuleSpec = z.output<typeof ruleSpecSchema>;
+
+/** A rule as stored and as the API returns it. */
+export const ruleSchema = z.strictObject({...ruleMetaShape, ...ruleSpecShape}).superRefine(checkRuleSpec);
+export type Rule = z.output<typeof ruleSchema>;
+
+/**
+ * Upgrades for stored rules, keyed by the version they upgrade from. Each takes the raw JSON of version N and returns
+ * the raw JSON of version N+1; `parseStoredRule` runs them in order before validating.
+ */
+export const ruleMigrations: Readonly<Record<number, (raw: Record<string, unknown>) => Record<string, unknown>>> = {};
+
+/** Reads a stored rule of any known version. @throws ZodError when it is not a valid rule after migration. */
+export function parseStoredRule(raw: unknown): Rule {
+    let value = raw;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        let record = value as Record<string, unknown>;
+        let version = typeof record.schemaVersion === 'number' ? record.schemaVersion : RULE_SCHEMA_VERSION;
+        while (version < RULE_SCHEMA_VERSION) {
+            const step = ruleMigrations[version];
+            if (!step) break;
+            record = step(record);
+            version += 1;
+        }
+        value = record;
+    }
+    return ruleSchema.parse(value);
+}
+
+/** The channels a rule names explicitly ('channels' scope), else none. */
+export function scopedChannelIds(rule: Pick<Rule, 'scope'>): readonly string[] {
+    return rule.scope.kind === 'channels' ? rule.scope.channelIds : [];
+}

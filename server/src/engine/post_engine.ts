@@ -1,0 +1,122 @@
+import {type Rule, type RuleEvent} from '@tripwire/common';
+
+import {type DirectOptIns} from '../rules/direct_opt_in';
+import {type UserGroupSource} from '../rules/group_resolver';
+import {matchPost} from '../rules/matcher';
+import {type MatchContext} from '../rules/post_facts';
+import {type RuleStore} from '../rules/rule_store';
+import {type Settings} from '../config/settings';
+import {type DeliveryRequest, type SubmittedDelivery} from '../dispatch/types';
+import {type ChannelInfo, type Logger, type PluginAPI, type PostInfo, type TeamInfo} from '../ports';
+
+import {deliveryFactsOf, type EventContext} from './delivery_facts';
+import {type Guards} from './guards';
+
+export interface PostEngineDeps {
+    api: Pick<PluginAPI, 'getChannel' | 'getUser' | 'getTeam'>;
+    rules: Pick<RuleStore, 'ruleSetFor'>;
+    guards: Guards;
+    submit: (request: DeliveryRequest) => Promise<SubmittedDelivery[]>;
+    settings: () => Settings;
+    optIns: Pick<DirectOptIns, 'allOptedIn'>;
+    groups?: UserGroupSource;
+    bot: () => {userId: string; username: string} | undefined;
+    log: Logger;
+}
+
+/** What one hook call did, for logs and tests. */
+export interface EngineOutcome {
+    matched: string[];
+    held: {ruleId: string; reason: string}[];
+    submitted: SubmittedDelivery[];
+    skipped?: string;
+}
+
+/**
+ * The flow behind MessageHasBeenPosted / MessageHasBeenUpdated: loop guards → the channel's rules → cooldowns and
+ * once-per-post claims → durable deliveries. A channel without rules costs one getChannel and one map lookup.
+ */
+export class PostEngine {
+    constructor(private readonly deps: PostEngineDeps) {}
+
+    onPosted(post: PostInfo): Promise<EngineOutcome> {
+        return this.handle('posted', post);
+    }
+
+    onEdited(post: PostInfo, before: PostInfo): Promise<EngineOutcome> {
+        // Mattermost also calls the update hook for pins, reactions and metadata; only a changed text is an edit.
+        if (post.message === before.message) return Promise.resolve({matched: [], held: [], submitted: [], skipped: 'text unchanged'});
+        return this.handle('edited', post, before.message);
+    }
+
+    private async handle(event: RuleEvent, post: PostInfo, previousMessage?: string): Promise<EngineOutcome> {
+        const none = (skipped: string): EngineOutcome => ({matched: [], held: [], submitted: [], skipped});
+        const admitted = this.deps.guards.admit(post);
+        if (!admitted.ok) return none(admitted.reason);
+
+        const channel = await this.deps.api.getChannel(post.channel_id);
+        const rules = await this.deps.rules.ruleSetFor(channel);
+        if (rules.size === 0) return none('no rules');
+
+        const user = await this.deps.api.getUser(post.user_id).catch(() => null);
+        const context: MatchContext = {event, ...(previousMessage !== undefined && {previousMessage}), ...(await this.resolveNeeds(rules.needs, post, channel))};
+        const bot = this.deps.bot();
+        if (bot) context.bot = bot;
+
+        const {matches} = matchPost(post, channel, user, rules, context);
+        if (matches.length === 0) return none('no match');
+
+        const {fire, held} = await this.deps.guards.release(matches, post, event);
+        const team = channel.team_id ? await this.teamOf(channel) : null;
+        const ctx: EventContext = {event, post, channel, team, user, hops: admitted.hops};
+        const submitted: SubmittedDelivery[] = [];
+        for (const match of fire) {
+            try {
+                submitted.push(...(await this.deps.submit(requestFor(match.rule, deliveryFactsOf(ctx, match)))));
+            } catch (err) {
+                // One rule's failure to enqueue must not cost the other rules their deliveries.
+                this.deps.log.error('Tripwire could not queue a delivery', {rule_id: match.rule.id, post_id: post.id, error: String(err)});
+            }
+        }
+        return {
+            matched: matches.map((m) => m.rule.id),
+            held: held.map((h) => ({ruleId: h.match.rule.id, reason: h.reason})),
+            submitted,
+        };
+    }
+
+    private async resolveNeeds(
+        needs: {groups: boolean; files: boolean},
+        post: PostInfo,
+        channel: ChannelInfo,
+    ): Promise<Pick<MatchContext, 'groupIds' | 'direct'>> {
+        const out: Pick<MatchContext, 'groupIds' | 'direct'> = {};
+        if (needs.groups && this.deps.groups) out.groupIds = await this.deps.groups.groupIdsForUser(post.user_id);
+        if (channel.type === 'D' || channel.type === 'G') {
+            const enabled = this.deps.settings().EnableDirectMessageRules;
+            // A direct channel's name is "<user1>__<user2>"; a group's members are not in the channel record.
+            const memberIds = channel.type === 'D' ? channel.name.split('__').filter(Boolean) : [];
+            const optedIn = enabled && (await this.deps.optIns.allOptedIn(channel.id, memberIds));
+            out.direct = {enabled, optedIn, memberIds};
+        }
+        return out;
+    }
+
+    private async teamOf(channel: ChannelInfo): Promise<TeamInfo | null> {
+        try {
+            return await this.deps.api.getTeam(channel.team_id);
+        } catch {
+            return null;
+        }
+    }
+}
+
+function requestFor(rule: Rule, facts: ReturnType<typeof deliveryFactsOf>): DeliveryRequest {
+    return {
+        rule: {id: rule.id, name: rule.name, owner_id: rule.ownerId},
+        endpoints: rule.endpoints,
+        policy: rule.delivery,
+        response: rule.response,
+        facts,
+    };
+}

@@ -12,6 +12,8 @@ const serverLayers = {
     engine: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions'],
     mattermost: ['lib', 'ports', 'runtime'],
     http: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions', 'engine'],
+    // The slash command is another face of the http layer's use cases (http/service), not of express.
+    commands: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions', 'engine', 'http'],
 };
 
 const layerRules = Object.entries(serverLayers).map(([layer, allowed]) => ({
@@ -29,6 +31,13 @@ module.exports = {
     forbidden: [
         {name: 'no-circular', severity: 'error', from: {}, to: {circular: true}},
         ...layerRules,
+        {
+            name: 'commands-use-http-services-only',
+            comment: 'the slash command shares the REST API\'s use cases and errors (and its tests the test world), never its express routers',
+            severity: 'error',
+            from: {path: '^server/src/commands/'},
+            to: {path: '^server/src/http/', pathNot: ['^server/src/http/(service/|testing/|errors\\.ts$)']},
+        },
         {
             name: 'runtime-node-builtins-only',
             comment: 'the go-plugin runtime could be published alone: node built-ins only',

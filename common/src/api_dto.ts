@@ -1,0 +1,342 @@
+import {z} from 'zod';
+
+import {deliveryErrorClasses, deliveryLogEntrySchema, deliveryStatuses, type DeliveryStats} from './delivery';
+import {endpointIdSchema} from './endpoint';
+import {matchReasons, type ConditionTrace, type MatchExplanation} from './rule_match';
+import {mattermostIdSchema, ruleEventSchema, ruleSchema, ruleScopeSchema, ruleSpecSchema} from './rule';
+
+/*
+ * The request and response bodies of Tripwire's REST API (`/plugins/tripwire/api/v1`). Requests are strict: a field
+ * the schema does not name is refused with 400, so a typo never passes silently. Field names are snake_case like
+ * Mattermost's own API; rule bodies keep the rule model's names.
+ */
+
+const int = z.int();
+const epochMs = z.int().min(0);
+
+// ---- params ----
+
+export const channelParamsSchema = z.strictObject({channelId: mattermostIdSchema});
+export const teamParamsSchema = z.strictObject({teamId: mattermostIdSchema});
+export const ruleParamsSchema = z.strictObject({ruleId: mattermostIdSchema});
+export const ruleEndpointParamsSchema = z.strictObject({ruleId: mattermostIdSchema, endpointId: endpointIdSchema});
+export const deliveryParamsSchema = z.strictObject({ruleId: mattermostIdSchema, deliveryId: z.string().regex(/^[0-9a-z]{26}$/, 'not a delivery id')});
+
+// ---- rules ----
+
+/**
+ * A rule as the API shows it. Secrets never leave the server: each endpoint says `has_secret`, the rule says
+ * `has_token` (the compat body token) and `has_inbound` (a secret inbound URL exists).
+ */
+export const ruleViewSchema = ruleSchema.safeExtend({
+    has_token: z.boolean(),
+    has_inbound: z.boolean(),
+    /** Whether the caller may change this rule (the panel shows others read-only). */
+    can_manage: z.boolean(),
+});
+export type RuleView = z.output<typeof ruleViewSchema>;
+
+export const ruleListSchema = z.object({rules: z.array(ruleViewSchema)});
+export type RuleList = z.output<typeof ruleListSchema>;
+
+export const pageQuerySchema = z.strictObject({
+    page: z.coerce.number().pipe(z.int().min(0).max(10_000)).default(0),
+    per_page: z.coerce.number().pipe(z.int().min(1).max(200)).default(50),
+});
+
+export const rulePageSchema = z.object({rules: z.array(ruleViewSchema), page: int, per_page: int, total: int});
+export type RulePage = z.output<typeof rulePageSchema>;
+
+/** Replace a rule: the whole spec, and the revision it was edited from (a different stored one is a 409). */
+export const updateRuleBodySchema = z.strictObject({
+    revision: z.int().min(1).optional(),
+    rule: ruleSpecSchema,
+});
+export type UpdateRuleBody = z.input<typeof updateRuleBodySchema>;
+
+export const setEnabledBodySchema = z.strictObject({enabled: z.boolean(), revision: z.int().min(1).optional()});
+export type SetEnabledBody = z.input<typeof setEnabledBodySchema>;
+
+export const revisionQuerySchema = z.strictObject({revision: z.coerce.number().pipe(z.int().min(1)).optional()});
+
+// ---- secrets and the inbound URL ----
+
+export const setSigningSecretBodySchema = z.strictObject({
+    /** `whsec_` + base64 of 24-64 bytes; omitted: the server generates one. */
+    secret: z.string().max(200).optional(),
+    /** Rotation: the old secret keeps signing too for this long, so receivers can switch over. */
+    keep_previous_seconds: z.int().min(0).max(7 * 86_400).default(0),
+});
+export type SetSigningSecretBody = z.input<typeof setSigningSecretBodySchema>;
+
+/** The only time a signing secret is shown. */
+export const signingSecretSchema = z.object({secret: z.string()});
+export type SigningSecret = z.output<typeof signingSecretSchema>;
+
+export const setTokenBodySchema = z.strictObject({
+    /** The native body `token` (compat payloads); '' removes it. */
+    token: z.string().max(256),
+});
+
+/** The only time an inbound URL is shown; creating a new one revokes the old. */
+export const inboundUrlSchema = z.object({url: z.string()});
+export type InboundUrl = z.output<typeof inboundUrlSchema>;
+
+// ---- test bench ----
+
+export const testMessageBodySchema = z.strictObject({
+    message: z.string().max(65_536),
+    /** Test the message as a thread reply rather than a root post. */
+    is_reply: z.boolean().default(false),
+    event: ruleEventSchema.default('posted'),
+    /** For `edited`: the message before the edit. */
+    previous_message: z.string().max(65_536).optional(),
+    /** Attached files, for `has_files` conditions. */
+    files: z.array(z.strictObject({name: z.string().max(256), mime_type: z.string().max(128)})).max(10).default([]),
+});
+export type TestMessageBody = z.input<typeof testMessageBodySchema>;
+
+export const conditionTraceSchema = z.lazy(() =>
+    z.object({label: z.string(), passed: z.boolean(), children: z.array(conditionTraceSchema).optional()}),
+) as unknown as z.ZodType<ConditionTrace>;
+
+export const ruleOutcomeSchema = z.object({
+    ruleId: z.string(),
+    ruleName: z.string(),
+    matched: z.boolean(),
+    reason: z.enum(matchReasons),
+    detail: z.string(),
+    triggerWord: z.string().optional(),
+    groups: z.record(z.string(), z.string()).optional(),
+    conditions: z.array(conditionTraceSchema).optional(),
+    notes: z.array(z.string()).optional(),
+});
+
+/** Which of a channel's rules a message trips, and why each does or does not (the matcher's explanation). */
+export const explainResultSchema = z.object({
+    channel_id: z.string(),
+    firstWord: z.string(),
+    evaluatedChars: int,
+    truncated: z.boolean(),
+    outcomes: z.array(ruleOutcomeSchema),
+});
+export type ExplainResult = MatchExplanation & {channel_id: string};
+
+export const testDeliveryBodySchema = z.strictObject({
+    message: z.string().max(65_536),
+    /** One endpoint; default: the rule's first enabled endpoint. */
+    endpoint_id: endpointIdSchema.optional(),
+    /** The channel the sample message is in; default: the rule's first channel. */
+    channel_id: mattermostIdSchema.optional(),
+    is_reply: z.boolean().default(false),
+});
+export type TestDeliveryBody = z.input<typeof testDeliveryBodySchema>;
+
+const excerptSchema = z.object({
+    method: z.string().optional(),
+    url: z.string().optional(),
+    status: int.optional(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string(),
+    truncated: z.boolean(),
+});
+
+/** A post a reply would make, for the preview (nothing is posted by a test). */
+export const replyPreviewPostSchema = z.object({
+    message: z.string(),
+    /** In the trigger's thread rather than the channel. */
+    in_thread: z.boolean(),
+    /** Only the person who triggered it would see it. */
+    ephemeral: z.boolean(),
+    type: z.string(),
+    props: z.record(z.string(), z.unknown()),
+});
+
+export const replyPreviewSchema = z.discriminatedUnion('kind', [
+    z.object({kind: z.literal('posts'), posts: z.array(replyPreviewPostSchema)}),
+    z.object({kind: z.enum(['none', 'invalid', 'dropped']), reason: z.string()}),
+]);
+export type ReplyPreview = z.output<typeof replyPreviewSchema>;
+
+/**
+ * One real request to the endpoint, sent like a delivery (signed, SSRF-guarded) but never queued, retried or posted:
+ * what went out (secrets masked), what came back, and the posts the reply would make.
+ */
+export const testDeliveryResultSchema = z.object({
+    endpoint_id: z.string(),
+    request: excerptSchema.optional(),
+    response: excerptSchema.optional(),
+    error: z.object({error_class: z.enum(deliveryErrorClasses), message: z.string()}).optional(),
+    latency_ms: z.number().optional(),
+    /** Whether a real post like the sample would trip the rule, and why (the delivery is sent either way). */
+    outcome: ruleOutcomeSchema.optional(),
+    reply: replyPreviewSchema.optional(),
+});
+export type TestDeliveryResult = z.output<typeof testDeliveryResultSchema>;
+
+// ---- delivery log ----
+
+const commaList = <T extends string>(values: readonly [T, ...T[]]) =>
+    z
+        .string()
+        .transform((s) => s.split(',').filter(Boolean))
+        .pipe(z.array(z.enum(values)).max(values.length));
+
+export const deliveryLogQuerySchema = z.strictObject({
+    /** Comma-separated: `failed,retrying`. */
+    status: commaList(deliveryStatuses).optional(),
+    endpoint_id: endpointIdSchema.optional(),
+    /** Epoch milliseconds, inclusive. */
+    since: z.coerce.number().pipe(epochMs).optional(),
+    until: z.coerce.number().pipe(epochMs).optional(),
+    page: z.coerce.number().pipe(z.int().min(0).max(1000)).default(0),
+    per_page: z.coerce.number().pipe(z.int().min(1).max(100)).default(20),
+});
+export type DeliveryLogQuery = z.input<typeof deliveryLogQuerySchema>;
+
+export const deliveryStatsSchema = z.object({
+    deliveries: int,
+    succeeded: int,
+    failed: int,
+    dropped: int,
+    success_rate: z.number().nullable(),
+    p50_latency_ms: z.number().nullable(),
+    p95_latency_ms: z.number().nullable(),
+    last_at: z.number().nullable(),
+});
+
+/** Newest first. `stats` cover the whole log of the rule, not just this page. */
+export const deliveryLogPageSchema = z.object({
+    entries: z.array(deliveryLogEntrySchema),
+    page: int,
+    per_page: int,
+    total: int,
+    has_more: z.boolean(),
+    stats: deliveryStatsSchema,
+});
+export type DeliveryLogPage = z.output<typeof deliveryLogPageSchema>;
+
+export const replayResultSchema = z.object({replayed: z.boolean()});
+
+export const recoverBodySchema = z
+    .strictObject({since: epochMs, until: epochMs.optional()})
+    .refine((b) => b.until === undefined || b.until >= b.since, {message: 'until is before since', path: ['until']});
+export type RecoverBody = z.input<typeof recoverBodySchema>;
+export const recoverResultSchema = z.object({requeued: int});
+
+// ---- export and import ----
+
+export const RULE_EXPORT_FORMAT = 'tripwire.rules';
+
+export const exportBodySchema = z.strictObject({rule_ids: z.array(mattermostIdSchema).min(1).max(500)});
+
+/** Rules as JSON for backups and GitOps. Secrets are never exported. */
+export const ruleExportSchema = z.object({
+    format: z.literal(RULE_EXPORT_FORMAT),
+    version: z.literal(1),
+    exported_at: epochMs,
+    rules: z.array(ruleSpecSchema),
+});
+export type RuleExport = z.output<typeof ruleExportSchema>;
+
+export const importBodySchema = z.strictObject({
+    format: z.literal(RULE_EXPORT_FORMAT).optional(),
+    version: z.literal(1).optional(),
+    exported_at: epochMs.optional(),
+    rules: z.array(ruleSpecSchema).min(1).max(100),
+    /** Put every imported rule here instead of where it was exported from. */
+    scope: ruleScopeSchema.optional(),
+    /** Check everything, create nothing. */
+    dry_run: z.boolean().default(false),
+});
+export type ImportBody = z.input<typeof importBodySchema>;
+
+export const importResultSchema = z.object({
+    dry_run: z.boolean(),
+    created: z.array(ruleViewSchema),
+    failed: z.array(z.object({index: int, code: z.string(), message: z.string()})),
+});
+export type ImportResult = z.output<typeof importResultSchema>;
+
+export const nativeImportBodySchema = z.strictObject({
+    /** Outgoing webhooks as `GET /api/v4/hooks/outgoing` returns them (their own fields pass as they are). */
+    hooks: z.array(z.record(z.string(), z.unknown())).min(1).max(200),
+    dry_run: z.boolean().default(false),
+});
+export type NativeImportBody = z.input<typeof nativeImportBodySchema>;
+
+export const nativeImportResultSchema = z.object({
+    dry_run: z.boolean(),
+    results: z.array(
+        z.object({
+            hook_id: z.string(),
+            ok: z.boolean(),
+            rule: ruleViewSchema.optional(),
+            /** The rule a dry run would create. */
+            spec: ruleSpecSchema.optional(),
+            warnings: z.array(z.string()),
+            reason: z.string().optional(),
+        }),
+    ),
+});
+export type NativeImportResult = z.output<typeof nativeImportResultSchema>;
+
+// ---- the caller, consent, guardrails ----
+
+export const meSchema = z.object({
+    user_id: z.string(),
+    is_system_admin: z.boolean(),
+    dm_rules_enabled: z.boolean(),
+    max_rules_per_channel: int,
+});
+export type Me = z.output<typeof meSchema>;
+
+export const directOptInSchema = z.object({all: z.boolean(), channels: z.record(z.string(), z.boolean())});
+export type DirectOptInView = z.output<typeof directOptInSchema>;
+
+export const setDirectOptInBodySchema = z.strictObject({
+    all: z.boolean().optional(),
+    /** One conversation: true/false overrides `all` there, null goes back to it. */
+    channel: z.strictObject({id: mattermostIdSchema, opted_in: z.boolean().nullable()}).optional(),
+});
+export type SetDirectOptInBody = z.input<typeof setDirectOptInBodySchema>;
+
+/** The system admin's limits, as the System Console holds them. */
+export const guardrailsViewSchema = z.object({
+    allowed_hosts: z.array(z.string()),
+    max_rules_per_channel: int,
+    dm_rules_enabled: z.boolean(),
+    /** The default retry policy: attempts per delivery, unless a rule says otherwise. */
+    max_attempts: int,
+    max_hops: int,
+    /** The default per-rule rate limit. */
+    rate_limit_per_minute: int,
+    /** False when this server cannot save plugin settings from here (use the System Console). */
+    editable: z.boolean(),
+});
+export type GuardrailsView = z.output<typeof guardrailsViewSchema>;
+
+const hostEntry = z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9*.:/[\]-]+$/, 'a host name, *.domain, IP address or CIDR');
+
+/** A partial update: only the fields given change. */
+export const guardrailsInputSchema = z.strictObject({
+    allowed_hosts: z.array(hostEntry).max(200).optional(),
+    max_rules_per_channel: z.int().min(1).max(1000).optional(),
+    dm_rules_enabled: z.boolean().optional(),
+    max_attempts: z.int().min(1).max(50).optional(),
+    max_hops: z.int().min(1).max(20).optional(),
+    rate_limit_per_minute: z.int().min(1).max(100_000).optional(),
+});
+export type GuardrailsInput = z.input<typeof guardrailsInputSchema>;
+
+export const healthSchema = z.object({ok: z.boolean(), version: z.string()});
+
+// Compile-time checks that the response schemas describe the interfaces the server fills.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statsMatch: Same<z.output<typeof deliveryStatsSchema>, DeliveryStats> = true;
+void statsMatch;

@@ -1,0 +1,158 @@
+import {type ReplyTarget, type Rule} from '@tripwire/common';
+
+import {type ChannelInfo, type PluginAPI, type ServerConfigInfo} from '../../ports';
+import {parseReply} from '../../responses/parse';
+import {postReplyDrafts} from '../../responses/post_replies';
+import {replyToDrafts} from '../../responses/to_posts';
+import {type RuleStore} from '../../rules/rule_store';
+import {ApiError} from '../errors';
+
+import {type InboundUrls} from './inbound_urls';
+
+export interface InboundDeps {
+    api: Pick<PluginAPI, 'getChannel' | 'hasPermissionToChannel' | 'createPost' | 'sendEphemeralPost'>;
+    rules: Pick<RuleStore, 'get'>;
+    urls: InboundUrls;
+    serverConfig: () => Pick<ServerConfigInfo, 'enablePostUsernameOverride' | 'enablePostIconOverride'>;
+    clock: {now(): number};
+    botUserId: () => string;
+}
+
+/** Fields of an incoming-webhook body a rule's inbound URL ignores (a post always goes to the rule's channels). */
+const NOT_FOR_INBOUND = ['channel', 'icon_emoji', 'response_type', 'extra_responses'] as const;
+
+/**
+ * A rule's inbound URL (`POST /plugins/tripwire/in/<token>`): Mattermost's incoming-webhook body — JSON, a
+ * `payload=` form or multipart fields — posted into the rule's channel as Tripwire's bot, with the same reply
+ * mapping (Slack markup, username/icon gating, loop props, secured buttons) as delivery replies. The URL acts with
+ * the rule owner's authority: it stops working when the owner can no longer post in the channel.
+ */
+export class InboundHandler {
+    constructor(private readonly deps: InboundDeps) {}
+
+    /** @throws ApiError with the status the caller gets; resolves when the post exists */
+    async handle(token: string, contentType: string, body: Buffer): Promise<void> {
+        const ruleId = await this.deps.urls.ruleOf(token);
+        const rule = ruleId ? await this.deps.rules.get(ruleId) : null;
+        if (!rule) throw new ApiError('not_found', 'unknown inbound URL');
+        if (!rule.enabled) throw new ApiError('forbidden', 'the rule is disabled');
+        if (rule.scope.kind !== 'channels') throw new ApiError('forbidden', 'the rule names no channel to post in');
+
+        const fields = await decodeBody(contentType, body);
+        const channel = await this.channelFor(rule, fields.channel);
+        if (!(await this.deps.api.hasPermissionToChannel(rule.ownerId, channel.id, 'create_post'))) {
+            throw new ApiError('forbidden', "the rule's owner can no longer post in this channel");
+        }
+        for (const k of NOT_FOR_INBOUND) delete fields[k];
+        const parsed = parseReply({body: Buffer.from(JSON.stringify(fields)), truncated: false});
+        if (parsed.kind === 'invalid') throw new ApiError('invalid_input', parsed.reason);
+        if (parsed.kind === 'empty') throw new ApiError('invalid_input', 'text or attachments are required');
+        const target: ReplyTarget = {
+            rule_id: rule.id,
+            rule_name: rule.name,
+            delivery_id: '',
+            channel_id: channel.id,
+            trigger_post_id: '',
+            thread_root_id: '',
+            trigger_in_thread: false,
+            user_id: '',
+            triggered_at: this.deps.clock.now(),
+            hops: 0,
+            response: rule.response,
+        };
+        const config = this.deps.serverConfig();
+        const mapped = replyToDrafts(parsed.reply, target, {
+            botUserId: this.deps.botUserId(),
+            allowUsernameOverride: config.enablePostUsernameOverride,
+            allowIconOverride: config.enablePostIconOverride,
+            now: this.deps.clock.now(),
+            source: 'response_url',
+        });
+        if (mapped.kind !== 'drafts') throw new ApiError('invalid_input', 'text or attachments are required');
+        for (const p of mapped.drafts.posts) delete p.props?.tripwire_delivery_id;
+        await postReplyDrafts(this.deps.api, {...mapped.drafts, ephemerals: []});
+    }
+
+    /** The rule's first channel, or the one named by `channel` (id or name) if the rule names it. */
+    private async channelFor(rule: Rule, wanted: unknown): Promise<ChannelInfo> {
+        if (rule.scope.kind !== 'channels') throw new ApiError('forbidden', 'the rule names no channel to post in');
+        const ids = rule.scope.channelIds;
+        if (wanted === undefined || wanted === null || wanted === '') return this.deps.api.getChannel(ids[0]!);
+        const name = String(wanted).replace(/^[#~]/, '');
+        for (const id of ids) {
+            const channel = await this.deps.api.getChannel(id);
+            if (channel.id === name || channel.name === name) return channel;
+        }
+        // As native with a locked hook: the URL posts only where its rule listens.
+        throw new ApiError('forbidden', 'this URL posts only into the channels of its rule');
+    }
+}
+
+/** Mattermost's incoming-webhook decoding (web/webhook.go): form `payload=`, multipart fields, else JSON. */
+export async function decodeBody(contentType: string, body: Buffer): Promise<Record<string, unknown>> {
+    const type = contentType.split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+        let form: FormData;
+        try {
+            form = await new Response(new Uint8Array(body), {headers: {'content-type': contentType}}).formData();
+        } catch {
+            throw new ApiError('invalid_input', 'the form cannot be read');
+        }
+        const payload = form.get('payload');
+        if (typeof payload === 'string') return parseJsonObject(payload);
+        if (type === 'application/x-www-form-urlencoded') throw new ApiError('invalid_input', 'the form has no payload field');
+        const fields: Record<string, unknown> = {};
+        for (const [k, v] of form.entries()) {
+            if (typeof v !== 'string') continue;
+            // props and attachments arrive as JSON text in a multipart form.
+            fields[k] = k === 'props' || k === 'attachments' || k === 'priority' ? parseJsonValue(v, k) : v;
+        }
+        return fields;
+    }
+    return parseJsonObject(body.toString('utf8'));
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        // Native retries with raw line breaks and tabs escaped inside strings (escapeControlCharsFromPayload).
+        try {
+            value = JSON.parse(escapeControlChars(text));
+        } catch {
+            throw new ApiError('invalid_input', 'the body is not valid JSON');
+        }
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ApiError('invalid_input', 'the body must be a JSON object');
+    return value as Record<string, unknown>;
+}
+
+function parseJsonValue(text: string, field: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        throw new ApiError('invalid_input', `${field} is not valid JSON`);
+    }
+}
+
+/** Raw newlines, carriage returns and tabs inside JSON strings, escaped. */
+export function escapeControlChars(text: string): string {
+    let out = '';
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i]!;
+        if (inString) {
+            if (ch === '\\') {
+                out += ch + (text[++i] ?? '');
+                continue;
+            }
+            if (ch === '"') inString = false;
+            out += ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : ch;
+        } else {
+            if (ch === '"') inString = true;
+            out += ch;
+        }
+    }
+    return out;
+}

@@ -1,0 +1,163 @@
+import {
+    API_BASE,
+    apiRoutes,
+    conditionSchema,
+    conditionTraceSchema,
+    deliveryLogEntrySchema,
+    deliveryPolicySchema,
+    endpointSchema,
+    errorCodes,
+    PLUGIN_ROUTE,
+    responseOptionsSchema,
+    ruleScopeSchema,
+    ruleSpecSchema,
+    ruleViewSchema,
+    triggerSchema,
+    type ApiRoute,
+} from '@tripwire/common';
+import {z} from 'zod';
+
+/*
+ * The OpenAPI 3.1 document of the REST API, generated from the route table in common/src/api.ts. Served at
+ * /api/v1/openapi.json and committed as server/openapi.json (scripts/gen-openapi.mjs; a test keeps them equal).
+ */
+
+type Json = Record<string, unknown>;
+
+const errorBody: Json = {
+    type: 'object',
+    required: ['error'],
+    properties: {
+        error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: {
+                code: {type: 'string', enum: [...errorCodes]},
+                message: {type: 'string'},
+                fields: {type: 'object', additionalProperties: {type: 'string'}, description: 'One message per field path, e.g. "trigger.pattern"'},
+            },
+        },
+    },
+};
+
+const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Every request schema in one registry and every response schema in another, so shared parts become components. */
+function registries() {
+    const input = z.registry<{id: string}>();
+    const output = z.registry<{id: string}>();
+    // Recursive and much-used schemas get names of their own (else zod would share them under a nameless key).
+    const named: Array<[z.ZodType, string]> = [
+        [ruleSpecSchema, 'RuleSpec'],
+        [conditionSchema, 'Condition'],
+        [triggerSchema, 'Trigger'],
+        [ruleScopeSchema, 'RuleScope'],
+        [endpointSchema, 'Endpoint'],
+        [responseOptionsSchema, 'ResponseOptions'],
+        [deliveryPolicySchema, 'DeliveryPolicy'],
+    ];
+    for (const [schema, id] of named) {
+        input.add(schema, {id: `${id}Input`});
+        output.add(schema, {id});
+    }
+    output.add(conditionTraceSchema, {id: 'ConditionTrace'});
+    output.add(deliveryLogEntrySchema, {id: 'DeliveryLogEntry'});
+    output.add(ruleViewSchema, {id: 'RuleView'});
+    for (const [name, r] of Object.entries(apiRoutes) as Array<[string, ApiRoute]>) {
+        if (r.body && !input.has(r.body)) input.add(r.body, {id: `${pascal(name)}Body`});
+        if (r.response && !output.has(r.response)) output.add(r.response, {id: `${pascal(name)}Response`});
+    }
+    return {input, output};
+}
+
+/** Defaults computed per call (a random endpoint id) are not constants: leave them out of the document. */
+function dropComputedDefaults(ctx: {zodSchema: z.core.$ZodTypes; jsonSchema: Json}): void {
+    const def = ctx.zodSchema._zod.def as {type: string};
+    if (def.type === 'default' && Object.getOwnPropertyDescriptor(def, 'defaultValue')?.get) delete ctx.jsonSchema.default;
+}
+
+function components(registry: z.core.$ZodRegistry<{id: string}>, io: 'input' | 'output'): Record<string, Json> {
+    const all = z.toJSONSchema(registry, {
+        io,
+        unrepresentable: 'any',
+        target: 'draft-2020-12',
+        uri: (id) => `#/components/schemas/${id}`,
+        override: dropComputedDefaults,
+    });
+    const out: Record<string, Json> = {};
+    for (const [id, schema] of Object.entries(all.schemas)) {
+        const {$schema: _drop, id: _id, ...rest} = schema as Json;
+        out[id] = rest;
+    }
+    return out;
+}
+
+function parameters(r: ApiRoute): Json[] {
+    const params: Json[] = [];
+    const add = (where: 'path' | 'query', schema: z.ZodType | null) => {
+        if (!schema) return;
+        const shape = (schema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+        for (const [name, field] of Object.entries(shape)) {
+            const json = z.toJSONSchema(field, {io: 'input', unrepresentable: 'any'}) as Json;
+            const {$schema: _drop, ...fieldSchema} = json;
+            params.push({name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: fieldSchema});
+        }
+    };
+    add('path', r.params);
+    add('query', r.query);
+    return params;
+}
+
+/** The API's own version (its path says v1), not the plugin's: the committed document changes only with the API. */
+export const API_VERSION = '1.0.0';
+
+export function openApiDocument(): Json {
+    const {input, output} = registries();
+    const paths: Record<string, Record<string, Json>> = {};
+    for (const [name, r] of Object.entries(apiRoutes) as Array<[string, ApiRoute]>) {
+        const path = API_BASE + r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+        const responses: Json = {
+            [r.status]: r.response
+                ? {description: 'OK', content: {'application/json': {schema: {$ref: `#/components/schemas/${output.get(r.response)!.id}`}}}}
+                : {description: 'Done'},
+            '400': {$ref: '#/components/responses/Invalid'},
+            '401': {$ref: '#/components/responses/Unauthenticated'},
+            '403': {$ref: '#/components/responses/Forbidden'},
+            '404': {$ref: '#/components/responses/NotFound'},
+        };
+        if (r.method !== 'GET') responses['409'] = {$ref: '#/components/responses/Conflict'};
+        (paths[path] ??= {})[r.method.toLowerCase()] = {
+            operationId: name,
+            summary: r.summary,
+            tags: [r.tag],
+            ...(r.access === 'system_admin' && {description: 'System admins only.'}),
+            parameters: parameters(r),
+            ...(r.body && {requestBody: {required: true, content: {'application/json': {schema: {$ref: `#/components/schemas/${input.get(r.body)!.id}`}}}}}),
+            responses,
+        };
+    }
+    const error = (description: string): Json => ({description, content: {'application/json': {schema: {$ref: '#/components/schemas/ApiError'}}}});
+    return {
+        openapi: '3.1.0',
+        info: {
+            title: 'Tripwire plugin API',
+            version: API_VERSION,
+            description:
+                'The REST API of the Tripwire Mattermost plugin. Requests are authenticated by Mattermost: send the session token ' +
+                '(Authorization: Bearer, or the session cookie plus the X-CSRF-Token header for non-GET requests); Mattermost then ' +
+                'sets Mattermost-User-Id, the only identity the plugin believes. Unknown fields are refused with 400.',
+        },
+        servers: [{url: PLUGIN_ROUTE}],
+        paths,
+        components: {
+            schemas: {...components(input, 'input'), ...components(output, 'output'), ApiError: errorBody},
+            responses: {
+                Invalid: error('The request is not valid; `fields` says which field and why'),
+                Unauthenticated: error('No Mattermost session'),
+                Forbidden: error('Not allowed for this user'),
+                NotFound: error('No such thing, or not visible to this user (e.g. a private channel they are not in)'),
+                Conflict: error('Changed since loaded (send the current revision), or a limit is reached'),
+            },
+        },
+    };
+}

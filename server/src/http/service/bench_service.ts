@@ -1,0 +1,185 @@
+import {
+    deliveryFactsSchema,
+    type DeliveryFacts,
+    type ExplainResult,
+    type ReplyPreview,
+    type ReplyTarget,
+    type Rule,
+    type RuleOutcome,
+    type TestDeliveryResult,
+    type testMessageBodySchema,
+} from '@tripwire/common';
+import {type z} from 'zod';
+
+import {buildRequest} from '../../dispatch/payload/build_request';
+import {TemplateError} from '../../dispatch/payload/template';
+import {type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../../ports';
+import {parseReply} from '../../responses/parse';
+import {replyToDrafts} from '../../responses/to_posts';
+import {matchPost} from '../../rules/matcher';
+import {type MatchContext} from '../../rules/post_facts';
+import {directMemberIds} from '../../rules/rule_store';
+import {invalid} from '../errors';
+import {newId, type ServiceClient} from '../interactive/service_client';
+
+import {type RequestAccess, type ServiceContext} from './context';
+import {type RuleService} from './rule_service';
+
+/** A thread root id for sample replies: the matcher only asks whether there is one. */
+const SAMPLE_ROOT = 'tripwiresampleroot00000000';
+
+/**
+ * The test bench: which rules a sample message trips and why (`/tripwire test` too), and a real request to one
+ * endpoint with the reply previewed instead of posted.
+ */
+export class BenchService {
+    constructor(
+        private readonly ctx: ServiceContext,
+        private readonly rules: RuleService,
+        private readonly client: ServiceClient,
+    ) {}
+
+    async explain(userId: string, channelId: string, body: z.output<typeof testMessageBodySchema>): Promise<ExplainResult> {
+        const access = this.rules.access(userId);
+        await access.require(access.channel(channelId, 'view'));
+        const channel = await this.ctx.api.getChannel(channelId);
+        const [user, set] = await Promise.all([this.ctx.api.getUser(userId), this.ctx.rules.ruleSetFor(channel)]);
+        const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), body.files.length);
+        const context: MatchContext = {
+            event: body.event,
+            ...(body.previous_message !== undefined && {previousMessage: body.previous_message}),
+            files: body.files,
+            bot: {userId: this.ctx.botUserId(), username: 'tripwire'},
+            ...(await this.directFacts(channel)),
+        };
+        const explanation = matchPost(post, channel, user, set, context).explain();
+        // Only rules the caller may see: the same ones the channel's rule list shows.
+        const byId = new Map(set.compiled.map((c) => [c.rule.id, c.rule]));
+        const seen = await Promise.all(explanation.outcomes.map((o) => this.mayView(access, byId.get(o.ruleId))));
+        return {channel_id: channelId, ...explanation, outcomes: explanation.outcomes.filter((_, i) => seen[i])};
+    }
+
+    /** Sends one real, signed request for a sample message; nothing is queued, retried, logged or posted. */
+    async testDelivery(userId: string, ruleId: string, body: {message: string; endpoint_id?: string | undefined; channel_id?: string | undefined; is_reply: boolean}): Promise<TestDeliveryResult> {
+        const access = this.rules.access(userId);
+        const rule = await this.rules.load(access, ruleId, 'manage');
+        const endpoint = body.endpoint_id ? rule.endpoints.find((e) => e.id === body.endpoint_id) : (rule.endpoints.find((e) => e.enabled) ?? rule.endpoints[0]);
+        if (!endpoint) throw invalid({endpoint_id: body.endpoint_id ? 'the rule has no such endpoint' : 'the rule has no endpoint yet'});
+        const channelId = body.channel_id ?? (rule.scope.kind === 'channels' ? rule.scope.channelIds[0] : undefined);
+        if (!channelId) throw invalid({channel_id: 'choose a channel to test in'});
+        await access.require(access.channel(channelId, 'view'));
+        const channel = await this.ctx.api.getChannel(channelId);
+        const [user, team] = await Promise.all([this.ctx.api.getUser(userId), channel.team_id ? this.ctx.api.getTeam(channel.team_id) : Promise.resolve(null)]);
+
+        const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), 0);
+        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel))}).explain()
+            .outcomes[0] as RuleOutcome | undefined;
+        const facts = sampleFacts(post, channel, team, user, outcome);
+        const deliveryId = newId();
+        let request;
+        try {
+            request = buildRequest(endpoint, {
+                facts,
+                rule: {id: rule.id, name: rule.name},
+                deliveryId,
+                webhookId: `msg_${deliveryId}`,
+                responseUrl: '',
+                token: await this.ctx.dispatcher.secrets.token(rule.id),
+            });
+        } catch (e) {
+            if (!(e instanceof TemplateError)) throw e;
+            return {endpoint_id: endpoint.id, error: {error_class: 'invalid_request', message: e.message}, ...(outcome && {outcome})};
+        }
+        const sent = await this.client.send(rule.id, endpoint, request, `msg_${deliveryId}`, 1, endpoint.timeout_ms);
+        const res = sent.result;
+        return {
+            endpoint_id: endpoint.id,
+            request: sent.request,
+            ...(sent.response && {response: sent.response}),
+            ...(res.kind === 'error' && {error: {error_class: res.errorClass, message: res.message}}),
+            latency_ms: res.totalMs,
+            ...(outcome && {outcome}),
+            ...(res.kind === 'response' && {reply: this.preview(rule, facts, deliveryId, res.status, res.body, res.truncated)}),
+        };
+    }
+
+    /** The posts a reply would make, exactly as the reply handler would map them. */
+    private preview(rule: Rule, facts: DeliveryFacts, deliveryId: string, status: number, body: Uint8Array, truncated: boolean): ReplyPreview {
+        if ((status < 200 || status >= 300) && !rule.response.accept_any_status) return {kind: 'none', reason: `HTTP ${status}: only 2xx replies are posted`};
+        const parsed = parseReply({body, truncated});
+        if (parsed.kind === 'empty') return {kind: 'none', reason: 'empty reply'};
+        if (parsed.kind === 'invalid') return parsed;
+        const target: ReplyTarget = {
+            rule_id: rule.id,
+            rule_name: rule.name,
+            delivery_id: deliveryId,
+            channel_id: facts.channel.id,
+            trigger_post_id: facts.post.id,
+            thread_root_id: facts.post.root_id || facts.post.id,
+            trigger_in_thread: facts.post.root_id !== '',
+            user_id: facts.user.id,
+            triggered_at: this.ctx.clock.now(),
+            hops: 0,
+            response: rule.response,
+        };
+        const config = this.ctx.serverConfig();
+        const mapped = replyToDrafts(parsed.reply, target, {
+            botUserId: this.ctx.botUserId(),
+            allowUsernameOverride: config.enablePostUsernameOverride,
+            allowIconOverride: config.enablePostIconOverride,
+            now: this.ctx.clock.now(),
+            source: 'response',
+        });
+        if (mapped.kind !== 'drafts') return mapped;
+        const shown = (post: (typeof mapped.drafts.posts)[number], ephemeral: boolean) => ({
+            message: post.message,
+            in_thread: Boolean(post.root_id),
+            ephemeral,
+            type: post.type ?? '',
+            props: post.props ?? {},
+        });
+        return {kind: 'posts', posts: [...mapped.drafts.posts.map((p) => shown(p, false)), ...mapped.drafts.ephemerals.map((e) => shown(e.post, true))]};
+    }
+
+    private async directFacts(channel: ChannelInfo): Promise<Pick<MatchContext, 'direct'>> {
+        if (channel.type !== 'D' && channel.type !== 'G') return {};
+        // Group conversations list their members only through an API the plugin does not use: treated as not opted in.
+        const memberIds = directMemberIds(channel);
+        return {direct: {enabled: this.ctx.settings().EnableDirectMessageRules, optedIn: await this.ctx.optIns.allOptedIn(channel.id, memberIds), memberIds}};
+    }
+
+    private async mayView(access: RequestAccess, rule: Rule | undefined): Promise<boolean> {
+        return rule ? (await access.rule(rule, 'view')).ok : false;
+    }
+}
+
+function samplePost(channel: ChannelInfo, userId: string, message: string, isReply: boolean, now: number, files: number): PostInfo {
+    return {
+        id: '',
+        create_at: now,
+        update_at: now,
+        edit_at: 0,
+        delete_at: 0,
+        user_id: userId,
+        channel_id: channel.id,
+        root_id: isReply ? SAMPLE_ROOT : '',
+        message,
+        type: '',
+        props: {},
+        file_ids: Array.from({length: files}, (_, i) => `samplefile${i}`),
+    } as PostInfo;
+}
+
+function sampleFacts(post: PostInfo, channel: ChannelInfo, team: TeamInfo | null, user: UserInfo, outcome: RuleOutcome | undefined): DeliveryFacts {
+    const id = 'tripwiretestpost000000000';
+    return deliveryFactsSchema.parse({
+        event_type: 'post_created',
+        event_id: `test_${post.create_at}`,
+        post: {id, message: post.message, create_at: post.create_at, update_at: post.update_at, root_id: post.root_id, file_ids: []},
+        channel: {id: channel.id, name: channel.name, display_name: channel.display_name, type: channel.type},
+        team: team ? {id: team.id, name: team.name, display_name: team.display_name} : {},
+        user: {id: user.id, username: user.username, first_name: user.first_name, last_name: user.last_name, nickname: user.nickname, is_bot: user.is_bot},
+        trigger_word: outcome?.triggerWord ?? '',
+        groups: outcome?.groups ?? {},
+    });
+}

@@ -1,0 +1,72 @@
+// The Tripwire plugin with its HTTP surface only (REST API, buttons and dialogs, inbound URLs), wired to the real
+// rule store, permissions and dispatcher over Mattermost's API: what test/conformance/interactive drives through
+// Mattermost's real plugin host. Bundled to server/dist/http-plugin.js. The wiring is the one server/src/main.ts
+// needs for server/src/http, minus the engine.
+import {parseSettings, type Settings} from '../../src/config/settings';
+import {Dispatcher} from '../../src/dispatch/dispatcher';
+import {createTripwireHttp} from '../../src/http/app';
+import {manifest, pluginVersion} from '../../src/manifest';
+import {runPlugin} from '../../src/mattermost';
+import {RulePermissions} from '../../src/permissions/rule_permissions';
+import {systemClock, type ServerConfigInfo} from '../../src/ports';
+import {createReplyHandler} from '../../src/responses/reply_handler';
+import {DirectOptIns} from '../../src/rules/direct_opt_in';
+import {RuleStore} from '../../src/rules/rule_store';
+import {hostLog} from '../../src/runtime/goplugin';
+
+process.on('unhandledRejection', (err) => hostLog.error('unhandled rejection', {error: err instanceof Error ? err.message : String(err)}));
+
+void runPlugin(
+    ({api}) => {
+        let settings: Settings = parseSettings({});
+        let config: ServerConfigInfo = {
+            siteURL: '',
+            allowedUntrustedInternalConnections: [],
+            enableInsecureOutgoingConnections: false,
+            enablePostUsernameOverride: false,
+            enablePostIconOverride: false,
+        };
+        let botUserId = '';
+        const publish = (id: string, data: Uint8Array) => api.publishPluginClusterEvent(id, data);
+        const rules = new RuleStore({kv: api.kv, publish, clock: systemClock, settings: () => settings, log: api.log});
+        // The reply handler posts through the http layer's securing wrapper (buttons point at the plugin); the
+        // dispatcher calls it only after activation, when `http` below exists.
+        const dispatcher = new Dispatcher({
+            kv: api.kv,
+            logger: api.log,
+            clock: systemClock,
+            serverConfig: () => config,
+            settings: () => settings,
+            onReply: (target, reply) =>
+                createReplyHandler({api: http.services.securePosting(api), botUserId, clock: systemClock, serverConfig: () => config})(target, reply),
+        });
+        const http = createTripwireHttp({
+            api,
+            rules,
+            permissions: new RulePermissions(api, () => settings),
+            dispatcher,
+            optIns: new DirectOptIns(api.kv, publish),
+            settings: () => settings,
+            serverConfig: () => config,
+            clock: systemClock,
+            log: api.log,
+            botUserId: () => botUserId,
+            version: pluginVersion,
+        });
+        return {
+            async onConfigurationChange() {
+                settings = parseSettings(await api.loadPluginConfiguration());
+            },
+            async onActivate() {
+                config = await api.getServerConfig();
+                botUserId = await api.ensureBotUser({username: 'tripwire', display_name: 'Tripwire'});
+                await dispatcher.start();
+            },
+            async onDeactivate() {
+                await dispatcher.stop();
+            },
+            serveHTTP: http.app,
+        };
+    },
+    {settingKeys: manifest.settings_schema.settings.map((s) => s.key)},
+);

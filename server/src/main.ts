@@ -2,10 +2,11 @@
 // server/dist/plugin.js (make server-build); Mattermost starts it as the plugin's server executable.
 //
 // Start-up: Mattermost gives the process 3 s to print go-plugin's handshake line. runPlugin prints it first and only
-// then calls createPlugin, so everything heavy (express, zod-based settings, later the engine) is imported lazily in
-// there with `await import(…)`, which esbuild keeps lazy in the bundle.
+// then calls createPlugin, so everything heavy (express, zod schemas, the engine) is imported lazily in there with
+// `await import(…)`, which esbuild keeps lazy in the bundle.
 import {manifest, pluginVersion} from './manifest';
 import {runPlugin, type MattermostApi, type PluginHooks} from './mattermost';
+import {systemClock, type ServerConfigInfo} from './ports';
 import {hostLog} from './runtime/goplugin';
 
 /** The bot Tripwire posts replies as. */
@@ -14,40 +15,165 @@ const BOT = {username: 'tripwire', display_name: 'Tripwire', description: 'Posts
 // A rejected promise nobody awaited must not take the plugin (and every hook) down: log it instead.
 process.on('unhandledRejection', (err) => hostLog.error('unhandled promise rejection', {error: err instanceof Error ? err.message : String(err)}));
 
-async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
-    const [{default: express}, {parseSettings}] = await Promise.all([import('express'), import('./config/settings')]);
-    let settings = parseSettings({});
-    let botUserId = '';
+const NO_SERVER_CONFIG: ServerConfigInfo = {
+    siteURL: '',
+    allowedUntrustedInternalConnections: [],
+    enableInsecureOutgoingConnections: false,
+    enablePostUsernameOverride: false,
+    enablePostIconOverride: false,
+};
 
-    // EXTENSION POINT (http): the real REST API (server/src/http) mounts under /api/v1 here.
-    const app = express();
-    app.disable('x-powered-by');
-    app.get('/api/v1/health', (_req, res) => {
-        res.json({ok: true, version: pluginVersion});
+async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
+    const [
+        {parseSettings},
+        {RuleStore, RULES_CHANGED_EVENT},
+        {DirectOptIns, OPT_IN_CHANGED_EVENT},
+        {RulePermissions},
+        {Dispatcher},
+        {pluginNotifier},
+        {createReplyHandler},
+        {Guards},
+        {PostEngine},
+        {disableEndpoint},
+        {createTripwireHttp},
+        {createCommandHandler, commandDefinition},
+        {scopedChannelIds},
+    ] = await Promise.all([
+        import('./config/settings'),
+        import('./rules/rule_store'),
+        import('./rules/direct_opt_in'),
+        import('./permissions/rule_permissions'),
+        import('./dispatch/dispatcher'),
+        import('./dispatch/notices'),
+        import('./responses/reply_handler'),
+        import('./engine/guards'),
+        import('./engine/post_engine'),
+        import('./engine/rule_maintenance'),
+        import('./http/app'),
+        import('./commands/tripwire_command'),
+        import('@tripwire/common'),
+    ]);
+
+    let settings = parseSettings({});
+    let serverConfig = NO_SERVER_CONFIG;
+    let botUserId = '';
+    const clock = systemClock;
+    const log = api.log;
+    const publish = (id: string, data: Uint8Array) => api.publishPluginClusterEvent(id, data);
+
+    const rules = new RuleStore({kv: api.kv, publish, clock, settings: () => settings, log});
+    const optIns = new DirectOptIns(api.kv, publish);
+    const guards = new Guards({kv: api.kv, clock, settings: () => settings, ownBotIds: () => new Set(botUserId ? [botUserId] : [])});
+
+    // Replies post through the http layer's wrapper so buttons in them point back at the plugin (signed envelopes).
+    const dispatcher = new Dispatcher({
+        kv: api.kv,
+        logger: log,
+        clock,
+        serverConfig: () => serverConfig,
+        settings: () => settings,
+        onReply: (target, reply) =>
+            createReplyHandler({api: http.services.securePosting(api), botUserId, clock, serverConfig: () => serverConfig})(target, reply),
+        notifier: {
+            endpointDisabled: (info) => pluginNotifier(api, botUserId).endpointDisabled(info),
+            deliveryDropped: (info) => pluginNotifier(api, botUserId).deliveryDropped(info),
+        },
+        onEndpointDisabled: async (ruleId, endpointId) => {
+            await disableEndpoint(rules, ruleId, endpointId, botUserId);
+        },
+        // Live delivery cards in the webapp follow these; the excerpts stay in the delivery log (permission-checked).
+        onAttempt: (entry) => {
+            void (async () => {
+                const rule = await rules.get(entry.rule_id);
+                if (!rule) return;
+                const {request: _request, response: _response, reply: _reply, ...status} = entry;
+                const payload = {...status, max_attempts: rule.delivery.max_attempts ?? settings.MaxAttempts};
+                for (const channelId of scopedChannelIds(rule)) {
+                    await api.publishWebSocketEvent('delivery_status', payload, {channel_id: channelId});
+                }
+            })().catch((err: unknown) => log.debug('delivery status event not sent', {error: String(err)}));
+        },
     });
+
+    const http = createTripwireHttp({
+        api,
+        rules,
+        permissions: new RulePermissions(api, () => settings),
+        dispatcher,
+        optIns,
+        settings: () => settings,
+        serverConfig: () => serverConfig,
+        clock,
+        log,
+        botUserId: () => botUserId,
+        version: pluginVersion,
+        // Keys are stored lower-cased, as Mattermost's System Console does; unknown keys are kept.
+        saveSettings: async (patch) => {
+            const current = await api.loadPluginConfiguration();
+            const next: Record<string, unknown> = {};
+            for (const [key, value] of Object.entries({...current, ...patch})) next[key.toLowerCase()] = value;
+            await api.savePluginConfig(next);
+        },
+    });
+
+    const engine = new PostEngine({
+        api,
+        rules,
+        guards,
+        submit: (request) => dispatcher.submit(request),
+        settings: () => settings,
+        optIns,
+        bot: () => (botUserId ? {userId: botUserId, username: BOT.username} : undefined),
+        log,
+    });
+    const command = createCommandHandler({...http.services, log});
 
     return {
         // Mattermost calls this before OnActivate too (as the Go SDK does), so settings are loaded on activation.
         async onConfigurationChange() {
             settings = parseSettings(await api.loadPluginConfiguration());
-            api.log.debug('settings loaded', {settings});
-            // EXTENSION POINT (engine): hand the new settings snapshot to the engine.
+            if (botUserId) serverConfig = await api.getServerConfig();
         },
 
         async onActivate() {
+            serverConfig = await api.getServerConfig();
             botUserId = await api.ensureBotUser(BOT);
-            // EXTENSION POINT (engine): build rules store, dispatcher and engine with api, settings and botUserId.
-            api.log.info('Tripwire activated', {version: pluginVersion, bot_user_id: botUserId, max_hops: settings.MaxHops});
+            await api.registerCommand(commandDefinition);
+            await dispatcher.start();
+            log.info('Tripwire activated', {version: pluginVersion, bot_user_id: botUserId});
         },
 
         async onDeactivate() {
-            // EXTENSION POINT (engine): stop the outbox workers and flush state.
-            api.log.info('Tripwire deactivated');
+            // In-flight attempts finish or go back to the outbox for the next start (or another node).
+            await dispatcher.stop();
+            log.info('Tripwire deactivated');
         },
 
-        // EXTENSION POINT (engine): messageHasBeenPosted / messageHasBeenUpdated / onPluginClusterEvent /
-        // executeCommand hooks delegate to the engine once it exists; unset hooks are not listed in Implemented.
-        serveHTTP: app,
+        async messageHasBeenPosted(_context, post) {
+            await engine.onPosted(post);
+        },
+
+        async messageHasBeenUpdated(_context, newPost, oldPost) {
+            await engine.onEdited(newPost, oldPost);
+        },
+
+        executeCommand(_context, args) {
+            return command({
+                userId: args.user_id,
+                channelId: args.channel_id,
+                teamId: args.team_id,
+                rootId: args.root_id,
+                command: args.command,
+                triggerId: args.trigger_id ?? '',
+            });
+        },
+
+        onPluginClusterEvent(_context, event) {
+            if (event.id === RULES_CHANGED_EVENT) rules.handleClusterEvent(event.data ?? new Uint8Array());
+            else if (event.id === OPT_IN_CHANGED_EVENT) optIns.handleClusterEvent(event.data ?? new Uint8Array());
+        },
+
+        serveHTTP: http.app,
     };
 }
 

@@ -12,8 +12,13 @@ import type {UserProfile} from '@mattermost/types/users';
 /** The post fields the domain reads; the mattermost layer fills every one it receives. */
 export type PostInfo = Pick<
     Post,
-    'id' | 'create_at' | 'update_at' | 'edit_at' | 'delete_at' | 'user_id' | 'channel_id' | 'root_id' | 'message' | 'type' | 'props'
-> & {file_ids?: string[]; hashtags?: string};
+    'id' | 'create_at' | 'update_at' | 'edit_at' | 'delete_at' | 'user_id' | 'channel_id' | 'root_id' | 'message' | 'props'
+> & {
+    /** Any string: plugins and integrations use their own `custom_*` types beyond @mattermost/types' union. */
+    type: string;
+    file_ids?: string[] | undefined;
+    hashtags?: string | undefined;
+};
 
 /** A post to create: Mattermost fills id and timestamps. */
 export type PostDraft = Pick<Post, 'channel_id' | 'message'> &

@@ -77,6 +77,11 @@ export class MattermostApi implements PluginAPI {
         return parsePluginConfiguration(r.A, this.options.settingKeys ?? []);
     }
 
+    /** Replaces this plugin's settings (PluginSettings.Plugins[id]); Mattermost then calls OnConfigurationChange. */
+    async savePluginConfig(config: Record<string, unknown>): Promise<void> {
+        throwIf(appError((await this.conn.call('SavePluginConfig', config)).A));
+    }
+
     async getServerVersion(): Promise<string> {
         return String((await this.conn.call('GetServerVersion')).A ?? '');
     }

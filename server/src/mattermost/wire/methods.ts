@@ -48,6 +48,7 @@ export const apiMethods = {
     },
     GetConfig: {...gen('GetConfig', [], [w.ptr(m.Config)]), dynamicReply: true},
     GetServerVersion: gen('GetServerVersion', [], [w.string]),
+    SavePluginConfig: gen('SavePluginConfig', [w.stringInterface], [appError]),
     CreatePost: gen('CreatePost', [post], [post, appError]),
     UpdatePost: gen('UpdatePost', [post], [post, appError]),
     SendEphemeralPost: gen('SendEphemeralPost', [w.string, post], [post]),

@@ -52,8 +52,7 @@ dist: $(NPM_STAMP) $(MANIFEST) $(APT_STAMP_DIST) webapp-build ## Build dist/trip
 deploy: $(NPM_STAMP) ## Upload and enable dist/ on MM_SERVICESETTINGS_SITEURL (MM_ADMIN_TOKEN or MM_ADMIN_USERNAME/PASSWORD)
 	node scripts/deploy.mjs
 
-demo: ## Run Tripwire end to end on an embedded host, no Mattermost server needed
-	@echo "make demo: not yet built (issue 8)"; exit 1
+demo: demo-run ## Run Tripwire end to end on an embedded Mattermost plugin host, no Mattermost server needed
 
 e2e: e2e-run ## End to end in a real Mattermost server (builds or reuses a cached server; see test/e2e/README.md)
 

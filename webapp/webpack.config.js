@@ -2,6 +2,9 @@
 // externals (its globals), so the plugin shares the host's React and Redux instead of bundling its own copies.
 const path = require('node:path');
 
+// The same map as Mattermost's webapp/platform/shared/build/webpack-web-app-externals.cjs (react-intl included, so
+// FormattedMessage reads the host's IntlProvider). react/jsx-runtime is bundled (a few hundred bytes) and itself
+// imports the external React.
 const externals = {
     react: 'React',
     'react-dom': 'ReactDOM',
@@ -9,6 +12,9 @@ const externals = {
     'react-redux': 'ReactRedux',
     'react-intl': 'ReactIntl',
     'prop-types': 'PropTypes',
+    'react-bootstrap': 'ReactBootstrap',
+    'react-router-dom': 'ReactRouterDom',
+    luxon: 'Luxon',
 };
 
 module.exports = (_env, argv) => ({
@@ -21,7 +27,7 @@ module.exports = (_env, argv) => ({
             {
                 test: /\.[jt]sx?$/,
                 exclude: /node_modules\/(?!@tripwire)/,
-                use: {loader: 'swc-loader', options: {jsc: {parser: {syntax: 'typescript', tsx: true}, transform: {react: {runtime: 'classic'}}, target: 'es2020'}}},
+                use: {loader: 'swc-loader', options: {swcrc: false, module: {type: 'es6'}, jsc: {parser: {syntax: 'typescript', tsx: true}, transform: {react: {runtime: 'automatic'}}, target: 'es2020'}}},
             },
         ],
     },

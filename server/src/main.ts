@@ -177,4 +177,12 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
     };
 }
 
-void runPlugin(({api}) => createPlugin(api), {settingKeys: manifest.settings_schema.settings.map((s) => s.key)});
+const ABOUT = [
+    `${manifest.name} ${pluginVersion}: the server of the ${manifest.name} plugin for Mattermost. ${manifest.description}`,
+    'Mattermost starts this executable itself; it is not meant to be run by hand. To install it:',
+    `  1. enable plugin uploads (PluginSettings.EnableUploads = true),`,
+    `  2. upload ${manifest.id}-${pluginVersion}.tar.gz in System Console > Plugins > Plugin Management (or run: make deploy),`,
+    '  3. press Enable; channel admins then add rules from the channel header.',
+].join('\n');
+
+void runPlugin(({api}) => createPlugin(api), {settingKeys: manifest.settings_schema.settings.map((s) => s.key), aboutText: ABOUT});

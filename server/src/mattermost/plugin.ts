@@ -16,6 +16,8 @@ export interface PluginRuntime {
 export interface RunPluginOptions {
     /** The manifest's settings_schema keys (LoadPluginConfiguration lower-cases them; see parsePluginConfiguration). */
     settingKeys?: readonly string[];
+    /** What the executable says when a person runs it by hand (no Mattermost host). */
+    aboutText?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function runPlugin(build: (runtime: PluginRuntime) => PluginHooks |
     hooks.catch(() => undefined); // a failed build is logged below and answered through Plugin.Implemented
     let driver: Duplex | null = null;
     const served = await servePlugin({
+        ...(options.aboutText !== undefined && {aboutText: options.aboutText}),
         plugins: {
             hooks: (broker) =>
                 createHooksServer(broker, {

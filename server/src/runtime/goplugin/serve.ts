@@ -21,6 +21,8 @@ export interface ServeOptions {
     connectTimeoutMs?: number;
     /** Upper bound on onQuit: go-plugin kills the process 2 s after Control.Quit. Default 1.5 s. */
     quitTimeoutMs?: number;
+    /** Printed after go-plugin's own text when a person runs the executable by hand: what it is, how to install it. */
+    aboutText?: string;
 }
 
 export interface ServedPlugin {
@@ -42,7 +44,7 @@ export async function servePlugin(options: ServeOptions): Promise<ServedPlugin> 
     const hs = options.handshake ?? MATTERMOST_HANDSHAKE;
     const badCookie = cookieError(env, hs);
     if (badCookie !== null) {
-        process.stderr.write(badCookie);
+        process.stderr.write(options.aboutText ? `${options.aboutText}\n\n${badCookie}` : badCookie);
         process.exit(1);
     }
     const {version, warning} = negotiateVersion(env, hs.protocolVersion);

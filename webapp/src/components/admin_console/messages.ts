@@ -1,0 +1,17 @@
+import {defineMessages} from 'react-intl';
+
+export const am = defineMessages({
+    intro: {id: 'tripwire.admin.intro', defaultMessage: 'Limits that apply to every Tripwire rule on this server. Channel admins manage their rules inside these bounds.'},
+    allowedHosts: {id: 'tripwire.admin.allowed_hosts', defaultMessage: 'Allowed internal destinations'},
+    allowedHostsHelp: {id: 'tripwire.admin.allowed_hosts_help', defaultMessage: 'Host names, *.domain, IP addresses or CIDR ranges that rules may call even when they resolve to private or loopback addresses. One per line; empty allows only public destinations.'},
+    maxRules: {id: 'tripwire.admin.max_rules', defaultMessage: 'Maximum rules per channel'},
+    dmRules: {id: 'tripwire.admin.dm_rules', defaultMessage: 'Allow rules in direct and group messages (only where every member opted in)'},
+    maxAttempts: {id: 'tripwire.admin.max_attempts', defaultMessage: 'Default delivery attempts'},
+    maxHops: {id: 'tripwire.admin.max_hops', defaultMessage: 'Maximum reply chain length'},
+    rate: {id: 'tripwire.admin.rate', defaultMessage: 'Deliveries per rule per minute'},
+    save: {id: 'tripwire.admin.save', defaultMessage: 'Save guardrails'},
+    saved: {id: 'tripwire.admin.saved', defaultMessage: 'Guardrails saved.'},
+    notEditable: {id: 'tripwire.admin.not_editable', defaultMessage: 'These settings cannot be saved from here on this server; change them in the plugin settings below.'},
+    forbidden: {id: 'tripwire.admin.forbidden', defaultMessage: 'Only system admins can see and change the guardrails.'},
+    loadFailed: {id: 'tripwire.admin.load_failed', defaultMessage: 'Could not load the guardrails: {message}. Is the plugin running?'},
+});

@@ -1,0 +1,142 @@
+import {type RuleEvent, type RuleScope} from '@tripwire/common';
+import {useIntl} from 'react-intl';
+
+import {Checkbox, LinesField, SelectField, TextField} from '../common/fields';
+
+import {m} from './messages';
+import {errorAt, errorCountUnder, type RuleDraft} from './rule_form_state';
+import {Section} from './section';
+
+type Props = {draft: RuleDraft; update(patch: Partial<RuleDraft>): void; errors: Record<string, string>; disabled: boolean; channelTeamId: string};
+
+export const basicsPaths = ['name', 'description', 'enabled', 'scope', 'threads', 'events'] as const;
+
+function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
+    return on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item);
+}
+
+export function BasicsSection({draft, update, errors, disabled, channelTeamId}: Props) {
+    const intl = useIntl();
+    const f = intl.formatMessage;
+    const scope = draft.scope;
+    const setScopeKind = (kind: RuleScope['kind']) => {
+        if (kind === scope.kind) return;
+        if (kind === 'channels') update({scope: {kind, teamId: channelTeamId, channelIds: []}});
+        if (kind === 'team') update({scope: {kind, teamId: channelTeamId, channelTypes: ['O']}});
+        if (kind === 'direct') update({scope: {kind, channelTypes: ['D', 'G']}});
+    };
+    return (
+        <Section
+            title={f(m.sectionBasics)}
+            errors={errorCountUnder(errors, basicsPaths)}
+        >
+            <div className='tw-grid-2'>
+                <TextField
+                    label={f(m.name)}
+                    value={draft.name}
+                    disabled={disabled}
+                    error={errorAt(errors, 'name')}
+                    onChange={(name) => update({name})}
+                />
+                <SelectField
+                    label={f(m.scope)}
+                    value={scope.kind}
+                    disabled={disabled}
+                    error={errorAt(errors, 'scope.kind')}
+                    options={[
+                        {value: 'channels', label: f(m.scopeChannels)},
+                        {value: 'team', label: f(m.scopeTeam)},
+                        {value: 'direct', label: f(m.scopeDirect)},
+                    ]}
+                    onChange={setScopeKind}
+                />
+            </div>
+            <TextField
+                label={f(m.description)}
+                value={draft.description}
+                disabled={disabled}
+                multiline={true}
+                rows={2}
+                error={errorAt(errors, 'description')}
+                onChange={(description) => update({description})}
+            />
+            {scope.kind === 'channels' && (
+                <LinesField
+                    label={f(m.channelIds)}
+                    help={f(m.channelIdsHelp)}
+                    mono={true}
+                    values={scope.channelIds}
+                    error={errorAt(errors, 'scope.channelIds') ?? errorAt(errors, 'scope.teamId')}
+                    onChange={(channelIds) => update({scope: {...scope, channelIds}})}
+                />
+            )}
+            {scope.kind === 'team' && (
+                <div className='tw-row tw-wrap'>
+                    <Checkbox
+                        label={f(m.publicChannels)}
+                        checked={scope.channelTypes.includes('O')}
+                        disabled={disabled}
+                        onChange={(on) => update({scope: {...scope, channelTypes: toggled(scope.channelTypes, 'O', on)}})}
+                    />
+                    <Checkbox
+                        label={f(m.privateChannels)}
+                        checked={scope.channelTypes.includes('P')}
+                        disabled={disabled}
+                        onChange={(on) => update({scope: {...scope, channelTypes: toggled(scope.channelTypes, 'P', on)}})}
+                    />
+                    {errorAt(errors, 'scope.channelTypes') && <div className='tw-error'>{errorAt(errors, 'scope.channelTypes')}</div>}
+                </div>
+            )}
+            {scope.kind === 'direct' && (
+                <div className='tw-row tw-wrap'>
+                    <Checkbox
+                        label={f(m.directMessages)}
+                        checked={scope.channelTypes.includes('D')}
+                        disabled={disabled}
+                        onChange={(on) => update({scope: {...scope, channelTypes: toggled(scope.channelTypes, 'D', on)}})}
+                    />
+                    <Checkbox
+                        label={f(m.groupMessages)}
+                        checked={scope.channelTypes.includes('G')}
+                        disabled={disabled}
+                        onChange={(on) => update({scope: {...scope, channelTypes: toggled(scope.channelTypes, 'G', on)}})}
+                    />
+                    {errorAt(errors, 'scope.channelTypes') && <div className='tw-error'>{errorAt(errors, 'scope.channelTypes')}</div>}
+                </div>
+            )}
+            <div className='tw-grid-2'>
+                <SelectField
+                    label={f(m.threads)}
+                    value={draft.threads}
+                    disabled={disabled}
+                    options={[
+                        {value: 'all', label: f(m.threadsAll)},
+                        {value: 'roots', label: f(m.threadsRoots)},
+                        {value: 'replies', label: f(m.threadsReplies)},
+                    ]}
+                    onChange={(threads) => update({threads})}
+                />
+                <div className='tw-field'>
+                    <span className='tw-label'>{f(m.events)}</span>
+                    {(['posted', 'edited'] as RuleEvent[]).map((ev) => (
+                        <Checkbox
+                            key={ev}
+                            label={f(ev === 'posted' ? m.eventPosted : m.eventEdited)}
+                            checked={draft.events.includes(ev)}
+                            disabled={disabled}
+                            onChange={(on) => update({events: toggled(draft.events, ev, on)})}
+                        />
+                    ))}
+                    {errorAt(errors, 'events') && <div className='tw-error'>{errorAt(errors, 'events')}</div>}
+                </div>
+            </div>
+            <Checkbox
+                label={f(m.enabled)}
+                help={f(m.enabledHelp)}
+                checked={draft.enabled}
+                disabled={disabled}
+                onChange={(enabled) => update({enabled})}
+            />
+        </Section>
+    );
+}

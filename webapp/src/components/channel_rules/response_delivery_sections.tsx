@@ -1,0 +1,163 @@
+import {type DeliveryPolicy, type ResponseOptions} from '@tripwire/common';
+import {useIntl} from 'react-intl';
+
+import {Checkbox, NumberField, SelectField, TextField} from '../common/fields';
+
+import {m} from './messages';
+import {compact, errorAt, errorCountUnder} from './rule_form_state';
+import {Section, type SectionProps} from './section';
+
+export function ResponseSection({value: r, onChange, errors, disabled}: SectionProps<ResponseOptions>) {
+    const f = useIntl().formatMessage;
+    const set = (patch: Partial<ResponseOptions>) => onChange(compact({...r, ...patch}));
+    const e = (field: string) => errorAt(errors, `response.${field}`);
+    return (
+        <Section
+            title={f(m.sectionResponse)}
+            errors={errorCountUnder(errors, ['response'])}
+            open={false}
+        >
+            <div className='tw-row tw-wrap'>
+                <Checkbox
+                    label={f(m.responseEnabled)}
+                    checked={r.enabled}
+                    disabled={disabled}
+                    onChange={(enabled) => set({enabled})}
+                />
+                <Checkbox
+                    label={f(m.acceptAnyStatus)}
+                    checked={r.accept_any_status}
+                    disabled={disabled}
+                    onChange={(accept_any_status) => set({accept_any_status})}
+                />
+            </div>
+            <div className='tw-grid-2'>
+                <TextField
+                    label={f(m.username)}
+                    value={r.username ?? ''}
+                    disabled={disabled}
+                    error={e('username')}
+                    onChange={(v) => set({username: v === '' ? undefined : v})}
+                />
+                <TextField
+                    label={f(m.iconUrl)}
+                    type='url'
+                    value={r.icon_url ?? ''}
+                    disabled={disabled}
+                    error={e('icon_url')}
+                    onChange={(v) => set({icon_url: v === '' ? undefined : v})}
+                />
+                <NumberField
+                    label={f(m.staleAfter)}
+                    value={r.stale_after_seconds}
+                    disabled={disabled}
+                    error={e('stale_after_seconds')}
+                    onChange={(v) => set({stale_after_seconds: v ?? 300})}
+                />
+                <SelectField
+                    label={f(m.staleAction)}
+                    value={r.stale_action}
+                    disabled={disabled}
+                    options={[
+                        {value: 'post', label: f(m.stalePost)},
+                        {value: 'thread', label: f(m.staleThread)},
+                        {value: 'drop', label: f(m.staleDrop)},
+                    ]}
+                    onChange={(stale_action) => set({stale_action})}
+                />
+                <NumberField
+                    label={f(m.responseUrlUses)}
+                    value={r.response_url_uses}
+                    disabled={disabled}
+                    error={e('response_url_uses')}
+                    onChange={(v) => set({response_url_uses: v ?? 5})}
+                />
+                <NumberField
+                    label={f(m.responseUrlTtl)}
+                    value={r.response_url_ttl_seconds}
+                    disabled={disabled}
+                    error={e('response_url_ttl_seconds')}
+                    onChange={(v) => set({response_url_ttl_seconds: v ?? 1800})}
+                />
+            </div>
+        </Section>
+    );
+}
+
+export function DeliverySection({value: d, onChange, errors, disabled}: SectionProps<DeliveryPolicy>) {
+    const f = useIntl().formatMessage;
+    const set = (patch: Partial<DeliveryPolicy>) => onChange(compact({...d, ...patch}));
+    const e = (field: string) => errorAt(errors, `delivery.${field}`);
+    return (
+        <Section
+            title={f(m.sectionDelivery)}
+            errors={errorCountUnder(errors, ['delivery'])}
+            open={false}
+        >
+            <div className='tw-grid-2'>
+                <SelectField
+                    label={f(m.fanOut)}
+                    value={d.fan_out}
+                    disabled={disabled}
+                    options={[
+                        {value: 'parallel', label: f(m.fanOutParallel)},
+                        {value: 'failover', label: f(m.fanOutFailover)},
+                    ]}
+                    onChange={(fan_out) => set({fan_out})}
+                />
+                <NumberField
+                    label={f(m.maxAttempts)}
+                    value={d.max_attempts}
+                    disabled={disabled}
+                    error={e('max_attempts')}
+                    onChange={(max_attempts) => set({max_attempts})}
+                />
+                <NumberField
+                    label={f(m.maxAge)}
+                    value={d.max_age_seconds}
+                    disabled={disabled}
+                    error={e('max_age_seconds')}
+                    onChange={(v) => set({max_age_seconds: v ?? 86_400})}
+                />
+                <NumberField
+                    label={f(m.backoffBase)}
+                    value={d.backoff_base_ms}
+                    disabled={disabled}
+                    error={e('backoff_base_ms')}
+                    onChange={(v) => set({backoff_base_ms: v ?? 5000})}
+                />
+                <NumberField
+                    label={f(m.backoffMax)}
+                    value={d.backoff_max_ms}
+                    disabled={disabled}
+                    error={e('backoff_max_ms')}
+                    onChange={(v) => set({backoff_max_ms: v ?? 7_200_000})}
+                />
+                <NumberField
+                    label={f(m.ratePerRule)}
+                    value={d.rate_per_rule_per_minute}
+                    disabled={disabled}
+                    error={e('rate_per_rule_per_minute')}
+                    onChange={(rate_per_rule_per_minute) => set({rate_per_rule_per_minute})}
+                />
+                <NumberField
+                    label={f(m.ratePerUser)}
+                    value={d.rate_per_user_per_minute}
+                    disabled={disabled}
+                    error={e('rate_per_user_per_minute')}
+                    onChange={(rate_per_user_per_minute) => set({rate_per_user_per_minute})}
+                />
+                <SelectField
+                    label={f(m.rateOverflow)}
+                    value={d.rate_overflow}
+                    disabled={disabled}
+                    options={[
+                        {value: 'queue', label: f(m.overflowQueue)},
+                        {value: 'drop', label: f(m.overflowDrop)},
+                    ]}
+                    onChange={(rate_overflow) => set({rate_overflow})}
+                />
+            </div>
+        </Section>
+    );
+}

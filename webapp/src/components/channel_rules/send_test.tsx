@@ -1,0 +1,166 @@
+import {type RuleView, type TestDeliveryResult} from '@tripwire/common';
+import {useState} from 'react';
+import {useIntl} from 'react-intl';
+
+import {pluginName} from '../../manifest';
+import {useClient} from '../common/client_context';
+import {Badge, Spinner} from '../common/badge';
+import {Checkbox, SelectField, TextField} from '../common/fields';
+import {ReplyPreviewPost} from '../post_types/reply_post';
+
+import {ExcerptView} from './excerpt_view';
+import {m} from './messages';
+
+/**
+ * "Send test": one real, signed request for a sample message (the server's test-delivery route), showing what went
+ * out, what came back and the reply rendered as it will appear in the channel.
+ */
+export function SendTest({rule, channelId}: {rule: RuleView | null; channelId: string}) {
+    const f = useIntl().formatMessage;
+    const client = useClient();
+    const [message, setMessage] = useState('');
+    const [isReply, setIsReply] = useState(false);
+    const [endpointId, setEndpointId] = useState('');
+    const [result, setResult] = useState<TestDeliveryResult | null>(null);
+    const [error, setError] = useState<string | null>(null);
+    const [busy, setBusy] = useState(false);
+
+    if (!rule) {
+        return (
+            <section className='tw-section'>
+                <div className='tw-section-title'>{f(m.sendTest)}</div>
+                <div className='tw-help'>{f(m.sendTestSaveFirst)}</div>
+            </section>
+        );
+    }
+    const send = async () => {
+        setBusy(true);
+        setError(null);
+        try {
+            const channelInScope = rule.scope.kind === 'channels' && rule.scope.channelIds.includes(channelId);
+            setResult(
+                await client.testDelivery(rule.id, {
+                    message,
+                    is_reply: isReply,
+                    ...(endpointId && {endpoint_id: endpointId}),
+                    ...(channelInScope && {channel_id: channelId}),
+                }),
+            );
+        } catch (e) {
+            setResult(null);
+            setError(e instanceof Error ? e.message : String(e));
+        } finally {
+            setBusy(false);
+        }
+    };
+    return (
+        <section
+            className='tw-section'
+            aria-label={f(m.sendTest)}
+        >
+            <div className='tw-section-title'>{f(m.sendTest)}</div>
+            <div className='tw-stack'>
+                <div className='tw-help'>{f(m.sendTestHelp)}</div>
+                <TextField
+                    label={f(m.testerMessage)}
+                    value={message}
+                    placeholder={f(m.testerPlaceholder)}
+                    onChange={setMessage}
+                />
+                <div className='tw-row tw-wrap'>
+                    {rule.endpoints.length > 1 && (
+                        <div style={{minWidth: 240}}>
+                            <SelectField
+                                label={f(m.sendTestEndpoint)}
+                                value={endpointId}
+                                options={[{value: '', label: '—'}, ...rule.endpoints.map((e) => ({value: e.id, label: `${e.id} · ${e.url}`}))]}
+                                onChange={setEndpointId}
+                            />
+                        </div>
+                    )}
+                    <Checkbox
+                        label={f(m.testerReply)}
+                        checked={isReply}
+                        onChange={setIsReply}
+                    />
+                    <span className='tw-grow'/>
+                    {busy && <Spinner label={f(m.sendTestButton)}/>}
+                    <button
+                        type='button'
+                        className='tw-btn tw-btn-primary'
+                        disabled={busy}
+                        onClick={() => void send()}
+                    >
+                        {f(m.sendTestButton)}
+                    </button>
+                </div>
+                {error && (
+                    <div
+                        className='tw-notice tw-notice-error'
+                        role='alert'
+                    >
+                        {error}
+                    </div>
+                )}
+                {result && (
+                    <TestResult result={result}/>
+                )}
+            </div>
+        </section>
+    );
+}
+
+function TestResult({result}: {result: TestDeliveryResult}) {
+    const f = useIntl().formatMessage;
+    const status = result.response?.status;
+    return (
+        <div
+            className='tw-stack'
+            data-testid='tripwire-test-result'
+        >
+            <div className='tw-row tw-wrap'>
+                {status !== undefined && <Badge tone={status >= 200 && status < 300 ? 'success' : 'danger'}>{`HTTP ${status}`}</Badge>}
+                {result.latency_ms !== undefined && <span className='tw-small tw-muted'>{f(m.latency, {ms: Math.round(result.latency_ms)})}</span>}
+                {result.outcome && <span className='tw-small tw-muted'>{result.outcome.matched ? f(m.wouldMatch) : f(m.wouldNotMatch, {detail: result.outcome.detail})}</span>}
+            </div>
+            {result.error && (
+                <div
+                    className='tw-notice tw-notice-error'
+                    role='alert'
+                >
+                    {f(m.deliveryError, {errorClass: result.error.error_class, message: result.error.message})}
+                </div>
+            )}
+            <div className='tw-grid-2'>
+                {result.request && (
+                    <ExcerptView
+                        label={f(m.request)}
+                        excerpt={result.request}
+                    />
+                )}
+                {result.response && (
+                    <ExcerptView
+                        label={f(m.response)}
+                        excerpt={result.response}
+                    />
+                )}
+            </div>
+            {result.reply && (
+                <div className='tw-field'>
+                    <span className='tw-label'>{f(m.replyPreview)}</span>
+                    {result.reply.kind === 'posts' ? (
+                        result.reply.posts.map((p, i) => (
+                            <ReplyPreviewPost
+                                key={i}
+                                post={p}
+                                fallbackName={pluginName}
+                            />
+                        ))
+                    ) : (
+                        <div className='tw-help'>{f(m.noReply, {reason: result.reply.reason})}</div>
+                    )}
+                </div>
+            )}
+        </div>
+    );
+}

@@ -1,0 +1,101 @@
+import {type Trigger, type TriggerMode} from '@tripwire/common';
+import {useIntl} from 'react-intl';
+
+import {Checkbox, LinesField, SelectField, TextField} from '../common/fields';
+
+import {m} from './messages';
+import {errorAt, errorCountUnder} from './rule_form_state';
+import {Section, type SectionProps} from './section';
+
+export const triggerModeMessages = {
+    exact: m.triggerExact,
+    starts_with: m.triggerStartsWith,
+    contains: m.triggerContains,
+    whole_word: m.triggerWholeWord,
+    regex: m.triggerRegex,
+    any: m.triggerAny,
+} as const;
+
+/** Switching modes keeps what still makes sense (the words, the case setting) and uses the schema's defaults. */
+export function triggerForMode(mode: TriggerMode, prev: Trigger): Trigger {
+    const words = 'words' in prev ? prev.words : [];
+    const ignoreCase = 'ignoreCase' in prev ? prev.ignoreCase : undefined;
+    switch (mode) {
+        case 'exact':
+        case 'starts_with':
+            return {mode, words, ignoreCase: ignoreCase ?? false};
+        case 'contains':
+        case 'whole_word':
+            return {mode, words, ignoreCase: ignoreCase ?? true};
+        case 'regex':
+            return {mode, pattern: prev.mode === 'regex' ? prev.pattern : '', ignoreCase: ignoreCase ?? false, multiline: false, dotAll: false};
+        case 'any':
+            return {mode};
+    }
+}
+
+export function TriggerSection({value, onChange, errors, disabled}: SectionProps<Trigger>) {
+    const intl = useIntl();
+    const f = intl.formatMessage;
+    return (
+        <Section
+            title={f(m.sectionTrigger)}
+            errors={errorCountUnder(errors, ['trigger'])}
+        >
+            <SelectField
+                label={f(m.triggerMode)}
+                value={value.mode}
+                disabled={disabled}
+                error={errorAt(errors, 'trigger.mode')}
+                options={(Object.keys(triggerModeMessages) as TriggerMode[]).map((mode) => ({value: mode, label: f(triggerModeMessages[mode])}))}
+                onChange={(mode) => onChange(triggerForMode(mode, value))}
+            />
+            {'words' in value && (
+                <LinesField
+                    label={f(m.words)}
+                    help={f(m.wordsHelp)}
+                    values={value.words}
+                    error={errorAt(errors, 'trigger.words')}
+                    onChange={(words) => onChange({...value, words})}
+                />
+            )}
+            {value.mode === 'regex' && (
+                <TextField
+                    label={f(m.pattern)}
+                    help={f(m.patternHelp)}
+                    mono={true}
+                    value={value.pattern}
+                    disabled={disabled}
+                    error={errorAt(errors, 'trigger.pattern')}
+                    onChange={(pattern) => onChange({...value, pattern})}
+                />
+            )}
+            {value.mode !== 'any' && (
+                <div className='tw-row tw-wrap'>
+                    <Checkbox
+                        label={f(m.ignoreCase)}
+                        checked={value.ignoreCase}
+                        disabled={disabled}
+                        onChange={(ignoreCase) => onChange({...value, ignoreCase})}
+                    />
+                    {value.mode === 'regex' && (
+                        <>
+                            <Checkbox
+                                label={f(m.multiline)}
+                                checked={value.multiline}
+                                disabled={disabled}
+                                onChange={(multiline) => onChange({...value, multiline})}
+                            />
+                            <Checkbox
+                                label={f(m.dotAll)}
+                                checked={value.dotAll}
+                                disabled={disabled}
+                                onChange={(dotAll) => onChange({...value, dotAll})}
+                            />
+                        </>
+                    )}
+                </div>
+            )}
+        </Section>
+    );
+}

@@ -1,0 +1,11 @@
+import {defineMessages} from 'react-intl';
+
+export const commonMessages = defineMessages({
+    close: {id: 'tripwire.common.close', defaultMessage: 'Close'},
+    cancel: {id: 'tripwire.common.cancel', defaultMessage: 'Cancel'},
+    save: {id: 'tripwire.common.save', defaultMessage: 'Save'},
+    loading: {id: 'tripwire.common.loading', defaultMessage: 'Loading…'},
+    retry: {id: 'tripwire.common.retry', defaultMessage: 'Try again'},
+    remove: {id: 'tripwire.common.remove', defaultMessage: 'Remove'},
+    panelLabel: {id: 'tripwire.header.label', defaultMessage: 'Tripwire rules'},
+});

@@ -1,0 +1,44 @@
+/**
+ * Reads of the Mattermost webapp's own redux state (`state.entities`), typed loosely: the host owns that shape, so
+ * every read tolerates a missing branch instead of crashing the plugin on an older or newer server.
+ */
+
+type RawChannel = {id: string; name?: string; display_name?: string; type?: string; team_id?: string};
+
+interface HostEntities {
+    general?: {config?: {SiteURL?: string}};
+    users?: {currentUserId?: string; profiles?: Record<string, {username?: string}>};
+    channels?: {currentChannelId?: string; channels?: Record<string, RawChannel>};
+    teams?: {currentTeamId?: string};
+}
+
+function entities(state: unknown): HostEntities {
+    return ((state as {entities?: HostEntities} | null)?.entities ?? {}) as HostEntities;
+}
+
+export const getSiteUrlSetting = (state: unknown): string => entities(state).general?.config?.SiteURL ?? '';
+export const getCurrentUserId = (state: unknown): string => entities(state).users?.currentUserId ?? '';
+export const getCurrentChannelId = (state: unknown): string => entities(state).channels?.currentChannelId ?? '';
+export const getCurrentTeamId = (state: unknown): string => entities(state).teams?.currentTeamId ?? '';
+
+export interface HostChannelInfo {
+    id: string;
+    name: string;
+    displayName: string;
+    type: string;
+    teamId: string;
+}
+
+/** The host's own channel object (a stable reference, safe as a useSelector result). */
+export function getRawHostChannel(state: unknown, channelId: string): RawChannel | undefined {
+    return entities(state).channels?.channels?.[channelId];
+}
+
+export function toChannelInfo(c: RawChannel): HostChannelInfo {
+    return {id: c.id, name: c.name ?? '', displayName: c.display_name || c.name || '', type: c.type ?? 'O', teamId: c.team_id ?? ''};
+}
+
+export function getHostChannel(state: unknown, channelId: string): HostChannelInfo | undefined {
+    const c = getRawHostChannel(state, channelId);
+    return c && toChannelInfo(c);
+}

@@ -5,6 +5,7 @@
 //
 //   node test/e2e/run.mjs <bundle.tar.gz>...   each bundle is installed in turn, then its scenarios run
 //   E2E_KEEP=1 keeps the run directory (logs, config) in /tmp; the processes are stopped all the same
+//   E2E_ONLY=<regex> runs only the scenarios whose name matches (case-insensitive)
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {basename, join} from 'node:path';
@@ -13,8 +14,9 @@ import {ensureServer} from './lib/mattermost_build.mjs';
 import {createFixtures, PASSWORD, waitForPluginRunning} from './lib/fixtures.mjs';
 import {startMattermost, startPostgres} from './lib/processes.mjs';
 import {conformanceScenarios} from './scenarios/conformance.mjs';
+import {tripwireScenarios} from './scenarios/tripwire.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: []};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: tripwireScenarios};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {
@@ -108,10 +110,11 @@ try {
             const activeMs = await time(`${name}: running`, () => waitForPluginRunning(fixtures.admin.client, id));
             passed++;
             say(`PASS ${id} ${deployed.manifest.version} activates: uploaded in ${deployed.uploadMs} ms, enabled in ${deployed.enableMs} ms, running ${activeMs} ms later`);
-            const scenarios = SCENARIOS[id];
+            const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY, 'i') : null;
+            const scenarios = SCENARIOS[id]?.filter((s) => !only || only.test(s.name));
             if (!scenarios) throw new Error(`no scenarios for plugin ${id}; known: ${Object.keys(SCENARIOS).join(', ')}`);
             if (!scenarios.length) say(`no scenarios for ${id} yet: upload, enable and activation only`);
-            const ctx = {...fixtures, siteURL: mattermost.siteURL, pluginId: id};
+            const ctx = {...fixtures, siteURL: mattermost.siteURL, pluginId: id, bundlePath, manifest: deployed.manifest};
             for (const scenario of scenarios) {
                 const started = Date.now();
                 try {

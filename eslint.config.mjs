@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-    {ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'bench-results/**', 'test-output/**', '**/manifest.ts', 'test/**/*.go']},
+    {ignores: ['**/node_modules/**', '**/dist/**', '**/bin/**', 'build/**', 'coverage/**', 'bench-results/**', 'test-output/**', '**/manifest.ts', 'test/**/*.go']},
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -15,8 +15,9 @@ import {createFixtures, PASSWORD, waitForPluginRunning} from './lib/fixtures.mjs
 import {startMattermost, startPostgres} from './lib/processes.mjs';
 import {conformanceScenarios} from './scenarios/conformance.mjs';
 import {tripwireScenarios} from './scenarios/tripwire.mjs';
+import {tripwireInteractiveScenarios} from './scenarios/tripwire_interactive.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: tripwireScenarios};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios]};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {

@@ -1,0 +1,57 @@
+import {deliveryPolicySchema, endpointSchema, endpointsSchema, responseOptionsSchema} from './endpoint';
+
+describe('endpointSchema', () => {
+    it('fills defaults: POST, compat JSON, 15 s, no redirects, enabled', () => {
+        const e = endpointSchema.parse({id: 'a', url: 'https://svc.example.com/hook'});
+        expect(e).toMatchObject({method: 'POST', payload: 'compat', content_type: 'json', timeout_ms: 15_000, follow_redirects: false, enabled: true, headers: {}});
+    });
+
+    it('gives an endpoint without an id a fresh one', () => {
+        const a = endpointSchema.parse({url: 'https://svc.example.com/'});
+        const b = endpointSchema.parse({url: 'https://svc.example.com/'});
+        expect(a.id).toMatch(/^ep[a-z0-9]+$/);
+        expect(a.id).not.toBe(b.id);
+    });
+
+    it.each([
+        ['a placeholder in the path', 'https://svc.example.com/t/{{groups.ticket}}', true],
+        ['a placeholder in the query', 'https://svc.example.com/?q={{post.message}}', true],
+        ['a placeholder in the host', 'https://{{trigger_word}}.example.com/', false],
+        ['credentials in the URL', 'https://user:pw@svc.example.com/', false],
+        ['another scheme', 'ftp://svc.example.com/', false],
+        ['an unknown variable', 'https://svc.example.com/{{nope}}', false],
+    ])('URL with %s: valid=%s', (_name, url, valid) => {
+        expect(endpointSchema.safeParse({id: 'a', url}).success).toBe(valid);
+    });
+
+    it('refuses headers Tripwire sets itself', () => {
+        for (const name of ['Host', 'content-length', 'webhook-signature', 'Webhook-Id']) {
+            expect(endpointSchema.safeParse({id: 'a', url: 'https://x.example.com/', headers: {[name]: 'v'}}).success).toBe(false);
+        }
+        expect(endpointSchema.safeParse({id: 'a', url: 'https://x.example.com/', headers: {'X-Api-Key': '{{rule.id}}'}}).success).toBe(true);
+    });
+
+    it('needs a body for the template payload and form content for form fields', () => {
+        expect(endpointSchema.safeParse({id: 'a', url: 'https://x.example.com/', payload: 'template'}).success).toBe(false);
+        expect(endpointSchema.safeParse({id: 'a', url: 'https://x.example.com/', payload: 'template', form_fields: {a: '1'}}).success).toBe(false);
+        expect(endpointSchema.safeParse({id: 'a', url: 'https://x.example.com/', payload: 'template', content_type: 'form', form_fields: {a: '1'}}).success).toBe(true);
+    });
+
+    it('wants distinct ids in a rule', () => {
+        const e = {id: 'a', url: 'https://x.example.com/'};
+        expect(endpointsSchema.safeParse([e, e]).success).toBe(false);
+        expect(endpointsSchema.safeParse([e, {...e, id: 'b'}]).success).toBe(true);
+        expect(endpointsSchema.safeParse([]).success).toBe(false);
+    });
+});
+
+describe('responseOptionsSchema and deliveryPolicySchema', () => {
+    it('have usable defaults', () => {
+        expect(responseOptionsSchema.parse({})).toMatchObject({enabled: true, accept_any_status: false, stale_action: 'thread', response_url_uses: 5});
+        expect(deliveryPolicySchema.parse({})).toMatchObject({fan_out: 'parallel', max_age_seconds: 86_400, rate_overflow: 'queue'});
+    });
+
+    it('reject unknown fields (strict objects)', () => {
+        expect(deliveryPolicySchema.safeParse({retries: 3}).success).toBe(false);
+    });
+});

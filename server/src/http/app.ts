@@ -57,11 +57,18 @@ export function createApp(s: Services): Application {
     });
     app.use(API_BASE, requireUser, apiRouter(s));
 
+    // Mattermost reads these two answers as its own PostActionIntegrationResponse / SubmitDialogResponse whatever the
+    // status (a dialog answer whose `error` is an object fails to decode and the user sees a 500), so a refusal is
+    // told in those shapes: an ephemeral text for a click, the dialog's error line for a submission.
     app.post(integrationRoutes.action.path, requireUser, anyJson, (req, res, next) => {
-        s.interactive.action(res.locals.userId as string, req.body).then((answer) => sendOnce(res, answer), next);
+        s.interactive
+            .action(res.locals.userId as string, req.body)
+            .then((answer) => sendOnce(res, answer), refusedAs(res, next, (message) => ({ephemeral_text: message})));
     });
     app.post(integrationRoutes.dialog.path, requireUser, anyJson, (req, res, next) => {
-        s.interactive.dialog(res.locals.userId as string, req.body).then((answer) => sendOnce(res, answer), next);
+        s.interactive
+            .dialog(res.locals.userId as string, req.body)
+            .then((answer) => sendOnce(res, answer), refusedAs(res, next, (message) => ({error: message})));
     });
     app.get(integrationRoutes.ruleSuggestions.path, requireUser, (req, res, next) => {
         const channelId = typeof req.query.channel_id === 'string' ? req.query.channel_id : '';
@@ -132,6 +139,14 @@ const PARSER_ERRORS: Record<string, ApiError> = {
  * The one error mapping: ApiErrors answer with their code's status and public message; anything else is logged with
  * its cause and answered as a bare 500, so internals (stack traces, Mattermost errors, KV keys) never leak.
  */
+/** A refusal (4xx ApiError) answered 200 in the caller's own shape; anything else goes to the error middleware. */
+function refusedAs(res: Response, next: NextFunction, shape: (message: string) => object) {
+    return (err: unknown) => {
+        if (err instanceof ApiError && err.status < 500) sendOnce(res, shape(err.message));
+        else next(err);
+    };
+}
+
 export function errorMiddleware(log: Logger) {
     return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
         const parserType = (err as {type?: unknown} | null)?.type;

@@ -127,18 +127,19 @@ describe('interactive messages', () => {
         expect(res.body).toEqual({ephemeral_text: `Tripwire rule **${rule.name}**: the service answered HTTP 404.`});
     });
 
-    it('refuses clicks that are not from a Tripwire post', async () => {
+    it('refuses clicks that are not from a Tripwire post, telling the user in Mattermost\'s own answer shape', async () => {
         const post = await postWithButton();
         const envelope = Buffer.from(actionsOf(post)[0]!.integration.context.tripwire as string, 'base64url');
         envelope[envelope.length - 5]! ^= 0x20;
-        await click(post, 'member', {context: {tripwire: envelope.toString('base64url')}}).expect(403);
-        await click(post, 'member', {context: {}}).expect(403);
-        await click(post, 'member', {channel_id: CHANNELS.priv}).expect(403);
-        await click(post, 'outsider').expect(403);
+        const refused = {ephemeral_text: 'not an action of a Tripwire post'};
+        await click(post, 'member', {context: {tripwire: envelope.toString('base64url')}}).expect(200, refused);
+        await click(post, 'member', {context: {}}).expect(200, refused);
+        await click(post, 'member', {channel_id: CHANNELS.priv}).expect(200, refused);
+        await click(post, 'outsider').expect(200, refused);
         await click(post, 'anonymous').expect(401);
         // A user's own post cannot borrow a real envelope either: it is bound to the rule's post in its channel.
         const own = await w.mm.createPost({channel_id: CHANNELS.pub, user_id: USERS.member, message: 'mine', props: post.props});
-        await click(own).expect(403);
+        await click(own).expect(200, refused);
         expect(receiver.requests).toHaveLength(0);
     });
 
@@ -163,8 +164,11 @@ describe('interactive messages', () => {
         expect(JSON.parse(forwarded.body.toString())).toMatchObject({state: 'service-state', submission: {reason: ''}, user_id: USERS.member});
 
         // The state is bound to the user the dialog was opened for.
-        await request(w.app).post('/interactive/dialog').set(as('chanadmin')).send({...submission, user_id: USERS.chanadmin}).expect(403);
-        await request(w.app).post('/interactive/dialog').set(as('member')).send({...submission, state: 'made-up'}).expect(403);
+        // Refusals use SubmitDialogResponse's `error` string: Mattermost cannot decode anything else on this route.
+        const refused = {error: 'not a Tripwire dialog of this user'};
+        await request(w.app).post('/interactive/dialog').set(as('chanadmin')).send({...submission, user_id: USERS.chanadmin}).expect(200, refused);
+        await request(w.app).post('/interactive/dialog').set(as('member')).send({...submission, state: 'made-up'}).expect(200, refused);
+        expect(receiver.requests).toHaveLength(2);
     });
 
     it('stops forwarding for a disabled or deleted rule', async () => {

@@ -1,0 +1,111 @@
+import type {DeliveryLogEntry, DeliveryStats} from '@tripwire/common';
+
+import type {KVStore, Logger} from '../ports';
+
+import {keys} from './keys';
+import {updateJson} from './kv_json';
+
+export interface DeliveryLogOptions {
+    /** Entries kept per rule (a ring: the oldest go first). */
+    capacity: number;
+    /** Appends are written in batches: at most one KV write per rule per this interval. */
+    flushMs: number;
+}
+
+const asEntries = (raw: unknown): DeliveryLogEntry[] => (Array.isArray(raw) ? (raw as DeliveryLogEntry[]) : []);
+
+/**
+ * Each rule's recent attempts as one bounded ring in the KV store. Appends are buffered and written together, so a
+ * busy rule costs a KV write per flush rather than per attempt; entries not yet flushed are still listed. Written
+ * with compare-and-set, so every node's entries land.
+ */
+export class DeliveryLog {
+    private readonly buffered = new Map<string, DeliveryLogEntry[]>();
+    private timer: NodeJS.Timeout | undefined;
+    private flushing: Promise<void> = Promise.resolve();
+
+    constructor(
+        private readonly kv: KVStore,
+        private readonly logger: Logger,
+        private readonly options: DeliveryLogOptions = {capacity: 100, flushMs: 500},
+    ) {}
+
+    append(entry: DeliveryLogEntry): void {
+        const list = this.buffered.get(entry.rule_id) ?? [];
+        list.push(entry);
+        if (list.length > this.options.capacity) list.shift();
+        this.buffered.set(entry.rule_id, list);
+        this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs);
+        this.timer.unref?.();
+    }
+
+    /** Writes everything buffered; resolves when it is stored. */
+    flush(): Promise<void> {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        const batch = [...this.buffered];
+        this.buffered.clear();
+        this.flushing = this.flushing.then(() => this.write(batch));
+        return this.flushing;
+    }
+
+    /** Newest first, buffered entries included. */
+    async list(ruleId: string, limit = this.options.capacity): Promise<DeliveryLogEntry[]> {
+        await this.flushing;
+        const stored = asEntries(await this.readRaw(ruleId));
+        const all = [...stored, ...(this.buffered.get(ruleId) ?? [])];
+        return all.slice(-limit).reverse();
+    }
+
+    async stats(ruleId: string): Promise<DeliveryStats> {
+        return statsOf(await this.list(ruleId));
+    }
+
+    async clear(ruleId: string): Promise<void> {
+        this.buffered.delete(ruleId);
+        await this.kv.delete(keys.log(ruleId));
+    }
+
+    private async write(batch: Array<[string, DeliveryLogEntry[]]>): Promise<void> {
+        for (const [ruleId, entries] of batch) {
+            try {
+                await updateJson(this.kv, keys.log(ruleId), asEntries, (current) => [...(current ?? []), ...entries].slice(-this.options.capacity));
+            } catch (err) {
+                // The log is diagnostics: losing a batch must never stop deliveries.
+                this.logger.warn('delivery log write failed', {rule_id: ruleId, error: (err as Error).message});
+            }
+        }
+    }
+
+    private async readRaw(ruleId: string): Promise<unknown> {
+        const bytes = await this.kv.get(keys.log(ruleId));
+        return bytes && bytes.length > 0 ? JSON.parse(Buffer.from(bytes).toString('utf8')) : [];
+    }
+}
+
+/** Success rate over final outcomes; latency percentiles over attempts that got an HTTP answer. */
+export function statsOf(entries: readonly DeliveryLogEntry[]): DeliveryStats {
+    let succeeded = 0;
+    let failed = 0;
+    let dropped = 0;
+    const latencies: number[] = [];
+    for (const e of entries) {
+        if (e.async_reply) continue;
+        if (e.status === 'succeeded') succeeded++;
+        else if (e.status === 'failed') failed++;
+        else if (e.status === 'dropped') dropped++;
+        if (e.http_status !== undefined && e.latency_ms !== undefined) latencies.push(e.latency_ms);
+    }
+    latencies.sort((a, b) => a - b);
+    const pick = (p: number) => (latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!);
+    return {
+        deliveries: succeeded + failed + dropped,
+        succeeded,
+        failed,
+        dropped,
+        success_rate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed),
+        p50_latency_ms: pick(0.5),
+        p95_latency_ms: pick(0.95),
+        last_at: entries.reduce<number | null>((max, e) => (max === null || e.at > max ? e.at : max), null),
+    };
+}

@@ -1,0 +1,389 @@
+import type {DeliveryLogEntry, Endpoint, ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
+
+import type {Clock, Logger} from '../ports';
+
+import type {CircuitBreakers} from './circuit_breaker';
+import type {DeliveryLog} from './delivery_log';
+import {sendRequest, type AttemptResult} from './http_client';
+import type {Versioned} from './kv_json';
+import type {KeyedSemaphore} from './limits';
+import type {Notifier} from './notices';
+import type {OutboxRecord, OutboxStore} from './outbox';
+import type {OutboxScheduler} from './outbox_scheduler';
+import {ParkingLot} from './parking';
+import {buildRequest, type PreparedRequest} from './payload/build_request';
+import {TemplateError} from './payload/template';
+import {excerptOf, isSensitiveName, redactUrl} from './redact';
+import {decideRetry, type AttemptOutcome, type RetryDecision} from './retry_policy';
+import type {SecretStore} from './secrets';
+import {webhookHeaders} from './signing';
+import type {SsrfGuard} from './ssrf/guard';
+import type {AttemptListener, ReplySink} from './types';
+
+export interface RunnerDeps {
+    store: OutboxStore;
+    scheduler: OutboxScheduler;
+    clock: Clock;
+    logger: Logger;
+    nodeId: string;
+    guard: SsrfGuard;
+    breakers: CircuitBreakers;
+    slots: KeyedSemaphore;
+    secrets: SecretStore;
+    deliveryLog: DeliveryLog;
+    onReply: ReplySink;
+    notifier: Notifier | undefined;
+    onEndpointDisabled: ((ruleId: string, endpointId: string) => void | Promise<void>) | undefined;
+    onAttempt: AttemptListener | undefined;
+    insecureTls: () => boolean;
+    random: () => number;
+    /** Added to the endpoints' timeouts to make a lease: long enough that an attempt never outlives its lease. */
+    leaseMarginMs: number;
+    maxResponseBytes: number;
+}
+
+/** One HTTP call of an attempt (a failover attempt may make several). */
+interface Call {
+    endpoint: Endpoint;
+    request: PreparedRequest | undefined;
+    result: AttemptResult;
+    secrets: string[];
+    /** What the retry policy says about this call alone (set when the attempt is decided). */
+    decision?: RetryDecision;
+}
+
+/** The lease a delivery needs: every endpoint may be tried once, each up to its timeout. */
+export const leaseMsFor = (record: OutboxRecord, marginMs: number): number =>
+    record.endpoints.reduce((sum, e) => sum + e.timeout_ms, 0) + marginMs;
+
+export function replyTargetOf(r: OutboxRecord): ReplyTarget {
+    const {post, channel, user} = r.facts;
+    return {
+        rule_id: r.rule.id,
+        rule_name: r.rule.name,
+        delivery_id: r.id,
+        channel_id: channel.id,
+        trigger_post_id: post.id,
+        thread_root_id: post.root_id || post.id,
+        trigger_in_thread: post.root_id !== '',
+        user_id: user.id,
+        triggered_at: r.created_at,
+        hops: r.facts.hops,
+        response: r.response,
+    };
+}
+
+/**
+ * Attempts deliveries: claims one in the outbox, sends it to its endpoint(s) through the breaker and the endpoint's
+ * concurrency slots, asks the retry policy what next, writes that back with compare-and-set, then hands a reply to
+ * the ReplySink and logs every call. Anything that fails here stays in the outbox for the next look.
+ */
+export class DeliveryRunner {
+    private readonly active = new Map<string, Promise<void>>();
+    /** The bytes this node last wrote (or read) per delivery, so the next look needs no read. */
+    private readonly known = new Map<string, Versioned<OutboxRecord>>();
+    /** Deliveries waiting on a host's open breaker. */
+    private readonly parking: ParkingLot;
+    private shutdown = new AbortController();
+    private stopping = false;
+
+    constructor(private readonly deps: RunnerDeps) {
+        this.parking = new ParkingLot(deps.clock, deps.breakers, (id) => deps.scheduler.schedule(id, deps.clock.now()));
+    }
+
+    get inFlight(): number {
+        return this.active.size;
+    }
+
+    /** Being attempted, or waiting on an open breaker: this node will come back to it by itself. */
+    isTracked(id: string): boolean {
+        return this.active.has(id) || this.parking.has(id);
+    }
+
+    /** Looks at a delivery now; a no-op when it is already being looked at on this node. */
+    run(id: string, known?: Versioned<OutboxRecord>): void {
+        if (this.stopping || this.active.has(id)) return;
+        const task = this.attempt(id, known ?? this.known.get(id))
+            .catch((err: unknown) => {
+                this.deps.logger.error('delivery attempt crashed; it stays in the outbox', {delivery_id: id, error: String(err)});
+                this.deps.scheduler.schedule(id, this.deps.clock.now() + 5000);
+            })
+            .finally(() => this.active.delete(id));
+        this.active.set(id, task);
+    }
+
+    resume(): void {
+        this.stopping = false;
+        this.shutdown = new AbortController();
+    }
+
+    /** Lets attempts in flight finish for up to `graceMs`, then aborts them (they go back to the outbox, unspent). */
+    async drain(graceMs: number): Promise<void> {
+        this.stopping = true;
+        const all = () => Promise.allSettled([...this.active.values()]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([all(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+        clearTimeout(timer);
+        this.shutdown.abort(new Error('shutdown'));
+        await all();
+        this.known.clear();
+        this.parking.clear();
+    }
+
+    private async attempt(id: string, known: Versioned<OutboxRecord> | undefined): Promise<void> {
+        const {store, clock, nodeId, scheduler} = this.deps;
+        const current = known ?? (await store.load(id));
+        if (!current || current.value.state !== 'pending') return this.forget(id);
+        const r = current.value;
+        const now = clock.now();
+        if (r.next_attempt_at > now) return scheduler.schedule(id, r.next_attempt_at);
+        if (r.lease && r.lease.owner !== nodeId && r.lease.until > now) return scheduler.schedule(id, r.lease.until);
+
+        const leaseMs = leaseMsFor(r, this.deps.leaseMarginMs);
+        const holdsLease = r.lease?.owner === nodeId && r.lease.until - now >= leaseMs - this.deps.leaseMarginMs;
+        let claimed: Versioned<OutboxRecord> | null = holdsLease ? current : null;
+        const claim = async () => (claimed ??= await store.claim(id, nodeId, clock.now(), leaseMs, current));
+
+        if (now - r.created_at > r.policy.max_age_seconds * 1000) {
+            if (!(await claim())) return this.forget(id);
+            return this.settle(claimed!, [], {action: 'fail', errorClass: 'expired', reason: 'older than the maximum age before it could be sent', disableEndpoint: false});
+        }
+
+        const calls: Call[] = [];
+        let parkOn: string | undefined;
+        for (const endpoint of r.endpoints.filter((e) => !r.dead_endpoints.includes(e.id))) {
+            const host = originOf(endpoint);
+            // Look at the breaker before queueing for a slot: a down host's deliveries must not pile up behind it.
+            if (this.deps.breakers.blocked(host, clock.now())) {
+                parkOn ??= host;
+                continue;
+            }
+            const release = await this.deps.slots.acquire(`${r.rule.id}:${endpoint.id}`, endpoint.max_concurrency);
+            try {
+                if (this.stopping) break;
+                const call = await this.callEndpoint(r, endpoint, host, claim);
+                if (call === 'lost') return this.forget(id);
+                if (call === 'deferred') {
+                    parkOn ??= host;
+                    continue;
+                }
+                calls.push(call);
+                if (isSuccess(call.result)) break;
+            } finally {
+                release();
+            }
+        }
+
+        if (calls.length === 0) {
+            // Nothing was sent: the breakers are open, or this node is stopping. No attempt is spent.
+            if (claimed && this.stopping) await store.replace(claimed.bytes, {...r, lease: null});
+            else if (parkOn !== undefined && !this.stopping) {
+                this.known.set(id, claimed ?? current);
+                this.parking.park(parkOn, id);
+            }
+            return;
+        }
+        await this.settle(claimed!, calls, this.decide(claimed!.value, calls));
+    }
+
+    /** Sends to one endpoint: a Call; `lost` when another node owns the delivery; `deferred` when its breaker is open. */
+    private async callEndpoint(
+        r: OutboxRecord,
+        endpoint: Endpoint,
+        host: string,
+        claim: () => Promise<Versioned<OutboxRecord> | null>,
+    ): Promise<Call | 'deferred' | 'lost'> {
+        const {clock, breakers} = this.deps;
+        const secrets = await this.deps.secrets.values(r.rule.id);
+        let request: PreparedRequest;
+        try {
+            request = buildRequest(endpoint, {
+                facts: r.facts,
+                rule: {id: r.rule.id, name: r.rule.name},
+                deliveryId: r.id,
+                webhookId: r.webhook_id,
+                responseUrl: r.response_url,
+                token: await this.deps.secrets.token(r.rule.id),
+            });
+        } catch (err) {
+            if (!(err instanceof TemplateError)) throw err;
+            if (!(await claim())) return 'lost';
+            return {endpoint, request: undefined, secrets, result: {kind: 'error', errorClass: 'invalid_request', message: err.message, totalMs: 0}};
+        }
+        if (!breakers.check(host, clock.now()).allowed) return 'deferred';
+        if (!(await claim())) {
+            breakers.cancel(host);
+            return 'lost';
+        }
+
+        const signing = await this.deps.secrets.signingSecrets(r.rule.id, endpoint.id);
+        const signed: PreparedRequest = {
+            ...request,
+            headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(r.attempts + 1)},
+        };
+        const result = await sendRequest(signed, {
+            guard: this.deps.guard,
+            timeoutMs: endpoint.timeout_ms,
+            maxResponseBytes: this.deps.maxResponseBytes,
+            followRedirects: endpoint.follow_redirects,
+            insecureTls: this.deps.insecureTls(),
+            sensitiveHeaders: endpoint.secret_headers,
+            signal: this.shutdown.signal,
+        });
+        if (result.kind === 'error' && result.errorClass === 'shutdown') breakers.cancel(host);
+        else if (breakers.record(host, isHealthy(result), clock.now())) this.parking.open(host);
+        // Secret header values (API keys...) are redacted wherever they show up, not just in their header.
+        const headerSecrets = Object.entries(request.headers).filter(([n]) => isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);
+        return {endpoint, request: signed, result, secrets: [...secrets, ...headerSecrets]};
+    }
+
+    /** The attempt's decision; each call also gets its own (for the log and for skipping dead endpoints). */
+    private decide(r: OutboxRecord, calls: readonly Call[]): RetryDecision {
+        const state = {attempts: r.attempts + 1, createdAt: r.created_at, now: this.deps.clock.now()};
+        const policy = {maxAttempts: r.max_attempts, maxAgeMs: r.policy.max_age_seconds * 1000, baseMs: r.policy.backoff_base_ms, maxDelayMs: r.policy.backoff_max_ms};
+        const decisions = calls.map((c) => (c.decision = decideRetry(outcomeOf(c.result), state, policy, this.deps.random)));
+        if (decisions.some((d) => d.action === 'succeed')) return {action: 'succeed'};
+        const retries = decisions.filter((d) => d.action === 'retry');
+        if (retries.length > 0) return retries.reduce((a, b) => (b.delayMs < a.delayMs ? b : a));
+        return decisions.find((d) => d.action === 'fail' && d.disableEndpoint) ?? decisions[decisions.length - 1]!;
+    }
+
+    private async settle(claimed: Versioned<OutboxRecord>, calls: readonly Call[], decision: RetryDecision): Promise<void> {
+        const {store, clock, scheduler} = this.deps;
+        const r = claimed.value;
+        const now = clock.now();
+        const shutdownOnly = calls.length > 0 && calls.every((c) => c.result.kind === 'error' && c.result.errorClass === 'shutdown');
+        const last = lastOf(calls, decision, now);
+        const dead = [...r.dead_endpoints, ...calls.filter((c) => c.decision?.action === 'fail').map((c) => c.endpoint.id)];
+
+        let nextAttemptAt: number | undefined;
+        let ok: boolean;
+        if (shutdownOnly) {
+            // Aborted by our own shutdown: back to the queue at once, for any node, and the attempt does not count.
+            ok = Boolean(await store.replace(claimed.bytes, {...r, lease: null, next_attempt_at: now}));
+        } else if (decision.action === 'retry') {
+            nextAttemptAt = now + decision.delayMs;
+            const next = await store.replace(claimed.bytes, {...r, attempts: r.attempts + 1, next_attempt_at: nextAttemptAt, lease: null, dead_endpoints: dead, ...(last && {last})});
+            ok = Boolean(next);
+            if (next) {
+                this.known.set(r.id, next);
+                scheduler.schedule(r.id, nextAttemptAt);
+            }
+        } else {
+            const state = decision.action === 'succeed' ? 'succeeded' : 'failed';
+            ok = await store.finish(claimed.bytes, {...r, state, attempts: r.attempts + (calls.length > 0 ? 1 : 0), finished_at: now, lease: null, dead_endpoints: dead, ...(last && {last})});
+            this.known.delete(r.id);
+        }
+        if (!ok) {
+            // Our lease ran out and another node took the delivery over: it will send it (same webhook-id).
+            this.deps.logger.warn('delivery changed hands during an attempt', {delivery_id: r.id});
+            this.known.delete(r.id);
+        }
+
+        const reply = ok && !shutdownOnly ? await this.reply(r, calls, decision) : undefined;
+        // A 410 disables its endpoint even when a failover endpoint then succeeded.
+        if (calls.some((c) => c.decision?.action === 'fail' && c.decision.disableEndpoint)) await this.disable(r, calls);
+        this.logCalls(r, calls, decision, shutdownOnly, nextAttemptAt, reply);
+    }
+
+    private async reply(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision): Promise<ReplyOutcome | undefined> {
+        if (!r.response.enabled || decision.action === 'retry') return undefined;
+        const answered = [...calls].reverse().find((c) => c.result.kind === 'response');
+        if (!answered || answered.result.kind !== 'response') return undefined;
+        if (decision.action !== 'succeed' && !r.response.accept_any_status) return undefined;
+        const res = answered.result;
+        const serviceReply: ServiceReply = {status: res.status, contentType: res.headers['content-type'] ?? '', body: res.body, truncated: res.truncated, source: 'response'};
+        try {
+            return await this.deps.onReply(replyTargetOf(r), serviceReply);
+        } catch (err) {
+            return {kind: 'error', reason: (err as Error).message};
+        }
+    }
+
+    private async disable(r: OutboxRecord, calls: readonly Call[]): Promise<void> {
+        for (const c of calls.filter((c) => c.decision?.action === 'fail' && c.decision.disableEndpoint)) {
+            try {
+                await this.deps.onEndpointDisabled?.(r.rule.id, c.endpoint.id);
+                await this.deps.notifier?.endpointDisabled({ownerId: r.rule.owner_id, ruleName: r.rule.name, endpointId: c.endpoint.id, url: redactUrl(c.request?.url ?? '')});
+            } catch (err) {
+                this.deps.logger.warn('could not disable endpoint or tell the owner', {rule_id: r.rule.id, endpoint_id: c.endpoint.id, error: String(err)});
+            }
+        }
+    }
+
+    private logCalls(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision, shutdown: boolean, nextAttemptAt: number | undefined, reply: ReplyOutcome | undefined): void {
+        const at = this.deps.clock.now();
+        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: r.attempts + 1};
+        const entries: DeliveryLogEntry[] = calls.map((c) => {
+            const res = c.result;
+            const success = isSuccess(res);
+            const finalFailure = decision.action === 'fail' && !shutdown;
+            const status = success ? 'succeeded' : finalFailure ? 'failed' : 'retrying';
+            const failure = c.decision?.action === 'retry' || c.decision?.action === 'fail' ? c.decision : undefined;
+            return {
+                ...base,
+                endpoint_id: c.endpoint.id,
+                status,
+                ...(res.kind === 'response' && {http_status: res.status, latency_ms: res.totalMs}),
+                ...(failure && {error_class: failure.errorClass, error: failure.reason}),
+                ...(res.kind === 'error' && {error_class: failure?.errorClass ?? res.errorClass, error: failure ? `${res.message} (${failure.reason})` : res.message}),
+                ...(status === 'retrying' && nextAttemptAt !== undefined && {next_attempt_at: nextAttemptAt}),
+                ...(c.request && {request: excerptOf({method: c.request.method, url: c.request.url, headers: c.request.headers, body: c.request.body}, c.secrets, c.endpoint.secret_headers)}),
+                ...(res.kind === 'response' && {response: excerptOf({status: res.status, headers: res.headers, body: res.body, truncated: res.truncated}, c.secrets, [])}),
+                ...(success && reply && {reply}),
+            };
+        });
+        if (calls.length === 0 && decision.action === 'fail') {
+            entries.push({...base, endpoint_id: r.endpoints.map((e) => e.id).join(','), status: 'failed', error_class: decision.errorClass, error: decision.reason});
+        } else if (reply && !calls.some((c) => isSuccess(c.result)) && entries.length > 0) {
+            entries[entries.length - 1]!.reply = reply;
+        }
+        for (const entry of entries) {
+            this.deps.deliveryLog.append(entry);
+            this.deps.onAttempt?.(entry);
+        }
+    }
+
+    private forget(id: string): void {
+        this.known.delete(id);
+    }
+}
+
+const origins = new Map<string, string>();
+
+/** The breaker key of an endpoint: its origin, which placeholders cannot change (the host never holds one). */
+function originOf(endpoint: Endpoint): string {
+    let origin = origins.get(endpoint.url);
+    if (origin === undefined) {
+        origin = new URL(endpoint.url.replace(/\{\{[^}]*\}\}/g, 'x')).origin;
+        if (origins.size > 5000) origins.clear();
+        origins.set(endpoint.url, origin);
+    }
+    return origin;
+}
+
+const isSuccess = (result: AttemptResult): boolean => result.kind === 'response' && result.status >= 200 && result.status < 300;
+
+/** For the breaker: is the host answering sanely? A 4xx is the request's fault, not the host's. */
+const isHealthy = (result: AttemptResult): boolean =>
+    result.kind === 'response' && result.status !== 408 && result.status !== 429 && result.status < 500;
+
+function outcomeOf(result: AttemptResult): AttemptOutcome {
+    if (result.kind === 'error') return {kind: 'error', errorClass: result.errorClass};
+    return {
+        kind: 'status',
+        status: result.status,
+        retryAfter: result.headers['retry-after'],
+        receiverAbort: result.headers['webhook-delivery']?.toLowerCase() === 'abort-message',
+    };
+}
+
+function lastOf(calls: readonly Call[], decision: RetryDecision, at: number): OutboxRecord['last'] {
+    const res = calls[calls.length - 1]?.result;
+    const failure = decision.action === 'succeed' ? undefined : decision;
+    return {
+        at,
+        ...(res?.kind === 'response' && {status: res.status}),
+        ...(failure && {error_class: failure.errorClass, error: failure.reason}),
+    };
+}

@@ -1,0 +1,19 @@
+/** Every KV key the delivery machinery writes, in one place so their shapes cannot drift apart. */
+export const keys = {
+    /** A delivery waiting for (or in) an attempt. */
+    pending: (deliveryId: string) => `dx_p_${deliveryId}`,
+    /** A finished delivery (succeeded or failed), kept with an expiry for replay, recover and response_url. */
+    finished: (deliveryId: string) => `dx_f_${deliveryId}`,
+    pendingPrefix: 'dx_p_',
+    /** One of the 32 shards listing pending delivery ids (what a sweep reads instead of listing every key). */
+    pendingIndex: (shard: number) => `dx_pi_${shard}`,
+    finishedPrefix: 'dx_f_',
+    /** A rule's secrets (signing secrets per endpoint, the compat token): never part of the rule itself. */
+    secrets: (ruleId: string) => `dx_sec_${ruleId}`,
+    /** A rule's delivery log ring. */
+    log: (ruleId: string) => `dx_log_${ruleId}`,
+    /** The cluster-wide key that signs response_url tokens. */
+    responseUrlKey: 'dx_rurl_key',
+    /** How many times a delivery's response_url was used. */
+    responseUrlUses: (deliveryId: string) => `dx_rurl_n_${deliveryId}`,
+};

@@ -1,0 +1,47 @@
+import type {KVStore} from '../ports';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const encodeJson = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
+
+export function decodeJson(bytes: Uint8Array): unknown {
+    return JSON.parse(decoder.decode(bytes));
+}
+
+/** A value with the exact bytes it was stored as: what a compare-and-set must compare against. */
+export interface Versioned<T> {
+    value: T;
+    bytes: Uint8Array;
+}
+
+export async function getJson<T>(kv: KVStore, key: string, parse: (raw: unknown) => T): Promise<Versioned<T> | null> {
+    const bytes = await kv.get(key);
+    if (!bytes || bytes.length === 0) return null;
+    return {value: parse(decodeJson(bytes)), bytes};
+}
+
+/**
+ * Read-modify-write under compare-and-set, retried when another writer (another node) got there first.
+ * `update` returns the new value, or undefined to leave the key as it is.
+ */
+export async function updateJson<T>(
+    kv: KVStore,
+    key: string,
+    parse: (raw: unknown) => T,
+    update: (current: T | null) => T | undefined,
+    options: {expireInSeconds?: number; attempts?: number} = {},
+): Promise<T | null> {
+    for (let i = 0; i < (options.attempts ?? 8); i++) {
+        const current = await getJson(kv, key, parse);
+        const next = update(current?.value ?? null);
+        if (next === undefined) return current?.value ?? null;
+        const written = await kv.setWithOptions(key, encodeJson(next), {
+            atomic: true,
+            oldValue: current?.bytes ?? null,
+            ...(options.expireInSeconds !== undefined && {expireInSeconds: options.expireInSeconds}),
+        });
+        if (written) return next;
+    }
+    throw new Error(`KV key ${key}: too much contention`);
+}

@@ -1,0 +1,94 @@
+import {keys} from './keys';
+import {OutboxStore, type OutboxRecord} from './outbox';
+import {outboxRecord} from './testing/factories';
+import {MemoryKV} from './testing/memory_kv';
+
+const now = 1_000_000;
+
+const record = (id: string, overrides: Partial<OutboxRecord> = {}) => outboxRecord(id, 'https://svc.example.com/', {created_at: now, next_attempt_at: now, ...overrides});
+
+describe('OutboxStore', () => {
+    let kv: MemoryKV;
+    let store: OutboxStore;
+    beforeEach(() => {
+        let t = now;
+        kv = new MemoryKV({now: () => t++});
+        store = new OutboxStore(kv, {succeededSeconds: 60, failedSeconds: 600});
+    });
+
+    it('stores a delivery once: a second insert of the same id is refused', async () => {
+        const first = await store.insert(record('a'));
+        await first!.indexed;
+        expect(await store.insert(record('a'))).toBeNull();
+        expect(await store.pendingIds()).toEqual(['a']);
+    });
+
+    it('indexes pending deliveries in batches and forgets finished ones', async () => {
+        const inserted = await Promise.all(['a', 'b', 'c', 'd'].map((id) => store.insert(record(id))));
+        await Promise.all(inserted.map((i) => i!.indexed));
+        expect((await store.pendingIds()).sort()).toEqual(['a', 'b', 'c', 'd']);
+        const claimed = (await store.claim('b', 'n', now, 1000))!;
+        await store.finish(claimed.bytes, {...claimed.value, state: 'succeeded'});
+        expect((await store.pendingIds()).sort()).toEqual(['a', 'c', 'd']);
+    });
+
+    it('finds a record the index missed by listing every key, and indexes it', async () => {
+        await kv.set(keys.pending('lost'), new TextEncoder().encode(JSON.stringify(record('lost'))));
+        expect(await store.pendingIds()).toEqual([]);
+        expect(await store.scanPendingIds()).toEqual(['lost']);
+        expect(await store.pendingIds()).toEqual(['lost']);
+    });
+
+    it('keeps a finished delivery as long as its response_url lives', async () => {
+        const claimed = (await store.claim('a', 'n', now, 1000, (await store.insert(record('a', {response_url: 'https://x/r/t'})))!.stored))!;
+        await store.finish(claimed.bytes, {...claimed.value, state: 'succeeded'});
+        kv.clockSkew(100_000); // past the 60 s retention, within the 1800 s response_url lifetime
+        expect(await store.loadFinished('a')).not.toBeNull();
+    });
+
+    it('lets exactly one of two racing nodes claim a due delivery', async () => {
+        await store.insert(record('a'));
+        const [x, y] = await Promise.all([store.claim('a', 'node-x', now, 1000), store.claim('a', 'node-y', now, 1000)]);
+        expect([x, y].filter(Boolean)).toHaveLength(1);
+        expect((await store.load('a'))!.value.lease!.owner).toBe(x ? 'node-x' : 'node-y');
+    });
+
+    it('does not claim a delivery that is not due, or leased by another node until the lease expires', async () => {
+        await store.insert(record('later', {next_attempt_at: now + 500}));
+        expect(await store.claim('later', 'n', now, 1000)).toBeNull();
+        await store.insert(record('leased', {lease: {owner: 'other', until: now + 100}}));
+        expect(await store.claim('leased', 'n', now, 1000)).toBeNull();
+        expect(await store.claim('leased', 'n', now + 101, 1000)).not.toBeNull();
+    });
+
+    it('re-reads when the bytes it was given are stale', async () => {
+        const inserted = (await store.insert(record('a')))!.stored;
+        await store.replace(inserted.bytes, {...inserted.value, attempts: 1});
+        const claimed = await store.claim('a', 'n', now, 1000, inserted);
+        expect(claimed?.value).toMatchObject({attempts: 1, lease: {owner: 'n'}});
+    });
+
+    it('finishes only with the current bytes, keeping a finished copy with an expiry', async () => {
+        const inserted = (await store.insert(record('a')))!.stored;
+        const claimed = (await store.claim('a', 'n', now, 1000))!;
+        expect(await store.finish(inserted.bytes, {...inserted.value, state: 'succeeded'})).toBe(false);
+        expect(await store.finish(claimed.bytes, {...claimed.value, state: 'succeeded'})).toBe(true);
+        expect(await store.pendingIds()).toEqual([]);
+        expect((await store.loadFinished('a'))!.value).toMatchObject({state: 'succeeded', lease: null});
+        expect(kv.keys(keys.finishedPrefix)).toEqual(['dx_f_a']);
+    });
+
+    it('requeues a finished delivery with its id and attempts from zero', async () => {
+        const claimed = (await store.claim('a', 'n', now, 1000, (await store.insert(record('a')))!.stored))!;
+        await store.finish(claimed.bytes, {...claimed.value, state: 'failed', attempts: 3});
+        const again = await store.requeue('a', now + 10, 'n', 1000);
+        expect(again?.value).toMatchObject({id: 'a', webhook_id: 'msg_a', state: 'pending', attempts: 0});
+        expect(await store.loadFinished('a')).toBeNull();
+    });
+
+    it('lists ids across pages', async () => {
+        for (let i = 0; i < 1005; i++) await kv.set(`zz_other_${String(i).padStart(4, '0')}`, new Uint8Array([1]));
+        await store.insert(record('a'));
+        expect(await store.scanPendingIds()).toEqual(['a']);
+    });
+});

@@ -1,0 +1,171 @@
+import {z} from 'zod';
+
+import {deliveryErrorClasses, deliveryFactsSchema, deliveryPolicySchema, endpointSchema, responseOptionsSchema} from '@tripwire/common';
+
+import type {KVStore} from '../ports';
+
+import {keys} from './keys';
+import {encodeJson, getJson, type Versioned} from './kv_json';
+import {OutboxIndex} from './outbox_index';
+
+const outboxRecordSchema = z.object({
+    v: z.literal(1),
+    id: z.string(),
+    webhook_id: z.string(),
+    state: z.enum(['pending', 'succeeded', 'failed']),
+    created_at: z.number(),
+    next_attempt_at: z.number(),
+    /** Attempts made (a failover pass over several endpoints counts as one). */
+    attempts: z.int(),
+    max_attempts: z.int(),
+    /** Who is attempting it and until when; another node may take it over once the lease has expired. */
+    lease: z.object({owner: z.string(), until: z.number()}).nullable(),
+    rule: z.object({id: z.string(), name: z.string(), owner_id: z.string()}),
+    /** One endpoint for a parallel fan-out, all of them in order for failover. */
+    endpoints: z.array(endpointSchema),
+    /** Endpoints that failed for good (4xx, 410) and are skipped on later failover passes. */
+    dead_endpoints: z.array(z.string()),
+    policy: deliveryPolicySchema,
+    response: responseOptionsSchema,
+    facts: deliveryFactsSchema,
+    response_url: z.string(),
+    last: z
+        .object({at: z.number(), status: z.int().optional(), error_class: z.enum(deliveryErrorClasses).optional(), error: z.string().optional()})
+        .optional(),
+    finished_at: z.number().optional(),
+});
+
+/** A delivery as stored: everything needed to attempt it again on any node after any restart. */
+export type OutboxRecord = z.output<typeof outboxRecordSchema>;
+
+export const parseRecord = (raw: unknown): OutboxRecord => outboxRecordSchema.parse(raw);
+
+export interface OutboxRetention {
+    /**
+     * How long finished deliveries stay for replay and recover; a delivery whose response_url lives longer is kept
+     * until that expires, so late replies still find their channel and thread.
+     */
+    succeededSeconds: number;
+    failedSeconds: number;
+}
+
+/**
+ * The durable outbox on the KV store. A delivery is written (already leased to its writer) before its first attempt;
+ * every later change is a compare-and-set against the bytes last seen, so two nodes can never both believe they own
+ * an attempt. Pending and finished deliveries live under different key prefixes so a sweep reads only pending ones.
+ */
+export class OutboxStore {
+    private readonly index: OutboxIndex;
+
+    constructor(
+        private readonly kv: KVStore,
+        private readonly retention: OutboxRetention,
+    ) {
+        this.index = new OutboxIndex(kv);
+    }
+
+    /**
+     * Stores a new delivery; null when one with this id is already pending (the same event submitted twice).
+     * `indexed` settles when the pending index lists it: the record is durable before that, so the first attempt
+     * need not wait for it.
+     */
+    async insert(record: OutboxRecord): Promise<{stored: Versioned<OutboxRecord>; indexed: Promise<void>} | null> {
+        const bytes = encodeJson(record);
+        const ok = await this.kv.setWithOptions(keys.pending(record.id), bytes, {atomic: true, oldValue: null});
+        return ok ? {stored: {value: record, bytes}, indexed: this.index.add(record.id)} : null;
+    }
+
+    load(id: string): Promise<Versioned<OutboxRecord> | null> {
+        return getJson(this.kv, keys.pending(id), parseRecord);
+    }
+
+    loadFinished(id: string): Promise<Versioned<OutboxRecord> | null> {
+        return getJson(this.kv, keys.finished(id), parseRecord);
+    }
+
+    /** Compare-and-set of a pending delivery; null when someone else changed it since `previous` was read. */
+    async replace(previous: Uint8Array, next: OutboxRecord): Promise<Versioned<OutboxRecord> | null> {
+        const bytes = encodeJson(next);
+        const ok = await this.kv.setWithOptions(keys.pending(next.id), bytes, {atomic: true, oldValue: previous});
+        return ok ? {value: next, bytes} : null;
+    }
+
+    /**
+     * Takes the lease of a pending delivery that is due, unless another node holds an unexpired lease on it.
+     * `known` saves the read when the caller has the current bytes; if they turn out stale, the key is read again.
+     */
+    async claim(id: string, owner: string, now: number, leaseMs: number, known?: Versioned<OutboxRecord>): Promise<Versioned<OutboxRecord> | null> {
+        let current = known ?? (await this.load(id));
+        for (let tries = 0; current && tries < 2; tries++) {
+            const r = current.value;
+            const leasedByOther = r.lease !== null && r.lease.owner !== owner && r.lease.until > now;
+            if (r.state !== 'pending' || r.next_attempt_at > now || leasedByOther) return null;
+            const claimed = await this.replace(current.bytes, {...r, lease: {owner, until: now + leaseMs}});
+            if (claimed) return claimed;
+            current = await this.load(id);
+        }
+        return null;
+    }
+
+    /**
+     * Ends a pending delivery: removes it (compare-and-set, so only the lease holder can) and keeps a finished copy
+     * with an expiry. Returns false when the pending record had changed hands.
+     */
+    async finish(previous: Uint8Array, record: OutboxRecord): Promise<boolean> {
+        const removed = await this.kv.setWithOptions(keys.pending(record.id), null, {atomic: true, oldValue: previous});
+        if (!removed) return false;
+        const kept = record.state === 'succeeded' ? this.retention.succeededSeconds : this.retention.failedSeconds;
+        const replyWindow = record.response_url ? record.response.response_url_ttl_seconds : 0;
+        await Promise.all([
+            this.kv.setWithOptions(keys.finished(record.id), encodeJson({...record, lease: null}), {expireInSeconds: Math.max(kept, replyWindow)}),
+            this.unindex(record.id),
+        ]);
+        return true;
+    }
+
+    /** Drops an id from the pending index (its record is gone); never fails, a later sweep would prune it. */
+    async unindex(id: string): Promise<void> {
+        await this.index.remove(id).catch(() => undefined);
+    }
+
+    /** Puts a finished delivery back in the queue (replay, recover): same id and webhook-id, attempts from zero. */
+    async requeue(id: string, now: number, owner: string, leaseMs: number): Promise<Versioned<OutboxRecord> | null> {
+        const finished = await this.loadFinished(id);
+        if (!finished) return null;
+        const {finished_at: _finished, last: _last, ...rest} = finished.value;
+        const record: OutboxRecord = {...rest, state: 'pending', attempts: 0, dead_endpoints: [], created_at: now, next_attempt_at: now, lease: {owner, until: now + leaseMs}};
+        const inserted = await this.insert(record);
+        if (!inserted) return null;
+        await Promise.all([this.kv.delete(keys.finished(id)), inserted.indexed]);
+        return inserted.stored;
+    }
+
+    /** Every id under a prefix, page by page (the KV store lists all of the plugin's keys). */
+    async ids(prefix: string): Promise<string[]> {
+        const out: string[] = [];
+        const perPage = 1000;
+        for (let page = 0; ; page++) {
+            const list = await this.kv.list(page, perPage);
+            for (const key of list) if (key.startsWith(prefix)) out.push(key.slice(prefix.length));
+            if (list.length < perPage) return out;
+        }
+    }
+
+    /** Pending ids from the index (cheap; may include ids that just finished). */
+    pendingIds(): Promise<string[]> {
+        return this.index.ids();
+    }
+
+    /** Pending ids found by listing every key: the backstop for records the index missed. */
+    async scanPendingIds(): Promise<string[]> {
+        const found = await this.ids(keys.pendingPrefix);
+        const indexed = new Set(await this.index.ids());
+        await Promise.all(found.filter((id) => !indexed.has(id)).map((id) => this.index.add(id)));
+        return found;
+    }
+
+    finishedIds(): Promise<string[]> {
+        return this.ids(keys.finishedPrefix);
+    }
+}
+

@@ -1,0 +1,91 @@
+import type {KVStore} from '../ports';
+
+import {keys} from './keys';
+import {updateJson} from './kv_json';
+
+const SHARDS = 32;
+
+const asIds = (raw: unknown): string[] => (Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : []);
+
+interface Batch {
+    ops: Map<string, boolean>; // id → add (true) or remove (false)
+    waiters: Array<{resolve: () => void; reject: (err: unknown) => void}>;
+}
+
+/**
+ * Which deliveries are pending, in 32 small KV keys, so a sweep reads those instead of listing every key the plugin
+ * has (KVList pages through all of them, finished deliveries and logs included). Adds and removes are batched per
+ * shard into one compare-and-set write; an id whose record is gone is pruned by the next sweep, and a record that
+ * never made it into the index is found by the occasional full scan.
+ */
+export class OutboxIndex {
+    private readonly batches = new Map<number, Batch>();
+    private readonly busy = new Set<number>();
+
+    /** `batchMs`: how long changes gather before a shard is written (each write rewrites the whole shard). */
+    constructor(
+        private readonly kv: KVStore,
+        private readonly batchMs = 50,
+    ) {}
+
+    add(id: string): Promise<void> {
+        return this.enqueue(id, true);
+    }
+
+    remove(id: string): Promise<void> {
+        return this.enqueue(id, false);
+    }
+
+    async ids(): Promise<string[]> {
+        const shards = await Promise.all(Array.from({length: SHARDS}, (_, s) => this.kv.get(keys.pendingIndex(s))));
+        return shards.flatMap((bytes) => (bytes && bytes.length > 0 ? asIds(JSON.parse(Buffer.from(bytes).toString('utf8'))) : []));
+    }
+
+    private enqueue(id: string, add: boolean): Promise<void> {
+        const shard = shardOf(id);
+        let batch = this.batches.get(shard);
+        if (!batch) {
+            batch = {ops: new Map(), waiters: []};
+            this.batches.set(shard, batch);
+        }
+        batch.ops.set(id, add);
+        const b = batch;
+        const done = new Promise<void>((resolve, reject) => b.waiters.push({resolve, reject}));
+        if (!this.busy.has(shard)) void this.drain(shard);
+        return done;
+    }
+
+    /** Writes a shard's queued changes, one batch at a time; changes queued meanwhile form the next batch. */
+    private async drain(shard: number): Promise<void> {
+        this.busy.add(shard);
+        try {
+            for (let batch = this.batches.get(shard); batch; batch = this.batches.get(shard)) {
+                // Let changes gather: under load a shard is written a few times a second, not once per delivery.
+                await new Promise((resolve) => setTimeout(resolve, this.batchMs).unref?.());
+                batch = this.batches.get(shard)!;
+                this.batches.delete(shard);
+                try {
+                    await updateJson(this.kv, keys.pendingIndex(shard), asIds, (current) => {
+                        const set = new Set(current ?? []);
+                        for (const [id, add] of batch!.ops) {
+                            if (add) set.add(id);
+                            else set.delete(id);
+                        }
+                        return [...set];
+                    });
+                    for (const w of batch.waiters) w.resolve();
+                } catch (err) {
+                    for (const w of batch.waiters) w.reject(err);
+                }
+            }
+        } finally {
+            this.busy.delete(shard);
+        }
+    }
+}
+
+function shardOf(id: string): number {
+    let h = 0;
+    for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+    return Math.abs(h) % SHARDS;
+}

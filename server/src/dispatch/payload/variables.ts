@@ -1,0 +1,37 @@
+import type {DeliveryFacts} from '@tripwire/common';
+
+/** What a request is built from: the trigger's facts plus the delivery's own identity. */
+export interface RequestContext {
+    facts: DeliveryFacts;
+    rule: {id: string; name: string};
+    deliveryId: string;
+    webhookId: string;
+    /** The scoped URL for a later reply; empty when the rule allows none. */
+    responseUrl: string;
+    /** The rule's native-compatible `token` (a secret: redacted from logs). */
+    token: string;
+}
+
+/** The tree `{{...}}` placeholders read from; see templateRoots in common. */
+export function templateVariables(ctx: RequestContext): Record<string, unknown> {
+    const {facts} = ctx;
+    const {post, user} = facts;
+    return {
+        post: {...post, edited: post.edit_at > 0, is_reply: post.root_id !== '', thread_root_id: post.root_id || post.id},
+        channel: facts.channel,
+        team: facts.team,
+        user: {...user, display_name: displayName(user)},
+        trigger_word: facts.trigger_word,
+        groups: facts.groups,
+        thread: facts.thread ?? {},
+        files: facts.files ?? [],
+        event: {type: facts.event_type, id: facts.event_id},
+        rule: ctx.rule,
+        delivery: {id: ctx.deliveryId, webhook_id: ctx.webhookId, response_url: ctx.responseUrl},
+    };
+}
+
+function displayName(user: DeliveryFacts['user']): string {
+    const full = `${user.first_name} ${user.last_name}`.trim();
+    return full || user.nickname || user.username;
+}

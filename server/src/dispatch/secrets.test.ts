@@ -1,0 +1,47 @@
+import {SecretStore} from './secrets';
+import {generateSecret} from './signing';
+import {MemoryKV} from './testing/memory_kv';
+
+describe('SecretStore', () => {
+    let now = 0;
+    const clock = {now: () => now};
+    beforeEach(() => (now = 1000));
+
+    it('signs with the new and the old secret during a rotation, then only the new one', async () => {
+        const store = new SecretStore(new MemoryKV(clock), clock, 0);
+        const [first, second] = [generateSecret(), generateSecret()];
+        await store.setSigningSecret('r', 'ep', first);
+        await store.setSigningSecret('r', 'ep', second, 60_000);
+        expect(await store.signingSecrets('r', 'ep')).toEqual([second, first]);
+        now += 60_001;
+        expect(await store.signingSecrets('r', 'ep')).toEqual([second]);
+    });
+
+    it('refuses secrets that are not whsec_', async () => {
+        await expect(new SecretStore(new MemoryKV(clock), clock).setSigningSecret('r', 'ep', 'hunter2')).rejects.toThrow(/whsec_/);
+    });
+
+    it('summarises without values, and lists values only for redaction', async () => {
+        const store = new SecretStore(new MemoryKV(clock), clock);
+        const secret = generateSecret();
+        await store.setSigningSecret('r', 'ep', secret);
+        await store.setToken('r', 'tok-1');
+        expect(await store.summary('r')).toEqual({has_token: true, endpoints_with_secret: ['ep']});
+        expect(JSON.stringify(await store.summary('r'))).not.toContain('tok-1');
+        expect(await store.values('r')).toEqual(['tok-1', secret]);
+    });
+
+    it('sees another node’s change once its cache expires or is invalidated', async () => {
+        const kv = new MemoryKV(clock);
+        const a = new SecretStore(kv, clock, 10_000);
+        const b = new SecretStore(kv, clock, 10_000);
+        expect(await a.token('r')).toBe('');
+        await b.setToken('r', 'tok-2');
+        expect(await a.token('r')).toBe('');
+        a.invalidate('r');
+        expect(await a.token('r')).toBe('tok-2');
+        await b.deleteRule('r');
+        now += 10_001;
+        expect(await a.token('r')).toBe('');
+    });
+});

@@ -1,0 +1,44 @@
+import type {
+    DeliveryFactsInput,
+    DeliveryLogEntry,
+    DeliveryPolicy,
+    Endpoint,
+    ReplyOutcome,
+    ReplyTarget,
+    ResponseOptions,
+    ServiceReply,
+} from '@tripwire/common';
+
+/**
+ * What the engine hands the dispatcher when a rule matched: the rule's delivery settings as they are now, and the
+ * facts of the trigger. The dispatcher copies all of it into the outbox, so later edits of the rule do not change a
+ * delivery already under way.
+ */
+export interface DeliveryRequest {
+    rule: {id: string; name: string; owner_id: string};
+    endpoints: readonly Endpoint[];
+    policy: DeliveryPolicy;
+    response: ResponseOptions;
+    facts: DeliveryFactsInput;
+}
+
+export type SubmitStatus = 'queued' | 'duplicate' | 'dropped';
+
+export interface SubmittedDelivery {
+    delivery_id: string;
+    webhook_id: string;
+    endpoint_ids: string[];
+    status: SubmitStatus;
+    /** Queued behind the rate limit: the first attempt waits this long. */
+    delay_ms: number;
+}
+
+/** Posts a service's reply (responses/ implements it); what it returns goes into the delivery log. */
+export type ReplySink = (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
+
+/** Told about every attempt as it is logged (the engine forwards these to the webapp). */
+export type AttemptListener = (entry: DeliveryLogEntry) => void;
+
+export type AsyncReplyResult =
+    | {ok: true; outcome: ReplyOutcome}
+    | {ok: false; error: 'invalid' | 'expired' | 'used_up' | 'not_found'};

@@ -1,0 +1,155 @@
+import {responseOptionsSchema, type ReplyTarget} from '@tripwire/common';
+
+import {parseReply} from './parse';
+import {MAX_POST_RUNES, replyToDrafts, splitRunes, type DraftContext} from './to_posts';
+
+const target = (overrides: Partial<ReplyTarget> = {}): ReplyTarget => ({
+    rule_id: 'rule1',
+    rule_name: 'Deploys',
+    delivery_id: 'd1',
+    channel_id: 'chan1',
+    trigger_post_id: 'post2',
+    thread_root_id: 'post2',
+    trigger_in_thread: false,
+    user_id: 'user1',
+    triggered_at: 1_000_000,
+    hops: 0,
+    response: responseOptionsSchema.parse({}),
+    ...overrides,
+});
+const ctx = (overrides: Partial<DraftContext> = {}): DraftContext => ({
+    botUserId: 'bot1',
+    allowUsernameOverride: false,
+    allowIconOverride: false,
+    now: 1_000_500,
+    source: 'response',
+    ...overrides,
+});
+
+function drafts(body: unknown, t = target(), c = ctx()) {
+    const parsed = parseReply({body: Buffer.from(JSON.stringify(body)), truncated: false});
+    if (parsed.kind !== 'reply') throw new Error(`not a reply: ${JSON.stringify(parsed)}`);
+    return replyToDrafts(parsed.reply, t, c);
+}
+
+describe('replyToDrafts', () => {
+    it('posts a new post in the channel as the bot, with webhook props and the next hop count', () => {
+        expect(drafts({text: 'hello'}, target({hops: 1}))).toEqual({
+            kind: 'drafts',
+            drafts: {
+                delayed: false,
+                ephemerals: [],
+                posts: [
+                    {
+                        channel_id: 'chan1',
+                        user_id: 'bot1',
+                        message: 'hello',
+                        props: {from_webhook: 'true', webhook_display_name: 'Deploys', tripwire_rule_id: 'rule1', tripwire_delivery_id: 'd1', tripwire_hops: 2},
+                    },
+                ],
+            },
+        });
+    });
+
+    it('replies in the real thread for comment, also when the trigger was itself a reply', () => {
+        const r = drafts({text: 'in thread', response_type: 'comment'}, target({trigger_post_id: 'reply9', thread_root_id: 'root1', trigger_in_thread: true}));
+        expect(r.kind === 'drafts' && r.drafts.posts[0]!.root_id).toBe('root1');
+    });
+
+    it('sends ephemeral replies to the triggering user only, in the thread when the trigger was in one', () => {
+        const r = drafts({text: 'just you', response_type: 'ephemeral'}, target({thread_root_id: 'root1', trigger_in_thread: true}));
+        expect(r).toMatchObject({kind: 'drafts', drafts: {posts: [], ephemerals: [{user_id: 'user1', post: {message: 'just you', root_id: 'root1', user_id: 'bot1'}}]}});
+    });
+
+    it('posts extra_responses after the main one, each where it asks', () => {
+        const r = drafts({text: 'main', extra_responses: [{text: 'second', response_type: 'comment'}, {text: 'private', response_type: 'ephemeral'}]});
+        expect(r.kind === 'drafts' && r.drafts.posts.map((p) => [p.message, p.root_id])).toEqual([
+            ['main', undefined],
+            ['second', 'post2'],
+        ]);
+        expect(r.kind === 'drafts' && r.drafts.ephemerals.map((e) => e.post.message)).toEqual(['private']);
+    });
+
+    it('translates Slack markup unless skip_slack_parsing', () => {
+        const translated = drafts({text: '<!here> <https://x.io|see>'});
+        const raw = drafts({text: '<!here> <https://x.io|see>', skip_slack_parsing: true});
+        expect(translated.kind === 'drafts' && translated.drafts.posts[0]!.message).toBe('@here [see](https://x.io)');
+        expect(raw.kind === 'drafts' && raw.drafts.posts[0]!.message).toBe('<!here> <https://x.io|see>');
+    });
+
+    it('applies username and icon overrides only when Mattermost allows them', () => {
+        const body = {text: 'x', username: 'ci-bot', icon_url: 'https://x/i.png'};
+        const off = drafts(body);
+        const on = drafts(body, target(), ctx({allowUsernameOverride: true, allowIconOverride: true}));
+        expect(off.kind === 'drafts' && off.drafts.posts[0]!.props).not.toHaveProperty('override_username');
+        expect(on.kind === 'drafts' && on.drafts.posts[0]!.props).toMatchObject({override_username: 'ci-bot', override_icon_url: 'https://x/i.png'});
+        const fallback = drafts({text: 'x'}, target({response: responseOptionsSchema.parse({username: 'Deploy bot'})}), ctx({allowUsernameOverride: true}));
+        expect(fallback.kind === 'drafts' && fallback.drafts.posts[0]!.props!.override_username).toBe('Deploy bot');
+    });
+
+    it('never lets a reply spoof server-set props', () => {
+        const r = drafts({text: 'x', props: {from_webhook: 'false', override_username: 'admin', tripwire_hops: 0, card: 'md'}});
+        expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).toMatchObject({from_webhook: 'true', tripwire_hops: 1, card: 'md'});
+        expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).not.toHaveProperty('override_username');
+    });
+
+    it('turns attachments into props with the slack_attachment type, stringified fields and action ids', () => {
+        const r = drafts({attachments: [{text: '<!channel>', fields: [{title: 'n', value: 3}], actions: [{name: 'Go', integration: {url: 'https://svc/act'}}]}]});
+        expect(r.kind === 'drafts' && r.drafts.posts[0]).toMatchObject({
+            type: 'slack_attachment',
+            message: '',
+            props: {attachments: [{text: '@channel', fields: [{title: 'n', value: '3', short: false}], actions: [{id: 'tw0a0', name: 'Go'}]}]},
+        });
+    });
+
+    it('keeps priority on root posts only', () => {
+        const root = drafts({text: 'x', priority: {priority: 'urgent', requested_ack: true}});
+        const comment = drafts({text: 'x', response_type: 'comment', priority: {priority: 'urgent'}});
+        expect(root.kind === 'drafts' && root.drafts.posts[0]!.metadata).toEqual({priority: {priority: 'urgent', requested_ack: true}});
+        expect(comment.kind === 'drafts' && comment.drafts.posts[0]!.metadata).toBeUndefined();
+    });
+
+    it('accepts an mm_blocks-only reply but not an empty one', () => {
+        expect(drafts({props: {mm_blocks: [{type: 'text', text: 'hi'}]}}).kind).toBe('drafts');
+        expect(drafts({username: 'x'})).toEqual({kind: 'none', reason: 'the reply has no text, attachments or mm_blocks'});
+    });
+
+    describe('stale replies', () => {
+        const late = ctx({now: 1_000_000 + 10 * 60_000});
+        const withAction = (stale_action: 'post' | 'thread' | 'drop') => target({response: responseOptionsSchema.parse({stale_after_seconds: 60, stale_action})});
+
+        it('posts as a delayed thread reply', () => {
+            const r = drafts({text: 'ok'}, withAction('thread'), late);
+            expect(r).toMatchObject({kind: 'drafts', drafts: {delayed: true, posts: [{root_id: 'post2', message: '_Delayed reply (10 min after the trigger)_\nok', props: {tripwire_delayed: true}}]}});
+        });
+
+        it('drops', () => {
+            expect(drafts({text: 'ok'}, withAction('drop'), late)).toEqual({kind: 'dropped', reason: 'stale: the reply came 600 s after the trigger'});
+        });
+
+        it('posts normally when asked, and never judges response_url replies stale', () => {
+            const post = drafts({text: 'ok'}, withAction('post'), late);
+            expect(post.kind === 'drafts' && post.drafts.posts[0]).toMatchObject({message: 'ok'});
+            const viaUrl = drafts({text: 'ok'}, withAction('drop'), {...late, source: 'response_url'});
+            expect(viaUrl.kind).toBe('drafts');
+        });
+    });
+
+    it('splits a reply longer than a post can hold, attachments on the last part', () => {
+        const long = 'word '.repeat(4000);
+        const r = drafts({text: long, attachments: [{text: 'a'}]});
+        expect(r.kind === 'drafts' && r.drafts.posts.map((p) => [Array.from(p.message).length <= MAX_POST_RUNES, Boolean(p.props!.attachments)])).toEqual([
+            [true, false],
+            [true, true],
+        ]);
+    });
+});
+
+describe('splitRunes', () => {
+    it('counts code points, not UTF-16 units, and keeps every character', () => {
+        const text = '😀'.repeat(10);
+        const parts = splitRunes(text, 4);
+        expect(parts.map((p) => Array.from(p).length)).toEqual([4, 4, 2]);
+        expect(parts.join('')).toBe(text);
+    });
+});

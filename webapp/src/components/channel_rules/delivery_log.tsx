@@ -6,7 +6,7 @@ import {useClient} from '../common/client_context';
 import {Badge, Spinner, type BadgeTone} from '../common/badge';
 import {SelectField} from '../common/fields';
 
-import {ExcerptView} from './excerpt_view';
+import {RequestResponseView} from './excerpt_view';
 import {m} from './messages';
 
 export const statusTone: Record<DeliveryStatus, BadgeTone> = {succeeded: 'success', retrying: 'warning', failed: 'danger', dropped: 'neutral'};
@@ -164,20 +164,10 @@ export function DeliveryLog({rules, initialRuleId}: {rules: RuleView[]; initialR
                                     {open === key && (
                                         <tr>
                                             <td colSpan={6}>
-                                                <div className='tw-grid-2'>
-                                                    {e.request && (
-                                                        <ExcerptView
-                                                            label={f(m.request)}
-                                                            excerpt={e.request}
-                                                        />
-                                                    )}
-                                                    {e.response && (
-                                                        <ExcerptView
-                                                            label={f(m.response)}
-                                                            excerpt={e.response}
-                                                        />
-                                                    )}
-                                                </div>
+                                                <RequestResponseView
+                                                    request={e.request}
+                                                    response={e.response}
+                                                />
                                             </td>
                                         </tr>
                                     )}

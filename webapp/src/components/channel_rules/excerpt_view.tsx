@@ -1,4 +1,7 @@
 import {type DeliveryExcerpt} from '@tripwire/common';
+import {useIntl} from 'react-intl';
+
+import {m} from './messages';
 
 /** A redacted request or response as text: first line, headers, blank line, body (like curl -i). */
 export function excerptText(x: DeliveryExcerpt): string {
@@ -17,6 +20,27 @@ export function ExcerptView({label, excerpt}: {label: string; excerpt: DeliveryE
             >
                 {excerptText(excerpt)}
             </pre>
+        </div>
+    );
+}
+
+/** A delivery's request and response side by side, each shown only when there is one. */
+export function RequestResponseView({request, response}: {request?: DeliveryExcerpt | undefined; response?: DeliveryExcerpt | undefined}) {
+    const {formatMessage: f} = useIntl();
+    return (
+        <div className='tw-grid-2'>
+            {request && (
+                <ExcerptView
+                    label={f(m.request)}
+                    excerpt={request}
+                />
+            )}
+            {response && (
+                <ExcerptView
+                    label={f(m.response)}
+                    excerpt={response}
+                />
+            )}
         </div>
     );
 }

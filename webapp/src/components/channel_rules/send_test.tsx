@@ -8,7 +8,7 @@ import {Badge, Spinner} from '../common/badge';
 import {Checkbox, SelectField, TextField} from '../common/fields';
 import {ReplyPreviewPost} from '../post_types/reply_post';
 
-import {ExcerptView} from './excerpt_view';
+import {RequestResponseView} from './excerpt_view';
 import {m} from './messages';
 
 /**
@@ -131,20 +131,10 @@ function TestResult({result}: {result: TestDeliveryResult}) {
                     {f(m.deliveryError, {errorClass: result.error.error_class, message: result.error.message})}
                 </div>
             )}
-            <div className='tw-grid-2'>
-                {result.request && (
-                    <ExcerptView
-                        label={f(m.request)}
-                        excerpt={result.request}
-                    />
-                )}
-                {result.response && (
-                    <ExcerptView
-                        label={f(m.response)}
-                        excerpt={result.response}
-                    />
-                )}
-            </div>
+            <RequestResponseView
+                request={result.request}
+                response={result.response}
+            />
             {result.reply && (
                 <div className='tw-field'>
                     <span className='tw-label'>{f(m.replyPreview)}</span>

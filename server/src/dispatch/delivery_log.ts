@@ -3,7 +3,7 @@ import type {DeliveryLogEntry, DeliveryStats} from '@tripwire/common';
 import type {KVStore, Logger} from '../ports';
 
 import {keys} from './keys';
-import {updateJson} from './kv_json';
+import {updateJson} from '../ports/kv_json';
 
 export interface DeliveryLogOptions {
     /** Entries kept per rule (a ring: the oldest go first). */

@@ -5,7 +5,7 @@ import type {Clock, Logger} from '../ports';
 import type {CircuitBreakers} from './circuit_breaker';
 import type {DeliveryLog} from './delivery_log';
 import {sendRequest, type AttemptResult} from './http_client';
-import type {Versioned} from './kv_json';
+import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
 import type {Notifier} from './notices';
 import type {OutboxRecord, OutboxStore} from './outbox';

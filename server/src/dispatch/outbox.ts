@@ -5,7 +5,7 @@ import {deliveryErrorClasses, deliveryFactsSchema, deliveryPolicySchema, endpoin
 import type {KVStore} from '../ports';
 
 import {keys} from './keys';
-import {encodeJson, getJson, type Versioned} from './kv_json';
+import {encodeJson, getJson, type Versioned} from '../ports/kv_json';
 import {OutboxIndex} from './outbox_index';
 
 const outboxRecordSchema = z.object({

@@ -1,7 +1,7 @@
 import type {KVStore} from '../ports';
 
 import {keys} from './keys';
-import {updateJson} from './kv_json';
+import {updateJson} from '../ports/kv_json';
 
 const SHARDS = 32;
 

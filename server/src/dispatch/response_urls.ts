@@ -3,7 +3,7 @@ import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto';
 import type {KVStore} from '../ports';
 
 import {keys} from './keys';
-import {updateJson} from './kv_json';
+import {updateJson} from '../ports/kv_json';
 
 /** A response_url path segment: `<delivery id>.<expiry, base 36 ms>.<signature>`. */
 export interface ResponseUrlClaims {

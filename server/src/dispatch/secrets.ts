@@ -3,7 +3,7 @@ import {z} from 'zod';
 import type {Clock, KVStore} from '../ports';
 
 import {keys} from './keys';
-import {getJson, updateJson} from './kv_json';
+import {getJson, updateJson} from '../ports/kv_json';
 import {secretKey} from './signing';
 
 const ruleSecretsSchema = z.object({

@@ -1,5 +1,6 @@
 import {type KVStore} from '../ports';
-import {readJson, ruleKeys, updateJson} from './rule_kv';
+import {getJson, updateJson} from '../ports/kv_json';
+import {RULE_KV_WRITE, ruleKeys} from './rule_kv';
 
 /** The cluster event other nodes receive when someone's consent changes. */
 export const OPT_IN_CHANGED_EVENT = 'tripwire_optin_changed';
@@ -43,7 +44,7 @@ export class DirectOptIns {
     async get(userId: string): Promise<OptIn> {
         const hit = this.cache.get(userId);
         if (hit) return hit;
-        const value = (await readJson(this.kv, ruleKeys.optIn(userId), parseOptIn))?.value ?? NONE;
+        const value = (await getJson(this.kv, ruleKeys.optIn(userId), parseOptIn))?.value ?? NONE;
         if (this.cache.size >= this.maxCached) this.cache.clear();
         this.cache.set(userId, value);
         return value;
@@ -63,7 +64,7 @@ export class DirectOptIns {
             }
             result = next;
             return next.all || Object.keys(next.channels).length ? next : null;
-        });
+        }, RULE_KV_WRITE);
         this.cache.delete(userId);
         await this.publish(OPT_IN_CHANGED_EVENT, new TextEncoder().encode(userId));
         return result;

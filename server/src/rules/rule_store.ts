@@ -2,7 +2,8 @@ import {randomBytes} from 'node:crypto';
 import {parseStoredRule, RULE_SCHEMA_VERSION, ruleSchema, type ErrorCode, type Rule, type RuleSpec} from '@tripwire/common';
 import {type Settings} from '../config/settings';
 import {type ChannelInfo, type Clock, type KVStore, type Logger} from '../ports';
-import {parseIdList, readJson, ruleKeys, updateJson} from './rule_kv';
+import {getJson, updateJson} from '../ports/kv_json';
+import {parseIdList, RULE_KV_WRITE, ruleKeys} from './rule_kv';
 import {RuleSet} from './rule_set';
 
 /** The cluster event other nodes receive when rules change (OnPluginClusterEvent → `handleClusterEvent`). */
@@ -169,7 +170,7 @@ export class RuleStore {
         const gen = this.generation;
         let ids = this.lists.get(key);
         if (!ids) {
-            ids = (await readJson(this.deps.kv, key, parseIdList))?.value ?? [];
+            ids = (await getJson(this.deps.kv, key, parseIdList))?.value ?? [];
             if (gen === this.generation) this.lists.set(key, ids);
         }
         const rules = await Promise.all(ids.map((id) => this.get(id)));
@@ -178,7 +179,7 @@ export class RuleStore {
 
     private async readRule(ruleId: string) {
         try {
-            return await readJson(this.deps.kv, ruleKeys.rule(ruleId), parseStoredRule);
+            return await getJson(this.deps.kv, ruleKeys.rule(ruleId), parseStoredRule);
         } catch (e) {
             // A document this version cannot read must not take its channels down; it is skipped and reported.
             this.deps.log.warn('Tripwire rule unreadable', {rule_id: ruleId, error: e instanceof Error ? e.message : String(e)});
@@ -290,7 +291,7 @@ export class RuleStore {
                         throw new RuleStoreError('limit_exceeded', `at most ${max} rules per channel (the system admin's limit)`);
                     }
                     return [...list, ruleId];
-                });
+                }, RULE_KV_WRITE);
                 done.push(key);
             }
         } catch (e) {
@@ -306,7 +307,7 @@ export class RuleStore {
                 if (!ids?.includes(ruleId)) return undefined;
                 const rest = ids.filter((id) => id !== ruleId);
                 return rest.length ? rest : null;
-            });
+            }, RULE_KV_WRITE);
         }
     }
 

@@ -1,4 +1,6 @@
-import type {KVStore} from '../ports';
+import type {KVStore} from './plugin_api';
+
+// JSON values on the plugin KV store, shared by the rule store and the delivery machinery.
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -23,20 +25,20 @@ export async function getJson<T>(kv: KVStore, key: string, parse: (raw: unknown)
 
 /**
  * Read-modify-write under compare-and-set, retried when another writer (another node) got there first.
- * `update` returns the new value, or undefined to leave the key as it is.
+ * `update` returns the new value, undefined to leave the key as it is, or null to delete it; it may throw to abort.
  */
 export async function updateJson<T>(
     kv: KVStore,
     key: string,
     parse: (raw: unknown) => T,
-    update: (current: T | null) => T | undefined,
+    update: (current: T | null) => T | null | undefined,
     options: {expireInSeconds?: number; attempts?: number} = {},
 ): Promise<T | null> {
     for (let i = 0; i < (options.attempts ?? 8); i++) {
         const current = await getJson(kv, key, parse);
         const next = update(current?.value ?? null);
         if (next === undefined) return current?.value ?? null;
-        const written = await kv.setWithOptions(key, encodeJson(next), {
+        const written = await kv.setWithOptions(key, next === null ? null : encodeJson(next), {
             atomic: true,
             oldValue: current?.bytes ?? null,
             ...(options.expireInSeconds !== undefined && {expireInSeconds: options.expireInSeconds}),

@@ -64,3 +64,13 @@ export async function startReceiver({host = '127.0.0.1'} = {}) {
         },
     };
 }
+
+/** Runs `fn` with a fresh receiver, closed whatever happens. */
+export async function withReceiver(options, fn) {
+    const receiver = await startReceiver(options);
+    try {
+        return await fn(receiver);
+    } finally {
+        await receiver.close();
+    }
+}

@@ -4,6 +4,11 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {newClient, PASSWORD} from './fixtures.mjs';
 
+/** A scenario's assertion: fails the scenario with `message`. */
+export function check(condition, message) {
+    if (!condition) throw new Error(message);
+}
+
 export const PLUGIN_ID = 'tripwire';
 export const API = `/plugins/${PLUGIN_ID}/api/v1`;
 

@@ -5,9 +5,10 @@ import {statSync} from 'node:fs';
 import {setTimeout as sleep} from 'node:timers/promises';
 import standardwebhooks from 'standardwebhooks';
 import {waitForReply} from '../lib/fixtures.mjs';
-import {json, startReceiver} from '../lib/receiver.mjs';
+import {json, withReceiver} from '../lib/receiver.mjs';
 import {
     allowHosts,
+    check,
     call,
     carol,
     expectMattermostError,
@@ -23,20 +24,6 @@ import {
 } from '../lib/tripwire.mjs';
 
 const {Webhook} = standardwebhooks;
-
-function check(condition, message) {
-    if (!condition) throw new Error(message);
-}
-
-/** Runs `fn` with a fresh receiver, closed whatever happens. */
-async function withReceiver(options, fn) {
-    const receiver = await startReceiver(options);
-    try {
-        return await fn(receiver);
-    } finally {
-        await receiver.close();
-    }
-}
 
 // ---- 1. native compatibility ----
 

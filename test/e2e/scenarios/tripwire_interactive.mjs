@@ -5,23 +5,10 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import standardwebhooks from 'standardwebhooks';
 import {waitForReply} from '../lib/fixtures.mjs';
-import {json, startReceiver} from '../lib/receiver.mjs';
-import {allowHosts, carol, expectStatus, listen, makeChannel, ruleSpec, tripwireBot, waitForDeliveries} from '../lib/tripwire.mjs';
+import {json, withReceiver} from '../lib/receiver.mjs';
+import {allowHosts, carol, check, expectStatus, listen, makeChannel, ruleSpec, tripwireBot, waitForDeliveries} from '../lib/tripwire.mjs';
 
 const {Webhook} = standardwebhooks;
-
-function check(condition, message) {
-    if (!condition) throw new Error(message);
-}
-
-async function withReceiver(options, fn) {
-    const receiver = await startReceiver(options);
-    try {
-        return await fn(receiver);
-    } finally {
-        await receiver.close();
-    }
-}
 
 /** Polls `probe` until it returns a truthy value; returns it, or throws with the last value seen. */
 async function until(probe, timeoutMs, what) {

@@ -2,7 +2,7 @@
 // and run with node) or a command in EXTRA below; it prints human lines and, for each figure, one line
 // `##BENCH {"key":"name","value":123}`. All figures end up in bench-results/latest.json (numbers only).
 import {spawnSync} from 'node:child_process';
-import {mkdirSync, readdirSync, writeFileSync, mkdtempSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -47,7 +47,10 @@ if (Object.keys(figures).length === 0) {
     process.exit(1);
 }
 mkdirSync(join(root, 'bench-results'), {recursive: true});
-writeFileSync(join(root, 'bench-results/latest.json'), JSON.stringify(figures, null, 2) + '\n');
+const latest = join(root, 'bench-results/latest.json');
+// A filtered run (`node scripts/bench.mjs match`) updates its own figures and keeps the others.
+const kept = only && existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')) : {};
+writeFileSync(latest, JSON.stringify({...kept, ...figures}, null, 2) + '\n');
 console.log('\nfigures:');
 for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(36)} ${value}`);
 console.log('written to bench-results/latest.json');

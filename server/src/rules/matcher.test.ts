@@ -193,3 +193,41 @@ describe('matchPost: fast path and explanation agree', () => {
         }
     });
 });
+
+describe('matchPost: regex rules skipped by their required literals', () => {
+    // Every pattern here has required literals, so the fast path runs the combined DFA only when the needle scan
+    // finds one; the explanation runs each pattern on its own. They must agree on every message, whatever its case.
+    const patterns: [string, boolean][] = [
+        ['(?P<svc>api|db)-\\d+', false],
+        ['^ship', true],
+        ['(?i)kube\\s+(?P<verb>deploy|roll)', false],
+        ['colou?r', false],
+        ['(?:incident|outage) #(?P<num>\\d+)', true],
+        ['café', false],
+    ];
+    const rules = patterns.map(([pattern, ignoreCase], i) => rule({id: id(`lit${i}`), trigger: {mode: 'regex', pattern, ignoreCase}}));
+    const messages = [
+        'deploy api-1 to prod',
+        'SHIP it',
+        'ſhip it', // U+017F folds to s in RE2
+        '\u212Aube roll now', // the Kelvin sign folds to k
+        'KUBE   DEPLOY',
+        'my favourite color',
+        'OUTAGE #42',
+        'Incident #7',
+        'CAFÉ café',
+        'nothing to see here',
+        'api- db-x kube ship', // literals present, no match: the DFA runs and says no
+    ];
+
+    it.each(messages)('%j', (message) => {
+        reasons(rules, message);
+    });
+
+    it('matches through the filter', () => {
+        const matched = (message: string) => matchPost(post(message), town, user(), rules).matches.map((m) => m.rule.id);
+        expect(matched('ſhip \u212Aube ROLL')).toEqual([id('lit1'), id('lit2')]);
+        expect(matched('outage #42 on db-7, colour me surprised')).toEqual([id('lit0'), id('lit3'), id('lit4')]);
+        expect(matched('nothing to see here')).toEqual([]);
+    });
+});

@@ -1,5 +1,6 @@
 import {RE2JS, RE2JSException, RE2Set} from 're2js';
 import {triggerLimits} from '@tripwire/common';
+import {requiredLiterals, type RequiredLiteral} from './regex_literals';
 
 /**
  * Linear-time regular expressions on re2js (a pure-JS port of RE2: no backtracking, so `(a+)+$` cannot explode).
@@ -141,6 +142,8 @@ let hostileGeneration = 0;
 export class CompiledPattern {
     readonly programSize: number;
     readonly groupNames: readonly string[];
+    /** Literals one of which every match contains (null: none known): the rule set skips the DFA without them. */
+    readonly required: readonly RequiredLiteral[] | null;
     private readonly named: readonly [string, number][];
     private isHostile = false;
     private single: RE2Set | null = null;
@@ -155,6 +158,7 @@ export class CompiledPattern {
         this.programSize = re.programSize();
         this.named = Object.entries(re.namedGroups());
         this.groupNames = this.named.map(([name]) => name);
+        this.required = requiredLiterals(source, flags.ignoreCase);
     }
 
     /** True once the DFA gave up on this pattern: it then runs on the NFA over a bounded prefix. */

@@ -37,6 +37,8 @@ interface TriggerIndex {
     wordNeedles: Map<number, {group: NeedleGroup; ids: number[]; whole: boolean}>;
     any: number[];
     patterns: PatternSet | null;
+    /** Some pattern has no required literal, so the DFA runs on every post; otherwise only when a scan found one. */
+    patternsUnfiltered: boolean;
     /** Pattern position → rule position. */
     patternRules: number[];
     /** The PatternSet's hit callback, bound once. */
@@ -48,31 +50,46 @@ interface NeedleGroup {
     folded: boolean;
     /** Needle id → rule positions using it. */
     rulesOf: number[][];
+    /** Needle id → 1 if it is a required literal of some regex (finding it means the regexes must run). */
+    gates: Uint8Array;
 }
 
-/** Builds one NeedleGroup from (rule position, words, whole) entries that share a case mode. */
-function needleGroup(entries: {at: number; words: readonly string[]; whole: boolean}[], folded: boolean, out: TriggerIndex['wordNeedles']): NeedleGroup | null {
-    if (entries.length === 0) return null;
+/** The needles of one case mode: contains/whole-word words of rules, and regexes' required literals. */
+interface NeedleEntries {
+    words: {at: number; words: readonly string[]; whole: boolean}[];
+    gates: string[];
+}
+
+/** Builds one NeedleGroup from entries that share a case mode. */
+function needleGroup(entries: NeedleEntries, folded: boolean, out: TriggerIndex['wordNeedles']): NeedleGroup | null {
+    if (entries.words.length === 0 && entries.gates.length === 0) return null;
     const ids = new Map<string, number>();
     const needles: string[] = [];
     const whole: boolean[] = [];
     const rulesOf: number[][] = [];
+    const idOf = (w: string): number => {
+        let i = ids.get(w);
+        if (i === undefined) {
+            i = needles.push(w) - 1;
+            ids.set(w, i);
+            whole.push(false);
+            rulesOf.push([]);
+        }
+        return i;
+    };
     const group = {folded, rulesOf} as NeedleGroup;
-    for (const e of entries) {
+    for (const e of entries.words) {
         const mine = e.words.map((w) => {
-            let i = ids.get(w);
-            if (i === undefined) {
-                i = needles.push(w) - 1;
-                ids.set(w, i);
-                whole.push(false);
-                rulesOf.push([]);
-            }
+            const i = idOf(w);
             if (e.whole) whole[i] = true;
             if (!rulesOf[i]!.includes(e.at)) rulesOf[i]!.push(e.at);
             return i;
         });
         out.set(e.at, {group, ids: mine, whole: e.whole});
     }
+    const gateIds = entries.gates.map(idOf);
+    group.gates = new Uint8Array(needles.length);
+    for (const i of gateIds) group.gates[i] = 1;
     group.index = new NeedleIndex(needles, whole);
     return group;
 }
@@ -84,8 +101,9 @@ function addTo(map: Map<string, {at: number; word: string}[]>, key: string, at: 
 }
 
 /**
- * The rules that may apply to one channel, compiled and indexed so a post that trips nothing costs one map lookup,
- * a few string scans and one DFA pass over all regex rules together. Immutable: the rule store builds a new one
+ * The rules that may apply to one channel, compiled and indexed so a post that trips nothing costs one map lookup
+ * and one or two scans for many literals at once; the regex rules' combined DFA runs only when the scan found one
+ * of their required literals (see regex_literals.ts) or some regex has none. Immutable: the rule store builds a new one
  * when rules change.
  */
 export class RuleSet<R extends MatchableRule = MatchableRule> {
@@ -135,12 +153,13 @@ export class RuleSet<R extends MatchableRule = MatchableRule> {
             wordNeedles: new Map(),
             any: [],
             patterns: null,
+            patternsUnfiltered: false,
             patternRules: [],
             onPattern: (i) => this.mark(idx.patternRules[i]!, ''),
         };
         const patterns: CompiledPattern[] = [];
-        const sensitive: {at: number; words: readonly string[]; whole: boolean}[] = [];
-        const folded: typeof sensitive = [];
+        const sensitive: NeedleEntries = {words: [], gates: []};
+        const folded: NeedleEntries = {words: [], gates: []};
         this.compiled.forEach((c, at) => {
             if (!c.rule.enabled || !c.rule.events.includes(event)) return;
             const t = c.rule.trigger;
@@ -149,11 +168,14 @@ export class RuleSet<R extends MatchableRule = MatchableRule> {
             } else if (t.mode === 'any') {
                 idx.any.push(at);
             } else if (t.mode === 'regex') {
-                patterns.push(c.trigger.pattern!);
+                const pattern = c.trigger.pattern!;
+                patterns.push(pattern);
                 idx.patternRules.push(at);
+                if (!pattern.required) idx.patternsUnfiltered = true;
+                for (const lit of pattern.required ?? []) (lit.folded ? folded : sensitive).gates.push(lit.text);
             } else if (t.mode === 'contains' || t.mode === 'whole_word') {
                 const entry = {at, words: t.ignoreCase ? t.words.map((w) => w.toLowerCase()) : t.words, whole: t.mode === 'whole_word'};
-                (t.ignoreCase ? folded : sensitive).push(entry);
+                (t.ignoreCase ? folded : sensitive).words.push(entry);
             } else {
                 for (const word of t.words) {
                     const key = t.ignoreCase ? word.toLowerCase() : word;
@@ -209,10 +231,13 @@ export class RuleSet<R extends MatchableRule = MatchableRule> {
             if (idx.starts.size) this.markStartsWith(idx.starts, view.firstWord);
             if (idx.startsFold.size) this.markStartsWith(idx.startsFold, view.lowerFirstWord);
         }
+        let runPatterns = idx.patternsUnfiltered;
         for (const group of idx.needles) {
             const count = group.index.scan(group.folded ? view.lowerText : view.text);
             for (let k = 0; k < count; k++) {
-                for (const at of group.rulesOf[group.index.found[k]!]!) {
+                const id = group.index.found[k]!;
+                if (group.gates[id]) runPatterns = true;
+                for (const at of group.rulesOf[id]!) {
                     if (this.stamp[at] === this.epoch) continue;
                     const w = this.firstNeedleWord(at, idx);
                     if (w !== null) this.mark(at, w);
@@ -220,7 +245,7 @@ export class RuleSet<R extends MatchableRule = MatchableRule> {
             }
         }
         for (const at of idx.any) this.mark(at, '');
-        idx.patterns?.match(view.text, idx.onPattern);
+        if (runPatterns) idx.patterns?.match(view.text, idx.onPattern);
         if (this.hits === 0) return [];
 
         const out: RuleMatch<R>[] = [];

@@ -60,7 +60,7 @@ describe('requiredLiterals is sound against re2js', () => {
         | {k: 'class'; src: string; chars: string}
         | {k: 'cat'; items: Node[]}
         | {k: 'alt'; branches: Node[]}
-        | {k: 'group'; open: string; fold?: boolean; body: Node}
+        | {k: 'group'; open: string; fold: boolean | undefined; body: Node}
         | {k: 'setFold'; fold: boolean}
         | {k: 'rep'; body: Node; min: number; max: number; src: string};
 

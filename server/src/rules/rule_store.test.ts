@@ -1,7 +1,7 @@
 import {ruleSpecSchema, type RuleSpecInput} from '@tripwire/common';
 import {parseSettings} from '../config/settings';
 import {type Logger} from '../ports';
-import {directMemberIds, RULES_CHANGED_EVENT, RuleStore, RuleStoreError} from './rule_store';
+import {directMemberIds, RULES_CHANGED_EVENT, RuleStore, RuleStoreError, type RuleChange} from './rule_store';
 import {ruleKeys} from './rule_kv';
 import {channel, id, ids} from './testing/factories';
 import {MemoryKV} from './testing/memory_kv';
@@ -24,6 +24,8 @@ function cluster(settings: Record<string, unknown> = {}) {
     const warnings: string[] = [];
     const log: Logger = {debug() {}, info() {}, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m)};
     const nodes: RuleStore[] = [];
+    const announced: RuleChange[] = [];
+    let websocketDown = false;
     const make = (self: number) =>
         new RuleStore({
             kv,
@@ -35,9 +37,14 @@ function cluster(settings: Record<string, unknown> = {}) {
                 expect(eventId).toBe(RULES_CHANGED_EVENT);
                 nodes.forEach((n, i) => i !== self && n.handleClusterEvent(data));
             },
+            announce: async (change) => {
+                if (websocketDown) throw new Error('websocket down');
+                announced.push(change);
+            },
         });
     nodes.push(make(0), make(1));
-    return {kv, a: nodes[0]!, b: nodes[1]!, warnings};
+    const failAnnouncements = () => void (websocketDown = true);
+    return {kv, a: nodes[0]!, b: nodes[1]!, warnings, announced, failAnnouncements};
 }
 
 async function expectCode(p: Promise<unknown>, code: string) {
@@ -46,6 +53,26 @@ async function expectCode(p: Promise<unknown>, code: string) {
 }
 
 describe('RuleStore', () => {
+    it('announces each change with what it touched, before and after a move', async () => {
+        const {a, announced} = cluster();
+        const r = await a.create(spec(), ids.alice);
+        const moved = await a.update(r.id, spec({scope: {kind: 'team', teamId: ids.team}}), ids.alice, r.revision);
+        await a.delete(moved.id);
+        expect(announced).toEqual([
+            {ruleId: r.id, channels: [ids.town], teams: [], owners: []},
+            {ruleId: r.id, channels: [ids.town], teams: [ids.team], owners: []},
+            {ruleId: r.id, channels: [], teams: [ids.team], owners: []},
+        ]);
+    });
+
+    it('keeps a change whose announcement failed, and says so', async () => {
+        const {a, warnings, failAnnouncements} = cluster();
+        failAnnouncements();
+        const r = await a.create(spec(), ids.alice);
+        expect(await a.get(r.id)).toEqual(r);
+        expect(warnings).toEqual(['Tripwire could not tell open webapps about a rule change']);
+    });
+
     it('creates a rule with its history fields and finds it by id and by channel', async () => {
         const {a, kv} = cluster();
         const r = await a.create(spec(), ids.alice);

@@ -27,6 +27,11 @@ export interface RuleStoreDeps {
     /** The current settings snapshot (MaxRulesPerChannel). */
     settings: () => Settings;
     log: Logger;
+    /**
+     * Tells open webapps what changed (their rule lists reload): the channels, teams and owners a change touched.
+     * Errors are logged, never fail the change.
+     */
+    announce?: (change: RuleChange) => Promise<void>;
     /** @defaultValue random 26-character Mattermost-style ids */
     newId?: () => string;
     /** Channels whose rule sets stay cached before the cache starts over. @defaultValue 50_000 */
@@ -34,7 +39,7 @@ export interface RuleStoreDeps {
 }
 
 /** What a change touched, so each node drops exactly the cached sets it affects. */
-interface ChangeNotice {
+export interface RuleChange {
     ruleId: string;
     channels: string[];
     teams: string[];
@@ -58,8 +63,8 @@ function indexKeysOf(rule: Pick<Rule, 'scope' | 'ownerId'>): string[] {
     }
 }
 
-function noticeOf(ruleId: string, ...rules: Pick<Rule, 'scope' | 'ownerId'>[]): ChangeNotice {
-    const n: ChangeNotice = {ruleId, channels: [], teams: [], owners: []};
+function noticeOf(ruleId: string, ...rules: Pick<Rule, 'scope' | 'ownerId'>[]): RuleChange {
+    const n: RuleChange = {ruleId, channels: [], teams: [], owners: []};
     for (const r of rules) {
         if (r.scope.kind === 'channels') n.channels.push(...r.scope.channelIds);
         else if (r.scope.kind === 'team') n.teams.push(r.scope.teamId);
@@ -313,7 +318,7 @@ export class RuleStore {
 
     // ---- cache invalidation ----
 
-    private async changed(notice: ChangeNotice): Promise<void> {
+    private async changed(notice: RuleChange): Promise<void> {
         this.invalidate(notice);
         try {
             await this.deps.publish(RULES_CHANGED_EVENT, new TextEncoder().encode(JSON.stringify(notice)));
@@ -321,13 +326,18 @@ export class RuleStore {
             // The change is stored; other nodes will see it when their caches reload. Say so rather than fail the save.
             this.deps.log.error('Tripwire could not tell other nodes about a rule change', {rule_id: notice.ruleId, error: String(e)});
         }
+        try {
+            await this.deps.announce?.(notice);
+        } catch (e) {
+            this.deps.log.warn('Tripwire could not tell open webapps about a rule change', {rule_id: notice.ruleId, error: String(e)});
+        }
     }
 
     /** OnPluginClusterEvent with id RULES_CHANGED_EVENT: another node changed a rule. */
     handleClusterEvent(data: Uint8Array): void {
-        let notice: ChangeNotice;
+        let notice: RuleChange;
         try {
-            const raw = JSON.parse(new TextDecoder().decode(data)) as Partial<ChangeNotice>;
+            const raw = JSON.parse(new TextDecoder().decode(data)) as Partial<RuleChange>;
             notice = {ruleId: String(raw.ruleId ?? ''), channels: parseIdList(raw.channels), teams: parseIdList(raw.teams), owners: parseIdList(raw.owners)};
         } catch {
             this.invalidateAll(); // unreadable: be safe
@@ -345,7 +355,7 @@ export class RuleStore {
         this.sets.clear();
     }
 
-    private invalidate(n: ChangeNotice): void {
+    private invalidate(n: RuleChange): void {
         this.generation++;
         this.loading.clear(); // loads in flight read the old state: later callers start afresh
         this.docs.delete(n.ruleId);

@@ -24,6 +24,8 @@ conformance-ref: ## Conformance suite against the Go reference plugin (validates
 	cd $(CONF_DIR) && $(CONF_GO) build -buildvcs=false -o bin/refplugin ./refplugin
 	@export TRIPWIRE_PLUGIN_EXECUTABLE=$(abspath $(CONF_BIN))/refplugin; $(call CONF_BOTH,.)
 
-bench-hooks: server-build ## Hook round trips, Node conformance plugin vs Go baseline plugin, under the real host
+# Also activates the shipped executable (test/demo/build_sea.mjs: cached by input hash, shared with make demo); on
+# hosts that cannot run the linux-amd64 executable that part is left out.
+bench-hooks: server-build ## Hook round trips and activation, Node conformance plugin vs Go baseline plugin, under the real host
 	@cd $(CONF_DIR) && $(CONF_GO) build -buildvcs=false -o bin/baseline ./baseline && $(CONF_GO) build -buildvcs=false -o bin/hookbench ./cmd/hookbench
-	@$(CONF_BIN)/hookbench
+	@exe=$$(node test/demo/build_sea.mjs) || exe=''; TRIPWIRE_SEA_EXECUTABLE=$$exe $(CONF_BIN)/hookbench

@@ -1,17 +1,23 @@
-# The server bundles: server/dist/plugin.js (the real plugin, from server/src/main.ts) and
-# server/dist/conformance-plugin.js (the conformance plugin the Go host in test/conformance drives).
+# The server bundles: server/dist/plugin.js (the real plugin, from server/src/main.ts),
+# server/dist/conformance-plugin.js (the conformance plugin the Go host in test/conformance drives) and
+# server/dist/http-plugin.js (the HTTP surface alone, for test/conformance/interactive).
+#
+# ESM with code splitting: each entry file holds little more than what prints go-plugin's handshake line, and what
+# the plugins import with `await import(…)` (the rest after the handshake; express on the first ServeHTTP) sits in
+# server/dist/chunks/, read and compiled by Node only when imported. That is start-up time the host counts: as one
+# CommonJS file, Node compiled all 2.7 MB before printing the line. The banner gives the bundled CommonJS packages
+# the require() that ESM lacks. Chunks are content-hashed; those of earlier builds stay a day, since a plugin process
+# started before a rebuild may still import them. (The shipped executable is built by scripts/dist.mjs: CommonJS.)
 SERVER_BUNDLE_SRC := $(shell find server/src server/test/conformance -name '*.ts' ! -name '*.test.ts' 2>/dev/null)
-ESBUILD_SERVER := npx esbuild --bundle --platform=node --target=node20 --format=cjs --sourcemap --log-level=warning
+SERVER_BUNDLES := server/dist/plugin.js server/dist/conformance-plugin.js server/dist/http-plugin.js
+ESBUILD_REQUIRE_BANNER := import {createRequire as __tripwireCreateRequire} from 'node:module'; const require = __tripwireCreateRequire(import.meta.url);
 
 .PHONY: server-build
-server-build: server/dist/plugin.js server/dist/conformance-plugin.js server/dist/http-plugin.js ## Bundle the server plugin and the conformance plugin (esbuild)
+server-build: $(SERVER_BUNDLES) ## Bundle the server plugin and the conformance plugins (esbuild)
 
-server/dist/plugin.js: $(NPM_STAMP) $(MANIFEST) $(SERVER_BUNDLE_SRC)
-	$(ESBUILD_SERVER) server/src/main.ts --outfile=$@
-
-server/dist/conformance-plugin.js: $(NPM_STAMP) $(MANIFEST) $(SERVER_BUNDLE_SRC)
-	$(ESBUILD_SERVER) server/test/conformance/plugin.ts --outfile=$@
-
-# The HTTP surface alone (REST API, buttons, dialogs, inbound URLs) for test/conformance/interactive.
-server/dist/http-plugin.js: $(NPM_STAMP) $(MANIFEST) $(SERVER_BUNDLE_SRC)
-	$(ESBUILD_SERVER) server/test/conformance/http_plugin.ts --outfile=$@
+$(SERVER_BUNDLES) &: $(NPM_STAMP) $(MANIFEST) $(SERVER_BUNDLE_SRC)
+	@mkdir -p server/dist/chunks && find server/dist/chunks -type f -mmin +1440 -delete
+	@echo '{"type": "module"}' > server/dist/package.json
+	npx esbuild plugin=server/src/main.ts conformance-plugin=server/test/conformance/plugin.ts http-plugin=server/test/conformance/http_plugin.ts \
+		--bundle --platform=node --target=node20 --format=esm --splitting --outdir=server/dist --chunk-names=chunks/[name]-[hash] \
+		--sourcemap --log-level=warning --banner:js="$(ESBUILD_REQUIRE_BANNER)"

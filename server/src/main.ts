@@ -1,13 +1,15 @@
 // Composition root: the only place that builds concrete classes and wires them together. Bundled to
 // server/dist/plugin.js (make server-build); Mattermost starts it as the plugin's server executable.
 //
-// Start-up: Mattermost gives the process 3 s to print go-plugin's handshake line. runPlugin prints it first and only
-// then calls createPlugin, so everything heavy (express, zod schemas, the engine) is imported lazily in there with
-// `await import(…)`, which esbuild keeps lazy in the bundle.
+// Start-up: Mattermost waits up to 3 s for go-plugin's handshake line, then at once dispenses the hooks and calls
+// OnActivate. So the line comes first, from announce, which imports only what it needs; the rest of the plugin is
+// imported after it with `await import(…)`: esbuild keeps those lazy in the bundle (a chunk of its own in
+// server/dist, a function not yet run in the executable).
 import {manifest, pluginVersion} from './manifest';
-import {runPlugin, type MattermostApi, type PluginHooks} from './mattermost';
+import type {MattermostApi, PluginHooks} from './mattermost';
 import {systemClock, type ServerConfigInfo} from './ports';
-import {hostLog} from './runtime/goplugin';
+import {announce} from './runtime/goplugin/announce';
+import {hostLog} from './runtime/goplugin/host_log';
 
 /** The bot Tripwire posts replies as. */
 const BOT = {username: 'tripwire', display_name: 'Tripwire', description: 'Posts the replies of services called by Tripwire rules.'};
@@ -35,9 +37,12 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {Guards},
         {PostEngine},
         {disableEndpoint},
-        {createTripwireHttp},
+        {createServices},
         {createCommandHandler, commandDefinition},
         {scopedChannelIds},
+        {ConversationMembers},
+        {ruleChangeAnnouncer},
+        {lazyHandler},
     ] = await Promise.all([
         import('./config/settings'),
         import('./rules/rule_store'),
@@ -49,9 +54,12 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./engine/guards'),
         import('./engine/post_engine'),
         import('./engine/rule_maintenance'),
-        import('./http/app'),
+        import('./http/services'),
         import('./commands/tripwire_command'),
         import('@tripwire/common'),
+        import('./rules/conversation_members'),
+        import('./rules/rule_announcements'),
+        import('./mattermost'),
     ]);
 
     let settings = parseSettings({});
@@ -61,7 +69,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
     const log = api.log;
     const publish = (id: string, data: Uint8Array) => api.publishPluginClusterEvent(id, data);
 
-    const rules = new RuleStore({kv: api.kv, publish, clock, settings: () => settings, log});
+    const rules = new RuleStore({kv: api.kv, publish, clock, settings: () => settings, log, announce: ruleChangeAnnouncer(api)});
     const optIns = new DirectOptIns(api.kv, publish);
     const guards = new Guards({kv: api.kv, clock, settings: () => settings, ownBotIds: () => new Set(botUserId ? [botUserId] : [])});
 
@@ -73,7 +81,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         serverConfig: () => serverConfig,
         settings: () => settings,
         onReply: (target, reply) =>
-            createReplyHandler({api: http.services.securePosting(api), botUserId, clock, serverConfig: () => serverConfig})(target, reply),
+            createReplyHandler({api: services.securePosting(api), botUserId, clock, serverConfig: () => serverConfig})(target, reply),
         notifier: {
             endpointDisabled: (info) => pluginNotifier(api, botUserId).endpointDisabled(info),
             deliveryDropped: (info) => pluginNotifier(api, botUserId).deliveryDropped(info),
@@ -95,7 +103,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         },
     });
 
-    const http = createTripwireHttp({
+    const services = createServices({
         api,
         rules,
         permissions: new RulePermissions(api, () => settings),
@@ -123,10 +131,11 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         submit: (request) => dispatcher.submit(request),
         settings: () => settings,
         optIns,
+        members: new ConversationMembers(api, clock),
         bot: () => (botUserId ? {userId: botUserId, username: BOT.username} : undefined),
         log,
     });
-    const command = createCommandHandler({...http.services, log});
+    const command = createCommandHandler({...services, log});
 
     return {
         // Mattermost calls this before OnActivate too (as the Go SDK does), so settings are loaded on activation.
@@ -173,7 +182,8 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
             else if (event.id === OPT_IN_CHANGED_EVENT) optIns.handleClusterEvent(event.data ?? new Uint8Array());
         },
 
-        serveHTTP: http.app,
+        // express and the REST routes load on the first request, not during activation.
+        serveHTTP: lazyHandler(async () => (await import('./http/app')).createApp(services)),
     };
 }
 
@@ -185,4 +195,14 @@ const ABOUT = [
     '  3. press Enable; channel admins then add rules from the channel header.',
 ].join('\n');
 
-void runPlugin(({api}) => createPlugin(api), {settingKeys: manifest.settings_schema.settings.map((s) => s.key), aboutText: ABOUT});
+async function main(): Promise<void> {
+    const announced = await announce({aboutText: ABOUT});
+    const {runPlugin} = await import('./mattermost');
+    await runPlugin(({api}) => createPlugin(api), {announced, settingKeys: manifest.settings_schema.settings.map((s) => s.key)});
+}
+
+// Exiting closes the socket, so the host fails at once instead of waiting on a connection nobody serves.
+main().catch((err: unknown) => {
+    hostLog.error('plugin failed to start', {error: err instanceof Error ? err.message : String(err)});
+    process.exit(1);
+});

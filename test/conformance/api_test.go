@@ -83,6 +83,27 @@ func TestAPI(t *testing.T) {
 		e.call("GetChannel", model.NewId()).appErr(t, "GetChannel(unknown)", http.StatusNotFound, "app.channel.get.existing.app_error")
 	})
 
+	t.Run("GetChannelMembers", func(t *testing.T) {
+		var page []model.ChannelMember
+		e.call("GetChannelMembers", fx.Private.Id, 0, 100).ok(t, "GetChannelMembers", &page)
+		want := e.srv.ChannelMemberIDs(fx.Private.Id)
+		var got []string
+		for _, m := range page {
+			if m.ChannelId != fx.Private.Id {
+				t.Errorf("member %+v is not of the private channel", m)
+			}
+			got = append(got, m.UserId)
+		}
+		if !slices.Equal(got, want) || len(got) < 2 {
+			t.Errorf("GetChannelMembers(private) users = %v, want %v", got, want)
+		}
+		var second []model.ChannelMember
+		e.call("GetChannelMembers", fx.Private.Id, 1, 1).ok(t, "GetChannelMembers(page 1)", &second)
+		if len(second) != 1 || second[0].UserId != want[1] {
+			t.Errorf("GetChannelMembers(private, page 1 of 1) = %+v, want the member %s", second, want[1])
+		}
+	})
+
 	t.Run("GetChannelMember", func(t *testing.T) {
 		var m model.ChannelMember
 		e.call("GetChannelMember", fx.Private.Id, fx.ChanAdmin.Id).ok(t, "GetChannelMember", &m)
@@ -538,7 +559,7 @@ func TestAPI(t *testing.T) {
 
 	t.Run("every call reached the server", func(t *testing.T) {
 		for _, m := range []string{"LoadPluginConfiguration", "GetConfig", "CreatePost", "UpdatePost", "SendEphemeralPost", "DeletePost",
-			"GetPost", "GetChannel", "GetChannelMember", "GetDirectChannel", "GetUser", "GetUserByUsername", "GetTeam", "HasPermissionTo",
+			"GetPost", "GetChannel", "GetChannelMember", "GetChannelMembers", "GetDirectChannel", "GetUser", "GetUserByUsername", "GetTeam", "HasPermissionTo",
 			"HasPermissionToChannel", "HasPermissionToTeam", "KVGet", "KVSet", "KVSetWithOptions", "KVDelete", "KVList", "EnsureBotUser",
 			"RegisterCommand", "OpenInteractiveDialog", "PublishWebSocketEvent", "PublishPluginClusterEvent", "LogDebug", "LogInfo",
 			"LogWarn", "LogError", "GetSession"} {

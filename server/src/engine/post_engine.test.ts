@@ -4,7 +4,7 @@ import {parseSettings} from '../config/settings';
 import {type DeliveryRequest} from '../dispatch/types';
 import {type ChannelInfo, type Logger} from '../ports';
 import {RuleStore} from '../rules/rule_store';
-import {channel, ids, post, user} from '../rules/testing/factories';
+import {channel, id, ids, post, user} from '../rules/testing/factories';
 import {MemoryKV} from '../rules/testing/memory_kv';
 
 import {Guards} from './guards';
@@ -12,16 +12,24 @@ import {PostEngine} from './post_engine';
 
 const quiet: Logger = {debug() {}, info() {}, warn() {}, error() {}};
 
-function setup(failFor?: string) {
+interface SetupOptions {
+    settings?: Record<string, unknown>;
+    /** Who has consented to rules in direct and group conversations. */
+    consenting?: string[];
+}
+
+function setup(failFor?: string, opts: SetupOptions = {}) {
     let now = 1_700_000_000_000;
     const clock = {now: () => now};
     const kv = new MemoryKV(clock.now);
-    const settings = () => parseSettings({});
+    const settings = () => parseSettings(opts.settings ?? {});
+    const memberLookups: string[] = [];
     const store = new RuleStore({kv, publish: async () => {}, clock, settings, log: quiet});
     const submitted: DeliveryRequest[] = [];
     const channels: Record<string, ChannelInfo> = {
         [ids.town]: channel(),
         [ids.priv]: channel({id: ids.priv, type: 'P', name: 'ops', display_name: 'Ops'}),
+        [ids.gm]: channel({id: ids.gm, team_id: '', type: 'G', name: 'gm', display_name: 'alice, bob, carol'}),
     };
     const engine = new PostEngine({
         api: {
@@ -37,7 +45,13 @@ function setup(failFor?: string) {
             return [{delivery_id: `d${submitted.length}`, webhook_id: `msg_${submitted.length}`, endpoint_ids: ['e1'], status: 'queued', delay_ms: 0}];
         },
         settings,
-        optIns: {allOptedIn: async () => false},
+        optIns: {allOptedIn: async (_channelId, memberIds) => memberIds.length > 0 && memberIds.every((m) => opts.consenting?.includes(m))},
+        members: {
+            of: async (c) => {
+                memberLookups.push(c.id);
+                return c.id === ids.gm ? [ids.alice, ids.bob, ids.carol] : [];
+            },
+        },
         bot: () => ({userId: ids.bot, username: 'tripwire'}),
         log: quiet,
     });
@@ -53,7 +67,7 @@ function setup(failFor?: string) {
             } as never,
             ids.alice,
         );
-    return {engine, submitted, addRule, advance: (ms: number) => (now += ms)};
+    return {engine, submitted, addRule, memberLookups, advance: (ms: number) => (now += ms)};
 }
 
 describe('PostEngine', () => {
@@ -129,5 +143,25 @@ describe('PostEngine', () => {
         expect(outcome.matched).toHaveLength(2);
         expect(submitted.map((r) => r.rule.name)).toEqual(['b']);
         expect(outcome.submitted).toHaveLength(1);
+    });
+
+    it('fires personal rules in a group message once every member consented, and never while the admin switch is off', async () => {
+        const gmPost = post('deploy now', {channel_id: ids.gm, id: id('gmpost')});
+        const personal: Partial<RuleSpecInput> = {name: 'mine', scope: {kind: 'direct', channelTypes: ['G']}, trigger: {mode: 'exact', words: ['deploy']}};
+
+        const off = setup(undefined, {consenting: [ids.alice, ids.bob, ids.carol]});
+        await off.addRule(personal);
+        expect(await off.engine.onPosted(gmPost)).toMatchObject({skipped: 'direct message rules off'});
+        expect(off.memberLookups).toEqual([]); // the switch is checked before any member lookup
+
+        const partial = setup(undefined, {settings: {EnableDirectMessageRules: true}, consenting: [ids.alice, ids.bob]});
+        await partial.addRule(personal);
+        expect((await partial.engine.onPosted(gmPost)).matched).toEqual([]);
+
+        const all = setup(undefined, {settings: {EnableDirectMessageRules: true}, consenting: [ids.alice, ids.bob, ids.carol]});
+        const rule = await all.addRule(personal);
+        expect((await all.engine.onPosted(gmPost)).matched).toEqual([rule.id]);
+        expect(all.memberLookups).toEqual([ids.gm]);
+        expect(all.submitted).toHaveLength(1);
     });
 });

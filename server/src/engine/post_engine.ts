@@ -1,5 +1,6 @@
 import {type Rule, type RuleEvent} from '@tripwire/common';
 
+import {type ConversationMembers} from '../rules/conversation_members';
 import {type DirectOptIns} from '../rules/direct_opt_in';
 import {type UserGroupSource} from '../rules/group_resolver';
 import {matchPost} from '../rules/matcher';
@@ -19,6 +20,8 @@ export interface PostEngineDeps {
     submit: (request: DeliveryRequest) => Promise<SubmittedDelivery[]>;
     settings: () => Settings;
     optIns: Pick<DirectOptIns, 'allOptedIn'>;
+    /** Members of direct and group conversations (their consent, their personal rules). */
+    members: Pick<ConversationMembers, 'of'>;
     groups?: UserGroupSource;
     bot: () => {userId: string; username: string} | undefined;
     log: Logger;
@@ -55,11 +58,15 @@ export class PostEngine {
         if (!admitted.ok) return none(admitted.reason);
 
         const channel = await this.deps.api.getChannel(post.channel_id);
-        const rules = await this.deps.rules.ruleSetFor(channel);
+        const direct = channel.type === 'D' || channel.type === 'G';
+        // Nothing fires in direct and group conversations unless the system admin turned that on.
+        if (direct && !this.deps.settings().EnableDirectMessageRules) return none('direct message rules off');
+        const memberIds = direct ? await this.deps.members.of(channel) : undefined;
+        const rules = await this.deps.rules.ruleSetFor(channel, memberIds);
         if (rules.size === 0) return none('no rules');
 
         const user = await this.deps.api.getUser(post.user_id).catch(() => null);
-        const context: MatchContext = {event, ...(previousMessage !== undefined && {previousMessage}), ...(await this.resolveNeeds(rules.needs, post, channel))};
+        const context: MatchContext = {event, ...(previousMessage !== undefined && {previousMessage}), ...(await this.resolveNeeds(rules.needs, post, channel, memberIds))};
         const bot = this.deps.bot();
         if (bot) context.bot = bot;
 
@@ -89,15 +96,13 @@ export class PostEngine {
         needs: {groups: boolean; files: boolean},
         post: PostInfo,
         channel: ChannelInfo,
+        memberIds: readonly string[] | undefined,
     ): Promise<Pick<MatchContext, 'groupIds' | 'direct'>> {
         const out: Pick<MatchContext, 'groupIds' | 'direct'> = {};
         if (needs.groups && this.deps.groups) out.groupIds = await this.deps.groups.groupIdsForUser(post.user_id);
-        if (channel.type === 'D' || channel.type === 'G') {
-            const enabled = this.deps.settings().EnableDirectMessageRules;
-            // A direct channel's name is "<user1>__<user2>"; a group's members are not in the channel record.
-            const memberIds = channel.type === 'D' ? channel.name.split('__').filter(Boolean) : [];
-            const optedIn = enabled && (await this.deps.optIns.allOptedIn(channel.id, memberIds));
-            out.direct = {enabled, optedIn, memberIds};
+        if (memberIds) {
+            const optedIn = await this.deps.optIns.allOptedIn(channel.id, memberIds);
+            out.direct = {enabled: true, optedIn, memberIds: [...memberIds]};
         }
         return out;
     }

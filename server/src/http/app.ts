@@ -51,9 +51,10 @@ export function createApp(s: Services): Application {
     app.get(`${API_BASE}/health`, (_req, res) => {
         res.json({ok: true, version});
     });
-    const openapi = openApiDocument();
+    // Built on first request: turning every schema into JSON Schema costs tens of milliseconds of start-up.
+    let openapi: ReturnType<typeof openApiDocument> | undefined;
     app.get(`${API_BASE}/openapi.json`, (_req, res) => {
-        res.json(openapi);
+        res.json((openapi ??= openApiDocument()));
     });
     app.use(API_BASE, requireUser, apiRouter(s));
 

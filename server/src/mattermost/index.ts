@@ -4,4 +4,5 @@ export {type PluginHooks, implementedHooks} from './hooks/hooks';
 export {MattermostApi, type ClusterSendType} from './api/client';
 export {callByName, isApiMethod} from './api/call_by_name';
 export {requestContext, type NodeHandler} from './serve_http/in_memory_http';
+export {lazyHandler} from './serve_http/lazy_handler';
 export type * from './wire';

@@ -1,5 +1,5 @@
 import {type Duplex} from 'node:stream';
-import {hostLog, servePlugin} from '../runtime/goplugin';
+import {announce, hostLog, serveAnnounced, type Announced} from '../runtime/goplugin';
 import {ApiConnection} from './api/connection';
 import {MattermostApi} from './api/client';
 import {RpcApiTransport} from './api/rpc_transport';
@@ -18,16 +18,23 @@ export interface RunPluginOptions {
     settingKeys?: readonly string[];
     /** What the executable says when a person runs it by hand (no Mattermost host). */
     aboutText?: string;
+    /**
+     * The handshake line, when the entry point has printed it already (runtime/goplugin/announce) and only then
+     * loaded this module and the plugin's code. Without it runPlugin announces first.
+     */
+    announced?: Announced;
 }
 
 /**
  * Serves a Mattermost server plugin from this process: go-plugin handshake, the "hooks" service, the API connection
  * bound at OnActivate, ServeHTTP through the Node handler. `build` gets the API and returns the hooks; it runs only
- * once the handshake line is out, so the host's 3 s start timeout covers Node's start and this module alone (load
- * heavy code inside `build` with `await import(…)`). Resolves when the plugin stops (Control.Quit or the host going
- * away), just before the process exits.
+ * once the handshake line is out. The host waits at most 3 s for the line, and then at once dispenses the hooks and
+ * calls OnActivate, so what loads before the line should be small (see options.announced), and what `build` loads
+ * counts for activation. Resolves when the plugin stops (Control.Quit or the host going away), just before the
+ * process exits.
  */
 export async function runPlugin(build: (runtime: PluginRuntime) => PluginHooks | Promise<PluginHooks>, options: RunPluginOptions = {}): Promise<void> {
+    const announced = options.announced ?? (await announce(options.aboutText !== undefined ? {aboutText: options.aboutText} : {}));
     registerMattermostTypes();
     const connection = new ApiConnection();
     const api = new MattermostApi(connection, {settingKeys: options.settingKeys ?? [], fallbackLog: hostLog});
@@ -35,8 +42,7 @@ export async function runPlugin(build: (runtime: PluginRuntime) => PluginHooks |
     const hooks = new Promise<PluginHooks>((resolve) => (provide = resolve));
     hooks.catch(() => undefined); // a failed build is logged below and answered through Plugin.Implemented
     let driver: Duplex | null = null;
-    const served = await servePlugin({
-        ...(options.aboutText !== undefined && {aboutText: options.aboutText}),
+    const served = serveAnnounced(announced, {
         plugins: {
             hooks: (broker) =>
                 createHooksServer(broker, {

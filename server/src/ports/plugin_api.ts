@@ -130,6 +130,8 @@ export interface PluginAPI {
     getChannel(channelId: string): Promise<ChannelInfo>;
     /** null when the user is not a member. */
     getChannelMember(channelId: string, userId: string): Promise<ChannelMemberInfo | null>;
+    /** One page of a channel's members. */
+    getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMemberInfo[]>;
     getDirectChannel(userId1: string, userId2: string): Promise<ChannelInfo>;
     getUser(userId: string): Promise<UserInfo>;
     getUserByUsername(username: string): Promise<UserInfo>;

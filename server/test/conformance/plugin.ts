@@ -1,10 +1,19 @@
 // The conformance plugin: a small, fixed behaviour the Go conformance host (test/conformance) drives through
 // Mattermost's real plugin package, exercising every hook and API call of server/src/mattermost. Bundled to
-// server/dist/conformance-plugin.js by `make server-build`. The behaviour (hooks.ts, with express) loads after the
-// handshake, as in main.ts.
-import {runPlugin} from '../../src/mattermost';
-import {hostLog} from '../../src/runtime/goplugin';
+// server/dist/conformance-plugin.js by `make server-build`. Started as server/src/main.ts starts Tripwire: the
+// handshake line first (announce imports only what it needs), then the rest with `await import(…)`.
+import {announce} from '../../src/runtime/goplugin/announce';
+import {hostLog} from '../../src/runtime/goplugin/host_log';
 
 process.on('unhandledRejection', (err) => hostLog.error('unhandled rejection', {error: err instanceof Error ? err.message : String(err)}));
 
-void runPlugin(async ({api}) => (await import('./hooks')).conformanceHooks(api));
+async function main(): Promise<void> {
+    const announced = await announce();
+    const [{runPlugin}, {conformanceHooks}] = await Promise.all([import('../../src/mattermost'), import('./hooks')]);
+    await runPlugin(({api}) => conformanceHooks(api), {announced});
+}
+
+main().catch((err: unknown) => {
+    hostLog.error('plugin failed to start', {error: err instanceof Error ? err.message : String(err)});
+    process.exit(1);
+});

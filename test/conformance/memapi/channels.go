@@ -70,6 +70,21 @@ func (s *Server) addChannelMemberLocked(channelID, userID string, role ChannelRo
 }
 
 // Channel returns a copy of a stored channel, or nil.
+// ChannelMemberIDs lists a channel's members by user id, sorted.
+func (s *Server) ChannelMemberIDs(channelID string) []string {
+	defer s.lock()()
+	return s.memberIDsLocked(channelID)
+}
+
+func (s *Server) memberIDsLocked(channelID string) []string {
+	ids := make([]string, 0, len(s.chanMems[channelID]))
+	for id := range s.chanMems[channelID] {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 func (s *Server) Channel(id string) *model.Channel {
 	defer s.lock()()
 	if c, ok := s.channels[id]; ok {
@@ -102,6 +117,22 @@ func (a *API) GetChannelByName(teamID, name string, includeDeleted bool) (*model
 		}
 	}
 	return nil, notFound("GetChannelByName", "app.channel.get_by_name.missing.app_error", "name="+name)
+}
+
+// GetChannelMembers returns one page of a channel's members ordered by user id, like the server's
+// GetChannelMembersPage (an unknown channel has none).
+func (a *API) GetChannelMembers(channelID string, page, perPage int) (model.ChannelMembers, *model.AppError) {
+	a.note("GetChannelMembers")
+	defer a.srv.lock()()
+	if page < 0 || perPage <= 0 {
+		return nil, badRequest("GetChannelMembers", "api.context.invalid_url_param.app_error", "page/per_page")
+	}
+	ids := a.srv.memberIDsLocked(channelID)
+	out := model.ChannelMembers{}
+	for i := page * perPage; i < len(ids) && i < (page+1)*perPage; i++ {
+		out = append(out, *a.srv.chanMems[channelID][ids[i]])
+	}
+	return out, nil
 }
 
 // GetChannelMember returns a membership, or 404 app.channel.get_member.missing.app_error.

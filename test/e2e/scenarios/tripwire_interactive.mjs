@@ -126,6 +126,50 @@ async function directMessageRule(ctx) {
     });
 }
 
+// ---- personal rules in a group message ----
+
+/** A group message's members come from Mattermost (GetChannelMembers): the rule fires once all three consented. */
+async function groupMessageRule(ctx) {
+    return withReceiver({}, async (receiver) => {
+        await allowHosts(ctx, ['127.0.0.1']);
+        receiver.respond((req) => json({text: `ack ${JSON.parse(req.text).text}`, response_type: 'comment'}));
+        const before = await expectStatus(ctx, ctx.admin, 'GET', '/admin/guardrails', undefined, 200);
+        const {alice, bob} = ctx;
+        const third = await carol(ctx);
+        const gm = await alice.client.createGroupChannel([alice.user.id, bob.user.id, third.user.id]);
+        check(gm.type === 'G', `createGroupChannel made a channel of type ${gm.type}`);
+        const problems = [];
+        const spec = {name: 'group pings', scope: {kind: 'direct', channelTypes: ['G']}, trigger: {mode: 'exact', words: ['gping']}, endpoints: [{id: 'recv', url: `${receiver.url}/gm`}]};
+        try {
+            await setDirectRules(ctx, true);
+            const rule = await expectStatus(ctx, alice, 'POST', '/rules', spec, 201);
+            for (const person of [alice, bob]) await expectStatus(ctx, person, 'PUT', '/me/direct-opt-in', {channel: {id: gm.id, opted_in: true}}, 200);
+
+            // carol has not consented: nothing goes out.
+            await benchSays(ctx, alice, gm.id, rule.id, 'gping one', 'not_opted_in', problems);
+            const first = await alice.client.createPost({channel_id: gm.id, message: 'gping one'});
+            await sleep(QUIET_MS);
+            check(receiver.requests.length === 0, `${receiver.requests.length} deliveries before carol consented`);
+
+            await expectStatus(ctx, third, 'PUT', '/me/direct-opt-in', {channel: {id: gm.id, opted_in: true}}, 200);
+            await benchSays(ctx, alice, gm.id, rule.id, 'gping two', 'matched', problems);
+            const second = await alice.client.createPost({channel_id: gm.id, message: 'gping two'});
+            const [req] = await receiver.waitFor((r) => JSON.parse(r.text).post_id === second.id, 1, 15_000, 'delivery of "gping two"');
+            const body = JSON.parse(req.text);
+            check(body.channel_id === gm.id && body.text === 'gping two', `payload: ${req.text}`);
+            const bot = await tripwireBot(ctx);
+            const {post: reply, ms} = await waitForReply(third.client, second.id, (p) => p.user_id === bot.id);
+            check(reply.message === 'ack gping two', `carol sees reply ${JSON.stringify(reply.message)}`);
+            const delivered = receiver.requests.map((r) => JSON.parse(r.text).post_id);
+            check(!delivered.includes(first.id), `"gping one" (${first.id}) was delivered before carol consented`);
+            check(problems.length === 0, `the posts behaved, but:\n    ${problems.join('\n    ')}`);
+            return `no delivery until the third member consented; then delivered and answered in the group after ${ms} ms`;
+        } finally {
+            await expectStatus(ctx, ctx.admin, 'PUT', '/admin/guardrails', {dm_rules_enabled: before.dm_rules_enabled}, 200);
+        }
+    });
+}
+
 // ---- buttons, update and a dialog ----
 
 async function buttonsAndDialog(ctx) {
@@ -271,5 +315,6 @@ async function buttonsAndDialog(ctx) {
 
 export const tripwireInteractiveScenarios = [
     {name: 'direct message rule: admin guardrail and every member\'s opt-in', run: directMessageRule},
+    {name: 'group message rule: members from Mattermost, all three must consent', run: groupMessageRule},
     {name: 'buttons and a dialog: signed click, update, dialog opened and submitted, field errors back', run: buttonsAndDialog},
 ];

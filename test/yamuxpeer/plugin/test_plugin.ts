@@ -1,7 +1,7 @@
 // A tiny go-plugin plugin on Tripwire's runtime, launched by cmd/pluginhost (through the real go-plugin client) and
 // by server/src/runtime/goplugin/process.test.ts. Bundled with esbuild into ../bin/test_plugin.js.
 import {t} from '../../../server/src/runtime/gob';
-import {hostLog, servePlugin, type MuxBroker} from '../../../server/src/runtime/goplugin';
+import {announce, hostLog, serveAnnounced, servePlugin, type MuxBroker} from '../../../server/src/runtime/goplugin';
 import {RpcClient, RpcServer} from '../../../server/src/runtime/netrpc';
 
 const emptyStruct = t.struct('struct {}', []);
@@ -34,11 +34,17 @@ function hooks(broker: MuxBroker): RpcServer {
 
 async function main(): Promise<void> {
     const connectTimeoutMs = Number(process.env['TEST_CONNECT_TIMEOUT_MS'] ?? 30_000);
-    await servePlugin({
-        plugins: {hooks},
-        connectTimeoutMs,
-        onQuit: () => hostLog.info('test plugin quitting'),
-    });
+    // TEST_SERVE_DELAY_MS: announce, then serve only after a while, as an entry point that loads the rest of the
+    // plugin after the handshake line (the host may connect and signal meanwhile).
+    const serveDelayMs = Number(process.env['TEST_SERVE_DELAY_MS'] ?? 0);
+    const options = {plugins: {hooks}, connectTimeoutMs, onQuit: () => hostLog.info('test plugin quitting')};
+    if (serveDelayMs > 0) {
+        const announced = await announce();
+        await new Promise((resolve) => setTimeout(resolve, serveDelayMs));
+        serveAnnounced(announced, options);
+    } else {
+        await servePlugin(options);
+    }
     hostLog.info('test plugin ready', {answer: 42});
     console.log('after handshake: this must not reach the real stdout');
 }

@@ -18,7 +18,7 @@ import {parseReply} from '../../responses/parse';
 import {replyToDrafts} from '../../responses/to_posts';
 import {matchPost} from '../../rules/matcher';
 import {type MatchContext} from '../../rules/post_facts';
-import {directMemberIds} from '../../rules/rule_store';
+import {ConversationMembers} from '../../rules/conversation_members';
 import {invalid} from '../errors';
 import {newId, type ServiceClient} from '../interactive/service_client';
 
@@ -143,8 +143,7 @@ export class BenchService {
 
     private async directFacts(channel: ChannelInfo): Promise<Pick<MatchContext, 'direct'>> {
         if (channel.type !== 'D' && channel.type !== 'G') return {};
-        // Group conversations list their members only through an API the plugin does not use: treated as not opted in.
-        const memberIds = directMemberIds(channel);
+        const memberIds = await new ConversationMembers(this.ctx.api, this.ctx.clock).of(channel);
         return {direct: {enabled: this.ctx.settings().EnableDirectMessageRules, optedIn: await this.ctx.optIns.allOptedIn(channel.id, memberIds), memberIds}};
     }
 

@@ -15,6 +15,7 @@ export type HttpPluginApi = Pick<
     | 'kv'
     | 'getChannel'
     | 'getChannelMember'
+    | 'getChannelMembers'
     | 'getUser'
     | 'getTeam'
     | 'getPost'

@@ -22,7 +22,7 @@ export async function callByName(conn: ApiConnection, method: ApiMethodName, arg
     const wireArgs = LOG_METHODS.has(method)
         ? [String(args[0] ?? ''), args.length > 1 ? args.slice(1).map(stringify) : undefined]
         : def.args.fields.map((f, i) => fromJs(f.type, args[i]));
-    const r = await conn.call(method, ...wireArgs);
+    const r = def.dynamicReply ? await conn.callDynamic(method, ...wireArgs) : await conn.call(method, ...wireArgs);
     if (method === 'LoadPluginConfiguration') return parsePluginConfiguration(r.A, []);
     let result: unknown = null;
     let found = false;

@@ -55,6 +55,16 @@ describe('MattermostApi', () => {
         await expect(api.getUser('u')).rejects.toBeInstanceOf(PluginApiError);
     });
 
+    it('lists a page of channel members', async () => {
+        const {api, transport} = apiWith({GetChannelMembers: {A: [{ChannelId: 'c', UserId: 'u1', Roles: 'channel_user'}, {ChannelId: 'c', UserId: 'u2', SchemeAdmin: true}], B: null}});
+        const members = await api.getChannelMembers('c', 0, 100);
+        expect(transport.calls[0]).toEqual(['GetChannelMembers', {A: 'c', B: 0, C: 100}]);
+        expect(members.map((m) => m.user_id)).toEqual(['u1', 'u2']);
+        expect(members[1]).toMatchObject({channel_id: 'c', scheme_admin: true});
+        const failing = apiWith({GetChannelMembers: {A: null, B: appError(403)}}).api;
+        await expect(failing.getChannelMembers('c', 0, 100)).rejects.toMatchObject({statusCode: 403});
+    });
+
     it('maps error interfaces: AppError keeps its status, other Go errors are 500s', async () => {
         const {api} = apiWith({
             EnsureBotUser: {A: '', B: withGoType('*model.AppError', appError(400))},

@@ -101,6 +101,12 @@ export class MattermostApi implements PluginAPI {
         }
     }
 
+    async getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMemberInfo[]> {
+        const r = await this.conn.call('GetChannelMembers', channelId, page, perPage);
+        throwIf(appError(r.B));
+        return Array.isArray(r.A) ? r.A.map((member) => toJs(m.ChannelMember, member) as ChannelMemberInfo) : [];
+    }
+
     async getDirectChannel(userId1: string, userId2: string): Promise<ChannelInfo> {
         return found(await this.conn.call('GetDirectChannel', userId1, userId2), m.Channel, 'channel') as ChannelInfo;
     }

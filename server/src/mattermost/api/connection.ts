@@ -3,9 +3,12 @@ import {apiMethods, type ApiMethodName} from '../wire/methods';
 /** Go's Z_<M>Returns as decoded: result fields A, B, … (absent when zero). */
 export type Returns = Readonly<Record<string, unknown>>;
 
-/** Sends one API call ("Plugin.<method>") with its Z_<M>Args value and resolves with the decoded Z_<M>Returns. */
+/**
+ * Sends one API call ("Plugin.<method>") with its Z_<M>Args value and resolves with the decoded Z_<M>Returns: by the
+ * declared type, or with `dynamic` by the host's own type definitions (see MethodDef.dynamicReply).
+ */
 export interface ApiTransport {
-    call(method: ApiMethodName, args: Record<string, unknown>): Promise<Returns>;
+    call(method: ApiMethodName, args: Record<string, unknown>, dynamic?: boolean): Promise<Returns>;
     close(): void;
 }
 
@@ -40,6 +43,15 @@ export class ApiConnection {
     }
 
     call(method: ApiMethodName, ...args: unknown[]): Promise<Returns> {
+        return this.send(method, args, false);
+    }
+
+    /** As call, with the reply decoded whole by the host's type definitions (MethodDef.dynamicReply). */
+    callDynamic(method: ApiMethodName, ...args: unknown[]): Promise<Returns> {
+        return this.send(method, args, true);
+    }
+
+    private send(method: ApiMethodName, args: unknown[], dynamic: boolean): Promise<Returns> {
         const transport = this.transport;
         if (!transport) return Promise.reject(new NotActivatedError(method));
         const def = apiMethods[method].args;
@@ -47,6 +59,6 @@ export class ApiConnection {
         args.forEach((arg, i) => {
             if (arg !== undefined && i < def.fields.length) struct[LETTERS[i] as string] = arg;
         });
-        return transport.call(method, struct);
+        return transport.call(method, struct, dynamic);
     }
 }

@@ -26,7 +26,7 @@ const hostConfig = t.struct('Z_GetConfigReturns', [
 ]);
 
 describe('RpcApiTransport', () => {
-    it('decodes GetConfig by the host’s own definitions, so the whole config arrives', async () => {
+    it('decodes GetConfig by the host’s own definitions for callByName (the whole config), by the declared slice for getConfig', async () => {
         const host = new RpcServer();
         host.register('Plugin.GetConfig', t.struct('Z_GetConfigArgs', []), hostConfig, () => ({
             A: {
@@ -45,6 +45,15 @@ describe('RpcApiTransport', () => {
             ServiceSettings: {SiteURL: 'http://mm', EnablePostIconOverride: true, ReadTimeout: 300},
             TeamSettings: {MaxUsersPerTeam: 50},
             PluginSettings: {Plugins: {p: {Greeting: 'hi'}}},
+        });
+        expect(await api.getConfig()).toEqual({
+            ServiceSettings: {
+                SiteURL: 'http://mm',
+                EnablePostIconOverride: true,
+                AllowedUntrustedInternalConnections: null,
+                EnableInsecureOutgoingConnections: null,
+                EnablePostUsernameOverride: null,
+            },
         });
         expect(await api.getServerConfig()).toMatchObject({siteURL: 'http://mm', enablePostIconOverride: true, enablePostUsernameOverride: false});
         conn.close();

@@ -11,9 +11,9 @@ export class RpcApiTransport implements ApiTransport {
         this.client = new RpcClient(stream);
     }
 
-    call(method: ApiMethodName, args: Record<string, unknown>): Promise<Returns> {
+    call(method: ApiMethodName, args: Record<string, unknown>, dynamic = false): Promise<Returns> {
         const def: MethodDef = apiMethods[method];
-        return this.client.call(`Plugin.${method}`, goStruct(def.args), args, def.dynamicReply ? null : goStruct(def.returns)) as Promise<Returns>;
+        return this.client.call(`Plugin.${method}`, goStruct(def.args), args, dynamic ? null : goStruct(def.returns)) as Promise<Returns>;
     }
 
     close(): void {

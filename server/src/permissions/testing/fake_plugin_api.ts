@@ -60,6 +60,11 @@ export class FakePermissionsApi implements PermissionsApi {
         return this.members.get(channelId)?.get(userId) ?? null;
     }
 
+    async getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMemberInfo[]> {
+        this.calls++;
+        return [...(this.members.get(channelId)?.values() ?? [])].slice(page * perPage, (page + 1) * perPage);
+    }
+
     async getUser(userId: string): Promise<UserInfo> {
         this.calls++;
         const u = this.users.get(userId);

@@ -1,4 +1,5 @@
-export {servePlugin, type ServeOptions, type ServedPlugin} from './serve';
+export {servePlugin, serveAnnounced, type ServeOptions, type ServedPlugin} from './serve';
+export {announce, type Announced, type AnnounceOptions} from './announce';
 export {type MuxBroker} from './broker';
 export {type PluginFactory} from './control';
 export {hostLog, createHostLog, type HostLog, type HostLogLevel} from './host_log';

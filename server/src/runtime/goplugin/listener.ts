@@ -1,4 +1,3 @@
-import {randomInt} from 'node:crypto';
 import {unlinkSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -29,7 +28,8 @@ async function listenUnix(env: Env): Promise<PluginListener> {
     const dir = env['PLUGIN_UNIX_SOCKET_DIR'] || os.tmpdir();
     let lastErr: unknown;
     for (let attempt = 0; attempt < 10; attempt++) {
-        const file = path.join(dir, `plugin${randomInt(1e9, 1e10)}`);
+        // Not node:crypto: loading it would delay the handshake, and the name needs no secrecy (a taken one is retried).
+        const file = path.join(dir, `plugin${1e9 + Math.floor(Math.random() * 9e9)}`);
         if (Buffer.byteLength(file) > MAX_SOCKET_PATH) {
             throw new Error(`unix socket path ${file} is longer than ${MAX_SOCKET_PATH} bytes; set PLUGIN_UNIX_SOCKET_DIR or TMPDIR to a shorter directory`);
         }

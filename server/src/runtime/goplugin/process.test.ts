@@ -99,6 +99,24 @@ it('exits and removes its socket when the host connection drops', async () => {
     expect(existsSync(r.socket)).toBe(false);
 });
 
+it('keeps a host connection that arrives before the plugin serves, and serves it then', async () => {
+    const r = await start({TEST_SERVE_DELAY_MS: '700'});
+    const conn = net.connect(r.socket);
+    await new Promise((res) => conn.once('connect', res));
+    await new Promise((res) => setTimeout(res, 100));
+    // Served only if the waiting connection was handed over: its end then stops the plugin (else: connect timeout).
+    conn.destroy();
+    expect((await within(r.exit, 5000, 'exit after the host went away')).code).toBe(0);
+    expect(existsSync(r.socket)).toBe(false);
+});
+
+it('removes its socket and exits on SIGTERM before it serves', async () => {
+    const r = await start({TEST_SERVE_DELAY_MS: '5000'});
+    r.child.kill('SIGTERM');
+    expect((await within(r.exit, 3000, 'exit after SIGTERM')).code).toBe(143);
+    expect(existsSync(r.socket)).toBe(false);
+});
+
 it('uses the temp dir when PLUGIN_UNIX_SOCKET_DIR is unset, as go-plugin does', async () => {
     const r = await start({PLUGIN_UNIX_SOCKET_DIR: '', TMPDIR: dir});
     expect(path.dirname(r.socket)).toBe(dir);

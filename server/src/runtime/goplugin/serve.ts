@@ -1,11 +1,9 @@
 import {type Socket} from 'node:net';
 import {YamuxSession, type YamuxStream} from '../yamux';
+import {announce, type AnnounceOptions, type Announced} from './announce';
 import {YamuxMuxBroker, type MuxBroker} from './broker';
 import {controlServer, type PluginFactory} from './control';
-import {cookieError, handshakeLine, MATTERMOST_HANDSHAKE, negotiateVersion, unsupportedFeatures, type HandshakeConfig} from './handshake';
 import {hostLog} from './host_log';
-import {listen, type PluginListener} from './listener';
-import {redirectStdout} from './stdout';
 
 export interface ServeOptions {
     /**
@@ -15,14 +13,10 @@ export interface ServeOptions {
     plugins: Readonly<Record<string, PluginFactory>>;
     /** Called once before the process exits: on Control.Quit, when the host goes away, or on SIGTERM. */
     onQuit?: () => Promise<void> | void;
-    /** Default: Mattermost's (MATTERMOST_PLUGIN cookie, protocol version 1). */
-    handshake?: HandshakeConfig;
     /** Exit when no host connects within this time (a host that died before dialing). Default 30 s. */
     connectTimeoutMs?: number;
     /** Upper bound on onQuit: go-plugin kills the process 2 s after Control.Quit. Default 1.5 s. */
     quitTimeoutMs?: number;
-    /** Printed after go-plugin's own text when a person runs the executable by hand: what it is, how to install it. */
-    aboutText?: string;
 }
 
 export interface ServedPlugin {
@@ -32,38 +26,23 @@ export interface ServedPlugin {
 }
 
 /**
- * Serves this process as a go-plugin netrpc plugin, as go-plugin's Serve does: checks the magic cookie, listens,
- * prints the handshake line, then runs the yamux server for the one host connection. The first three host streams
- * are control (Control and Dispenser net/rpc services), stdout and stderr; later ones are MuxBroker streams.
- * The process exits on Control.Quit, when the host connection ends, on SIGTERM, or when no host connects in time,
- * removing the socket file on every path. SIGINT is ignored (the host shares our process group and stops us itself).
- * Resolves once the handshake line is printed.
+ * Serves this process as a go-plugin netrpc plugin, as go-plugin's Serve does: announce (magic cookie, listen,
+ * handshake line), then serveAnnounced. Resolves once the handshake line is printed.
  */
-export async function servePlugin(options: ServeOptions): Promise<ServedPlugin> {
-    const env = process.env;
-    const hs = options.handshake ?? MATTERMOST_HANDSHAKE;
-    const badCookie = cookieError(env, hs);
-    if (badCookie !== null) {
-        process.stderr.write(options.aboutText ? `${options.aboutText}\n\n${badCookie}` : badCookie);
-        process.exit(1);
-    }
-    const {version, warning} = negotiateVersion(env, hs.protocolVersion);
-    if (warning !== undefined) hostLog.warn(warning);
-    for (const w of unsupportedFeatures(env)) hostLog.warn(w);
+export async function servePlugin(options: ServeOptions & AnnounceOptions): Promise<ServedPlugin> {
+    return serveAnnounced(await announce(options), options);
+}
 
-    let listener: PluginListener;
-    try {
-        listener = await listen(env);
-    } catch (e) {
-        hostLog.error('plugin init error', {error: e});
-        process.exit(1);
-    }
-    const plugin = new ServedProcess(listener, options);
-    // Signal handlers first: the host may signal us as soon as it has read the line.
+/**
+ * The second stage of go-plugin's Serve, after the handshake line: runs the yamux server for the one host
+ * connection. The first three host streams are control (Control and Dispenser net/rpc services), stdout and stderr;
+ * later ones are MuxBroker streams. The process exits on Control.Quit, when the host connection ends, on SIGTERM, or
+ * when no host connects in time, removing the socket file on every path. SIGINT is ignored (the host shares our
+ * process group and stops us itself).
+ */
+export function serveAnnounced(announced: Announced, options: ServeOptions): ServedPlugin {
+    const plugin = new ServedProcess(announced, options);
     plugin.start();
-    hostLog.debug('plugin address', {network: listener.network, address: listener.address});
-    process.stdout.write(handshakeLine(version, listener.network, listener.address));
-    plugin.redirectStdout();
     return {broker: plugin.broker, done: plugin.done};
 }
 
@@ -78,30 +57,22 @@ class ServedProcess {
     private stopping = false;
 
     constructor(
-        private readonly listener: PluginListener,
+        private readonly announced: Announced,
         private readonly options: ServeOptions,
     ) {
         this.done = new Promise((resolve) => (this.resolveDone = resolve));
-        // The last resort for the socket file: process.exit, an uncaught exception, the end of the event loop.
-        process.on('exit', () => listener.close());
     }
 
     start(): void {
-        process.on('SIGINT', () => hostLog.trace('plugin received interrupt signal, ignoring'));
-        process.once('SIGTERM', () => void this.stop(143, 'SIGTERM'));
-        process.once('SIGHUP', () => void this.stop(129, 'SIGHUP'));
+        this.announced.onStopSignal((code, reason) => void this.stop(code, reason));
+        // Later stdout output goes to the host's stdout stream.
+        this.announced.redirectStdout(() => this.stdoutStream);
         const connectTimeoutMs = this.options.connectTimeoutMs ?? 30_000;
         this.connectTimer = setTimeout(() => {
             hostLog.error(`no host connected within ${connectTimeoutMs / 1000} s; exiting`);
             void this.stop(1, 'connect timeout');
         }, connectTimeoutMs);
-        this.listener.server.on('connection', (conn: Socket) => this.onConnection(conn));
-    }
-
-    /** After the handshake line: later stdout output goes to the host's stdout stream. */
-    redirectStdout(): void {
-        redirectStdout(() => this.stdoutStream);
-        process.stdout.on('error', () => undefined); // EPIPE once the host is gone
+        this.announced.takeConnections((conn) => this.onConnection(conn));
     }
 
     private onConnection(conn: Socket): void {
@@ -110,6 +81,11 @@ class ServedProcess {
             return;
         }
         clearTimeout(this.connectTimer);
+        if (conn.destroyed) {
+            // The host's one connection ended while the plugin was loading (see announce): it is gone.
+            void this.stop(0, 'host connection closed');
+            return;
+        }
         conn.setNoDelay?.(true);
         const session = new YamuxSession(conn, {isServer: true});
         this.session = session;
@@ -169,7 +145,7 @@ class ServedProcess {
             await boundedBy(closed, 300).catch(() => undefined);
         }
         this.broker.close();
-        this.listener.close();
+        this.announced.listener.close();
         this.resolveDone();
         // Leave a turn for whoever awaits `done`, then exit.
         setImmediate(() => process.exit(code));

@@ -1,7 +1,9 @@
 // Command hookbench measures MessageHasBeenPosted round trips through Mattermost's real plugin host for the
 // Node conformance plugin and the Go baseline plugin, side by side: a no-match message (the bare hook) and
-// "echo x" (the hook plus a nested CreatePost awaited before it returns). It prints a table and ##BENCH
-// lines for scripts/bench.mjs.
+// "echo x" (the hook plus a nested CreatePost awaited before it returns), and both plugins' activation. With
+// TRIPWIRE_SEA_EXECUTABLE (make bench-hooks passes the cached build of test/demo/build_sea.mjs) it also
+// activates the shipped executable of the real plugin, what an admin waits for. It prints a table and
+// ##BENCH lines for scripts/bench.mjs.
 package main
 
 import (
@@ -11,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +46,7 @@ type subject struct {
 	echoRoot    *model.Post
 	rssKB       int
 	hwmKB       int
+	prestarts   []time.Duration // from Activate's start to the host starting the process (see prestart)
 }
 
 func main() {
@@ -89,8 +93,7 @@ func run() error {
 		return err
 	}
 
-	subjects := []*subject{node, gob}
-	for _, s := range subjects {
+	activate := func(s *subject) error {
 		for i := 0; i < *flagActivations; i++ {
 			if i > 0 {
 				h.Env.Deactivate(s.id)
@@ -102,14 +105,24 @@ func run() error {
 				return fail(fmt.Errorf("activating %s: %w", s.id, err))
 			}
 			s.activations = append(s.activations, took)
+			if d, ok := prestart(h.Logs(), s.id, start); ok {
+				s.prestarts = append(s.prestarts, d)
+			}
+			// Runs of the same call are one entry: "KVGet ×30 +1539" (the time of the last).
 			var parts []string
+			prev, run := "", 0
 			for _, c := range srv.Recorder().TimedCalls()[seen:] {
-				parts = append(parts, fmt.Sprintf("%s +%.0f", strings.TrimPrefix(c.Name, s.id+"."), ms(c.At.Sub(start))))
+				name := strings.TrimPrefix(c.Name, s.id+".")
+				at := fmt.Sprintf(" +%.0f", ms(c.At.Sub(start)))
+				if name == prev {
+					run++
+					parts[len(parts)-1] = fmt.Sprintf("%s ×%d%s", name, run, at)
+					continue
+				}
+				prev, run = name, 1
+				parts = append(parts, name+at)
 			}
 			s.timeline = strings.Join(parts, ", ")
-		}
-		if s.hooks, err = h.Hooks(s.id); err != nil {
-			return fail(err)
 		}
 		s.pid = h.PID(s.id)
 		s.exe = filepath.Join(h.PluginsDir, s.id, host.ExecutableRelPath())
@@ -121,6 +134,33 @@ func run() error {
 			}
 			s.handshakes = append(s.handshakes, d)
 		}
+		return nil
+	}
+
+	subjects := []*subject{node, gob}
+	for _, s := range subjects {
+		if err := activate(s); err != nil {
+			return err
+		}
+		if s.hooks, err = h.Hooks(s.id); err != nil {
+			return fail(err)
+		}
+	}
+
+	var sea *subject
+	if exe := os.Getenv("TRIPWIRE_SEA_EXECUTABLE"); exe != "" {
+		manifest, err := host.RealManifest(root)
+		if err != nil {
+			return err
+		}
+		if err := h.Install(manifest, host.Executable{Path: exe}); err != nil {
+			return err
+		}
+		sea = &subject{name: "SEA", id: host.RealID}
+		if err := activate(sea); err != nil {
+			return err
+		}
+		h.Env.Deactivate(sea.id)
 	}
 
 	bare, appErr := srv.InsertPost(&model.Post{UserId: fx.Member.Id, ChannelId: fx.Public.Id, Message: "just chatting, nothing to see"})
@@ -180,8 +220,28 @@ func run() error {
 		return fail(fmt.Errorf("node plugin health check after the run: %w", err))
 	}
 
-	report(node, gob)
+	report(node, gob, sea)
 	return nil
+}
+
+var startingPlugin = regexp.MustCompile(`(?m)^\w+ \[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) Z\] starting plugin .*plugin_id=(\S+)`)
+
+// prestart is the time from `start` (Activate's start) to go-plugin's "starting plugin" log line for the plugin, the
+// last such line in the host log (millisecond resolution). Before it Mattermost hashes the executable twice
+// (plugin.WithExecutableFromManifest computes a sha256 checksum, go-plugin's SecureConfig.Check verifies it), which
+// grows with the executable's size and owes nothing to the plugin's code.
+func prestart(logs, id string, start time.Time) (time.Duration, bool) {
+	var at string
+	for _, m := range startingPlugin.FindAllStringSubmatch(logs, -1) {
+		if m[2] == id {
+			at = m[1]
+		}
+	}
+	t, err := time.Parse("2006-01-02 15:04:05.000", at)
+	if err != nil {
+		return 0, false
+	}
+	return t.Sub(start.Round(0).UTC()), true
 }
 
 // timeToHandshake starts the plugin executable as go-plugin does (same environment variables) and measures
@@ -240,10 +300,18 @@ func medianDur(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
+// medianMs formats the median, or "?" when the host log gave nothing.
+func medianMs(d []time.Duration) string {
+	if len(d) == 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.0f ms", ms(medianDur(d)))
+}
+
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
-func report(node, gob *subject) {
+func report(node, gob, sea *subject) {
 	nb, ne, gb, ge := summarize(node.bare), summarize(node.echo), summarize(gob.bare), summarize(gob.echo)
 	fmt.Printf("\nMessageHasBeenPosted through Mattermost's plugin host (public module %s), %d calls each after %d warm-up\n\n",
 		model.CurrentVersion, *flagN, *flagWarmup)
@@ -263,10 +331,22 @@ func report(node, gob *subject) {
 	nodeAct, goAct := medianDur(node.activations), medianDur(gob.activations)
 	fmt.Printf("ratio Node/Go (median): bare %.2f, nested %.2f\n", ratio, nestedRatio)
 	fmt.Printf("activation (Activate call, median of %d): Node %.0f ms %v, Go %.0f ms %v\n", len(node.activations), ms(nodeAct), node.activations, ms(goAct), gob.activations)
+	fmt.Printf("  of which before the host starts the process (it hashes the executable): Node %s, Go %s\n", medianMs(node.prestarts), medianMs(gob.prestarts))
 	fmt.Printf("  of which start to handshake line (median of %d): Node %.0f ms, Go %.0f ms\n", len(node.handshakes), ms(medianDur(node.handshakes)), ms(medianDur(gob.handshakes)))
 	fmt.Printf("  API calls during the last activation (ms after Activate began): Node: %s; Go: %s\n", node.timeline, gob.timeline)
 	fmt.Printf("plugin RSS after the run: Node %.1f MB (peak %.1f MB), Go %.1f MB (peak %.1f MB)\n",
 		float64(node.rssKB)/1024, float64(node.hwmKB)/1024, float64(gob.rssKB)/1024, float64(gob.hwmKB)/1024)
+	if sea != nil {
+		size := ""
+		if st, err := os.Stat(sea.exe); err == nil {
+			size = fmt.Sprintf(", %.1f MiB", float64(st.Size())/(1<<20))
+		}
+		seaAct := medianDur(sea.activations)
+		fmt.Printf("shipped executable of the real plugin (Node single-executable app%s): activation %.0f ms %v\n", size, ms(seaAct), sea.activations)
+		fmt.Printf("  of which before the host starts the process (it hashes the executable, sha256, twice): %s; start to handshake line: %.0f ms\n",
+			medianMs(sea.prestarts), ms(medianDur(sea.handshakes)))
+		fmt.Printf("  API calls during the last activation (ms after Activate began): %s\n", sea.timeline)
+	}
 
 	goal := func(name string, ok bool, detail string) {
 		verdict := "met"
@@ -287,4 +367,10 @@ func report(node, gob *subject) {
 	bench("hook_p99_ms", ms(nb.p99))
 	bench("activation_ms", ms(nodeAct))
 	bench("plugin_rss_mb", float64(node.rssKB)/1024)
+	if sea != nil {
+		bench("activation_sea_ms", ms(medianDur(sea.activations)))
+		if len(sea.prestarts) > 0 {
+			bench("activation_sea_prestart_ms", ms(medianDur(sea.prestarts)))
+		}
+	}
 }

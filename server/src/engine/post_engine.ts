@@ -62,7 +62,7 @@ export class PostEngine {
         // Nothing fires in direct and group conversations unless the system admin turned that on.
         if (direct && !this.deps.settings().EnableDirectMessageRules) return none('direct message rules off');
         const memberIds = direct ? await this.deps.members.of(channel) : undefined;
-        const rules = await this.deps.rules.ruleSetFor(channel, memberIds);
+        const rules = await this.deps.rules.ruleSetFor(channel, memberIds ?? []);
         if (rules.size === 0) return none('no rules');
 
         const user = await this.deps.api.getUser(post.user_id).catch(() => null);

@@ -1,7 +1,7 @@
 import {ruleSpecSchema, type RuleSpecInput} from '@tripwire/common';
 import {parseSettings} from '../config/settings';
 import {type Logger} from '../ports';
-import {directMemberIds, RULES_CHANGED_EVENT, RuleStore, RuleStoreError, type RuleChange} from './rule_store';
+import {RULES_CHANGED_EVENT, RuleStore, RuleStoreError, type RuleChange} from './rule_store';
 import {ruleKeys} from './rule_kv';
 import {channel, id, ids} from './testing/factories';
 import {MemoryKV} from './testing/memory_kv';
@@ -135,9 +135,9 @@ describe('RuleStore', () => {
         const team = await a.create(spec({scope: {kind: 'team', teamId: ids.team}}), ids.alice);
         await a.create(spec({scope: {kind: 'team', teamId: ids.otherTeam}}), ids.alice);
         const personal = await a.create(spec({scope: {kind: 'direct'}}), ids.bob);
-        expect((await a.ruleSetFor(channel())).compiled.map((c) => c.rule.id)).toEqual([own.id, team.id]);
+        expect((await a.ruleSetFor(channel(), [])).compiled.map((c) => c.rule.id)).toEqual([own.id, team.id]);
         const dm = channel({id: ids.dm, team_id: '', type: 'D', name: `${ids.alice}__${ids.bob}`});
-        expect((await a.ruleSetFor(dm)).compiled.map((c) => c.rule.id)).toEqual([personal.id]);
+        expect((await a.ruleSetFor(dm, [ids.alice, ids.bob])).compiled.map((c) => c.rule.id)).toEqual([personal.id]);
         const gm = channel({id: ids.gm, team_id: '', type: 'G', name: 'x'});
         expect((await a.ruleSetFor(gm, [ids.bob, ids.carol])).size).toBe(1);
     });
@@ -145,34 +145,34 @@ describe('RuleStore', () => {
     it('serves a cached set without touching the KV store', async () => {
         const {a, kv} = cluster();
         await a.create(spec(), ids.alice);
-        const first = await a.ruleSetFor(channel());
+        const first = await a.ruleSetFor(channel(), []);
         const get = jest.spyOn(kv, 'get');
-        expect(await a.ruleSetFor(channel())).toBe(first);
+        expect(await a.ruleSetFor(channel(), [])).toBe(first);
         expect(get).not.toHaveBeenCalled();
-        const [x, y] = await Promise.all([a.ruleSetFor(channel({id: id('quiet')})), a.ruleSetFor(channel({id: id('quiet')}))]);
+        const [x, y] = await Promise.all([a.ruleSetFor(channel({id: id('quiet')}), []), a.ruleSetFor(channel({id: id('quiet')}), [])]);
         expect(x).toBe(y); // concurrent first posts share one load
     });
 
     it('invalidates other nodes through the cluster event', async () => {
         const {a, b} = cluster();
         const r = await a.create(spec(), ids.alice);
-        expect((await b.ruleSetFor(channel())).size).toBe(1);
+        expect((await b.ruleSetFor(channel(), [])).size).toBe(1);
         await a.update(r.id, spec({name: 'renamed'}), ids.alice);
-        expect((await b.ruleSetFor(channel())).compiled[0]!.rule.name).toBe('renamed');
+        expect((await b.ruleSetFor(channel(), [])).compiled[0]!.rule.name).toBe('renamed');
         await a.delete(r.id);
-        expect((await b.ruleSetFor(channel())).size).toBe(0);
+        expect((await b.ruleSetFor(channel(), [])).size).toBe(0);
     });
 
     it('drops only the sets a change affects', async () => {
         const {a, b} = cluster();
         const elsewhere = channel({id: id('elsewhere'), team_id: ids.otherTeam});
         await a.create(spec({scope: {kind: 'team', teamId: ids.otherTeam}}), ids.alice);
-        const townSet = await b.ruleSetFor(channel());
-        const elsewhereSet = await b.ruleSetFor(elsewhere);
+        const townSet = await b.ruleSetFor(channel(), []);
+        const elsewhereSet = await b.ruleSetFor(elsewhere, []);
         await a.create(spec({scope: {kind: 'team', teamId: ids.team}}), ids.alice);
         expect(elsewhereSet.size).toBe(1);
-        expect(await b.ruleSetFor(elsewhere)).toBe(elsewhereSet);
-        const fresh = await b.ruleSetFor(channel());
+        expect(await b.ruleSetFor(elsewhere, [])).toBe(elsewhereSet);
+        const fresh = await b.ruleSetFor(channel(), []);
         expect(fresh).not.toBe(townSet);
         expect(fresh.size).toBe(1);
     });
@@ -180,9 +180,9 @@ describe('RuleStore', () => {
     it('treats an unreadable cluster event as "drop everything"', async () => {
         const {a} = cluster();
         await a.create(spec(), ids.alice);
-        const before = await a.ruleSetFor(channel());
+        const before = await a.ruleSetFor(channel(), []);
         a.handleClusterEvent(new TextEncoder().encode('{not json'));
-        expect(await a.ruleSetFor(channel())).not.toBe(before);
+        expect(await a.ruleSetFor(channel(), [])).not.toBe(before);
     });
 
     it('skips a stored document it cannot read, and says so', async () => {
@@ -190,14 +190,8 @@ describe('RuleStore', () => {
         const r = await a.create(spec(), ids.alice);
         await kv.set(ruleKeys.rule(r.id), new TextEncoder().encode('{"id":"broken"}'));
         a.invalidateAll();
-        expect((await a.ruleSetFor(channel())).size).toBe(0);
+        expect((await a.ruleSetFor(channel(), [])).size).toBe(0);
         expect(warnings).toContain('Tripwire rule unreadable');
     });
 });
 
-describe('directMemberIds', () => {
-    it('reads both members from a direct channel name', () => {
-        expect(directMemberIds({type: 'D', name: `${ids.alice}__${ids.bob}`})).toEqual([ids.alice, ids.bob]);
-        expect(directMemberIds({type: 'G', name: 'abc'})).toEqual([]);
-    });
-});

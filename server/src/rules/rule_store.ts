@@ -73,11 +73,6 @@ function noticeOf(ruleId: string, ...rules: Pick<Rule, 'scope' | 'ownerId'>[]): 
     return n;
 }
 
-/** Members of a direct conversation, from its name (`<id>__<id>`); group conversations need the member list. */
-export function directMemberIds(channel: Pick<ChannelInfo, 'type' | 'name'>): string[] {
-    return channel.type === 'D' ? channel.name.split('__').filter(Boolean) : [];
-}
-
 interface CachedSet {
     set: RuleSet<Rule>;
     teamId: string;
@@ -139,14 +134,15 @@ export class RuleStore {
     /**
      * The rules that may apply in a channel: those naming it, its team's, and for direct and group conversations
      * the members' personal rules. Cached per channel; the matcher still checks scope and consent per post.
-     * @param memberIds members of a group conversation (a direct one's come from its name).
+     * @param memberIds the members of a direct or group conversation (ConversationMembers.of), [] elsewhere. Always
+     *     given, because the set is cached per channel: a set built without them would hide personal rules.
      */
-    ruleSetFor(channel: ChannelInfo, memberIds?: readonly string[]): Promise<RuleSet<Rule>> {
+    ruleSetFor(channel: ChannelInfo, memberIds: readonly string[]): Promise<RuleSet<Rule>> {
         const cached = this.sets.get(channel.id);
         if (cached) return Promise.resolve(cached.set);
         const inFlight = this.loading.get(channel.id);
         if (inFlight) return inFlight;
-        const pending: Promise<RuleSet<Rule>> = this.buildSet(channel, memberIds ?? directMemberIds(channel)).finally(() => {
+        const pending: Promise<RuleSet<Rule>> = this.buildSet(channel, memberIds).finally(() => {
             if (this.loading.get(channel.id) === pending) this.loading.delete(channel.id);
         });
         this.loading.set(channel.id, pending);

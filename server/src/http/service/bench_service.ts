@@ -43,14 +43,15 @@ export class BenchService {
         const access = this.rules.access(userId);
         await access.require(access.channel(channelId, 'view'));
         const channel = await this.ctx.api.getChannel(channelId);
-        const [user, set] = await Promise.all([this.ctx.api.getUser(userId), this.ctx.rules.ruleSetFor(channel)]);
+        const memberIds = await this.membersOf(channel);
+        const [user, set] = await Promise.all([this.ctx.api.getUser(userId), this.ctx.rules.ruleSetFor(channel, memberIds)]);
         const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), body.files.length);
         const context: MatchContext = {
             event: body.event,
             ...(body.previous_message !== undefined && {previousMessage: body.previous_message}),
             files: body.files,
             bot: {userId: this.ctx.botUserId(), username: 'tripwire'},
-            ...(await this.directFacts(channel)),
+            ...(await this.directFacts(channel, memberIds)),
         };
         const explanation = matchPost(post, channel, user, set, context).explain();
         // Only rules the caller may see: the same ones the channel's rule list shows.
@@ -72,7 +73,7 @@ export class BenchService {
         const [user, team] = await Promise.all([this.ctx.api.getUser(userId), channel.team_id ? this.ctx.api.getTeam(channel.team_id) : Promise.resolve(null)]);
 
         const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), 0);
-        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel))}).explain()
+        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel, await this.membersOf(channel)))}).explain()
             .outcomes[0] as RuleOutcome | undefined;
         const facts = sampleFacts(post, channel, team, user, outcome);
         const deliveryId = newId();
@@ -141,9 +142,13 @@ export class BenchService {
         return {kind: 'posts', posts: [...mapped.drafts.posts.map((p) => shown(p, false)), ...mapped.drafts.ephemerals.map((e) => shown(e.post, true))]};
     }
 
-    private async directFacts(channel: ChannelInfo): Promise<Pick<MatchContext, 'direct'>> {
+    /** The test bench is rare enough to ask Mattermost each time (the engine caches). */
+    private membersOf(channel: ChannelInfo): Promise<string[]> {
+        return new ConversationMembers(this.ctx.api, this.ctx.clock).of(channel);
+    }
+
+    private async directFacts(channel: ChannelInfo, memberIds: string[]): Promise<Pick<MatchContext, 'direct'>> {
         if (channel.type !== 'D' && channel.type !== 'G') return {};
-        const memberIds = await new ConversationMembers(this.ctx.api, this.ctx.clock).of(channel);
         return {direct: {enabled: this.ctx.settings().EnableDirectMessageRules, optedIn: await this.ctx.optIns.allOptedIn(channel.id, memberIds), memberIds}};
     }
 

@@ -28,4 +28,6 @@ conformance-ref: ## Conformance suite against the Go reference plugin (validates
 # hosts that cannot run the linux-amd64 executable that part is left out.
 bench-hooks: server-build ## Hook round trips and activation, Node conformance plugin vs Go baseline plugin, under the real host
 	@cd $(CONF_DIR) && $(CONF_GO) build -buildvcs=false -o bin/baseline ./baseline && $(CONF_GO) build -buildvcs=false -o bin/hookbench ./cmd/hookbench
-	@exe=$$(node test/demo/build_sea.mjs) || exe=''; TRIPWIRE_SEA_EXECUTABLE=$$exe $(CONF_BIN)/hookbench
+	@# The Node plugin runs on the runtime Tripwire ships with (node-runtimes.lock.json), not whatever node is on PATH.
+	@exe=$$(node test/demo/build_sea.mjs) || exe=''; node=$$(node scripts/lib/node_runtime.mjs) || exit 1; \
+	TRIPWIRE_NODE=$$node TRIPWIRE_SEA_EXECUTABLE=$$exe $(CONF_BIN)/hookbench

@@ -4,18 +4,16 @@
 import {createHash} from 'node:crypto';
 import {spawnSync} from 'node:child_process';
 import {chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
-import {homedir} from 'node:os';
 import {basename, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {buildSync} from 'esbuild';
+import {pinnedNode} from './lib/node_runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // TRIPWIRE_MANIFEST_PATCH (JSON merged over plugin.json), TRIPWIRE_BUILD_DIR and TRIPWIRE_DIST_DIR let the e2e suite
 // build its conformance bundle (SERVER_ENTRY=server/test/conformance/plugin.ts) without touching build/ and dist/.
 const manifest = {...JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')), ...JSON.parse(process.env.TRIPWIRE_MANIFEST_PATCH || '{}')};
-const lock = JSON.parse(readFileSync(join(root, 'node-runtimes.lock.json'), 'utf8'));
 const platforms = (process.env.PLATFORMS ?? 'linux-amd64 linux-arm64').split(/[\s,]+/).filter(Boolean);
-const cache = process.env.TRIPWIRE_NODE_CACHE ?? join(homedir(), '.cache', 'tripwire', 'node-sea');
 const build = process.env.TRIPWIRE_BUILD_DIR ?? join(root, 'build');
 const distDir = process.env.TRIPWIRE_DIST_DIR ?? join(root, 'dist');
 const stage = join(build, 'stage', manifest.id);
@@ -33,28 +31,13 @@ function sh(cmd, args, opts = {}) {
     return res.stdout;
 }
 
-function integrityOf(file) {
-    return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
-}
-
-/** Downloads (once) and verifies the pinned Node package for a platform; returns the path of its node binary. */
+/** The pinned Node binary for a platform (scripts/lib/node_runtime.mjs), or a clear failure. */
 function nodeBinary(platform) {
-    const pin = lock.packages[platform];
-    if (!pin) fail(`no pinned Node binary for ${platform}; supported: ${Object.keys(lock.packages).join(', ')}`);
-    const dir = join(cache, `${pin.package}-${lock.version}`);
-    const tgz = join(dir, `${pin.package}-${lock.version}.tgz`);
-    if (!existsSync(tgz)) {
-        mkdirSync(dir, {recursive: true});
-        sh('npm', ['pack', `${pin.package}@${lock.version}`, '--pack-destination', dir, '--silent']);
+    try {
+        return pinnedNode(platform);
+    } catch (e) {
+        return fail(e.message);
     }
-    const got = integrityOf(tgz);
-    if (got !== pin.integrity) {
-        rmSync(tgz);
-        fail(`${pin.package}@${lock.version}: integrity ${got} does not match the lock (${pin.integrity})`);
-    }
-    const bin = join(dir, 'package', 'bin', platform.startsWith('windows') ? 'node.exe' : 'node');
-    if (!existsSync(bin)) sh('tar', ['xzf', tgz, '-C', dir]);
-    return bin;
 }
 
 const STRIP = {'linux-amd64': 'strip', 'linux-arm64': 'aarch64-linux-gnu-strip'};

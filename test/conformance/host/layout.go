@@ -14,7 +14,8 @@ import (
 // Executable says what the plugin's server executable is.
 type Executable struct {
 	// Bundle, when set, is a JavaScript bundle: the host writes the launcher script
-	// `#!/bin/sh\nexec node <Bundle> "$@"` (exec, so the plugin process is node itself).
+	// `#!/bin/sh\nexec node <Bundle> "$@"` (exec, so the plugin process is node itself); $TRIPWIRE_NODE, when
+	// set, is the node binary used (make bench-hooks: the runtime Tripwire ships with).
 	Bundle string
 	// Path, when set, is a ready executable (a Go plugin, or later the single-executable Node binary); it is
 	// hard-linked (or copied) into the plugin directory, as an installed bundle would carry it.
@@ -59,7 +60,11 @@ func Install(pluginsDir string, manifest *model.Manifest, exe Executable) error 
 		if _, err := os.Stat(bundle); err != nil {
 			return fmt.Errorf("plugin bundle: %w", err)
 		}
-		script := fmt.Sprintf("#!/bin/sh\nexec node %s \"$@\"\n", shellQuote(bundle))
+		node := "node"
+		if n := os.Getenv(EnvNode); n != "" {
+			node = n
+		}
+		script := fmt.Sprintf("#!/bin/sh\nexec %s %s \"$@\"\n", shellQuote(node), shellQuote(bundle))
 		return os.WriteFile(target, []byte(script), 0o755)
 	case exe.Path != "":
 		if _, err := os.Stat(exe.Path); err != nil {

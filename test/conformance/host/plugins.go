@@ -26,6 +26,8 @@ const (
 	EnvRealPluginExecutable = "TRIPWIRE_REAL_PLUGIN_EXECUTABLE"
 	// EnvBaselineExecutable is the Go baseline plugin binary (default: test/conformance/bin/baseline).
 	EnvBaselineExecutable = "TRIPWIRE_BASELINE_EXECUTABLE"
+	// EnvNode is the node binary the launchers of JavaScript bundles run (default: node on PATH).
+	EnvNode = "TRIPWIRE_NODE"
 	// EnvRepoRoot overrides the repository root (default: found by walking up from the working directory).
 	EnvRepoRoot = "TRIPWIRE_REPO_ROOT"
 )

@@ -53,6 +53,29 @@ describe('/tripwire', () => {
         expect((await w.rules.get(rule.id))?.enabled).toBe(true);
     });
 
+    it('records the caller’s consent to rules in direct and group messages, and says where it stands', async () => {
+        const status = 'Rules in your direct and group messages: **refused** in general. A rule runs in a conversation only when every member allows it there.';
+        expect(await run('/tripwire consent', 'chanadmin', CHANNELS.dm)).toBe(status);
+        expect(await run('/tripwire consent here', 'chanadmin', CHANNELS.dm)).toContain('**refused** in general; in this conversation **allowed**.');
+        expect(await w.services.admin.optIn(USERS.chanadmin)).toEqual({all: false, channels: {[CHANNELS.dm]: true}});
+        expect(await run('/tripwire consent Not-Here', 'chanadmin', CHANNELS.dm)).toContain('in this conversation **refused**.');
+        expect(await run('/tripwire consent everywhere', 'chanadmin', CHANNELS.pub)).toContain('**allowed** in general.');
+        expect(await w.services.admin.optIn(USERS.chanadmin)).toEqual({all: true, channels: {[CHANNELS.dm]: false}});
+        expect(await run('/tripwire consent nowhere', 'member', CHANNELS.dm)).toContain('**refused** in general.');
+        w.settings.current = {...w.settings.current, EnableDirectMessageRules: false};
+        expect(await run('/tripwire consent status', 'member', CHANNELS.dm)).toBe(
+            `${status} Your system admin has turned rules in direct and group messages off, so none run for now.`,
+        );
+    });
+
+    it('refuses consent for channels that are not one’s own direct or group messages', async () => {
+        const onlyThere = '`/tripwire consent here` and `not-here` work in direct and group messages only.';
+        expect(await run('/tripwire consent here', 'chanadmin', CHANNELS.pub)).toBe(onlyThere);
+        expect(await run('/tripwire consent here', 'outsider', CHANNELS.dm)).toBe(onlyThere);
+        expect(await w.services.admin.optIn(USERS.outsider)).toEqual({all: false, channels: {}});
+        expect(await run('/tripwire consent maybe', 'chanadmin', CHANNELS.dm)).toBe('Usage: `/tripwire consent [here|not-here|everywhere|nowhere]`');
+    });
+
     it('shows a rule’s delivery log', async () => {
         await w.addRule(ruleSpec());
         expect(await run('/tripwire log deploys')).toBe('No deliveries of **Deploys** yet.');
@@ -67,7 +90,9 @@ describe('/tripwire', () => {
 
     it('declares its autocomplete, with rule names suggested by the plugin', async () => {
         expect(commandDefinition).toMatchObject({trigger: 'tripwire', auto_complete: true});
-        expect(autocompleteData.sub_commands.map((s) => s.trigger)).toEqual(['list', 'test', 'enable', 'disable', 'log', 'help']);
+        expect(autocompleteData.sub_commands.map((s) => s.trigger)).toEqual(['list', 'test', 'enable', 'disable', 'log', 'consent', 'help']);
+        const consent = autocompleteData.sub_commands.find((s) => s.trigger === 'consent')!;
+        expect(consent.sub_commands.map((s) => s.trigger)).toEqual(['here', 'not-here', 'everywhere', 'nowhere']);
         const enable = autocompleteData.sub_commands.find((s) => s.trigger === 'enable')!;
         const fetchUrl = enable.arguments[0]!.data.fetch_url as string;
         expect(fetchUrl).toBe('/plugins/tripwire/autocomplete/rules');

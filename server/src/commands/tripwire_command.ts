@@ -1,6 +1,7 @@
 import {integrationRoutes, PLUGIN_ROUTE, type DeliveryLogEntry, type RuleOutcome, type RuleView, type Trigger} from '@tripwire/common';
 
 import {ApiError} from '../http/errors';
+import {type AdminService} from '../http/service/admin_service';
 import {type BenchService} from '../http/service/bench_service';
 import {type DeliveryService} from '../http/service/delivery_service';
 import {ruleSlug as slug, type RuleService} from '../http/service/rule_service';
@@ -52,9 +53,16 @@ const sub = (trigger: string, hint: string, help: string, args: AutocompleteData
     sub_commands: [],
 });
 
+const CONSENT_CHOICES: readonly [string, string][] = [
+    ['here', 'Allow rules in this direct or group message'],
+    ['not-here', 'Refuse rules in this direct or group message, whatever your general answer'],
+    ['everywhere', 'Allow rules in all your direct and group messages'],
+    ['nowhere', 'Refuse rules in your direct and group messages (answers per conversation still count)'],
+];
+
 export const autocompleteData: AutocompleteData = {
     trigger: TRIGGER,
-    hint: '[list|test|enable|disable|log|help]',
+    hint: '[list|test|enable|disable|log|consent|help]',
     help_text: 'Tripwire rules of this channel',
     role_id: '',
     arguments: [],
@@ -66,6 +74,10 @@ export const autocompleteData: AutocompleteData = {
         sub('enable', '<rule>', 'Turn a rule on', [ruleArgument]),
         sub('disable', '<rule>', 'Turn a rule off', [ruleArgument]),
         sub('log', '<rule>', "A rule's latest deliveries", [ruleArgument]),
+        {
+            ...sub('consent', '[here|not-here|everywhere|nowhere]', 'Whether Tripwire rules may read your direct and group messages'),
+            sub_commands: CONSENT_CHOICES.map(([choice, help]) => sub(choice, '', help)),
+        },
         sub('help', '', 'How to use /tripwire'),
     ],
 };
@@ -74,9 +86,9 @@ export const autocompleteData: AutocompleteData = {
 export const commandDefinition = {
     trigger: TRIGGER,
     display_name: 'Tripwire',
-    description: 'Tripwire rules: list, test, enable, disable, delivery log',
+    description: 'Tripwire rules: list, test, enable, disable, delivery log, consent',
     auto_complete: true,
-    auto_complete_desc: 'Tripwire rules of this channel: list, test, enable, disable, log, help',
+    auto_complete_desc: 'Tripwire rules of this channel: list, test, enable, disable, log, consent, help',
     auto_complete_hint: autocompleteData.hint,
     autocomplete_data: autocompleteData,
 };
@@ -87,11 +99,13 @@ const HELP = [
     '- `/tripwire test <message>` — which rules the message would trip, and why each would or would not',
     '- `/tripwire enable <rule>` / `/tripwire disable <rule>` — turn a rule on or off (channel admins)',
     '- `/tripwire log <rule>` — its latest deliveries',
+    '- `/tripwire consent [here|not-here|everywhere|nowhere]` — whether rules may read your direct and group messages (every member must agree)',
     '',
     '`<rule>` is a rule name (spaces as `-`, or in quotes) or its id. Rules are edited in the channel menu → **Tripwire rules**.',
 ].join('\n');
 
 export interface CommandDeps {
+    admin: AdminService;
     rules: RuleService;
     bench: BenchService;
     deliveries: DeliveryService;
@@ -128,6 +142,8 @@ export function createCommandHandler(deps: CommandDeps): (args: CommandArgs) => 
                     const page = await deps.deliveries.page(args.userId, rule.id, {page: 0, per_page: 10});
                     return reply(logText(rule, page.entries, page.stats.success_rate));
                 }
+                case 'consent':
+                    return reply(await consent(deps.admin, args, argText.toLowerCase()));
                 case '':
                 case 'help':
                     return reply(HELP);
@@ -140,6 +156,33 @@ export function createCommandHandler(deps: CommandDeps): (args: CommandArgs) => 
             return reply('Something went wrong; the server log has the details.');
         }
     };
+}
+
+/** `/tripwire consent …`: changes the caller's consent if asked, then says where it stands. */
+async function consent(admin: AdminService, args: CommandArgs, choice: string): Promise<string> {
+    if (choice === 'here' || choice === 'not-here') {
+        try {
+            await admin.setOptIn(args.userId, {channel: {id: args.channelId, opted_in: choice === 'here'}});
+        } catch (err) {
+            // The service answers "not found" for channels that are not one's own direct or group messages.
+            if (err instanceof ApiError && err.code === 'not_found') return '`/tripwire consent here` and `not-here` work in direct and group messages only.';
+            throw err;
+        }
+    } else if (choice === 'everywhere' || choice === 'nowhere') {
+        await admin.setOptIn(args.userId, {all: choice === 'everywhere'});
+    } else if (choice !== '' && choice !== 'status') {
+        return `Usage: \`/tripwire consent [here|not-here|everywhere|nowhere]\``;
+    }
+    const [me, optIn] = await Promise.all([admin.me(args.userId), admin.optIn(args.userId)]);
+    const here = optIn.channels[args.channelId];
+    return [
+        `Rules in your direct and group messages: **${optIn.all ? 'allowed' : 'refused'}** in general` +
+            (here === undefined ? '.' : `; in this conversation **${here ? 'allowed' : 'refused'}**.`),
+        'A rule runs in a conversation only when every member allows it there.',
+        me.dm_rules_enabled ? '' : 'Your system admin has turned rules in direct and group messages off, so none run for now.',
+    ]
+        .filter(Boolean)
+        .join(' ');
 }
 
 async function resolveRule(rules: RuleService, args: CommandArgs, text: string): Promise<RuleView> {

@@ -128,7 +128,10 @@ async function directMessageRule(ctx) {
 
 // ---- personal rules in a group message ----
 
-/** A group message's members come from Mattermost (GetChannelMembers): the rule fires once all three consented. */
+/**
+ * A group message's members come from Mattermost (GetChannelMembers): the rule fires once all three consented, the
+ * last of them with `/tripwire consent here`.
+ */
 async function groupMessageRule(ctx) {
     return withReceiver({}, async (receiver) => {
         await allowHosts(ctx, ['127.0.0.1']);
@@ -151,7 +154,9 @@ async function groupMessageRule(ctx) {
             await sleep(QUIET_MS);
             check(receiver.requests.length === 0, `${receiver.requests.length} deliveries before carol consented`);
 
-            await expectStatus(ctx, third, 'PUT', '/me/direct-opt-in', {channel: {id: gm.id, opted_in: true}}, 200);
+            // carol consents with the slash command, through Mattermost's own /commands/execute.
+            const said = await third.client.executeCommand('/tripwire consent here', {channel_id: gm.id, team_id: ctx.team.id});
+            check(said.response_type === 'ephemeral' && said.text.includes('in this conversation **allowed**'), `/tripwire consent here answered ${JSON.stringify(said)}`);
             await benchSays(ctx, alice, gm.id, rule.id, 'gping two', 'matched', problems);
             const second = await alice.client.createPost({channel_id: gm.id, message: 'gping two'});
             const [req] = await receiver.waitFor((r) => JSON.parse(r.text).post_id === second.id, 1, 15_000, 'delivery of "gping two"');
@@ -315,6 +320,6 @@ async function buttonsAndDialog(ctx) {
 
 export const tripwireInteractiveScenarios = [
     {name: 'direct message rule: admin guardrail and every member\'s opt-in', run: directMessageRule},
-    {name: 'group message rule: members from Mattermost, all three must consent', run: groupMessageRule},
+    {name: 'group message rule: members from Mattermost, all three must consent (the last by slash command)', run: groupMessageRule},
     {name: 'buttons and a dialog: signed click, update, dialog opened and submitted, field errors back', run: buttonsAndDialog},
 ];

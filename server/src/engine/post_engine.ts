@@ -102,7 +102,7 @@ export class PostEngine {
         if (needs.groups && this.deps.groups) out.groupIds = await this.deps.groups.groupIdsForUser(post.user_id);
         if (memberIds) {
             const optedIn = await this.deps.optIns.allOptedIn(channel.id, memberIds);
-            out.direct = {enabled: true, optedIn, memberIds: [...memberIds]};
+            out.direct = {enabled: true, optedIn, memberIds};
         }
         return out;
     }

@@ -37,7 +37,9 @@ interface Info {
     req: Lit[] | null;
 }
 
-const EMPTY: Info = {exact: [{s: '', f: false}], req: null};
+/** The empty string alone: what zero-width items (`^`, `\b`) match. */
+const EMPTY_STRING: Lit[] = [{s: '', f: false}];
+const EMPTY: Info = {exact: EMPTY_STRING, req: null};
 const OPAQUE: Info = {exact: null, req: null};
 
 /** The pattern used syntax this parser leaves alone. */
@@ -131,13 +133,13 @@ class Parser {
     }
 
     private concatenation(flags: {fold: boolean}): Info {
-        let current: Lit[] | null = EMPTY.exact;
+        let current = EMPTY_STRING;
         let whole = true; // every item so far was exact
         let best: Lit[] | null = null;
         while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
             const item = this.quantified(this.atom(flags));
             if (item.exact) {
-                const joined: Lit[] | null = current && cross(current, item.exact);
+                const joined = cross(current, item.exact);
                 if (joined) {
                     current = joined;
                     continue;
@@ -148,7 +150,7 @@ class Parser {
                 continue;
             }
             best = better(better(best, asReq(current)), item.req);
-            current = EMPTY.exact;
+            current = EMPTY_STRING;
             whole = false;
         }
         best = better(best, asReq(current));
@@ -174,7 +176,7 @@ class Parser {
         }
         if (this.peek() === '?') this.pos++;
         if ('*+?{'.includes(this.peek()) && this.peek() !== '') throw new Unknown();
-        if (min === 0) return max === 1 && item.exact ? {exact: dedupe([...item.exact, ...EMPTY.exact!]), req: null} : OPAQUE;
+        if (min === 0) return max === 1 && item.exact ? {exact: dedupe([...item.exact, ...EMPTY_STRING]), req: null} : OPAQUE;
         if (min === 1 && max === 1) return item;
         return {exact: null, req: reqOf(item)};
     }

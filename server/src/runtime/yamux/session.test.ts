@@ -111,19 +111,29 @@ describe('YamuxSession between two instances', () => {
     });
 
     it('keepalive pings are answered, so an idle session stays open', async () => {
-        const [a, b] = duplexPair();
-        const client = new YamuxSession(a, {isServer: false, keepAliveMs: 10, keepAliveTimeoutMs: 50});
-        const server = new YamuxSession(b, {isServer: true, keepAliveMs: 10, keepAliveTimeoutMs: 50});
-        sessions.push(client, server);
-        let pongs = 0;
-        b.on('data', (c: Buffer) => {
-            // Ping ACKs the server sends back to the client.
-            if (c.length >= 12 && c[1] === FrameType.Ping && c.readUInt16BE(2) === Flag.ACK) pongs++;
-        });
-        await new Promise((r) => setTimeout(r, 200));
-        expect(client.isClosed).toBe(false);
-        expect(server.isClosed).toBe(false);
-        expect(pongs).toBeGreaterThan(0);
+        // Fake timers drive the keepalive clock; stream I/O (nextTick, setImmediate) stays real.
+        jest.useFakeTimers({doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask']});
+        try {
+            const [a, b] = duplexPair();
+            const client = new YamuxSession(a, {isServer: false, keepAliveMs: 10, keepAliveTimeoutMs: 50});
+            const server = new YamuxSession(b, {isServer: true, keepAliveMs: 10, keepAliveTimeoutMs: 50});
+            sessions.push(client, server);
+            let pongs = 0;
+            b.on('data', (c: Buffer) => {
+                // Ping ACKs the server sends back to the client.
+                if (c.length >= 12 && c[1] === FrameType.Ping && c.readUInt16BE(2) === Flag.ACK) pongs++;
+            });
+            // 20 keepalive periods, each followed by a real turn of the event loop for the frames to travel.
+            for (let i = 0; i < 20; i++) {
+                await jest.advanceTimersByTimeAsync(10);
+                await new Promise((r) => setImmediate(r));
+            }
+            expect(client.isClosed).toBe(false);
+            expect(server.isClosed).toBe(false);
+            expect(pongs).toBeGreaterThanOrEqual(15);
+        } finally {
+            jest.useRealTimers();
+        }
     });
 
     it('close() rejects pending opens, pending writes and pings, and emits close once', async () => {
@@ -227,9 +237,18 @@ describe('YamuxSession against a raw peer', () => {
     });
 
     it('closes with a keepalive error when its pings go unanswered', async () => {
-        const {session} = rawServer({keepAliveMs: 10, keepAliveTimeoutMs: 30});
-        const err = await once<Error & {code?: string}>(session, 'close', 2000);
-        expect(err.code).toBe('ERR_YAMUX_KEEPALIVE_TIMEOUT');
+        jest.useFakeTimers({doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask']});
+        try {
+            const {session} = rawServer({keepAliveMs: 10, keepAliveTimeoutMs: 30});
+            let closed: (Error & {code?: string}) | undefined;
+            session.on('close', (err: Error & {code?: string}) => (closed = err));
+            await jest.advanceTimersByTimeAsync(39); // the first ping goes out at 10 ms, unanswered until 40 ms
+            expect(closed).toBeUndefined();
+            await jest.advanceTimersByTimeAsync(2);
+            expect(closed?.code).toBe('ERR_YAMUX_KEEPALIVE_TIMEOUT');
+        } finally {
+            jest.useRealTimers();
+        }
     });
 
     it('discards data for an unknown stream and keeps serving others', async () => {

@@ -79,14 +79,19 @@ export class BenchService {
         const deliveryId = newId();
         let request;
         try {
-            request = buildRequest(endpoint, {
-                facts,
-                rule: {id: rule.id, name: rule.name},
-                deliveryId,
-                webhookId: `msg_${deliveryId}`,
-                responseUrl: '',
-                token: await this.ctx.dispatcher.secrets.token(rule.id),
-            });
+            // Secret header values come from the secret store; the answer masks them (ServiceClient redacts every value).
+            request = buildRequest(
+                endpoint,
+                {
+                    facts,
+                    rule: {id: rule.id, name: rule.name},
+                    deliveryId,
+                    webhookId: `msg_${deliveryId}`,
+                    responseUrl: '',
+                    token: await this.ctx.dispatcher.secrets.token(rule.id),
+                },
+                await this.ctx.dispatcher.secrets.headers(rule.id, endpoint.id),
+            );
         } catch (e) {
             if (!(e instanceof TemplateError)) throw e;
             return {endpoint_id: endpoint.id, error: {error_class: 'invalid_request', message: e.message}, ...(outcome && {outcome})};

@@ -22,8 +22,10 @@ export function splitSecretHeaders(spec: RuleSpec): {spec: RuleSpec; supplied: S
         const headers: Record<string, string> = {};
         const values: Record<string, string> = {};
         for (const [name, value] of Object.entries(e.headers)) {
-            if (isSecretHeader(declared, name)) values[name] = value;
-            else headers[name] = value;
+            // An empty secret value is a field left blank: the stored value stays.
+            if (isSecretHeader(declared, name)) {
+                if (value !== '') values[name] = value;
+            } else headers[name] = value;
         }
         if (Object.keys(values).length > 0) supplied[e.id] = values;
         return {...e, headers, secret_headers, has_secret: false, secret_headers_set: []};

@@ -170,4 +170,19 @@ describe('secret headers and secrets through the REST API', () => {
             await receiver.close();
         }
     });
+
+    it('hides, keeps and moves the inline values of a rule saved before header values moved to the store', async () => {
+        const legacy = await w.addRule(ruleSpec({endpoints: [{id: 'main', url: 'https://hooks.example.com/deploy', headers: {Authorization: AUTH, 'X-Plain': 'plain-value'}}]}));
+        const view = (await request(w.app).get(`/api/v1/rules/${legacy.id}`).set(as('chanadmin')).expect(200)).body;
+        expect(JSON.stringify(view)).not.toMatch(/marker/);
+        expect(view.endpoints[0]).toMatchObject({headers: {'X-Plain': 'plain-value'}, secret_headers: ['Authorization'], secret_headers_set: ['Authorization']});
+        const exported = await request(w.app).post('/api/v1/rules/export').set(as('chanadmin')).send({rule_ids: [legacy.id]}).expect(200);
+        expect(JSON.stringify(exported.body)).not.toMatch(/marker/);
+
+        // The editor sends the view back: the value it never saw stays, now in the store rather than the rule.
+        const {id: _id, schemaVersion: _v, revision, ownerId: _o, createdBy: _cb, createdAt: _ca, updatedBy: _ub, updatedAt: _ua, has_token: _t, has_inbound: _i, can_manage: _m, ...spec} = view;
+        await put(legacy.id, {revision, rule: spec}).expect(200);
+        expect(await stored(legacy.id)).toEqual({authorization: AUTH});
+        expect(JSON.stringify(await w.rules.get(legacy.id))).not.toMatch(/marker/);
+    });
 });

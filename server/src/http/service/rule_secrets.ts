@@ -33,15 +33,24 @@ export function splitSecretHeaders(spec: RuleSpec): {spec: RuleSpec; supplied: S
     return {spec: {...spec, endpoints}, supplied};
 }
 
-/** Only what every reader may see of an endpoint: no secret header value, and which secrets are set. */
+/**
+ * Only what every reader may see of an endpoint: no secret header value, and which secrets are set. A rule saved
+ * before header values moved to the secret store may still hold some inline: they count as set (and as secret).
+ */
 export function publicEndpoint(e: Endpoint, summary: SecretsSummary): Endpoint {
-    const stored = new Set(summary.headers_set[e.id] ?? []);
-    const headers = Object.fromEntries(Object.entries(e.headers).filter(([name]) => !isSecretHeader(e, name)));
+    const set = new Set(summary.headers_set[e.id] ?? []);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(e.headers)) {
+        if (!isSecretHeader(e, name)) headers[name] = value;
+        else if (value !== '') set.add(name.toLowerCase());
+    }
+    const names = secretHeaderNames(e);
     return {
         ...e,
         headers,
+        secret_headers: names,
         has_secret: summary.endpoints_with_secret.includes(e.id),
-        secret_headers_set: secretHeaderNames({...e, headers: {}}).filter((n) => stored.has(n.toLowerCase())),
+        secret_headers_set: names.filter((n) => set.has(n.toLowerCase())),
     };
 }
 

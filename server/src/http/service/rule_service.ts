@@ -2,6 +2,7 @@ import {type Rule, type RuleSecretsInput, type RuleSpec, type RuleView} from '@t
 import {ZodError} from 'zod';
 
 import {notifyOriginChange} from '../../dispatch/notices';
+import {sealEndpoints} from '../../dispatch/secret_requirements';
 import {generateSecret, secretKey} from '../../dispatch/signing';
 import {RuleStoreError} from '../../rules/rule_store';
 import {regexProblem} from '../../rules/rule_validation';
@@ -113,6 +114,9 @@ export class RuleService {
         // Checked here too, so a stale edit drops no secret (the store checks again when it writes).
         if (revision !== undefined && revision !== current.revision) throw new ApiError('conflict', 'the rule changed since you loaded it');
         const store = this.ctx.dispatcher.secrets;
+        // A rule saved before header values moved to the store may hold some inline: move them first, so an edit
+        // that (like every client) does not send them back keeps them.
+        await sealEndpoints(store, ruleId, current.endpoints);
         const split = splitSecretHeaders(spec);
         const plan = planUpdate(current, split.spec, split.supplied, secrets, await store.summary(ruleId));
         if (plan.changes.length > 0) await store.edit(ruleId, plan.before);

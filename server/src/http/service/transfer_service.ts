@@ -31,7 +31,7 @@ export class TransferService {
                 const spec = Object.fromEntries(SPEC_KEYS.map((k) => [k, r[k]])) as RuleSpec;
                 // No secret of any kind: no header value (an old rule may still hold one inline), and whether a secret
                 // exists belongs to this server: the importer sets its own.
-                return {...spec, endpoints: spec.endpoints.map((e) => publicEndpoint(e, NO_SECRETS))};
+                return {...spec, endpoints: spec.endpoints.map((e) => ({...publicEndpoint(e, NO_SECRETS), secret_headers_set: []}))};
             }),
         };
     }

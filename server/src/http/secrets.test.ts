@@ -4,7 +4,7 @@ import {keys} from '../dispatch/keys';
 import {generateSecret} from '../dispatch/signing';
 import {reply, TestReceiver} from '../dispatch/testing/receiver';
 
-import {as, CHANNELS, createWorld, ruleSpec, USERS, type World} from './testing/world';
+import {as, CHANNELS, createWorld, ruleSpec, TEAM, USERS, type World} from './testing/world';
 
 const AUTH = 'Bearer auth-marker-4711';
 const CUSTOM = 'custom-marker-0815';
@@ -184,5 +184,22 @@ describe('secret headers and secrets through the REST API', () => {
         await put(legacy.id, {revision, rule: spec}).expect(200);
         expect(await stored(legacy.id)).toEqual({authorization: AUTH});
         expect(JSON.stringify(await w.rules.get(legacy.id))).not.toMatch(/marker/);
+    });
+
+    it('puts dropped secrets back when the moved rule cannot be saved after all', async () => {
+        w.settings.current = {...w.settings.current, MaxRulesPerChannel: 1};
+        await w.addRule(ruleSpec({name: 'Fills the public channel'}));
+        const priv = await create(ruleSpec({...secretSpec(), scope: {kind: 'channels', teamId: TEAM, channelIds: [CHANNELS.priv]}}));
+        const secret = (await request(w.app).put(`/api/v1/rules/${priv.id}/endpoints/main/secret`).set(as('chanadmin')).send({}).expect(200)).body.secret;
+        await request(w.app).put(`/api/v1/rules/${priv.id}/token`).set(as('chanadmin')).send({token: TOKEN}).expect(204);
+
+        // Moved to the full public channel and to another origin: refused, and nothing is lost.
+        const moved = ruleSpec({endpoints: [{id: 'main', url: 'https://elsewhere.example.net/', secret_headers: ['X-Custom', 'Authorization']}]});
+        const res = await put(priv.id, {revision: 1, rule: moved});
+        expect(res.status).toBe(409);
+        expect(await stored(priv.id)).toEqual({authorization: AUTH, 'x-custom': CUSTOM});
+        expect(await w.harness.dispatcher.secrets.signingSecrets(priv.id, 'main')).toEqual([secret]);
+        expect(await w.harness.dispatcher.secrets.token(priv.id)).toBe(TOKEN);
+        expect(dms()).toHaveLength(0);
     });
 });

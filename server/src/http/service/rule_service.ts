@@ -3,6 +3,7 @@ import {ZodError} from 'zod';
 
 import {notifyOriginChange} from '../../dispatch/notices';
 import {sealEndpoints} from '../../dispatch/secret_requirements';
+import {type SecretEdit} from '../../dispatch/secrets';
 import {generateSecret, secretKey} from '../../dispatch/signing';
 import {RuleStoreError} from '../../rules/rule_store';
 import {regexProblem} from '../../rules/rule_validation';
@@ -119,8 +120,19 @@ export class RuleService {
         await sealEndpoints(store, ruleId, current.endpoints);
         const split = splitSecretHeaders(spec);
         const plan = planUpdate(current, split.spec, split.supplied, secrets, await store.summary(ruleId));
-        if (plan.changes.length > 0) await store.edit(ruleId, plan.before);
-        const next = await this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
+        let next: Rule;
+        if (plan.changes.length === 0) next = await this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
+        else {
+            const undo = await this.secretsOf(ruleId, plan.changes.map((c) => c.endpointId));
+            await store.edit(ruleId, plan.before);
+            try {
+                next = await this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
+            } catch (e) {
+                // The rule still points at its old origins: what was dropped for the move goes back.
+                await store.edit(ruleId, undo);
+                throw e;
+            }
+        }
         await store.edit(ruleId, plan.after);
         if (plan.changes.length > 0) await this.tellOwner(current, userId, plan.changes);
         return this.view(access, next);
@@ -150,6 +162,20 @@ export class RuleService {
             else if (!secretKey(secret)) fields[`secrets.signing_secrets.${id}`] = 'a signing secret is whsec_ followed by base64 of 24 to 64 bytes';
         }
         if (Object.keys(fields).length > 0) throw invalid(fields);
+    }
+
+    /** The current secrets of some endpoints and the token, as an edit that puts them back. */
+    private async secretsOf(ruleId: string, endpointIds: readonly string[]): Promise<SecretEdit> {
+        const store = this.ctx.dispatcher.secrets;
+        const signing: Record<string, string> = {};
+        const headers: NonNullable<SecretEdit['headers']> = {};
+        for (const id of endpointIds) {
+            const [current] = await store.signingSecrets(ruleId, id);
+            if (current) signing[id] = current;
+            headers[id] = {keep: [], set: await store.headers(ruleId, id)};
+        }
+        const token = await store.token(ruleId);
+        return {signing, headers, ...(token && {token})};
     }
 
     /** The owner hears who moved their endpoints and what was dropped; a failed DM does not fail the update. */

@@ -10,7 +10,7 @@ import {regexProblem} from '../../rules/rule_validation';
 import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors';
 
 import {RequestAccess, type ServiceContext} from './context';
-import {createEdit, planUpdate, publicEndpoint, splitSecretHeaders, type OriginChange} from './rule_secrets';
+import {createEdit, planUpdate, publicEndpoint, splitSecretHeaders, type OriginChange, type UpdatePlan} from './rule_secrets';
 
 /** A rule name as one word, as `/tripwire` autocompletes it: lowercase, spaces as `-`. */
 export const ruleSlug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '-');
@@ -120,19 +120,8 @@ export class RuleService {
         await sealEndpoints(store, ruleId, current.endpoints);
         const split = splitSecretHeaders(spec);
         const plan = planUpdate(current, split.spec, split.supplied, secrets, await store.summary(ruleId));
-        let next: Rule;
-        if (plan.changes.length === 0) next = await this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
-        else {
-            const undo = await this.secretsOf(ruleId, plan.changes.map((c) => c.endpointId));
-            await store.edit(ruleId, plan.before);
-            try {
-                next = await this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
-            } catch (e) {
-                // The rule still points at its old origins: what was dropped for the move goes back.
-                await store.edit(ruleId, undo);
-                throw e;
-            }
-        }
+        const save = () => this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
+        const next = plan.changes.length === 0 ? await save() : await this.saveMoved(ruleId, plan, save);
         await store.edit(ruleId, plan.after);
         if (plan.changes.length > 0) await this.tellOwner(current, userId, plan.changes);
         return this.view(access, next);
@@ -162,6 +151,22 @@ export class RuleService {
             else if (!secretKey(secret)) fields[`secrets.signing_secrets.${id}`] = 'a signing secret is whsec_ followed by base64 of 24 to 64 bytes';
         }
         if (Object.keys(fields).length > 0) throw invalid(fields);
+    }
+
+    /**
+     * Saves a rule whose endpoints moved: their secrets are dropped first, so no delivery accepted under the new URL
+     * can meet them; if the save fails after all, they go back (the rule still points at the old origins).
+     */
+    private async saveMoved(ruleId: string, plan: UpdatePlan, save: () => Promise<Rule>): Promise<Rule> {
+        const store = this.ctx.dispatcher.secrets;
+        const undo = await this.secretsOf(ruleId, plan.changes.map((c) => c.endpointId));
+        await store.edit(ruleId, plan.before);
+        try {
+            return await save();
+        } catch (e) {
+            await store.edit(ruleId, undo);
+            throw e;
+        }
     }
 
     /** The current secrets of some endpoints and the token, as an edit that puts them back. */

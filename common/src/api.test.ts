@@ -1,7 +1,8 @@
 import {type z} from 'zod';
 
 import {apiRoutes, routePath, type ApiBody, type ApiParams, type ApiResponse} from './api';
-import {deliveryLogQuerySchema, guardrailsInputSchema} from './api_dto';
+import {deliveryLogQuerySchema, guardrailsInputSchema, updateRuleBodySchema} from './api_dto';
+import {deliveryErrorClasses} from './delivery';
 import {type RuleSpecInput} from './rule';
 
 describe('apiRoutes', () => {
@@ -53,5 +54,24 @@ describe('request schemas', () => {
         expect(deliveryLogQuerySchema.safeParse({statuss: 'failed'}).success).toBe(false);
         expect(deliveryLogQuerySchema.safeParse({status: 'failed,lost'}).success).toBe(false);
         expect(guardrailsInputSchema.safeParse({max_rules_per_channel: 5, extra: true}).success).toBe(false);
+    });
+});
+
+describe('updateRuleBodySchema', () => {
+    const rule: RuleSpecInput = {name: 'r', scope: {kind: 'channels', teamId: 'a'.repeat(26), channelIds: ['b'.repeat(26)]}, trigger: {mode: 'exact', words: ['x']}, endpoints: [{id: 'main', url: 'https://svc.example.com/'}]};
+
+    it('takes write-only secrets beside the rule', () => {
+        const parsed = updateRuleBodySchema.parse({revision: 2, rule, secrets: {token: '', signing_secrets: {main: 'whsec_x'}}});
+        expect(parsed.secrets).toEqual({token: '', signing_secrets: {main: 'whsec_x'}});
+        expect(updateRuleBodySchema.parse({rule}).secrets).toBeUndefined();
+    });
+
+    it('refuses unknown secret fields and bad endpoint ids', () => {
+        expect(updateRuleBodySchema.safeParse({rule, secrets: {password: 'x'}}).success).toBe(false);
+        expect(updateRuleBodySchema.safeParse({rule, secrets: {signing_secrets: {'bad id!': 'x'}}}).success).toBe(false);
+    });
+
+    it('knows the secret_missing error class', () => {
+        expect(deliveryErrorClasses).toContain('secret_missing');
     });
 });

@@ -98,7 +98,7 @@ export const apiRoutes = {
     updateRule: route({
         method: 'PUT',
         path: '/rules/:ruleId',
-        summary: 'Replace a rule (send the revision you edited to detect concurrent changes)',
+        summary: "Replace a rule (send the revision you edited to detect concurrent changes); changing an endpoint's origin drops its secrets unless `secrets` and the headers give them again",
         tag: 'rules',
         params: d.ruleParamsSchema,
         body: d.updateRuleBodySchema,

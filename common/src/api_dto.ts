@@ -47,10 +47,23 @@ export const pageQuerySchema = z.strictObject({
 export const rulePageSchema = z.object({rules: z.array(ruleViewSchema), page: int, per_page: int, total: int});
 export type RulePage = z.output<typeof rulePageSchema>;
 
+/**
+ * Write-only secrets given with an update. Changing an endpoint's origin drops its signing secret and secret header
+ * values and the rule's token unless they are given again here (header values go in the endpoint's `headers`).
+ */
+export const ruleSecretsInputSchema = z.strictObject({
+    /** The native body `token` (compat payloads); '' removes it. */
+    token: z.string().max(256).optional(),
+    /** Signing secrets by endpoint id: `whsec_` + base64 of 24-64 bytes. */
+    signing_secrets: z.record(endpointIdSchema, z.string().max(200)).optional(),
+});
+export type RuleSecretsInput = z.output<typeof ruleSecretsInputSchema>;
+
 /** Replace a rule: the whole spec, and the revision it was edited from (a different stored one is a 409). */
 export const updateRuleBodySchema = z.strictObject({
     revision: z.int().min(1).optional(),
     rule: ruleSpecSchema,
+    secrets: ruleSecretsInputSchema.optional(),
 });
 export type UpdateRuleBody = z.input<typeof updateRuleBodySchema>;
 

@@ -79,6 +79,8 @@ export const deliveryErrorClasses = [
     'expired',
     'rate_limited',
     'shutdown',
+    /** The endpoint was signed or had secret headers when the delivery was accepted, and that secret is gone. */
+    'secret_missing',
 ] as const;
 export type DeliveryErrorClass = (typeof deliveryErrorClasses)[number];
 

@@ -1,4 +1,4 @@
-import {deliveryPolicySchema, endpointSchema, endpointsSchema, responseOptionsSchema} from './endpoint';
+import {deliveryPolicySchema, endpointOrigin, endpointSchema, endpointsSchema, isDefaultSecretHeader, isSecretHeader, responseOptionsSchema, secretHeaderNames} from './endpoint';
 
 describe('endpointSchema', () => {
     it('fills defaults: POST, compat JSON, 15 s, no redirects, enabled', () => {
@@ -53,5 +53,55 @@ describe('responseOptionsSchema and deliveryPolicySchema', () => {
 
     it('reject unknown fields (strict objects)', () => {
         expect(deliveryPolicySchema.safeParse({retries: 3}).success).toBe(false);
+    });
+});
+
+describe('secret headers', () => {
+    it.each([
+        ['Authorization', true],
+        ['proxy-authorization', true],
+        ['COOKIE', true],
+        ['X-Api-Key', true],
+        ['x-apikey', true],
+        ['X-Auth-Token', true],
+        ['X-Access-Token', true],
+        ['X-GitLab-Token', true],
+        ['X-Hub-Signature', true],
+        ['X-Client-Secret', true],
+        ['X-Session-Id', true],
+        ['X-Db-Passwd', true],
+        ['X-Credentials', true],
+        ['X-Request-Id', false],
+        ['Content-Type', false],
+        ['X-Author', false],
+    ])('%s is secret by default: %s', (name, secret) => {
+        expect(isDefaultSecretHeader(name)).toBe(secret);
+    });
+
+    it('names the declared ones plus the default-sensitive ones used, once each', () => {
+        const e = endpointSchema.parse({url: 'https://svc.example.com/', secret_headers: ['X-Custom', 'authorization'], headers: {Authorization: 'a', 'X-Custom': 'b', Accept: 'c', Cookie: 'd'}});
+        expect(secretHeaderNames(e)).toEqual(['X-Custom', 'authorization', 'Cookie']);
+        expect(isSecretHeader(e, 'x-custom')).toBe(true);
+        expect(isSecretHeader(e, 'Accept')).toBe(false);
+    });
+});
+
+describe('endpointOrigin', () => {
+    it.each([
+        ['https://Hooks.Example.com/a?b=c', 'https://hooks.example.com'],
+        ['https://hooks.example.com:443/x', 'https://hooks.example.com'],
+        ['http://hooks.example.com:80', 'http://hooks.example.com'],
+        ['http://hooks.example.com:8080/{{post.id}}', 'http://hooks.example.com:8080'],
+        ['https://[::1]:8443/', 'https://[::1]:8443'],
+        ['HTTPS://svc.example.com', 'https://svc.example.com'],
+    ])('%s → %s', (url, origin) => {
+        expect(endpointOrigin(url)).toBe(origin);
+    });
+
+    it('tells scheme, host and port changes apart', () => {
+        const base = endpointOrigin('https://svc.example.com/hook');
+        for (const other of ['http://svc.example.com/hook', 'https://svc.example.com:8443/hook', 'https://evil.example.com/hook', 'https://svc.example.com.evil.net/']) {
+            expect(endpointOrigin(other)).not.toBe(base);
+        }
     });
 });

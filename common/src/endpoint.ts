@@ -58,10 +58,15 @@ export const endpointSchema = z.strictObject({
     query: z.record(z.string().min(1).max(128), template(2048)).default({}),
     body_template: template(65_536).optional(),
     form_fields: z.record(z.string().min(1).max(128), template(16_384)).optional(),
-    /** Header names whose values are secrets (redacted in the delivery log beside the usual Authorization etc.). */
+    /**
+     * Header names whose values are secrets: write-only, kept in the secret store, never in the rule or any view. On
+     * save the server adds the default-sensitive names present in `headers` (see isDefaultSecretHeader).
+     */
     secret_headers: z.array(headerName).max(20).default([]),
     /** Set by the API when a signing secret is stored for this endpoint; the secret itself never travels here. */
     has_secret: z.boolean().default(false),
+    /** Set by the API: the secret header names that have a stored value. Ignored on writes. */
+    secret_headers_set: z.array(z.string().max(64)).max(20).default([]),
     timeout_ms: z.int().min(500).max(30_000).default(15_000),
     max_concurrency: z.int().min(1).max(64).default(8),
     /** Off by default (Standard Webhooks: a 3xx is a failure); when on, up to 3 hops, each re-checked for SSRF. */
@@ -83,6 +88,48 @@ export const endpointSchema = z.strictObject({
     });
 export type Endpoint = z.output<typeof endpointSchema>;
 export type EndpointInput = z.input<typeof endpointSchema>;
+
+/** Names that carry credentials by convention: secret even when `secret_headers` does not list them. */
+const DEFAULT_SECRET_NAMES = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-auth-token', 'x-access-token']);
+const DEFAULT_SECRET_PARTS = /token|secret|password|passwd|api-?key|signature|credential|session/i;
+
+/** Whether a header name is sensitive by default (case-insensitive). */
+export function isDefaultSecretHeader(name: string): boolean {
+    return DEFAULT_SECRET_NAMES.has(name.toLowerCase()) || DEFAULT_SECRET_PARTS.test(name);
+}
+
+/** Whether a header of this endpoint is secret: declared in `secret_headers` or sensitive by default. */
+export function isSecretHeader(endpoint: Pick<Endpoint, 'secret_headers'>, name: string): boolean {
+    const lower = name.toLowerCase();
+    return isDefaultSecretHeader(name) || endpoint.secret_headers.some((s) => s.toLowerCase() === lower);
+}
+
+/**
+ * The endpoint's secret header names as saved: `secret_headers` plus the default-sensitive names present in
+ * `headers`, each name once (case-insensitive, first spelling kept).
+ */
+export function secretHeaderNames(endpoint: Pick<Endpoint, 'secret_headers' | 'headers'>): string[] {
+    const out = new Map<string, string>();
+    for (const name of [...endpoint.secret_headers, ...Object.keys(endpoint.headers).filter(isDefaultSecretHeader)]) {
+        if (!out.has(name.toLowerCase())) out.set(name.toLowerCase(), name);
+    }
+    return [...out.values()];
+}
+
+/**
+ * An endpoint URL's origin (scheme, host, port), lower-cased, default port left out; placeholders never sit in it.
+ * '' when the URL has none. Spellings that differ in any other way count as different origins (the safe side).
+ */
+export function endpointOrigin(url: string): string {
+    const m = /^(https?):\/\/([^/?#]*)/i.exec(url.trim());
+    if (!m) return '';
+    const scheme = m[1]!.toLowerCase();
+    const hostPort = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(m[2]!.toLowerCase());
+    if (!hostPort) return `${scheme}://${m[2]!.toLowerCase()}`;
+    const port = (hostPort[2] ?? '').replace(/^0+(?=\d)/, '');
+    const defaultPort = port === '' || (scheme === 'http' && port === '80') || (scheme === 'https' && port === '443');
+    return `${scheme}://${hostPort[1]}${defaultPort ? '' : `:${port}`}`;
+}
 
 /** A rule's endpoints: 1 to 10, with distinct ids. */
 export const endpointsSchema = z

@@ -178,7 +178,12 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         },
 
         onPluginClusterEvent(_context, event) {
-            if (event.id === RULES_CHANGED_EVENT) rules.handleClusterEvent(event.data ?? new Uint8Array());
+            if (event.id === RULES_CHANGED_EVENT) {
+                rules.handleClusterEvent(event.data ?? new Uint8Array());
+                // An update that moved an endpoint dropped its secrets before it saved the rule: this node must not
+                // send the new URL secrets it still has cached.
+                dispatcher.secrets.invalidate();
+            }
             else if (event.id === OPT_IN_CHANGED_EVENT) optIns.handleClusterEvent(event.data ?? new Uint8Array());
         },
 

@@ -1,4 +1,5 @@
 import {as, CHANNELS, createWorld, ruleSpec, TEAM, USERS, type World} from '../http/testing/world';
+import {ruleSpecSchema} from '@tripwire/common';
 import request from 'supertest';
 
 import {autocompleteData, commandDefinition, createCommandHandler, type CommandArgs} from './tripwire_command';
@@ -103,5 +104,16 @@ describe('/tripwire', () => {
         const res = await request(w.app).get(path).set(as('chanadmin')).expect(200);
         expect(res.body).toEqual([{item: 'deploy-watcher', hint: 'enabled', helptext: 'Deploy watcher'}]);
         expect((await request(w.app).get(path).set(as('member')).expect(200)).body).toEqual([]);
+    });
+
+    it('never answers with a secret header value, in any subcommand', async () => {
+        const spec = ruleSpec({
+            name: 'Secretive',
+            endpoints: [{id: 'main', url: 'http://127.0.0.1:9/hook', secret_headers: ['X-Custom'], headers: {Authorization: 'Bearer cmd-marker-1', 'X-Custom': 'cmd-marker-2'}}],
+        });
+        await w.services.rules.create(USERS.chanadmin, ruleSpecSchema.parse(spec));
+        const answers = await Promise.all(['/tripwire list', '/tripwire test deploy now', '/tripwire log secretive', '/tripwire disable secretive', '/tripwire enable secretive', '/tripwire help'].map((c) => run(c)));
+        expect(answers[0]).toContain('Secretive');
+        for (const text of answers) expect(text).not.toContain('cmd-marker');
     });
 });

@@ -15,6 +15,7 @@ import {buildRequest, type PreparedRequest} from './payload/build_request';
 import {TemplateError} from './payload/template';
 import {excerptOf, isSensitiveName, redactUrl} from './redact';
 import {decideRetry, type AttemptOutcome, type RetryDecision} from './retry_policy';
+import {missingSecret} from './secret_requirements';
 import type {SecretStore} from './secrets';
 import {webhookHeaders} from './signing';
 import type {SsrfGuard} from './ssrf/guard';
@@ -194,21 +195,33 @@ export class DeliveryRunner {
         claim: () => Promise<Versioned<OutboxRecord> | null>,
     ): Promise<Call | 'deferred' | 'lost'> {
         const {clock, breakers} = this.deps;
-        const secrets = await this.deps.secrets.values(r.rule.id);
+        const [secrets, secretHeaders, signing] = await Promise.all([
+            this.deps.secrets.values(r.rule.id),
+            this.deps.secrets.headers(r.rule.id, endpoint.id),
+            this.deps.secrets.signingSecrets(r.rule.id, endpoint.id),
+        ]);
+        const unsent = async (errorClass: 'invalid_request' | 'secret_missing', message: string): Promise<Call | 'lost'> =>
+            (await claim()) ? {endpoint, request: undefined, secrets, result: {kind: 'error', errorClass, message, totalMs: 0}} : 'lost';
+        // Fail closed: never send unsigned, or without a secret header, what was accepted signed or with it.
+        const missing = missingSecret(r.secrets_required?.[endpoint.id], signing, secretHeaders);
+        if (missing !== undefined) return unsent('secret_missing', missing);
         let request: PreparedRequest;
         try {
-            request = buildRequest(endpoint, {
-                facts: r.facts,
-                rule: {id: r.rule.id, name: r.rule.name},
-                deliveryId: r.id,
-                webhookId: r.webhook_id,
-                responseUrl: r.response_url,
-                token: await this.deps.secrets.token(r.rule.id),
-            });
+            request = buildRequest(
+                endpoint,
+                {
+                    facts: r.facts,
+                    rule: {id: r.rule.id, name: r.rule.name},
+                    deliveryId: r.id,
+                    webhookId: r.webhook_id,
+                    responseUrl: r.response_url,
+                    token: await this.deps.secrets.token(r.rule.id),
+                },
+                secretHeaders,
+            );
         } catch (err) {
             if (!(err instanceof TemplateError)) throw err;
-            if (!(await claim())) return 'lost';
-            return {endpoint, request: undefined, secrets, result: {kind: 'error', errorClass: 'invalid_request', message: err.message, totalMs: 0}};
+            return unsent('invalid_request', err.message);
         }
         if (!breakers.check(host, clock.now()).allowed) return 'deferred';
         if (!(await claim())) {
@@ -216,7 +229,6 @@ export class DeliveryRunner {
             return 'lost';
         }
 
-        const signing = await this.deps.secrets.signingSecrets(r.rule.id, endpoint.id);
         const signed: PreparedRequest = {
             ...request,
             headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(r.attempts + 1)},
@@ -227,13 +239,14 @@ export class DeliveryRunner {
             maxResponseBytes: this.deps.maxResponseBytes,
             followRedirects: endpoint.follow_redirects,
             insecureTls: this.deps.insecureTls(),
-            sensitiveHeaders: endpoint.secret_headers,
+            sensitiveHeaders: [...endpoint.secret_headers, ...Object.keys(secretHeaders)],
             signal: this.shutdown.signal,
         });
         if (result.kind === 'error' && result.errorClass === 'shutdown') breakers.cancel(host);
         else if (breakers.record(host, isHealthy(result), clock.now())) this.parking.open(host);
-        // Secret header values (API keys...) are redacted wherever they show up, not just in their header.
-        const headerSecrets = Object.entries(request.headers).filter(([n]) => isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);
+        // Secret header values (API keys...) are redacted wherever they show up, not just in their header: as stored
+        // (in `secrets`) and as rendered.
+        const headerSecrets = Object.entries(request.headers).filter(([n]) => n in secretHeaders || isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);
         return {endpoint, request: signed, result, secrets: [...secrets, ...headerSecrets]};
     }
 

@@ -13,6 +13,7 @@ import type {Notifier} from './notices';
 import {OutboxStore, type OutboxRecord, type OutboxRetention} from './outbox';
 import {OutboxScheduler} from './outbox_scheduler';
 import {ResponseUrls} from './response_urls';
+import {sealEndpoints} from './secret_requirements';
 import {SecretStore} from './secrets';
 import {SsrfGuard, type Resolver} from './ssrf/guard';
 import type {AsyncReplyResult, AttemptListener, DeliveryRequest, ReplySink, SubmittedDelivery} from './types';
@@ -178,9 +179,13 @@ export class Dispatcher {
         const rate = this.rateVerdict(request, facts, now);
         if (!rate.ok) return this.drop(request, facts, groups, ids, rate.retryInMs, now);
 
+        const sealed = await sealEndpoints(this.secrets, request.rule.id, live);
+        const byId = new Map(sealed.endpoints.map((e) => [e.id, e]));
         return Promise.all(
-            groups.map(async (endpoints, i): Promise<SubmittedDelivery> => {
-                const record = this.newRecord(ids[i]!, request, facts, endpoints, now, rate.delayMs);
+            groups.map(async (group, i): Promise<SubmittedDelivery> => {
+                const endpoints = group.map((e) => byId.get(e.id)!);
+                const required = Object.fromEntries(endpoints.map((e) => [e.id, sealed.required[e.id]!]));
+                const record = {...this.newRecord(ids[i]!, request, facts, endpoints, now, rate.delayMs), secrets_required: required};
                 const summary = {delivery_id: record.id, webhook_id: record.webhook_id, endpoint_ids: endpoints.map((e) => e.id), delay_ms: rate.delayMs};
                 const inserted = await this.store.insert(record);
                 if (!inserted) return {...summary, status: 'duplicate'};

@@ -33,3 +33,33 @@ export function pluginNotifier(api: Pick<PluginAPI, 'getDirectChannel' | 'create
         },
     };
 }
+
+/** What an update dropped because an endpoint moved to another origin. */
+export interface OriginChangeNotice {
+    ownerId: string;
+    ruleName: string;
+    /** Who made the change (a username). */
+    changedBy: string;
+    changes: ReadonlyArray<{endpointId: string; from: string; to: string; dropped: readonly string[]}>;
+}
+
+/**
+ * Tells a rule's owner by DM that endpoints of their rule now point at another origin, and which secrets went with
+ * that. Only origins and secret names are named: never a path or query (they may hold tokens), never a value.
+ */
+export async function notifyOriginChange(api: Pick<PluginAPI, 'getDirectChannel' | 'createPost'>, botUserId: string, notice: OriginChangeNotice): Promise<void> {
+    const dm = await api.getDirectChannel(botUserId, notice.ownerId);
+    const lines = notice.changes.map(
+        (c) =>
+            `- endpoint \`${c.endpointId}\`: from ${c.from} to ${c.to}; ` +
+            (c.dropped.length > 0 ? `dropped: ${c.dropped.join(', ')}` : 'nothing was dropped (the request gave its secrets again or it had none)'),
+    );
+    await api.createPost({
+        channel_id: dm.id,
+        user_id: botUserId,
+        message:
+            `@${notice.changedBy} changed where your rule **${notice.ruleName}** sends deliveries:\n${lines.join('\n')}\n` +
+            'Secrets set for the old address are never sent to a new one: set them again if the new address is right.',
+        props: {tripwire_notice: 'endpoint_origin_changed'},
+    });
+}

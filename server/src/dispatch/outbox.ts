@@ -21,8 +21,10 @@ const outboxRecordSchema = z.object({
     /** Who is attempting it and until when; another node may take it over once the lease has expired. */
     lease: z.object({owner: z.string(), until: z.number()}).nullable(),
     rule: z.object({id: z.string(), name: z.string(), owner_id: z.string()}),
-    /** One endpoint for a parallel fan-out, all of them in order for failover. */
+    /** One endpoint for a parallel fan-out, all of them in order for failover; never with secret header values. */
     endpoints: z.array(endpointSchema),
+    /** What each endpoint required when the delivery was accepted (signed? secret headers?): missing at send time fails it. */
+    secrets_required: z.record(z.string(), z.object({signed: z.boolean(), headers: z.array(z.string())})).optional(),
     /** Endpoints that failed for good (4xx, 410) and are skipped on later failover passes. */
     dead_endpoints: z.array(z.string()),
     policy: deliveryPolicySchema,

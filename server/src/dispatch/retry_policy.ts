@@ -26,7 +26,7 @@ export type RetryDecision =
     | {action: 'fail'; errorClass: DeliveryErrorClass; reason: string; disableEndpoint: boolean};
 
 /** Errors that will not change by trying again: the request itself is wrong or not allowed. */
-const PERMANENT_ERRORS: ReadonlySet<DeliveryErrorClass> = new Set(['ssrf_blocked', 'invalid_request', 'redirect']);
+const PERMANENT_ERRORS: ReadonlySet<DeliveryErrorClass> = new Set(['ssrf_blocked', 'invalid_request', 'redirect', 'secret_missing']);
 
 /**
  * The retry decision, as a pure function of the outcome, the attempts so far and the clock (BullMQ's shape: the

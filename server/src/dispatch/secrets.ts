@@ -12,14 +12,31 @@ const ruleSecretsSchema = z.object({
         z.string(),
         z.object({current: z.string(), previous: z.string().optional(), previous_until: z.number().optional()}),
     ),
+    /** Secret header values (templates) by endpoint id, then by lower-case header name. */
+    headers: z.record(z.string(), z.record(z.string(), z.string())).default({}),
 });
 type RuleSecrets = z.output<typeof ruleSecretsSchema>;
 const parse = (raw: unknown): RuleSecrets => ruleSecretsSchema.parse(raw);
+const empty = (): RuleSecrets => ({endpoints: {}, headers: {}});
 
 /** What the API may say about a rule's secrets: whether they exist, never their values. */
 export interface SecretsSummary {
     has_token: boolean;
     endpoints_with_secret: string[];
+    /** Lower-case secret header names with a stored value, by endpoint id. */
+    headers_set: Record<string, string[]>;
+}
+
+/** Several secret changes of one rule, written at once. */
+export interface SecretEdit {
+    /** Endpoints whose signing secret and header values are removed (first, before everything else here). */
+    removeEndpoints?: readonly string[];
+    /** Replaces an endpoint's header values: the stored ones named in `keep` stay, then `set` is added (names any case). */
+    headers?: Record<string, {keep: readonly string[]; set: Readonly<Record<string, string>>}>;
+    /** New signing secrets (no rotation grace: the old one stops signing at once). */
+    signing?: Readonly<Record<string, string>>;
+    /** '' removes the token; undefined leaves it. */
+    token?: string | undefined;
 }
 
 /**
@@ -49,11 +66,46 @@ export class SecretStore {
         return (await this.load(ruleId)).token ?? '';
     }
 
-    /** Every secret value of a rule, for redaction. */
+    /** An endpoint's secret header values, by lower-case name. */
+    async headers(ruleId: string, endpointId: string): Promise<Record<string, string>> {
+        return {...(await this.load(ruleId)).headers[endpointId]};
+    }
+
+    /** Every secret value of a rule (token, signing secrets, header values), for redaction. */
     async values(ruleId: string): Promise<string[]> {
         const s = await this.load(ruleId);
         const out = Object.values(s.endpoints).flatMap((e) => [e.current, ...(e.previous ? [e.previous] : [])]);
-        return s.token ? [s.token, ...out] : out;
+        const headers = Object.values(s.headers).flatMap((h) => Object.values(h));
+        return [...(s.token ? [s.token] : []), ...out, ...headers];
+    }
+
+    /**
+     * Applies several changes in one write.
+     * @throws Error when a signing secret is not in whsec_ form (nothing is written)
+     */
+    async edit(ruleId: string, edit: SecretEdit): Promise<void> {
+        for (const secret of Object.values(edit.signing ?? {})) {
+            if (!secretKey(secret)) throw new Error('a signing secret is whsec_ followed by base64 of 24 to 64 bytes');
+        }
+        await this.update(ruleId, (s) => {
+            for (const id of edit.removeEndpoints ?? []) {
+                delete s.endpoints[id];
+                delete s.headers[id];
+            }
+            for (const [id, {keep, set}] of Object.entries(edit.headers ?? {})) {
+                const old = s.headers[id] ?? {};
+                const next: Record<string, string> = {};
+                for (const name of keep) if (old[name.toLowerCase()] !== undefined) next[name.toLowerCase()] = old[name.toLowerCase()]!;
+                for (const [name, value] of Object.entries(set)) next[name.toLowerCase()] = value;
+                if (Object.keys(next).length > 0) s.headers[id] = next;
+                else delete s.headers[id];
+            }
+            for (const [id, secret] of Object.entries(edit.signing ?? {})) s.endpoints[id] = {current: secret};
+            if (edit.token !== undefined) {
+                if (edit.token) s.token = edit.token;
+                else delete s.token;
+            }
+        });
     }
 
     /**
@@ -74,13 +126,19 @@ export class SecretStore {
         await this.update(ruleId, (s) => void delete s.endpoints[endpointId]);
     }
 
+    /** Removes everything stored for an endpoint: its signing secret and its secret header values. */
+    async removeEndpoint(ruleId: string, endpointId: string): Promise<void> {
+        await this.edit(ruleId, {removeEndpoints: [endpointId]});
+    }
+
     async setToken(ruleId: string, token: string): Promise<void> {
         await this.update(ruleId, (s) => void (token ? (s.token = token) : delete s.token));
     }
 
     async summary(ruleId: string): Promise<SecretsSummary> {
         const s = await this.load(ruleId);
-        return {has_token: Boolean(s.token), endpoints_with_secret: Object.keys(s.endpoints).sort()};
+        const headers_set = Object.fromEntries(Object.entries(s.headers).map(([id, h]) => [id, Object.keys(h).sort()]));
+        return {has_token: Boolean(s.token), endpoints_with_secret: Object.keys(s.endpoints).sort(), headers_set};
     }
 
     async deleteRule(ruleId: string): Promise<void> {
@@ -97,17 +155,17 @@ export class SecretStore {
     private async load(ruleId: string): Promise<RuleSecrets> {
         const cached = this.cache.get(ruleId);
         if (cached && this.clock.now() - cached.at < this.cacheMs) return cached.value;
-        const value = (await getJson(this.kv, keys.secrets(ruleId), parse))?.value ?? {endpoints: {}};
+        const value = (await getJson(this.kv, keys.secrets(ruleId), parse))?.value ?? empty();
         this.cache.set(ruleId, {value, at: this.clock.now()});
         return value;
     }
 
     private async update(ruleId: string, change: (s: RuleSecrets) => void): Promise<void> {
         const next = await updateJson(this.kv, keys.secrets(ruleId), parse, (current) => {
-            const s = current ?? {endpoints: {}};
+            const s = current ?? empty();
             change(s);
             return s;
         });
-        this.cache.set(ruleId, {value: next ?? {endpoints: {}}, at: this.clock.now()});
+        this.cache.set(ruleId, {value: next ?? empty(), at: this.clock.now()});
     }
 }

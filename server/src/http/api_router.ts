@@ -22,7 +22,7 @@ export function apiRouter(s: Services): Router {
         listAllRules: async ({userId, query}) => ({...(await s.rules.listAll(userId, query.page, query.per_page)), page: query.page, per_page: query.per_page}),
         getRule: ({userId, params}) => s.rules.get(userId, params.ruleId),
         createRule: ({userId, body}) => s.rules.create(userId, body),
-        updateRule: ({userId, params, body}) => s.rules.update(userId, params.ruleId, body.rule, body.revision),
+        updateRule: ({userId, params, body}) => s.rules.update(userId, params.ruleId, body.rule, body.revision, body.secrets),
         setRuleEnabled: ({userId, params, body}) => s.rules.setEnabled(userId, params.ruleId, body.enabled, body.revision),
         deleteRule: ({userId, params, query}) => s.rules.delete(userId, params.ruleId, query.revision),
         setSigningSecret: async ({userId, params, body}) => ({

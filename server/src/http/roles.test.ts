@@ -1,4 +1,4 @@
-import {apiRoutes, type ApiRouteName, type Rule} from '@tripwire/common';
+import {apiRoutes, ruleSpecSchema, type ApiRouteName, type Rule} from '@tripwire/common';
 import request from 'supertest';
 
 import {reply, TestReceiver} from '../dispatch/testing/receiver';
@@ -171,5 +171,43 @@ describe('a private channel', () => {
         const res = await request(w.app).get(api(`/channels/${CHANNELS.pub}/rules`)).set(as('teamadmin')).expect(200);
         expect(res.body.rules.map((r: {id: string}) => r.id)).not.toContain(both.id);
         await request(w.app).get(api(`/rules/${both.id}`)).set(as('teamadmin')).expect(404);
+    });
+});
+
+describe('secret header values, as every role', () => {
+    const marker = 'roles-marker-5150';
+    const secretRule = (t: Target) =>
+        w.services.rules.create(USERS.chanadmin, ruleSpecSchema.parse(ruleSpec({scope: {kind: 'channels', teamId: TEAM, channelIds: [channelOf(t)]}, endpoints: [{id: 'main', url: receiver.url, headers: {'X-Api-Key': marker}}]})));
+    const cases = (['pub', 'priv'] as const).flatMap((t) => ROLES.map((role) => [t, role] as const));
+
+    it.each(cases)('are never shown in the %s channel to %s', async (t, role) => {
+        const rule = await secretRule(t);
+        const answers = await Promise.all([
+            request(w.app).get(api(`/rules/${rule.id}`)).set(as(role)),
+            request(w.app).get(api(`/channels/${channelOf(t)}/rules`)).set(as(role)),
+            request(w.app).post(api('/rules/export')).set(as(role)).send({rule_ids: [rule.id]}),
+            request(w.app).get(api('/admin/rules?per_page=200')).set(as(role)),
+            request(w.app).get(api(`/teams/${TEAM}/rules`)).set(as(role)),
+        ]);
+        for (const res of answers) expect(JSON.stringify(res.body)).not.toContain(marker);
+        if (VIEW[t][role] === 200) expect(answers[0]!.body.endpoints[0].secret_headers_set).toEqual(['X-Api-Key']);
+    });
+
+    it.each(cases)('cannot be dropped or replaced in the %s channel by %s unless they may manage the rule', async (t, role) => {
+        const rule = await secretRule(t);
+        const moved = {id: 'main', url: 'https://elsewhere.example.net/', secret_headers: ['X-Api-Key'], headers: {'X-Api-Key': 'replaced'}};
+        const res = await request(w.app)
+            .put(api(`/rules/${rule.id}`))
+            .set(as(role))
+            .send({rule: {...specIn(t), endpoints: [moved]}, secrets: {token: 'new-token'}});
+        const stored = await w.harness.dispatcher.secrets.headers(rule.id, 'main');
+        if (MANAGE[t][role] === 200) {
+            expect(res.status).toBe(200);
+            expect(stored).toEqual({'x-api-key': 'replaced'});
+        } else {
+            expect(res.status).toBe(MANAGE[t][role]);
+            expect(stored).toEqual({'x-api-key': marker});
+            expect(await w.harness.dispatcher.secrets.token(rule.id)).toBe('');
+        }
     });
 });

@@ -19,8 +19,12 @@ const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
-/** Builds one endpoint's request for a delivery. @throws TemplateError when a template renders to something invalid. */
-export function buildRequest(endpoint: Endpoint, ctx: RequestContext): PreparedRequest {
+/**
+ * Builds one endpoint's request for a delivery. `secretHeaders` are the endpoint's secret header values from the
+ * secret store (the endpoint itself holds none): rendered like the other headers.
+ * @throws TemplateError when a template renders to something invalid.
+ */
+export function buildRequest(endpoint: Endpoint, ctx: RequestContext, secretHeaders: Readonly<Record<string, string>> = {}): PreparedRequest {
     // The variable tree is only built when a template needs it: most endpoints have none (hot path).
     let tree: Record<string, unknown> | undefined;
     const vars = () => (tree ??= templateVariables(ctx));
@@ -33,7 +37,7 @@ export function buildRequest(endpoint: Endpoint, ctx: RequestContext): PreparedR
         'user-agent': endpoint.payload === 'compat' ? 'Mattermost-Bot/1.1' : 'Tripwire/1.0 (Mattermost plugin)',
     };
     if (contentType) headers['content-type'] = contentType;
-    for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = render(value, vars, escapers.text);
+    for (const [name, value] of [...Object.entries(endpoint.headers), ...Object.entries(secretHeaders)]) headers[name.toLowerCase()] = render(value, vars, escapers.text);
     return {method: endpoint.method, url, headers, body: Buffer.from(body, 'utf8')};
 }
 

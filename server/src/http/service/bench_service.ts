@@ -11,8 +11,9 @@ import {
 } from '@tripwire/common';
 import {type z} from 'zod';
 
-import {buildRequest} from '../../dispatch/payload/build_request';
+import {buildRequest, type PreparedRequest} from '../../dispatch/payload/build_request';
 import {TemplateError} from '../../dispatch/payload/template';
+import {isSensitiveName, redactValues} from '../../dispatch/redact';
 import {type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../../ports';
 import {parseReply} from '../../responses/parse';
 import {replyToDrafts} from '../../responses/to_posts';
@@ -79,14 +80,19 @@ export class BenchService {
         const deliveryId = newId();
         let request;
         try {
-            request = buildRequest(endpoint, {
-                facts,
-                rule: {id: rule.id, name: rule.name},
-                deliveryId,
-                webhookId: `msg_${deliveryId}`,
-                responseUrl: '',
-                token: await this.ctx.dispatcher.secrets.token(rule.id),
-            });
+            // Secret header values come from the secret store; the answer masks them (ServiceClient redacts every value).
+            request = buildRequest(
+                endpoint,
+                {
+                    facts,
+                    rule: {id: rule.id, name: rule.name},
+                    deliveryId,
+                    webhookId: `msg_${deliveryId}`,
+                    responseUrl: '',
+                    token: await this.ctx.dispatcher.secrets.token(rule.id),
+                },
+                await this.ctx.dispatcher.secrets.headers(rule.id, endpoint.id),
+            );
         } catch (e) {
             if (!(e instanceof TemplateError)) throw e;
             return {endpoint_id: endpoint.id, error: {error_class: 'invalid_request', message: e.message}, ...(outcome && {outcome})};
@@ -100,8 +106,14 @@ export class BenchService {
             ...(res.kind === 'error' && {error: {error_class: res.errorClass, message: res.message}}),
             latency_ms: res.totalMs,
             ...(outcome && {outcome}),
-            ...(res.kind === 'response' && {reply: this.preview(rule, facts, deliveryId, res.status, res.body, res.truncated)}),
+            ...(res.kind === 'response' && {reply: masked(this.preview(rule, facts, deliveryId, res.status, res.body, res.truncated), await this.secretValues(rule.id, endpoint.secret_headers, request))}),
         };
+    }
+
+    /** The rule's secret values and the secret header values as sent (rendered), to mask in what the bench shows. */
+    private async secretValues(ruleId: string, declared: readonly string[], request: PreparedRequest): Promise<string[]> {
+        const stored = await this.ctx.dispatcher.secrets.values(ruleId);
+        return [...stored, ...Object.entries(request.headers).filter(([n]) => isSensitiveName(n, declared)).map(([, v]) => v)];
     }
 
     /** The posts a reply would make, exactly as the reply handler would map them. */
@@ -154,6 +166,15 @@ export class BenchService {
 
     private async mayView(access: RequestAccess, rule: Rule | undefined): Promise<boolean> {
         return rule ? (await access.rule(rule, 'view')).ok : false;
+    }
+}
+
+/** A preview with every secret value masked: a service that echoes a credential must not show it to the bench. */
+function masked(preview: ReplyPreview, secrets: readonly string[]): ReplyPreview {
+    try {
+        return JSON.parse(redactValues(JSON.stringify(preview), secrets)) as ReplyPreview;
+    } catch {
+        return {kind: 'invalid', reason: 'the reply holds a secret of this rule and cannot be shown'};
     }
 }
 

@@ -20,6 +20,7 @@ export type HttpPluginApi = Pick<
     | 'getTeam'
     | 'getPost'
     | 'createPost'
+    | 'getDirectChannel'
     | 'sendEphemeralPost'
     | 'openInteractiveDialog'
     | 'hasPermissionTo'

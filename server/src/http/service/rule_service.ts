@@ -1,12 +1,16 @@
-import {type Rule, type RuleSpec, type RuleView} from '@tripwire/common';
+import {type Rule, type RuleSecretsInput, type RuleSpec, type RuleView} from '@tripwire/common';
 import {ZodError} from 'zod';
 
+import {notifyOriginChange} from '../../dispatch/notices';
+import {sealEndpoints} from '../../dispatch/secret_requirements';
+import {type SecretEdit} from '../../dispatch/secrets';
 import {generateSecret, secretKey} from '../../dispatch/signing';
 import {RuleStoreError} from '../../rules/rule_store';
 import {regexProblem} from '../../rules/rule_validation';
 import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors';
 
 import {RequestAccess, type ServiceContext} from './context';
+import {createEdit, planUpdate, publicEndpoint, splitSecretHeaders, type OriginChange, type UpdatePlan} from './rule_secrets';
 
 /** A rule name as one word, as `/tripwire` autocompletes it: lowercase, spaces as `-`. */
 export const ruleSlug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '-');
@@ -85,19 +89,41 @@ export class RuleService {
         const access = this.access(userId);
         this.checkRegex(spec);
         await access.require(access.scope(spec.scope, userId, 'manage'));
-        const rule = await this.store(() => this.ctx.rules.create(spec, userId));
-        return this.view(access, rule);
+        return this.view(access, await this.createStored(spec, userId));
     }
 
-    async update(userId: string, ruleId: string, spec: RuleSpec, revision?: number): Promise<RuleView> {
+    /** Stores a new rule (checks done), its secret header values in the secret store rather than in the rule. */
+    async createStored(spec: RuleSpec, userId: string): Promise<Rule> {
+        const split = splitSecretHeaders(spec);
+        const rule = await this.store(() => this.ctx.rules.create(split.spec, userId));
+        await this.ctx.dispatcher.secrets.edit(rule.id, createEdit(split.supplied));
+        return rule;
+    }
+
+    /**
+     * Replaces a rule. Secret header values move to the secret store; an endpoint whose origin changed loses its
+     * signing secret and secret headers, and the rule its token, unless this request gives them again; the owner is
+     * told by DM.
+     */
+    async update(userId: string, ruleId: string, spec: RuleSpec, revision?: number, secrets?: RuleSecretsInput): Promise<RuleView> {
         const access = this.access(userId);
         const current = await this.load(access, ruleId, 'manage');
         this.checkRegex(spec);
+        this.checkSecrets(spec, secrets);
         // The new scope must be one the caller may manage too, or a rule could be moved into someone else's channel.
         await access.require(access.scope(spec.scope, current.ownerId, 'manage'));
-        const next = await this.store(() => this.ctx.rules.update(ruleId, spec, userId, revision));
-        const kept = new Set(next.endpoints.map((e) => e.id));
-        for (const e of current.endpoints) if (!kept.has(e.id)) await this.ctx.dispatcher.secrets.removeSigningSecret(ruleId, e.id);
+        // Checked here too, so a stale edit drops no secret (the store checks again when it writes).
+        if (revision !== undefined && revision !== current.revision) throw new ApiError('conflict', 'the rule changed since you loaded it');
+        const store = this.ctx.dispatcher.secrets;
+        // A rule saved before header values moved to the store may hold some inline: move them first, so an edit
+        // that (like every client) does not send them back keeps them.
+        await sealEndpoints(store, ruleId, current.endpoints);
+        const split = splitSecretHeaders(spec);
+        const plan = planUpdate(current, split.spec, split.supplied, secrets, await store.summary(ruleId));
+        const save = () => this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
+        const next = plan.changes.length === 0 ? await save() : await this.saveMoved(ruleId, plan, save);
+        await store.edit(ruleId, plan.after);
+        if (plan.changes.length > 0) await this.tellOwner(current, userId, plan.changes);
         return this.view(access, next);
     }
 
@@ -116,6 +142,56 @@ export class RuleService {
     }
 
     // ---- secrets ----
+
+    /** Signing secrets given with an update must be well-formed and name endpoints of the rule. @throws ApiError invalid_input */
+    private checkSecrets(spec: RuleSpec, secrets: RuleSecretsInput | undefined): void {
+        const fields: Record<string, string> = {};
+        for (const [id, secret] of Object.entries(secrets?.signing_secrets ?? {})) {
+            if (!spec.endpoints.some((e) => e.id === id)) fields[`secrets.signing_secrets.${id}`] = 'the rule has no such endpoint';
+            else if (!secretKey(secret)) fields[`secrets.signing_secrets.${id}`] = 'a signing secret is whsec_ followed by base64 of 24 to 64 bytes';
+        }
+        if (Object.keys(fields).length > 0) throw invalid(fields);
+    }
+
+    /**
+     * Saves a rule whose endpoints moved: their secrets are dropped first, so no delivery accepted under the new URL
+     * can meet them; if the save fails after all, they go back (the rule still points at the old origins).
+     */
+    private async saveMoved(ruleId: string, plan: UpdatePlan, save: () => Promise<Rule>): Promise<Rule> {
+        const store = this.ctx.dispatcher.secrets;
+        const undo = await this.secretsOf(ruleId, plan.changes.map((c) => c.endpointId));
+        await store.edit(ruleId, plan.before);
+        try {
+            return await save();
+        } catch (e) {
+            await store.edit(ruleId, undo);
+            throw e;
+        }
+    }
+
+    /** The current secrets of some endpoints and the token, as an edit that puts them back. */
+    private async secretsOf(ruleId: string, endpointIds: readonly string[]): Promise<SecretEdit> {
+        const store = this.ctx.dispatcher.secrets;
+        const signing: Record<string, string> = {};
+        const headers: NonNullable<SecretEdit['headers']> = {};
+        for (const id of endpointIds) {
+            const [current] = await store.signingSecrets(ruleId, id);
+            if (current) signing[id] = current;
+            headers[id] = {keep: [], set: await store.headers(ruleId, id)};
+        }
+        const token = await store.token(ruleId);
+        return {signing, headers, ...(token && {token})};
+    }
+
+    /** The owner hears who moved their endpoints and what was dropped; a failed DM does not fail the update. */
+    private async tellOwner(rule: Rule, userId: string, changes: OriginChange[]): Promise<void> {
+        try {
+            const user = await this.ctx.api.getUser(userId);
+            await notifyOriginChange(this.ctx.api, this.ctx.botUserId(), {ownerId: rule.ownerId, ruleName: rule.name, changedBy: user.username, changes});
+        } catch (err) {
+            this.ctx.log.warn('could not tell the rule owner about an endpoint origin change', {rule_id: rule.id, error: String(err)});
+        }
+    }
 
     async setSigningSecret(userId: string, ruleId: string, endpointId: string, secret: string | undefined, keepPreviousSeconds: number): Promise<string> {
         const rule = await this.load(this.access(userId), ruleId, 'manage');
@@ -158,10 +234,9 @@ export class RuleService {
             this.ctx.inbound.exists(rule.id),
             access.rule(rule, 'manage'),
         ]);
-        const signed = new Set(secrets.endpoints_with_secret);
         return {
             ...rule,
-            endpoints: rule.endpoints.map((e) => ({...e, has_secret: signed.has(e.id)})),
+            endpoints: rule.endpoints.map((e) => publicEndpoint(e, secrets)),
             has_token: secrets.has_token,
             has_inbound: inbound,
             can_manage: manage.ok,

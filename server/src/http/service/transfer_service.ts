@@ -4,7 +4,10 @@ import {importNativeWebhook} from '../../rules/native_import';
 import {ApiError} from '../errors';
 
 import {accessError, type ServiceContext} from './context';
+import {publicEndpoint} from './rule_secrets';
 import {type RuleService} from './rule_service';
+
+const NO_SECRETS = {has_token: false, endpoints_with_secret: [], headers_set: {}};
 
 /** The fields of a stored rule that make up its spec (what an export holds). */
 const SPEC_KEYS = ['name', 'description', 'enabled', 'scope', 'threads', 'events', 'trigger', 'conditions', 'sources', 'cooldown', 'endpoints', 'response', 'delivery'] as const;
@@ -26,8 +29,9 @@ export class TransferService {
             exported_at: this.ctx.clock.now(),
             rules: rules.map((r) => {
                 const spec = Object.fromEntries(SPEC_KEYS.map((k) => [k, r[k]])) as RuleSpec;
-                // Whether a secret exists belongs to this server: the importer sets its own.
-                return {...spec, endpoints: spec.endpoints.map((e) => ({...e, has_secret: false}))};
+                // No secret of any kind: no header value (an old rule may still hold one inline), and whether a secret
+                // exists belongs to this server: the importer sets its own.
+                return {...spec, endpoints: spec.endpoints.map((e) => ({...publicEndpoint(e, NO_SECRETS), secret_headers_set: []}))};
             }),
         };
     }
@@ -51,7 +55,7 @@ export class TransferService {
         if (dryRun) return result;
         for (const [i, spec] of placed.entries()) {
             try {
-                const rule = await this.rules.store(() => this.ctx.rules.create(spec, userId));
+                const rule = await this.rules.createStored(spec, userId);
                 result.created.push(await this.rules.view(access, rule));
             } catch (e) {
                 if (!(e instanceof ApiError)) throw e;
@@ -81,7 +85,7 @@ export class TransferService {
                 continue;
             }
             try {
-                const rule = await this.rules.store(() => this.ctx.rules.create(spec, userId));
+                const rule = await this.rules.createStored(spec, userId);
                 if (native.token) await this.ctx.dispatcher.secrets.setToken(rule.id, native.token);
                 const view: RuleView = await this.rules.view(access, rule);
                 out.results.push({hook_id: native.id, ok: true, rule: view, warnings});

@@ -7,7 +7,7 @@ import {startHarness, type Harness} from '../../dispatch/testing/harness';
 import {MemoryKV} from '../../dispatch/testing/memory_kv';
 import {FakePermissionsApi} from '../../permissions/testing/fake_plugin_api';
 import {RulePermissions} from '../../permissions/rule_permissions';
-import {PluginApiError, type OpenDialogRequest, type PostDraft, type PostInfo, type ServerConfigInfo, type TeamInfo} from '../../ports';
+import {PluginApiError, type ChannelInfo, type OpenDialogRequest, type PostDraft, type PostInfo, type ServerConfigInfo, type TeamInfo} from '../../ports';
 import {DirectOptIns} from '../../rules/direct_opt_in';
 import {RuleStore} from '../../rules/rule_store';
 import {createTripwireHttp} from '../app';
@@ -84,6 +84,11 @@ export class FakeMattermost extends FakePermissionsApi implements HttpPluginApi 
         } as PostInfo;
         this.posts.set(id, stored);
         return stored;
+    }
+
+    /** The bot's DM with a user: a stable fake id per user. */
+    async getDirectChannel(userId1: string, userId2: string): Promise<ChannelInfo> {
+        return {id: mmid(`dm${userId2}`), team_id: '', type: 'D', name: `${userId1}__${userId2}`, display_name: '', delete_at: 0};
     }
 
     async sendEphemeralPost(userId: string, post: PostDraft): Promise<PostInfo> {

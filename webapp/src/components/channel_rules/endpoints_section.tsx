@@ -1,4 +1,4 @@
-import {httpMethods, payloadModes, ruleLimits, type Endpoint, type PayloadMode} from '@tripwire/common';
+import {httpMethods, isSecretHeader, payloadModes, ruleLimits, secretHeaderNames, type Endpoint, type PayloadMode} from '@tripwire/common';
 import {useState} from 'react';
 import {useIntl} from 'react-intl';
 
@@ -166,10 +166,10 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, onChange
                 )}
                 <KeyValueEditor
                     label={f(m.headers)}
-                    value={ep.headers}
+                    value={plainHeaders(ep)}
                     disabled={disabled}
                     error={e('headers')}
-                    onChange={(headers) => set({headers})}
+                    onChange={(plain) => set({headers: {...plain, ...secretHeaderValues(ep)}})}
                 />
                 <KeyValueEditor
                     label={f(m.query)}
@@ -184,6 +184,11 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, onChange
                     values={ep.secret_headers}
                     error={e('secret_headers')}
                     onChange={(secret_headers) => set({secret_headers})}
+                />
+                <SecretHeaders
+                    endpoint={ep}
+                    disabled={disabled}
+                    onChange={(secrets) => set({headers: {...plainHeaders(ep), ...secrets}})}
                 />
                 <div className='tw-grid-3'>
                     <NumberField
@@ -230,6 +235,65 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, onChange
                     onSigned={() => set({has_secret: true})}
                 />
             </div>
+        </div>
+    );
+}
+
+/** The headers shown as they are: every one that is not secret. */
+function plainHeaders(ep: Endpoint): Record<string, string> {
+    return Object.fromEntries(Object.entries(ep.headers).filter(([name]) => !isSecretHeader(ep, name)));
+}
+
+/** Secret header values typed in this editor (the server never sends stored ones back). */
+function secretHeaderValues(ep: Endpoint): Record<string, string> {
+    return Object.fromEntries(Object.entries(ep.headers).filter(([name]) => isSecretHeader(ep, name)));
+}
+
+/**
+ * Secret headers, write-only: each says whether a value is stored, with a field to replace it. An empty field keeps
+ * the stored value; what is typed goes out with the rule once, like a password.
+ */
+function SecretHeaders({endpoint: ep, disabled, onChange}: {endpoint: Endpoint; disabled: boolean; onChange(values: Record<string, string>): void}) {
+    const f = useIntl().formatMessage;
+    const names = secretHeaderNames(ep);
+    if (names.length === 0) return null;
+    const typed = secretHeaderValues(ep);
+    const stored = new Set(ep.secret_headers_set.map((n) => n.toLowerCase()));
+    const typedValue = (name: string) => Object.entries(typed).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+    const change = (name: string, value: string) => {
+        const next = Object.fromEntries(Object.entries(typed).filter(([n]) => n.toLowerCase() !== name.toLowerCase()));
+        onChange(value === '' ? next : {...next, [name]: value});
+    };
+    return (
+        <div className='tw-field'>
+            <span className='tw-label'>{f(m.secretHeaderValues)}</span>
+            <ul
+                className='tw-stack'
+                style={{listStyle: 'none', padding: 0, margin: 0}}
+            >
+                {names.map((name) => {
+                    const value = typedValue(name) ?? '';
+                    const status = value ? m.secretHeaderPending : stored.has(name.toLowerCase()) ? m.secretHeaderSet : m.secretHeaderNotSet;
+                    return (
+                        <li
+                            key={name}
+                            className='tw-row tw-wrap'
+                            data-testid='tripwire-secret-header'
+                        >
+                            <span className='tw-help tw-mono tw-grow'>{f(status, {name})}</span>
+                            <input
+                                className='tw-input tw-mono'
+                                type='password'
+                                autoComplete='new-password'
+                                aria-label={f(m.secretHeaderReplace, {name})}
+                                value={value}
+                                disabled={disabled}
+                                onChange={(event) => change(name, event.target.value)}
+                            />
+                        </li>
+                    );
+                })}
+            </ul>
         </div>
     );
 }

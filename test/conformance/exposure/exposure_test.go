@@ -7,8 +7,16 @@
 // with the credentials it got echoed in its body), an endpoint moved to another origin by another admin, replays and
 // recovery. Everything that leaves the plugin is collected (API answers, slash answers, ephemerals, posts and DMs,
 // websocket and cluster events, plugin Log* calls, the server log with the plugin's stderr, the KV store, every
-// request the receivers got), and each marker may appear only where the secrets contract (notes/CONTRACT.md) says.
-// A failure lists, per marker, every place it was found.
+// request the receivers got), and each marker may appear only where issue #13's secrets contract allows:
+//   - secret header values (the endpoint's secret_headers plus default-sensitive names such as Authorization and
+//     X-Api-Key), signing secrets and the compat token are write-only: no view, export, import answer, slash answer,
+//     delivery log entry, event, post or log line holds them, and the rule record in KV does not either;
+//   - the service of the endpoint's origin gets its own credentials; moving an endpoint to another origin drops its
+//     signing secret, its secret headers and the rule's token (the owner is told by bot DM), an endpoint left on its
+//     origin keeps them, and a delivery replayed after the drop does not carry them;
+//   - tokens in paths (inbound URL, response_url) never reach a log, the delivery log included.
+//
+// A failure lists, per marker, every place it was found, each with an excerpt.
 package exposure
 
 import (

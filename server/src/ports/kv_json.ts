@@ -38,6 +38,9 @@ export async function updateJson<T>(
         const current = await getJson(kv, key, parse);
         const next = update(current?.value ?? null);
         if (next === undefined) return current?.value ?? null;
+        // Deleting a key that is not there: nothing to write. (A compare-and-delete against "absent" never succeeds in
+        // Mattermost, so writing it would only spin until the contention error.)
+        if (next === null && current === null) return null;
         const written = await kv.setWithOptions(key, next === null ? null : encodeJson(next), {
             atomic: true,
             oldValue: current?.bytes ?? null,

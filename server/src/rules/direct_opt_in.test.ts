@@ -62,3 +62,13 @@ describe('CachedGroupSource', () => {
         expect(await source.groupIdsForUser(ids.alice)).toEqual(['g-2']);
     });
 });
+
+describe('DirectOptIns without a stored record', () => {
+    it('saying no to everything when nothing was ever stored writes nothing and succeeds', async () => {
+        const kv = new MemoryKV();
+        const store = new DirectOptIns(kv, async () => {});
+        expect(await store.set(ids.alice, {all: false})).toEqual({all: false, channels: {}});
+        expect(await store.set(ids.alice, {channel: {id: ids.dm, optedIn: null}})).toEqual({all: false, channels: {}});
+        expect(kv.data.size).toBe(0);
+    });
+});

@@ -34,6 +34,8 @@ export class MemoryKV implements KVStore {
             const current = this.live(key)?.value ?? null;
             const expected = options.oldValue ?? null;
             if (expected === null ? current !== null : current === null || !sameBytes(current, expected)) return false;
+            // As Mattermost's CompareAndDelete: deleting against "absent" reports that nothing was done.
+            if (expected === null && (value === null || value.length === 0)) return false;
         }
         if (value === null || value.length === 0) {
             this.data.delete(key);

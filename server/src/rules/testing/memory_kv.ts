@@ -33,6 +33,8 @@ export class MemoryKV implements KVStore {
 
     async setWithOptions(key: string, value: Uint8Array | null, options: KVSetOptions): Promise<boolean> {
         if (options.atomic && !same(this.live(key), options.oldValue)) return false;
+        // As Mattermost's CompareAndDelete: deleting against "absent" reports that nothing was done.
+        if (options.atomic && (!value || value.length === 0) && !options.oldValue?.length) return false;
         this.writes++;
         if (!value || value.length === 0) this.data.delete(key);
         else this.data.set(key, {value, expiresAt: options.expireInSeconds ? this.now() + options.expireInSeconds * 1000 : 0});

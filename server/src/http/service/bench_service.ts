@@ -19,6 +19,7 @@ import {replyToDrafts} from '../../responses/to_posts';
 import {matchPost} from '../../rules/matcher';
 import {type MatchContext} from '../../rules/post_facts';
 import {ConversationMembers} from '../../rules/conversation_members';
+import {ApiGroupSource} from '../../rules/group_resolver';
 import {invalid} from '../errors';
 import {newId, type ServiceClient} from '../interactive/service_client';
 
@@ -52,6 +53,7 @@ export class BenchService {
             files: body.files,
             bot: {userId: this.ctx.botUserId(), username: 'tripwire'},
             ...(await this.directFacts(channel, memberIds)),
+            ...(set.needs.groups && (await this.groupFacts(userId))),
         };
         const explanation = matchPost(post, channel, user, set, context).explain();
         // Only rules the caller may see: the same ones the channel's rule list shows.
@@ -73,7 +75,7 @@ export class BenchService {
         const [user, team] = await Promise.all([this.ctx.api.getUser(userId), channel.team_id ? this.ctx.api.getTeam(channel.team_id) : Promise.resolve(null)]);
 
         const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), 0);
-        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel, await this.membersOf(channel)))}).explain()
+        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel, await this.membersOf(channel))), ...(await this.groupFacts(userId))}).explain()
             .outcomes[0] as RuleOutcome | undefined;
         const facts = sampleFacts(post, channel, team, user, outcome);
         const deliveryId = newId();
@@ -150,6 +152,15 @@ export class BenchService {
     private async directFacts(channel: ChannelInfo, memberIds: string[]): Promise<Pick<MatchContext, 'direct'>> {
         if (channel.type !== 'D' && channel.type !== 'G') return {};
         return {direct: {enabled: this.ctx.settings().EnableDirectMessageRules, optedIn: await this.ctx.optIns.allOptedIn(channel.id, memberIds), memberIds}};
+    }
+
+    /** The tester's real groups, as the engine reads the author's; unknown (the condition says so) if unreadable. */
+    private async groupFacts(userId: string): Promise<Pick<MatchContext, 'groupIds'>> {
+        try {
+            return {groupIds: await new ApiGroupSource(this.ctx.api).groupIdsForUser(userId)};
+        } catch {
+            return {};
+        }
     }
 
     private async mayView(access: RequestAccess, rule: Rule | undefined): Promise<boolean> {

@@ -19,6 +19,7 @@ export type HttpPluginApi = Pick<
     | 'getUser'
     | 'getTeam'
     | 'getPost'
+    | 'getGroupsForUser'
     | 'createPost'
     | 'sendEphemeralPost'
     | 'openInteractiveDialog'

@@ -7,7 +7,7 @@ import {startHarness, type Harness} from '../../dispatch/testing/harness';
 import {MemoryKV} from '../../dispatch/testing/memory_kv';
 import {FakePermissionsApi} from '../../permissions/testing/fake_plugin_api';
 import {RulePermissions} from '../../permissions/rule_permissions';
-import {PluginApiError, type OpenDialogRequest, type PostDraft, type PostInfo, type ServerConfigInfo, type TeamInfo} from '../../ports';
+import {PluginApiError, type GroupInfo, type OpenDialogRequest, type PostDraft, type PostInfo, type ServerConfigInfo, type TeamInfo} from '../../ports';
 import {DirectOptIns} from '../../rules/direct_opt_in';
 import {RuleStore} from '../../rules/rule_store';
 import {createTripwireHttp} from '../app';
@@ -52,6 +52,8 @@ export class FakeMattermost extends FakePermissionsApi implements HttpPluginApi 
     readonly created: PostDraft[] = [];
     readonly ephemeral: Array<{userId: string; post: PostDraft}> = [];
     readonly dialogs: OpenDialogRequest[] = [];
+    /** userId → the user groups Mattermost lists for them. */
+    readonly groups = new Map<string, GroupInfo[]>();
     private nextPost = 0;
 
     async getTeam(teamId: string): Promise<TeamInfo> {
@@ -64,6 +66,10 @@ export class FakeMattermost extends FakePermissionsApi implements HttpPluginApi 
         const p = this.posts.get(postId);
         if (!p) throw new PluginApiError('post not found', 404);
         return p;
+    }
+
+    async getGroupsForUser(userId: string): Promise<GroupInfo[]> {
+        return this.groups.get(userId) ?? [];
     }
 
     async createPost(post: PostDraft): Promise<PostInfo> {

@@ -13,7 +13,8 @@ import {type z} from 'zod';
 
 import {buildRequest} from '../../dispatch/payload/build_request';
 import {TemplateError} from '../../dispatch/payload/template';
-import {type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../../ports';
+import {PostDetails} from '../../engine/post_details';
+import {PluginApiError, type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../../ports';
 import {parseReply} from '../../responses/parse';
 import {replyToDrafts} from '../../responses/to_posts';
 import {matchPost} from '../../rules/matcher';
@@ -45,15 +46,19 @@ export class BenchService {
         await access.require(access.channel(channelId, 'view'));
         const channel = await this.ctx.api.getChannel(channelId);
         const memberIds = await this.membersOf(channel);
-        const [user, set] = await Promise.all([this.ctx.api.getUser(userId), this.ctx.rules.ruleSetFor(channel, memberIds)]);
-        const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), body.files.length);
+        // A real post is read as the engine reads it: its author, its thread position, its files from Mattermost.
+        const real = body.post_id === undefined ? undefined : await this.realPost(channel, body.post_id);
+        const authorId = real?.user_id ?? userId;
+        const [user, set] = await Promise.all([this.ctx.api.getUser(authorId), this.ctx.rules.ruleSetFor(channel, memberIds)]);
+        const post = real ?? samplePost(channel, userId, body.message ?? '', body.is_reply, this.ctx.clock.now(), body.files.length);
+        const files = real ? (set.needs.files ? await new PostDetails(this.ctx.api, real, this.ctx.log).files() : undefined) : body.files;
         const context: MatchContext = {
             event: body.event,
             ...(body.previous_message !== undefined && {previousMessage: body.previous_message}),
-            files: body.files,
+            ...(files && {files}),
             bot: {userId: this.ctx.botUserId(), username: 'tripwire'},
             ...(await this.directFacts(channel, memberIds)),
-            ...(set.needs.groups && (await this.groupFacts(userId))),
+            ...(set.needs.groups && (await this.groupFacts(authorId))),
         };
         const explanation = matchPost(post, channel, user, set, context).explain();
         // Only rules the caller may see: the same ones the channel's rule list shows.
@@ -154,7 +159,16 @@ export class BenchService {
         return {direct: {enabled: this.ctx.settings().EnableDirectMessageRules, optedIn: await this.ctx.optIns.allOptedIn(channel.id, memberIds), memberIds}};
     }
 
-    /** The tester's real groups, as the engine reads the author's; unknown (the condition says so) if unreadable. */
+    /** A post of this channel (404s and other channels' posts are the caller's mistake, not ours). */
+    private async realPost(channel: ChannelInfo, postId: string): Promise<PostInfo> {
+        const post = await this.ctx.api.getPost(postId).catch((err: unknown) => {
+            throw err instanceof PluginApiError && err.isNotFound ? invalid({post_id: 'no such post'}) : err;
+        });
+        if (post.channel_id !== channel.id) throw invalid({post_id: 'the post is not in this channel'});
+        return post;
+    }
+
+    /** The author's real groups, as the engine reads them; unknown (the condition says so) if unreadable. */
     private async groupFacts(userId: string): Promise<Pick<MatchContext, 'groupIds'>> {
         try {
             return {groupIds: await new ApiGroupSource(this.ctx.api).groupIdsForUser(userId)};

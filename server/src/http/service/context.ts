@@ -19,6 +19,8 @@ export type HttpPluginApi = Pick<
     | 'getUser'
     | 'getTeam'
     | 'getPost'
+    | 'getPostThread'
+    | 'getFileInfo'
     | 'getGroupsForUser'
     | 'createPost'
     | 'sendEphemeralPost'

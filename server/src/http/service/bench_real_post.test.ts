@@ -1,5 +1,6 @@
 import request from 'supertest';
 
+import {reply, TestReceiver} from '../../dispatch/testing/receiver';
 import {type PostInfo} from '../../ports';
 import {as, CHANNELS, createWorld, mmid, ruleSpec, USERS, type World} from '../testing/world';
 
@@ -47,5 +48,25 @@ describe('the test bench on a real post', () => {
         const mixed = await test({post_id: elsewhere, message: 'x', files: [{name: 'a.png', mime_type: 'image/png'}], is_reply: true}).expect(400);
         expect(Object.keys(mixed.body.error.fields).sort()).toEqual(['files', 'is_reply', 'message']);
         expect((await test({}).expect(400)).body.error.fields).toEqual({message: expect.stringContaining('post_id')});
+    });
+});
+
+describe('a test delivery of a sample reply', () => {
+    it('carries a sample thread, so Slack mode sends thread_ts as for a real reply', async () => {
+        const w = await createWorld();
+        const receiver = await TestReceiver.start({handler: reply(200, {})});
+        try {
+            const rule = await w.addRule(ruleSpec({endpoints: [{id: 'main', url: `${receiver.url}/hook`, payload: 'slack'}]}));
+            const send = (is_reply: boolean) => request(w.app).post(`/api/v1/rules/${rule.id}/test-delivery`).set(as('chanadmin')).send({message: 'deploy api', is_reply}).expect(200);
+            await send(true);
+            await send(false);
+            const [asReply, asRoot] = receiver.requests.map((r) => new URLSearchParams(r.body.toString()));
+            const ts = Number(asReply!.get('timestamp'));
+            expect(Number(asReply!.get('thread_ts'))).toBeCloseTo(ts - 60, 3);
+            expect(asRoot!.has('thread_ts')).toBe(false);
+        } finally {
+            await receiver.close();
+            await w.close();
+        }
     });
 });

@@ -210,5 +210,9 @@ function sampleFacts(post: PostInfo, channel: ChannelInfo, team: TeamInfo | null
         user: {id: user.id, username: user.username, first_name: user.first_name, last_name: user.last_name, nickname: user.nickname, is_bot: user.is_bot},
         trigger_word: outcome?.triggerWord ?? '',
         groups: outcome?.groups ?? {},
+        // A sample reply gets a sample thread, so the receiver sees what a real reply brings (Slack's thread_ts too).
+        ...(post.root_id && {
+            thread: {root_id: post.root_id, root_message: 'The thread this reply is in', root_user_id: user.id, root_create_at: post.create_at - 60_000, reply_count: 1, participants: [user.id]},
+        }),
     });
 }

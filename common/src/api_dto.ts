@@ -97,16 +97,30 @@ export type InboundUrl = z.output<typeof inboundUrlSchema>;
 
 // ---- test bench ----
 
-export const testMessageBodySchema = z.strictObject({
-    message: z.string().max(65_536),
-    /** Test the message as a thread reply rather than a root post. */
-    is_reply: z.boolean().default(false),
-    event: ruleEventSchema.default('posted'),
-    /** For `edited`: the message before the edit. */
-    previous_message: z.string().max(65_536).optional(),
-    /** Attached files, for `has_files` conditions. */
-    files: z.array(z.strictObject({name: z.string().max(256), mime_type: z.string().max(128)})).max(10).default([]),
-});
+export const testMessageBodySchema = z
+    .strictObject({
+        /** The sample message; required unless `post_id` names a real post. */
+        message: z.string().max(65_536).optional(),
+        /** Test the message as a thread reply rather than a root post. */
+        is_reply: z.boolean().default(false),
+        event: ruleEventSchema.default('posted'),
+        /** For `edited`: the message before the edit. */
+        previous_message: z.string().max(65_536).optional(),
+        /** Files the sample message would have, for `has_files` conditions. */
+        files: z.array(z.strictObject({name: z.string().max(256), mime_type: z.string().max(128)})).max(10).default([]),
+        /** Test a real post of the channel instead: its message, thread position, author and files as the engine reads them. */
+        post_id: mattermostIdSchema.optional(),
+    })
+    .superRefine((body, ctx) => {
+        const issue = (path: string, message: string) => ctx.addIssue({code: 'custom', path: [path], message});
+        if (body.post_id === undefined) {
+            if (body.message === undefined) issue('message', 'give a message to test, or the post_id of a real post');
+            return;
+        }
+        if (body.message !== undefined) issue('message', 'a real post is tested with its own message');
+        if (body.files.length > 0) issue('files', 'a real post is tested with its own files');
+        if (body.is_reply) issue('is_reply', 'a real post is tested where it is');
+    });
 export type TestMessageBody = z.input<typeof testMessageBodySchema>;
 
 export const conditionTraceSchema = z.lazy(() =>

@@ -9,6 +9,11 @@ import {responseOptionsSchema} from './endpoint';
 
 const id = z.string().max(64);
 
+/** How much of a thread root's message a delivery carries. */
+export const THREAD_EXCERPT_CHARS = 500;
+/** How many thread participants a delivery lists. */
+export const THREAD_PARTICIPANTS_MAX = 50;
+
 /** What the engine knows about the event that matched a rule; payloads and templates are built from these only. */
 export const deliveryFactsSchema = z.object({
     /** `post_created`, `post_edited`, ... as the rule model names them. */
@@ -40,18 +45,24 @@ export const deliveryFactsSchema = z.object({
     trigger_word: z.string().default(''),
     /** Regex named groups (and numbered ones as "1", "2", ...). */
     groups: z.record(z.string(), z.string()).default({}),
-    /** Thread context for rich payloads, when the rule asks for it. */
+    /** Thread context of a reply (rich payloads, templates, Slack's thread_ts); absent for root posts. */
     thread: z
         .object({
             root_id: z.string(),
+            /** The root post's message, cut to THREAD_EXCERPT_CHARS code points. */
             root_message: z.string().optional(),
             root_user_id: z.string().optional(),
             root_create_at: z.number().optional(),
+            /** Replies in the thread, this one included. */
+            reply_count: z.int().min(0).optional(),
+            /** Who posted in the thread, root author first, each once (at most THREAD_PARTICIPANTS_MAX). */
+            participants: z.array(id).optional(),
             replies: z
                 .array(z.object({id, user_id: id, username: z.string().optional(), message: z.string(), create_at: z.number()}))
                 .optional(),
         })
         .optional(),
+    /** Metadata of the post's files (the contents are never fetched). */
     files: z
         .array(z.object({id, name: z.string(), size: z.number(), mime_type: z.string(), extension: z.string().default('')}))
         .optional(),

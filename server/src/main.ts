@@ -43,6 +43,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {ConversationMembers},
         {ruleChangeAnnouncer},
         {lazyHandler},
+        {ApiGroupSource, CachedGroupSource},
     ] = await Promise.all([
         import('./config/settings'),
         import('./rules/rule_store'),
@@ -60,6 +61,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./rules/conversation_members'),
         import('./rules/rule_announcements'),
         import('./mattermost'),
+        import('./rules/group_resolver'),
     ]);
 
     let settings = parseSettings({});
@@ -132,6 +134,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         settings: () => settings,
         optIns,
         members: new ConversationMembers(api, clock),
+        groups: new CachedGroupSource(new ApiGroupSource(api), clock),
         bot: () => (botUserId ? {userId: botUserId, username: BOT.username} : undefined),
         log,
     });

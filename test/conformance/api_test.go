@@ -214,6 +214,73 @@ func TestAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("GetPostThread", func(t *testing.T) {
+		root := e.post(fx.Member.Id, fx.Public.Id, "", "release thread")
+		e.srv.Advance(time.Millisecond)
+		r1 := e.post(fx.ChanAdmin.Id, fx.Public.Id, root.Id, "first reply")
+		e.srv.Advance(time.Millisecond)
+		r2 := e.post(fx.Member.Id, fx.Public.Id, root.Id, "second reply")
+		var list model.PostList
+		e.call("GetPostThread", r1.Id).ok(t, "GetPostThread", &list)
+		if want := []string{r1.Id, r2.Id, root.Id}; !slices.Equal(list.Order, want) {
+			t.Errorf("GetPostThread(reply).Order = %v, want the requested post, then the rest newest first %v", list.Order, want)
+		}
+		if len(list.Posts) != 3 {
+			t.Fatalf("GetPostThread(reply) has %d posts, want 3", len(list.Posts))
+		}
+		if p := list.Posts[root.Id]; p == nil || p.Message != "release thread" || p.UserId != fx.Member.Id || p.RootId != "" || p.ReplyCount != 2 || p.CreateAt != root.CreateAt {
+			t.Errorf("GetPostThread root = %+v", p)
+		}
+		if p := list.Posts[r2.Id]; p == nil || p.RootId != root.Id || p.Message != "second reply" {
+			t.Errorf("GetPostThread reply = %+v", p)
+		}
+		e.call("GetPostThread", model.NewId()).appErr(t, "GetPostThread(unknown)", http.StatusNotFound, "app.post.get.app_error")
+	})
+
+	t.Run("GetFileInfo", func(t *testing.T) {
+		fi := e.srv.AddFileInfo(&model.FileInfo{CreatorId: fx.Member.Id, ChannelId: fx.Public.Id, PostId: created.Id, Name: "Q3 report.PDF",
+			Size: 1 << 33, MimeType: "application/pdf", Width: 0, HasPreviewImage: false, RemoteId: model.NewPointer("remote")})
+		var got model.FileInfo
+		e.call("GetFileInfo", fi.Id).ok(t, "GetFileInfo", &got)
+		if got.Id != fi.Id || got.Name != "Q3 report.PDF" || got.Extension != "pdf" || got.Size != 1<<33 || got.MimeType != "application/pdf" ||
+			got.PostId != created.Id || got.ChannelId != fx.Public.Id || got.CreatorId != fx.Member.Id || got.CreateAt != fi.CreateAt ||
+			got.RemoteId == nil || *got.RemoteId != "remote" {
+			t.Errorf("GetFileInfo = %+v, want %+v", got, fi)
+		}
+		e.call("GetFileInfo", model.NewId()).appErr(t, "GetFileInfo(unknown)", http.StatusNotFound, "app.file_info.get.app_error")
+	})
+
+	t.Run("GetGroupsForUser", func(t *testing.T) {
+		ops := e.srv.AddGroup(&model.Group{Name: model.NewPointer("ops"), DisplayName: "Ops", Source: model.GroupSourceLdap, RemoteId: model.NewPointer("cn=ops"), AllowReference: true})
+		old := e.srv.AddGroup(&model.Group{Name: model.NewPointer("old"), DisplayName: "Old"})
+		other := e.srv.AddGroup(&model.Group{DisplayName: "Other"})
+		e.srv.AddGroupMember(ops.Id, fx.Member.Id)
+		e.srv.AddGroupMember(old.Id, fx.Member.Id)
+		e.srv.AddGroupMember(other.Id, fx.Guest.Id)
+		e.srv.DeleteGroup(old.Id)
+		var got []*model.Group
+		e.call("GetGroupsForUser", fx.Member.Id).ok(t, "GetGroupsForUser", &got)
+		byID := map[string]*model.Group{}
+		for _, g := range got {
+			byID[g.Id] = g
+		}
+		if len(got) != 2 || byID[ops.Id] == nil || byID[old.Id] == nil {
+			t.Fatalf("GetGroupsForUser(member) = %+v, want ops and the archived old", got)
+		}
+		g := byID[ops.Id]
+		if g.GetName() != "ops" || g.DisplayName != "Ops" || g.Source != model.GroupSourceLdap || g.GetRemoteId() != "cn=ops" || !g.AllowReference || g.DeleteAt != 0 || g.CreateAt != ops.CreateAt {
+			t.Errorf("GetGroupsForUser ops = %+v", g)
+		}
+		if byID[old.Id].DeleteAt == 0 || byID[old.Id].Source != model.GroupSourceCustom {
+			t.Errorf("GetGroupsForUser old = %+v, want an archived custom group", byID[old.Id])
+		}
+		var none []*model.Group
+		e.call("GetGroupsForUser", fx.Outsider.Id).ok(t, "GetGroupsForUser(outsider)", &none)
+		if len(none) != 0 {
+			t.Errorf("GetGroupsForUser(outsider) = %+v, want none", none)
+		}
+	})
+
 	t.Run("UpdatePost", func(t *testing.T) {
 		var p model.Post
 		e.call("UpdatePost", map[string]any{"id": created.Id, "channel_id": fx.Public.Id, "user_id": fx.Member.Id, "message": "updated via api",
@@ -559,7 +626,7 @@ func TestAPI(t *testing.T) {
 
 	t.Run("every call reached the server", func(t *testing.T) {
 		for _, m := range []string{"LoadPluginConfiguration", "GetConfig", "CreatePost", "UpdatePost", "SendEphemeralPost", "DeletePost",
-			"GetPost", "GetChannel", "GetChannelMember", "GetChannelMembers", "GetDirectChannel", "GetUser", "GetUserByUsername", "GetTeam", "HasPermissionTo",
+			"GetPost", "GetPostThread", "GetFileInfo", "GetGroupsForUser", "GetChannel", "GetChannelMember", "GetChannelMembers", "GetDirectChannel", "GetUser", "GetUserByUsername", "GetTeam", "HasPermissionTo",
 			"HasPermissionToChannel", "HasPermissionToTeam", "KVGet", "KVSet", "KVSetWithOptions", "KVDelete", "KVList", "EnsureBotUser",
 			"RegisterCommand", "OpenInteractiveDialog", "PublishWebSocketEvent", "PublishPluginClusterEvent", "LogDebug", "LogInfo",
 			"LogWarn", "LogError", "GetSession"} {

@@ -3,6 +3,8 @@ import {type DeliveryFactsInput, type Rule, type RuleEvent} from '@tripwire/comm
 import {type RuleMatch} from '../rules/rule_set';
 import {type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../ports';
 
+import {type FileFact, type ThreadFact} from './post_details';
+
 /** What one event resolved once, shared by every rule it fires. */
 export interface EventContext {
     event: RuleEvent;
@@ -11,6 +13,10 @@ export interface EventContext {
     team: TeamInfo | null;
     user: UserInfo | null;
     hops: number;
+    /** A reply's thread, when a delivery fires (PostDetails). */
+    thread?: ThreadFact;
+    /** The post's file metadata, when it has files and a delivery fires. */
+    files?: FileFact[];
 }
 
 /** The facts a delivery carries (payloads and templates are built from these only). */
@@ -46,5 +52,7 @@ export function deliveryFactsOf(ctx: EventContext, match: RuleMatch<Rule>): Deli
         trigger_word: match.triggerWord,
         groups: match.groups,
         hops: ctx.hops,
+        ...(ctx.thread && {thread: ctx.thread}),
+        ...(ctx.files && {files: ctx.files}),
     };
 }

@@ -2,7 +2,7 @@ import {type RuleSpecInput} from '@tripwire/common';
 
 import {parseSettings} from '../config/settings';
 import {type DeliveryRequest} from '../dispatch/types';
-import {type ChannelInfo, type Logger} from '../ports';
+import {PluginApiError, type ChannelInfo, type FileMetadata, type Logger, type PostInfo, type PostThread} from '../ports';
 import {RuleStore} from '../rules/rule_store';
 import {channel, id, ids, post, user} from '../rules/testing/factories';
 import {MemoryKV} from '../rules/testing/memory_kv';
@@ -16,6 +16,10 @@ interface SetupOptions {
     settings?: Record<string, unknown>;
     /** Who has consented to rules in direct and group conversations. */
     consenting?: string[];
+    /** Mattermost's file infos by id, threads by root id, and the authors' groups (else no group source). */
+    files?: Record<string, FileMetadata>;
+    threads?: Record<string, PostThread>;
+    groups?: Record<string, string[]> | 'failing';
 }
 
 function setup(failFor?: string, opts: SetupOptions = {}) {
@@ -24,6 +28,8 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
     const kv = new MemoryKV(clock.now);
     const settings = () => parseSettings(opts.settings ?? {});
     const memberLookups: string[] = [];
+    const lookups: string[] = [];
+    const warnings: string[] = [];
     const store = new RuleStore({kv, publish: async () => {}, clock, settings, log: quiet});
     const submitted: DeliveryRequest[] = [];
     const channels: Record<string, ChannelInfo> = {
@@ -36,7 +42,24 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
             getChannel: async (id) => channels[id] ?? Promise.reject(new Error(`no channel ${id}`)),
             getUser: async (id) => user({id, username: id === ids.alice ? 'alice' : 'bob'}),
             getTeam: async (id) => ({id, name: 'eng', display_name: 'Engineering'}),
+            getFileInfo: async (id) => {
+                lookups.push(`file ${id}`);
+                return opts.files?.[id] ?? Promise.reject(new PluginApiError('no file', 404));
+            },
+            getPostThread: async (id) => {
+                lookups.push(`thread ${id}`);
+                return opts.threads?.[id] ?? Promise.reject(new PluginApiError('store down', 500));
+            },
         },
+        ...(opts.groups && {
+            groups: {
+                groupIdsForUser: async (userId: string) => {
+                    lookups.push(`groups ${userId}`);
+                    if (opts.groups === 'failing') throw new PluginApiError('ldap down', 500);
+                    return opts.groups?.[userId] ?? [];
+                },
+            },
+        }),
         rules: store,
         guards: new Guards({kv, clock, settings, ownBotIds: () => new Set([ids.bot])}),
         submit: async (request) => {
@@ -53,7 +76,7 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
             },
         },
         bot: () => ({userId: ids.bot, username: 'tripwire'}),
-        log: quiet,
+        log: {...quiet, warn: (message) => warnings.push(message)},
     });
     const addRule = (spec: Partial<RuleSpecInput>) =>
         store.create(
@@ -67,7 +90,7 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
             } as never,
             ids.alice,
         );
-    return {engine, submitted, addRule, memberLookups, advance: (ms: number) => (now += ms)};
+    return {engine, submitted, addRule, memberLookups, lookups, warnings, advance: (ms: number) => (now += ms)};
 }
 
 describe('PostEngine', () => {
@@ -163,5 +186,81 @@ describe('PostEngine', () => {
         expect((await all.engine.onPosted(gmPost)).matched).toEqual([rule.id]);
         expect(all.memberLookups).toEqual([ids.gm]);
         expect(all.submitted).toHaveLength(1);
+    });
+
+    describe('post context from Mattermost', () => {
+        const file = (id: string, name: string, mime_type: string): FileMetadata => ({id, name, extension: name.split('.').pop() ?? '', size: 2048, mime_type, delete_at: 0});
+        const files = {f1: file('f1', 'shot.png', 'image/png'), f2: file('f2', 'notes.pdf', 'application/pdf')};
+        const root = post('release 1.2 is out', {id: id('root'), create_at: 1_000, user_id: ids.bob});
+        const reply = (n: number, user_id: string, at: number): PostInfo => post(`reply ${n}`, {id: id(`reply${n}`), root_id: root.id, user_id, create_at: at});
+        const threads = {[root.id]: {order: [], posts: Object.fromEntries([root, reply(1, ids.carol, 2_000), reply(2, ids.bob, 3_000)].map((p) => [p.id, p]))}};
+
+        it('matches the group condition through the group source, and treats an unreadable source as not in the group', async () => {
+            const {engine, submitted, addRule, warnings} = setup(undefined, {groups: {[ids.alice]: [id('ops')]}});
+            await addRule({conditions: [{type: 'group', groupIds: [id('ops')]}]});
+            expect((await engine.onPosted(post('hi'))).submitted).toHaveLength(1);
+            expect((await engine.onPosted(post('hi', {id: id('post2'), user_id: ids.bob}))).skipped).toBe('no match');
+            expect(submitted).toHaveLength(1);
+
+            const failing = setup(undefined, {groups: 'failing'});
+            await failing.addRule({conditions: [{type: 'group', groupIds: [id('ops')]}]});
+            expect((await failing.engine.onPosted(post('hi'))).skipped).toBe('no match');
+            expect(failing.warnings).toEqual(['Tripwire could not read the groups of a post author']);
+            expect(warnings).toEqual([]);
+        });
+
+        it('asks for groups only when a rule has a group condition', async () => {
+            const {engine, addRule, lookups} = setup(undefined, {groups: {}});
+            await addRule({});
+            await engine.onPosted(post('hi'));
+            expect(lookups.filter((l) => l.startsWith('groups'))).toEqual([]);
+        });
+
+        it('matches has_files MIME types against the files Mattermost describes', async () => {
+            const {engine, submitted, addRule, lookups} = setup(undefined, {files});
+            await addRule({conditions: [{type: 'has_files', mimeTypes: ['image/*']}]});
+            expect((await engine.onPosted(post('see', {file_ids: ['f2']}))).skipped).toBe('no match');
+            expect((await engine.onPosted(post('see', {id: id('post2'), file_ids: ['f2', 'f1']}))).submitted).toHaveLength(1);
+            expect((await engine.onPosted(post('see', {id: id('post3'), file_ids: ['gone']}))).skipped).toBe('no match');
+            // Each post's files are read once, for the match and the delivery together.
+            expect(lookups).toEqual(['file f2', 'file f2', 'file f1', 'file gone']);
+            expect(submitted[0]!.facts.files).toEqual([
+                {id: 'f2', name: 'notes.pdf', size: 2048, mime_type: 'application/pdf', extension: 'pdf'},
+                {id: 'f1', name: 'shot.png', size: 2048, mime_type: 'image/png', extension: 'png'},
+            ]);
+        });
+
+        it("gives a reply's deliveries its thread and files, and reads nothing for a root post without files", async () => {
+            const {engine, submitted, addRule, lookups} = setup(undefined, {files, threads});
+            await addRule({});
+            await engine.onPosted(post('plain root'));
+            expect(lookups).toEqual([]);
+            expect(submitted[0]!.facts).not.toHaveProperty('thread');
+            expect(submitted[0]!.facts).not.toHaveProperty('files');
+
+            // The hook's own post may not be in the thread read yet: it counts all the same.
+            await engine.onPosted({...reply(3, ids.alice, 4_000), file_ids: ['f1']});
+            expect(lookups).toEqual([`thread ${root.id}`, 'file f1']);
+            expect(submitted[1]!.facts.thread).toEqual({
+                root_id: root.id,
+                root_message: 'release 1.2 is out',
+                root_user_id: ids.bob,
+                root_create_at: 1_000,
+                reply_count: 3,
+                participants: [ids.bob, ids.carol, ids.alice],
+            });
+            expect(submitted[1]!.facts.files).toEqual([{id: 'f1', name: 'shot.png', size: 2048, mime_type: 'image/png', extension: 'png'}]);
+        });
+
+        it('reads nothing when no rule fires, and still delivers a reply whose thread cannot be read', async () => {
+            const {engine, submitted, addRule, lookups, warnings} = setup(undefined, {threads: {}});
+            await addRule({trigger: {mode: 'exact', words: ['deploy']}});
+            await engine.onPosted(reply(1, ids.alice, 2_000));
+            expect(lookups).toEqual([]);
+            await engine.onPosted({...reply(2, ids.alice, 3_000), message: 'deploy now'});
+            expect(submitted).toHaveLength(1);
+            expect(submitted[0]!.facts.thread).toEqual({root_id: root.id});
+            expect(warnings).toEqual(['Tripwire could not read the thread of a reply']);
+        });
     });
 });

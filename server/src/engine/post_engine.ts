@@ -12,9 +12,10 @@ import {type ChannelInfo, type Logger, type PluginAPI, type PostInfo, type TeamI
 
 import {deliveryFactsOf, type EventContext} from './delivery_facts';
 import {type Guards} from './guards';
+import {PostDetails} from './post_details';
 
 export interface PostEngineDeps {
-    api: Pick<PluginAPI, 'getChannel' | 'getUser' | 'getTeam'>;
+    api: Pick<PluginAPI, 'getChannel' | 'getUser' | 'getTeam' | 'getFileInfo' | 'getPostThread'>;
     rules: Pick<RuleStore, 'ruleSetFor'>;
     guards: Guards;
     submit: (request: DeliveryRequest) => Promise<SubmittedDelivery[]>;
@@ -66,7 +67,8 @@ export class PostEngine {
         if (rules.size === 0) return none('no rules');
 
         const user = await this.deps.api.getUser(post.user_id).catch(() => null);
-        const context: MatchContext = {event, ...(previousMessage !== undefined && {previousMessage}), ...(await this.resolveNeeds(rules.needs, post, channel, memberIds))};
+        const details = new PostDetails(this.deps.api, post, this.deps.log);
+        const context: MatchContext = {event, ...(previousMessage !== undefined && {previousMessage}), ...(await this.resolveNeeds(rules.needs, post, channel, memberIds, details))};
         const bot = this.deps.bot();
         if (bot) context.bot = bot;
 
@@ -75,7 +77,7 @@ export class PostEngine {
 
         const {fire, held} = await this.deps.guards.release(matches, post, event);
         const team = channel.team_id ? await this.teamOf(channel) : null;
-        const ctx: EventContext = {event, post, channel, team, user, hops: admitted.hops};
+        const ctx: EventContext = {event, post, channel, team, user, hops: admitted.hops, ...(fire.length > 0 && (await details.deliveryFacts()))};
         const submitted: SubmittedDelivery[] = [];
         for (const match of fire) {
             try {
@@ -97,14 +99,28 @@ export class PostEngine {
         post: PostInfo,
         channel: ChannelInfo,
         memberIds: readonly string[] | undefined,
-    ): Promise<Pick<MatchContext, 'groupIds' | 'direct'>> {
-        const out: Pick<MatchContext, 'groupIds' | 'direct'> = {};
-        if (needs.groups && this.deps.groups) out.groupIds = await this.deps.groups.groupIdsForUser(post.user_id);
+        details: PostDetails,
+    ): Promise<Pick<MatchContext, 'groupIds' | 'files' | 'direct'>> {
+        const out: Pick<MatchContext, 'groupIds' | 'files' | 'direct'> = {};
+        const [groupIds, files] = await Promise.all([needs.groups ? this.groupIdsOf(post.user_id) : undefined, needs.files ? details.files() : undefined]);
+        // Unknown stays unknown: the condition then fails with a note rather than the post failing.
+        if (groupIds) out.groupIds = groupIds;
+        if (files) out.files = files;
         if (memberIds) {
             const optedIn = await this.deps.optIns.allOptedIn(channel.id, memberIds);
             out.direct = {enabled: true, optedIn, memberIds};
         }
         return out;
+    }
+
+    private async groupIdsOf(userId: string): Promise<readonly string[] | undefined> {
+        if (!this.deps.groups) return undefined;
+        try {
+            return await this.deps.groups.groupIdsForUser(userId);
+        } catch (err) {
+            this.deps.log.warn('Tripwire could not read the groups of a post author', {user_id: userId, error: String(err)});
+            return undefined;
+        }
     }
 
     private async teamOf(channel: ChannelInfo): Promise<TeamInfo | null> {

@@ -1,4 +1,6 @@
 import type {Channel, ChannelMembership} from '@mattermost/types/channels';
+import type {FileInfo} from '@mattermost/types/files';
+import type {Group} from '@mattermost/types/groups';
 import type {Post} from '@mattermost/types/posts';
 import type {Team} from '@mattermost/types/teams';
 import type {UserProfile} from '@mattermost/types/users';
@@ -32,6 +34,13 @@ export type UserInfo = Pick<UserProfile, 'id' | 'username' | 'first_name' | 'las
     locale?: string;
 };
 export type TeamInfo = Pick<Team, 'id' | 'name' | 'display_name'>;
+export type GroupInfo = Pick<Group, 'id' | 'display_name' | 'source' | 'delete_at'>;
+export type FileMetadata = Pick<FileInfo, 'id' | 'name' | 'extension' | 'size' | 'mime_type' | 'delete_at'> & {post_id?: string | undefined};
+/** A thread: every post of it by id, and their ids newest first (as GetPostThread orders them). */
+export interface PostThread {
+    order: string[];
+    posts: Record<string, PostInfo>;
+}
 
 /** A Mattermost *model.AppError (or any failed API call), carried as a JS error. */
 export class PluginApiError extends Error {
@@ -137,6 +146,12 @@ export interface PluginAPI {
     getUserByUsername(username: string): Promise<UserInfo>;
     getTeam(teamId: string): Promise<TeamInfo>;
     getPost(postId: string): Promise<PostInfo>;
+    /** The thread a post belongs to: its root and every reply. */
+    getPostThread(postId: string): Promise<PostThread>;
+    /** An uploaded file's metadata (post.file_ids name them). */
+    getFileInfo(fileId: string): Promise<FileMetadata>;
+    /** The user groups (LDAP-synced and custom) a user is a member of. */
+    getGroupsForUser(userId: string): Promise<GroupInfo[]>;
 
     createPost(post: PostDraft): Promise<PostInfo>;
     updatePost(post: PostDraft & {id: string}): Promise<PostInfo>;

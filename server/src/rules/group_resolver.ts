@@ -1,4 +1,4 @@
-import {type Clock} from '../ports';
+import {type Clock, type PluginAPI} from '../ports';
 
 /**
  * Where the author's user groups come from. server/src/mattermost implements it (the plugin API's GetGroupsForUser);
@@ -6,6 +6,15 @@ import {type Clock} from '../ports';
  */
 export interface UserGroupSource {
     groupIdsForUser(userId: string): Promise<readonly string[]>;
+}
+
+/** A user's groups from Mattermost (GetGroupsForUser); archived groups, which it still lists, no longer count. */
+export class ApiGroupSource implements UserGroupSource {
+    constructor(private readonly api: Pick<PluginAPI, 'getGroupsForUser'>) {}
+
+    async groupIdsForUser(userId: string): Promise<readonly string[]> {
+        return (await this.api.getGroupsForUser(userId)).filter((g) => g.delete_at === 0).map((g) => g.id);
+    }
 }
 
 /** Remembers each user's groups for `ttlMs`: group membership changes rarely, posts come often. */

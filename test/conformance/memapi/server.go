@@ -37,6 +37,9 @@ type Server struct {
 	sessions  map[string]*model.Session // by id
 	bots      map[string]*model.Bot     // by user id
 	kv        map[string]map[string]kvEntry
+	groups    map[string]*model.Group    // by id (see groups.go)
+	groupMems map[string]map[string]bool // groupID -> userID
+	files     map[string]*model.FileInfo // by id (see files.go)
 
 	rec Recorder
 }
@@ -58,6 +61,9 @@ func NewServer() *Server {
 		sessions:      map[string]*model.Session{},
 		bots:          map[string]*model.Bot{},
 		kv:            map[string]map[string]kvEntry{},
+		groups:        map[string]*model.Group{},
+		groupMems:     map[string]map[string]bool{},
+		files:         map[string]*model.FileInfo{},
 	}
 }
 

@@ -89,3 +89,59 @@ type SlackAttachment struct {
 	Fields    []*SlackAttachmentField
 	Timestamp any
 }
+
+// FileInfo, Group and PostList carry every field of Mattermost's, server-only ones (json:"-") included: gob
+// sends them, so the TypeScript side must skip what it does not declare.
+type FileInfo struct {
+	Id              string
+	CreatorId       string
+	PostId          string
+	ChannelId       string
+	CreateAt        int64
+	UpdateAt        int64
+	DeleteAt        int64
+	Path            string
+	ThumbnailPath   string
+	PreviewPath     string
+	Name            string
+	Extension       string
+	Size            int64
+	MimeType        string
+	Width           int
+	Height          int
+	HasPreviewImage bool
+	MiniPreview     *[]byte
+	Content         string
+	RemoteId        *string
+	Archived        bool
+}
+
+type GroupSource string
+
+type Group struct {
+	Id                          string
+	Name                        *string
+	DisplayName                 string
+	Description                 string
+	Source                      GroupSource
+	RemoteId                    *string
+	CreateAt                    int64
+	UpdateAt                    int64
+	DeleteAt                    int64
+	HasSyncables                bool
+	MemberCount                 *int
+	AllowReference              bool
+	ChannelMemberCount          *int
+	ChannelMemberTimezonesCount *int
+	MemberIDs                   []string
+}
+
+type PostList struct {
+	Order                     []string
+	Posts                     map[string]*Post
+	NextPostId                string
+	PrevPostId                string
+	HasNext                   *bool
+	FirstInaccessiblePostTime int64
+	BurnOnReadPosts           map[string]*Post
+}

@@ -14,12 +14,14 @@ import {type z} from 'zod';
 import {buildRequest, type PreparedRequest} from '../../dispatch/payload/build_request';
 import {TemplateError} from '../../dispatch/payload/template';
 import {isSensitiveName, redactValues} from '../../dispatch/redact';
-import {type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../../ports';
+import {PostDetails} from '../../engine/post_details';
+import {PluginApiError, type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../../ports';
 import {parseReply} from '../../responses/parse';
 import {replyToDrafts} from '../../responses/to_posts';
 import {matchPost} from '../../rules/matcher';
 import {type MatchContext} from '../../rules/post_facts';
 import {ConversationMembers} from '../../rules/conversation_members';
+import {ApiGroupSource} from '../../rules/group_resolver';
 import {invalid} from '../errors';
 import {newId, type ServiceClient} from '../interactive/service_client';
 
@@ -45,14 +47,19 @@ export class BenchService {
         await access.require(access.channel(channelId, 'view'));
         const channel = await this.ctx.api.getChannel(channelId);
         const memberIds = await this.membersOf(channel);
-        const [user, set] = await Promise.all([this.ctx.api.getUser(userId), this.ctx.rules.ruleSetFor(channel, memberIds)]);
-        const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), body.files.length);
+        // A real post is read as the engine reads it: its author, its thread position, its files from Mattermost.
+        const real = body.post_id === undefined ? undefined : await this.realPost(channel, body.post_id);
+        const authorId = real?.user_id ?? userId;
+        const [user, set] = await Promise.all([this.ctx.api.getUser(authorId), this.ctx.rules.ruleSetFor(channel, memberIds)]);
+        const post = real ?? samplePost(channel, userId, body.message ?? '', body.is_reply, this.ctx.clock.now(), body.files.length);
+        const files = real ? (set.needs.files ? await new PostDetails(this.ctx.api, real, this.ctx.log).files() : undefined) : body.files;
         const context: MatchContext = {
             event: body.event,
             ...(body.previous_message !== undefined && {previousMessage: body.previous_message}),
-            files: body.files,
+            ...(files && {files}),
             bot: {userId: this.ctx.botUserId(), username: 'tripwire'},
             ...(await this.directFacts(channel, memberIds)),
+            ...(set.needs.groups && (await this.groupFacts(authorId))),
         };
         const explanation = matchPost(post, channel, user, set, context).explain();
         // Only rules the caller may see: the same ones the channel's rule list shows.
@@ -74,7 +81,7 @@ export class BenchService {
         const [user, team] = await Promise.all([this.ctx.api.getUser(userId), channel.team_id ? this.ctx.api.getTeam(channel.team_id) : Promise.resolve(null)]);
 
         const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), 0);
-        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel, await this.membersOf(channel)))}).explain()
+        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel, await this.membersOf(channel))), ...(await this.groupFacts(userId))}).explain()
             .outcomes[0] as RuleOutcome | undefined;
         const facts = sampleFacts(post, channel, team, user, outcome);
         const deliveryId = newId();
@@ -164,6 +171,24 @@ export class BenchService {
         return {direct: {enabled: this.ctx.settings().EnableDirectMessageRules, optedIn: await this.ctx.optIns.allOptedIn(channel.id, memberIds), memberIds}};
     }
 
+    /** A post of this channel (404s and other channels' posts are the caller's mistake, not ours). */
+    private async realPost(channel: ChannelInfo, postId: string): Promise<PostInfo> {
+        const post = await this.ctx.api.getPost(postId).catch((err: unknown) => {
+            throw err instanceof PluginApiError && err.isNotFound ? invalid({post_id: 'no such post'}) : err;
+        });
+        if (post.channel_id !== channel.id) throw invalid({post_id: 'the post is not in this channel'});
+        return post;
+    }
+
+    /** The author's real groups, as the engine reads them; unknown (the condition says so) if unreadable. */
+    private async groupFacts(userId: string): Promise<Pick<MatchContext, 'groupIds'>> {
+        try {
+            return {groupIds: await new ApiGroupSource(this.ctx.api).groupIdsForUser(userId)};
+        } catch {
+            return {};
+        }
+    }
+
     private async mayView(access: RequestAccess, rule: Rule | undefined): Promise<boolean> {
         return rule ? (await access.rule(rule, 'view')).ok : false;
     }
@@ -206,5 +231,9 @@ function sampleFacts(post: PostInfo, channel: ChannelInfo, team: TeamInfo | null
         user: {id: user.id, username: user.username, first_name: user.first_name, last_name: user.last_name, nickname: user.nickname, is_bot: user.is_bot},
         trigger_word: outcome?.triggerWord ?? '',
         groups: outcome?.groups ?? {},
+        // A sample reply gets a sample thread, so the receiver sees what a real reply brings (Slack's thread_ts too).
+        ...(post.root_id && {
+            thread: {root_id: post.root_id, root_message: 'The thread this reply is in', root_user_id: user.id, root_create_at: post.create_at - 60_000, reply_count: 1, participants: [user.id]},
+        }),
     });
 }

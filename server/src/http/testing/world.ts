@@ -7,7 +7,7 @@ import {startHarness, type Harness} from '../../dispatch/testing/harness';
 import {MemoryKV} from '../../dispatch/testing/memory_kv';
 import {FakePermissionsApi} from '../../permissions/testing/fake_plugin_api';
 import {RulePermissions} from '../../permissions/rule_permissions';
-import {PluginApiError, type ChannelInfo, type OpenDialogRequest, type PostDraft, type PostInfo, type ServerConfigInfo, type TeamInfo} from '../../ports';
+import {PluginApiError, type ChannelInfo, type FileMetadata, type GroupInfo, type OpenDialogRequest, type PostDraft, type PostInfo, type PostThread, type ServerConfigInfo, type TeamInfo} from '../../ports';
 import {DirectOptIns} from '../../rules/direct_opt_in';
 import {RuleStore} from '../../rules/rule_store';
 import {createTripwireHttp} from '../app';
@@ -52,6 +52,9 @@ export class FakeMattermost extends FakePermissionsApi implements HttpPluginApi 
     readonly created: PostDraft[] = [];
     readonly ephemeral: Array<{userId: string; post: PostDraft}> = [];
     readonly dialogs: OpenDialogRequest[] = [];
+    /** userId → the user groups Mattermost lists for them. */
+    readonly groups = new Map<string, GroupInfo[]>();
+    readonly files = new Map<string, FileMetadata>();
     private nextPost = 0;
 
     async getTeam(teamId: string): Promise<TeamInfo> {
@@ -64,6 +67,23 @@ export class FakeMattermost extends FakePermissionsApi implements HttpPluginApi 
         const p = this.posts.get(postId);
         if (!p) throw new PluginApiError('post not found', 404);
         return p;
+    }
+
+    async getPostThread(postId: string): Promise<PostThread> {
+        const post = await this.getPost(postId);
+        const rootId = post.root_id || post.id;
+        const thread = [...this.posts.values()].filter((p) => p.id === rootId || p.root_id === rootId).sort((a, b) => b.create_at - a.create_at);
+        return {order: thread.map((p) => p.id), posts: Object.fromEntries(thread.map((p) => [p.id, p]))};
+    }
+
+    async getFileInfo(fileId: string): Promise<FileMetadata> {
+        const f = this.files.get(fileId);
+        if (!f) throw new PluginApiError('file not found', 404);
+        return f;
+    }
+
+    async getGroupsForUser(userId: string): Promise<GroupInfo[]> {
+        return this.groups.get(userId) ?? [];
     }
 
     async createPost(post: PostDraft): Promise<PostInfo> {

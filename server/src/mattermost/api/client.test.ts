@@ -65,6 +65,30 @@ describe('MattermostApi', () => {
         await expect(failing.getChannelMembers('c', 0, 100)).rejects.toMatchObject({statusCode: 403});
     });
 
+    it('reads a thread, a file info and a user\'s groups', async () => {
+        const {api, transport} = apiWith({
+            GetPostThread: {
+                A: {Order: ['r2', 'root'], Posts: {root: {Id: 'root', Message: 'release', CreateAt: 1, ReplyCount: 1}, r2: {Id: 'r2', RootId: 'root', UserId: 'u2'}}},
+                B: null,
+            },
+            GetFileInfo: {A: {Id: 'f1', Name: 'a.png', Extension: 'png', Size: 2048, MimeType: 'image/png', PostId: 'p'}, B: null},
+            GetGroupsForUser: {A: [{Id: 'g1', DisplayName: 'Ops', Source: 'ldap'}, {Id: 'g2', DeleteAt: 5}], B: null},
+        });
+        const thread = await api.getPostThread('r2');
+        expect(thread.order).toEqual(['r2', 'root']);
+        expect(thread.posts['root']).toMatchObject({id: 'root', message: 'release', create_at: 1, root_id: ''});
+        expect(thread.posts['r2']).toMatchObject({root_id: 'root', user_id: 'u2'});
+        expect(await api.getFileInfo('f1')).toMatchObject({id: 'f1', name: 'a.png', extension: 'png', size: 2048, mime_type: 'image/png', post_id: 'p'});
+        const groups = await api.getGroupsForUser('u1');
+        expect(groups).toEqual([expect.objectContaining({id: 'g1', display_name: 'Ops', source: 'ldap', delete_at: 0}), expect.objectContaining({id: 'g2', delete_at: 5})]);
+        expect(transport.calls.map(([m, a]) => [m, a])).toEqual([['GetPostThread', {A: 'r2'}], ['GetFileInfo', {A: 'f1'}], ['GetGroupsForUser', {A: 'u1'}]]);
+
+        const failing = apiWith({GetPostThread: {A: null, B: appError(404)}, GetFileInfo: {A: null, B: null}, GetGroupsForUser: {A: null, B: appError(501)}}).api;
+        await expect(failing.getPostThread('x')).rejects.toMatchObject({statusCode: 404});
+        await expect(failing.getFileInfo('x')).rejects.toMatchObject({statusCode: 404});
+        await expect(failing.getGroupsForUser('x')).rejects.toMatchObject({statusCode: 501});
+    });
+
     it('maps error interfaces: AppError keeps its status, other Go errors are 500s', async () => {
         const {api} = apiWith({
             EnsureBotUser: {A: '', B: withGoType('*model.AppError', appError(400))},

@@ -1,19 +1,22 @@
 import type {
     ChannelInfo,
     ChannelMemberInfo,
+    FileMetadata,
+    GroupInfo,
     KVStore,
     Logger,
     OpenDialogRequest,
     PluginAPI,
     PostDraft,
     PostInfo,
+    PostThread,
     ServerConfigInfo,
     TeamInfo,
     UserInfo,
     WebSocketBroadcast,
 } from '../../ports';
 import {PluginApiError} from '../../ports';
-import {fromJs, ifaceFromJs, model as m, toJs, w, type ApiMethodName, type BotJs, type CommandJs, type PostJs, type ServerConfigJs, type SessionJs} from '../wire';
+import {fromJs, ifaceFromJs, model as m, toJs, w, type ApiMethodName, type BotJs, type CommandJs, type PostJs, type PostListJs, type ServerConfigJs, type SessionJs} from '../wire';
 import {callByName} from './call_by_name';
 import {type ApiConnection, type Returns} from './connection';
 import {appError, goError, throwIf} from './errors';
@@ -125,6 +128,23 @@ export class MattermostApi implements PluginAPI {
 
     async getPost(postId: string): Promise<PostInfo> {
         return asPostInfo(found(await this.conn.call('GetPost', postId), m.Post, 'post') as PostJs);
+    }
+
+    async getPostThread(postId: string): Promise<PostThread> {
+        const list = found(await this.conn.call('GetPostThread', postId), m.PostList, 'post thread') as PostListJs;
+        const posts: Record<string, PostInfo> = {};
+        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = asPostInfo(p);
+        return {order: list.order, posts};
+    }
+
+    async getFileInfo(fileId: string): Promise<FileMetadata> {
+        return found(await this.conn.call('GetFileInfo', fileId), m.FileInfo, 'file') as FileMetadata;
+    }
+
+    async getGroupsForUser(userId: string): Promise<GroupInfo[]> {
+        const r = await this.conn.call('GetGroupsForUser', userId);
+        throwIf(appError(r.B));
+        return Array.isArray(r.A) ? r.A.map((g) => toJs(m.Group, g) as GroupInfo) : [];
     }
 
     async getSession(sessionId: string): Promise<SessionJs> {

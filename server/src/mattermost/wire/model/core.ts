@@ -93,6 +93,22 @@ export const ChannelMember = struct('ChannelMember', {
     ExplicitRoles: [w.string, 'explicit_roles'],
 });
 
+/** A user group (LDAP-synced or custom); GetGroupsForUser lists the ones a user belongs to. */
+export const Group = struct('Group', {
+    Id: [w.string, 'id'],
+    Name: [w.ptr(w.string), 'name,omitempty'],
+    DisplayName: [w.string, 'display_name'],
+    Description: [w.string, 'description'],
+    Source: [w.string, 'source'],
+    RemoteId: [w.ptr(w.string), 'remote_id'],
+    CreateAt: [w.int64, 'create_at'],
+    UpdateAt: [w.int64, 'update_at'],
+    DeleteAt: [w.int64, 'delete_at'],
+    HasSyncables: [w.bool, 'has_syncables'],
+    MemberCount: [w.ptr(w.int), 'member_count,omitempty'],
+    AllowReference: [w.bool, 'allow_reference'],
+});
+
 export const Team = struct('Team', {
     Id: [w.string, 'id'],
     CreateAt: [w.int64, 'create_at'],

@@ -83,3 +83,33 @@ export const Post = struct('Post', {
     LastReplyAt: [w.int64, 'last_reply_at'],
     IsFollowing: [w.ptr(w.bool), 'is_following,omitempty'],
 });
+
+/** A thread as GetPostThread returns it: every post of the thread by id, and their order (newest first). */
+export const PostList = struct('PostList', {
+    Order: [w.slice(w.string), 'order'],
+    Posts: [w.map(w.string, w.ptr(Post)), 'posts'],
+    NextPostId: [w.string, 'next_post_id'],
+    PrevPostId: [w.string, 'prev_post_id'],
+    HasNext: [w.ptr(w.bool), 'has_next,omitempty'],
+    FirstInaccessiblePostTime: [w.int64, 'first_inaccessible_post_time'],
+});
+
+/** An uploaded file's metadata (Path, Content and the preview paths are server-only: `json:"-"`, left out). */
+export const FileInfo = struct('FileInfo', {
+    Id: [w.string, 'id'],
+    CreatorId: [w.string, 'user_id'],
+    PostId: [w.string, 'post_id,omitempty'],
+    ChannelId: [w.string, 'channel_id'],
+    CreateAt: [w.int64, 'create_at'],
+    UpdateAt: [w.int64, 'update_at'],
+    DeleteAt: [w.int64, 'delete_at'],
+    Name: [w.string, 'name'],
+    Extension: [w.string, 'extension'],
+    Size: [w.int64, 'size'],
+    MimeType: [w.string, 'mime_type'],
+    Width: [w.int, 'width,omitempty'],
+    Height: [w.int, 'height,omitempty'],
+    HasPreviewImage: [w.bool, 'has_preview_image,omitempty'],
+    RemoteId: [w.ptr(w.string), 'remote_id'],
+    Archived: [w.bool, 'archived'],
+});

@@ -275,9 +275,12 @@ export class DeliveryRunner {
             this.known.delete(r.id);
         }
         if (!ok) {
+            this.known.delete(r.id);
+            // Cancelled while in flight (its rule or endpoint was deleted): nothing of it may be written any more —
+            // no reply, no log entry (that would re-create a deleted rule's log), no endpoint change.
+            if (await store.vanished(r.id)) return;
             // Our lease ran out and another node took the delivery over: it will send it (same webhook-id).
             this.deps.logger.warn('delivery changed hands during an attempt', {delivery_id: r.id});
-            this.known.delete(r.id);
         }
 
         const reply = ok && !shutdownOnly ? await this.reply(r, calls, decision) : undefined;
@@ -344,7 +347,8 @@ export class DeliveryRunner {
         }
     }
 
-    private forget(id: string): void {
+    /** A delivery was cancelled: this node stops tracking it (an attempt in flight finds its record gone). */
+    forget(id: string): void {
         this.known.delete(id);
     }
 }

@@ -98,6 +98,7 @@ export class RuleService {
         const next = await this.store(() => this.ctx.rules.update(ruleId, spec, userId, revision));
         const kept = new Set(next.endpoints.map((e) => e.id));
         for (const e of current.endpoints) if (!kept.has(e.id)) await this.ctx.dispatcher.secrets.removeSigningSecret(ruleId, e.id);
+        await this.ctx.dispatcher.cancelEndpoints(ruleId, current.endpoints.filter((e) => !kept.has(e.id)).map((e) => e.id));
         return this.view(access, next);
     }
 
@@ -107,12 +108,12 @@ export class RuleService {
         return this.view(access, await this.store(() => this.ctx.rules.setEnabled(ruleId, enabled, userId, revision)));
     }
 
-    /** Deletes the rule and everything kept for it: secrets, inbound URL, delivery log. */
+    /** Deletes the rule and everything kept for it: queued deliveries (cancelled), secrets, inbound URL, delivery log. */
     async delete(userId: string, ruleId: string, revision?: number): Promise<void> {
         const access = this.access(userId);
         await this.load(access, ruleId, 'delete');
         await this.store(() => this.ctx.rules.delete(ruleId, revision));
-        await Promise.all([this.ctx.dispatcher.secrets.deleteRule(ruleId), this.ctx.inbound.revoke(ruleId), this.ctx.dispatcher.log.clear(ruleId)]);
+        await Promise.all([this.ctx.dispatcher.purgeRule(ruleId), this.ctx.inbound.revoke(ruleId)]);
     }
 
     // ---- secrets ----

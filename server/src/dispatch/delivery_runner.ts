@@ -35,6 +35,8 @@ export interface RunnerDeps {
     notifier: Notifier | undefined;
     onEndpointDisabled: ((ruleId: string, endpointId: string) => void | Promise<void>) | undefined;
     onAttempt: AttemptListener | undefined;
+    /** A deleted rule's delivery that a cancel missed (not indexed yet, another node's) is dropped, never sent. */
+    isRuleGone: (ruleId: string) => Promise<boolean>;
     insecureTls: () => boolean;
     random: () => number;
     /** Added to the endpoints' timeouts to make a lease: long enough that an attempt never outlives its lease. */
@@ -135,6 +137,10 @@ export class DeliveryRunner {
         const current = known ?? (await store.load(id));
         if (!current || current.value.state !== 'pending') return this.forget(id);
         const r = current.value;
+        if (await this.deps.isRuleGone(r.rule.id)) {
+            await store.cancel(id, (stored) => (stored.rule.id === r.rule.id ? null : undefined));
+            return this.forget(id);
+        }
         const now = clock.now();
         if (r.next_attempt_at > now) return scheduler.schedule(id, r.next_attempt_at);
         if (r.lease && r.lease.owner !== nodeId && r.lease.until > now) return scheduler.schedule(id, r.lease.until);

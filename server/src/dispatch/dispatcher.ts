@@ -128,7 +128,7 @@ export class Dispatcher {
         this.options = {...defaultDispatcherOptions, ...options};
         this.nodeId = deps.nodeId ?? randomId();
         this.store = new OutboxStore(deps.kv, this.options.retention);
-        this.tombstones = new RuleTombstones(deps.kv, this.options.ruleGoneSeconds);
+        this.tombstones = new RuleTombstones(deps.kv, deps.clock, this.options.ruleGoneSeconds);
         this.log = new DeliveryLog(deps.kv, deps.logger, this.options.log, (ruleId) => this.tombstones.isGone(ruleId));
         this.secrets = new SecretStore(deps.kv, deps.clock, this.options.secretsCacheMs);
         this.responseUrls = new ResponseUrls(deps.kv, () => deps.serverConfig().siteURL);
@@ -154,6 +154,7 @@ export class Dispatcher {
             notifier: deps.notifier,
             onEndpointDisabled: deps.onEndpointDisabled,
             onAttempt: deps.onAttempt,
+            isRuleGone: (ruleId) => this.tombstones.isGone(ruleId),
             insecureTls: () => deps.serverConfig().enableInsecureOutgoingConnections,
             random: deps.random ?? Math.random,
             leaseMarginMs: this.options.leaseMarginMs,
@@ -313,7 +314,7 @@ export class Dispatcher {
      */
     private async cancelPending(ruleId: string, change: (r: OutboxRecord) => OutboxRecord | null | undefined): Promise<OutboxRecord[]> {
         const cancelled: OutboxRecord[] = [];
-        await forEachLimited(await this.store.pendingIds(), PARALLEL_KV, async (id) => {
+        await forEachLimited(await this.store.pendingIdsNow(), PARALLEL_KV, async (id) => {
             const done = await this.store.cancel(id, (r) => (r.rule.id === ruleId ? change(r) : undefined));
             if (!done) return;
             // This node's copy of the record is stale now; an attempt in flight fails its compare-and-set.

@@ -195,6 +195,11 @@ export class OutboxStore {
         return this.index.ids();
     }
 
+    /** Pending ids from the index, and those this node inserted but has not indexed yet (what a cancel must not miss). */
+    async pendingIdsNow(): Promise<string[]> {
+        return [...new Set([...this.index.queued(), ...(await this.index.ids())])];
+    }
+
     /** Pending ids found by listing every key: the backstop for records the index missed. */
     async scanPendingIds(): Promise<string[]> {
         const found = await this.ids(keys.pendingPrefix);

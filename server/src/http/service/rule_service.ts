@@ -2,11 +2,12 @@ import {type Rule, type RuleSpec, type RuleView} from '@tripwire/common';
 import {ZodError} from 'zod';
 
 import {generateSecret, secretKey} from '../../dispatch/signing';
+import {channelStateOf} from '../../ports';
 import {RuleStoreError} from '../../rules/rule_store';
 import {regexProblem} from '../../rules/rule_validation';
 import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors';
 
-import {RequestAccess, type ServiceContext} from './context';
+import {accessError, RequestAccess, type ServiceContext} from './context';
 
 /** A rule name as one word, as `/tripwire` autocompletes it: lowercase, spaces as `-`. */
 export const ruleSlug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '-');
@@ -35,7 +36,8 @@ export class RuleService {
 
     async get(userId: string, ruleId: string): Promise<RuleView> {
         const access = this.access(userId);
-        return this.view(access, await this.load(access, ruleId));
+        const [view] = await this.flagged(access, [await this.load(access, ruleId)]);
+        return view!;
     }
 
     /** The rules naming the channel, plus its team's rules covering this channel type that the caller may see. */
@@ -49,13 +51,33 @@ export class RuleService {
                 ? (await this.ctx.rules.listByTeam(channel.team_id)).filter((r) => r.scope.kind === 'team' && r.scope.channelTypes.includes(channel.type as 'O' | 'P'))
                 : [];
         // A rule naming this channel and a private one stays hidden from whoever is not in the private one.
-        return this.views(access, await this.visible(access, [...named, ...team]));
+        return this.flagged(access, await this.visible(access, [...named, ...team]));
     }
 
+    /** The team's team-wide rules (team admins), plus the channel rules of the team whose channel was deleted (their owner, system admins). */
     async listTeam(userId: string, teamId: string): Promise<RuleView[]> {
         const access = this.access(userId);
-        await access.require(access.team(teamId, ['O'], 'view'));
-        return this.views(access, await this.visible(access, await this.ctx.rules.listByTeam(teamId)));
+        const teamAccess = await access.team(teamId, ['O'], 'view');
+        const shared = teamAccess.ok ? await this.visible(access, await this.ctx.rules.listByTeam(teamId)) : [];
+        const orphans = await this.orphansOf(access, teamId);
+        if (!teamAccess.ok && orphans.length === 0) throw accessError(teamAccess);
+        return this.flagged(access, [...shared, ...orphans]);
+    }
+
+    /**
+     * The team's channel rules that a deleted channel left behind and the caller may still reach (their own; all for
+     * a system admin): listed nowhere else once the channel is gone, yet their inbound URL must stay revocable.
+     */
+    private async orphansOf(access: RequestAccess, teamId: string): Promise<Rule[]> {
+        const sysadmin = await this.isSystemAdmin(access.userId);
+        const candidates = (await this.ctx.rules.listAll()).filter(
+            (r) => r.scope.kind === 'channels' && r.scope.teamId === teamId && (sysadmin || r.ownerId === access.userId),
+        );
+        const channelIds = [...new Set(candidates.flatMap((r) => (r.scope.kind === 'channels' ? r.scope.channelIds : [])))];
+        const states = await Promise.all(channelIds.map((id) => channelStateOf(this.ctx.api, id).catch(() => 'open' as const)));
+        const gone = new Set(channelIds.filter((_, i) => states[i] === 'gone'));
+        const orphans = candidates.filter((r) => r.scope.kind === 'channels' && r.scope.channelIds.some((id) => gone.has(id)));
+        return this.visible(access, orphans);
     }
 
     async listMine(userId: string): Promise<RuleView[]> {
@@ -67,7 +89,7 @@ export class RuleService {
         await this.requireSystemAdmin(userId);
         const all = await this.ctx.rules.listAll();
         all.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-        return {rules: await this.views(this.access(userId), all.slice(page * perPage, (page + 1) * perPage)), total: all.length};
+        return {rules: await this.flagged(this.access(userId), all.slice(page * perPage, (page + 1) * perPage)), total: all.length};
     }
 
     async isSystemAdmin(userId: string): Promise<boolean> {
@@ -146,8 +168,9 @@ export class RuleService {
         return this.ctx.inbound.create(ruleId);
     }
 
+    /** Revoking is cleanup: whoever may delete the rule may do it (the owner of an orphaned rule, a system admin). */
     async deleteInbound(userId: string, ruleId: string): Promise<void> {
-        await this.load(this.access(userId), ruleId, 'manage');
+        await this.load(this.access(userId), ruleId, 'delete');
         await this.ctx.inbound.revoke(ruleId);
     }
 
@@ -171,6 +194,15 @@ export class RuleService {
 
     views(access: RequestAccess, rules: readonly Rule[]): Promise<RuleView[]> {
         return Promise.all(rules.map((r) => this.view(access, r)));
+    }
+
+    /** Views, with `orphaned: true` on rules a deleted channel left behind (see RulePermissions.ruleAccess). */
+    async flagged(access: RequestAccess, rules: readonly Rule[]): Promise<RuleView[]> {
+        const [views, seen] = await Promise.all([this.views(access, rules), Promise.all(rules.map((r) => access.rule(r, 'view')))]);
+        return views.map((v, i) => {
+            const a = seen[i]!;
+            return a.ok && a.orphaned ? {...v, orphaned: true} : v;
+        });
     }
 
     /** The rules the caller may see. */

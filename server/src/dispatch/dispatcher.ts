@@ -315,7 +315,11 @@ export class Dispatcher {
     private async cancelPending(ruleId: string, change: (r: OutboxRecord) => OutboxRecord | null | undefined): Promise<OutboxRecord[]> {
         const cancelled: OutboxRecord[] = [];
         await forEachLimited(await this.store.pendingIdsNow(), PARALLEL_KV, async (id) => {
-            const done = await this.store.cancel(id, (r) => (r.rule.id === ruleId ? change(r) : undefined));
+            const done = await this.store.cancel(id, (r) => (r.rule.id === ruleId ? change(r) : undefined)).catch((err: unknown) => {
+                // Not fatal: an attempt of a deleted rule is dropped when it comes up (the mark), and the rule's change is stored.
+                this.deps.logger.warn('could not cancel a queued delivery', {delivery_id: id, rule_id: ruleId, error: String(err)});
+                return null;
+            });
             if (!done) return;
             // This node's copy of the record is stale now; an attempt in flight fails its compare-and-set.
             this.runner.forget(id);

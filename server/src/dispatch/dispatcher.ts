@@ -74,7 +74,10 @@ export interface DispatcherOptions {
     log: DeliveryLogOptions;
     breaker: BreakerOptions;
     secretsCacheMs: number;
-    /** How long a deleted rule's mark stays: longer than any attempt or buffered log batch of it can still be under way. */
+    /**
+     * How long a deleted rule's mark stays: longer than any delivery of it may still come up (max_age_seconds is at
+     * most 7 days) and than a response_url lives (at most a day).
+     */
     ruleGoneSeconds: number;
 }
 
@@ -88,7 +91,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
     log: {capacity: 100, flushMs: 500},
     breaker: defaultBreakerOptions,
     secretsCacheMs: 10_000,
-    ruleGoneSeconds: 86_400,
+    ruleGoneSeconds: 8 * 86_400,
 };
 
 /** Deliveries a cancel or a purge looks at concurrently. */

@@ -207,9 +207,5 @@ export class OutboxStore {
         await Promise.all(found.filter((id) => !indexed.has(id)).map((id) => this.index.add(id)));
         return found;
     }
-
-    finishedIds(): Promise<string[]> {
-        return this.ids(keys.finishedPrefix);
-    }
 }
 

@@ -155,7 +155,7 @@ describe('RulePermissions.ruleAccess', () => {
         expect(await perms.ruleAccess(owner, gone, owner, 'view')).toEqual({ok: true, as: 'member', orphaned: true});
         expect(await perms.ruleAccess(owner, gone, owner, 'delete')).toEqual({ok: true, as: 'member', orphaned: true});
         expect(await perms.ruleAccess(users.sysadmin, gone, owner, 'delete')).toEqual({ok: true, as: 'system_admin', orphaned: true});
-        for (const who of ['teamAdmin', 'channelAdmin', 'nonMember'] as const) {
+        for (const who of ['teamAdmin', 'channelAdmin', 'nonMember', 'guest'] as const) {
             expect(await perms.ruleAccess(users[who], gone, owner, 'view')).toMatchObject({ok: false, code: 'not_found'});
         }
         expect(await perms.ruleAccess(owner, gone, owner, 'manage')).toMatchObject({ok: false, code: 'not_found'});

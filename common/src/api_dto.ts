@@ -33,6 +33,8 @@ export const ruleViewSchema = ruleSchema.safeExtend({
     has_inbound: z.boolean(),
     /** Whether the caller may change this rule (the panel shows others read-only). */
     can_manage: z.boolean(),
+    /** A channel the rule names no longer exists: the rule can only be looked at and deleted (by its owner or a system admin). */
+    orphaned: z.boolean().optional(),
 });
 export type RuleView = z.output<typeof ruleViewSchema>;
 
@@ -245,11 +247,22 @@ export type DeliveryLogPage = z.output<typeof deliveryLogPageSchema>;
 
 export const replayResultSchema = z.object({replayed: z.boolean()});
 
+/** Where a recover page ended: the creation time and id of the last failed delivery it looked at. */
+export const recoverCursorSchema = z.string().regex(/^\d{1,16}\.[0-9a-z]{1,64}$/, 'not a cursor from a previous answer');
+
+/** One bounded page of a rule's failed deliveries: call again with `next_cursor` while `has_more`. */
 export const recoverBodySchema = z
-    .strictObject({since: epochMs, until: epochMs.optional()})
+    .strictObject({
+        since: epochMs,
+        until: epochMs.optional(),
+        cursor: recoverCursorSchema.optional(),
+        /** How many failed deliveries this call looks at (each one found is sent again). */
+        page_size: z.int().min(1).max(100).default(50),
+    })
     .refine((b) => b.until === undefined || b.until >= b.since, {message: 'until is before since', path: ['until']});
 export type RecoverBody = z.input<typeof recoverBodySchema>;
-export const recoverResultSchema = z.object({requeued: int});
+export const recoverResultSchema = z.object({requeued: int, has_more: z.boolean(), next_cursor: z.string().optional()});
+export type RecoverResult = z.output<typeof recoverResultSchema>;
 
 // ---- export and import ----
 

@@ -95,7 +95,8 @@ export const deliveryErrorClasses = [
 ] as const;
 export type DeliveryErrorClass = (typeof deliveryErrorClasses)[number];
 
-export const deliveryStatuses = ['succeeded', 'retrying', 'failed', 'dropped'] as const;
+/** `cancelled`: the rule, or the endpoint, was deleted while the delivery waited; it is never sent. */
+export const deliveryStatuses = ['succeeded', 'retrying', 'failed', 'dropped', 'cancelled'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** What became of a service's reply. */

@@ -10,6 +10,8 @@ export const errorCodes = [
     'limit_exceeded',
     'payload_too_large',
     'unavailable',
+    /** The rule's channel is archived: its rules rest until it is unarchived. */
+    'channel_archived',
     'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -7,7 +7,7 @@
 // server/dist, a function not yet run in the executable).
 import {manifest, pluginVersion} from './manifest';
 import type {MattermostApi, PluginHooks} from './mattermost';
-import {systemClock, type ServerConfigInfo} from './ports';
+import {channelStateOf, systemClock, type ServerConfigInfo} from './ports';
 import {announce} from './runtime/goplugin/announce';
 import {hostLog} from './runtime/goplugin/host_log';
 
@@ -91,6 +91,8 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         onEndpointDisabled: async (ruleId, endpointId) => {
             await disableEndpoint(rules, ruleId, endpointId, botUserId);
         },
+        // Late replies (response_url) rest while their channel is archived.
+        channelState: (channelId) => channelStateOf(api, channelId),
         // Live delivery cards in the webapp follow these; the excerpts stay in the delivery log (permission-checked).
         onAttempt: (entry) => {
             void (async () => {

@@ -28,6 +28,8 @@ export class DeliveryLog {
         private readonly kv: KVStore,
         private readonly logger: Logger,
         private readonly options: DeliveryLogOptions = {capacity: 100, flushMs: 500},
+        /** A deleted rule's batch is dropped: writing it would re-create the log its deletion removed. */
+        private readonly isGone: (ruleId: string) => Promise<boolean> = async () => false,
     ) {}
 
     append(entry: DeliveryLogEntry): void {
@@ -69,6 +71,7 @@ export class DeliveryLog {
     private async write(batch: Array<[string, DeliveryLogEntry[]]>): Promise<void> {
         for (const [ruleId, entries] of batch) {
             try {
+                if (await this.isGone(ruleId)) continue;
                 await updateJson(this.kv, keys.log(ruleId), asEntries, (current) => [...(current ?? []), ...entries].slice(-this.options.capacity));
             } catch (err) {
                 // The log is diagnostics: losing a batch must never stop deliveries.

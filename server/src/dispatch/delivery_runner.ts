@@ -36,6 +36,8 @@ export interface RunnerDeps {
     notifier: Notifier | undefined;
     onEndpointDisabled: ((ruleId: string, endpointId: string) => void | Promise<void>) | undefined;
     onAttempt: AttemptListener | undefined;
+    /** A deleted rule's delivery that a cancel missed (not indexed yet, another node's) is dropped, never sent. */
+    isRuleGone: (ruleId: string) => Promise<boolean>;
     insecureTls: () => boolean;
     random: () => number;
     /** Added to the endpoints' timeouts to make a lease: long enough that an attempt never outlives its lease. */
@@ -136,6 +138,10 @@ export class DeliveryRunner {
         const current = known ?? (await store.load(id));
         if (!current || current.value.state !== 'pending') return this.forget(id);
         const r = current.value;
+        if (await this.deps.isRuleGone(r.rule.id)) {
+            await store.cancel(id, (stored) => (stored.rule.id === r.rule.id ? null : undefined));
+            return this.forget(id);
+        }
         const now = clock.now();
         if (r.next_attempt_at > now) return scheduler.schedule(id, r.next_attempt_at);
         if (r.lease && r.lease.owner !== nodeId && r.lease.until > now) return scheduler.schedule(id, r.lease.until);
@@ -288,9 +294,12 @@ export class DeliveryRunner {
             this.known.delete(r.id);
         }
         if (!ok) {
+            this.known.delete(r.id);
+            // Cancelled while in flight (its rule or endpoint was deleted): nothing of it may be written any more —
+            // no reply, no log entry (that would re-create a deleted rule's log), no endpoint change.
+            if (await store.vanished(r.id)) return;
             // Our lease ran out and another node took the delivery over: it will send it (same webhook-id).
             this.deps.logger.warn('delivery changed hands during an attempt', {delivery_id: r.id});
-            this.known.delete(r.id);
         }
 
         const reply = ok && !shutdownOnly ? await this.reply(r, calls, decision) : undefined;
@@ -357,7 +366,8 @@ export class DeliveryRunner {
         }
     }
 
-    private forget(id: string): void {
+    /** A delivery was cancelled: this node stops tracking it (an attempt in flight finds its record gone). */
+    forget(id: string): void {
         this.known.delete(id);
     }
 }

@@ -1,22 +1,25 @@
 import {deliveryFactsSchema, type DeliveryFacts, type DeliveryLogEntry, type Endpoint} from '@tripwire/common';
 
 import type {Settings} from '../config/settings';
-import type {Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
+import type {ChannelState, Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
 
 import {CircuitBreakers, defaultBreakerOptions, type BreakerOptions} from './circuit_breaker';
 import {DeliveryLog, type DeliveryLogOptions} from './delivery_log';
 import {DeliveryRunner, leaseMsFor, replyTargetOf} from './delivery_runner';
+import {cursorOf} from './failed_index';
 import {MAX_RESPONSE_BYTES} from './http_client';
+import {keys} from './keys';
 import {deliveryIdFor, randomId, webhookIdOf} from './ids';
 import {KeyedSemaphore, RateLimiter} from './limits';
 import type {Notifier} from './notices';
 import {OutboxStore, type OutboxRecord, type OutboxRetention} from './outbox';
 import {OutboxScheduler} from './outbox_scheduler';
 import {ResponseUrls} from './response_urls';
+import {RuleTombstones} from './rule_tombstones';
 import {sealEndpoints} from './secret_requirements';
 import {SecretStore} from './secrets';
 import {SsrfGuard, type Resolver} from './ssrf/guard';
-import type {AsyncReplyResult, AttemptListener, DeliveryRequest, ReplySink, SubmittedDelivery} from './types';
+import type {AsyncReplyResult, AttemptListener, DeliveryRequest, RecoverPage, ReplySink, SubmittedDelivery} from './types';
 
 export interface DispatcherDeps {
     kv: KVStore;
@@ -32,6 +35,8 @@ export interface DispatcherDeps {
     /** A 410 disabled an endpoint: the engine marks it `enabled: false` in the rule. */
     onEndpointDisabled?: (ruleId: string, endpointId: string) => void | Promise<void>;
     onAttempt?: AttemptListener;
+    /** Where a channel is in its life (ports/channel_state): a late reply into an archived or deleted one is refused. */
+    channelState?: (channelId: string) => Promise<ChannelState>;
     /** Test seams. */
     resolve?: Resolver;
     ownAddresses?: () => readonly string[];
@@ -70,6 +75,11 @@ export interface DispatcherOptions {
     log: DeliveryLogOptions;
     breaker: BreakerOptions;
     secretsCacheMs: number;
+    /**
+     * How long a deleted rule's mark stays: longer than any delivery of it may still come up (max_age_seconds is at
+     * most 7 days) and than a response_url lives (at most a day).
+     */
+    ruleGoneSeconds: number;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -82,7 +92,19 @@ export const defaultDispatcherOptions: DispatcherOptions = {
     log: {capacity: 100, flushMs: 500},
     breaker: defaultBreakerOptions,
     secretsCacheMs: 10_000,
+    ruleGoneSeconds: 8 * 86_400,
 };
+
+/** Deliveries a cancel or a purge looks at concurrently. */
+const PARALLEL_KV = 16;
+
+async function forEachLimited<T>(items: readonly T[], limit: number, each: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) await each(items[next++]!);
+    };
+    await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+}
 
 /**
  * Tripwire's delivery engine behind one façade: submit a matched rule's delivery and it is stored in the KV outbox,
@@ -100,6 +122,7 @@ export class Dispatcher {
     private readonly breakers: CircuitBreakers;
     private readonly nodeId: string;
     private readonly options: DispatcherOptions;
+    private readonly tombstones: RuleTombstones;
     private sweepTimer: NodeJS.Timeout | undefined;
 
     constructor(
@@ -109,7 +132,8 @@ export class Dispatcher {
         this.options = {...defaultDispatcherOptions, ...options};
         this.nodeId = deps.nodeId ?? randomId();
         this.store = new OutboxStore(deps.kv, this.options.retention);
-        this.log = new DeliveryLog(deps.kv, deps.logger, this.options.log);
+        this.tombstones = new RuleTombstones(deps.kv, deps.clock, this.options.ruleGoneSeconds);
+        this.log = new DeliveryLog(deps.kv, deps.logger, this.options.log, (ruleId) => this.tombstones.isGone(ruleId));
         this.secrets = new SecretStore(deps.kv, deps.clock, this.options.secretsCacheMs);
         this.responseUrls = new ResponseUrls(deps.kv, () => deps.serverConfig().siteURL);
         this.breakers = new CircuitBreakers(this.options.breaker);
@@ -134,6 +158,7 @@ export class Dispatcher {
             notifier: deps.notifier,
             onEndpointDisabled: deps.onEndpointDisabled,
             onAttempt: deps.onAttempt,
+            isRuleGone: (ruleId) => this.tombstones.isGone(ruleId),
             insecureTls: () => deps.serverConfig().enableInsecureOutgoingConnections,
             random: deps.random ?? Math.random,
             leaseMarginMs: this.options.leaseMarginMs,
@@ -212,18 +237,106 @@ export class Dispatcher {
         if (!finished) return false;
         const requeued = await this.store.requeue(deliveryId, now, this.nodeId, leaseMsFor(finished.value, this.options.leaseMarginMs));
         if (requeued) this.runner.run(deliveryId, requeued);
+        if (requeued && finished.value.state === 'failed') await this.store.failed.remove(finished.value.rule.id, [deliveryId]).catch(() => undefined);
         return Boolean(requeued);
     }
 
-    /** Requeues every failed delivery of a rule created in [since, until]; returns how many. */
-    async recoverFailed(ruleId: string, since: number, until = Infinity): Promise<number> {
-        let count = 0;
-        for (const id of await this.store.finishedIds()) {
-            const r = (await this.store.loadFinished(id))?.value;
-            if (!r || r.state !== 'failed' || r.rule.id !== ruleId || r.created_at < since || r.created_at > until) continue;
-            if (await this.replay(id)) count++;
+    /**
+     * Requeues a rule's failed deliveries created in [since, until], one bounded page at a time: it reads the rule's
+     * own failed list (never the whole KV store) and looks at no more than `limit` deliveries per call.
+     */
+    async recoverFailed(ruleId: string, since: number, until = Infinity, page: {cursor?: string | undefined; limit?: number} = {}): Promise<RecoverPage> {
+        const {refs, hasMore} = await this.store.failed.page(ruleId, since, until, page.cursor, page.limit ?? 50);
+        const done: string[] = [];
+        let requeued = 0;
+        for (const ref of refs) {
+            const finished = (await this.store.loadFinished(ref.id))?.value;
+            // Listed but expired, already replayed, or not this rule's: only dropped from the list.
+            if (finished?.state === 'failed' && finished.rule.id === ruleId) {
+                const leaseMs = leaseMsFor(finished, this.options.leaseMarginMs);
+                const record = await this.store.requeue(ref.id, this.deps.clock.now(), this.nodeId, leaseMs);
+                if (record) {
+                    this.runner.run(ref.id, record);
+                    requeued++;
+                }
+            }
+            done.push(ref.id);
         }
-        return count;
+        await this.store.failed.remove(ruleId, done).catch((err: unknown) => this.deps.logger.warn('failed-delivery list not updated', {rule_id: ruleId, error: String(err)}));
+        const last = refs[refs.length - 1];
+        return {requeued, hasMore, ...(hasMore && last && {nextCursor: cursorOf(last)})};
+    }
+
+    /**
+     * Endpoints were removed from a rule: their queued deliveries are cancelled, never sent, and the log says so. A
+     * failover delivery keeps its other endpoints. Returns how many were cancelled.
+     */
+    async cancelEndpoints(ruleId: string, endpointIds: readonly string[]): Promise<number> {
+        if (endpointIds.length === 0) return 0;
+        const removed = new Set(endpointIds);
+        const cancelled = await this.cancelPending(ruleId, (r) => {
+            const left = r.endpoints.filter((e) => !removed.has(e.id));
+            if (left.length === r.endpoints.length) return undefined;
+            return left.length === 0 ? null : {...r, endpoints: left, dead_endpoints: r.dead_endpoints.filter((id) => !removed.has(id))};
+        });
+        const now = this.deps.clock.now();
+        for (const r of cancelled) {
+            const entry: DeliveryLogEntry = {
+                delivery_id: r.id,
+                webhook_id: r.webhook_id,
+                rule_id: r.rule.id,
+                endpoint_id: r.endpoints.map((e) => e.id).join(','),
+                event_type: r.facts.event_type,
+                post_id: r.facts.post.id,
+                at: now,
+                attempt: r.attempts,
+                status: 'cancelled',
+                error: 'the endpoint was removed from the rule before the delivery was sent',
+            };
+            this.log.append(entry);
+            this.deps.onAttempt?.(entry);
+        }
+        return cancelled.length;
+    }
+
+    /**
+     * A rule was deleted: its queued deliveries are cancelled (an attempt in flight writes nothing afterwards) and
+     * every KV key it owns here goes — secrets, delivery log, failed list, finished deliveries and response_url
+     * counters (those the log and the failed list know; the rest expire on their own). A mark, expiring, keeps
+     * writers still under way on any node from re-creating them.
+     */
+    async purgeRule(ruleId: string): Promise<void> {
+        await this.tombstones.mark(ruleId);
+        const cancelled = await this.cancelPending(ruleId, () => null);
+        const ids = new Set([...cancelled.map((r) => r.id), ...(await this.store.failed.ids(ruleId)), ...(await this.log.list(ruleId)).map((e) => e.delivery_id)]);
+        await forEachLimited([...ids], PARALLEL_KV, async (id) => {
+            await Promise.all([this.deps.kv.delete(keys.finished(id)), this.deps.kv.delete(keys.responseUrlUses(id))]);
+        });
+        await Promise.all([this.secrets.deleteRule(ruleId), this.log.clear(ruleId), this.store.failed.clear(ruleId)]);
+    }
+
+    /**
+     * Walks the pending index for the rule's deliveries and applies `change` to each (null cancels it); returns the
+     * cancelled records. Costs a read per pending delivery of every rule: deleting is rare, delivering is not, so
+     * no per-rule pending list is kept on the delivery path.
+     */
+    private async cancelPending(ruleId: string, change: (r: OutboxRecord) => OutboxRecord | null | undefined): Promise<OutboxRecord[]> {
+        const cancelled: OutboxRecord[] = [];
+        await forEachLimited(await this.store.pendingIdsNow(), PARALLEL_KV, async (id) => {
+            const done = await this.store.cancel(id, (r) => (r.rule.id === ruleId ? change(r) : undefined)).catch((err: unknown) => {
+                // Not fatal: an attempt of a deleted rule is dropped when it comes up (the mark), and the rule's change is stored.
+                this.deps.logger.warn('could not cancel a queued delivery', {delivery_id: id, rule_id: ruleId, error: String(err)});
+                return null;
+            });
+            if (!done) return;
+            // This node's copy of the record is stale now; an attempt in flight fails its compare-and-set.
+            this.runner.forget(id);
+            if (done.outcome === 'cancelled') {
+                this.scheduler.cancel(id);
+                cancelled.push(done.record);
+            }
+        });
+        return cancelled;
     }
 
     /**
@@ -237,6 +350,12 @@ export class Dispatcher {
         const record = (await this.store.load(claims.deliveryId)) ?? (await this.store.loadFinished(claims.deliveryId));
         if (!record) return {ok: false, error: 'not_found'};
         const r = record.value;
+        if (await this.tombstones.isGone(r.rule.id)) return {ok: false, error: 'not_found'};
+        // Checked before a use is counted: an archived channel's rules rest, and the URL works again once it is back.
+        // When Mattermost cannot say, the post is tried and its failure logged as the reply's outcome.
+        const channel = (await this.deps.channelState?.(r.facts.channel.id).catch(() => 'open' as const)) ?? 'open';
+        if (channel === 'gone') return {ok: false, error: 'not_found'};
+        if (channel === 'archived') return {ok: false, error: 'channel_archived'};
         if (!(await this.responseUrls.use(claims, r.response.response_url_uses, now))) return {ok: false, error: 'used_up'};
         const outcome = await this.deps.onReply(replyTargetOf(r), {status: 200, contentType, body, truncated: false, source: 'response_url'}).catch(
             (err: unknown) => ({kind: 'error', reason: (err as Error).message}) as const,

@@ -123,10 +123,10 @@ describe('Dispatcher across restarts and nodes', () => {
         expect(receiver.requests).toHaveLength(3);
 
         receiver.handler = reply(200, {});
-        expect(await h.dispatcher.recoverFailed('rule1', since)).toBe(2);
+        expect(await h.dispatcher.recoverFailed('rule1', since)).toEqual({requeued: 2, hasMore: false});
         await h.drained();
         expect(receiver.requests.slice(3).map((r) => r.headers['webhook-id']).sort()).toEqual([first[0]!.webhook_id, second[0]!.webhook_id].sort());
-        expect(await h.dispatcher.recoverFailed('rule1', since)).toBe(0);
+        expect(await h.dispatcher.recoverFailed('rule1', since)).toEqual({requeued: 0, hasMore: false});
 
         expect(await h.dispatcher.replay(first[0]!.delivery_id)).toBe(true);
         await h.drained();

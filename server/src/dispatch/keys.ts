@@ -16,4 +16,8 @@ export const keys = {
     responseUrlKey: 'dx_rurl_key',
     /** How many times a delivery's response_url was used. */
     responseUrlUses: (deliveryId: string) => `dx_rurl_n_${deliveryId}`,
+    /** A rule's failed deliveries (id, created_at), newest kept: what recover pages through. */
+    failedOfRule: (ruleId: string) => `dx_rf_${ruleId}`,
+    /** Written when a rule is deleted, with an expiry: writers that were under way then must not re-create its keys. */
+    ruleGone: (ruleId: string) => `dx_gone_${ruleId}`,
 };

@@ -6,6 +6,7 @@ import type {KVStore} from '../ports';
 
 import {keys} from './keys';
 import {encodeJson, getJson, type Versioned} from '../ports/kv_json';
+import {FailedIndex} from './failed_index';
 import {OutboxIndex} from './outbox_index';
 
 const outboxRecordSchema = z.object({
@@ -58,12 +59,15 @@ export interface OutboxRetention {
  */
 export class OutboxStore {
     private readonly index: OutboxIndex;
+    /** Each rule's failed deliveries, for recover. */
+    readonly failed: FailedIndex;
 
     constructor(
         private readonly kv: KVStore,
         private readonly retention: OutboxRetention,
     ) {
         this.index = new OutboxIndex(kv);
+        this.failed = new FailedIndex(kv, retention.failedSeconds);
     }
 
     /**
@@ -121,8 +125,43 @@ export class OutboxStore {
         await Promise.all([
             this.kv.setWithOptions(keys.finished(record.id), encodeJson({...record, lease: null}), {expireInSeconds: Math.max(kept, replyWindow)}),
             this.unindex(record.id),
+            // Recover reads the rule's own list; a lost entry only means recover does not see that delivery.
+            record.state === 'failed' ? this.failed.add(record.rule.id, {id: record.id, at: record.created_at}).catch(() => undefined) : undefined,
         ]);
         return true;
+    }
+
+    /**
+     * Takes a pending delivery out of the queue whatever its lease (its rule or endpoint was deleted): `change` says
+     * what becomes of it — null removes it, a record replaces it (fewer endpoints), undefined leaves it. Compare-and-set
+     * against what was read, retried, so a concurrent attempt's write and this one cannot both land: an attempt in
+     * flight then finds its record gone and writes nothing.
+     */
+    async cancel(id: string, change: (r: OutboxRecord) => OutboxRecord | null | undefined): Promise<{outcome: 'cancelled' | 'changed'; record: OutboxRecord} | null> {
+        for (let tries = 0; tries < 8; tries++) {
+            const current = await this.load(id);
+            if (!current) {
+                await this.unindex(id);
+                return null;
+            }
+            const next = change(current.value);
+            if (next === undefined) return null;
+            if (next === null) {
+                if (await this.kv.setWithOptions(keys.pending(id), null, {atomic: true, oldValue: current.bytes})) {
+                    await this.unindex(id);
+                    return {outcome: 'cancelled', record: current.value};
+                }
+            } else if (await this.replace(current.bytes, next)) {
+                return {outcome: 'changed', record: next};
+            }
+        }
+        throw new Error(`delivery ${id}: too much contention to cancel it`);
+    }
+
+    /** Whether a delivery is neither pending nor finished any more (cancelled, or expired). */
+    async vanished(id: string): Promise<boolean> {
+        const present = (bytes: Uint8Array | null) => bytes !== null && bytes.length > 0;
+        return !present(await this.kv.get(keys.pending(id))) && !present(await this.kv.get(keys.finished(id)));
     }
 
     /** Drops an id from the pending index (its record is gone); never fails, a later sweep would prune it. */
@@ -158,16 +197,17 @@ export class OutboxStore {
         return this.index.ids();
     }
 
+    /** Pending ids from the index, and those this node inserted but has not indexed yet (what a cancel must not miss). */
+    async pendingIdsNow(): Promise<string[]> {
+        return [...new Set([...this.index.queued(), ...(await this.index.ids())])];
+    }
+
     /** Pending ids found by listing every key: the backstop for records the index missed. */
     async scanPendingIds(): Promise<string[]> {
         const found = await this.ids(keys.pendingPrefix);
         const indexed = new Set(await this.index.ids());
         await Promise.all(found.filter((id) => !indexed.has(id)).map((id) => this.index.add(id)));
         return found;
-    }
-
-    finishedIds(): Promise<string[]> {
-        return this.ids(keys.finishedPrefix);
     }
 }
 

@@ -36,6 +36,11 @@ export class OutboxIndex {
         return this.enqueue(id, false);
     }
 
+    /** Ids this node is about to add (their batch is not written yet). */
+    queued(): string[] {
+        return [...this.batches.values()].flatMap((b) => [...b.ops].filter(([, add]) => add).map(([id]) => id));
+    }
+
     async ids(): Promise<string[]> {
         const shards = await Promise.all(Array.from({length: SHARDS}, (_, s) => this.kv.get(keys.pendingIndex(s))));
         return shards.flatMap((bytes) => (bytes && bytes.length > 0 ? asIds(JSON.parse(Buffer.from(bytes).toString('utf8'))) : []));

@@ -42,6 +42,11 @@ export class OutboxScheduler {
         if (at < this.timerAt) this.arm();
     }
 
+    /** Stops looking at `id` (its heap entry stays, stale, and is skipped when it comes up). */
+    cancel(id: string): void {
+        this.dueAt.delete(id);
+    }
+
     has(id: string): boolean {
         return this.dueAt.has(id);
     }

@@ -41,4 +41,11 @@ export type AttemptListener = (entry: DeliveryLogEntry) => void;
 
 export type AsyncReplyResult =
     | {ok: true; outcome: ReplyOutcome}
-    | {ok: false; error: 'invalid' | 'expired' | 'used_up' | 'not_found'};
+    | {ok: false; error: 'invalid' | 'expired' | 'used_up' | 'not_found' | 'channel_archived'};
+
+/** What a recover call did: one bounded page; call again with `nextCursor` while `hasMore`. */
+export interface RecoverPage {
+    requeued: number;
+    hasMore: boolean;
+    nextCursor?: string;
+}

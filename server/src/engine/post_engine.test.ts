@@ -90,7 +90,7 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
             } as never,
             ids.alice,
         );
-    return {engine, submitted, addRule, memberLookups, lookups, warnings, advance: (ms: number) => (now += ms)};
+    return {engine, submitted, addRule, memberLookups, lookups, warnings, channels, advance: (ms: number) => (now += ms)};
 }
 
 describe('PostEngine', () => {
@@ -131,6 +131,21 @@ describe('PostEngine', () => {
         expect((await engine.onPosted(post('hello'))).skipped).toBe('no match');
         expect((await engine.onPosted(post('deploy', {user_id: ids.bot}))).skipped).toBe('own_post');
         expect(submitted).toHaveLength(0);
+    });
+
+    it('rests while the channel is archived (posts and edits), and fires again once it is unarchived', async () => {
+        const {engine, submitted, addRule, channels} = setup();
+        await addRule({events: ['posted', 'edited'], trigger: {mode: 'exact', words: ['deploy']}});
+        expect((await engine.onPosted(post('deploy 1'))).submitted).toHaveLength(1);
+
+        channels[ids.town] = channel({delete_at: 1_700_000_000_500});
+        expect((await engine.onPosted(post('deploy 2', {id: id('p2')}))).skipped).toBe('channel archived');
+        const before = post('hello', {id: id('p3')});
+        expect((await engine.onEdited(post('deploy 3', {id: id('p3'), edit_at: 1_700_000_001_000}), before)).skipped).toBe('channel archived');
+        expect(submitted).toHaveLength(1);
+
+        channels[ids.town] = channel();
+        expect((await engine.onPosted(post('deploy 4', {id: id('p4')}))).submitted).toHaveLength(1);
     });
 
     it('stops reply chains at the hop limit', async () => {

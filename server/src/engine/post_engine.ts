@@ -59,6 +59,8 @@ export class PostEngine {
         if (!admitted.ok) return none(admitted.reason);
 
         const channel = await this.deps.api.getChannel(post.channel_id);
+        // Asked on every post, never cached: Mattermost tells plugins nothing when a channel is (un)archived.
+        if (channel.delete_at > 0) return none('channel archived');
         const direct = channel.type === 'D' || channel.type === 'G';
         // Nothing fires in direct and group conversations unless the system admin turned that on.
         if (direct && !this.deps.settings().EnableDirectMessageRules) return none('direct message rules off');

@@ -38,7 +38,7 @@ export function apiRouter(s: Services): Router {
 
         listDeliveries: ({userId, params, query}) => s.deliveries.page(userId, params.ruleId, query),
         replayDelivery: async ({userId, params}) => ({replayed: await s.deliveries.replay(userId, params.ruleId, params.deliveryId)}),
-        recoverDeliveries: async ({userId, params, body}) => ({requeued: await s.deliveries.recover(userId, params.ruleId, body.since, body.until)}),
+        recoverDeliveries: async ({userId, params, body}) => s.deliveries.recover(userId, params.ruleId, body),
 
         getMe: ({userId}) => s.admin.me(userId),
         getDirectOptIn: ({userId}) => s.admin.optIn(userId),

@@ -84,6 +84,7 @@ export function createApp(s: Services): Application {
             .then((r) => {
                 if (r.ok) res.json({ok: true, reply: r.outcome});
                 else if (r.error === 'expired' || r.error === 'used_up') throw new ApiError('not_found', r.error === 'expired' ? 'this response_url has expired' : 'this response_url was used up');
+                else if (r.error === 'channel_archived') throw new ApiError('channel_archived', "the delivery's channel is archived");
                 else throw new ApiError('not_found', 'unknown response_url');
             })
             .catch(next);

@@ -11,6 +11,7 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
     limit_exceeded: 409,
     payload_too_large: 413,
     unavailable: 503,
+    channel_archived: 409,
     internal: 500,
 };
 

@@ -83,7 +83,8 @@ const channelRoutes: Array<[ApiRouteName, Record<Target, Expect>, Call]> = [
     ['removeSigningSecret', MANAGE, async (r, t) => request(w.app).delete(api(`/rules/${(await newRule(t)).id}/endpoints/main/secret`)).set(as(r))],
     ['setToken', MANAGE, async (r, t) => request(w.app).put(api(`/rules/${(await newRule(t)).id}/token`)).set(as(r)).send({token: 'abc'})],
     ['createInboundUrl', MANAGE, async (r, t) => request(w.app).post(api(`/rules/${(await newRule(t)).id}/inbound`)).set(as(r))],
-    ['deleteInboundUrl', MANAGE, async (r, t) => request(w.app).delete(api(`/rules/${(await newRule(t)).id}/inbound`)).set(as(r))],
+    // Revoking is cleanup, like deleting: system admins may do it anywhere (and so for orphaned rules).
+    ['deleteInboundUrl', DELETE, async (r, t) => request(w.app).delete(api(`/rules/${(await newRule(t)).id}/inbound`)).set(as(r))],
     ['testDelivery', MANAGE, async (r, t) => request(w.app).post(api(`/rules/${(await newRule(t)).id}/test-delivery`)).set(as(r)).send({message: 'deploy now'})],
     ['recoverDeliveries', MANAGE, async (r, t) => request(w.app).post(api(`/rules/${(await newRule(t)).id}/recover`)).set(as(r)).send({since: 0})],
     [

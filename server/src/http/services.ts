@@ -75,6 +75,7 @@ export function createServices(deps: HttpDeps): Services {
             serverConfig: deps.serverConfig,
             clock: deps.clock,
             botUserId: deps.botUserId,
+            log: deps.log,
         }),
         securePosting,
         deps,

@@ -148,6 +148,31 @@ describe('RulePermissions.ruleAccess', () => {
         expect(await perms.ruleAccess(users.sysadmin, mixed, users.sysadmin, 'manage')).toMatchObject({ok: false, code: 'invalid_input', field: 'scope.channelIds'});
     });
 
+    it('keeps a rule whose channel was deleted reachable to its owner and system admins, to view and delete only', async () => {
+        const {perms} = setup();
+        const gone = {kind: 'channels' as const, teamId: team, channelIds: [id('deleted')]};
+        const owner = users.member;
+        expect(await perms.ruleAccess(owner, gone, owner, 'view')).toEqual({ok: true, as: 'member', orphaned: true});
+        expect(await perms.ruleAccess(owner, gone, owner, 'delete')).toEqual({ok: true, as: 'member', orphaned: true});
+        expect(await perms.ruleAccess(users.sysadmin, gone, owner, 'delete')).toEqual({ok: true, as: 'system_admin', orphaned: true});
+        for (const who of ['teamAdmin', 'channelAdmin', 'nonMember', 'guest'] as const) {
+            expect(await perms.ruleAccess(users[who], gone, owner, 'view')).toMatchObject({ok: false, code: 'not_found'});
+        }
+        expect(await perms.ruleAccess(owner, gone, owner, 'manage')).toMatchObject({ok: false, code: 'not_found'});
+        expect(await perms.ruleAccess(users.sysadmin, gone, owner, 'manage')).toMatchObject({ok: false, code: 'not_found'});
+        expect(await perms.ruleAccess(users.guest, gone, users.guest, 'view')).toMatchObject({ok: false, code: 'forbidden'});
+    });
+
+    it('flags a rule that names a deleted channel beside live ones: their admins keep their access, the owner keeps theirs', async () => {
+        const {perms} = setup();
+        const partly = {kind: 'channels' as const, teamId: team, channelIds: [id('deleted'), pub.id]};
+        expect(await perms.ruleAccess(users.channelAdmin, partly, users.member, 'view')).toEqual({ok: true, as: 'channel_admin', orphaned: true});
+        // The owner is a plain member of the live channel: still the rule's owner.
+        expect(await perms.ruleAccess(users.member, partly, users.member, 'delete')).toEqual({ok: true, as: 'member', orphaned: true});
+        expect(await perms.ruleAccess(users.nonMember, partly, users.member, 'delete')).toMatchObject({ok: false, code: 'forbidden'});
+        expect(await perms.ruleAccess(users.channelAdmin, partly, users.member, 'manage')).toMatchObject({ok: false, code: 'not_found'});
+    });
+
     it('dispatches team and direct scopes', async () => {
         const {perms} = setup();
         expect(await perms.ruleAccess(users.teamAdmin, {kind: 'team', teamId: team, channelTypes: ['O']}, users.sysadmin, 'manage')).toEqual({ok: true, as: 'team_admin'});

@@ -16,7 +16,8 @@ import {type ChannelInfo, type ChannelMemberInfo, PluginApiError, type PluginAPI
 export type AdminLevel = 'system_admin' | 'team_admin' | 'channel_admin' | 'member';
 
 export type Access =
-    | {ok: true; as: AdminLevel}
+    /** `orphaned`: a channel the rule names no longer exists (the rule may then only be viewed and deleted). */
+    | {ok: true; as: AdminLevel; orphaned?: true}
     | {ok: false; code: 'not_found' | 'forbidden' | 'invalid_input'; reason: string; field?: string};
 
 /** view: list and test rules; manage: create and change; delete: remove (system admins may clean up anywhere). */
@@ -41,10 +42,17 @@ export class RulePermissions {
     ) {}
 
     private async channel(channelId: string): Promise<ChannelInfo | null> {
+        const found = await this.channelOrGone(channelId);
+        return found === 'gone' ? null : found;
+    }
+
+    /** 'gone': deleted for good (not found); null: not visible to the plugin (403). */
+    private async channelOrGone(channelId: string): Promise<ChannelInfo | 'gone' | null> {
         try {
             return await this.api.getChannel(channelId);
         } catch (e) {
-            if (e instanceof PluginApiError && (e.isNotFound || e.statusCode === 403)) return null;
+            if (e instanceof PluginApiError && e.isNotFound) return 'gone';
+            if (e instanceof PluginApiError && e.statusCode === 403) return null;
             throw e;
         }
     }
@@ -129,19 +137,45 @@ export class RulePermissions {
                 return this.directAccess(userId, ownerId, action);
             case 'channels': {
                 let weakest: Access | null = null;
+                let orphaned = false;
                 const order: AdminLevel[] = ['member', 'channel_admin', 'team_admin', 'system_admin'];
                 for (const channelId of scope.channelIds) {
-                    const channel = await this.channel(channelId);
-                    if (!channel) return notFound;
+                    const channel = await this.channelOrGone(channelId);
+                    if (channel === 'gone' && action !== 'manage') {
+                        orphaned = true;
+                        continue;
+                    }
+                    if (!channel || channel === 'gone') return notFound;
                     const access = await this.accessTo(userId, channel, action);
-                    if (!access.ok) return access;
+                    if (!access.ok) return action !== 'manage' && scope.channelIds.length > 1 ? this.orphanAccess(userId, ownerId, access, scope.channelIds, channelId) : access;
                     if (channel.team_id !== scope.teamId) {
                         return {ok: false, code: 'invalid_input', reason: 'all channels of a rule must belong to its team', field: 'scope.channelIds'};
                     }
                     if (!weakest || (weakest.ok && order.indexOf(access.as) < order.indexOf(weakest.as))) weakest = access;
                 }
-                return weakest ?? notFound;
+                if (!orphaned) return weakest ?? notFound;
+                if (weakest?.ok) return {...weakest, orphaned: true};
+                return this.ownerOrSystemAdmin(userId, ownerId, notFound);
             }
         }
+    }
+
+    /**
+     * A rule whose channel was deleted stays reachable to its owner and to system admins, to look at and to delete
+     * (and so revoke its inbound URL): nobody else can any more, and Mattermost tells plugins nothing.
+     */
+    private async ownerOrSystemAdmin(userId: string, ownerId: string, otherwise: Access): Promise<Access> {
+        if (await this.isSystemAdmin(userId)) return {ok: true, as: 'system_admin', orphaned: true};
+        if (userId !== ownerId) return otherwise;
+        if (isGuest(await this.api.getUser(userId))) return forbidden('guests cannot manage Tripwire rules');
+        return {ok: true, as: 'member', orphaned: true};
+    }
+
+    /** A refusal on one channel of a rule: if another of its channels is gone, the owner and system admins still get in. */
+    private async orphanAccess(userId: string, ownerId: string, refused: Access, channelIds: readonly string[], refusedOn: string): Promise<Access> {
+        for (const id of channelIds) {
+            if (id !== refusedOn && (await this.channelOrGone(id)) === 'gone') return this.ownerOrSystemAdmin(userId, ownerId, refused);
+        }
+        return refused;
     }
 }

@@ -1,2 +1,3 @@
 export * from './plugin_api';
 export * from './clock';
+export * from './channel_state';

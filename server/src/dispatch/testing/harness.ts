@@ -1,7 +1,7 @@
 import type {ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
 
 import type {Settings} from '../../config/settings';
-import type {Clock, ServerConfigInfo} from '../../ports';
+import type {ChannelState, Clock, ServerConfigInfo} from '../../ports';
 import {defaultBreakerOptions} from '../circuit_breaker';
 import {Dispatcher, type DispatcherOptions} from '../dispatcher';
 import type {Notifier} from '../notices';
@@ -29,6 +29,7 @@ export interface HarnessOptions {
     options?: Partial<DispatcherOptions>;
     onReply?: (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
     random?: () => number;
+    channelState?: (channelId: string) => Promise<ChannelState>;
 }
 
 /** A started dispatcher over an in-memory KV, with fast timings, recording what it tells the outside world. */
@@ -60,6 +61,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             onEndpointDisabled: (rule, endpoint) => void disabled.push([rule, endpoint]),
             ...(o.nodeId && {nodeId: o.nodeId}),
             ...(o.random && {random: o.random}),
+            ...(o.channelState && {channelState: o.channelState}),
         },
         {
             sweepIntervalMs: 100,

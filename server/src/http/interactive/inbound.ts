@@ -1,6 +1,6 @@
 import {type ReplyTarget, type Rule} from '@tripwire/common';
 
-import {type ChannelInfo, type PluginAPI, type ServerConfigInfo} from '../../ports';
+import {type ChannelInfo, type Logger, PluginApiError, type PluginAPI, type ServerConfigInfo} from '../../ports';
 import {parseReply} from '../../responses/parse';
 import {postReplyDrafts} from '../../responses/post_replies';
 import {replyToDrafts} from '../../responses/to_posts';
@@ -16,6 +16,8 @@ export interface InboundDeps {
     serverConfig: () => Pick<ServerConfigInfo, 'enablePostUsernameOverride' | 'enablePostIconOverride'>;
     clock: {now(): number};
     botUserId: () => string;
+    /** Where failures of Mattermost's side are told (the caller gets a 503 without their cause). */
+    log?: Pick<Logger, 'warn'>;
 }
 
 /** Fields of an incoming-webhook body a rule's inbound URL ignores (a post always goes to the rule's channels). */
@@ -25,13 +27,24 @@ const NOT_FOR_INBOUND = ['channel', 'icon_emoji', 'response_type', 'extra_respon
  * A rule's inbound URL (`POST /plugins/tripwire/in/<token>`): Mattermost's incoming-webhook body — JSON, a
  * `payload=` form or multipart fields — posted into the rule's channel as Tripwire's bot, with the same reply
  * mapping (Slack markup, username/icon gating, loop props, secured buttons) as delivery replies. The URL acts with
- * the rule owner's authority: it stops working when the owner can no longer post in the channel.
+ * the rule owner's authority: it stops working when the owner can no longer post in the channel, rests while the
+ * channel is archived, and is gone with the channel. A caller never gets a 5xx other than 503 (Mattermost could
+ * not answer: retrying makes sense); every refusal is an ApiError with a code.
  */
 export class InboundHandler {
     constructor(private readonly deps: InboundDeps) {}
 
     /** @throws ApiError with the status the caller gets; resolves when the post exists */
     async handle(token: string, contentType: string, body: Buffer): Promise<void> {
+        try {
+            await this.post(token, contentType, body);
+        } catch (e) {
+            if (!(e instanceof ApiError)) this.deps.log?.warn('inbound post failed', {error: e instanceof Error ? e.message : String(e)});
+            throw asCallerError(e);
+        }
+    }
+
+    private async post(token: string, contentType: string, body: Buffer): Promise<void> {
         const ruleId = await this.deps.urls.ruleOf(token);
         const rule = ruleId ? await this.deps.rules.get(ruleId) : null;
         if (!rule) throw new ApiError('not_found', 'unknown inbound URL');
@@ -40,6 +53,7 @@ export class InboundHandler {
 
         const fields = await decodeBody(contentType, body);
         const channel = await this.channelFor(rule, fields.channel);
+        if (channel.delete_at > 0) throw new ApiError('channel_archived', "the rule's channel is archived: this URL works again once it is unarchived");
         if (!(await this.deps.api.hasPermissionToChannel(rule.ownerId, channel.id, 'create_post'))) {
             throw new ApiError('forbidden', "the rule's owner can no longer post in this channel");
         }
@@ -70,22 +84,48 @@ export class InboundHandler {
         });
         if (mapped.kind !== 'drafts') throw new ApiError('invalid_input', 'text or attachments are required');
         for (const p of mapped.drafts.posts) delete p.props?.tripwire_delivery_id;
-        await postReplyDrafts(this.deps.api, {...mapped.drafts, ephemerals: []});
+        try {
+            await postReplyDrafts(this.deps.api, {...mapped.drafts, ephemerals: []});
+        } catch (e) {
+            // Mattermost refused the post (its 4xx: a bad field, a permission) or failed (its 5xx: worth a retry).
+            if (e instanceof PluginApiError && e.statusCode >= 400 && e.statusCode < 500) {
+                throw new ApiError(e.statusCode === 403 ? 'forbidden' : 'invalid_input', `Mattermost refused the post: ${e.message}`);
+            }
+            throw e;
+        }
     }
 
     /** The rule's first channel, or the one named by `channel` (id or name) if the rule names it. */
     private async channelFor(rule: Rule, wanted: unknown): Promise<ChannelInfo> {
         if (rule.scope.kind !== 'channels') throw new ApiError('forbidden', 'the rule names no channel to post in');
         const ids = rule.scope.channelIds;
-        if (wanted === undefined || wanted === null || wanted === '') return this.deps.api.getChannel(ids[0]!);
+        if (wanted === undefined || wanted === null || wanted === '') return this.channel(ids[0]!);
         const name = String(wanted).replace(/^[#~]/, '');
         for (const id of ids) {
-            const channel = await this.deps.api.getChannel(id);
-            if (channel.id === name || channel.name === name) return channel;
+            const channel = await this.channel(id).catch((e: unknown) => {
+                if (e instanceof ApiError && e.code === 'not_found') return null; // a deleted one among several
+                throw e;
+            });
+            if (channel && (channel.id === name || channel.name === name)) return channel;
         }
         // As native with a locked hook: the URL posts only where its rule listens.
         throw new ApiError('forbidden', 'this URL posts only into the channels of its rule');
     }
+
+    private async channel(id: string): Promise<ChannelInfo> {
+        try {
+            return await this.deps.api.getChannel(id);
+        } catch (e) {
+            if (e instanceof PluginApiError && e.isNotFound) throw new ApiError('not_found', "the rule's channel no longer exists");
+            throw e;
+        }
+    }
+}
+
+/** Anything but an ApiError means Mattermost (or the KV store) could not answer now: a 503 the caller may retry. */
+function asCallerError(e: unknown): ApiError {
+    if (e instanceof ApiError) return e;
+    return new ApiError('unavailable', 'Mattermost could not take the post right now; try again later');
 }
 
 /** Mattermost's incoming-webhook decoding (web/webhook.go): form `payload=`, multipart fields, else JSON. */

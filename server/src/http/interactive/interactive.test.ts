@@ -3,7 +3,7 @@ import {Webhook} from 'standardwebhooks';
 import request from 'supertest';
 
 import {reply, TestReceiver} from '../../dispatch/testing/receiver';
-import {type PostInfo} from '../../ports';
+import {PluginApiError, type PostInfo} from '../../ports';
 import {as, BOT, CHANNELS, createWorld, mmid, ruleSpec, TEAM, USERS, type World} from '../testing/world';
 
 type Attachment = {actions: Array<{id: string; integration: {url: string; context: Record<string, unknown>}}>};
@@ -238,6 +238,37 @@ describe('inbound URLs', () => {
         await request(w.app).delete(`/api/v1/rules/${rule.id}/inbound`).set(as('chanadmin')).expect(204);
         await request(w.app).post(url).send({text: 'hi'}).expect(404);
         expect(w.mm.created).toHaveLength(0);
+    });
+
+    it('rests while the channel is archived (409 channel_archived) and works again once it is unarchived', async () => {
+        const open = w.mm.channels.get(CHANNELS.pub)!;
+        w.mm.channels.set(CHANNELS.pub, {...open, delete_at: 1_700_000_000_000});
+        const res = await request(w.app).post(url).send({text: 'hi'}).expect(409);
+        expect(res.body.error).toMatchObject({code: 'channel_archived', message: expect.stringContaining('archived')});
+        expect(w.mm.created).toHaveLength(0);
+        w.mm.channels.set(CHANNELS.pub, open);
+        await request(w.app).post(url).send({text: 'hi'}).expect(200);
+    });
+
+    it('answers 4xx with a code, never 5xx, when the channel is gone or Mattermost refuses the post', async () => {
+        w.mm.channels.delete(CHANNELS.priv);
+        await request(w.app).post(url).send({text: 'hi'}).expect(200); // the first channel is still there
+        expect((await request(w.app).post(url).send({text: 'hi', channel: 'secret-plans'}).expect(403)).body.error.code).toBe('forbidden');
+        w.mm.channels.delete(CHANNELS.pub);
+        const gone = await request(w.app).post(url).send({text: 'hi'}).expect(404);
+        expect(gone.body.error).toEqual({code: 'not_found', message: "the rule's channel no longer exists"});
+    });
+
+    it('maps Mattermost’s failures: its 4xx to a 4xx, anything else to a 503 the caller may retry', async () => {
+        const createPost = jest.spyOn(w.mm, 'createPost');
+        createPost.mockRejectedValueOnce(new PluginApiError('Invalid props', 400));
+        expect((await request(w.app).post(url).send({text: 'hi'}).expect(400)).body.error.code).toBe('invalid_input');
+        createPost.mockRejectedValueOnce(new PluginApiError('database down', 500));
+        expect((await request(w.app).post(url).send({text: 'hi'}).expect(503)).body.error.code).toBe('unavailable');
+        jest.spyOn(w.mm, 'getChannel').mockRejectedValueOnce(new Error('rpc: connection reset'));
+        expect((await request(w.app).post(url).send({text: 'hi'}).expect(503)).body.error.code).toBe('unavailable');
+        jest.spyOn(w.mm, 'hasPermissionToChannel').mockRejectedValueOnce(new PluginApiError('boom', 500));
+        expect((await request(w.app).post(url).send({text: 'hi'}).expect(503)).body.error.code).toBe('unavailable');
     });
 
     it('stops working when the rule’s owner can no longer post in the channel', async () => {

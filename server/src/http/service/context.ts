@@ -32,7 +32,7 @@ export type HttpPluginApi = Pick<
 >;
 
 /** What the http layer uses of the dispatcher. */
-export type HttpDispatcher = Pick<Dispatcher, 'log' | 'secrets' | 'replay' | 'recoverFailed' | 'handleAsyncReply'>;
+export type HttpDispatcher = Pick<Dispatcher, 'log' | 'secrets' | 'replay' | 'recoverFailed' | 'handleAsyncReply' | 'cancelEndpoints' | 'purgeRule'>;
 
 /** Everything the use cases behind the REST API and the slash command need. */
 export interface ServiceContext {

@@ -1,4 +1,4 @@
-import {type DeliveryLogPage, type DeliveryStatus} from '@tripwire/common';
+import {type DeliveryLogPage, type DeliveryStatus, type RecoverResult} from '@tripwire/common';
 
 import {statsOf} from '../../dispatch/delivery_log';
 import {notFound} from '../errors';
@@ -55,8 +55,10 @@ export class DeliveryService {
         return replayed;
     }
 
-    async recover(userId: string, ruleId: string, since: number, until?: number): Promise<number> {
+    /** One bounded page of the rule's failed deliveries sent again; the caller pages on with `next_cursor`. */
+    async recover(userId: string, ruleId: string, body: {since: number; until?: number | undefined; cursor?: string | undefined; page_size: number}): Promise<RecoverResult> {
         await this.rules.load(this.rules.access(userId), ruleId, 'manage');
-        return this.ctx.dispatcher.recoverFailed(ruleId, since, until ?? Infinity);
+        const page = await this.ctx.dispatcher.recoverFailed(ruleId, body.since, body.until ?? Infinity, {cursor: body.cursor, limit: body.page_size});
+        return {requeued: page.requeued, has_more: page.hasMore, ...(page.nextCursor !== undefined && {next_cursor: page.nextCursor})};
     }
 }

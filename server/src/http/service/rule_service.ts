@@ -5,11 +5,12 @@ import {notifyOriginChange} from '../../dispatch/notices';
 import {sealEndpoints} from '../../dispatch/secret_requirements';
 import {type SecretEdit} from '../../dispatch/secrets';
 import {generateSecret, secretKey} from '../../dispatch/signing';
+import {channelStateOf} from '../../ports';
 import {RuleStoreError} from '../../rules/rule_store';
 import {regexProblem} from '../../rules/rule_validation';
 import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors';
 
-import {RequestAccess, type ServiceContext} from './context';
+import {accessError, RequestAccess, type ServiceContext} from './context';
 import {createEdit, planUpdate, publicEndpoint, splitSecretHeaders, type OriginChange, type UpdatePlan} from './rule_secrets';
 
 /** A rule name as one word, as `/tripwire` autocompletes it: lowercase, spaces as `-`. */
@@ -39,7 +40,8 @@ export class RuleService {
 
     async get(userId: string, ruleId: string): Promise<RuleView> {
         const access = this.access(userId);
-        return this.view(access, await this.load(access, ruleId));
+        const [view] = await this.flagged(access, [await this.load(access, ruleId)]);
+        return view!;
     }
 
     /** The rules naming the channel, plus its team's rules covering this channel type that the caller may see. */
@@ -53,13 +55,33 @@ export class RuleService {
                 ? (await this.ctx.rules.listByTeam(channel.team_id)).filter((r) => r.scope.kind === 'team' && r.scope.channelTypes.includes(channel.type as 'O' | 'P'))
                 : [];
         // A rule naming this channel and a private one stays hidden from whoever is not in the private one.
-        return this.views(access, await this.visible(access, [...named, ...team]));
+        return this.flagged(access, await this.visible(access, [...named, ...team]));
     }
 
+    /** The team's team-wide rules (team admins), plus the channel rules of the team whose channel was deleted (their owner, system admins). */
     async listTeam(userId: string, teamId: string): Promise<RuleView[]> {
         const access = this.access(userId);
-        await access.require(access.team(teamId, ['O'], 'view'));
-        return this.views(access, await this.visible(access, await this.ctx.rules.listByTeam(teamId)));
+        const teamAccess = await access.team(teamId, ['O'], 'view');
+        const shared = teamAccess.ok ? await this.visible(access, await this.ctx.rules.listByTeam(teamId)) : [];
+        const orphans = await this.orphansOf(access, teamId);
+        if (!teamAccess.ok && orphans.length === 0) throw accessError(teamAccess);
+        return this.flagged(access, [...shared, ...orphans]);
+    }
+
+    /**
+     * The team's channel rules that a deleted channel left behind and the caller may still reach (their own; all for
+     * a system admin): listed nowhere else once the channel is gone, yet their inbound URL must stay revocable.
+     */
+    private async orphansOf(access: RequestAccess, teamId: string): Promise<Rule[]> {
+        const sysadmin = await this.isSystemAdmin(access.userId);
+        const candidates = (await this.ctx.rules.listAll()).filter(
+            (r) => r.scope.kind === 'channels' && r.scope.teamId === teamId && (sysadmin || r.ownerId === access.userId),
+        );
+        const channelIds = [...new Set(candidates.flatMap((r) => (r.scope.kind === 'channels' ? r.scope.channelIds : [])))];
+        const states = await Promise.all(channelIds.map((id) => channelStateOf(this.ctx.api, id).catch(() => 'open' as const)));
+        const gone = new Set(channelIds.filter((_, i) => states[i] === 'gone'));
+        const orphans = candidates.filter((r) => r.scope.kind === 'channels' && r.scope.channelIds.some((id) => gone.has(id)));
+        return this.visible(access, orphans);
     }
 
     async listMine(userId: string): Promise<RuleView[]> {
@@ -71,7 +93,7 @@ export class RuleService {
         await this.requireSystemAdmin(userId);
         const all = await this.ctx.rules.listAll();
         all.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-        return {rules: await this.views(this.access(userId), all.slice(page * perPage, (page + 1) * perPage)), total: all.length};
+        return {rules: await this.flagged(this.access(userId), all.slice(page * perPage, (page + 1) * perPage)), total: all.length};
     }
 
     async isSystemAdmin(userId: string): Promise<boolean> {
@@ -124,6 +146,8 @@ export class RuleService {
         const next = plan.changes.length === 0 ? await save() : await this.saveMoved(ruleId, plan, save);
         await store.edit(ruleId, plan.after);
         if (plan.changes.length > 0) await this.tellOwner(current, userId, plan.changes);
+        const kept = new Set(next.endpoints.map((e) => e.id));
+        await this.ctx.dispatcher.cancelEndpoints(ruleId, current.endpoints.filter((e) => !kept.has(e.id)).map((e) => e.id));
         return this.view(access, next);
     }
 
@@ -133,12 +157,12 @@ export class RuleService {
         return this.view(access, await this.store(() => this.ctx.rules.setEnabled(ruleId, enabled, userId, revision)));
     }
 
-    /** Deletes the rule and everything kept for it: secrets, inbound URL, delivery log. */
+    /** Deletes the rule and everything kept for it: queued deliveries (cancelled), secrets, inbound URL, delivery log. */
     async delete(userId: string, ruleId: string, revision?: number): Promise<void> {
         const access = this.access(userId);
         await this.load(access, ruleId, 'delete');
         await this.store(() => this.ctx.rules.delete(ruleId, revision));
-        await Promise.all([this.ctx.dispatcher.secrets.deleteRule(ruleId), this.ctx.inbound.revoke(ruleId), this.ctx.dispatcher.log.clear(ruleId)]);
+        await Promise.all([this.ctx.dispatcher.purgeRule(ruleId), this.ctx.inbound.revoke(ruleId)]);
     }
 
     // ---- secrets ----
@@ -221,8 +245,9 @@ export class RuleService {
         return this.ctx.inbound.create(ruleId);
     }
 
+    /** Revoking is cleanup: whoever may delete the rule may do it (the owner of an orphaned rule, a system admin). */
     async deleteInbound(userId: string, ruleId: string): Promise<void> {
-        await this.load(this.access(userId), ruleId, 'manage');
+        await this.load(this.access(userId), ruleId, 'delete');
         await this.ctx.inbound.revoke(ruleId);
     }
 
@@ -245,6 +270,15 @@ export class RuleService {
 
     views(access: RequestAccess, rules: readonly Rule[]): Promise<RuleView[]> {
         return Promise.all(rules.map((r) => this.view(access, r)));
+    }
+
+    /** Views, with `orphaned: true` on rules a deleted channel left behind (see RulePermissions.ruleAccess). */
+    async flagged(access: RequestAccess, rules: readonly Rule[]): Promise<RuleView[]> {
+        const [views, seen] = await Promise.all([this.views(access, rules), Promise.all(rules.map((r) => access.rule(r, 'view')))]);
+        return views.map((v, i) => {
+            const a = seen[i]!;
+            return a.ok && a.orphaned ? {...v, orphaned: true} : v;
+        });
     }
 
     /** The rules the caller may see. */

@@ -53,6 +53,33 @@ describe('DeliveryLog', () => {
     });
 });
 
+describe('DeliveryLog, cancelled deliveries', () => {
+    it('shows a cancelled delivery with its reason, filterable by status, and offers no replay', async () => {
+        const user = userEvent.setup();
+        const cancelled = entry({status: 'cancelled', attempt: 2, error: 'the endpoint was removed from the rule before the delivery was sent'});
+        const {client, calls} = fakeServer({
+            [`GET ${API}/rules/${rule.id}/deliveries`]: {
+                body: {entries: [cancelled], page: 0, per_page: 20, total: 1, has_more: false, stats: emptyStats},
+            },
+        });
+        renderWithProviders(
+            <DeliveryLog
+                rules={[rule]}
+                initialRuleId={rule.id}
+            />,
+            {client},
+        );
+        const row = (await screen.findAllByRole('row'))[1]!;
+        expect(await within(row).findByText('cancelled')).toBeInTheDocument();
+        expect(within(row).getByText('the endpoint was removed from the rule before the delivery was sent')).toBeInTheDocument();
+        expect(within(row).queryByRole('button', {name: 'Replay'})).not.toBeInTheDocument();
+
+        await user.selectOptions(screen.getByLabelText('Status'), 'cancelled');
+        await screen.findAllByRole('row');
+        expect(calls.filter((c) => c.method === 'GET').at(-1)!.query.get('status')).toBe('cancelled');
+    });
+});
+
 describe('groupRows', () => {
     it('puts named groups before numbered ones, numbers in order', () => {
         expect(groupRows({'2': 'b', ticket: 'T-1', '1': 'a', env: 'prod'}).map(([k]) => k)).toEqual(['env', 'ticket', '1', '2']);

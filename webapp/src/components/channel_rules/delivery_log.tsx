@@ -9,7 +9,7 @@ import {SelectField} from '../common/fields';
 import {RequestResponseView} from './excerpt_view';
 import {m} from './messages';
 
-export const statusTone: Record<DeliveryStatus, BadgeTone> = {succeeded: 'success', retrying: 'warning', failed: 'danger', dropped: 'neutral'};
+export const statusTone: Record<DeliveryStatus, BadgeTone> = {succeeded: 'success', retrying: 'warning', failed: 'danger', dropped: 'neutral', cancelled: 'neutral'};
 
 /** A rule's delivery log, newest first, filterable by status, with each attempt's request/response and a replay. */
 export function DeliveryLog({rules, initialRuleId}: {rules: RuleView[]; initialRuleId: string | null}) {

@@ -23,9 +23,9 @@ describe('rule form state', () => {
     });
 
     it('drops server-owned fields when editing a stored rule', () => {
-        const draft = draftFromRule(ruleView());
+        const draft = draftFromRule({...ruleView(), orphaned: true});
         expect(Object.keys(draft)).not.toEqual(expect.arrayContaining(['id']));
-        expect('revision' in draft || 'can_manage' in draft).toBe(false);
+        expect('revision' in draft || 'can_manage' in draft || 'orphaned' in draft).toBe(false);
         expect(checkDraft(draft).errors).toEqual({});
     });
 

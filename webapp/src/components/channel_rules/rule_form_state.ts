@@ -60,6 +60,7 @@ export function draftFromRule(rule: RuleView): RuleDraft {
         has_token: _t,
         has_inbound: _i,
         can_manage: _m,
+        orphaned: _orphaned,
         ...spec
     } = rule;
     return spec;

@@ -21,7 +21,7 @@ export interface CardState {
     nextAt: number | undefined;
 }
 
-const tones: Record<CardStatus, BadgeTone> = {pending: 'info', retrying: 'warning', succeeded: 'success', failed: 'danger', dropped: 'neutral'};
+const tones: Record<CardStatus, BadgeTone> = {pending: 'info', retrying: 'warning', succeeded: 'success', failed: 'danger', dropped: 'neutral', cancelled: 'neutral'};
 
 function stateOfEvent(live: DeliveryStatusEvent, fallbackMax?: number): CardState {
     return {status: live.status, attempt: live.attempt, max: live.max_attempts ?? fallbackMax, error: live.error ?? (live.http_status ? `HTTP ${live.http_status}` : live.error_class), nextAt: live.next_attempt_at};
@@ -104,6 +104,8 @@ function StatusCard({deliveryId, ruleId, ruleName, state, onlyForManagers}: {del
     const f = useIntl().formatMessage;
     const client = useClient();
     const failed = state.status === 'failed' || state.status === 'dropped';
+    // Cancelled (its endpoint or rule was removed): final, and nothing is left to retry.
+    const cancelled = state.status === 'cancelled';
     const rule = useRule(ruleId, failed || onlyForManagers || !ruleName);
     const [retry, setRetry] = useState<'idle' | 'busy' | 'done' | string>('idle');
     if (onlyForManagers && !rule?.can_manage) return null;
@@ -116,6 +118,7 @@ function StatusCard({deliveryId, ruleId, ruleName, state, onlyForManagers}: {del
         succeeded: f(pm.cardSucceeded, {rule: name}),
         failed: f(pm.cardFailed, {rule: name}),
         dropped: f(pm.cardDropped, {rule: name}),
+        cancelled: f(pm.cardCancelled, {rule: name}),
     }[state.status];
     const progress = state.status === 'succeeded' ? 1 : state.max ? Math.min(1, state.attempt / state.max) : 0;
     const seconds = state.nextAt === undefined ? undefined : Math.max(0, Math.round((state.nextAt - Date.now()) / 1000));
@@ -146,7 +149,7 @@ function StatusCard({deliveryId, ruleId, ruleName, state, onlyForManagers}: {del
                     <Badge tone={tones[state.status]}>{state.status}</Badge>
                 </div>
                 {details.length > 0 && <div className='tw-small tw-muted'>{details.join(' · ')}</div>}
-                {!failed && (
+                {!failed && !cancelled && (
                     <div className='tw-progress'>
                         <div style={{width: `${Math.round(progress * 100)}%`}}/>
                     </div>

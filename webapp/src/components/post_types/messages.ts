@@ -13,6 +13,7 @@ export const pm = defineMessages({
     cardSucceeded: {id: 'tripwire.card.succeeded', defaultMessage: 'Delivered to {rule}'},
     cardFailed: {id: 'tripwire.card.failed', defaultMessage: 'Delivery to {rule} failed'},
     cardDropped: {id: 'tripwire.card.dropped', defaultMessage: 'Not sent to {rule}'},
+    cardCancelled: {id: 'tripwire.card.cancelled', defaultMessage: 'Cancelled: {rule} lost this endpoint before it was sent'},
     cardAttempt: {id: 'tripwire.card.attempt', defaultMessage: 'Attempt {attempt}{max, select, none {} other { of {max}}}'},
     cardNextAttempt: {id: 'tripwire.card.next_attempt', defaultMessage: 'next try in {seconds} s'},
     cardRetry: {id: 'tripwire.card.retry', defaultMessage: 'Retry'},

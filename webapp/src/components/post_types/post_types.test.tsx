@@ -48,6 +48,19 @@ describe('DeliveryCard', () => {
         expect(calls.map((c) => `${c.method} ${c.path}`)).toContain(`POST ${API}/rules/${rule.id}/deliveries/${DELIVERY}/replay`);
     });
 
+    it('ends as cancelled when the endpoint is removed while the delivery waits, with nothing to retry', async () => {
+        const {client} = fakeServer({[`GET ${API}/rules/${rule.id}`]: {body: rule}});
+        const store = makeStore();
+        renderWithProviders(<DeliveryCard post={cardPost}/>, {client, store});
+        const card = screen.getByTestId('tripwire-delivery-card');
+        const base = {delivery_id: DELIVERY, rule_id: rule.id, endpoint_id: 'ep1', max_attempts: 3};
+        act(() => deliveryStatusHandler(store)({event: 'custom_tripwire_delivery_status', data: {...base, at: 2, attempt: 1, status: 'cancelled', error: 'the endpoint was removed'}}));
+        expect(card).toHaveAttribute('data-status', 'cancelled');
+        expect(card).toHaveTextContent('Cancelled: Deploy bot lost this endpoint before it was sent');
+        await act(async () => undefined);
+        expect(screen.queryByRole('button', {name: 'Retry'})).not.toBeInTheDocument();
+    });
+
     it('offers no retry to people who cannot manage the rule', async () => {
         const {client} = fakeServer({[`GET ${API}/rules/${rule.id}`]: {body: {...rule, can_manage: false}}});
         renderWithProviders(<DeliveryCard post={{...cardPost, props: {...cardPost.props, tripwire_status: 'failed', tripwire_attempt: 3}}}/>, {client});

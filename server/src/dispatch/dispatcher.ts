@@ -1,5 +1,6 @@
 import {deliveryFactsSchema, type DeliveryFacts, type DeliveryLogEntry, type Endpoint} from '@tripwire/common';
 
+import {effectiveMaxAttempts, effectiveRate} from '../config/guardrails';
 import type {Settings} from '../config/settings';
 import type {Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
 
@@ -133,6 +134,7 @@ export class Dispatcher {
             notifier: deps.notifier,
             onEndpointDisabled: deps.onEndpointDisabled,
             onAttempt: deps.onAttempt,
+            settings: deps.settings,
             insecureTls: () => deps.serverConfig().enableInsecureOutgoingConnections,
             random: deps.random ?? Math.random,
             leaseMarginMs: this.options.leaseMarginMs,
@@ -291,7 +293,7 @@ export class Dispatcher {
             created_at: now,
             next_attempt_at: now + delayMs,
             attempts: 0,
-            max_attempts: request.policy.max_attempts ?? this.deps.settings().MaxAttempts,
+            max_attempts: effectiveMaxAttempts(request.policy.max_attempts, this.deps.settings()),
             lease: null,
             rule: {...request.rule},
             endpoints,
@@ -308,11 +310,14 @@ export class Dispatcher {
 
     private rateVerdict(request: DeliveryRequest, facts: DeliveryFacts, now: number): {ok: true; delayMs: number} | {ok: false; retryInMs: number} {
         const {policy, rule} = request;
-        const limits: Array<[string, number]> = [[`r:${rule.id}`, policy.rate_per_rule_per_minute ?? this.deps.settings().RateLimitPerMinute]];
-        if (policy.rate_per_user_per_minute) limits.unshift([`u:${rule.id}:${facts.user.id}`, policy.rate_per_user_per_minute]);
+        // A rule's own rates never exceed the system admin's limit, even one lowered after the rule was saved.
+        const settings = this.deps.settings();
+        const limits: Array<[string, number]> = [[`r:${rule.id}`, effectiveRate(policy.rate_per_rule_per_minute, settings)]];
+        if (policy.rate_per_user_per_minute) limits.unshift([`u:${rule.id}:${facts.user.id}`, effectiveRate(policy.rate_per_user_per_minute, settings)]);
         let delayMs = 0;
         for (const [key, perMinute] of limits) {
-            const v = policy.rate_overflow === 'drop' ? this.limiter.take(key, perMinute, now) : this.limiter.reserve(key, perMinute, now, policy.max_age_seconds * 1000);
+            const maxDelayMs = Math.min(policy.max_age_seconds, settings.MaxDeliveryAgeSeconds) * 1000;
+            const v = policy.rate_overflow === 'drop' ? this.limiter.take(key, perMinute, now) : this.limiter.reserve(key, perMinute, now, maxDelayMs);
             if (!v.ok) return v;
             delayMs = Math.max(delayMs, v.delayMs);
         }

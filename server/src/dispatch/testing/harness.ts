@@ -24,7 +24,8 @@ export interface HarnessOptions {
     kv?: MemoryKV;
     nodeId?: string;
     clock?: Clock;
-    settings?: Settings;
+    /** A function when a test changes the guardrails while deliveries are queued. */
+    settings?: Settings | (() => Settings);
     server?: Partial<ServerConfigInfo>;
     options?: Partial<DispatcherOptions>;
     onReply?: (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
@@ -38,7 +39,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     const replies: Harness['replies'] = [];
     const disabled: Harness['disabled'] = [];
     const notices: Harness['notices'] = {disabled: [], dropped: []};
-    const settings = o.settings ?? loopbackSettings();
+    const fixed = o.settings ?? loopbackSettings();
+    const settings = typeof fixed === 'function' ? fixed : () => fixed;
     const server = serverConfig(o.server);
     const dispatcher = new Dispatcher(
         {
@@ -46,7 +48,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             logger,
             clock: o.clock ?? {now: () => Date.now()},
             serverConfig: () => server,
-            settings: () => settings,
+            settings,
             onReply:
                 o.onReply ??
                 (async (target, reply) => {

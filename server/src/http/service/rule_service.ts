@@ -7,6 +7,7 @@ import {regexProblem} from '../../rules/rule_validation';
 import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors';
 
 import {RequestAccess, type ServiceContext} from './context';
+import {withinGuardrails} from './guardrail_check';
 
 /** A rule name as one word, as `/tripwire` autocompletes it: lowercase, spaces as `-`. */
 export const ruleSlug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '-');
@@ -85,7 +86,7 @@ export class RuleService {
         const access = this.access(userId);
         this.checkRegex(spec);
         await access.require(access.scope(spec.scope, userId, 'manage'));
-        const rule = await this.store(() => this.ctx.rules.create(spec, userId));
+        const rule = await this.store(() => this.ctx.rules.create(withinGuardrails(spec, this.ctx.settings()), userId));
         return this.view(access, rule);
     }
 
@@ -95,7 +96,7 @@ export class RuleService {
         this.checkRegex(spec);
         // The new scope must be one the caller may manage too, or a rule could be moved into someone else's channel.
         await access.require(access.scope(spec.scope, current.ownerId, 'manage'));
-        const next = await this.store(() => this.ctx.rules.update(ruleId, spec, userId, revision));
+        const next = await this.store(() => this.ctx.rules.update(ruleId, withinGuardrails(spec, this.ctx.settings()), userId, revision));
         const kept = new Set(next.endpoints.map((e) => e.id));
         for (const e of current.endpoints) if (!kept.has(e.id)) await this.ctx.dispatcher.secrets.removeSigningSecret(ruleId, e.id);
         return this.view(access, next);

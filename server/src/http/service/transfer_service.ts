@@ -4,6 +4,7 @@ import {importNativeWebhook} from '../../rules/native_import';
 import {ApiError} from '../errors';
 
 import {accessError, type ServiceContext} from './context';
+import {withinGuardrails} from './guardrail_check';
 import {type RuleService} from './rule_service';
 
 /** The fields of a stored rule that make up its spec (what an export holds). */
@@ -41,6 +42,7 @@ export class TransferService {
         const placed = specs.map((s) => (scope ? {...s, scope} : s));
         for (const [i, spec] of placed.entries()) {
             this.rules.checkRegex(spec, `rules.${i}.`);
+            placed[i] = withinGuardrails(spec, this.ctx.settings(), `rules.${i}.`);
             const verdict = await access.scope(spec.scope, userId, 'manage');
             if (!verdict.ok) {
                 const e = accessError(verdict);
@@ -81,7 +83,7 @@ export class TransferService {
                 continue;
             }
             try {
-                const rule = await this.rules.store(() => this.ctx.rules.create(spec, userId));
+                const rule = await this.rules.store(() => this.ctx.rules.create(withinGuardrails(spec, this.ctx.settings()), userId));
                 if (native.token) await this.ctx.dispatcher.secrets.setToken(rule.id, native.token);
                 const view: RuleView = await this.rules.view(access, rule);
                 out.results.push({hook_id: native.id, ok: true, rule: view, warnings});

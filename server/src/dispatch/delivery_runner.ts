@@ -351,9 +351,10 @@ export class DeliveryRunner {
         } else if (reply && !calls.some((c) => isSuccess(c.result)) && entries.length > 0) {
             entries[entries.length - 1]!.reply = reply;
         }
+        const context = {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)};
         for (const entry of entries) {
             this.deps.deliveryLog.append(entry);
-            this.deps.onAttempt?.(entry);
+            this.deps.onAttempt?.(entry, context);
         }
     }
 

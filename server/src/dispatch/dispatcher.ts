@@ -252,7 +252,7 @@ export class Dispatcher {
             async_reply: true,
         };
         this.log.append(entry);
-        this.deps.onAttempt?.(entry);
+        this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
         return {ok: true, outcome};
     }
 
@@ -340,7 +340,7 @@ export class Dispatcher {
                 error: `over the rule's rate limit; next slot in ${Math.ceil(retryInMs / 1000)} s`,
             };
             this.log.append(entry);
-            this.deps.onAttempt?.(entry);
+            this.deps.onAttempt?.(entry, {channel_id: facts.channel.id, max_attempts: effectiveMaxAttempts(request.policy.max_attempts, this.deps.settings())});
             return {delivery_id: ids[i]!, webhook_id: webhookIdOf(ids[i]!), endpoint_ids: endpoints.map((e) => e.id), status: 'dropped', delay_ms: 0};
         });
         await this.deps.notifier

@@ -5,6 +5,7 @@ import type {Clock, ServerConfigInfo} from '../../ports';
 import {defaultBreakerOptions} from '../circuit_breaker';
 import {Dispatcher, type DispatcherOptions} from '../dispatcher';
 import type {Notifier} from '../notices';
+import type {AttemptListener} from '../types';
 
 import {loopbackSettings, memoryLogger, serverConfig} from './factories';
 import {MemoryKV} from './memory_kv';
@@ -30,6 +31,7 @@ export interface HarnessOptions {
     options?: Partial<DispatcherOptions>;
     onReply?: (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
     random?: () => number;
+    onAttempt?: AttemptListener;
 }
 
 /** A started dispatcher over an in-memory KV, with fast timings, recording what it tells the outside world. */
@@ -62,6 +64,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             onEndpointDisabled: (rule, endpoint) => void disabled.push([rule, endpoint]),
             ...(o.nodeId && {nodeId: o.nodeId}),
             ...(o.random && {random: o.random}),
+            ...(o.onAttempt && {onAttempt: o.onAttempt}),
         },
         {
             sweepIntervalMs: 100,

@@ -1,6 +1,7 @@
 import {API_BASE, integrationRoutes, type ApiErrorBody} from '@tripwire/common';
 import express, {type Application, type NextFunction, type Request, type Response} from 'express';
 
+import {redactTarget, redactTokensIn} from '../lib/redact_path';
 import {type Logger} from '../ports';
 
 import {apiRouter} from './api_router';
@@ -153,10 +154,11 @@ export function errorMiddleware(log: Logger) {
         const parserType = (err as {type?: unknown} | null)?.type;
         let error = err instanceof ApiError ? err : typeof parserType === 'string' ? PARSER_ERRORS[parserType] : undefined;
         if (!error) {
-            log.error('Tripwire HTTP request failed', {method: req.method, path: req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err)});
+            // The path may hold a bearer token (/in/:token, /r/:token), and errors quote the URLs they failed on.
+            log.error('Tripwire HTTP request failed', {method: req.method, path: redactTarget(req.path), error: redactTokensIn(err instanceof Error ? (err.stack ?? err.message) : String(err))});
             error = new ApiError('internal', 'internal error');
         } else if (error.status >= 500) {
-            log.warn('Tripwire HTTP request unavailable', {method: req.method, path: req.path, error: error.message});
+            log.warn('Tripwire HTTP request unavailable', {method: req.method, path: redactTarget(req.path), error: redactTokensIn(error.message)});
         }
         if (res.headersSent) {
             res.destroy();

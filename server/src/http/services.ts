@@ -54,6 +54,7 @@ export function createServices(deps: HttpDeps): Services {
         clock: deps.clock,
         insecureTls: () => deps.serverConfig().enableInsecureOutgoingConnections,
         allowForeignUrls: () => deps.settings().AllowForeignActionUrls,
+        maxTimeoutMs: () => deps.settings().MaxEndpointTimeoutMs,
     });
     const rules = new RuleService(ctx);
     const securePosting = (api: PostingApi) => securePostingApi(api, signer);

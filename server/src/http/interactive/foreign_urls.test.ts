@@ -97,4 +97,14 @@ describe('action URLs outside the rule’s endpoints', () => {
         expect(refused.body).toEqual({error: 'This action goes to an address outside its Tripwire rule’s endpoints, which the system admin does not allow.'});
         expect(other.requests).toHaveLength(1);
     });
+
+    it('holds a click to the MaxEndpointTimeoutMs guardrail, whatever the endpoint’s timeout', async () => {
+        w.settings.current = parseSettings({AllowedHosts: '127.0.0.1', MaxEndpointTimeoutMs: 500});
+        service.handler = (_req, res) => void setTimeout(() => res.end('{}'), 1500);
+        const started = Date.now();
+        const res = await clickOn(`${service.url}/act`);
+        expect(res.body.ephemeral_text).toContain('could not be reached (timeout)');
+        // Three attempts of at most 500 ms each plus backoff, well under the endpoint's own 15 s.
+        expect(Date.now() - started).toBeLessThan(5000);
+    });
 });

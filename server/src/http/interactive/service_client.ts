@@ -26,6 +26,8 @@ export interface ServiceClientDeps {
     insecureTls: () => boolean;
     /** The AllowForeignActionUrls guardrail: may clicks go, unsigned, to URLs on none of the rule's endpoints' origins? */
     allowForeignUrls: () => boolean;
+    /** The MaxEndpointTimeoutMs guardrail: no attempt waits longer, whatever the endpoint says. */
+    maxTimeoutMs: () => number;
     random?: () => number;
 }
 
@@ -125,7 +127,7 @@ export class ServiceClient {
         const declared = endpoint?.secret_headers ?? [];
         const result = await sendRequest(signed, {
             guard: this.deps.guard,
-            timeoutMs,
+            timeoutMs: Math.min(timeoutMs, this.deps.maxTimeoutMs()),
             maxResponseBytes: MAX_ANSWER_BYTES,
             followRedirects: false,
             insecureTls: this.deps.insecureTls(),

@@ -356,7 +356,7 @@ export const guardrailsInputSchema = z.strictObject({
     dm_rules_enabled: z.boolean().optional(),
     max_attempts: z.int().min(1).max(50).optional(),
     max_hops: z.int().min(1).max(20).optional(),
-    rate_limit_per_minute: z.int().min(1).max(100_000).optional(),
+    rate_limit_per_minute: z.int().min(1).max(1_000_000).optional(),
     max_endpoint_timeout_ms: bounded(guardrailBounds.max_endpoint_timeout_ms).optional(),
     max_endpoint_concurrency: bounded(guardrailBounds.max_endpoint_concurrency).optional(),
     max_delivery_age_seconds: bounded(guardrailBounds.max_delivery_age_seconds).optional(),

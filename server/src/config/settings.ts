@@ -23,8 +23,11 @@ export const settingsSchema = z.object({
     /** The default attempts per delivery, and the most a rule may ask for. */
     MaxAttempts: count(8, 50),
     MaxHops: count(3, 20),
-    /** The default per-rule rate, and the most a rule may ask for (per rule and per user). */
-    RateLimitPerMinute: count(120, 100_000),
+    /**
+     * The default per-rule rate, and the most a rule may ask for (per rule and per user). Up to the rule schema's own
+     * maximum, so a system admin can still allow what a rule could ask for before this was a ceiling.
+     */
+    RateLimitPerMinute: count(120, 1_000_000),
     MaxEndpointTimeoutMs: guardrail('max_endpoint_timeout_ms'),
     MaxEndpointConcurrency: guardrail('max_endpoint_concurrency'),
     MaxDeliveryAgeSeconds: guardrail('max_delivery_age_seconds'),

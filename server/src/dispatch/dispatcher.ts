@@ -314,9 +314,10 @@ export class Dispatcher {
         const settings = this.deps.settings();
         const limits: Array<[string, number]> = [[`r:${rule.id}`, effectiveRate(policy.rate_per_rule_per_minute, settings)]];
         if (policy.rate_per_user_per_minute) limits.unshift([`u:${rule.id}:${facts.user.id}`, effectiveRate(policy.rate_per_user_per_minute, settings)]);
+        // Queued no longer than the delivery may live.
+        const maxDelayMs = Math.min(policy.max_age_seconds, settings.MaxDeliveryAgeSeconds) * 1000;
         let delayMs = 0;
         for (const [key, perMinute] of limits) {
-            const maxDelayMs = Math.min(policy.max_age_seconds, settings.MaxDeliveryAgeSeconds) * 1000;
             const v = policy.rate_overflow === 'drop' ? this.limiter.take(key, perMinute, now) : this.limiter.reserve(key, perMinute, now, maxDelayMs);
             if (!v.ok) return v;
             delayMs = Math.max(delayMs, v.delayMs);

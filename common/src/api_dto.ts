@@ -341,16 +341,42 @@ export const setDirectOptInBodySchema = z.strictObject({
 });
 export type SetDirectOptInBody = z.input<typeof setDirectOptInBodySchema>;
 
+/**
+ * Ranges of the guardrails on per-rule knobs that plugin.json does not declare (the server keeps them as plugin config
+ * keys). Their defaults are today's rule-schema maxima, so no rule saved before they existed becomes invalid.
+ */
+export const guardrailBounds = {
+    /** endpoint.timeout_ms: the rule schema allows 500 ms to 30 s. */
+    max_endpoint_timeout_ms: {min: 500, max: 30_000, fallback: 30_000},
+    /** endpoint.max_concurrency: requests in flight per endpoint, 1 to 64 in the rule schema. */
+    max_endpoint_concurrency: {min: 1, max: 64, fallback: 64},
+    /** delivery.max_age_seconds: 10 s to 7 days in the rule schema (7 days is also how long failed deliveries are kept). */
+    max_delivery_age_seconds: {min: 10, max: 7 * 86_400, fallback: 7 * 86_400},
+    /**
+     * delivery.backoff_base_ms and backoff_max_ms: the longest wait between two attempts. At least a minute, so the
+     * rules' default base (5 s) never trips it; at most the schema's day.
+     */
+    max_backoff_ms: {min: 60_000, max: 86_400_000, fallback: 86_400_000},
+} as const;
+
+const bounded = (b: {min: number; max: number}) => z.int().min(b.min).max(b.max);
+
 /** The system admin's limits, as the System Console holds them. */
 export const guardrailsViewSchema = z.object({
     allowed_hosts: z.array(z.string()),
     max_rules_per_channel: int,
     dm_rules_enabled: z.boolean(),
-    /** The default retry policy: attempts per delivery, unless a rule says otherwise. */
+    /** The default retry policy: attempts per delivery, and the most a rule may ask for. */
     max_attempts: int,
     max_hops: int,
-    /** The default per-rule rate limit. */
+    /** The default per-rule rate limit, and the most a rule may ask for (per rule and per user). */
     rate_limit_per_minute: int,
+    max_endpoint_timeout_ms: int,
+    max_endpoint_concurrency: int,
+    max_delivery_age_seconds: int,
+    max_backoff_ms: int,
+    /** Clicks and dialogs whose URL is on another origin than the rule's endpoints: sent unsigned (true) or refused. */
+    allow_foreign_action_urls: z.boolean(),
     /** False when this server cannot save plugin settings from here (use the System Console). */
     editable: z.boolean(),
 });
@@ -370,7 +396,12 @@ export const guardrailsInputSchema = z.strictObject({
     dm_rules_enabled: z.boolean().optional(),
     max_attempts: z.int().min(1).max(50).optional(),
     max_hops: z.int().min(1).max(20).optional(),
-    rate_limit_per_minute: z.int().min(1).max(100_000).optional(),
+    rate_limit_per_minute: z.int().min(1).max(1_000_000).optional(),
+    max_endpoint_timeout_ms: bounded(guardrailBounds.max_endpoint_timeout_ms).optional(),
+    max_endpoint_concurrency: bounded(guardrailBounds.max_endpoint_concurrency).optional(),
+    max_delivery_age_seconds: bounded(guardrailBounds.max_delivery_age_seconds).optional(),
+    max_backoff_ms: bounded(guardrailBounds.max_backoff_ms).optional(),
+    allow_foreign_action_urls: z.boolean().optional(),
 });
 export type GuardrailsInput = z.input<typeof guardrailsInputSchema>;
 

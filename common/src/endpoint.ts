@@ -162,14 +162,14 @@ export type ResponseOptions = z.output<typeof responseOptionsSchema>;
 export const deliveryPolicySchema = z.strictObject({
     /** parallel: every endpoint gets its own delivery (native); failover: the next endpoint only if one fails. */
     fan_out: z.enum(['parallel', 'failover']).default('parallel'),
-    /** Defaults to the plugin's MaxAttempts setting. */
+    /** Defaults to the plugin's MaxAttempts setting, which is also its ceiling. */
     max_attempts: z.int().min(1).max(50).optional(),
     /** A delivery older than this is given up (and a queued one is never sent). */
     max_age_seconds: z.int().min(10).max(7 * 86_400).default(86_400),
     /** Capped exponential backoff with full jitter: attempt n waits random(0, min(max, base·2^(n-1))). */
     backoff_base_ms: z.int().min(10).max(3_600_000).default(5000),
     backoff_max_ms: z.int().min(10).max(86_400_000).default(7_200_000),
-    /** Defaults to the plugin's RateLimitPerMinute setting. */
+    /** Defaults to the plugin's RateLimitPerMinute setting, which is also its ceiling (and rate_per_user_per_minute's). */
     rate_per_rule_per_minute: z.int().min(1).max(1_000_000).optional(),
     rate_per_user_per_minute: z.int().min(1).max(1_000_000).optional(),
     /** Over the limit: queue (delay) or drop with an ephemeral notice to the user. */

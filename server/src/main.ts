@@ -32,6 +32,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {DirectOptIns, OPT_IN_CHANGED_EVENT},
         {RulePermissions},
         {Dispatcher},
+        {deliveryStatusEvent},
         {pluginNotifier},
         {createReplyHandler},
         {Guards},
@@ -39,7 +40,6 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {disableEndpoint},
         {createServices},
         {createCommandHandler, commandDefinition},
-        {scopedChannelIds},
         {ConversationMembers},
         {ruleChangeAnnouncer},
         {lazyHandler},
@@ -50,6 +50,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./rules/direct_opt_in'),
         import('./permissions/rule_permissions'),
         import('./dispatch/dispatcher'),
+        import('./dispatch/status_event'),
         import('./dispatch/notices'),
         import('./responses/reply_handler'),
         import('./engine/guards'),
@@ -57,7 +58,6 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./engine/rule_maintenance'),
         import('./http/services'),
         import('./commands/tripwire_command'),
-        import('@tripwire/common'),
         import('./rules/conversation_members'),
         import('./rules/rule_announcements'),
         import('./mattermost'),
@@ -93,16 +93,11 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         },
         // Late replies (response_url) rest while their channel is archived.
         channelState: (channelId) => channelStateOf(api, channelId),
-        // Live delivery cards in the webapp follow these; the excerpts stay in the delivery log (permission-checked).
-        onAttempt: (entry) => {
+        // Live delivery cards in the webapp follow these, in the trigger's channel; details stay in the delivery log.
+        onAttempt: (entry, context) => {
             void (async () => {
-                const rule = await rules.get(entry.rule_id);
-                if (!rule) return;
-                const {request: _request, response: _response, reply: _reply, ...status} = entry;
-                const payload = {...status, max_attempts: rule.delivery.max_attempts ?? settings.MaxAttempts};
-                for (const channelId of scopedChannelIds(rule)) {
-                    await api.publishWebSocketEvent('delivery_status', payload, {channel_id: channelId});
-                }
+                if (!(await rules.get(entry.rule_id))) return;
+                await api.publishWebSocketEvent('delivery_status', deliveryStatusEvent(entry, context), {channel_id: context.channel_id});
             })().catch((err: unknown) => log.debug('delivery status event not sent', {error: String(err)}));
         },
     });

@@ -27,4 +27,19 @@ describe('parseSettings', () => {
         expect(parsed.EnableDirectMessageRules).toBe(false);
         expect(Object.isFrozen(parsed)).toBe(true);
     });
+
+    it('defaults the guardrails plugin.json does not declare to the rule schema maxima', () => {
+        const parsed = parseSettings({});
+        expect(parsed).toMatchObject({MaxEndpointTimeoutMs: 30_000, MaxEndpointConcurrency: 64, MaxDeliveryAgeSeconds: 604_800, MaxBackoffMs: 86_400_000, AllowForeignActionUrls: true});
+    });
+
+    it('reads the undeclared guardrails under the lower-cased keys Mattermost returns them with', () => {
+        const parsed = parseSettings({maxendpointtimeoutms: '2000', maxendpointconcurrency: 4, maxdeliveryageseconds: 600, maxbackoffms: 120_000, allowforeignactionurls: 'false', MaxAttempts: 5});
+        expect(parsed).toMatchObject({MaxEndpointTimeoutMs: 2000, MaxEndpointConcurrency: 4, MaxDeliveryAgeSeconds: 600, MaxBackoffMs: 120_000, AllowForeignActionUrls: false, MaxAttempts: 5});
+    });
+
+    it('falls back for guardrails outside their range', () => {
+        const parsed = parseSettings({MaxEndpointTimeoutMs: 100, MaxBackoffMs: 1000, MaxEndpointConcurrency: 65});
+        expect(parsed).toMatchObject({MaxEndpointTimeoutMs: 30_000, MaxBackoffMs: 86_400_000, MaxEndpointConcurrency: 64});
+    });
 });

@@ -1,5 +1,7 @@
 import type {DeliveryLogEntry, Endpoint, ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
 
+import {clampEndpoint, clampPolicy} from '../config/guardrails';
+import type {Settings} from '../config/settings';
 import type {Clock, Logger} from '../ports';
 
 import type {CircuitBreakers} from './circuit_breaker';
@@ -38,6 +40,8 @@ export interface RunnerDeps {
     onAttempt: AttemptListener | undefined;
     /** A deleted rule's delivery that a cancel missed (not indexed yet, another node's) is dropped, never sent. */
     isRuleGone: (ruleId: string) => Promise<boolean>;
+    /** The guardrails as they are now: a delivery queued before one was lowered is held to the new value. */
+    settings: () => Settings;
     insecureTls: () => boolean;
     random: () => number;
     /** Added to the endpoints' timeouts to make a lease: long enough that an attempt never outlives its lease. */
@@ -151,14 +155,21 @@ export class DeliveryRunner {
         let claimed: Versioned<OutboxRecord> | null = holdsLease ? current : null;
         const claim = async () => (claimed ??= await store.claim(id, nodeId, clock.now(), leaseMs, current));
 
-        if (now - r.created_at > r.policy.max_age_seconds * 1000) {
+        const settings = this.deps.settings();
+        if (now - r.created_at > clampPolicy(r.policy, settings).max_age_seconds * 1000) {
             if (!(await claim())) return this.forget(id);
             return this.settle(claimed!, [], {action: 'fail', errorClass: 'expired', reason: 'older than the maximum age before it could be sent', disableEndpoint: false});
+        }
+        if (r.attempts > 0 && r.attempts >= Math.min(r.max_attempts, settings.MaxAttempts)) {
+            // The system admin lowered MaxAttempts below what this delivery already spent: no further attempt.
+            if (!(await claim())) return this.forget(id);
+            const reason = `gave up after ${r.attempts} attempts (the system admin's limit is ${settings.MaxAttempts})`;
+            return this.settle(claimed!, [], {action: 'fail', errorClass: r.last?.error_class ?? 'expired', reason, disableEndpoint: false});
         }
 
         const calls: Call[] = [];
         let parkOn: string | undefined;
-        for (const endpoint of r.endpoints.filter((e) => !r.dead_endpoints.includes(e.id))) {
+        for (const endpoint of r.endpoints.filter((e) => !r.dead_endpoints.includes(e.id)).map((e) => clampEndpoint(e, settings))) {
             const host = originOf(endpoint);
             // Look at the breaker before queueing for a slot: a down host's deliveries must not pile up behind it.
             if (this.deps.breakers.blocked(host, clock.now())) {
@@ -259,7 +270,9 @@ export class DeliveryRunner {
     /** The attempt's decision; each call also gets its own (for the log and for skipping dead endpoints). */
     private decide(r: OutboxRecord, calls: readonly Call[]): RetryDecision {
         const state = {attempts: r.attempts + 1, createdAt: r.created_at, now: this.deps.clock.now()};
-        const policy = {maxAttempts: r.max_attempts, maxAgeMs: r.policy.max_age_seconds * 1000, baseMs: r.policy.backoff_base_ms, maxDelayMs: r.policy.backoff_max_ms};
+        const settings = this.deps.settings();
+        const p = clampPolicy(r.policy, settings);
+        const policy = {maxAttempts: Math.min(r.max_attempts, settings.MaxAttempts), maxAgeMs: p.max_age_seconds * 1000, baseMs: p.backoff_base_ms, maxDelayMs: p.backoff_max_ms};
         const decisions = calls.map((c) => (c.decision = decideRetry(outcomeOf(c.result), state, policy, this.deps.random)));
         if (decisions.some((d) => d.action === 'succeed')) return {action: 'succeed'};
         const retries = decisions.filter((d) => d.action === 'retry');
@@ -360,9 +373,10 @@ export class DeliveryRunner {
         } else if (reply && !calls.some((c) => isSuccess(c.result)) && entries.length > 0) {
             entries[entries.length - 1]!.reply = reply;
         }
+        const context = {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)};
         for (const entry of entries) {
             this.deps.deliveryLog.append(entry);
-            this.deps.onAttempt?.(entry);
+            this.deps.onAttempt?.(entry, context);
         }
     }
 

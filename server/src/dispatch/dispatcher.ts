@@ -1,5 +1,6 @@
 import {deliveryFactsSchema, type DeliveryFacts, type DeliveryLogEntry, type Endpoint} from '@tripwire/common';
 
+import {effectiveMaxAttempts, effectiveRate} from '../config/guardrails';
 import type {Settings} from '../config/settings';
 import type {ChannelState, Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
 
@@ -159,6 +160,7 @@ export class Dispatcher {
             onEndpointDisabled: deps.onEndpointDisabled,
             onAttempt: deps.onAttempt,
             isRuleGone: (ruleId) => this.tombstones.isGone(ruleId),
+            settings: deps.settings,
             insecureTls: () => deps.serverConfig().enableInsecureOutgoingConnections,
             random: deps.random ?? Math.random,
             leaseMarginMs: this.options.leaseMarginMs,
@@ -294,7 +296,7 @@ export class Dispatcher {
                 error: 'the endpoint was removed from the rule before the delivery was sent',
             };
             this.log.append(entry);
-            this.deps.onAttempt?.(entry);
+            this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
         }
         return cancelled.length;
     }
@@ -374,7 +376,7 @@ export class Dispatcher {
             async_reply: true,
         };
         this.log.append(entry);
-        this.deps.onAttempt?.(entry);
+        this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
         return {ok: true, outcome};
     }
 
@@ -415,7 +417,7 @@ export class Dispatcher {
             created_at: now,
             next_attempt_at: now + delayMs,
             attempts: 0,
-            max_attempts: request.policy.max_attempts ?? this.deps.settings().MaxAttempts,
+            max_attempts: effectiveMaxAttempts(request.policy.max_attempts, this.deps.settings()),
             lease: null,
             rule: {...request.rule},
             endpoints,
@@ -432,11 +434,15 @@ export class Dispatcher {
 
     private rateVerdict(request: DeliveryRequest, facts: DeliveryFacts, now: number): {ok: true; delayMs: number} | {ok: false; retryInMs: number} {
         const {policy, rule} = request;
-        const limits: Array<[string, number]> = [[`r:${rule.id}`, policy.rate_per_rule_per_minute ?? this.deps.settings().RateLimitPerMinute]];
-        if (policy.rate_per_user_per_minute) limits.unshift([`u:${rule.id}:${facts.user.id}`, policy.rate_per_user_per_minute]);
+        // A rule's own rates never exceed the system admin's limit, even one lowered after the rule was saved.
+        const settings = this.deps.settings();
+        const limits: Array<[string, number]> = [[`r:${rule.id}`, effectiveRate(policy.rate_per_rule_per_minute, settings)]];
+        if (policy.rate_per_user_per_minute) limits.unshift([`u:${rule.id}:${facts.user.id}`, effectiveRate(policy.rate_per_user_per_minute, settings)]);
+        // Queued no longer than the delivery may live.
+        const maxDelayMs = Math.min(policy.max_age_seconds, settings.MaxDeliveryAgeSeconds) * 1000;
         let delayMs = 0;
         for (const [key, perMinute] of limits) {
-            const v = policy.rate_overflow === 'drop' ? this.limiter.take(key, perMinute, now) : this.limiter.reserve(key, perMinute, now, policy.max_age_seconds * 1000);
+            const v = policy.rate_overflow === 'drop' ? this.limiter.take(key, perMinute, now) : this.limiter.reserve(key, perMinute, now, maxDelayMs);
             if (!v.ok) return v;
             delayMs = Math.max(delayMs, v.delayMs);
         }
@@ -459,7 +465,7 @@ export class Dispatcher {
                 error: `over the rule's rate limit; next slot in ${Math.ceil(retryInMs / 1000)} s`,
             };
             this.log.append(entry);
-            this.deps.onAttempt?.(entry);
+            this.deps.onAttempt?.(entry, {channel_id: facts.channel.id, max_attempts: effectiveMaxAttempts(request.policy.max_attempts, this.deps.settings())});
             return {delivery_id: ids[i]!, webhook_id: webhookIdOf(ids[i]!), endpoint_ids: endpoints.map((e) => e.id), status: 'dropped', delay_ms: 0};
         });
         await this.deps.notifier

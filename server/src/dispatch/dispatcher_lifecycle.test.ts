@@ -1,6 +1,6 @@
 import {FailedIndex} from './failed_index';
 import {keys} from './keys';
-import {deliveryRequest, endpoint, facts, outboxRecord, policy, responseOptions} from './testing/factories';
+import {deliveryRequest, endpoint, facts, loopbackSettings, outboxRecord, policy, responseOptions} from './testing/factories';
 import {startHarness, type Harness} from './testing/harness';
 import {MemoryKV} from './testing/memory_kv';
 import {reply, TestReceiver} from './testing/receiver';
@@ -89,7 +89,7 @@ describe('Dispatcher: a rule or an endpoint going away', () => {
     });
 
     it('cancels the deliveries of a removed endpoint, logs them as cancelled, and keeps the rest going', async () => {
-        h = await startHarness();
+        h = await startHarness({settings: loopbackSettings({MaxAttempts: 50})}) // retries outlast the test;
         receiver.handler = reply(503);
         const slow = policy({backoff_base_ms: 300, backoff_max_ms: 300, max_attempts: 50});
         const parallel = await h.dispatcher.submit(

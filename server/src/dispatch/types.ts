@@ -36,8 +36,14 @@ export interface SubmittedDelivery {
 /** Posts a service's reply (responses/ implements it); what it returns goes into the delivery log. */
 export type ReplySink = (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
 
-/** Told about every attempt as it is logged (the engine forwards these to the webapp). */
-export type AttemptListener = (entry: DeliveryLogEntry) => void;
+/** What a listener needs beside a log entry: the trigger's channel, and the attempts the delivery gets in all. */
+export interface AttemptContext {
+    channel_id: string;
+    max_attempts: number;
+}
+
+/** Told about every attempt as it is logged (forwarded to the webapp as status events, see status_event.ts). */
+export type AttemptListener = (entry: DeliveryLogEntry, context: AttemptContext) => void;
 
 export type AsyncReplyResult =
     | {ok: true; outcome: ReplyOutcome}

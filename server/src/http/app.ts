@@ -1,7 +1,8 @@
 import {API_BASE, integrationRoutes, type ApiErrorBody} from '@tripwire/common';
 import express, {type Application, type NextFunction, type Request, type Response} from 'express';
 
-import {type Logger} from '../ports';
+import {redactTarget, redactTokensIn} from '../lib/redact_path';
+import {PluginApiError, type Logger} from '../ports';
 
 import {apiRouter} from './api_router';
 import {ApiError} from './errors';
@@ -61,16 +62,16 @@ export function createApp(s: Services): Application {
     // Mattermost reads these two answers as its own PostActionIntegrationResponse / SubmitDialogResponse whatever the
     // status (a dialog answer whose `error` is an object fails to decode and the user sees a 500), so a refusal is
     // told in those shapes: an ephemeral text for a click, the dialog's error line for a submission.
+    const actionShape = (message: string) => ({ephemeral_text: message});
+    const dialogShape = (message: string) => ({error: message});
     app.post(integrationRoutes.action.path, requireUser, anyJson, (req, res, next) => {
-        s.interactive
-            .action(res.locals.userId as string, req.body)
-            .then((answer) => sendOnce(res, answer), refusedAs(res, next, (message) => ({ephemeral_text: message})));
+        s.interactive.action(res.locals.userId as string, req.body).then((answer) => sendOnce(res, answer), refusedAs(res, next, actionShape));
     });
+    app.use(integrationRoutes.action.path, bodyRefusedAs(actionShape));
     app.post(integrationRoutes.dialog.path, requireUser, anyJson, (req, res, next) => {
-        s.interactive
-            .dialog(res.locals.userId as string, req.body)
-            .then((answer) => sendOnce(res, answer), refusedAs(res, next, (message) => ({error: message})));
+        s.interactive.dialog(res.locals.userId as string, req.body).then((answer) => sendOnce(res, answer), refusedAs(res, next, dialogShape));
     });
+    app.use(integrationRoutes.dialog.path, bodyRefusedAs(dialogShape));
     app.get(integrationRoutes.ruleSuggestions.path, requireUser, (req, res, next) => {
         const channelId = typeof req.query.channel_id === 'string' ? req.query.channel_id : '';
         ruleSuggestions(s, res.locals.userId as string, channelId).then((items) => sendOnce(res, items), next);
@@ -109,7 +110,7 @@ async function ruleSuggestions(s: Services, userId: string, channelId: string): 
     try {
         return (await s.rules.listChannel(userId, channelId)).map((r) => ({item: ruleSlug(r.name), hint: r.enabled ? 'enabled' : 'disabled', helptext: r.name}));
     } catch (err) {
-        if (err instanceof ApiError) return [];
+        if (publicError(err)) return [];
         throw err;
     }
 }
@@ -138,26 +139,57 @@ const PARSER_ERRORS: Record<string, ApiError> = {
 };
 
 /**
- * The one error mapping: ApiErrors answer with their code's status and public message; anything else is logged with
- * its cause and answered as a bare 500, so internals (stack traces, Mattermost errors, KV keys) never leak.
+ * Mattermost answers a call naming something stale (a deleted post, channel or user) with a 4xx AppError: that is the
+ * caller's input, not a fault of the plugin, so it answers 4xx too, with a public message of its own.
  */
-/** A refusal (4xx ApiError) answered 200 in the caller's own shape; anything else goes to the error middleware. */
+function stalenessOf(err: unknown): ApiError | undefined {
+    if (!(err instanceof PluginApiError) || err.statusCode < 400 || err.statusCode >= 500) return undefined;
+    if (err.statusCode === 404) return new ApiError('not_found', 'not found: it may have been deleted');
+    if (err.statusCode === 403) return new ApiError('forbidden', 'Mattermost does not allow this');
+    return new ApiError('invalid_input', 'Mattermost refused the request');
+}
+
+/** The public error an error stands for (an ApiError, a body-parser refusal, a stale Mattermost object), if any. */
+function publicError(err: unknown): ApiError | undefined {
+    if (err instanceof ApiError) return err;
+    const parserType = (err as {type?: unknown} | null)?.type;
+    if (typeof parserType === 'string' && PARSER_ERRORS[parserType]) return PARSER_ERRORS[parserType];
+    return stalenessOf(err);
+}
+
+/** A refusal (4xx) answered 200 in the caller's own shape; anything else goes to the error middleware. */
 function refusedAs(res: Response, next: NextFunction, shape: (message: string) => object) {
     return (err: unknown) => {
-        if (err instanceof ApiError && err.status < 500) sendOnce(res, shape(err.message));
+        const error = publicError(err);
+        if (error && error.status < 500) sendOnce(res, shape(error.message));
         else next(err);
     };
 }
 
+/**
+ * The same for a body Mattermost would never send (not a JSON object, too large): still in the shape Mattermost
+ * decodes. A request without a session stays a 401.
+ */
+function bodyRefusedAs(shape: (message: string) => object) {
+    return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+        if (err instanceof ApiError) next(err);
+        else refusedAs(res, next, shape)(err);
+    };
+}
+
+/**
+ * The one error mapping: public errors answer with their code's status and message; anything else is logged with its
+ * cause and answered as a bare 500, so internals (stack traces, Mattermost errors, KV keys) never leak.
+ */
 export function errorMiddleware(log: Logger) {
     return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-        const parserType = (err as {type?: unknown} | null)?.type;
-        let error = err instanceof ApiError ? err : typeof parserType === 'string' ? PARSER_ERRORS[parserType] : undefined;
+        let error = publicError(err);
         if (!error) {
-            log.error('Tripwire HTTP request failed', {method: req.method, path: req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err)});
+            // The path may hold a bearer token (/in/:token, /r/:token), and errors quote the URLs they failed on.
+            log.error('Tripwire HTTP request failed', {method: req.method, path: redactTarget(req.path), error: redactTokensIn(err instanceof Error ? (err.stack ?? err.message) : String(err))});
             error = new ApiError('internal', 'internal error');
         } else if (error.status >= 500) {
-            log.warn('Tripwire HTTP request unavailable', {method: req.method, path: req.path, error: error.message});
+            log.warn('Tripwire HTTP request unavailable', {method: req.method, path: redactTarget(req.path), error: redactTokensIn(error.message)});
         }
         if (res.headersSent) {
             res.destroy();

@@ -53,6 +53,8 @@ export function createServices(deps: HttpDeps): Services {
         log: deps.dispatcher.log,
         clock: deps.clock,
         insecureTls: () => deps.serverConfig().enableInsecureOutgoingConnections,
+        allowForeignUrls: () => deps.settings().AllowForeignActionUrls,
+        maxTimeoutMs: () => deps.settings().MaxEndpointTimeoutMs,
     });
     const rules = new RuleService(ctx);
     const securePosting = (api: PostingApi) => securePostingApi(api, signer);

@@ -402,7 +402,7 @@ async function retryAcrossRestart(ctx) {
             ctx.alice,
             'POST',
             '/rules',
-            ruleSpec(ctx, {name: 'restart', channels: [channel], trigger: {mode: 'exact', words: ['restart']}, endpoint: {url: `${receiver.url}/restart`}, delivery: {max_attempts: 10}}),
+            ruleSpec(ctx, {name: 'restart', channels: [channel], trigger: {mode: 'exact', words: ['restart']}, endpoint: {url: `${receiver.url}/restart`}, delivery: {max_attempts: 8}}),
             201,
         );
         const bot = await tripwireBot(ctx);

@@ -7,9 +7,10 @@ import {pluginId} from '../manifest';
  * What the webapp expects from the server over the websocket and in post props. Neither common/src/api.ts nor
  * server/src/dispatch names these yet; this file is the webapp's side of the contract (see the report of issue 7):
  *
- * - The engine forwards every logged attempt (dispatch's AttemptListener, a DeliveryLogEntry) with
- *   `publishWebSocketEvent('delivery_status', {...entry, max_attempts}, {channel_id})`, which reaches the webapp as
- *   `custom_tripwire_delivery_status`.
+ * - The server forwards every logged attempt to the trigger's channel as `publishWebSocketEvent('delivery_status',
+ *   event, {channel_id})` (server/src/dispatch/status_event.ts), which reaches the webapp as
+ *   `custom_tripwire_delivery_status`. Every member of the channel gets it, so it carries only the delivery and rule
+ *   ids, post_id, status, attempt, max_attempts and times: no error text or HTTP details (those are in the log).
  * - A rule change publishes `rules_changed` with `{channel_ids: string[]}` (`custom_tripwire_rules_changed`).
  * - The live status shows under the triggering post (registerPostMessageAttachmentComponent, keyed by the event's
  *   post_id) for people who may manage the rule. A server may also post a card of its own, type

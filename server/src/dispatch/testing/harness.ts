@@ -5,6 +5,7 @@ import type {ChannelState, Clock, ServerConfigInfo} from '../../ports';
 import {defaultBreakerOptions} from '../circuit_breaker';
 import {Dispatcher, type DispatcherOptions} from '../dispatcher';
 import type {Notifier} from '../notices';
+import type {AttemptListener} from '../types';
 
 import {loopbackSettings, memoryLogger, serverConfig} from './factories';
 import {MemoryKV} from './memory_kv';
@@ -24,12 +25,14 @@ export interface HarnessOptions {
     kv?: MemoryKV;
     nodeId?: string;
     clock?: Clock;
-    settings?: Settings;
+    /** A function when a test changes the guardrails while deliveries are queued. */
+    settings?: Settings | (() => Settings);
     server?: Partial<ServerConfigInfo>;
     options?: Partial<DispatcherOptions>;
     onReply?: (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
     random?: () => number;
     channelState?: (channelId: string) => Promise<ChannelState>;
+    onAttempt?: AttemptListener;
 }
 
 /** A started dispatcher over an in-memory KV, with fast timings, recording what it tells the outside world. */
@@ -39,7 +42,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     const replies: Harness['replies'] = [];
     const disabled: Harness['disabled'] = [];
     const notices: Harness['notices'] = {disabled: [], dropped: []};
-    const settings = o.settings ?? loopbackSettings();
+    const fixed = o.settings ?? loopbackSettings();
+    const settings = typeof fixed === 'function' ? fixed : () => fixed;
     const server = serverConfig(o.server);
     const dispatcher = new Dispatcher(
         {
@@ -47,7 +51,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             logger,
             clock: o.clock ?? {now: () => Date.now()},
             serverConfig: () => server,
-            settings: () => settings,
+            settings,
             onReply:
                 o.onReply ??
                 (async (target, reply) => {
@@ -62,6 +66,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             ...(o.nodeId && {nodeId: o.nodeId}),
             ...(o.random && {random: o.random}),
             ...(o.channelState && {channelState: o.channelState}),
+            ...(o.onAttempt && {onAttempt: o.onAttempt}),
         },
         {
             sweepIntervalMs: 100,

@@ -11,6 +11,7 @@ import {type SecretStore} from '../../dispatch/secrets';
 import {webhookHeaders} from '../../dispatch/signing';
 import {type SsrfGuard} from '../../dispatch/ssrf/guard';
 import {type Clock} from '../../ports';
+import {ApiError} from '../errors';
 
 /** Mattermost reads at most this much of an action or dialog answer (MaxIntegrationResponseSize). */
 const MAX_ANSWER_BYTES = 1 << 20;
@@ -23,8 +24,15 @@ export interface ServiceClientDeps {
     clock: Clock;
     /** Mattermost's EnableInsecureOutgoingConnections. */
     insecureTls: () => boolean;
+    /** The AllowForeignActionUrls guardrail: may clicks go, unsigned, to URLs on none of the rule's endpoints' origins? */
+    allowForeignUrls: () => boolean;
+    /** The MaxEndpointTimeoutMs guardrail: no attempt waits longer, whatever the endpoint says. */
+    maxTimeoutMs: () => number;
     random?: () => number;
 }
+
+/** What native Mattermost sends to an action URL: JSON, no signature, one attempt. */
+const NATIVE_ATTEMPTS = 1;
 
 export interface SentCall {
     result: AttemptResult;
@@ -36,7 +44,7 @@ export interface SentCall {
 
 /**
  * Synchronous calls from the plugin to a rule's service on behalf of a person (button clicks, menu choices, dialog
- * submissions, the test bench): signed with the rule's endpoint secrets exactly like deliveries (Standard Webhooks),
+ * submissions, the test bench): to an endpoint's origin, signed with its secrets exactly like deliveries (Standard Webhooks),
  * through the dispatcher's SSRF guard and HTTP client, retried on 408/429/5xx and network errors within the time
  * Mattermost waits, and written to the rule's delivery log. Not queued: the person is waiting for the answer.
  */
@@ -48,21 +56,28 @@ export class ServiceClient {
     }
 
     /**
-     * The endpoint of a rule a URL belongs to (same origin), whose secrets sign calls to it; else the first endpoint.
-     * Services put their own action URLs in replies, so they usually share the endpoint's host.
+     * The endpoint of a rule on the URL's origin (scheme, host and port), whose secrets sign calls to it; none when the
+     * URL is elsewhere. A reply can put any URL in its buttons, so only the endpoint's own origin may see its signature.
      */
     endpointFor(rule: Pick<Rule, 'endpoints'>, url: string): Endpoint | undefined {
         const origin = originOf(url);
-        return rule.endpoints.find((e) => originOf(e.url.replace(/\{\{[^}]*\}\}/g, 'x')) === origin) ?? rule.endpoints[0];
+        if (origin === '' || origin === 'null') return undefined;
+        return rule.endpoints.find((e) => originOf(e.url.replace(/\{\{[^}]*\}\}/g, 'x')) === origin);
     }
 
     /**
-     * POSTs JSON to a service URL and logs each attempt under the rule.
+     * POSTs JSON to a service URL and logs each attempt under the rule: signed and retried when the URL is on one of
+     * the rule's endpoints' origins; otherwise as native Mattermost would (unsigned, once, SSRF-guarded all the same),
+     * unless the system admin's AllowForeignActionUrls forbids it.
      * @param budgetMs all attempts together; each attempt also stops at the endpoint's timeout.
+     * @throws ApiError forbidden when the URL is foreign and the guardrail refuses foreign URLs
      */
     async postJson(input: {rule: Pick<Rule, 'id' | 'endpoints'>; url: string; body: unknown; eventType: string; postId: string; budgetMs: number; maxAttempts?: number}): Promise<SentCall> {
         const started = this.deps.clock.now();
         const endpoint = this.endpointFor(input.rule, input.url);
+        if (!endpoint && !this.deps.allowForeignUrls()) {
+            throw new ApiError('forbidden', 'This action goes to an address outside its Tripwire rule’s endpoints, which the system admin does not allow.');
+        }
         const deliveryId = newId();
         let url: URL;
         try {
@@ -77,7 +92,7 @@ export class ServiceClient {
             headers: {'content-type': 'application/json', accept: 'application/json', 'user-agent': 'Tripwire/1.0 (Mattermost plugin)'},
             body: Buffer.from(JSON.stringify(input.body)),
         };
-        const maxAttempts = input.maxAttempts ?? 3;
+        const maxAttempts = endpoint ? (input.maxAttempts ?? 3) : NATIVE_ATTEMPTS;
         let call: SentCall | undefined;
         for (let attempt = 1; ; attempt++) {
             const remaining = input.budgetMs - (this.deps.clock.now() - started);
@@ -97,17 +112,22 @@ export class ServiceClient {
         return call;
     }
 
-    /** One signed attempt of a prepared request; nothing is logged. */
+    /** One attempt of a prepared request, signed with the endpoint's secrets (plain without an endpoint); nothing is logged. */
     async send(ruleId: string, endpoint: Endpoint | undefined, request: PreparedRequest, webhookId: string, attempt: number, timeoutMs: number): Promise<SentCall> {
-        const signing = endpoint ? await this.deps.secrets.signingSecrets(ruleId, endpoint.id) : [];
-        const signed: PreparedRequest = {
-            ...request,
-            headers: {...request.headers, ...webhookHeaders(webhookId, this.deps.clock.now(), request.body, signing), 'x-webhook-attempt': String(attempt)},
-        };
+        const signed: PreparedRequest = endpoint
+            ? {
+                  ...request,
+                  headers: {
+                      ...request.headers,
+                      ...webhookHeaders(webhookId, this.deps.clock.now(), request.body, await this.deps.secrets.signingSecrets(ruleId, endpoint.id)),
+                      'x-webhook-attempt': String(attempt),
+                  },
+              }
+            : request;
         const declared = endpoint?.secret_headers ?? [];
         const result = await sendRequest(signed, {
             guard: this.deps.guard,
-            timeoutMs,
+            timeoutMs: Math.min(timeoutMs, this.deps.maxTimeoutMs()),
             maxResponseBytes: MAX_ANSWER_BYTES,
             followRedirects: false,
             insecureTls: this.deps.insecureTls(),

@@ -64,8 +64,14 @@ export class AdminService {
             ...(input.max_attempts !== undefined && {MaxAttempts: input.max_attempts}),
             ...(input.max_hops !== undefined && {MaxHops: input.max_hops}),
             ...(input.rate_limit_per_minute !== undefined && {RateLimitPerMinute: input.rate_limit_per_minute}),
+            ...(input.max_endpoint_timeout_ms !== undefined && {MaxEndpointTimeoutMs: input.max_endpoint_timeout_ms}),
+            ...(input.max_endpoint_concurrency !== undefined && {MaxEndpointConcurrency: input.max_endpoint_concurrency}),
+            ...(input.max_delivery_age_seconds !== undefined && {MaxDeliveryAgeSeconds: input.max_delivery_age_seconds}),
+            ...(input.max_backoff_ms !== undefined && {MaxBackoffMs: input.max_backoff_ms}),
+            ...(input.allow_foreign_action_urls !== undefined && {AllowForeignActionUrls: input.allow_foreign_action_urls}),
         };
-        // The System Console keeps the host list as one text field.
+        // The System Console keeps the host list as one text field. Keys plugin.json does not declare (the newer
+        // guardrails) are saved the same way; the System Console keeps them when it saves its own fields.
         await this.saveSettings({...next, AllowedHosts: next.AllowedHosts.join('\n')});
         return this.view(next);
     }
@@ -78,6 +84,11 @@ export class AdminService {
             max_attempts: s.MaxAttempts,
             max_hops: s.MaxHops,
             rate_limit_per_minute: s.RateLimitPerMinute,
+            max_endpoint_timeout_ms: s.MaxEndpointTimeoutMs,
+            max_endpoint_concurrency: s.MaxEndpointConcurrency,
+            max_delivery_age_seconds: s.MaxDeliveryAgeSeconds,
+            max_backoff_ms: s.MaxBackoffMs,
+            allow_foreign_action_urls: s.AllowForeignActionUrls,
             editable: this.saveSettings !== undefined,
         };
     }

@@ -12,6 +12,7 @@ import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors'
 
 import {accessError, RequestAccess, type ServiceContext} from './context';
 import {createEdit, planUpdate, publicEndpoint, splitSecretHeaders, type OriginChange, type UpdatePlan} from './rule_secrets';
+import {withinGuardrails} from './guardrail_check';
 
 /** A rule name as one word, as `/tripwire` autocompletes it: lowercase, spaces as `-`. */
 export const ruleSlug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '-');
@@ -111,7 +112,7 @@ export class RuleService {
         const access = this.access(userId);
         this.checkRegex(spec);
         await access.require(access.scope(spec.scope, userId, 'manage'));
-        return this.view(access, await this.createStored(spec, userId));
+        return this.view(access, await this.createStored(withinGuardrails(spec, this.ctx.settings()), userId));
     }
 
     /** Stores a new rule (checks done), its secret header values in the secret store rather than in the rule. */
@@ -140,7 +141,7 @@ export class RuleService {
         // A rule saved before header values moved to the store may hold some inline: move them first, so an edit
         // that (like every client) does not send them back keeps them.
         await sealEndpoints(store, ruleId, current.endpoints);
-        const split = splitSecretHeaders(spec);
+        const split = splitSecretHeaders(withinGuardrails(spec, this.ctx.settings()));
         const plan = planUpdate(current, split.spec, split.supplied, secrets, await store.summary(ruleId));
         const save = () => this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
         const next = plan.changes.length === 0 ? await save() : await this.saveMoved(ruleId, plan, save);

@@ -5,6 +5,7 @@ import {ApiError} from '../errors';
 
 import {accessError, type ServiceContext} from './context';
 import {publicEndpoint} from './rule_secrets';
+import {withinGuardrails} from './guardrail_check';
 import {type RuleService} from './rule_service';
 
 const NO_SECRETS = {has_token: false, endpoints_with_secret: [], headers_set: {}};
@@ -45,6 +46,7 @@ export class TransferService {
         const placed = specs.map((s) => (scope ? {...s, scope} : s));
         for (const [i, spec] of placed.entries()) {
             this.rules.checkRegex(spec, `rules.${i}.`);
+            placed[i] = withinGuardrails(spec, this.ctx.settings(), `rules.${i}.`);
             const verdict = await access.scope(spec.scope, userId, 'manage');
             if (!verdict.ok) {
                 const e = accessError(verdict);
@@ -85,7 +87,7 @@ export class TransferService {
                 continue;
             }
             try {
-                const rule = await this.rules.createStored(spec, userId);
+                const rule = await this.rules.createStored(withinGuardrails(spec, this.ctx.settings()), userId);
                 if (native.token) await this.ctx.dispatcher.secrets.setToken(rule.id, native.token);
                 const view: RuleView = await this.rules.view(access, rule);
                 out.results.push({hook_id: native.id, ok: true, rule: view, warnings});

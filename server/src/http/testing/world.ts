@@ -176,7 +176,7 @@ export async function createWorld(options: {settings?: Record<string, unknown>} 
     const settings = {current: parseSettings({AllowedHosts: '127.0.0.1', EnableDirectMessageRules: true, ...options.settings})};
     const config = serverConfig();
     const log = memoryLogger();
-    const harness = await startHarness({kv: mm.kv, settings: settings.current});
+    const harness = await startHarness({kv: mm.kv, settings: () => settings.current});
     const rules = new RuleStore({kv: mm.kv, publish: async () => undefined, clock: {now: () => Date.now()}, settings: () => settings.current, log});
     const saved: Array<Record<string, unknown>> = [];
     const {app, services} = createTripwireHttp({

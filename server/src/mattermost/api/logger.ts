@@ -1,3 +1,4 @@
+import {redactTokensIn} from '../../lib/redact_path';
 import {hostLog} from '../../runtime/goplugin';
 import type {Logger} from '../../ports';
 import {type ApiConnection} from './connection';
@@ -33,8 +34,13 @@ export class ApiLogger implements Logger {
         void this.write('error', message, fields);
     }
 
-    /** Logs and resolves once the server has it; never rejects. */
-    async write(level: LogLevel, message: string, fields?: Record<string, unknown>): Promise<void> {
+    /**
+     * Logs and resolves once the server has it; never rejects. Every line, whoever wrote it, has the tokens of the URLs
+     * and paths it quotes redacted (inbound URLs, response_urls, credentials in query strings).
+     */
+    async write(level: LogLevel, rawMessage: string, rawFields?: Record<string, unknown>): Promise<void> {
+        const message = redactTokensIn(rawMessage);
+        const fields = rawFields && Object.fromEntries(Object.entries(rawFields).map(([k, v]) => [k, redacted(v)]));
         if (!this.conn.connected) {
             this.fallback[level](message, fields);
             return;
@@ -45,6 +51,14 @@ export class ApiLogger implements Logger {
             this.fallback[level](message, fields);
         }
     }
+}
+
+/** A field value with its tokens redacted; values that hold none keep their type (the host log writes JSON). */
+function redacted(v: unknown): unknown {
+    if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean') return v;
+    const text = stringify(v);
+    const safe = redactTokensIn(text);
+    return typeof v === 'string' || safe !== text ? safe : v;
 }
 
 /** Flattens fields to [k1, v1, k2, v2, …] strings; undefined for none (a nil slice on the wire). */

@@ -1,5 +1,6 @@
 import {type IncomingMessage} from 'node:http';
 import {type Duplex} from 'node:stream';
+import {redactTarget, redactTokensIn} from '../../lib/redact_path';
 import {type MuxBroker} from '../../runtime/goplugin';
 import type {Logger} from '../../ports';
 import {model as m, toJs, type HTTPRequestJs, type PluginContextJs} from '../wire';
@@ -50,7 +51,7 @@ export class ServeHttpBridge {
             });
             await relay(response, writer, await hostHeader);
         } catch (err) {
-            this.log.error('ServeHTTP failed', {error: errorText(err), url: request.url});
+            this.log.error('ServeHTTP failed', {error: redactTokensIn(errorText(err)), url: redactTarget(request.url ?? '')});
             response?.destroy();
             if (!response) await writer.writeHeader(500).catch(() => undefined);
         } finally {

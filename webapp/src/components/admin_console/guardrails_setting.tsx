@@ -118,12 +118,47 @@ export function GuardrailsSetting(_props: CustomSettingProps) {
                     error={errors.rate_limit_per_minute}
                     onChange={(v) => update({rate_limit_per_minute: v ?? Number.NaN})}
                 />
+                <NumberField
+                    label={f(am.maxTimeout)}
+                    value={form.max_endpoint_timeout_ms}
+                    disabled={disabled}
+                    error={errors.max_endpoint_timeout_ms}
+                    onChange={(v) => update({max_endpoint_timeout_ms: v ?? Number.NaN})}
+                />
+                <NumberField
+                    label={f(am.maxConcurrency)}
+                    value={form.max_endpoint_concurrency}
+                    disabled={disabled}
+                    error={errors.max_endpoint_concurrency}
+                    onChange={(v) => update({max_endpoint_concurrency: v ?? Number.NaN})}
+                />
+                <NumberField
+                    label={f(am.maxAge)}
+                    value={form.max_delivery_age_seconds}
+                    disabled={disabled}
+                    error={errors.max_delivery_age_seconds}
+                    onChange={(v) => update({max_delivery_age_seconds: v ?? Number.NaN})}
+                />
+                <NumberField
+                    label={f(am.maxBackoff)}
+                    value={form.max_backoff_ms}
+                    disabled={disabled}
+                    error={errors.max_backoff_ms}
+                    onChange={(v) => update({max_backoff_ms: v ?? Number.NaN})}
+                />
             </div>
+            <div className='tw-help'>{f(am.rulesClamped)}</div>
             <Checkbox
                 label={f(am.dmRules)}
                 checked={form.dm_rules_enabled}
                 disabled={disabled}
                 onChange={(dm_rules_enabled) => update({dm_rules_enabled})}
+            />
+            <Checkbox
+                label={f(am.foreignActions)}
+                checked={form.allow_foreign_action_urls}
+                disabled={disabled}
+                onChange={(allow_foreign_action_urls) => update({allow_foreign_action_urls})}
             />
             {status && (
                 <div

@@ -99,6 +99,22 @@ describe('TriggerDeliveries (under the triggering post)', () => {
         expect(screen.getAllByTestId('tripwire-delivery-card')).toHaveLength(1);
     });
 
+    it('renders the status events the server sends: state, attempt and time only, no error details', async () => {
+        const {client} = fakeServer({[`GET ${API}/rules/${rule.id}`]: {body: rule}});
+        const store = makeStore();
+        renderWithProviders(<TriggerDeliveries postId='trigger1'/>, {client, store});
+        // Exactly the keys of server/src/dispatch/status_event.ts.
+        const live = {delivery_id: DELIVERY, rule_id: rule.id, post_id: 'trigger1', status: 'retrying', attempt: 1, max_attempts: 4, at: 1, next_attempt_at: Date.now() + 30_000};
+        act(() => deliveryStatusHandler(store)({event: 'custom_tripwire_delivery_status', data: live}));
+        const card = await screen.findByTestId('tripwire-delivery-card');
+        expect(card).toHaveTextContent('Retrying 2 of 4 — Deploy bot');
+        expect(card).toHaveTextContent('Attempt 1 of 4');
+        const {next_attempt_at: _next, ...failed} = {...live, status: 'failed', attempt: 4, at: 2};
+        act(() => deliveryStatusHandler(store)({event: 'custom_tripwire_delivery_status', data: failed}));
+        expect(screen.getByTestId('tripwire-delivery-card')).toHaveTextContent('Delivery to Deploy bot failed');
+        expect(screen.getByTestId('tripwire-delivery-card')).not.toHaveTextContent('undefined');
+    });
+
     it('stays hidden from people who cannot read the rule', async () => {
         const {client, calls} = fakeServer({[`GET ${API}/rules/${rule.id}`]: {status: 404, body: {error: {code: 'not_found', message: 'rule not found'}}}});
         const store = makeStore();

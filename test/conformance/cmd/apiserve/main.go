@@ -97,6 +97,12 @@ func run(lifetime time.Duration, logPath string) error {
 	if err := h.Install(manifest, host.RealExecutable(root)); err != nil {
 		return err
 	}
+	// PUT /admin/guardrails saves the plugin settings; the server then runs the plugin's OnConfigurationChange.
+	srv.OnPluginConfigSaved(func(id string) {
+		if hooks, err := h.Env.HooksForPlugin(id); err == nil {
+			_ = hooks.OnConfigurationChange()
+		}
+	})
 	if _, err := h.Activate(pluginID); err != nil {
 		return fmt.Errorf("activating the plugin: %w\n%s", err, h.Diagnostics())
 	}
@@ -301,4 +307,3 @@ func (s *sink) responseToken() string {
 	defer s.mu.Unlock()
 	return s.token
 }
-

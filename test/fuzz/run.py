@@ -13,6 +13,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -51,16 +52,19 @@ def main():
         if not line:
             return finish(started, 1, "apiserve did not start (see its messages above)")
         info = json.loads(line)
+        with open(os.path.join(a.out, "apiserve.json"), "w", encoding="utf-8") as f:
+            f.write(line)
         env = {
             **os.environ,
             "PYTHONPATH": HERE,
+            "PYTHONDONTWRITEBYTECODE": "1",
             "SCHEMATHESIS_HOOKS": "tripwire_hooks",
             "TRIPWIRE_FUZZ_IDS": json.dumps(info["ids"]),
             "TRIPWIRE_FUZZ_TOKENS": json.dumps(info["tokens"]),
             "TRIPWIRE_FUZZ_SEEN": os.path.join(a.out, "seen.jsonl"),
         }
         cmd = [
-            a.schemathesis, "run", a.schema,
+            a.schemathesis, "--config-file", os.path.join(HERE, "schemathesis.toml"), "run", a.schema,
             "--url", info["url"],
             "--checks", CHECKS,
             "--phases", "examples,coverage,fuzzing",
@@ -80,7 +84,7 @@ def main():
         remaining = a.budget - (time.monotonic() - started)
         with open(os.path.join(a.out, "schemathesis.log"), "w", encoding="utf-8") as log:
             try:
-                rc = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=remaining, cwd=HERE).returncode
+                rc = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=remaining, cwd=a.out).returncode
                 timed_out = False
             except subprocess.TimeoutExpired:
                 rc, timed_out = 1, True
@@ -93,7 +97,9 @@ def main():
 
     failures = junit_failures(os.path.join(a.out, "junit.xml"))
     for op, message in failures:
-        print(f"FAIL {op}\n{indent(message)}")
+        print(f"FAIL {op}\n{indent(named_ids(message, info))}")
+    for cause in server_errors(os.path.join(a.out, "apiserve.log")):
+        print(f"5xx CAUSE (plugin log) {named_ids(cause, info)}")
     missing, requests, fivexx = coverage(os.path.join(a.out, "seen.jsonl"), a.schema, sorted(info["tokens"]) + ["anonymous"])
     for op, roles in missing:
         print(f"NOT TRIED {op} as {', '.join(roles)}")
@@ -116,6 +122,31 @@ def finish(started, code, verdict, summary="", out=""):
     where = f" (reports: {os.path.relpath(out, ROOT)})" if code and out else ""
     print(f"fuzz-api: {'FAIL' if code else 'PASS'}: {verdict}{'; ' + summary if summary else ''}; {took:.0f}s{where}")
     return code
+
+
+def named_ids(text, info):
+    """Seeded ids and tokens differ per run: name them ({orphanInboundToken}) so a report reads the same each time."""
+    for name, value in sorted(info["ids"].items(), key=lambda kv: -len(kv[1])):
+        if len(value) >= 20:
+            text = text.replace(value, "{" + name + "}")
+    return text
+
+
+def server_errors(log_path):
+    """The distinct failures the plugin logged for requests it answered 500 (method, path, first line of the error)."""
+    if not os.path.exists(log_path):
+        return []
+    seen = []
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if "HTTP request failed" not in line:
+                continue
+            cause = line.split("HTTP request failed", 1)[1].strip()
+            cause = cause.split("\\n", 1)[0].split("    at ", 1)[0].strip()
+            cause = re.sub(r"\b[a-z0-9]{26}\b", "<id>", cause)  # one line per kind of failure, not per user
+            if cause not in seen:
+                seen.append(cause)
+    return seen
 
 
 def junit_failures(path):

@@ -48,13 +48,16 @@ def _known(*names):
 
 # Path parameter name -> ids that exist (the token depends on the route).
 KNOWN = {
-    "ruleId": _known("ruleId", "teamRuleId", "personalRuleId"),
+    "ruleId": _known("ruleId", "teamRuleId", "personalRuleId", "archivedRuleId", "orphanRuleId", "deletedRuleId"),
     "endpointId": _known("endpointId"),
     "deliveryId": _known("deliveryId"),
-    "channelId": _known("channelId", "privateChannelId", "dmChannelId"),
+    "channelId": _known("channelId", "privateChannelId", "dmChannelId", "archivedChannelId", "goneChannelId"),
     "teamId": _known("teamId"),
 }
-TOKENS = {"/in/{token}": _known("inboundToken"), "/r/{token}": _known("responseToken")}
+TOKENS = {
+    "/in/{token}": _known("inboundToken", "archivedInboundToken", "orphanInboundToken", "deletedInboundToken"),
+    "/r/{token}": _known("responseToken"),
+}
 
 
 @schemathesis.check
@@ -115,14 +118,27 @@ def before_call(ctx, case, kwargs):
     headers = case.headers if case.headers is not None else {}
     role = headers.get(ROLE_HEADER)
     if role not in TOKENS_BY_ROLE:
+        # A coverage-phase case: no generation hook saw it. Take the roles, and the known ids, in turn.
         with _lock:
-            turn = _turns.setdefault(case.operation.label, itertools.count())
-            role = ROLES[next(turn) % len(ROLES)]
+            turn = next(_turns.setdefault(case.operation.label, itertools.count()))
+        role = ROLES[turn % len(ROLES)]
+        _use_known_ids(case, turn)
     headers[ROLE_HEADER] = role
     headers.pop("Authorization", None)
     if TOKENS_BY_ROLE[role]:
         headers["Authorization"] = "Bearer " + TOKENS_BY_ROLE[role]
     case.headers = headers
+
+
+def _use_known_ids(case, turn):
+    """What the flatmap hooks do for generated cases, in turn instead of drawn: turn 0 keeps the case as it is."""
+    params = case.path_parameters
+    if params:
+        for name, value in list(params.items()):
+            choices = [value, *(TOKENS.get(case.operation.path, []) if name == "token" else KNOWN.get(name, []))]
+            params[name] = choices[(turn // len(ROLES)) % len(choices)]
+    if isinstance(case.body, dict) and turn % 2 == 1:
+        case.body = _realistic(case.body)
 
 
 @schemathesis.hook
@@ -132,3 +148,42 @@ def after_call(ctx, case, response):
     line = json.dumps([case.operation.label, (case.headers or {}).get(ROLE_HEADER, ""), response.status_code])
     with _lock, open(SEEN_PATH, "a", encoding="utf-8") as f:
         f.write(line + "\n")
+
+
+# Body fields naming things that exist, by key; a realistic body has them replaced (the first id of each list).
+_BODY_IDS = {
+    "teamId": _known("teamId"),
+    "team_id": _known("teamId"),
+    "channelIds": _known("channelId"),
+    "channel_id": _known("channelId"),
+    "rule_ids": _known("ruleId", "teamRuleId"),
+}
+
+
+def _realistic(value):
+    """The body with ids that exist where its keys name teams, channels and rules."""
+    if isinstance(value, list):
+        return [_realistic(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, v in value.items():
+        known = _BODY_IDS.get(key)
+        if known and isinstance(v, list):
+            out[key] = known[: max(1, min(len(v), len(known)))]
+        elif known and isinstance(v, str):
+            out[key] = known[0]
+        else:
+            out[key] = _realistic(v)
+    return out
+
+
+@schemathesis.hook
+def flatmap_body(ctx, body):
+    """Half of the bodies name real teams, channels and rules; posts to an inbound URL or a response_url sometimes
+    carry a valid message, so they get as far as posting."""
+    choices = [body, _realistic(body)]
+    path = ctx.operation.path if ctx.operation is not None else ""
+    if path in TOKENS and isinstance(body, dict):
+        choices += [{"text": "fuzz"}, {**body, "text": "fuzz"}]
+    return st.sampled_from(choices)

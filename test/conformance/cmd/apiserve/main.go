@@ -3,7 +3,8 @@
 // in-memory Mattermost with the standard fixtures (memapi.Seed); an HTTP server on a random loopback port forwards
 // /plugins/* to the plugin the way Mattermost's ServePluginRequest does (Authorization: Bearer <session token>).
 //
-// It seeds a few rules (so real ids exist), an inbound URL, a delivery with its response_url, then prints ONE line of
+// It seeds a few rules (so real ids exist), an inbound URL, a delivery with its response_url, ids that outlived what
+// they name (rules of an archived and of a deleted channel, a deleted rule, their inbound URLs), then prints ONE line of
 // JSON on stdout: {"url", "tokens": {role: session token}, "ids": {...}}. It stops by itself after -for (default
 // 6 minutes, a bound for CI), on SIGINT/SIGTERM, or when its standard input closes; the host's log (with the plugin's
 // stderr) goes to -log.
@@ -183,7 +184,7 @@ func seed(h *host.Host, srv *memapi.Server, f *memapi.Fixtures, s map[string]*mo
 	if err := call("channel_admin", "POST", "/rules/"+rule.ID+"/inbound", nil, &inbound); err != nil {
 		return err
 	}
-	if m := regexp.MustCompile(`/in/([^/?#]+)`).FindStringSubmatch(inbound.URL); m != nil {
+	if m := inboundRe.FindStringSubmatch(inbound.URL); m != nil {
 		ids["inboundToken"] = m[1]
 	}
 
@@ -212,6 +213,10 @@ func seed(h *host.Host, srv *memapi.Server, f *memapi.Fixtures, s map[string]*mo
 		ids["personalRuleId"] = personal.ID
 	} else {
 		fmt.Fprintln(os.Stderr, "apiserve: no personal rule:", err)
+	}
+
+	if err := seedStale(h, srv, f, s, sink, ids); err != nil {
+		return err
 	}
 
 	// One delivery: a member's post trips the channel rule; the sink sees its response_url.
@@ -246,6 +251,64 @@ func seed(h *host.Host, srv *memapi.Server, f *memapi.Fixtures, s map[string]*mo
 	}
 	return nil
 }
+
+// seedStale leaves ids that outlived what they name: a rule (with its inbound URL) whose channel was archived,
+// one whose channel was deleted for good, and a deleted rule with its old inbound URL. Such input must get a
+// clear 4xx, never a 5xx.
+func seedStale(h *host.Host, srv *memapi.Server, f *memapi.Fixtures, s map[string]*model.Session, sink *sink, ids map[string]string) error {
+	ruleWithInbound := func(channelID, name string) (ruleID, token string, err error) {
+		var rule struct {
+			ID string `json:"id"`
+		}
+		if err = apiCall(h, s["channel_admin"].Token, "POST", "/rules", map[string]any{
+			"name":      name,
+			"scope":     map[string]any{"kind": "channels", "teamId": f.Alpha.Id, "channelIds": []string{channelID}},
+			"trigger":   map[string]any{"mode": "exact", "words": []string{"stale"}},
+			"endpoints": []map[string]any{{"id": "sink", "url": sink.URL + "/stale", "payload": "rich"}},
+		}, &rule); err != nil {
+			return "", "", err
+		}
+		var inbound struct {
+			URL string `json:"url"`
+		}
+		if err = apiCall(h, s["channel_admin"].Token, "POST", "/rules/"+rule.ID+"/inbound", nil, &inbound); err != nil {
+			return "", "", err
+		}
+		if m := inboundRe.FindStringSubmatch(inbound.URL); m != nil {
+			token = m[1]
+		}
+		return rule.ID, token, nil
+	}
+	room := func(name string) *model.Channel {
+		c := srv.AddChannel(&model.Channel{TeamId: f.Alpha.Id, Name: name, DisplayName: name, Type: model.ChannelTypeOpen})
+		srv.AddChannelMember(c.Id, f.ChanAdmin.Id, memapi.ChannelAdmin)
+		srv.AddChannelMember(c.Id, f.Member.Id, memapi.ChannelUser)
+		return c
+	}
+	var err error
+
+	archived := room("archived-room")
+	if ids["archivedRuleId"], ids["archivedInboundToken"], err = ruleWithInbound(archived.Id, "Fuzz rule of an archived channel"); err != nil {
+		return err
+	}
+	archived.DeleteAt = time.Now().UnixMilli()
+	srv.AddChannel(archived) // same id: replaces it
+	ids["archivedChannelId"] = archived.Id
+
+	gone := room("gone-room")
+	if ids["orphanRuleId"], ids["orphanInboundToken"], err = ruleWithInbound(gone.Id, "Fuzz rule of a deleted channel"); err != nil {
+		return err
+	}
+	srv.PurgeChannel(gone.Id)
+	ids["goneChannelId"] = gone.Id
+
+	if ids["deletedRuleId"], ids["deletedInboundToken"], err = ruleWithInbound(f.Public.Id, "Fuzz deleted rule"); err != nil {
+		return err
+	}
+	return apiCall(h, s["channel_admin"].Token, "DELETE", "/rules/"+ids["deletedRuleId"], nil, nil)
+}
+
+var inboundRe = regexp.MustCompile(`/in/([^/?#]+)`)
 
 func firstNonEmpty(a, b string) string {
 	if a != "" {

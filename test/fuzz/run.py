@@ -71,6 +71,7 @@ def main():
             "--max-examples", str(a.max_examples),
             "--seed", str(a.seed),
             "--generation-database", "none",
+            "--continue-on-failure",  # every distinct failure of an operation, not only its first
             "--no-shrink",  # the role is drawn per call: shrinking would change who sent the failing request
             # One worker: schemathesis describes its strategies with ast.parse, which CPython 3.11/3.12 can trip
             # over when two threads parse at once ("AST constructor recursion depth mismatch").
@@ -143,7 +144,7 @@ def server_errors(log_path):
                 continue
             cause = line.split("HTTP request failed", 1)[1].strip()
             cause = cause.split("\\n", 1)[0].split("    at ", 1)[0].strip()
-            cause = re.sub(r"\b[a-z0-9]{26}\b", "<id>", cause)  # one line per kind of failure, not per user
+            cause = re.sub(r"(?<![a-z0-9])[a-z0-9]{26}(?![a-z0-9])", "<id>", cause)  # one line per kind of failure, not per user
             if cause not in seen:
                 seen.append(cause)
     return seen

@@ -123,6 +123,7 @@ def before_call(ctx, case, kwargs):
             turn = next(_turns.setdefault(case.operation.label, itertools.count()))
         role = ROLES[turn % len(ROLES)]
         _use_known_ids(case, turn)
+        headers = case.headers if case.headers is not None else headers
     headers[ROLE_HEADER] = role
     headers.pop("Authorization", None)
     if TOKENS_BY_ROLE[role]:
@@ -139,6 +140,11 @@ def _use_known_ids(case, turn):
             params[name] = choices[(turn // len(ROLES)) % len(choices)]
     if isinstance(case.body, dict) and turn % 2 == 1:
         case.body = _realistic(case.body)
+    if case.operation.path in TOKENS and turn % 2 == 1:
+        case.body = {**(case.body if isinstance(case.body, dict) else {}), "text": "fuzz"}
+    # Now and then a body that says it is compressed and is not: the client's fault, a 400, never a 500.
+    if case.body is not None and turn % 13 == 6:
+        case.headers = {**(case.headers or {}), "Content-Encoding": "gzip"}
 
 
 @schemathesis.hook

@@ -4,7 +4,7 @@ import express, {type Application, type NextFunction, type Request, type Respons
 import {type Logger} from '../ports';
 
 import {apiRouter} from './api_router';
-import {ApiError} from './errors';
+import {ApiError, clientErrorOf} from './errors';
 import {openApiDocument} from './openapi';
 import {ruleSlug} from './service/rule_service';
 import {createServices, type HttpDeps, type Services} from './services';
@@ -126,16 +126,6 @@ function sendOnce(res: Response, value: unknown): void {
     res.status(200).type('application/json').set('Content-Length', String(body.length)).end(body);
 }
 
-/** Errors from express's body parsers, by their `type`. */
-const PARSER_ERRORS: Record<string, ApiError> = {
-    'entity.too.large': new ApiError('payload_too_large', 'the request body is too large'),
-    'entity.parse.failed': new ApiError('invalid_input', 'the request body is not valid JSON', {'': 'not valid JSON'}),
-    'encoding.unsupported': new ApiError('invalid_input', 'unsupported content encoding'),
-    'charset.unsupported': new ApiError('invalid_input', 'unsupported charset'),
-    'request.aborted': new ApiError('invalid_input', 'the request was aborted'),
-    'request.size.invalid': new ApiError('invalid_input', 'the request body is shorter or longer than announced'),
-};
-
 /**
  * The one error mapping: ApiErrors answer with their code's status and public message; anything else is logged with
  * its cause and answered as a bare 500, so internals (stack traces, Mattermost errors, KV keys) never leak.
@@ -150,8 +140,7 @@ function refusedAs(res: Response, next: NextFunction, shape: (message: string) =
 
 export function errorMiddleware(log: Logger) {
     return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-        const parserType = (err as {type?: unknown} | null)?.type;
-        let error = err instanceof ApiError ? err : typeof parserType === 'string' ? PARSER_ERRORS[parserType] : undefined;
+        let error = clientErrorOf(err);
         if (!error) {
             log.error('Tripwire HTTP request failed', {method: req.method, path: req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err)});
             error = new ApiError('internal', 'internal error');

@@ -132,7 +132,7 @@ const webhookBody: Json = {
  * The routes outside the REST API (`integrationRoutes` in common/src/api.ts). Their bodies are Mattermost's and the
  * services' own formats, so they are described here rather than by zod schemas; `satisfies` makes a new integration
  * route without a description a compile error. Refusals of clicks and dialog submissions answer 200 in Mattermost's
- * shapes (see app.ts), so those two document no 4xx beyond the missing session.
+ * shapes (see app.ts), so those two document no 4xx beyond the missing session and an unreadable body.
  */
 const integrationOperations = {
     inbound: {
@@ -178,7 +178,7 @@ const integrationOperations = {
         },
         responses: {
             '200': {description: "Mattermost's PostActionIntegrationResponse (a refusal is its ephemeral_text)", content: json({type: 'object'})},
-            ...errorResponses('401', '413'),
+            ...errorResponses('400', '401', '413'),
         },
     },
     dialog: {
@@ -200,7 +200,7 @@ const integrationOperations = {
         },
         responses: {
             '200': {description: "Mattermost's SubmitDialogResponse (a refusal is its error line)", content: json({type: 'object'})},
-            ...errorResponses('401', '413'),
+            ...errorResponses('400', '401', '413'),
         },
     },
     ruleSuggestions: {

@@ -1,7 +1,8 @@
 # make fuzz-api (issue 13): schemathesis (PyPI, pinned, in a venv this file owns) against server/openapi.json, over
 # every route (REST API, inbound URL, response_url, clicks, dialogs, autocomplete), as every fixture role and with no
 # session, against the real plugin (server/dist/plugin.js) under Mattermost's plugin host with the in-memory server
-# (test/conformance/cmd/apiserve). Checks: no 5xx, every error JSON with a code, responses as documented.
+# (test/conformance/cmd/apiserve). Checks: no 5xx, every error JSON with a code, responses as documented, and no
+# token it sent (inbound URL, response_url, session) in the log.
 # Bounded: seeded, max examples per operation, a time budget (test/fuzz/run.py; FUZZ_SEED, FUZZ_MAX_EXAMPLES and
 # FUZZ_BUDGET_SECONDS override). Reports: test-output/fuzz/ (junit.xml, schemathesis.log, apiserve.log).
 SCHEMATHESIS_VERSION := 4.32.5

@@ -5,7 +5,8 @@
 Starts apiserve (the real plugin under Mattermost's plugin host, on loopback, with seeded rules), runs schemathesis
 once over every operation of server/openapi.json with the hooks of tripwire_hooks.py (each request as one of the
 roles; the check that every error is JSON with a code), then checks that each operation was tried as each role.
-Exit status 0 only if schemathesis found nothing and every (operation, role) pair was tried; the last line printed
+Exit status 0 only if schemathesis found nothing, every (operation, role) pair was tried and no token it sent
+reached the log (the host's, with the plugin's stderr, and the plugin's Log* calls); the last line printed
 is a one-line summary. Reports and logs go to --out (junit.xml, schemathesis.log, apiserve.log, seen.jsonl).
 """
 
@@ -99,8 +100,11 @@ def main():
     failures = junit_failures(os.path.join(a.out, "junit.xml"))
     for op, message in failures:
         print(f"FAIL {op}\n{indent(named_ids(message, info))}")
-    for cause in server_errors(os.path.join(a.out, "apiserve.log")):
-        print(f"5xx CAUSE (plugin log) {named_ids(cause, info)}")
+    for cause in server_errors(os.path.join(a.out, "apiserve.log"), info):
+        print(f"5xx CAUSE (plugin log) {cause}")
+    leaks = leaked_tokens(os.path.join(a.out, "apiserve.log"), info)
+    for name, line in leaks:
+        print(f"TOKEN IN LOG {name}: {named_ids(line, info)[:300]}")
     missing, requests, fivexx = coverage(os.path.join(a.out, "seen.jsonl"), a.schema, sorted(info["tokens"]) + ["anonymous"])
     for op, roles in missing:
         print(f"NOT TRIED {op} as {', '.join(roles)}")
@@ -111,6 +115,8 @@ def main():
         problems.append(f"schemathesis exited {rc} (see {a.out}/schemathesis.log)")
     if failures:
         problems.append(f"{len(failures)} failing operation(s)")
+    if leaks:
+        problems.append(f"{len(leaks)} secret token(s) written to the log")
     if missing:
         problems.append(f"{len(missing)} operation(s) not tried as every role")
     summary = (f"{requests} requests over {count_operations(a.schema)} operations as {len(info['tokens']) + 1} roles, "
@@ -133,7 +139,7 @@ def named_ids(text, info):
     return text
 
 
-def server_errors(log_path):
+def server_errors(log_path, info):
     """The distinct failures the plugin logged for requests it answered 500 (method, path, first line of the error)."""
     if not os.path.exists(log_path):
         return []
@@ -142,12 +148,30 @@ def server_errors(log_path):
         for line in f:
             if "HTTP request failed" not in line:
                 continue
-            cause = line.split("HTTP request failed", 1)[1].strip()
+            cause = named_ids(line.split("HTTP request failed", 1)[1].strip(), info)
             cause = cause.split("\\n", 1)[0].split("    at ", 1)[0].strip()
             cause = re.sub(r"(?<![a-z0-9])[a-z0-9]{26}(?![a-z0-9])", "<id>", cause)  # one line per kind of failure, not per user
             if cause not in seen:
                 seen.append(cause)
     return seen
+
+
+def leaked_tokens(log_path, info):
+    """Inbound URL and response_url tokens and session tokens must never reach a log line (issue 13: tokens in paths
+    and query strings are redacted). The fuzzer sends them in paths on every route; the log is the host's (with the
+    plugin's stderr) and the plugin's Log* calls. One (name, first line) per token found."""
+    if not os.path.exists(log_path):
+        return []
+    secrets = {name: v for name, v in info["ids"].items() if name.endswith("Token") and v}
+    secrets.update({f"session token of {role}": t for role, t in info["tokens"].items()})
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        lines = f.read().splitlines()
+    out = []
+    for name, value in secrets.items():
+        hit = next((line for line in lines if value in line), None)
+        if hit is not None:
+            out.append((name, hit.strip()))
+    return out
 
 
 def junit_failures(path):

@@ -5,7 +5,7 @@ import {redactTarget, redactTokensIn} from '../lib/redact_path';
 import {PluginApiError, type Logger} from '../ports';
 
 import {apiRouter} from './api_router';
-import {ApiError} from './errors';
+import {ApiError, clientErrorOf} from './errors';
 import {openApiDocument} from './openapi';
 import {ruleSlug} from './service/rule_service';
 import {createServices, type HttpDeps, type Services} from './services';
@@ -128,16 +128,6 @@ function sendOnce(res: Response, value: unknown): void {
     res.status(200).type('application/json').set('Content-Length', String(body.length)).end(body);
 }
 
-/** Errors from express's body parsers, by their `type`. */
-const PARSER_ERRORS: Record<string, ApiError> = {
-    'entity.too.large': new ApiError('payload_too_large', 'the request body is too large'),
-    'entity.parse.failed': new ApiError('invalid_input', 'the request body is not valid JSON', {'': 'not valid JSON'}),
-    'encoding.unsupported': new ApiError('invalid_input', 'unsupported content encoding'),
-    'charset.unsupported': new ApiError('invalid_input', 'unsupported charset'),
-    'request.aborted': new ApiError('invalid_input', 'the request was aborted'),
-    'request.size.invalid': new ApiError('invalid_input', 'the request body is shorter or longer than announced'),
-};
-
 /**
  * Mattermost answers a call naming something stale (a deleted post, channel or user) with a 4xx AppError: that is the
  * caller's input, not a fault of the plugin, so it answers 4xx too, with a public message of its own.
@@ -151,10 +141,7 @@ function stalenessOf(err: unknown): ApiError | undefined {
 
 /** The public error an error stands for (an ApiError, a body-parser refusal, a stale Mattermost object), if any. */
 function publicError(err: unknown): ApiError | undefined {
-    if (err instanceof ApiError) return err;
-    const parserType = (err as {type?: unknown} | null)?.type;
-    if (typeof parserType === 'string' && PARSER_ERRORS[parserType]) return PARSER_ERRORS[parserType];
-    return stalenessOf(err);
+    return clientErrorOf(err) ?? stalenessOf(err);
 }
 
 /** A refusal (4xx) answered 200 in the caller's own shape; anything else goes to the error middleware. */

@@ -58,3 +58,32 @@ export function apiFieldErrors(error: ZodError, prefix = ''): FieldErrors {
     }
     return out;
 }
+
+/** Errors from express's body parsers, by their `type`. */
+const PARSER_ERRORS: Record<string, ApiError> = {
+    'entity.too.large': new ApiError('payload_too_large', 'the request body is too large'),
+    'entity.parse.failed': new ApiError('invalid_input', 'the request body is not valid JSON', {'': 'not valid JSON'}),
+    'encoding.unsupported': new ApiError('invalid_input', 'unsupported content encoding'),
+    'charset.unsupported': new ApiError('invalid_input', 'unsupported charset'),
+    'request.aborted': new ApiError('invalid_input', 'the request was aborted'),
+    'request.size.invalid': new ApiError('invalid_input', 'the request body is shorter or longer than announced'),
+};
+
+/**
+ * The ApiError for what express and its body parsers throw at a bad request, or undefined for anything else (a bug:
+ * 500). Besides the typed parser errors, they throw untyped 4xx errors (http-errors' `status`), e.g. a body that
+ * says `Content-Encoding: gzip` but does not inflate, or a path whose %-escapes do not decode; those are the
+ * client's fault too, never a 500.
+ */
+export function clientErrorOf(err: unknown): ApiError | undefined {
+    if (err instanceof ApiError) return err;
+    if (err === null || typeof err !== 'object') return undefined;
+    const {type, status, expose} = err as {type?: unknown; status?: unknown; expose?: unknown};
+    if (typeof type === 'string' && PARSER_ERRORS[type]) return PARSER_ERRORS[type];
+    // express's router, when a path parameter's %-escapes do not decode.
+    if (err instanceof URIError && status === 400) return new ApiError('invalid_input', 'the path is not valid (bad %-escape)');
+    // http-errors marks client errors `expose`; errors of our own dependencies (e.g. PluginApiError) never are.
+    if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return undefined;
+    if (status === 413) return PARSER_ERRORS['entity.too.large'];
+    return new ApiError('invalid_input', 'the request body cannot be read');
+}

@@ -99,3 +99,25 @@ func (a *API) GetPluginID() string {
 	a.note("GetPluginID")
 	return a.pluginID
 }
+
+// SavePluginConfig replaces the plugin's settings, as the System Console's Save does, then tells the listener
+// (OnPluginConfigSaved), which is where the server's config listeners run the plugin's OnConfigurationChange.
+func (a *API) SavePluginConfig(config map[string]any) *model.AppError {
+	a.note("SavePluginConfig")
+	a.srv.SetPluginConfig(a.pluginID, config)
+	a.srv.mu.Lock()
+	listener := a.srv.configSaved
+	a.srv.mu.Unlock()
+	if listener != nil {
+		// Asynchronously, as on the server: the plugin is still inside its own API call.
+		go listener(a.pluginID)
+	}
+	return nil
+}
+
+// OnPluginConfigSaved sets what runs after a plugin saved its settings (e.g. its OnConfigurationChange hook).
+func (s *Server) OnPluginConfigSaved(fn func(pluginID string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.configSaved = fn
+}

@@ -26,6 +26,7 @@ type Server struct {
 	serverVersion string
 	pluginDir     string
 	pluginConfigs map[string]map[string]any // PluginSettings.Plugins[pluginID], as configured (keys as given)
+	configSaved   func(pluginID string)     // run after SavePluginConfig (OnPluginConfigSaved)
 
 	users     map[string]*model.User
 	teams     map[string]*model.Team

@@ -264,7 +264,10 @@ export class DeliveryRunner {
         // Secret header values (API keys...) are redacted wherever they show up, not just in their header: as stored
         // (in `secrets`) and as rendered.
         const headerSecrets = Object.entries(request.headers).filter(([n]) => n in secretHeaders || isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);
-        return {endpoint, request: signed, result, secrets: [...secrets, ...headerSecrets]};
+        // The response_url is a capability (whoever holds it may post into the channel): the service gets it, the
+        // delivery log does not.
+        const capability = r.response_url ? [r.response_url.slice(r.response_url.lastIndexOf('/') + 1)] : [];
+        return {endpoint, request: signed, result, secrets: [...secrets, ...headerSecrets, ...capability]};
     }
 
     /** The attempt's decision; each call also gets its own (for the log and for skipping dead endpoints). */

@@ -88,9 +88,11 @@ describe('replyToDrafts', () => {
     });
 
     it('never lets a reply spoof server-set props', () => {
-        const r = drafts({text: 'x', props: {from_webhook: 'false', override_username: 'admin', tripwire_hops: 0, card: 'md'}});
+        const r = drafts({text: 'x', props: {from_webhook: 'false', override_username: 'admin', tripwire_hops: 0, card: 'md', attachments: 'not typed'}});
         expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).toMatchObject({from_webhook: 'true', tripwire_hops: 1, card: 'md'});
         expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).not.toHaveProperty('override_username');
+        // CreateWebhookPost takes a props `attachments` only as typed attachments, which JSON never gives it.
+        expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).not.toHaveProperty('attachments');
     });
 
     it('turns attachments into props with the slack_attachment type, stringified fields and action ids', () => {
@@ -102,11 +104,13 @@ describe('replyToDrafts', () => {
         });
     });
 
-    it('keeps priority on root posts only', () => {
+    it('keeps priority on root posts and thread replies (CreateWebhookPost does), not on ephemeral posts', () => {
         const root = drafts({text: 'x', priority: {priority: 'urgent', requested_ack: true}});
         const comment = drafts({text: 'x', response_type: 'comment', priority: {priority: 'urgent'}});
+        const ephemeral = drafts({text: 'x', response_type: 'ephemeral', priority: {priority: 'urgent'}});
         expect(root.kind === 'drafts' && root.drafts.posts[0]!.metadata).toEqual({priority: {priority: 'urgent', requested_ack: true}});
-        expect(comment.kind === 'drafts' && comment.drafts.posts[0]!.metadata).toBeUndefined();
+        expect(comment.kind === 'drafts' && comment.drafts.posts[0]).toMatchObject({root_id: 'post2', metadata: {priority: {priority: 'urgent'}}});
+        expect(ephemeral.kind === 'drafts' && ephemeral.drafts.ephemerals[0]!.post).not.toHaveProperty('metadata');
     });
 
     it('accepts an mm_blocks-only reply but not an empty one', () => {
@@ -184,7 +188,7 @@ describe('replyToDrafts: native parity', () => {
                         pretext: '<!here> <https://p|pre>',
                         title: '<!channel> <https://t|not a link in a title>',
                         text: '<https://x|two\nlines>',
-                        fields: [null, {title: '<!all>', value: 1000000}, {title: 'b', value: true}, {title: 'l', value: '<https://v|v>'}],
+                        fields: [null, {title: '<!all>', value: 1000000}, {title: 'b', value: true}, {title: 'l', value: '<https://v|v>'}, {title: 'none'}],
                     },
                 ],
             }),
@@ -199,6 +203,8 @@ describe('replyToDrafts: native parity', () => {
                     {title: '<!all>', value: '1e+06', short: false},
                     {title: 'b', value: 'true', short: false},
                     {title: 'l', value: '[v](https://v)', short: false},
+                    // A missing value stays null (Go's nil interface).
+                    {title: 'none', value: null, short: false},
                 ],
             },
         ]);

@@ -30,8 +30,11 @@ export const MAX_POST_RUNES = 16_383;
 /** Native's username when overrides are on and neither the reply nor the rule names one (model.DefaultWebhookUsername). */
 export const DEFAULT_WEBHOOK_USERNAME = 'webhook';
 
-/** Props only the server sets: a reply cannot spoof them (native drops the first three the same way). */
-const RESERVED_PROPS = new Set(['from_webhook', 'override_username', 'override_icon_url', 'webhook_display_name', 'from_bot', 'from_plugin']);
+/**
+ * Props only the server sets: a reply cannot spoof them. Native drops the first three and a props `attachments` (only
+ * the reply's own attachments become that prop); the rest are Tripwire's own (its bot posts carry from_bot/from_plugin).
+ */
+const RESERVED_PROPS = new Set(['from_webhook', 'override_username', 'override_icon_url', 'attachments', 'webhook_display_name', 'from_bot', 'from_plugin']);
 
 /**
  * Maps a parsed reply to the posts and ephemeral posts to create, without side effects: where each goes (a new post,
@@ -59,7 +62,7 @@ export function replyToDrafts(reply: Reply, target: ReplyTarget, ctx: DraftConte
         const posts = postsOf(single, attachments, target, ctx, delayed ? ageMs : undefined);
         if (kind === 'ephemeral') {
             const rootId = target.trigger_in_thread ? target.thread_root_id : '';
-            for (const post of posts) drafts.ephemerals.push({user_id: target.user_id, post: withRoot(post, rootId)});
+            for (const {metadata: _metadata, ...post} of posts) drafts.ephemerals.push({user_id: target.user_id, post: withRoot(post, rootId)});
         } else {
             drafts.posts.push(...posts.map((p) => withRoot(p, inThread ? target.thread_root_id : '')));
         }
@@ -111,11 +114,9 @@ function postsOf(single: SingleReply, attachments: ReplyAttachment[], target: Re
     });
 }
 
+/** Priority stays on thread replies too: CreateWebhookPost keeps it there (only the REST API refuses it). */
 function withRoot(post: ReplyPostDraft, rootId: string): ReplyPostDraft {
-    if (!rootId) return post;
-    // Mattermost accepts priority on root posts only.
-    const {metadata: _metadata, ...rest} = post;
-    return {...rest, root_id: rootId};
+    return rootId ? {...post, root_id: rootId} : post;
 }
 
 /**
@@ -131,7 +132,7 @@ function processAttachment(a: ReplyAttachment, index: number, parse: boolean): R
     if (a.title && parse) out.title = expandAnnouncements(a.title);
     if (a.fields) {
         out.fields = a.fields.flatMap((f) =>
-            f ? [{title: f.title, value: f.value === null || f.value === undefined ? '' : markup(goPrintV(f.value)), short: Boolean(f.short)}] : [],
+            f ? [{title: f.title, value: f.value === null || f.value === undefined ? null : markup(goPrintV(f.value)), short: Boolean(f.short)}] : [],
         );
     }
     if (a.actions) {

@@ -5,7 +5,7 @@ import type {PostDraft} from '../ports';
 import type {Reply, ReplyAttachment, SingleReply} from './parse';
 import {expandAnnouncements, translateAttachmentMarkup, translateSlackMarkup} from './slack_markup';
 
-/** A post with Mattermost's priority metadata (root posts only, as Mattermost allows). */
+/** A post with Mattermost's priority metadata (Metadata.Priority on the wire; CreatePost keeps it on root posts and thread replies). */
 export type ReplyPostDraft = PostDraft & {metadata?: {priority: {priority: string; requested_ack?: boolean; persistent_notifications?: boolean}}};
 
 export interface ReplyDrafts {

@@ -240,7 +240,8 @@ async function replyParity(ctx) {
                         return false;
                     }
                 };
-                await receiver.waitFor(forTrigger, shape.nativeCrashes ? 1 : 2, 15_000, `native + Tripwire requests for ${shape.id}`);
+                // Both answered (native posts right after reading the answer), and Tripwire's delivery logged.
+                await receiver.waitFor((r) => forTrigger(r) && r.answered !== undefined, shape.nativeCrashes ? 1 : 2, 15_000, `native + Tripwire requests for ${shape.id}`);
                 await waitForDeliveries(ctx, ctx.alice, rules[word].id, (entries) => entries.some((e) => e.post_id === trigger.id && e.status !== 'retrying'), 15_000, `the delivery for ${shape.id}`);
                 const posts = await settledPostsAfter(ctx, channel.id, trigger);
                 const names = {[trigger.id]: 'TRIGGER', [threadRoot.id]: 'THREAD_ROOT', [bot.id]: 'BOT', [ctx.admin.user.id]: 'HOOK_CREATOR'};
@@ -291,7 +292,7 @@ async function settledPostsAfter(ctx, channelId, trigger) {
         if (key !== last) {
             last = key;
             stableSince = Date.now();
-        } else if (Date.now() - stableSince >= 400) {
+        } else if (Date.now() - stableSince >= 600) {
             return posts;
         }
         if (Date.now() - started > 10_000) return posts;

@@ -83,7 +83,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         serverConfig: () => serverConfig,
         settings: () => settings,
         onReply: (target, reply) =>
-            createReplyHandler({api: services.securePosting(api), botUserId, clock, serverConfig: () => serverConfig})(target, reply),
+            createReplyHandler({api: services.securePosting(api), users: api, botUserId, clock, serverConfig: () => serverConfig})(target, reply),
         notifier: {
             endpointDisabled: (info) => pluginNotifier(api, botUserId).endpointDisabled(info),
             deliveryDropped: (info) => pluginNotifier(api, botUserId).deliveryDropped(info),

@@ -14,10 +14,11 @@ import {ensureServer} from './lib/mattermost_build.mjs';
 import {createFixtures, PASSWORD, waitForPluginRunning} from './lib/fixtures.mjs';
 import {startMattermost, startPostgres} from './lib/processes.mjs';
 import {conformanceScenarios} from './scenarios/conformance.mjs';
+import {replyParityScenarios} from './scenarios/reply_parity.mjs';
 import {tripwireScenarios} from './scenarios/tripwire.mjs';
 import {tripwireInteractiveScenarios} from './scenarios/tripwire_interactive.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios]};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...replyParityScenarios]};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {

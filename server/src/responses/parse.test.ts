@@ -44,7 +44,55 @@ describe('parseReply', () => {
         expect(parsed.kind === 'invalid' && parsed.reason).toMatch(reason);
     });
 
-    it('rejects a reply cut at 1 MiB rather than reading half of it', () => {
-        expect(parse({text: 'x'}, true)).toEqual({kind: 'invalid', reason: 'the reply is larger than 1 MiB'});
+    // app/webhook.go doOutgoingWebhookRequest reads with json.Decoder.Decode: one value, the rest never looked at.
+    it.each([
+        ['trailing text', '{"text":"hi"} and then some log output'],
+        ['a second JSON value', '{"text":"hi"}\n{"text":"second"}'],
+        ['a stray closing brace', '{"text":"hi"}}'],
+        ['leading JSON whitespace', ' \r\n\t{"text":"hi"}'],
+        ['braces inside strings', '{"text":"hi"}{"text":"a } { \\" ]"}'],
+    ])('reads only the first JSON value: %s', (_name, body) => {
+        expect(parse(body)).toMatchObject({kind: 'reply', reply: {text: 'hi'}});
+    });
+
+    it('reads a string with braces and escaped quotes to its end', () => {
+        expect(parse('{"text":"a } { \\" ]"} tail')).toMatchObject({kind: 'reply', reply: {text: 'a } { " ]'}});
+    });
+
+    it('treats null followed by anything as no reply, and a byte order mark as not JSON (Go skips only JSON whitespace)', () => {
+        expect(parse('null trailing').kind).toBe('empty');
+        expect(parse('\uFEFF{"text":"hi"}').kind).toBe('invalid');
+    });
+
+    it('matches field names case-insensitively like encoding/json, the later of two keys winning', () => {
+        expect(parse('{"TEXT":"hi","Response_Type":"comment","Attachments":[{"TITLE":"t","Fields":[{"VALUE":"v"}]}],"Priority":{"PRIORITY":"urgent"}}')).toMatchObject({
+            kind: 'reply',
+            reply: {text: 'hi', response_type: 'comment', attachments: [{title: 't', fields: [{value: 'v'}]}], priority: {priority: 'urgent'}},
+        });
+        expect(parse('{"text":"a","Text":"b"}')).toMatchObject({reply: {text: 'b'}});
+        // props is a map: its keys are kept as sent.
+        expect(parse('{"text":"a","props":{"Card":"x"}}')).toMatchObject({reply: {props: {Card: 'x'}}});
+    });
+
+    it('keeps a text that is present but empty (native posts it) apart from an absent one', () => {
+        expect(parse({text: ''})).toMatchObject({kind: 'reply', reply: {text: ''}});
+        const absent = parse({username: 'x'});
+        expect(absent.kind === 'reply' && absent.reply.text).toBeUndefined();
+    });
+
+    it('rejects a priority without its priority, as CreateWebhookPost does', () => {
+        expect(parse({text: 'x', priority: {requested_ack: true}})).toEqual({kind: 'invalid', reason: 'priority.priority: required when priority is set'});
+        expect(parse({text: 'x', priority: null}).kind).toBe('reply');
+    });
+
+    it('posts a body cut at 1 MiB when its first value ended before the cut, and rejects it otherwise', () => {
+        expect(parse('{"text":"x"} ' + 'y'.repeat(100), true)).toMatchObject({kind: 'reply', reply: {text: 'x'}});
+        expect(parse('{"text":"' + 'x'.repeat(100), true)).toEqual({kind: 'invalid', reason: 'the reply is larger than 1 MiB'});
+    });
+
+    it('never lets a key set the prototype', () => {
+        const parsed = parse('{"text":"x","__proto__":{"polluted":true}}');
+        expect(parsed.kind).toBe('reply');
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 });

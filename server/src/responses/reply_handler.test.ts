@@ -39,8 +39,17 @@ function fakeApi(fail = false) {
     };
 }
 
+/** A user store with one user, as Mattermost's GetUser answers (unknown ids fail). */
+const users = {
+    getUser: async (id: string) => {
+        if (id !== 'u9bob0000000000000000000aa') throw new Error('not found');
+        return {id, username: 'bob'} as Awaited<ReturnType<PluginAPIUsers['getUser']>>;
+    },
+};
+type PluginAPIUsers = Parameters<typeof createReplyHandler>[0]['users'];
+
 const handler = (api: ReturnType<typeof fakeApi>['api']) =>
-    createReplyHandler({api, botUserId: 'bot1', clock: {now: () => 1000}, serverConfig: () => ({enablePostUsernameOverride: false, enablePostIconOverride: false})});
+    createReplyHandler({api, users, botUserId: 'bot1', clock: {now: () => 1000}, serverConfig: () => ({enablePostUsernameOverride: false, enablePostIconOverride: false})});
 
 describe('createReplyHandler', () => {
     it('posts the reply and its ephemeral part, and says so', async () => {
@@ -64,5 +73,21 @@ describe('createReplyHandler', () => {
 
     it('reports a failed post as an error outcome instead of throwing', async () => {
         expect(await handler(fakeApi(true).api)(target, reply({text: 'x'}))).toEqual({kind: 'error', reason: 'posting the reply failed: channel is archived'});
+    });
+
+    // app/slack.go replaceUserIds: <@id> of a known user becomes @username in the text and the attachments; unknown
+    // ids and the labelled form stay (the labelled form then meets the link regex, as natively).
+    it('resolves <@userid> to @username like replaceUserIds', async () => {
+        const fake = fakeApi();
+        const body = {text: 'hi <@u9bob0000000000000000000aa>, not <@nobody1>', attachments: [{title: '<@u9bob0000000000000000000aa>', fields: [{title: 'who', value: '<@u9bob0000000000000000000aa>'}]}]};
+        await handler(fake.api)(target, reply(body));
+        expect(fake.created[0]!.message).toBe('hi @bob, not <@nobody1>');
+        expect(fake.created[0]!.props!.attachments).toEqual([expect.objectContaining({title: '@bob', fields: [{title: 'who', value: '@bob', short: false}]})]);
+    });
+
+    it('leaves <@userid> alone under skip_slack_parsing', async () => {
+        const fake = fakeApi();
+        await handler(fake.api)(target, reply({text: '<@u9bob0000000000000000000aa>', skip_slack_parsing: true}));
+        expect(fake.created[0]!.message).toBe('<@u9bob0000000000000000000aa>');
     });
 });

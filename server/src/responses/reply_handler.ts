@@ -5,12 +5,15 @@ import type {Clock, PluginAPI, ServerConfigInfo} from '../ports';
 import {parseReply} from './parse';
 import {postReplyDrafts} from './post_replies';
 import {replyToDrafts} from './to_posts';
+import {resolveUserMentions, type UsernameLookup} from './user_mentions';
 
 export interface ReplyHandlerDeps {
     api: Pick<PluginAPI, 'createPost' | 'sendEphemeralPost'>;
     /** Tripwire's bot: every reply is posted as it. */
     botUserId: string;
     clock: Clock;
+    /** For Slack's `<@userid>` → `@username`. */
+    users: UsernameLookup;
     serverConfig: () => Pick<ServerConfigInfo, 'enablePostUsernameOverride' | 'enablePostIconOverride'>;
 }
 
@@ -24,7 +27,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps): (target: ReplyTarget
         if (parsed.kind === 'empty') return {kind: 'none', reason: 'empty reply'};
         if (parsed.kind === 'invalid') return parsed;
         const config = deps.serverConfig();
-        const mapped = replyToDrafts(parsed.reply, target, {
+        const resolved = await resolveUserMentions(parsed.reply, deps.users);
+        const mapped = replyToDrafts(resolved, target, {
             botUserId: deps.botUserId,
             allowUsernameOverride: config.enablePostUsernameOverride,
             allowIconOverride: config.enablePostIconOverride,

@@ -1,24 +1,38 @@
 /*
- * Slack's message markup, translated to Mattermost Markdown as Mattermost does for webhook replies
- * (ProcessSlackText + linkWithTextRegex), plus the user and channel references it leaves alone when it has a label.
+ * Slack's message markup, translated to Mattermost Markdown exactly as Mattermost does for outgoing-webhook replies
+ * (app/slack.go ProcessSlackText, app/webhook.go CreateWebhookPost, model/slack_attachment.go ParseSlackAttachment):
+ * only the three bare announcements expand, and only `<url|label>` becomes a link. Everything native leaves alone
+ * stays alone: `<!everyone>`, `<!here|label>`, bare `<https://…>`, `<#C…|name>`. `<@userid>` → `@username` needs the
+ * user store, so the reply handler resolves it before these run (see user_mentions.ts).
  */
 
-const ANNOUNCEMENTS: ReadonlyArray<[RegExp, string]> = [
-    [/<!channel(?:\|[^>\n]*)?>/g, '@channel'],
-    [/<!here(?:\|[^>\n]*)?>/g, '@here'],
-    [/<!(?:all|everyone)(?:\|[^>\n]*)?>/g, '@all'],
+const ANNOUNCEMENTS: ReadonlyArray<[string, string]> = [
+    ['<!channel>', '@channel'],
+    ['<!here>', '@here'],
+    ['<!all>', '@all'],
 ];
 
-/** `<url|text>` as Mattermost matches it: no newline, `<`, `|` or `>` in the URL, no newline or `>` in the text. */
-const LINK_WITH_TEXT = /<([^\n<|>]+)\|([^\n>]+)>/g;
-const USER_WITH_NAME = /<@[A-Za-z0-9]+\|([^\n>]+)>/g;
-const CHANNEL_WITH_NAME = /<#[A-Za-z0-9]+\|([^\n>]+)>/g;
-const BARE_LINK = /<((?:https?|mailto|ftp):[^\n<|>\s]+)>/g;
-
-export function translateSlackMarkup(text: string): string {
+/** expandAnnouncement: plain substring replacement of the three exact forms. */
+export function expandAnnouncements(text: string): string {
     let out = text;
-    for (const [pattern, mention] of ANNOUNCEMENTS) out = out.replace(pattern, mention);
-    out = out.replace(USER_WITH_NAME, '@$1').replace(CHANNEL_WITH_NAME, '~$1');
-    out = out.replace(LINK_WITH_TEXT, '[$2]($1)');
-    return out.replace(BARE_LINK, '$1');
+    for (const [form, mention] of ANNOUNCEMENTS) out = out.split(form).join(mention);
+    return out;
+}
+
+/** The reply's text (CreateWebhookPost's regex): no newline, `<`, `|` or `>` in the URL; no newline, `|` or `>` in the label. */
+const MESSAGE_LINK = /<([^\n<|>]+)\|([^|\n>]+)>/g;
+/** An attachment's text, pretext and field values (ParseSlackLinksToMarkdown): a looser regex, newlines allowed. */
+const ATTACHMENT_LINK = /<([^<|]+)\|([^>]+)>/g;
+
+/** `$` in a label or URL must stay literal in String.replace (Go's ReplaceAllString expands only `${1}`/`${2}`). */
+const toMarkdown = (_m: string, url: string, label: string): string => `[${label}](${url})`;
+
+/** A reply's message: announcements, then links. */
+export function translateSlackMarkup(text: string): string {
+    return expandAnnouncements(text).replace(MESSAGE_LINK, toMarkdown);
+}
+
+/** An attachment's text, pretext or field value: announcements, then links (the attachment regex). */
+export function translateAttachmentMarkup(text: string): string {
+    return expandAnnouncements(text).replace(ATTACHMENT_LINK, toMarkdown);
 }

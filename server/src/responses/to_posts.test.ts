@@ -1,7 +1,7 @@
 import {responseOptionsSchema, type ReplyTarget} from '@tripwire/common';
 
 import {parseReply} from './parse';
-import {MAX_POST_RUNES, replyToDrafts, splitRunes, type DraftContext} from './to_posts';
+import {goPrintV, MAX_POST_RUNES, replyToDrafts, splitRunes, type DraftContext} from './to_posts';
 
 const target = (overrides: Partial<ReplyTarget> = {}): ReplyTarget => ({
     rule_id: 'rule1',
@@ -88,9 +88,11 @@ describe('replyToDrafts', () => {
     });
 
     it('never lets a reply spoof server-set props', () => {
-        const r = drafts({text: 'x', props: {from_webhook: 'false', override_username: 'admin', tripwire_hops: 0, card: 'md'}});
+        const r = drafts({text: 'x', props: {from_webhook: 'false', override_username: 'admin', tripwire_hops: 0, card: 'md', attachments: 'not typed'}});
         expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).toMatchObject({from_webhook: 'true', tripwire_hops: 1, card: 'md'});
         expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).not.toHaveProperty('override_username');
+        // CreateWebhookPost takes a props `attachments` only as typed attachments, which JSON never gives it.
+        expect(r.kind === 'drafts' && r.drafts.posts[0]!.props).not.toHaveProperty('attachments');
     });
 
     it('turns attachments into props with the slack_attachment type, stringified fields and action ids', () => {
@@ -102,11 +104,13 @@ describe('replyToDrafts', () => {
         });
     });
 
-    it('keeps priority on root posts only', () => {
+    it('keeps priority on root posts and thread replies (CreateWebhookPost does), not on ephemeral posts', () => {
         const root = drafts({text: 'x', priority: {priority: 'urgent', requested_ack: true}});
         const comment = drafts({text: 'x', response_type: 'comment', priority: {priority: 'urgent'}});
+        const ephemeral = drafts({text: 'x', response_type: 'ephemeral', priority: {priority: 'urgent'}});
         expect(root.kind === 'drafts' && root.drafts.posts[0]!.metadata).toEqual({priority: {priority: 'urgent', requested_ack: true}});
-        expect(comment.kind === 'drafts' && comment.drafts.posts[0]!.metadata).toBeUndefined();
+        expect(comment.kind === 'drafts' && comment.drafts.posts[0]).toMatchObject({root_id: 'post2', metadata: {priority: {priority: 'urgent'}}});
+        expect(ephemeral.kind === 'drafts' && ephemeral.drafts.ephemerals[0]!.post).not.toHaveProperty('metadata');
     });
 
     it('accepts an mm_blocks-only reply but not an empty one', () => {
@@ -145,8 +149,99 @@ describe('replyToDrafts', () => {
     });
 });
 
+// Native parity, each case from Mattermost 11.4's app/webhook.go TriggerWebhook / CreateWebhookPost / splitWebhookPost
+// and app/slack.go ProcessSlackAttachments (server v8 3321db82c3e7).
+describe('replyToDrafts: native parity', () => {
+    const first = (r: ReturnType<typeof drafts>) => (r.kind === 'drafts' ? r.drafts.posts[0]! : undefined);
+
+    it('posts when text is present but empty (webhookResp.Text != nil)', () => {
+        expect(first(drafts({text: ''}))).toMatchObject({message: ''});
+    });
+
+    it('posts when the attachments list is not empty, even if every attachment is null (the check comes before the nulls go)', () => {
+        const post = first(drafts({attachments: [null]}));
+        expect(post).toMatchObject({message: ''});
+        expect(post!.props).not.toHaveProperty('attachments');
+        expect(post!.type).toBeUndefined();
+    });
+
+    it('threads only on the exact lowercase "comment", like OutgoingHookResponseTypeComment', () => {
+        expect(first(drafts({text: 'x', response_type: 'Comment'}))!.root_id).toBeUndefined();
+        expect(first(drafts({text: 'x', response_type: 'comment'}))!.root_id).toBe('post2');
+    });
+
+    it('falls back to "webhook" as the username when overrides are on and nobody names one; nothing when off', () => {
+        expect(first(drafts({text: 'x'}, target(), ctx({allowUsernameOverride: true})))!.props).toMatchObject({override_username: 'webhook'});
+        expect(first(drafts({text: 'x', username: 'u'}, target(), ctx({allowUsernameOverride: false})))!.props).not.toHaveProperty('override_username');
+        // The icon has no default: only the reply's or the rule's.
+        expect(first(drafts({text: 'x'}, target(), ctx({allowIconOverride: true})))!.props).not.toHaveProperty('override_icon_url');
+        const ruleIcon = target({response: responseOptionsSchema.parse({icon_url: 'https://x/rule.png'})});
+        expect(first(drafts({text: 'x'}, ruleIcon, ctx({allowIconOverride: true})))!.props).toMatchObject({override_icon_url: 'https://x/rule.png'});
+        expect(first(drafts({text: 'x', icon_url: 'https://x/r.png'}, ruleIcon, ctx({allowIconOverride: true})))!.props).toMatchObject({override_icon_url: 'https://x/r.png'});
+    });
+
+    it('processes attachments as ProcessSlackAttachments + ParseSlackAttachment', () => {
+        const post = first(
+            drafts({
+                attachments: [
+                    {
+                        pretext: '<!here> <https://p|pre>',
+                        title: '<!channel> <https://t|not a link in a title>',
+                        text: '<https://x|two\nlines>',
+                        fields: [null, {title: '<!all>', value: 1000000}, {title: 'b', value: true}, {title: 'l', value: '<https://v|v>'}, {title: 'none'}],
+                    },
+                ],
+            }),
+        );
+        expect(post!.props!.attachments).toEqual([
+            {
+                pretext: '@here [pre](https://p)',
+                title: '@channel <https://t|not a link in a title>',
+                text: '[two\nlines](https://x)',
+                // Field titles are not processed; values are Go's %v of what encoding/json decoded.
+                fields: [
+                    {title: '<!all>', value: '1e+06', short: false},
+                    {title: 'b', value: 'true', short: false},
+                    {title: 'l', value: '[v](https://v)', short: false},
+                    // A missing value stays null (Go's nil interface).
+                    {title: 'none', value: null, short: false},
+                ],
+            },
+        ]);
+        expect(post!.type).toBe('slack_attachment');
+    });
+
+    it('splits every 16383 runes, with props, type and priority on every part and the attachments on the last', () => {
+        const text = 'x'.repeat(MAX_POST_RUNES) + 'y'.repeat(10);
+        const r = drafts({text, type: 'custom_ci', props: {card: 'c'}, priority: {priority: 'important'}, attachments: [{text: 'a'}]});
+        const posts = r.kind === 'drafts' ? r.drafts.posts : [];
+        expect(posts.map((p) => [p.message.length, p.type, p.props!.card, p.metadata?.priority.priority, Boolean(p.props!.attachments)])).toEqual([
+            [MAX_POST_RUNES, 'custom_ci', 'c', 'important', false],
+            [10, 'custom_ci', 'c', 'important', true],
+        ]);
+    });
+});
+
+describe('goPrintV', () => {
+    it.each([
+        [3, '3'],
+        [1.5, '1.5'],
+        [123456, '123456'],
+        [1000000, '1e+06'],
+        [1234567, '1.234567e+06'],
+        [0.0001, '0.0001'],
+        [0.00001, '1e-05'],
+        [-2.5e-7, '-2.5e-07'],
+        [1e21, '1e+21'],
+        [true, 'true'],
+        ['s', 's'],
+    ])('%p → %s (fmt.Sprintf("%%v") of a decoded JSON value)', (value, printed) => {
+        expect(goPrintV(value)).toBe(printed);
+    });
+});
+
 describe('splitRunes', () => {
-    it('counts code points, not UTF-16 units, and keeps every character', () => {
+    it('counts code points, not UTF-16 units, and keeps every character (exact cuts, like splitWebhookPost)', () => {
         const text = '😀'.repeat(10);
         const parts = splitRunes(text, 4);
         expect(parts.map((p) => Array.from(p).length)).toEqual([4, 4, 2]);

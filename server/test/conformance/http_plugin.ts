@@ -38,7 +38,7 @@ void runPlugin(
             serverConfig: () => config,
             settings: () => settings,
             onReply: (target, reply) =>
-                createReplyHandler({api: http.services.securePosting(api), botUserId, clock: systemClock, serverConfig: () => config})(target, reply),
+                createReplyHandler({api: http.services.securePosting(api), users: api, botUserId, clock: systemClock, serverConfig: () => config})(target, reply),
         });
         const http = createTripwireHttp({
             api,

@@ -31,6 +31,14 @@ describe('wire conversion', () => {
         expect(back).toHaveProperty('type', '');
     });
 
+    it("carries a post's priority in Metadata.Priority (what CreatePost keeps), and leaves Metadata out when unset", () => {
+        const priority = {priority: 'urgent', requested_ack: true, persistent_notifications: null};
+        const gobPost = fromJs(m.Post, {channel_id: 'c1', message: 'hi', metadata: {priority}});
+        expect(gobPost).toEqual({ChannelId: 'c1', Message: 'hi', Metadata: {Priority: {Priority: 'urgent', RequestedAck: true}}});
+        expect(toJs(m.Post, viaGob(m.Post, gobPost))).toMatchObject({metadata: {priority: {priority: 'urgent', requested_ack: true, persistent_notifications: null}}});
+        expect(fromJs(m.Post, {channel_id: 'c1', message: 'hi'})).not.toHaveProperty('Metadata');
+    });
+
     it('round-trips attachments sent as JSON and received as []*model.SlackAttachment', () => {
         const sent = viaGob(m.Post, fromJs(m.Post, {message: 'x', props: {attachments: attachmentsJson}})) as {Props: {attachments: unknown}};
         expect(ifaceToJs(sent.Props.attachments)).toEqual(attachmentsJson); // generic form: []any of map[string]any

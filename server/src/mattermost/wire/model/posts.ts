@@ -59,6 +59,18 @@ export const MessageAttachment = struct('MessageAttachment', {
     Actions: [w.slice(w.ptr(PostAction)), 'actions,omitempty'],
 });
 
+/** model.PostPriority: a post's priority (the only part of model.PostMetadata a plugin sets). */
+export const PostPriority = struct('PostPriority', {
+    Priority: [w.ptr(w.string), 'priority'],
+    RequestedAck: [w.ptr(w.bool), 'requested_ack'],
+    PersistentNotifications: [w.ptr(w.bool), 'persistent_notifications'],
+});
+
+/** model.PostMetadata, only its Priority: CreatePost keeps a plugin's priority; the rest is computed by the server. */
+export const PostMetadata = struct('PostMetadata', {
+    Priority: [w.ptr(PostPriority), 'priority,omitempty'],
+});
+
 export const Post = struct('Post', {
     Id: [w.string, 'id'],
     CreateAt: [w.int64, 'create_at'],
@@ -82,6 +94,7 @@ export const Post = struct('Post', {
     ReplyCount: [w.int64, 'reply_count'],
     LastReplyAt: [w.int64, 'last_reply_at'],
     IsFollowing: [w.ptr(w.bool), 'is_following,omitempty'],
+    Metadata: [w.ptr(PostMetadata), 'metadata,omitempty'],
 });
 
 /** A thread as GetPostThread returns it: every post of the thread by id, and their order (newest first). */

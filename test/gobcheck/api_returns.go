@@ -28,6 +28,9 @@ func threadPost(id, root, user, message string, at int64, full bool) *model.Post
 		p.Filenames = model.StringArray{"a.txt"}
 		p.Participants = []*model.User{{Id: user, Username: "alice"}}
 		p.Metadata = &model.PostMetadata{ExpireAt: 9}
+	} else {
+		// Metadata is declared for its Priority only: what is left of {ExpireAt: 9} is an empty, non-nil struct.
+		p.Metadata = &model.PostMetadata{}
 	}
 	return p
 }

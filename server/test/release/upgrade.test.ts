@@ -1,9 +1,9 @@
-// Upgrade safety (issue #17): the KV store that the released 0.1.0 wrote (testdata/kv-0.1.0.json, made by its own
-// RuleStore and Dispatcher: scripts/upgrade_snapshot/make.sh) is read by this version: the rules are listed and
-// editable, and the deliveries 0.1.0 left pending (one retrying after a 503, one held back by the rate limit) are
+// Upgrade safety (issue #17): the KV store that each released version wrote (testdata/kv-<version>.json, made by its
+// own RuleStore and Dispatcher: scripts/upgrade_snapshot/make.sh; 0.1.0 so far) is read by this version: the rules are listed and
+// editable, and the deliveries it left pending (one retrying after a 503, one held back by the rate limit) are
 // delivered to their service with the same webhook-id, signed with the secret 0.1.0 stored and carrying the header
-// value the rule held inline in 0.1.0. Only public behaviour is checked, never the shape of the stored records.
-import {readFileSync} from 'node:fs';
+// value the rule held inline (as 0.1.0 kept header values). Only public behaviour is checked, never the shape of the stored records.
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 import {Webhook} from 'standardwebhooks';
@@ -24,12 +24,15 @@ interface Snapshot {
     kv: Record<string, {text: string} | {base64: string}>;
 }
 
-const snapshot = JSON.parse(readFileSync(join(__dirname, 'testdata', 'kv-0.1.0.json'), 'utf8')) as Snapshot;
+const testdata = join(__dirname, 'testdata');
+const snapshots = readdirSync(testdata)
+    .filter((f) => /^kv-.*\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(testdata, f), 'utf8')) as Snapshot);
 const mmId = (seed: string) => (seed + 'x'.repeat(26)).slice(0, 26);
 const [team, town, alice] = [mmId('team1'), mmId('townsquare'), mmId('alice')];
 
-/** A KV store holding exactly what 0.1.0 wrote, its services' address pointing at `receiverUrl`. */
-async function kvOf01(receiverUrl: string): Promise<MemoryKV> {
+/** A KV store holding exactly what the released version wrote, its services' address pointing at `receiverUrl`. */
+async function kvOf(snapshot: Snapshot, receiverUrl: string): Promise<MemoryKV> {
     const kv = new MemoryKV();
     for (const [key, entry] of Object.entries(snapshot.kv)) {
         const bytes = 'text' in entry ? Buffer.from(entry.text.split(snapshot.receiver).join(receiverUrl), 'utf8') : Buffer.from(entry.base64, 'base64');
@@ -42,7 +45,11 @@ function ruleStore(kv: MemoryKV): RuleStore {
     return new RuleStore({kv, clock: {now: () => Date.now()}, settings: () => parseSettings({}), log: {debug() {}, info() {}, warn() {}, error() {}}, publish: async () => {}});
 }
 
-describe(`upgrade from ${snapshot.version}`, () => {
+test('a snapshot of 0.1.0 is there', () => {
+    expect(snapshots.map((s) => s.version)).toContain('0.1.0');
+});
+
+describe.each(snapshots.map((s) => [s.version, s] as const))('upgrade from %s', (_version, snapshot) => {
     let receiver: TestReceiver;
     let h: Harness | undefined;
     beforeEach(async () => {
@@ -55,7 +62,7 @@ describe(`upgrade from ${snapshot.version}`, () => {
     });
 
     test('the rule store is read: every rule listed where it applies, and still editable', async () => {
-        const rules = ruleStore(await kvOf01(receiver.url));
+        const rules = ruleStore(await kvOf(snapshot, receiver.url));
         expect((await rules.listAll()).map((r) => r.name).sort()).toEqual(['Deploys', 'My mentions', 'Team alerts']);
         expect((await rules.listByChannel(town)).map((r) => r.name)).toEqual(['Deploys']);
         expect((await rules.listByTeam(team)).map((r) => r.name)).toEqual(['Team alerts']);
@@ -67,15 +74,15 @@ describe(`upgrade from ${snapshot.version}`, () => {
 
         const disabled = await rules.setEnabled(deploys.id, false, alice, deploys.revision);
         expect(disabled).toMatchObject({enabled: false, revision: deploys.revision + 1});
-        expect((await ruleStore(await kvOf01(receiver.url)).get(deploys.id))?.enabled).toBe(true); // a fresh copy is untouched
+        expect((await ruleStore(await kvOf(snapshot, receiver.url)).get(deploys.id))?.enabled).toBe(true); // a fresh copy is untouched
     });
 
-    test('the deliveries 0.1.0 left pending are delivered: same webhook-id, signed with the stored secret', async () => {
+    test('the deliveries it left pending are delivered: same webhook-id, signed with the stored secret', async () => {
         // The upgraded node starts 90 s after 0.1.0 stopped (the held delivery is due by then, none is past its
         // maximum age), whatever day this test runs.
         const offset = Date.now() - (snapshot.generated_at + 90_000);
         const clock = {now: () => Date.now() - offset};
-        h = await startHarness({kv: await kvOf01(receiver.url), clock, settings: parseSettings({AllowedHosts: '127.0.0.1'})});
+        h = await startHarness({kv: await kvOf(snapshot, receiver.url), clock, settings: parseSettings({AllowedHosts: '127.0.0.1'})});
         await receiver.waitFor(snapshot.pending.length);
         await h.drained();
 

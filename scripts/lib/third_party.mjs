@@ -220,13 +220,20 @@ export function renderNotices(sbom) {
         `${plugin.name} itself is licensed under the Apache License 2.0 (LICENSE). It includes the software below, each`,
         'under its own licence, whose text follows. Each server executable is a Node.js runtime with the server script',
         'injected; the webapp bundle is loaded by Mattermost. sbom.cdx.json lists the same components (CycloneDX).',
+        'Node.js (node-<os>-<arch>): its official binaries as republished on the npm registry, pinned in',
+        "node-runtimes.lock.json; the text below is the LICENSE those packages carry, the Node.js distribution's own,",
+        'which also covers the libraries built into Node.js (V8, OpenSSL, ICU, libuv, ...).',
         '',
     ];
+    const printed = new Map(); // licence text → the package under which it was printed (Node.js's is 150 kB)
     for (const id of [...byId.keys()].sort()) {
         const {c, parts} = byId.get(id);
         const {texts, source} = licenceTexts(c);
         lines.push(RULE, id, `Included in: ${[...parts].sort().join('; ')}`, `Licence: ${declaredLicence(c) || 'none declared'}`, `Licence text from: ${source}`, '');
-        for (const t of texts) lines.push(t.trimEnd(), '');
+        for (const t of texts.map((x) => x.trimEnd())) {
+            lines.push(printed.has(t) ? `(The same licence text as ${printed.get(t)} above.)` : t, '');
+            if (!printed.has(t)) printed.set(t, id);
+        }
     }
     return lines.join('\n');
 }

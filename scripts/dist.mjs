@@ -10,7 +10,7 @@ import {fileURLToPath} from 'node:url';
 import {build as esbuild} from 'esbuild';
 import {changelogRefusal} from './lib/changelog.mjs';
 import {pinnedNode} from './lib/node_runtime.mjs';
-import {bundleSbom, licenceProblems, nodeRuntimeComponents, renderNotices, serverBuildOptions} from './lib/third_party.mjs';
+import {bundleSbom, licenceProblems, nodeRuntimeComponents, renderNotices, sbomSchemaErrors, serverBuildOptions} from './lib/third_party.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // TRIPWIRE_MANIFEST_PATCH (JSON merged over plugin.json), TRIPWIRE_BUILD_DIR and TRIPWIRE_DIST_DIR let the e2e suite
@@ -126,6 +126,8 @@ const sbom = bundleSbom({
     executables,
     epoch,
 });
+const sbomErrors = await sbomSchemaErrors(JSON.stringify(sbom));
+if (sbomErrors) fail(`sbom.cdx.json is not valid CycloneDX 1.6: ${JSON.stringify(sbomErrors)}`);
 const notices = renderNotices(sbom);
 const problems = licenceProblems(sbom, notices);
 if (problems.length > 0) fail(`third-party licences:\n  ${problems.join('\n  ')}`);

@@ -2,14 +2,15 @@
 //   node scripts/third_party.mjs generate OUT   bundle the server (esbuild) and the webapp (webpack) into OUT exactly
 //                                              as make dist does, with the host's pinned Node runtime, and write
 //                                              OUT/sbom.cdx.json, OUT/THIRD_PARTY_NOTICES.txt, OUT/server.meta.json
-//   node scripts/third_party.mjs verify OUT     the licence check on those two files: exit 1 listing each problem
+//   node scripts/third_party.mjs verify OUT     the SBOM against CycloneDX 1.6's schema and the licence check on the
+//                                              two files: exit 1 listing each problem
 import {spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build as esbuild} from 'esbuild';
 import {hostPlatform, pinnedNode} from './lib/node_runtime.mjs';
-import {bundleSbom, licenceProblems, nodeRuntimeComponents, renderNotices, serverBuildOptions} from './lib/third_party.mjs';
+import {bundleSbom, licenceProblems, nodeRuntimeComponents, renderNotices, sbomSchemaErrors, serverBuildOptions} from './lib/third_party.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command, out] = process.argv.slice(2);
@@ -35,10 +36,13 @@ async function generate() {
     writeFileSync(join(out, 'THIRD_PARTY_NOTICES.txt'), renderNotices(sbom));
 }
 
-function verify() {
-    const problems = licenceProblems(JSON.parse(readFileSync(join(out, 'sbom.cdx.json'), 'utf8')), readFileSync(join(out, 'THIRD_PARTY_NOTICES.txt'), 'utf8'));
+async function verify() {
+    const serialized = readFileSync(join(out, 'sbom.cdx.json'), 'utf8');
+    const schemaErrors = await sbomSchemaErrors(serialized);
+    if (schemaErrors) console.error(`sbom.cdx.json is not valid CycloneDX 1.6: ${JSON.stringify(schemaErrors)}`);
+    const problems = licenceProblems(JSON.parse(serialized), readFileSync(join(out, 'THIRD_PARTY_NOTICES.txt'), 'utf8'));
     for (const p of problems) console.error(p);
-    return problems.length === 0;
+    return !schemaErrors && problems.length === 0;
 }
 
 if (!out || !['generate', 'verify'].includes(command)) {
@@ -46,4 +50,4 @@ if (!out || !['generate', 'verify'].includes(command)) {
     process.exit(2);
 }
 if (command === 'generate') await generate();
-process.exit(verify() ? 0 : 1);
+process.exit((await verify()) ? 0 : 1);

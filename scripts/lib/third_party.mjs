@@ -162,6 +162,12 @@ export function bundleSbom({manifest, serverSbom, webappSbom, runtimes, executab
     return doc;
 }
 
+/** The CycloneDX 1.6 JSON schema's complaints about a serialized SBOM (strict: no unknown properties), or null. */
+export async function sbomSchemaErrors(serialized) {
+    const {Spec, Validation} = await import('@cyclonedx/cyclonedx-library');
+    return new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(serialized);
+}
+
 /** Every third-party component in the document (nested ones included), with the part of the bundle it is in. */
 export function thirdPartyComponents(sbom) {
     const out = [];

@@ -81,8 +81,17 @@ describe('third-party notices and SBOM of the bundle', () => {
         expect(notices).toContain('Node.js is licensed for use as follows');
     });
 
-    test('the check passes: each bundled package has an allowed licence and its text in the notices', () => {
+    test('the check passes: a valid SBOM, each bundled package with an allowed licence and its text in the notices', () => {
         expect(run('verify', out)).toEqual({status: 0, stderr: ''});
+    });
+
+    test('the SBOM is valid CycloneDX 1.6, and the check says so when it is not', () => {
+        const res = verifyChanged((sbom, notices) => {
+            part(sbom, 'server').components![0]!.type = 'gadget';
+            return {sbom, notices};
+        });
+        expect(res.status).toBe(1);
+        expect(res.stderr).toMatch(/^sbom\.cdx\.json is not valid CycloneDX 1\.6: .*components\/0\/components\/0\/type/m);
     });
 
     test("the check fails when a bundled package's licence text is missing from the notices", () => {

@@ -46,6 +46,9 @@ export async function serverBuildOptions({entry, outfile, sbomFile}) {
     };
 }
 
+const PARTS = ['server', 'webapp'];
+// Not localeCompare: the order, and so the bundle's bytes, must not depend on the build machine's locale.
+const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const isFirstParty = (c) => c.group === '@tripwire' || (c.group === undefined && c.name === 'tripwire');
 const fullName = (c) => (c.group ? `${c.group}/${c.name}` : c.name);
 const decode = (text) => (text.encoding === 'base64' ? Buffer.from(text.content, 'base64').toString('utf8') : text.content);
@@ -87,7 +90,8 @@ function rewriteRefs(part, sbom) {
     const walk = (cs) => (cs ?? []).map((c) => ({...c, 'bom-ref': refFor(c['bom-ref'], c), ...(c.components ? {components: walk(c.components)} : {})}));
     const rootRef = part;
     map.set(sbom.metadata.component['bom-ref'], part);
-    const components = walk([...(sbom.components ?? [])].sort((a, b) => a['bom-ref'].localeCompare(b['bom-ref'])));
+    const sortKey = ({'bom-ref': _ref, ...c}) => `${fullName(c)}@${c.version ?? ''}\0${JSON.stringify(c)}`;
+    const components = walk([...(sbom.components ?? [])].sort((a, b) => byCodeUnits(sortKey(a), sortKey(b))));
     const dependencies = (sbom.dependencies ?? []).map((d) => ({ref: map.get(d.ref), ...(d.dependsOn ? {dependsOn: d.dependsOn.map((r) => map.get(r)).sort()} : {})}));
     return {rootRef, components, dependencies};
 }
@@ -112,7 +116,7 @@ export function bundleSbom({manifest, serverSbom, webappSbom, runtimes, executab
     const tools = [...serverSbom.metadata.tools.components, ...webappSbom.metadata.tools.components]
         .filter((t, i, all) => all.findIndex((u) => fullName(u) === fullName(t)) === i)
         .map(({externalReferences: _e, properties: _p, ...t}) => t)
-        .sort((a, b) => fullName(a).localeCompare(fullName(b)));
+        .sort((a, b) => byCodeUnits(fullName(a), fullName(b)));
     const plugin = {
         type: 'application',
         'bom-ref': manifest.id,
@@ -156,7 +160,7 @@ export function bundleSbom({manifest, serverSbom, webappSbom, runtimes, executab
             ...runtimes.map((r) => ({ref: r['bom-ref']})),
             ...server.dependencies,
             ...webapp.dependencies,
-        ].sort((a, b) => a.ref.localeCompare(b.ref)),
+        ].sort((a, b) => byCodeUnits(a.ref, b.ref)),
     };
     doc.serialNumber = uuidFrom(createHash('sha256').update(JSON.stringify(doc)).digest('hex'));
     return doc;
@@ -173,11 +177,12 @@ export function thirdPartyComponents(sbom) {
     const out = [];
     const walk = (cs, part) => {
         for (const c of cs ?? []) {
-            if (!isFirstParty(c) && c.type !== 'application') out.push({component: c, part});
+            if (!isFirstParty(c)) out.push({component: c, part});
             walk(c.components, part);
         }
     };
-    for (const top of sbom.components) walk(top.type === 'application' ? top.components : [top], top.description);
+    // The top level holds the bundle's parts (server script, webapp: their packages inside) and the Node runtimes.
+    for (const top of sbom.components) walk(PARTS.includes(top['bom-ref']) ? top.components : [top], top.description);
     return out;
 }
 

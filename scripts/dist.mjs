@@ -1,13 +1,16 @@
 // make dist: dist/<id>-<version>.tar.gz with plugin.json, one Node single-executable application per platform
-// (official Node binaries from the npm registry, pinned in node-runtimes.lock.json), the webapp bundle and assets.
+// (official Node binaries from the npm registry, pinned in node-runtimes.lock.json), the webapp bundle and assets,
+// LICENSE, CHANGELOG.md, THIRD_PARTY_NOTICES.txt and sbom.cdx.json (scripts/lib/third_party.mjs).
 // PLATFORMS="linux-amd64 linux-arm64" by default. Output is reproducible: same inputs, same sha256.
 import {createHash} from 'node:crypto';
 import {spawnSync} from 'node:child_process';
 import {chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {buildSync} from 'esbuild';
+import {build as esbuild} from 'esbuild';
+import {changelogRefusal} from './lib/changelog.mjs';
 import {pinnedNode} from './lib/node_runtime.mjs';
+import {bundleSbom, licenceProblems, nodeRuntimeComponents, renderNotices, sbomSchemaErrors, serverBuildOptions} from './lib/third_party.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // TRIPWIRE_MANIFEST_PATCH (JSON merged over plugin.json), TRIPWIRE_BUILD_DIR and TRIPWIRE_DIST_DIR let the e2e suite
@@ -40,27 +43,23 @@ function nodeBinary(platform) {
     }
 }
 
+// 0. plugin.json's version is released only with its notes for admins.
+const refusal = changelogRefusal(manifest.version);
+if (refusal) fail(refusal);
+
 const STRIP = {'linux-amd64': 'strip', 'linux-arm64': 'aarch64-linux-gnu-strip'};
 
 function executableName(platform) {
     return `plugin-${platform}${platform.startsWith('windows') ? '.exe' : ''}`;
 }
 
-// 1. The server as one CommonJS file: a SEA main script may only require() built-ins.
+// 1. The server as one CommonJS file (a SEA main script may only require() built-ins), and the SBOM of what esbuild
+// put into it.
 rmSync(build, {recursive: true, force: true});
 mkdirSync(join(stage, 'server', 'dist'), {recursive: true});
 const serverJs = join(build, 'server.cjs');
-buildSync({
-    entryPoints: [process.env.SERVER_ENTRY ?? join(root, 'server/src/main.ts')],
-    outfile: serverJs,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-});
+const serverSbomFile = join(build, 'server.cdx.json');
+await esbuild(await serverBuildOptions({entry: process.env.SERVER_ENTRY ?? join(root, 'server/src/main.ts'), outfile: serverJs, sbomFile: serverSbomFile}));
 
 // 2. The SEA blobs, made by the linux-x64 node of the pinned version (a blob must match its runtime's version).
 // linux-amd64's blob also carries V8's code cache of the script, so that executable starts without compiling 2 MB of
@@ -110,8 +109,34 @@ copyFileSync(webappBundle, join(stage, manifest.webapp.bundle_path));
 cpSync(join(root, 'assets'), join(stage, 'assets'), {recursive: true});
 writeFileSync(join(stage, 'plugin.json'), JSON.stringify(staged, null, 4) + '\n');
 
-// 6. A reproducible tarball: sorted names, fixed owner and mtime, gzip without a timestamp.
+// 6. Licence, changelog, third-party notices and the SBOM. The webapp's SBOM is written by webpack next to its
+// bundle (webapp/webpack.config.js). A bundle built around another webapp file (the demo's and e2e's test bundles
+// patch webapp.bundle_path) without one gets an SBOM whose webapp part is empty.
 const epoch = process.env.SOURCE_DATE_EPOCH ?? (sh('git', ['log', '-1', '--format=%ct']).trim() || '0');
+const webappSbomFile = join(dirname(webappBundle), 'cyclonedx', 'bom.json');
+const realWebapp = manifest.webapp.bundle_path === JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')).webapp.bundle_path;
+if (!existsSync(webappSbomFile) && realWebapp) fail(`${webappSbomFile} is missing: rebuild the webapp (make webapp-build), whose webpack run writes it`);
+const emptySbom = {metadata: {component: {'bom-ref': 'main', name: 'main'}, tools: {components: []}}, components: [], dependencies: []};
+const lock = JSON.parse(readFileSync(join(root, 'node-runtimes.lock.json'), 'utf8'));
+const sbom = bundleSbom({
+    manifest: staged,
+    serverSbom: JSON.parse(readFileSync(serverSbomFile, 'utf8')),
+    webappSbom: existsSync(webappSbomFile) ? JSON.parse(readFileSync(webappSbomFile, 'utf8')) : emptySbom,
+    runtimes: nodeRuntimeComponents(lock, platforms, (platform) => join(dirname(nodeBinary(platform)), '..')),
+    executables,
+    epoch,
+});
+const sbomErrors = await sbomSchemaErrors(JSON.stringify(sbom));
+if (sbomErrors) fail(`sbom.cdx.json is not valid CycloneDX 1.6: ${JSON.stringify(sbomErrors)}`);
+const notices = renderNotices(sbom);
+const problems = licenceProblems(sbom, notices);
+if (problems.length > 0) fail(`third-party licences:\n  ${problems.join('\n  ')}`);
+copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
+copyFileSync(join(root, 'CHANGELOG.md'), join(stage, 'CHANGELOG.md'));
+writeFileSync(join(stage, 'THIRD_PARTY_NOTICES.txt'), notices);
+writeFileSync(join(stage, 'sbom.cdx.json'), JSON.stringify(sbom, null, 2) + '\n');
+
+// 7. A reproducible tarball: sorted names, fixed owner and mtime, gzip without a timestamp.
 mkdirSync(distDir, {recursive: true});
 const tarball = join(distDir, `${manifest.id}-${manifest.version}.tar.gz`);
 const tar = spawnSync('tar', ['-C', join(build, 'stage'), '--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${epoch}`, '-cf', '-', manifest.id], {

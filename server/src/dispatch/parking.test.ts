@@ -2,21 +2,22 @@ import {CircuitBreakers} from './circuit_breaker';
 import {ParkingLot} from './parking';
 
 const options = {windowMs: 10_000, minRequests: 100, failureRate: 1, consecutiveFailures: 1, openMs: 60, maxOpenMs: 60, halfOpenProbes: 1};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('ParkingLot', () => {
+    // The lot's ticks and the breaker's open period run on jest's fake clock (Date.now included).
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
     const clock = {now: () => Date.now()};
 
-    it('lets one delivery go per tick while the breaker stays open', async () => {
+    it('lets one delivery go per tick while the breaker stays open', () => {
         const breakers = new CircuitBreakers(options);
         breakers.record('h', false, Date.now());
         const released: string[] = [];
         const lot = new ParkingLot(clock, breakers, (id) => released.push(id), 40);
         for (const id of ['a', 'b', 'c']) lot.park('h', id);
         expect(lot.has('a')).toBe(true);
-        await sleep(30);
+        jest.advanceTimersByTime(30);
         expect(released).toEqual([]);
-        await sleep(60);
+        jest.advanceTimersByTime(60);
         expect(released).toEqual(['a']);
         expect(lot.size).toBe(2);
         lot.clear();

@@ -50,16 +50,27 @@ export function conformanceApp(api: MattermostApi): express.Express {
         res.json({bytes, sha256: hash.digest('hex')});
     });
 
+    // With `lockstep=<key>`, chunk i+1 is written only once the client acknowledged chunk i through /stream/ack: a
+    // response buffered anywhere on the way can never be acknowledged, so the plugin gives up and ends it short. No
+    // clock is involved, so a loaded machine cannot fail it.
+    const acks = new Map<string, () => void>();
     app.get('/stream', async (req: Request, res: Response) => {
         const chunks = intParam(req.query.chunks, 1);
         const size = intParam(req.query.size, 1024);
-        const delayMs = intParam(req.query.delay_ms, 0);
+        const lockstep = typeof req.query.lockstep === 'string' ? req.query.lockstep : '';
         res.status(200).type('application/octet-stream');
         for (let i = 0; i < chunks; i++) {
+            const acked = lockstep && i < chunks - 1 ? waitForAck(acks, `${lockstep}:${i}`, 10_000) : undefined;
             if (!res.write(Buffer.alloc(size, i % 256))) await once(res, 'drain');
-            if (delayMs > 0 && i < chunks - 1) await new Promise((r) => setTimeout(r, delayMs));
+            if (acked && !(await acked)) break;
         }
         res.end();
+    });
+
+    app.get('/stream/ack', (req: Request, res: Response) => {
+        const release = acks.get(`${String(req.query.key)}:${String(req.query.n)}`);
+        release?.();
+        res.status(release ? 204 : 404).end();
     });
 
     app.post('/action', json, async (req: Request, res: Response) => {
@@ -71,6 +82,21 @@ export function conformanceApp(api: MattermostApi): express.Express {
         res.status(404).json({error: {id: 'conformance.not_found', message: 'not found', status_code: 404}});
     });
     return app;
+}
+
+/** Resolves true when the ack arrives, false after `timeoutMs`. */
+function waitForAck(acks: Map<string, () => void>, id: string, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+            acks.delete(id);
+            resolve(false);
+        }, timeoutMs);
+        acks.set(id, () => {
+            clearTimeout(timer);
+            acks.delete(id);
+            resolve(true);
+        });
+    });
 }
 
 function intParam(v: unknown, fallback: number): number {

@@ -14,11 +14,15 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
 )
+
+// streamAcks holds the lockstep /stream waits, keyed "<lockstep>:<chunk>".
+var streamAcks sync.Map
 
 type Plugin struct {
 	plugin.MattermostPlugin
@@ -129,20 +133,37 @@ func (p *Plugin) ServeHTTP(_ *plugin.Context, w http.ResponseWriter, r *http.Req
 		q := r.URL.Query()
 		chunks, _ := strconv.Atoi(q.Get("chunks"))
 		size, _ := strconv.Atoi(q.Get("size"))
-		delay, _ := strconv.Atoi(q.Get("delay_ms"))
+		lockstep := q.Get("lockstep")
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.WriteHeader(200)
 		for i := 0; i < chunks; i++ {
+			var acked chan struct{}
+			if lockstep != "" && i < chunks-1 {
+				acked = make(chan struct{})
+				streamAcks.Store(fmt.Sprintf("%s:%d", lockstep, i), acked)
+			}
 			chunk := make([]byte, size)
 			for j := range chunk {
 				chunk[j] = byte(i % 256)
 			}
 			_, _ = w.Write(chunk)
 			w.(http.Flusher).Flush()
-			if i < chunks-1 && delay > 0 {
-				time.Sleep(time.Duration(delay) * time.Millisecond)
+			if acked != nil {
+				select {
+				case <-acked:
+				case <-time.After(10 * time.Second):
+					return // never acknowledged: the response was buffered; end it short
+				}
 			}
 		}
+	case r.Method == http.MethodGet && r.URL.Path == "/stream/ack":
+		q := r.URL.Query()
+		if ch, ok := streamAcks.LoadAndDelete(q.Get("key") + ":" + q.Get("n")); ok {
+			close(ch.(chan struct{}))
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
 	case r.Method == http.MethodPost && r.URL.Path == "/action":
 		body, _ := io.ReadAll(r.Body)
 		p.API.LogInfo("action", "body", string(body))
@@ -212,6 +233,17 @@ func (p *Plugin) serveCall(w http.ResponseWriter, r *http.Request, method string
 		result, appErr = api.GetPost(str(0))
 	case "GetChannel":
 		result, appErr = api.GetChannel(str(0))
+	case "GetChannelMembers":
+		var page, perPage int
+		arg(1, &page)
+		arg(2, &perPage)
+		result, appErr = api.GetChannelMembers(str(0), page, perPage)
+	case "GetPostThread":
+		result, appErr = api.GetPostThread(str(0))
+	case "GetFileInfo":
+		result, appErr = api.GetFileInfo(str(0))
+	case "GetGroupsForUser":
+		result, appErr = api.GetGroupsForUser(str(0))
 	case "GetChannelMember":
 		result, appErr = api.GetChannelMember(str(0), str(1))
 	case "GetDirectChannel":

@@ -75,23 +75,45 @@ const lowerKeys = (raw: unknown): Map<string, unknown> => {
     return out;
 };
 
+/** The guardrails a configuration sets, and each stored value it could not use (so an admin can be told). */
+export interface ResolvedGuardrails {
+    guardrails: Guardrails;
+    /** "guardrails.max_attempts: Too big: expected number to be <=50", in field order. */
+    ignored: string[];
+}
+
 /**
  * The guardrails a plugin configuration map sets: each from the `guardrails` object, else from its 0.1.0 key, else its
  * default. Keys match case-insensitively (Mattermost lower-cases them; config.json may not).
  */
-export function resolveGuardrails(pluginConfig: unknown): Guardrails {
+export function resolveGuardrailsReport(pluginConfig: unknown): ResolvedGuardrails {
     const top = lowerKeys(pluginConfig);
-    const object = lowerKeys(top.get(GUARDRAILS_SETTING_KEY.toLowerCase()));
-    const pick = <K extends keyof Guardrails>(field: K): Guardrails[K] => {
-        for (const value of [object.get(field), top.get(legacyGuardrailKeys[field].toLowerCase())]) {
-            if (value === undefined || value === null) continue;
-            const parsed = stored[field].safeParse(value);
-            if (parsed.success) return parsed.data;
+    const rawObject = top.get(GUARDRAILS_SETTING_KEY.toLowerCase());
+    const ignored: string[] = [];
+    if (rawObject !== undefined && rawObject !== null && (typeof rawObject !== 'object' || Array.isArray(rawObject))) {
+        ignored.push('guardrails: expected an object');
+    }
+    const object = lowerKeys(rawObject);
+    const guardrails = {} as Record<keyof Guardrails, unknown>;
+    for (const field of Object.keys(legacyGuardrailKeys) as (keyof Guardrails)[]) {
+        const sources: Array<[string, unknown]> = [
+            [`guardrails.${field}`, object.get(field)],
+            [legacyGuardrailKeys[field], top.get(legacyGuardrailKeys[field].toLowerCase())],
+        ];
+        let value: unknown;
+        for (const [name, raw] of sources) {
+            if (raw === undefined || raw === null) continue;
+            const parsed = stored[field].safeParse(raw);
+            if (parsed.success) {
+                value = parsed.data;
+                break;
+            }
+            ignored.push(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
         }
         const fallback = guardrailDefaults[field];
-        return (Array.isArray(fallback) ? [...fallback] : fallback) as Guardrails[K];
-    };
-    const out = {} as Record<keyof Guardrails, unknown>;
-    for (const field of Object.keys(legacyGuardrailKeys) as (keyof Guardrails)[]) out[field] = pick(field);
-    return out as Guardrails;
+        guardrails[field] = value ?? (Array.isArray(fallback) ? [...fallback] : fallback);
+    }
+    return {guardrails: guardrails as Guardrails, ignored};
 }
+
+export const resolveGuardrails = (pluginConfig: unknown): Guardrails => resolveGuardrailsReport(pluginConfig).guardrails;

@@ -1,6 +1,6 @@
 import {guardrailDefaults} from '@tripwire/common';
 
-import {guardrailsOf, parseSettings} from './settings';
+import {guardrailsOf, parseSettings, parseSettingsReport} from './settings';
 import {manifest} from '../manifest';
 
 describe('parseSettings', () => {
@@ -41,5 +41,13 @@ describe('parseSettings', () => {
     it('treats a guardrails value that is not an object as absent', () => {
         expect(parseSettings({guardrails: 'max_attempts=3', maxattempts: 2}).MaxAttempts).toBe(2);
         expect(parseSettings({guardrails: null}).MaxAttempts).toBe(8);
+    });
+
+    it('names each stored value it could not use, so the plugin can log why a limit did not take', () => {
+        const {settings, ignored} = parseSettingsReport({guardrails: {max_attempts: 500, max_hops: 4}, maxattempts: 'lots', maxhops: 9});
+        expect(settings).toMatchObject({MaxAttempts: 8, MaxHops: 4});
+        expect(ignored).toEqual(['guardrails.max_attempts: Too big: expected number to be <=50', 'MaxAttempts: Invalid input']);
+        expect(parseSettingsReport({guardrails: [1]}).ignored).toEqual(['guardrails: expected an object']);
+        expect(parseSettingsReport({guardrails: {max_hops: 4}}).ignored).toEqual([]);
     });
 });

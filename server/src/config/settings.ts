@@ -1,4 +1,4 @@
-import {resolveGuardrails, type Guardrails} from '@tripwire/common';
+import {resolveGuardrailsReport, type Guardrails} from '@tripwire/common';
 
 /**
  * The plugin's settings: the system admin's guardrails, one immutable snapshot swapped on OnConfigurationChange.
@@ -58,5 +58,13 @@ export function guardrailsOf(s: Settings): Guardrails {
     };
 }
 
-/** The plugin configuration map as LoadPluginConfiguration returns it (keys in any case). */
-export const parseSettings = (raw: unknown): Settings => settingsOf(resolveGuardrails(raw));
+/**
+ * The plugin configuration map as LoadPluginConfiguration returns it (keys in any case), and the stored values that
+ * were not used (logged, so an admin managing config.json learns why a limit did not take).
+ */
+export function parseSettingsReport(raw: unknown): {settings: Settings; ignored: readonly string[]} {
+    const {guardrails, ignored} = resolveGuardrailsReport(raw);
+    return {settings: settingsOf(guardrails), ignored};
+}
+
+export const parseSettings = (raw: unknown): Settings => parseSettingsReport(raw).settings;

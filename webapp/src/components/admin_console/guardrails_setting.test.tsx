@@ -121,6 +121,13 @@ describe('GuardrailsSetting', () => {
     it('prefers the saved object to the old keys', () => {
         renderPage(configWith({guardrails: {...guardrailDefaults, max_hops: 7}, maxhops: 2}));
         expect(screen.getByLabelText('Maximum reply chain length')).toHaveValue('7');
+        expect(screen.queryByText(/values Tripwire cannot use/)).toBeNull();
+    });
+
+    it('says which hand-written values it cannot use, showing what applies instead', () => {
+        renderPage(configWith({guardrails: {max_attempts: 500}}));
+        expect(screen.getByLabelText('Delivery attempts (default and most a rule may ask for)')).toHaveValue('8');
+        expect(screen.getByText(/values Tripwire cannot use, so the form shows what applies instead \(guardrails\.max_attempts: Too big: expected number to be <=50\)/)).toBeInTheDocument();
     });
 
     it('checks as you type, keeps a refused field at its stored value and says so when the page saves', async () => {

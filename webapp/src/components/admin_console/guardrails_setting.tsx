@@ -1,4 +1,4 @@
-import {guardrailsSchema, resolveGuardrails, GUARDRAILS_SETTING_KEY, type Guardrails} from '@tripwire/common';
+import {guardrailsSchema, resolveGuardrailsReport, GUARDRAILS_SETTING_KEY, type Guardrails} from '@tripwire/common';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {type MessageDescriptor, useIntl} from 'react-intl';
 import {useSelector} from 'react-redux';
@@ -67,12 +67,14 @@ export function GuardrailsSetting(props: CustomSettingProps) {
     const f = useIntl().formatMessage;
     const setByEnv = useSelector(getPluginSettingsSetByEnv) || Boolean(props.setByEnv);
     const saved = useRef<Guardrails | null>(null);
-    const [form, setForm] = useState<Guardrails>(() => {
+    // Values the stored configuration holds but the plugin cannot use (a hand-edited config.json): shown, not hidden.
+    const [ignored] = useState<readonly string[]>(() => {
         const stored = pluginConfigOf(props.config);
-        const initial = resolveGuardrails(props.value == null ? stored : {...stored, [GUARDRAILS_SETTING_KEY]: props.value});
-        saved.current = initial;
-        return initial;
+        const report = resolveGuardrailsReport(props.value == null ? stored : {...stored, [GUARDRAILS_SETTING_KEY]: props.value});
+        saved.current = report.guardrails;
+        return report.ignored;
     });
+    const [form, setForm] = useState<Guardrails>(() => saved.current!);
     const [notSaved, setNotSaved] = useState<string | null>(null);
     const errors = useMemo(() => errorsOf(form), [form]);
 
@@ -123,6 +125,7 @@ export function GuardrailsSetting(props: CustomSettingProps) {
             <TripwireStyles/>
             <div className='tw-help'>{f(am.intro)}</div>
             {setByEnv && <div className='tw-notice'>{f(am.setByEnv)}</div>}
+            {ignored.length > 0 && <div className='tw-notice'>{f(am.ignored, {values: ignored.join('; ')})}</div>}
             <LinesField
                 label={f(am.allowedHosts)}
                 help={f(am.allowedHostsHelp)}

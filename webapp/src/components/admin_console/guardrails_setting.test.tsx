@@ -124,10 +124,13 @@ describe('GuardrailsSetting', () => {
         expect(screen.queryByText(/values Tripwire cannot use/)).toBeNull();
     });
 
-    it('says which hand-written values it cannot use, showing what applies instead', () => {
-        renderPage(configWith({guardrails: {max_attempts: 500}}));
+    it('says which hand-written values it cannot use, and offers what applies instead for saving', async () => {
+        const user = userEvent.setup();
+        const {saves} = renderPage(configWith({guardrails: {max_attempts: 500, max_hops: 5}}));
         expect(screen.getByLabelText('Delivery attempts (default and most a rule may ask for)')).toHaveValue('8');
         expect(screen.getByText(/values Tripwire cannot use, so the form shows what applies instead \(guardrails\.max_attempts: Too big: expected number to be <=50\)/)).toBeInTheDocument();
+        await user.click(screen.getByRole('button', {name: 'Save'}));
+        expect((saves[0]!.config.PluginSettings as {Plugins: {tripwire: {guardrails: unknown}}}).Plugins.tripwire.guardrails).toEqual({...guardrailDefaults, max_hops: 5});
     });
 
     it('checks as you type, keeps a refused field at its stored value and says so when the page saves', async () => {

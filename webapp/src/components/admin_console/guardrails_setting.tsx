@@ -93,6 +93,14 @@ export function GuardrailsSetting(props: CustomSettingProps) {
         setNotSaved(message);
         return {error: {message}};
     }, [f]);
+    // Unusable stored values: offer the values that apply for saving at once (the page's Save turns on).
+    const offerResolved = useRef(ignored.length > 0);
+    const {onChange, id} = props;
+    const locked = Boolean(props.disabled) || setByEnv;
+    useEffect(() => {
+        if (offerResolved.current && !locked) onChange(id, saved.current);
+        offerResolved.current = false;
+    }, [onChange, id, locked]);
     const {registerSaveAction, unRegisterSaveAction} = props;
     useEffect(() => {
         registerSaveAction?.(saveAction);
@@ -106,7 +114,7 @@ export function GuardrailsSetting(props: CustomSettingProps) {
         // Also marks the page as needing a save, so an invalid edit still reaches the save action that explains it.
         props.onChange(props.id, savable(next, saved.current!, errorsOf(next)));
     };
-    const disabled = Boolean(props.disabled) || setByEnv;
+    const disabled = locked;
     const number = (field: Exclude<Field, 'allowed_hosts' | 'dm_rules_enabled' | 'allow_foreign_action_urls'>) => (
         <NumberField
             label={f(labels[field])}

@@ -17,6 +17,6 @@ export const am = defineMessages({
     foreignActions: {id: 'tripwire.admin.foreign_actions', defaultMessage: 'Send button clicks and dialog submissions to URLs outside the rule’s endpoints (unsigned, as Mattermost does)'},
     rulesClamped: {id: 'tripwire.admin.rules_clamped', defaultMessage: 'Rules may ask for less than these limits, never more: saving a rule over one is refused, and deliveries already queued are held to a limit lowered later.'},
     notSaved: {id: 'tripwire.admin.not_saved', defaultMessage: 'Not saved: {fields}. Fix the highlighted fields and save again; they keep their previous values until then.'},
-    ignored: {id: 'tripwire.admin.ignored', defaultMessage: 'The stored configuration has values Tripwire cannot use, so the form shows what applies instead ({values}). The next save on this page stores the values shown.'},
+    ignored: {id: 'tripwire.admin.ignored', defaultMessage: 'The stored configuration has values Tripwire cannot use, so the form shows what applies instead ({values}). Save this page to store the values shown.'},
     setByEnv: {id: 'tripwire.admin.set_by_env', defaultMessage: 'The plugin settings are set by the environment variable MM_PLUGINSETTINGS_PLUGINS, so changes made here are not kept. Change that variable instead.'},
 });

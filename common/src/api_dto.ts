@@ -342,8 +342,8 @@ export const setDirectOptInBodySchema = z.strictObject({
 export type SetDirectOptInBody = z.input<typeof setDirectOptInBodySchema>;
 
 /**
- * Ranges of the guardrails on per-rule knobs that plugin.json does not declare (the server keeps them as plugin config
- * keys). Their defaults are today's rule-schema maxima, so no rule saved before they existed becomes invalid.
+ * Ranges of the guardrails on per-rule knobs added after the first ones. Their defaults are the rule-schema maxima, so
+ * no rule saved before they existed becomes invalid.
  */
 export const guardrailBounds = {
     /** endpoint.timeout_ms: the rule schema allows 500 ms to 30 s. */

@@ -9,3 +9,4 @@ export * from './rule_match';
 export * from './rule_loop';
 export * from './api_dto';
 export * from './api';
+export * from './guardrails_config';

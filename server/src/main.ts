@@ -27,7 +27,7 @@ const NO_SERVER_CONFIG: ServerConfigInfo = {
 
 async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
     const [
-        {parseSettings},
+        {parseSettings, parseSettingsReport},
         {RuleStore, RULES_CHANGED_EVENT},
         {DirectOptIns, OPT_IN_CHANGED_EVENT},
         {RulePermissions},
@@ -65,6 +65,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
     ]);
 
     let settings = parseSettings({});
+    let lastIgnored = '';
     let serverConfig = NO_SERVER_CONFIG;
     let botUserId = '';
     const clock = systemClock;
@@ -140,7 +141,12 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
     return {
         // Mattermost calls this before OnActivate too (as the Go SDK does), so settings are loaded on activation.
         async onConfigurationChange() {
-            settings = parseSettings(await api.loadPluginConfiguration());
+            const parsed = parseSettingsReport(await api.loadPluginConfiguration());
+            settings = parsed.settings;
+            // Every configuration change anywhere calls this: say each set of unusable values once.
+            const ignored = parsed.ignored.join('; ');
+            if (ignored !== lastIgnored && ignored) log.warn('Tripwire: plugin settings values not used (the next source or the default applies)', {ignored});
+            lastIgnored = ignored;
             if (botUserId) serverConfig = await api.getServerConfig();
         },
 

@@ -1,3 +1,4 @@
+import {GUARDRAILS_SETTING_KEY} from '@tripwire/common';
 import {type ComponentType} from 'react';
 import {FormattedMessage} from 'react-intl';
 import {type Store} from 'redux';
@@ -18,9 +19,6 @@ import {openPanel} from './state/actions';
 import {getSiteUrlSetting} from './state/host_selectors';
 import {reducer} from './state/reducer';
 import {deliveryStatusHandler, reconnectHandler, rulesChangedHandler} from './state/websocket';
-
-/** The settings_schema key (type custom) the guardrails component renders (plugin.json). */
-export const GUARDRAILS_SETTING_KEY = 'Guardrails';
 
 /** Gives a registered component the plugin's client; the host supplies the redux store and react-intl. */
 export function withClient<P extends object>(client: TripwireClient, Component: ComponentType<P>): ComponentType<P> {
@@ -53,7 +51,8 @@ export class TripwirePlugin implements PluginEntry {
         registry.registerPostTypeComponent(DELIVERY_CARD_POST_TYPE, wrap(DeliveryCard));
         registry.registerPostTypeComponent(REPLY_POST_TYPE, wrap(ReplyPost));
         registry.registerPostMessageAttachmentComponent(wrap(TriggerDeliveries));
-        registry.registerAdminConsoleCustomSetting(GUARDRAILS_SETTING_KEY, wrap(GuardrailsSetting), {showTitle: true});
+        // The plugin's only setting: every guardrail, saved by the page's own Save button (it needs no client).
+        registry.registerAdminConsoleCustomSetting(GUARDRAILS_SETTING_KEY, GuardrailsSetting, {showTitle: true});
         registry.registerWebSocketEventHandler(DELIVERY_STATUS_EVENT, deliveryStatusHandler(store));
         registry.registerWebSocketEventHandler(RULES_CHANGED_EVENT, rulesChangedHandler(store, client));
         registry.registerReconnectHandler(reconnectHandler(store, client));

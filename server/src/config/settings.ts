@@ -1,56 +1,70 @@
-import {guardrailBounds} from '@tripwire/common';
-import {z} from 'zod';
+import {resolveGuardrailsReport, type Guardrails} from '@tripwire/common';
 
 /**
- * The plugin's System Console settings (plugin.json settings_schema) and the guardrails kept beside them. Mattermost
- * sends numbers typed in the console as strings or numbers depending on version, so numbers are coerced; out-of-range
- * values fall back to the defaults rather than disabling the plugin.
+ * The plugin's settings: the system admin's guardrails, one immutable snapshot swapped on OnConfigurationChange.
+ * Where they come from (the System Console's one `Guardrails` object, else 0.1.0's key per guardrail, else defaults)
+ * is common/src/guardrails_config.ts, shared with the System Console form so both read a configuration alike.
+ * Out-of-range values fall back rather than disabling the plugin.
  */
-const bounded = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).catch(fallback);
-const count = (fallback: number, max: number) => bounded(fallback, 1, max);
-const flag = (fallback: boolean) => z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).catch(fallback);
-
-/** The guardrails plugin.json does not declare (yet): PUT /admin/guardrails saves them as plugin config keys. */
-const guardrail = (key: keyof typeof guardrailBounds) => bounded(guardrailBounds[key].fallback, guardrailBounds[key].min, guardrailBounds[key].max);
-
-export const settingsSchema = z.object({
-    AllowedHosts: z
-        .string()
-        .catch('')
-        .transform((s) => s.split(/[\s,]+/).filter(Boolean)),
-    MaxRulesPerChannel: count(25, 1000),
-    EnableDirectMessageRules: flag(false),
+export interface Settings {
+    readonly AllowedHosts: readonly string[];
+    readonly MaxRulesPerChannel: number;
+    readonly EnableDirectMessageRules: boolean;
     /** The default attempts per delivery, and the most a rule may ask for. */
-    MaxAttempts: count(8, 50),
-    MaxHops: count(3, 20),
-    /**
-     * The default per-rule rate, and the most a rule may ask for (per rule and per user). Up to the rule schema's own
-     * maximum, so a system admin can still allow what a rule could ask for before this was a ceiling.
-     */
-    RateLimitPerMinute: count(120, 1_000_000),
-    MaxEndpointTimeoutMs: guardrail('max_endpoint_timeout_ms'),
-    MaxEndpointConcurrency: guardrail('max_endpoint_concurrency'),
-    MaxDeliveryAgeSeconds: guardrail('max_delivery_age_seconds'),
-    MaxBackoffMs: guardrail('max_backoff_ms'),
+    readonly MaxAttempts: number;
+    readonly MaxHops: number;
+    /** The default per-rule rate, and the most a rule may ask for (per rule and per user). */
+    readonly RateLimitPerMinute: number;
+    readonly MaxEndpointTimeoutMs: number;
+    readonly MaxEndpointConcurrency: number;
+    readonly MaxDeliveryAgeSeconds: number;
+    readonly MaxBackoffMs: number;
     /**
      * Clicks and dialog submissions whose URL is on another origin than the rule's endpoints are sent unsigned, as
      * native Mattermost sends them (true), or refused (false).
      */
-    AllowForeignActionUrls: flag(true),
-});
+    readonly AllowForeignActionUrls: boolean;
+}
 
-export type Settings = Readonly<z.output<typeof settingsSchema>>;
+export function settingsOf(g: Guardrails): Settings {
+    return Object.freeze({
+        AllowedHosts: Object.freeze([...g.allowed_hosts]),
+        MaxRulesPerChannel: g.max_rules_per_channel,
+        EnableDirectMessageRules: g.dm_rules_enabled,
+        MaxAttempts: g.max_attempts,
+        MaxHops: g.max_hops,
+        RateLimitPerMinute: g.rate_limit_per_minute,
+        MaxEndpointTimeoutMs: g.max_endpoint_timeout_ms,
+        MaxEndpointConcurrency: g.max_endpoint_concurrency,
+        MaxDeliveryAgeSeconds: g.max_delivery_age_seconds,
+        MaxBackoffMs: g.max_backoff_ms,
+        AllowForeignActionUrls: g.allow_foreign_action_urls,
+    });
+}
 
-const keyOf = new Map(Object.keys(settingsSchema.shape).map((k) => [k.toLowerCase(), k]));
+export function guardrailsOf(s: Settings): Guardrails {
+    return {
+        allowed_hosts: [...s.AllowedHosts],
+        max_rules_per_channel: s.MaxRulesPerChannel,
+        dm_rules_enabled: s.EnableDirectMessageRules,
+        max_attempts: s.MaxAttempts,
+        max_hops: s.MaxHops,
+        rate_limit_per_minute: s.RateLimitPerMinute,
+        max_endpoint_timeout_ms: s.MaxEndpointTimeoutMs,
+        max_endpoint_concurrency: s.MaxEndpointConcurrency,
+        max_delivery_age_seconds: s.MaxDeliveryAgeSeconds,
+        max_backoff_ms: s.MaxBackoffMs,
+        allow_foreign_action_urls: s.AllowForeignActionUrls,
+    };
+}
 
 /**
- * Mattermost returns the keys it does not find in plugin.json lower-cased (the guardrails above), so keys are matched
- * case-insensitively.
+ * The plugin configuration map as LoadPluginConfiguration returns it (keys in any case), and the stored values that
+ * were not used (logged, so an admin managing config.json learns why a limit did not take).
  */
-export function parseSettings(raw: unknown): Settings {
-    const input: Record<string, unknown> = {};
-    if (raw !== null && typeof raw === 'object') {
-        for (const [key, value] of Object.entries(raw)) input[keyOf.get(key.toLowerCase()) ?? key] = value;
-    }
-    return Object.freeze(settingsSchema.parse(input));
+export function parseSettingsReport(raw: unknown): {settings: Settings; ignored: readonly string[]} {
+    const {guardrails, ignored} = resolveGuardrailsReport(raw);
+    return {settings: settingsOf(guardrails), ignored};
 }
+
+export const parseSettings = (raw: unknown): Settings => parseSettingsReport(raw).settings;

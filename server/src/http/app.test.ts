@@ -1,3 +1,4 @@
+import {guardrailDefaults} from '@tripwire/common';
 import request from 'supertest';
 
 import {reply, TestReceiver} from '../dispatch/testing/receiver';
@@ -171,7 +172,8 @@ describe('the http app', () => {
     it('saves guardrails through the plugin settings for system admins', async () => {
         const res = await request(w.app).put('/api/v1/admin/guardrails').set(as('sysadmin')).send({max_rules_per_channel: 7, allowed_hosts: ['ci.internal', '10.0.0.0/8']}).expect(200);
         expect(res.body).toMatchObject({max_rules_per_channel: 7, allowed_hosts: ['ci.internal', '10.0.0.0/8'], editable: true});
-        expect(w.saved[0]).toMatchObject({MaxRulesPerChannel: 7, AllowedHosts: 'ci.internal\n10.0.0.0/8'});
+        // As the System Console's one form saves them: every guardrail in the one `Guardrails` object.
+        expect(w.saved[0]).toEqual({Guardrails: {...guardrailDefaults, dm_rules_enabled: true, max_rules_per_channel: 7, allowed_hosts: ['ci.internal', '10.0.0.0/8']}});
     });
 
     it('sends a test delivery: the real request with secrets masked, the response and a preview of the reply', async () => {

@@ -52,7 +52,7 @@ describe('guardrails at save time', () => {
         await request(w.app).put('/api/v1/admin/guardrails').set(as('sysadmin')).send({rate_limit_per_minute: 2_000_000}).expect(400);
         const saved = await request(w.app).put('/api/v1/admin/guardrails').set(as('sysadmin')).send({rate_limit_per_minute: 1_000_000, max_endpoint_timeout_ms: 10_000, allow_foreign_action_urls: false}).expect(200);
         expect(saved.body).toMatchObject({rate_limit_per_minute: 1_000_000, max_endpoint_timeout_ms: 10_000, max_delivery_age_seconds: 604_800, allow_foreign_action_urls: false});
-        expect(w.saved[0]).toMatchObject({RateLimitPerMinute: 1_000_000, MaxEndpointTimeoutMs: 10_000, AllowForeignActionUrls: false});
+        expect(w.saved[0]).toMatchObject({Guardrails: {rate_limit_per_minute: 1_000_000, max_endpoint_timeout_ms: 10_000, allow_foreign_action_urls: false}});
         // Mattermost answers OnConfigurationChange with the saved keys lower-cased.
         w.settings.current = parseSettings(Object.fromEntries(Object.entries(w.saved[0]!).map(([k, v]) => [k.toLowerCase(), v])));
         await request(w.app).post('/api/v1/rules').set(as('chanadmin')).send(ruleSpec({delivery: {rate_per_rule_per_minute: 1_000_000}})).expect(201);

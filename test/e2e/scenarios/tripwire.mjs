@@ -51,11 +51,11 @@ async function nativeCompat(ctx, kind) {
     const form = kind === 'form';
     return withReceiver({}, async (receiver) => {
         // The admin allows the receiver's address in Tripwire (Mattermost's AllowedUntrustedInternalConnections already
-        // names 127.0.0.1 for its own webhooks), and the System Console's copy of the setting shows it.
+        // names 127.0.0.1 for its own webhooks), and the System Console's copy of the guardrails object shows it.
         const guardrails = await allowHosts(ctx, ['127.0.0.1']);
         check(guardrails.allowed_hosts.includes('127.0.0.1'), `guardrails allowed_hosts lacks 127.0.0.1: ${JSON.stringify(guardrails)}`);
-        const stored = (await ctx.admin.client.getConfig()).PluginSettings?.Plugins?.[PLUGIN_ID]?.allowedhosts;
-        check(String(stored ?? '').split(/[\s,]+/).includes('127.0.0.1'), `PluginSettings.Plugins.${PLUGIN_ID}.allowedhosts is ${JSON.stringify(stored)} after PUT /admin/guardrails`);
+        const stored = (await ctx.admin.client.getConfig()).PluginSettings?.Plugins?.[PLUGIN_ID]?.guardrails?.allowed_hosts;
+        check(Array.isArray(stored) && stored.includes('127.0.0.1'), `PluginSettings.Plugins.${PLUGIN_ID}.guardrails.allowed_hosts is ${JSON.stringify(stored)} after PUT /admin/guardrails`);
 
         const channel = await makeChannel(ctx, {name: `tw-compat-${kind}`});
         const path = `/deploy-hook`;
@@ -342,6 +342,39 @@ async function allowedHostsOpensAnAddress(ctx) {
     });
 }
 
+// ---- guardrails set in the configuration itself (the System Console's Save, mmctl config patch) ----
+
+/**
+ * Saves the guardrails object the way the System Console's Save does (PUT /api/v4/config/patch with the whole
+ * configuration) and checks that the plugin enforces it: a rule over the new limit is refused with the limit named.
+ */
+async function guardrailsFromConfig(ctx) {
+    const before = await expectStatus(ctx, ctx.admin, 'GET', '/admin/guardrails', undefined, 200);
+    const {editable: _editable, ...restore} = before;
+    const channel = await makeChannel(ctx, {name: 'tw-config-limit'});
+    const over = ruleSpec(ctx, {name: 'slow', channels: [channel], trigger: {mode: 'exact', words: ['slow']}, endpoint: {url: 'https://hooks.example.com/slow', timeout_ms: 20_000}});
+    try {
+        const config = await ctx.admin.client.getConfig();
+        const mine = (config.PluginSettings.Plugins[PLUGIN_ID] ??= {});
+        mine.guardrails = {...restore, max_endpoint_timeout_ms: 2000};
+        const started = Date.now();
+        await ctx.admin.client.patchConfig(config);
+        let view = null;
+        while (Date.now() - started < 10_000) {
+            view = await expectStatus(ctx, ctx.admin, 'GET', '/admin/guardrails', undefined, 200);
+            if (view.max_endpoint_timeout_ms === 2000) break;
+            await sleep(100);
+        }
+        check(view.max_endpoint_timeout_ms === 2000, `GET /admin/guardrails after the config patch: ${JSON.stringify(view)}`);
+        const refused = await call(ctx, ctx.alice, 'POST', '/rules', over);
+        const field = refused.body?.error?.fields?.['endpoints.0.timeout_ms'];
+        check(refused.status === 400 && field === "at most 2000 ms: the system admin's limit", `a rule over the configured limit: ${refused.status} ${refused.text.slice(0, 300)}`);
+        return `config patch applied in ${Date.now() - started} ms; rule with timeout_ms 20000 refused: ${field}`;
+    } finally {
+        await expectStatus(ctx, ctx.admin, 'PUT', '/admin/guardrails', restore, 200);
+    }
+}
+
 // ---- 5. retries ----
 
 async function retries(ctx) {
@@ -467,6 +500,7 @@ export const tripwireScenarios = [
     {name: 'ephemeral reply: only the poster sees it, nothing is stored', run: ephemeralReply},
     {name: 'settings API: channel admin vs member vs non-member', run: settingsByRole},
     {name: "AllowedHosts opens an address Mattermost's allowlist does not (127.0.0.2)", run: allowedHostsOpensAnAddress},
+    {name: "guardrails saved in the configuration (the System Console's Save) are what the plugin enforces", run: guardrailsFromConfig},
     {name: 'retries: 503, 503, 200 in the delivery log, one reply', run: retries},
     {name: 'retry across a plugin disable/enable: same webhook-id, delivered', run: retryAcrossRestart},
     {name: 'bundle size and activation time', run: activation},

@@ -44,8 +44,11 @@ export interface CustomSettingProps {
     id: string;
     label?: ReactNode;
     helpText?: ReactNode;
+    /** The page's value for this setting: the stored one until onChange gives another. */
     value: unknown;
     disabled?: boolean;
+    /** The whole configuration the page edits (admin config as GET /api/v4/config returns it). */
+    config?: unknown;
     setByEnv?: boolean;
     onChange(id: string, value: unknown): void;
     setSaveNeeded(): void;

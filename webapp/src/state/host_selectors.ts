@@ -10,6 +10,8 @@ interface HostEntities {
     users?: {currentUserId?: string; profiles?: Record<string, {username?: string}>};
     channels?: {currentChannelId?: string; channels?: Record<string, RawChannel>};
     teams?: {currentTeamId?: string};
+    /** What environment variables set, as the System Console loads it: `true` at each overridden leaf. */
+    admin?: {environmentConfig?: {PluginSettings?: {Plugins?: unknown}}};
 }
 
 function entities(state: unknown): HostEntities {
@@ -19,6 +21,11 @@ function entities(state: unknown): HostEntities {
 export const getSiteUrlSetting = (state: unknown): string => entities(state).general?.config?.SiteURL ?? '';
 export const getCurrentUserId = (state: unknown): string => entities(state).users?.currentUserId ?? '';
 export const getCurrentChannelId = (state: unknown): string => entities(state).channels?.currentChannelId ?? '';
+/**
+ * MM_PLUGINSETTINGS_PLUGINS sets every plugin's settings at once (Mattermost reads no per-key variable for them); the
+ * System Console does not mark plugin settings as set by it, and does not keep what is saved over it.
+ */
+export const getPluginSettingsSetByEnv = (state: unknown): boolean => entities(state).admin?.environmentConfig?.PluginSettings?.Plugins === true;
 export const getCurrentTeamId = (state: unknown): string => entities(state).teams?.currentTeamId ?? '';
 
 export interface HostChannelInfo {

@@ -1,13 +1,16 @@
-import {type DirectOptInView, type GuardrailsInput, type GuardrailsView, type Me} from '@tripwire/common';
+import {GUARDRAILS_SETTING_KEY, type DirectOptInView, type Guardrails, type GuardrailsInput, type GuardrailsView, type Me} from '@tripwire/common';
 
-import {type Settings} from '../../config/settings';
+import {guardrailsOf, settingsOf, type Settings} from '../../config/settings';
 import {ApiError, notFound} from '../errors';
 
 import {type ServiceContext} from './context';
 import {type RuleService} from './rule_service';
 
 /** Writes plugin settings (Mattermost's SavePluginConfig): the keys given replace the stored ones. */
-export type SaveSettings = (patch: Partial<Record<keyof Settings, unknown>>) => Promise<void>;
+export type SaveSettings = (patch: Record<string, unknown>) => Promise<void>;
+
+/** The fields a partial update gives (an absent field and one given as undefined both leave the value alone). */
+const definedOnly = <T extends object>(o: T): {[K in keyof T]?: Exclude<T[K], undefined>} => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {[K in keyof T]?: Exclude<T[K], undefined>};
 
 /** The caller, their consent to rules in their conversations, and the system admin's guardrails. */
 export class AdminService {
@@ -51,29 +54,16 @@ export class AdminService {
         return this.view(this.ctx.settings());
     }
 
-    /** Saves the changed guardrails; the new snapshot arrives through OnConfigurationChange, shown here at once. */
+    /**
+     * Saves the changed guardrails as the one `Guardrails` object the System Console form saves (every guardrail, so
+     * 0.1.0's separate keys no longer apply); the new snapshot arrives through OnConfigurationChange, shown here at once.
+     */
     async setGuardrails(userId: string, input: GuardrailsInput): Promise<GuardrailsView> {
         await this.rules.requireSystemAdmin(userId);
         if (!this.saveSettings) throw new ApiError('unavailable', 'this server cannot save plugin settings from here: use the System Console');
-        const current = this.ctx.settings();
-        const next: Settings = {
-            ...current,
-            ...(input.allowed_hosts && {AllowedHosts: input.allowed_hosts}),
-            ...(input.max_rules_per_channel !== undefined && {MaxRulesPerChannel: input.max_rules_per_channel}),
-            ...(input.dm_rules_enabled !== undefined && {EnableDirectMessageRules: input.dm_rules_enabled}),
-            ...(input.max_attempts !== undefined && {MaxAttempts: input.max_attempts}),
-            ...(input.max_hops !== undefined && {MaxHops: input.max_hops}),
-            ...(input.rate_limit_per_minute !== undefined && {RateLimitPerMinute: input.rate_limit_per_minute}),
-            ...(input.max_endpoint_timeout_ms !== undefined && {MaxEndpointTimeoutMs: input.max_endpoint_timeout_ms}),
-            ...(input.max_endpoint_concurrency !== undefined && {MaxEndpointConcurrency: input.max_endpoint_concurrency}),
-            ...(input.max_delivery_age_seconds !== undefined && {MaxDeliveryAgeSeconds: input.max_delivery_age_seconds}),
-            ...(input.max_backoff_ms !== undefined && {MaxBackoffMs: input.max_backoff_ms}),
-            ...(input.allow_foreign_action_urls !== undefined && {AllowForeignActionUrls: input.allow_foreign_action_urls}),
-        };
-        // The System Console keeps the host list as one text field. Keys plugin.json does not declare (the newer
-        // guardrails) are saved the same way; the System Console keeps them when it saves its own fields.
-        await this.saveSettings({...next, AllowedHosts: next.AllowedHosts.join('\n')});
-        return this.view(next);
+        const next: Guardrails = {...guardrailsOf(this.ctx.settings()), ...definedOnly(input)};
+        await this.saveSettings({[GUARDRAILS_SETTING_KEY]: next});
+        return this.view(settingsOf(next));
     }
 
     private view(s: Settings): GuardrailsView {

@@ -1,77 +1,129 @@
-import {guardrailsInputSchema, fieldErrorsOf, type GuardrailsView} from '@tripwire/common';
-import {useEffect, useMemo, useState} from 'react';
-import {useIntl} from 'react-intl';
+import {guardrailsSchema, resolveGuardrailsReport, GUARDRAILS_SETTING_KEY, type Guardrails} from '@tripwire/common';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {type MessageDescriptor, useIntl} from 'react-intl';
+import {useSelector} from 'react-redux';
 
-import {ClientError} from '../../client/client_core';
 import {type CustomSettingProps} from '../../host/registry';
-import {useClient} from '../common/client_context';
-import {Spinner} from '../common/badge';
+import {pluginId} from '../../manifest';
+import {getPluginSettingsSetByEnv} from '../../state/host_selectors';
 import {Checkbox, LinesField, NumberField} from '../common/fields';
-import {commonMessages} from '../common/messages';
 import {TripwireStyles} from '../common/styles';
 
 import {am} from './messages';
 
-type Form = Omit<GuardrailsView, 'editable'>;
+type Field = keyof Guardrails;
+const fields = Object.keys(guardrailsSchema.shape) as Field[];
 
-function formOf(view: GuardrailsView): Form {
-    const {editable: _e, ...rest} = view;
-    return rest;
+const labels: Record<Field, MessageDescriptor> = {
+    allowed_hosts: am.allowedHosts,
+    max_rules_per_channel: am.maxRules,
+    dm_rules_enabled: am.dmRules,
+    max_attempts: am.maxAttempts,
+    max_hops: am.maxHops,
+    rate_limit_per_minute: am.rate,
+    max_endpoint_timeout_ms: am.maxTimeout,
+    max_endpoint_concurrency: am.maxConcurrency,
+    max_delivery_age_seconds: am.maxAge,
+    max_backoff_ms: am.maxBackoff,
+    allow_foreign_action_urls: am.foreignActions,
+};
+
+/** Field → first message, for the fields the schema refuses. */
+function errorsOf(form: Guardrails): Partial<Record<Field, string>> {
+    const out: Partial<Record<Field, string>> = {};
+    for (const field of fields) {
+        const r = guardrailsSchema.shape[field].safeParse(form[field]);
+        if (!r.success) out[field] = r.error.issues[0]?.message ?? 'invalid';
+    }
+    return out;
+}
+
+/** What the page may save: each valid field as typed, each invalid one as it was last saved. */
+function savable(form: Guardrails, saved: Guardrails, errors: Partial<Record<Field, string>>): Guardrails {
+    const out = {...saved};
+    for (const field of fields) {
+        if (!errors[field]) (out as Record<Field, unknown>)[field] = form[field];
+    }
+    return out;
+}
+
+/** The plugin's map in the configuration the System Console page holds (PluginSettings.Plugins[id]). */
+function pluginConfigOf(config: unknown): Record<string, unknown> {
+    const plugins = (config as {PluginSettings?: {Plugins?: Record<string, unknown>}} | undefined)?.PluginSettings?.Plugins;
+    const mine = plugins?.[pluginId];
+    return mine !== null && typeof mine === 'object' ? (mine as Record<string, unknown>) : {};
 }
 
 /**
- * System Console custom setting (settings_schema key `Guardrails`, type custom): the system admin's limits in one
- * place, read and saved through Tripwire's own admin API (the server writes them to the plugin settings), validated
- * with the same zod schema the API uses. One `update(patch)` keeps "changed" and the form in step.
+ * System Console custom setting (settings_schema key `Guardrails`, the plugin's only setting): every guardrail once,
+ * saved by the page's own Save button. Each change is handed to the page with `onChange` as the whole guardrails
+ * object, which the page writes to PluginSettings.Plugins.tripwire.guardrails with the rest of the configuration, so
+ * the System Console's copy of the configuration never goes stale. The starting values are resolved exactly as the
+ * server resolves them (0.1.0's separate keys included), and fields are checked with the API's zod schema as you type.
+ * A field the schema refuses keeps its stored value; the registered save action then reports it and keeps the page
+ * unsaved.
  */
-export function GuardrailsSetting(_props: CustomSettingProps) {
+export function GuardrailsSetting(props: CustomSettingProps) {
     const f = useIntl().formatMessage;
-    const client = useClient();
-    const [view, setView] = useState<GuardrailsView | null>(null);
-    const [form, setForm] = useState<Form | null>(null);
-    const [loadError, setLoadError] = useState<string | null>(null);
-    const [status, setStatus] = useState<{tone: 'error' | 'info'; text: string} | null>(null);
-    const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-    const [saving, setSaving] = useState(false);
+    const setByEnv = useSelector(getPluginSettingsSetByEnv) || Boolean(props.setByEnv);
+    const saved = useRef<Guardrails | null>(null);
+    // Values the stored configuration holds but the plugin cannot use (a hand-edited config.json): shown, not hidden.
+    const [ignored] = useState<readonly string[]>(() => {
+        const stored = pluginConfigOf(props.config);
+        const report = resolveGuardrailsReport(props.value == null ? stored : {...stored, [GUARDRAILS_SETTING_KEY]: props.value});
+        saved.current = report.guardrails;
+        return report.ignored;
+    });
+    const [form, setForm] = useState<Guardrails>(() => saved.current!);
+    const [notSaved, setNotSaved] = useState<string | null>(null);
+    const errors = useMemo(() => errorsOf(form), [form]);
 
-    useEffect(() => {
-        client.getGuardrails().then(
-            (v) => {
-                setView(v);
-                setForm(formOf(v));
-            },
-            (e: unknown) => setLoadError(e instanceof ClientError && e.code === 'forbidden' ? f(am.forbidden) : f(am.loadFailed, {message: e instanceof Error ? e.message : String(e)})),
-        );
-    }, [client, f]);
-
-    const check = useMemo(() => (form ? guardrailsInputSchema.safeParse(form) : null), [form]);
-    const errors: Record<string, string> = {...(check && !check.success ? fieldErrorsOf(check.error) : {}), ...serverErrors};
-
-    if (loadError) return <div className='tw-root tw-error'>{loadError}</div>;
-    if (!form || !view) return <Spinner label={f(commonMessages.loading)}/>;
-
-    const update = (patch: Partial<Form>) => {
-        setForm({...form, ...patch});
-        setStatus(null);
-        setServerErrors({});
-    };
-    const save = async () => {
-        if (!check?.success) return;
-        setSaving(true);
-        try {
-            const next = await client.setGuardrails(check.data);
-            setView(next);
-            setForm(formOf(next));
-            setStatus({tone: 'info', text: f(am.saved)});
-        } catch (e) {
-            setStatus({tone: 'error', text: e instanceof Error ? e.message : String(e)});
-            if (e instanceof ClientError) setServerErrors(e.fields);
-        } finally {
-            setSaving(false);
+    // The page runs its save actions after writing the configuration: this one tells the admin what it could not take.
+    const latest = useRef({form, errors});
+    latest.current = {form, errors};
+    const saveAction = useCallback(async (): Promise<{error?: {message?: string}}> => {
+        const {form: now, errors: bad} = latest.current;
+        saved.current = savable(now, saved.current!, bad);
+        const refused = fields.filter((field) => bad[field]);
+        if (refused.length === 0) {
+            setNotSaved(null);
+            return {};
         }
+        const message = f(am.notSaved, {fields: refused.map((field) => f(labels[field])).join(', ')});
+        setNotSaved(message);
+        return {error: {message}};
+    }, [f]);
+    // Unusable stored values: offer the values that apply for saving at once (the page's Save turns on).
+    const offerResolved = useRef(ignored.length > 0);
+    const {onChange, id} = props;
+    const locked = Boolean(props.disabled) || setByEnv;
+    useEffect(() => {
+        if (offerResolved.current && !locked) onChange(id, saved.current);
+        offerResolved.current = false;
+    }, [onChange, id, locked]);
+    const {registerSaveAction, unRegisterSaveAction} = props;
+    useEffect(() => {
+        registerSaveAction?.(saveAction);
+        return () => unRegisterSaveAction?.(saveAction);
+    }, [registerSaveAction, unRegisterSaveAction, saveAction]);
+
+    const update = (patch: Partial<Guardrails>) => {
+        const next = {...form, ...patch};
+        setForm(next);
+        setNotSaved(null);
+        // Also marks the page as needing a save, so an invalid edit still reaches the save action that explains it.
+        props.onChange(props.id, savable(next, saved.current!, errorsOf(next)));
     };
-    const disabled = !view.editable || saving;
-    const dirty = JSON.stringify(form) !== JSON.stringify(formOf(view));
+    const disabled = locked;
+    const number = (field: Exclude<Field, 'allowed_hosts' | 'dm_rules_enabled' | 'allow_foreign_action_urls'>) => (
+        <NumberField
+            label={f(labels[field])}
+            value={form[field]}
+            disabled={disabled}
+            error={errors[field]}
+            onChange={(v) => update({[field]: v ?? Number.NaN} as Partial<Guardrails>)}
+        />
+    );
     return (
         <div
             className='tw-root tw-stack'
@@ -80,72 +132,26 @@ export function GuardrailsSetting(_props: CustomSettingProps) {
         >
             <TripwireStyles/>
             <div className='tw-help'>{f(am.intro)}</div>
-            {!view.editable && <div className='tw-notice'>{f(am.notEditable)}</div>}
+            {setByEnv && <div className='tw-notice'>{f(am.setByEnv)}</div>}
+            {ignored.length > 0 && <div className='tw-notice'>{f(am.ignored, {values: ignored.join('; ')})}</div>}
             <LinesField
                 label={f(am.allowedHosts)}
                 help={f(am.allowedHostsHelp)}
                 mono={true}
                 values={form.allowed_hosts}
-                error={Object.entries(errors).find(([k]) => k.startsWith('allowed_hosts'))?.[1]}
+                disabled={disabled}
+                error={errors.allowed_hosts}
                 onChange={(allowed_hosts) => update({allowed_hosts})}
             />
             <div className='tw-grid-2'>
-                <NumberField
-                    label={f(am.maxRules)}
-                    value={form.max_rules_per_channel}
-                    disabled={disabled}
-                    error={errors.max_rules_per_channel}
-                    onChange={(v) => update({max_rules_per_channel: v ?? Number.NaN})}
-                />
-                <NumberField
-                    label={f(am.maxAttempts)}
-                    value={form.max_attempts}
-                    disabled={disabled}
-                    error={errors.max_attempts}
-                    onChange={(v) => update({max_attempts: v ?? Number.NaN})}
-                />
-                <NumberField
-                    label={f(am.maxHops)}
-                    value={form.max_hops}
-                    disabled={disabled}
-                    error={errors.max_hops}
-                    onChange={(v) => update({max_hops: v ?? Number.NaN})}
-                />
-                <NumberField
-                    label={f(am.rate)}
-                    value={form.rate_limit_per_minute}
-                    disabled={disabled}
-                    error={errors.rate_limit_per_minute}
-                    onChange={(v) => update({rate_limit_per_minute: v ?? Number.NaN})}
-                />
-                <NumberField
-                    label={f(am.maxTimeout)}
-                    value={form.max_endpoint_timeout_ms}
-                    disabled={disabled}
-                    error={errors.max_endpoint_timeout_ms}
-                    onChange={(v) => update({max_endpoint_timeout_ms: v ?? Number.NaN})}
-                />
-                <NumberField
-                    label={f(am.maxConcurrency)}
-                    value={form.max_endpoint_concurrency}
-                    disabled={disabled}
-                    error={errors.max_endpoint_concurrency}
-                    onChange={(v) => update({max_endpoint_concurrency: v ?? Number.NaN})}
-                />
-                <NumberField
-                    label={f(am.maxAge)}
-                    value={form.max_delivery_age_seconds}
-                    disabled={disabled}
-                    error={errors.max_delivery_age_seconds}
-                    onChange={(v) => update({max_delivery_age_seconds: v ?? Number.NaN})}
-                />
-                <NumberField
-                    label={f(am.maxBackoff)}
-                    value={form.max_backoff_ms}
-                    disabled={disabled}
-                    error={errors.max_backoff_ms}
-                    onChange={(v) => update({max_backoff_ms: v ?? Number.NaN})}
-                />
+                {number('max_rules_per_channel')}
+                {number('max_attempts')}
+                {number('max_hops')}
+                {number('rate_limit_per_minute')}
+                {number('max_endpoint_timeout_ms')}
+                {number('max_endpoint_concurrency')}
+                {number('max_delivery_age_seconds')}
+                {number('max_backoff_ms')}
             </div>
             <div className='tw-help'>{f(am.rulesClamped)}</div>
             <Checkbox
@@ -160,24 +166,15 @@ export function GuardrailsSetting(_props: CustomSettingProps) {
                 disabled={disabled}
                 onChange={(allow_foreign_action_urls) => update({allow_foreign_action_urls})}
             />
-            {status && (
+            {notSaved && (
                 <div
-                    className={`tw-notice${status.tone === 'error' ? ' tw-notice-error' : ''}`}
-                    role={status.tone === 'error' ? 'alert' : 'status'}
+                    className='tw-notice tw-notice-error'
+                    role='alert'
                 >
-                    {status.text}
+                    {notSaved}
                 </div>
             )}
-            <div>
-                <button
-                    type='button'
-                    className='tw-btn tw-btn-primary'
-                    disabled={disabled || !dirty || !check?.success}
-                    onClick={() => void save()}
-                >
-                    {f(am.save)}
-                </button>
-            </div>
+            <div className='tw-help'>{f(am.configAsCode)}</div>
         </div>
     );
 }

@@ -1,7 +1,8 @@
 import {defineMessages} from 'react-intl';
 
 export const am = defineMessages({
-    intro: {id: 'tripwire.admin.intro', defaultMessage: 'Limits that apply to every Tripwire rule on this server. Channel admins manage their rules inside these bounds.'},
+    intro: {id: 'tripwire.admin.intro', defaultMessage: 'Limits that apply to every Tripwire rule on this server. Channel admins manage their rules inside these bounds. Save with the Save button of this page.'},
+    configAsCode: {id: 'tripwire.admin.config_as_code', defaultMessage: 'Managing config.json as code? These values are the object PluginSettings.Plugins.tripwire.guardrails; the README shows it.'},
     allowedHosts: {id: 'tripwire.admin.allowed_hosts', defaultMessage: 'Allowed internal destinations'},
     allowedHostsHelp: {id: 'tripwire.admin.allowed_hosts_help', defaultMessage: 'Host names, *.domain, IP addresses or CIDR ranges that rules may call even when they resolve to private or loopback addresses. One per line; empty allows only public destinations.'},
     maxRules: {id: 'tripwire.admin.max_rules', defaultMessage: 'Maximum rules per channel'},
@@ -15,9 +16,7 @@ export const am = defineMessages({
     maxBackoff: {id: 'tripwire.admin.max_backoff', defaultMessage: 'Longest wait between attempts (ms)'},
     foreignActions: {id: 'tripwire.admin.foreign_actions', defaultMessage: 'Send button clicks and dialog submissions to URLs outside the rule’s endpoints (unsigned, as Mattermost does)'},
     rulesClamped: {id: 'tripwire.admin.rules_clamped', defaultMessage: 'Rules may ask for less than these limits, never more: saving a rule over one is refused, and deliveries already queued are held to a limit lowered later.'},
-    save: {id: 'tripwire.admin.save', defaultMessage: 'Save guardrails'},
-    saved: {id: 'tripwire.admin.saved', defaultMessage: 'Guardrails saved.'},
-    notEditable: {id: 'tripwire.admin.not_editable', defaultMessage: 'These settings cannot be saved from here on this server; change them in the plugin settings below.'},
-    forbidden: {id: 'tripwire.admin.forbidden', defaultMessage: 'Only system admins can see and change the guardrails.'},
-    loadFailed: {id: 'tripwire.admin.load_failed', defaultMessage: 'Could not load the guardrails: {message}. Is the plugin running?'},
+    notSaved: {id: 'tripwire.admin.not_saved', defaultMessage: 'Not saved: {fields}. Fix the highlighted fields and save again; they keep their previous values until then.'},
+    ignored: {id: 'tripwire.admin.ignored', defaultMessage: 'The stored configuration has values Tripwire cannot use, so the form shows what applies instead ({values}). Save this page to store the values shown.'},
+    setByEnv: {id: 'tripwire.admin.set_by_env', defaultMessage: 'The plugin settings are set by the environment variable MM_PLUGINSETTINGS_PLUGINS, so changes made here are not kept. Change that variable instead.'},
 });

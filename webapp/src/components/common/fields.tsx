@@ -215,7 +215,7 @@ export function Checkbox({label, checked, onChange, disabled, help}: CheckProps)
 }
 
 /** One item per line (trigger words, ids, MIME types): the text keeps blank lines while typing. */
-export function LinesField({label, values, onChange, help, error, placeholder, mono}: {
+export function LinesField({label, values, onChange, help, error, placeholder, mono, disabled}: {
     label: ReactNode;
     values: readonly string[];
     onChange(values: string[]): void;
@@ -223,6 +223,7 @@ export function LinesField({label, values, onChange, help, error, placeholder, m
     error?: string | undefined;
     placeholder?: string | undefined;
     mono?: boolean | undefined;
+    disabled?: boolean | undefined;
 }) {
     const [text, setText] = useState(values.join('\n'));
     useEffect(() => {
@@ -235,6 +236,7 @@ export function LinesField({label, values, onChange, help, error, placeholder, m
             error={error}
             placeholder={placeholder}
             mono={mono ?? false}
+            disabled={disabled}
             multiline={true}
             rows={Math.min(6, Math.max(2, values.length + 1))}
             value={text}

@@ -37,8 +37,9 @@ export interface RunnerDeps {
     deliveryLog: DeliveryLog;
     /** Prepares and posts the replies of attempts (durably, see reply_posting.ts). */
     replyPoster: ReplyPoster;
-    /** How long a node owns a reply it is posting. */
+    /** How long a node owns a reply it is posting, and the first wait before a failed post is tried again. */
     replyLeaseMs: number;
+    replyRetryBaseMs: number;
     notifier: Notifier | undefined;
     onEndpointDisabled: ((ruleId: string, endpointId: string) => void | Promise<void>) | undefined;
     onAttempt: AttemptListener | undefined;
@@ -101,7 +102,7 @@ export class DeliveryRunner {
 
     constructor(private readonly deps: RunnerDeps) {
         this.parking = new ParkingLot(deps.clock, deps.breakers, (id) => deps.scheduler.schedule(id, deps.clock.now()));
-        this.replies = new ReplyPosting({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs});
+        this.replies = new ReplyPosting({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
     }
 
     get inFlight(): number {

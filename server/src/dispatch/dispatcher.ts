@@ -73,6 +73,8 @@ export interface DispatcherOptions {
     leaseMarginMs: number;
     /** How long a node owns a reply it is posting (reply_posting.ts): far longer than a CreatePost takes. */
     replyLeaseMs: number;
+    /** The first wait before a reply that Mattermost failed to post (5xx, network) is tried again; doubles per try. */
+    replyRetryBaseMs: number;
     /** On stop, attempts in flight get this long to finish before they are aborted and handed back. */
     stopGraceMs: number;
     maxResponseBytes: number;
@@ -92,6 +94,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
     fullSweepIntervalMs: 600_000,
     leaseMarginMs: 30_000,
     replyLeaseMs: 60_000,
+    replyRetryBaseMs: 1000,
     stopGraceMs: 5000,
     maxResponseBytes: MAX_RESPONSE_BYTES,
     retention: {succeededSeconds: 3600, failedSeconds: 7 * 86_400},
@@ -162,6 +165,7 @@ export class Dispatcher {
             deliveryLog: this.log,
             replyPoster: deps.replyPoster,
             replyLeaseMs: this.options.replyLeaseMs,
+            replyRetryBaseMs: this.options.replyRetryBaseMs,
             notifier: deps.notifier,
             onEndpointDisabled: deps.onEndpointDisabled,
             onAttempt: deps.onAttempt,

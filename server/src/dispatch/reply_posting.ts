@@ -11,7 +11,6 @@ import type {PreparedReply, ReplyPart, ReplyPoster} from './types';
 export const MAX_STORED_REPLY_BYTES = 2 * 1024 * 1024;
 /** Transient posting failures (5xx, network) retried before the reply is given up on. */
 export const REPLY_MAX_TRIES = 8;
-const REPLY_BACKOFF_BASE_MS = 1000;
 const REPLY_BACKOFF_MAX_MS = 60_000;
 /** The look-up for a crashed poster's posts starts this long before the reply was stored (clocks of nodes differ). */
 const LOOKUP_SKEW_MS = 60_000;
@@ -30,6 +29,8 @@ export interface ReplyPostingDeps {
     random: () => number;
     /** How long a node owns a reply it posts: longer than any CreatePost call takes. */
     leaseMs: number;
+    /** The first wait before a failed post is tried again; it doubles with each try, up to a minute. */
+    retryBaseMs: number;
 }
 
 /**
@@ -139,7 +140,7 @@ export class ReplyPosting {
             const reason = `posting the reply failed ${tries} times: ${message}`;
             return this.end(current, {...reply, tries, state: 'failed', error: reason}, {kind: 'error', reason});
         }
-        const delay = Math.min(REPLY_BACKOFF_MAX_MS, REPLY_BACKOFF_BASE_MS * 2 ** (tries - 1)) * (0.5 + this.deps.random() / 2);
+        const delay = Math.min(REPLY_BACKOFF_MAX_MS, this.deps.retryBaseMs * 2 ** (tries - 1)) * (0.5 + this.deps.random() / 2);
         const at = this.deps.clock.now() + Math.round(delay);
         const r = current.value;
         // Still `pending`: the failed create may have landed all the same, so the next try starts with a look-up.

@@ -98,6 +98,14 @@ export const covered: Record<string, readonly string[]> = {
     'delivery.rate_per_rule_per_minute': ['delivery rates: per rule and per user, excess dropped'],
     'delivery.rate_per_user_per_minute': ['delivery rates: per rule and per user, excess dropped'],
     'delivery.rate_overflow': ['delivery rates: per rule and per user, excess dropped'],
+    'scope{kind=team}': ["scope team: the team's public channels, its private ones only when asked"],
+    'scope{kind=team}.teamId': ["scope team: the team's public channels, its private ones only when asked"],
+    'scope{kind=team}.channelTypes': ["scope team: the team's public channels, its private ones only when asked"],
+    'endpoints[].follow_redirects': ["endpoint follow_redirects: a 3xx is followed only when on"],
+    'endpoints[].timeout_ms': ["endpoint timeout_ms: a slower answer is a timeout"],
+    'response.stale_after_seconds': ["response stale_after_seconds and stale_action: a late reply is dropped or threaded as delayed"],
+    'response.stale_action': ["response stale_after_seconds and stale_action: a late reply is dropped or threaded as delayed"],
+    'response.response_url_uses': ["response response_url_uses: the late-reply URL works that many times"],
 };
 
 /** Fields the server sets, never a rule's author: they carry no behaviour of their own to show. */
@@ -121,17 +129,9 @@ export const serverOwned: Record<string, string> = {
 export const uncovered: readonly string[] = [
     'description',
     'scope{kind=channels}.teamId',
-    'scope{kind=team}',
-    'scope{kind=team}.teamId',
-    'scope{kind=team}.channelTypes',
-    'endpoints[].timeout_ms',
     'endpoints[].max_concurrency',
-    'endpoints[].follow_redirects',
     'response.username',
     'response.icon_url',
-    'response.stale_after_seconds',
-    'response.stale_action',
-    'response.response_url_uses',
     'response.response_url_ttl_seconds',
     'delivery.max_age_seconds',
     'delivery.backoff_base_ms',

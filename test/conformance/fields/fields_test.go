@@ -57,8 +57,10 @@ type service struct {
 }
 
 type answer struct {
-	status int
-	body   string
+	status   int
+	body     string
+	delay    time.Duration
+	location string
 }
 
 func newService(t *testing.T) *service {
@@ -70,7 +72,11 @@ func newService(t *testing.T) *service {
 		a, ok := s.answers[r.URL.Path]
 		s.mu.Unlock()
 		if !ok {
-			a = answer{200, "{}"}
+			a = answer{status: 200, body: "{}"}
+		}
+		time.Sleep(a.delay)
+		if a.location != "" {
+			w.Header().Set("Location", a.location)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(a.status)
@@ -181,6 +187,12 @@ func (e *env) call(t *testing.T, method, path, token string, in any, want int, o
 // and deletes it when the subtest ends. It returns the rule's id and the endpoint's path.
 func (e *env) rule(t *testing.T, fields map[string]any) (string, string) {
 	t.Helper()
+	return e.ruleAs(t, e.admin, fields)
+}
+
+// ruleAs is rule, saved by another user (token).
+func (e *env) ruleAs(t *testing.T, token string, fields map[string]any) (string, string) {
+	t.Helper()
 	e.n++
 	path := fmt.Sprintf("/case%d", e.n)
 	spec := map[string]any{
@@ -203,13 +215,14 @@ func (e *env) rule(t *testing.T, fields map[string]any) (string, string) {
 		}
 	}
 	var rule struct{ ID string }
-	e.call(t, http.MethodPost, "/rules", e.admin, spec, http.StatusCreated, &rule)
-	t.Cleanup(func() { e.call(t, http.MethodDelete, "/rules/"+rule.ID, e.admin, nil, http.StatusNoContent, nil) })
+	e.call(t, http.MethodPost, "/rules", token, spec, http.StatusCreated, &rule)
+	t.Cleanup(func() { e.call(t, http.MethodDelete, "/rules/"+rule.ID, token, nil, http.StatusNoContent, nil) })
 	return rule.ID, path
 }
 
 type draft struct {
 	user    *model.User
+	channel string // town-square when empty
 	message string
 	rootID  string
 	props   model.StringInterface
@@ -223,7 +236,11 @@ func (e *env) post(d draft) *model.Post {
 	if user == nil {
 		user = e.fx.Member
 	}
-	p, appErr := e.srv.InsertPost(&model.Post{UserId: user.Id, ChannelId: e.fx.Public.Id, Message: d.message, RootId: d.rootID, Props: d.props, FileIds: d.files})
+	channel := d.channel
+	if channel == "" {
+		channel = e.fx.Public.Id
+	}
+	p, appErr := e.srv.InsertPost(&model.Post{UserId: user.Id, ChannelId: channel, Message: d.message, RootId: d.rootID, Props: d.props, FileIds: d.files})
 	if appErr != nil {
 		e.t.Fatal(appErr)
 	}
@@ -261,6 +278,22 @@ func (e *env) expect(t *testing.T, path string, want ...string) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("the service got %q, want %q", got, want)
 	}
+}
+
+// log reads a rule's delivery log (newest first).
+func (e *env) log(t *testing.T, ruleID string) []struct {
+	Status     string `json:"status"`
+	ErrorClass string `json:"error_class"`
+} {
+	t.Helper()
+	var page struct {
+		Entries []struct {
+			Status     string `json:"status"`
+			ErrorClass string `json:"error_class"`
+		} `json:"entries"`
+	}
+	e.call(t, http.MethodGet, "/rules/"+ruleID+"/deliveries", e.admin, nil, http.StatusOK, &page)
+	return page.Entries
 }
 
 // replies returns the messages of the posts the rule's replies created, waiting for `want` of them.
@@ -484,10 +517,10 @@ func TestRuleFieldsAct(t *testing.T) {
 	})
 
 	t.Run("response enabled and accept_any_status; the rule name on the reply", func(t *testing.T) {
-		e.svc.answers["/answers"] = answer{200, `{"text": "done"}`}
-		e.svc.answers["/quiet"] = answer{200, `{"text": "never shown"}`}
-		e.svc.answers["/broken"] = answer{500, `{"text": "it broke"}`}
-		e.svc.answers["/broken-any"] = answer{500, `{"text": "it broke, said anyway"}`}
+		e.svc.answers["/answers"] = answer{status: 200, body: `{"text": "done"}`}
+		e.svc.answers["/quiet"] = answer{status: 200, body: `{"text": "never shown"}`}
+		e.svc.answers["/broken"] = answer{status: 500, body: `{"text": "it broke"}`}
+		e.svc.answers["/broken-any"] = answer{status: 500, body: `{"text": "it broke, said anyway"}`}
 		answers, _ := e.rule(t, map[string]any{"name": "Answering", "endpoints": []any{map[string]any{"id": "main", "url": "/answers"}}})
 		quiet, _ := e.rule(t, map[string]any{"response": map[string]any{"enabled": false}, "endpoints": []any{map[string]any{"id": "main", "url": "/quiet"}}})
 		once := map[string]any{"max_attempts": 1}
@@ -519,6 +552,96 @@ func TestRuleFieldsAct(t *testing.T) {
 		sort.Strings(got)
 		if fmt.Sprint(got) != fmt.Sprint([]string{"one", "three"}) {
 			t.Fatalf("per-user rate: the service got %q, want one and three", got)
+		}
+	})
+
+	t.Run("scope team: the team's public channels, its private ones only when asked", func(t *testing.T) {
+		sysadmin := e.srv.AddSession(f.SysAdmin.Id).Token
+		team := func(types ...string) map[string]any {
+			return map[string]any{"scope": map[string]any{"kind": "team", "teamId": f.Alpha.Id, "channelTypes": types}}
+		}
+		_, public := e.ruleAs(t, sysadmin, team("O"))
+		_, both := e.ruleAs(t, sysadmin, team("O", "P"))
+		e.post(draft{message: "in town-square"})
+		e.post(draft{user: f.ChanAdmin, channel: f.Private.Id, message: "in the private room"})
+		e.expect(t, public, "in town-square")
+		e.expect(t, both, "in town-square", "in the private room")
+	})
+
+	t.Run("endpoint follow_redirects: a 3xx is followed only when on", func(t *testing.T) {
+		e.svc.answers["/moved-a"] = answer{status: http.StatusFound, location: e.svc.srv.URL + "/landed-a"}
+		e.svc.answers["/moved-b"] = answer{status: http.StatusFound, location: e.svc.srv.URL + "/landed-b"}
+		once := map[string]any{"max_attempts": 1}
+		_, _ = e.rule(t, map[string]any{"delivery": once, "endpoints": []any{map[string]any{"id": "main", "url": "/moved-a", "follow_redirects": true}}})
+		stays, _ := e.rule(t, map[string]any{"delivery": once, "endpoints": []any{map[string]any{"id": "main", "url": "/moved-b"}}})
+		e.post(draft{message: "go there"})
+		e.delivered(t, "/landed-a", 1)
+		if a, b := len(e.svc.on("/landed-a")), len(e.svc.on("/landed-b")); a != 1 || b != 0 {
+			t.Fatalf("followed %d times with follow_redirects on, %d times with it off; want 1 and 0", a, b)
+		}
+		if log := e.log(t, stays); len(log) == 0 || log[0].Status != "failed" {
+			t.Fatalf("the redirect not followed: log %+v, want failed", log)
+		}
+	})
+
+	t.Run("endpoint timeout_ms: a slower answer is a timeout", func(t *testing.T) {
+		e.svc.answers["/slow"] = answer{status: 200, body: `{"text": "too late"}`, delay: 1500 * time.Millisecond}
+		id, _ := e.rule(t, map[string]any{"delivery": map[string]any{"max_attempts": 1}, "endpoints": []any{map[string]any{"id": "main", "url": "/slow", "timeout_ms": 500}}})
+		e.post(draft{message: "hurry"})
+		deadline := time.Now().Add(5 * time.Second)
+		for len(e.log(t, id)) == 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if log := e.log(t, id); len(log) == 0 || log[0].Status != "failed" || log[0].ErrorClass != "timeout" {
+			t.Fatalf("log %+v, want one failed attempt of class timeout", log)
+		}
+		if got := e.replies(t, id, 0); len(got) != 0 {
+			t.Fatalf("replies %v after a timeout", got)
+		}
+	})
+
+	t.Run("response stale_after_seconds and stale_action: a late reply is dropped or threaded as delayed", func(t *testing.T) {
+		late := answer{status: 200, body: `{"text": "late news"}`, delay: 1300 * time.Millisecond}
+		e.svc.answers["/late-drop"], e.svc.answers["/late-thread"] = late, late
+		stale := func(action, path string) map[string]any {
+			return map[string]any{"response": map[string]any{"stale_after_seconds": 1, "stale_action": action}, "endpoints": []any{map[string]any{"id": "main", "url": path}}}
+		}
+		dropped, _ := e.rule(t, stale("drop", "/late-drop"))
+		threaded, _ := e.rule(t, stale("thread", "/late-thread"))
+		trigger := e.post(draft{message: "news?"})
+		got := e.replies(t, threaded, 1)
+		if len(got) != 1 || got[0].RootId != trigger.Id || !strings.Contains(got[0].Message, "Delayed reply") {
+			t.Fatalf("threaded stale reply: %v", got)
+		}
+		if got := e.replies(t, dropped, 0); len(got) != 0 {
+			t.Fatalf("a dropped stale reply was posted: %v", got)
+		}
+	})
+
+	t.Run("response response_url_uses: the late-reply URL works that many times", func(t *testing.T) {
+		id, _ := e.rule(t, map[string]any{"response": map[string]any{"response_url_uses": 1}, "endpoints": []any{map[string]any{"id": "main", "url": "/rich", "payload": "rich"}}})
+		e.post(draft{message: "reply later"})
+		e.delivered(t, "/rich", 1)
+		var body struct {
+			ResponseURL string `json:"response_url"`
+		}
+		if err := json.Unmarshal(e.svc.on("/rich")[0].Body, &body); err != nil || body.ResponseURL == "" {
+			t.Fatalf("no response_url in %s", e.svc.on("/rich")[0].Body)
+		}
+		statuses := []int{}
+		for _, text := range []string{"first late reply", "second late reply"} {
+			res, err := http.Post(body.ResponseURL, "application/json", strings.NewReader(`{"text": "`+text+`"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			statuses = append(statuses, res.StatusCode)
+		}
+		if fmt.Sprint(statuses) != "[200 404]" {
+			t.Fatalf("response_url answered %v, want [200 404] (one use)", statuses)
+		}
+		if got := e.replies(t, id, 1); len(got) != 1 || got[0].Message != "first late reply" {
+			t.Fatalf("late replies posted: %v", got)
 		}
 	})
 }

@@ -136,7 +136,8 @@ func setup(t *testing.T) *env {
 	}
 	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: newService(t)}
 	srv.SetSiteURL(e.web.URL)
-	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32"})
+	// MaxHops 2: the reply-chain subtest reaches the limit in two hops.
+	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32", "MaxHops": 2})
 	t.Cleanup(func() {
 		e.web.Close()
 		h.Close()
@@ -643,5 +644,54 @@ func TestRuleFieldsAct(t *testing.T) {
 		if got := e.replies(t, id, 1); len(got) != 1 || got[0].Message != "first late reply" {
 			t.Fatalf("late replies posted: %v", got)
 		}
+	})
+
+	// Mattermost runs MessageHasBeenPosted for the posts plugins create too; the in-memory server does not, so the
+	// test hands Tripwire's posts to the hook itself.
+	t.Run("reply chains: Tripwire's posts for services are integration posts, one hop further each, stopped by MaxHops", func(t *testing.T) {
+		e.svc.answers["/chain"] = answer{status: 200, body: `{"text": "chained reply"}`}
+		integrations := map[string]any{"sources": map[string]any{"integrations": true}}
+		chain, _ := e.rule(t, map[string]any{"sources": integrations["sources"], "endpoints": []any{map[string]any{"id": "main", "url": "/chain"}}})
+		e.post(draft{message: "start a chain"})
+		first := e.replies(t, chain, 1)
+		if len(first) != 1 || fmt.Sprint(first[0].GetProp("tripwire_hops")) != "1" || first[0].GetProp("from_webhook") != "true" {
+			t.Fatalf("first reply: %v", first)
+		}
+		e.hooks.MessageHasBeenPosted(&plugin.Context{RequestId: model.NewId()}, first[0])
+		second := e.replies(t, chain, 2)
+		if len(second) != 2 || fmt.Sprint(second[1].GetProp("tripwire_hops")) != "2" {
+			t.Fatalf("the reply did not trigger the rule again, one hop further: %v", second)
+		}
+		e.hooks.MessageHasBeenPosted(&plugin.Context{RequestId: model.NewId()}, second[1])
+		time.Sleep(500 * time.Millisecond)
+		if got := e.svc.on("/chain"); len(got) != 2 {
+			t.Fatalf("the chain went on past MaxHops: %d deliveries", len(got))
+		}
+
+		// An inbound-URL post takes the hops its service passes back: at the limit it triggers nothing; below it, it does.
+		id, path := e.rule(t, integrations)
+		var inbound struct{ URL string }
+		e.call(t, http.MethodPost, "/rules/"+id+"/inbound", e.admin, nil, http.StatusCreated, &inbound)
+		for _, hops := range []string{"1", "0"} {
+			req, _ := http.NewRequest(http.MethodPost, inbound.URL, strings.NewReader(`{"text": "inbound with `+hops+`"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Tripwire-Hops", hops)
+			res, err := e.web.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("inbound post = %d", res.StatusCode)
+			}
+			posts := e.srv.Posts()
+			last := posts[len(posts)-1]
+			want := map[string]string{"1": "2", "0": "1"}[hops]
+			if fmt.Sprint(last.GetProp("tripwire_hops")) != want {
+				t.Fatalf("inbound post with X-Tripwire-Hops %s carries hops %v, want %s", hops, last.GetProp("tripwire_hops"), want)
+			}
+			e.hooks.MessageHasBeenPosted(&plugin.Context{RequestId: model.NewId()}, last)
+		}
+		e.expect(t, path, "inbound with 0")
 	})
 }

@@ -199,6 +199,30 @@ describe('durable reply posting', () => {
         expect(receiver.requests).toHaveLength(1);
     });
 
+    it('resumes a reply left waiting for a retry when the plugin is stopped and started again', async () => {
+        const kv = new MemoryKV();
+        const world: World = {posts: []};
+        // The first node's Mattermost is down: its try fails and waits a long backoff; it is then stopped.
+        const a = await start({kv, nodeId: 'node-a', replyPoster: poster(world, 2, undefined, () => new PluginApiError('unavailable', 503)), options: {...timings, replyRetryBaseMs: 60_000}});
+        const [d] = await a.dispatcher.submit(deliveryRequest([ep()]));
+        const until = Date.now() + 3000;
+        const waiting = () => {
+            const bytes = kv.peek(keys.pending(d!.delivery_id));
+            return bytes !== null && (JSON.parse(Buffer.from(bytes).toString()) as {reply?: {tries: number}}).reply?.tries === 1;
+        };
+        while (!waiting() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+        expect(waiting()).toBe(true);
+        await a.dispatcher.stop();
+
+        // Made due again (as an admin's replay does) and picked up by the next start's sweep.
+        const b = await start({kv, nodeId: 'node-b', replyPoster: poster(world, 2), options: timings});
+        expect(await b.dispatcher.replay(d!.delivery_id)).toBe(true);
+        await b.drained();
+        expect(partsOf(world, d!.delivery_id)).toEqual([0, 1]);
+        expect(await finishedOf(kv, d!.delivery_id)).toMatchObject({reply: {state: 'posted', tries: 1}});
+        expect(receiver.requests).toHaveLength(1);
+    });
+
     it('ends the reply as failed on a 4xx (archived channel) without retrying', async () => {
         const world: World = {posts: []};
         let calls = 0;

@@ -141,6 +141,11 @@ export const deliveryLogEntrySchema = z.object({
     reply: replyOutcomeSchema.optional(),
     /** Set on the entry logged for a reply that came later through the response_url. */
     async_reply: z.boolean().optional(),
+    /**
+     * Set on an entry that only says what became of a delivery's stored reply, when its posting ended after the
+     * attempt's own entry was logged (retried after a Mattermost error, or resumed after a restart).
+     */
+    reply_resumed: z.boolean().optional(),
 });
 export type DeliveryLogEntry = z.output<typeof deliveryLogEntrySchema>;
 

@@ -19,3 +19,12 @@ export function hopsOf(props: Readonly<Record<string, unknown>> | null | undefin
 export function loopProps(trigger: {props?: Readonly<Record<string, unknown>> | null}, ruleId: string): Record<string, unknown> {
     return {[HOPS_PROP]: hopsOf(trigger.props) + 1, [ORIGIN_RULE_PROP]: ruleId};
 }
+
+/**
+ * Whether a post of Tripwire's bot was made for a service (a reply, a response_url or inbound-URL post, an action's
+ * update) rather than in its own words: only those carry `from_webhook`, the origin rule and a hop count. Such posts
+ * are integration posts, not bot posts, to the rules (server/src/engine/guards.ts says why).
+ */
+export function isServicePost(props: Readonly<Record<string, unknown>> | null | undefined): boolean {
+    return props?.from_webhook === 'true' && typeof props[ORIGIN_RULE_PROP] === 'string' && hopsOf(props) >= 1;
+}

@@ -59,6 +59,7 @@ async function main(): Promise<void> {
         serverConfig: () => server,
         settings: () => settings,
         onReply: async () => ({kind: 'none', reason: 'bench'}),
+        replyPoster: {prepare: () => ({kind: 'outcome', outcome: {kind: 'none', reason: 'bench'}}), create: async () => '', postsSince: async () => []},
         onAttempt: (e) => {
             if (e.status !== 'succeeded') return;
             succeeded++;

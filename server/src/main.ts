@@ -35,6 +35,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {deliveryStatusEvent},
         {pluginNotifier},
         {createReplyHandler},
+        {createReplyPoster},
         {Guards},
         {PostEngine},
         {disableEndpoint},
@@ -53,6 +54,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./dispatch/status_event'),
         import('./dispatch/notices'),
         import('./responses/reply_handler'),
+        import('./responses/reply_poster'),
         import('./engine/guards'),
         import('./engine/post_engine'),
         import('./engine/rule_maintenance'),
@@ -85,6 +87,18 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         settings: () => settings,
         onReply: (target, reply) =>
             createReplyHandler({api: services.securePosting(api), users: api, botUserId, clock, serverConfig: () => serverConfig})(target, reply),
+        // An attempt's reply is stored with its delivery and posted part by part (dispatch/reply_posting.ts).
+        replyPoster: createReplyPoster({
+            api: {
+                createPost: (post) => services.securePosting(api).createPost(post),
+                sendEphemeralPost: (userId, post) => services.securePosting(api).sendEphemeralPost(userId, post),
+                getPostsSince: (channelId, since) => api.getPostsSince(channelId, since),
+            },
+            botUserId: () => botUserId,
+            users: api,
+            clock,
+            serverConfig: () => serverConfig,
+        }),
         notifier: {
             endpointDisabled: (info) => pluginNotifier(api, botUserId).endpointDisabled(info),
             deliveryDropped: (info) => pluginNotifier(api, botUserId).deliveryDropped(info),

@@ -93,7 +93,7 @@ export function statsOf(entries: readonly DeliveryLogEntry[]): DeliveryStats {
     let dropped = 0;
     const latencies: number[] = [];
     for (const e of entries) {
-        if (e.async_reply) continue;
+        if (e.async_reply || e.reply_resumed) continue;
         if (e.status === 'succeeded') succeeded++;
         else if (e.status === 'failed') failed++;
         else if (e.status === 'dropped') dropped++;

@@ -13,6 +13,7 @@ import type {Notifier} from './notices';
 import type {OutboxRecord, OutboxStore} from './outbox';
 import type {OutboxScheduler} from './outbox_scheduler';
 import {ParkingLot} from './parking';
+import {ReplyPosting} from './reply_posting';
 import {buildRequest, type PreparedRequest} from './payload/build_request';
 import {TemplateError} from './payload/template';
 import {excerptOf, isSensitiveName, redactUrl} from './redact';
@@ -21,7 +22,7 @@ import {missingSecret} from './secret_requirements';
 import type {SecretStore} from './secrets';
 import {webhookHeaders} from './signing';
 import type {SsrfGuard} from './ssrf/guard';
-import type {AttemptListener, ReplySink} from './types';
+import type {AttemptListener, PreparedReply, ReplyPoster} from './types';
 
 export interface RunnerDeps {
     store: OutboxStore;
@@ -34,7 +35,11 @@ export interface RunnerDeps {
     slots: KeyedSemaphore;
     secrets: SecretStore;
     deliveryLog: DeliveryLog;
-    onReply: ReplySink;
+    /** Prepares and posts the replies of attempts (durably, see reply_posting.ts). */
+    replyPoster: ReplyPoster;
+    /** How long a node owns a reply it is posting, and the first wait before a failed post is tried again. */
+    replyLeaseMs: number;
+    replyRetryBaseMs: number;
     notifier: Notifier | undefined;
     onEndpointDisabled: ((ruleId: string, endpointId: string) => void | Promise<void>) | undefined;
     onAttempt: AttemptListener | undefined;
@@ -91,11 +96,13 @@ export class DeliveryRunner {
     private readonly known = new Map<string, Versioned<OutboxRecord>>();
     /** Deliveries waiting on a host's open breaker. */
     private readonly parking: ParkingLot;
+    private readonly replies: ReplyPosting;
     private shutdown = new AbortController();
     private stopping = false;
 
     constructor(private readonly deps: RunnerDeps) {
         this.parking = new ParkingLot(deps.clock, deps.breakers, (id) => deps.scheduler.schedule(id, deps.clock.now()));
+        this.replies = new ReplyPosting({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
     }
 
     get inFlight(): number {
@@ -140,6 +147,8 @@ export class DeliveryRunner {
     private async attempt(id: string, known: Versioned<OutboxRecord> | undefined): Promise<void> {
         const {store, clock, nodeId, scheduler} = this.deps;
         const current = known ?? (await store.load(id));
+        // Attempted already, its stored reply not yet all posted (a restart, a sweep, a retry of the posting).
+        if (current?.value.reply?.state === 'pending') return this.resumeReply(current);
         if (!current || current.value.state !== 'pending') return this.forget(id);
         const r = current.value;
         if (await this.deps.isRuleGone(r.rule.id)) {
@@ -293,6 +302,7 @@ export class DeliveryRunner {
 
         let nextAttemptAt: number | undefined;
         let ok: boolean;
+        let reply: ReplyOutcome | undefined;
         if (shutdownOnly) {
             // Aborted by our own shutdown: back to the queue at once, for any node, and the attempt does not count.
             ok = Boolean(await store.replace(claimed.bytes, {...r, lease: null, next_attempt_at: now}));
@@ -306,7 +316,18 @@ export class DeliveryRunner {
             }
         } else {
             const state = decision.action === 'succeed' ? 'succeeded' : 'failed';
-            ok = await store.finish(claimed.bytes, {...r, state, attempts: r.attempts + (calls.length > 0 ? 1 : 0), finished_at: now, lease: null, dead_endpoints: dead, ...(last && {last})});
+            const finished: OutboxRecord = {...r, state, attempts: r.attempts + (calls.length > 0 ? 1 : 0), lease: null, dead_endpoints: dead, ...(last && {last})};
+            const prepared = await this.prepareReply(r, calls, decision);
+            const opened = prepared?.kind === 'parts' ? this.replies.open(finished, prepared, now) : prepared?.outcome;
+            if (opened && 'state' in opened) {
+                // The outcome and the reply to post are written together: from here on a crash cannot lose the reply.
+                const held = await store.replace(claimed.bytes, opened);
+                ok = Boolean(held);
+                if (held) reply = await this.replies.post(held, true);
+            } else {
+                ok = await store.finish(claimed.bytes, {...finished, finished_at: now});
+                if (ok) reply = opened;
+            }
             this.known.delete(r.id);
         }
         if (!ok) {
@@ -318,13 +339,13 @@ export class DeliveryRunner {
             this.deps.logger.warn('delivery changed hands during an attempt', {delivery_id: r.id});
         }
 
-        const reply = ok && !shutdownOnly ? await this.reply(r, calls, decision) : undefined;
         // A 410 disables its endpoint even when a failover endpoint then succeeded.
         if (calls.some((c) => c.decision?.action === 'fail' && c.decision.disableEndpoint)) await this.disable(r, calls);
         this.logCalls(r, calls, decision, shutdownOnly, nextAttemptAt, reply);
     }
 
-    private async reply(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision): Promise<ReplyOutcome | undefined> {
+    /** The reply an attempt's answer makes, ready to store; undefined when the rule wants none or there was no answer. */
+    private async prepareReply(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision): Promise<PreparedReply | undefined> {
         if (!r.response.enabled || decision.action === 'retry') return undefined;
         const answered = [...calls].reverse().find((c) => c.result.kind === 'response');
         if (!answered || answered.result.kind !== 'response') return undefined;
@@ -332,10 +353,36 @@ export class DeliveryRunner {
         const res = answered.result;
         const serviceReply: ServiceReply = {status: res.status, contentType: res.headers['content-type'] ?? '', body: res.body, truncated: res.truncated, source: 'response'};
         try {
-            return await this.deps.onReply(replyTargetOf(r), serviceReply);
+            return await this.deps.replyPoster.prepare(replyTargetOf(r), serviceReply);
         } catch (err) {
-            return {kind: 'error', reason: (err as Error).message};
+            return {kind: 'outcome', outcome: {kind: 'error', reason: (err as Error).message}};
         }
+    }
+
+    /** Resumes posting a stored reply; when it ends here, its own log entry says what became of it. */
+    private async resumeReply(current: Versioned<OutboxRecord>): Promise<void> {
+        const r = current.value;
+        if (await this.deps.isRuleGone(r.rule.id)) {
+            await this.deps.store.cancel(r.id, (stored) => (stored.rule.id === r.rule.id ? null : undefined));
+            return this.forget(r.id);
+        }
+        const outcome = await this.replies.resume(current);
+        if (!outcome) return;
+        const entry: DeliveryLogEntry = {
+            delivery_id: r.id,
+            webhook_id: r.webhook_id,
+            rule_id: r.rule.id,
+            endpoint_id: r.endpoints.map((e) => e.id).join(','),
+            event_type: r.facts.event_type,
+            post_id: r.facts.post.id,
+            at: this.deps.clock.now(),
+            attempt: r.attempts,
+            status: r.state === 'failed' ? 'failed' : 'succeeded',
+            reply: outcome,
+            reply_resumed: true,
+        };
+        this.deps.deliveryLog.append(entry);
+        this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
     }
 
     private async disable(r: OutboxRecord, calls: readonly Call[]): Promise<void> {

@@ -20,7 +20,7 @@ import {RuleTombstones} from './rule_tombstones';
 import {sealEndpoints} from './secret_requirements';
 import {SecretStore} from './secrets';
 import {SsrfGuard, type Resolver} from './ssrf/guard';
-import type {AsyncReplyResult, AttemptListener, DeliveryRequest, RecoverPage, ReplySink, SubmittedDelivery} from './types';
+import type {AsyncReplyResult, AttemptListener, DeliveryRequest, RecoverPage, ReplyPoster, ReplySink, SubmittedDelivery} from './types';
 
 export interface DispatcherDeps {
     kv: KVStore;
@@ -29,8 +29,10 @@ export interface DispatcherDeps {
     /** Mattermost's config as last read (AllowedUntrustedInternalConnections, EnableInsecureOutgoingConnections, SiteURL). */
     serverConfig: () => ServerConfigInfo;
     settings: () => Settings;
-    /** Posts a service's reply: responses/createReplyHandler in production. */
+    /** Posts a late reply through a response_url: responses/createReplyHandler in production. */
     onReply: ReplySink;
+    /** Prepares and posts the replies of attempts, stored with the delivery: responses/createReplyPoster in production. */
+    replyPoster: ReplyPoster;
     /** Bot messages (410 disables, rate-limit drops); without one nobody is told. */
     notifier?: Notifier;
     /** A 410 disabled an endpoint: the engine marks it `enabled: false` in the rule. */
@@ -69,6 +71,10 @@ export interface DispatcherOptions {
     /** How often a sweep lists every KV key instead of reading the pending index. */
     fullSweepIntervalMs: number;
     leaseMarginMs: number;
+    /** How long a node owns a reply it is posting (reply_posting.ts): far longer than a CreatePost takes. */
+    replyLeaseMs: number;
+    /** The first wait before a reply that Mattermost failed to post (5xx, network) is tried again; doubles per try. */
+    replyRetryBaseMs: number;
     /** On stop, attempts in flight get this long to finish before they are aborted and handed back. */
     stopGraceMs: number;
     maxResponseBytes: number;
@@ -87,6 +93,8 @@ export const defaultDispatcherOptions: DispatcherOptions = {
     sweepIntervalMs: 15_000,
     fullSweepIntervalMs: 600_000,
     leaseMarginMs: 30_000,
+    replyLeaseMs: 60_000,
+    replyRetryBaseMs: 1000,
     stopGraceMs: 5000,
     maxResponseBytes: MAX_RESPONSE_BYTES,
     retention: {succeededSeconds: 3600, failedSeconds: 7 * 86_400},
@@ -155,7 +163,9 @@ export class Dispatcher {
             slots: new KeyedSemaphore(),
             secrets: this.secrets,
             deliveryLog: this.log,
-            onReply: deps.onReply,
+            replyPoster: deps.replyPoster,
+            replyLeaseMs: this.options.replyLeaseMs,
+            replyRetryBaseMs: this.options.replyRetryBaseMs,
             notifier: deps.notifier,
             onEndpointDisabled: deps.onEndpointDisabled,
             onAttempt: deps.onAttempt,
@@ -277,6 +287,8 @@ export class Dispatcher {
         if (endpointIds.length === 0) return 0;
         const removed = new Set(endpointIds);
         const cancelled = await this.cancelPending(ruleId, (r) => {
+            // Sent already, only its reply still being posted: that reply stays.
+            if (r.state !== 'pending') return undefined;
             const left = r.endpoints.filter((e) => !removed.has(e.id));
             if (left.length === r.endpoints.length) return undefined;
             return left.length === 0 ? null : {...r, endpoints: left, dead_endpoints: r.dead_endpoints.filter((id) => !removed.has(id))};

@@ -36,6 +36,32 @@ const outboxRecordSchema = z.object({
         .object({at: z.number(), status: z.int().optional(), error_class: z.enum(deliveryErrorClasses).optional(), error: z.string().optional()})
         .optional(),
     finished_at: z.number().optional(),
+    /**
+     * The reply of a finished attempt, stored by the same compare-and-set that recorded the outcome (see
+     * reply_posting.ts). While `pending` the record stays under the pending prefix (state already succeeded or failed),
+     * so sweeps and restarts resume the posting; the finished copy says `posted` or `failed` and keeps no parts.
+     */
+    reply: z
+        .object({
+            state: z.enum(['pending', 'posted', 'failed']),
+            parts: z.array(
+                z.object({
+                    kind: z.enum(['post', 'ephemeral']),
+                    user_id: z.string().optional(),
+                    post: z.looseObject({channel_id: z.string(), message: z.string(), props: z.record(z.string(), z.unknown()).optional()}),
+                }),
+            ),
+            delayed: z.boolean(),
+            /** Parts created and recorded so far (in order), with their post ids. */
+            done: z.int(),
+            post_ids: z.array(z.string()),
+            /** Posting tries that failed transiently. */
+            tries: z.int(),
+            /** A little before the first part could have been created: where a look-up for its posts starts. */
+            since: z.number(),
+            error: z.string().optional(),
+        })
+        .optional(),
 });
 
 /** A delivery as stored: everything needed to attempt it again on any node after any restart. */
@@ -173,7 +199,7 @@ export class OutboxStore {
     async requeue(id: string, now: number, owner: string, leaseMs: number): Promise<Versioned<OutboxRecord> | null> {
         const finished = await this.loadFinished(id);
         if (!finished) return null;
-        const {finished_at: _finished, last: _last, ...rest} = finished.value;
+        const {finished_at: _finished, last: _last, reply: _reply, ...rest} = finished.value;
         const record: OutboxRecord = {...rest, state: 'pending', attempts: 0, dead_endpoints: [], created_at: now, next_attempt_at: now, lease: {owner, until: now + leaseMs}};
         const inserted = await this.insert(record);
         if (!inserted) return null;

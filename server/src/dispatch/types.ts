@@ -36,6 +36,29 @@ export interface SubmittedDelivery {
 /** Posts a service's reply (responses/ implements it); what it returns goes into the delivery log. */
 export type ReplySink = (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
 
+/** One post (or ephemeral post) of a reply, as stored with the delivery until it is created: a Mattermost post draft. */
+export interface ReplyPart {
+    kind: 'post' | 'ephemeral';
+    /** Who sees an ephemeral part. */
+    user_id?: string | undefined;
+    post: {channel_id: string; message: string; props?: Record<string, unknown> | undefined} & Record<string, unknown>;
+}
+
+/** A service's answer made ready to post, with no side effect: the parts to create, or what became of it instead. */
+export type PreparedReply = {kind: 'parts'; parts: ReplyPart[]; delayed: boolean} | {kind: 'outcome'; outcome: ReplyOutcome};
+
+/**
+ * What durable reply posting needs from Mattermost (responses/ implements it). `create` throws a PluginApiError with
+ * the HTTP status Mattermost gave (4xx: never retried) or any other error (5xx, network: retried).
+ */
+export interface ReplyPoster {
+    prepare(target: ReplyTarget, reply: ServiceReply): PreparedReply | Promise<PreparedReply>;
+    /** Creates one part; returns the post's id. */
+    create(part: ReplyPart): Promise<string>;
+    /** Posts of a channel created since `since` (ms), by id with their props: where a crashed poster's parts are found. */
+    postsSince(channelId: string, since: number): Promise<Array<{id: string; props: Record<string, unknown>}>>;
+}
+
 /** What a listener needs beside a log entry: the trigger's channel, and the attempts the delivery gets in all. */
 export interface AttemptContext {
     channel_id: string;

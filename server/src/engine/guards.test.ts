@@ -14,6 +14,17 @@ describe('admitPost', () => {
         expect(admitPost({user_id: ids.alice, props: {}}, bots, 3)).toEqual({ok: true, hops: 0});
     });
 
+    it("admits Tripwire's posts for services with their hop count, and stops them at the hop limit", () => {
+        const forService = (hops: unknown) => ({user_id: ids.bot, props: {from_webhook: 'true', tripwire_rule_id: id('rule1'), [HOPS_PROP]: hops}});
+        expect(admitPost(forService(1), bots, 3)).toEqual({ok: true, hops: 1});
+        expect(admitPost(forService('2'), bots, 3)).toEqual({ok: true, hops: 2});
+        expect(admitPost(forService(3), bots, 3)).toMatchObject({ok: false, reason: 'hop_limit'});
+        // Without a hop count, the origin rule or from_webhook it is one of Tripwire's own messages.
+        expect(admitPost(forService(0), bots, 3)).toMatchObject({ok: false, reason: 'own_post'});
+        expect(admitPost({user_id: ids.bot, props: {from_webhook: 'true', [HOPS_PROP]: 1}}, bots, 3)).toMatchObject({ok: false, reason: 'own_post'});
+        expect(admitPost({user_id: ids.bot, props: {tripwire_rule_id: id('rule1'), [HOPS_PROP]: 1}}, bots, 3)).toMatchObject({ok: false, reason: 'own_post'});
+    });
+
     it('stops reply chains at the hop limit, counting through loopProps', () => {
         let p = {user_id: ids.otherBot, props: {} as Record<string, unknown>};
         const admitted: number[] = [];

@@ -7,7 +7,7 @@ import {RuleStore} from '../rules/rule_store';
 import {channel, id, ids, post, user} from '../rules/testing/factories';
 import {MemoryKV} from '../rules/testing/memory_kv';
 
-import {Guards} from './guards';
+import {AUTOMATED_COOLDOWN_SECONDS, Guards} from './guards';
 import {PostEngine} from './post_engine';
 
 const quiet: Logger = {debug() {}, info() {}, warn() {}, error() {}};
@@ -40,7 +40,7 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
     const engine = new PostEngine({
         api: {
             getChannel: async (id) => channels[id] ?? Promise.reject(new Error(`no channel ${id}`)),
-            getUser: async (id) => user({id, username: id === ids.alice ? 'alice' : 'bob'}),
+            getUser: async (id) => user({id, username: id === ids.alice ? 'alice' : 'bob', is_bot: id === ids.bot || id === ids.otherBot}),
             getTeam: async (id) => ({id, name: 'eng', display_name: 'Engineering'}),
             getFileInfo: async (id) => {
                 lookups.push(`file ${id}`);
@@ -131,6 +131,53 @@ describe('PostEngine', () => {
         expect((await engine.onPosted(post('hello'))).skipped).toBe('no match');
         expect((await engine.onPosted(post('deploy', {user_id: ids.bot}))).skipped).toBe('own_post');
         expect(submitted).toHaveLength(0);
+    });
+
+    describe('reply chains through services', () => {
+        /** What Tripwire's bot posts for a service: a reply, a response_url or inbound-URL post, an action's update. */
+        const forService = (message: string, hops: number, extra: Partial<PostInfo> = {}) =>
+            post(message, {user_id: ids.bot, props: {from_webhook: 'true', tripwire_rule_id: 'r0', tripwire_hops: hops}, ...extra});
+
+        it("lets Tripwire's posts for services trigger rules that allow integrations, counting hops up to MaxHops", async () => {
+            const {engine, submitted, addRule} = setup();
+            const rule = await addRule({trigger: {mode: 'exact', words: ['deploy']}, sources: {bots: false, integrations: true}});
+            const outcome = await engine.onPosted(forService('deploy', 1));
+            expect(outcome.matched).toEqual([rule.id]);
+            expect(submitted[0]!.facts.hops).toBe(1);
+            // MaxHops (3 by default) is what stops the chain: the third hop never fires.
+            expect((await engine.onPosted(forService('deploy', 3))).skipped).toBe('hop_limit');
+            // Its own words (notices, announcements) never trigger anything.
+            expect((await engine.onPosted(post('deploy', {user_id: ids.bot, props: {tripwire_rule_id: 'r0'}}))).skipped).toBe('own_post');
+            expect((await engine.onPosted(post('deploy', {user_id: ids.bot}))).skipped).toBe('own_post');
+            expect(submitted).toHaveLength(1);
+        });
+
+        it('counts them as integration posts, not bot posts', async () => {
+            const {engine, submitted, addRule} = setup();
+            await addRule({trigger: {mode: 'exact', words: ['deploy']}, sources: {bots: true, integrations: false}});
+            expect((await engine.onPosted(forService('deploy', 1))).skipped).toBe('no match');
+            expect(submitted).toHaveLength(0);
+        });
+
+        it(`holds bot- and integration-triggered rules to a ${AUTOMATED_COOLDOWN_SECONDS} s channel cooldown unless the rule sets a longer one`, async () => {
+            const {engine, submitted, addRule, advance} = setup();
+            await addRule({name: 'quick', trigger: {mode: 'exact', words: ['deploy']}, sources: {bots: true, integrations: true}});
+            const fromBot = () => post('deploy', {user_id: ids.otherBot});
+            expect((await engine.onPosted(fromBot())).submitted).toHaveLength(1);
+            expect((await engine.onPosted(fromBot())).held).toEqual([expect.objectContaining({reason: 'cooldown_channel'})]);
+            expect((await engine.onPosted(forService('deploy', 1))).held).toEqual([expect.objectContaining({reason: 'cooldown_channel'})]);
+            // People are not held by it: the rule's own cooldown is 0.
+            expect((await engine.onPosted(post('deploy'))).submitted).toHaveLength(1);
+            advance(AUTOMATED_COOLDOWN_SECONDS * 1000);
+            expect((await engine.onPosted(fromBot())).submitted).toHaveLength(1);
+            expect(submitted).toHaveLength(3);
+
+            const slow = setup();
+            await slow.addRule({trigger: {mode: 'exact', words: ['deploy']}, sources: {bots: true, integrations: false}, cooldown: {channelSeconds: 60, userSeconds: 0}});
+            expect((await slow.engine.onPosted(fromBot())).submitted).toHaveLength(1);
+            slow.advance(AUTOMATED_COOLDOWN_SECONDS * 1000);
+            expect((await slow.engine.onPosted(fromBot())).held).toEqual([expect.objectContaining({reason: 'cooldown_channel'})]);
+        });
     });
 
     it('rests while the channel is archived (posts and edits), and fires again once it is unarchived', async () => {

@@ -77,7 +77,10 @@ export class PostEngine {
         const {matches} = matchPost(post, channel, user, rules, context);
         if (matches.length === 0) return none('no match');
 
-        const {fire, held} = await this.deps.guards.release(matches, post, event);
+        // A bot's or an integration's post (Tripwire's posts for services included) fires no rule more often than the
+        // automated cooldown allows per channel, whatever the rule's own cooldown.
+        const automated = user?.is_bot === true || isAutomatedProps(post.props);
+        const {fire, held} = await this.deps.guards.release(matches, post, event, automated);
         const team = channel.team_id ? await this.teamOf(channel) : null;
         const ctx: EventContext = {event, post, channel, team, user, hops: admitted.hops, ...(fire.length > 0 && (await details.deliveryFacts()))};
         const submitted: SubmittedDelivery[] = [];
@@ -142,4 +145,9 @@ function requestFor(rule: Rule, facts: ReturnType<typeof deliveryFactsOf>): Deli
         response: rule.response,
         facts,
     };
+}
+
+/** Props Mattermost sets on bot, webhook and plugin posts (users cannot set them). */
+function isAutomatedProps(props: Readonly<Record<string, unknown>> | null | undefined): boolean {
+    return ['from_bot', 'from_webhook', 'from_plugin'].some((k) => props?.[k] === true || props?.[k] === 'true');
 }

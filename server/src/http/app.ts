@@ -77,7 +77,7 @@ export function createApp(s: Services): Application {
         ruleSuggestions(s, res.locals.userId as string, channelId).then((items) => sendOnce(res, items), next);
     });
     app.post(integrationRoutes.inbound.path, anyRaw, (req, res, next) => {
-        s.inbound.handle(String(req.params.token), req.get('content-type') ?? '', bodyOf(req)).then(() => res.type('text/plain').send('ok'), next);
+        s.inbound.handle(String(req.params.token), req.get('content-type') ?? '', bodyOf(req), req.get('x-tripwire-hops')).then(() => res.type('text/plain').send('ok'), next);
     });
     app.post(integrationRoutes.responseUrl.path, anyRaw, (req, res, next) => {
         s.deps.dispatcher

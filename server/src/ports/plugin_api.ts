@@ -148,6 +148,8 @@ export interface PluginAPI {
     getPost(postId: string): Promise<PostInfo>;
     /** The thread a post belongs to: its root and every reply. */
     getPostThread(postId: string): Promise<PostThread>;
+    /** A channel's posts created or changed since `since` (ms), thread replies included (GetPostsSince). */
+    getPostsSince(channelId: string, since: number): Promise<PostThread>;
     /** An uploaded file's metadata (post.file_ids name them). */
     getFileInfo(fileId: string): Promise<FileMetadata>;
     /** The user groups (LDAP-synced and custom) a user is a member of. */

@@ -1,4 +1,4 @@
-import {type RuleEvent} from '@tripwire/common';
+import {isServicePost, type RuleEvent} from '@tripwire/common';
 import {type ChannelInfo, type PostInfo, type UserInfo} from '../ports';
 import {MessageView} from './message_view';
 import {codePointLength} from './text';
@@ -68,7 +68,9 @@ export class PostFacts {
         this.view = new MessageView(message, context.maxChars);
         this.isRoot = !post.root_id;
         this.isSystem = typeof post.type === 'string' && post.type.startsWith('system_');
-        this.isBot = user?.is_bot === true || truthyProp(post.props, 'from_bot');
+        // Tripwire's bot posting for a service is an integration (like an incoming webhook's post), not a bot.
+        const forService = context.bot !== undefined && post.user_id === context.bot.userId && isServicePost(post.props);
+        this.isBot = !forService && (user?.is_bot === true || truthyProp(post.props, 'from_bot'));
         this.isIntegration = truthyProp(post.props, 'from_webhook') || truthyProp(post.props, 'from_plugin');
         const g = context.groupIds;
         this.groupIds = g === undefined ? undefined : g instanceof Set ? g : new Set(g as readonly string[]);

@@ -10,6 +10,7 @@ import {runPlugin} from '../../src/mattermost';
 import {RulePermissions} from '../../src/permissions/rule_permissions';
 import {systemClock, type ServerConfigInfo} from '../../src/ports';
 import {createReplyHandler} from '../../src/responses/reply_handler';
+import {createReplyPoster} from '../../src/responses/reply_poster';
 import {DirectOptIns} from '../../src/rules/direct_opt_in';
 import {RuleStore} from '../../src/rules/rule_store';
 import {hostLog} from '../../src/runtime/goplugin';
@@ -39,6 +40,17 @@ void runPlugin(
             settings: () => settings,
             onReply: (target, reply) =>
                 createReplyHandler({api: http.services.securePosting(api), users: api, botUserId, clock: systemClock, serverConfig: () => config})(target, reply),
+            replyPoster: createReplyPoster({
+                api: {
+                    createPost: (post) => http.services.securePosting(api).createPost(post),
+                    sendEphemeralPost: (userId, post) => http.services.securePosting(api).sendEphemeralPost(userId, post),
+                    getPostsSince: (channelId, since) => api.getPostsSince(channelId, since),
+                },
+                botUserId: () => botUserId,
+                users: api,
+                clock: systemClock,
+                serverConfig: () => config,
+            }),
         });
         const http = createTripwireHttp({
             api,

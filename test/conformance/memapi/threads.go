@@ -41,3 +41,24 @@ func (a *API) GetPostThread(postID string) (*model.PostList, *model.AppError) {
 	}
 	return list.ForPlugin(), nil
 }
+
+// GetPostsSince returns a channel's posts created or changed at or after `since` (ms), thread replies included and
+// deleted ones left out, newest first, as SqlPostStore.GetPostsSince does without collapsed threads.
+func (a *API) GetPostsSince(channelID string, since int64) (*model.PostList, *model.AppError) {
+	a.note("GetPostsSince")
+	defer a.srv.lock()()
+	var found []*model.Post
+	for _, id := range a.srv.postOrder {
+		q := a.srv.posts[id]
+		if q.ChannelId == channelID && q.DeleteAt == 0 && (q.CreateAt >= since || q.UpdateAt >= since) {
+			found = append(found, q)
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].CreateAt > found[j].CreateAt })
+	list := model.NewPostList()
+	for _, q := range found {
+		list.AddPost(q.Clone())
+		list.AddOrder(q.Id)
+	}
+	return list, nil
+}

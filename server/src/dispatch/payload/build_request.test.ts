@@ -59,6 +59,16 @@ describe('buildRequest', () => {
         });
     });
 
+    it('rich and template payloads expose the hop count, for services to pass back to the inbound URL', () => {
+        const chained = ctx({facts: deliveryFactsSchema.parse({...facts(), hops: 2})});
+        expect(JSON.parse(buildRequest(endpoint({url: 'https://svc.example.com/', payload: 'rich'}), chained).body.toString()).hops).toBe(2);
+        expect(JSON.parse(buildRequest(endpoint({url: 'https://svc.example.com/', payload: 'rich'}), ctx()).body.toString()).hops).toBe(0);
+        const e = endpoint({url: 'https://svc.example.com/', payload: 'template', body_template: '{"hops": {{json delivery.hops}}}', headers: {'X-Tripwire-Hops': '{{delivery.hops}}'}});
+        const req = buildRequest(e, chained);
+        expect(JSON.parse(req.body.toString())).toEqual({hops: 2});
+        expect(req.headers['x-tripwire-hops']).toBe('2');
+    });
+
     it('escapes JSON template values so a message cannot break out of its string', () => {
         const e = endpoint({
             url: 'https://svc.example.com/',

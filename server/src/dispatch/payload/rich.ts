@@ -46,5 +46,8 @@ export function richBody(ctx: RequestContext): string {
         rule: ctx.rule,
         delivery_id: ctx.deliveryId,
         response_url: ctx.responseUrl,
+        // How many deliveries led to the trigger: a service that posts back through the inbound URL passes it on
+        // (X-Tripwire-Hops or `tripwire_hops`) so the reply-chain guardrail counts its post too.
+        hops: facts.hops,
     });
 }

@@ -27,7 +27,8 @@ export function templateVariables(ctx: RequestContext): Record<string, unknown> 
         files: facts.files ?? [],
         event: {type: facts.event_type, id: facts.event_id},
         rule: ctx.rule,
-        delivery: {id: ctx.deliveryId, webhook_id: ctx.webhookId, response_url: ctx.responseUrl},
+        // `hops`: for services to pass back to the inbound URL, so the reply-chain guardrail sees their posts.
+        delivery: {id: ctx.deliveryId, webhook_id: ctx.webhookId, response_url: ctx.responseUrl, hops: facts.hops},
     };
 }
 

@@ -5,7 +5,7 @@ import type {ChannelState, Clock, ServerConfigInfo} from '../../ports';
 import {defaultBreakerOptions} from '../circuit_breaker';
 import {Dispatcher, type DispatcherOptions} from '../dispatcher';
 import type {Notifier} from '../notices';
-import type {AttemptListener} from '../types';
+import type {AttemptListener, ReplyPart, ReplyPoster} from '../types';
 
 import {loopbackSettings, memoryLogger, serverConfig} from './factories';
 import {MemoryKV} from './memory_kv';
@@ -13,6 +13,7 @@ import {MemoryKV} from './memory_kv';
 export interface Harness {
     dispatcher: Dispatcher;
     kv: MemoryKV;
+    /** The replies posted, each once per part created (late replies through the response_url included). */
     replies: Array<{target: ReplyTarget; reply: ServiceReply}>;
     disabled: Array<[string, string]>;
     notices: {disabled: Array<Parameters<Notifier['endpointDisabled']>[0]>; dropped: Array<Parameters<Notifier['deliveryDropped']>[0]>};
@@ -29,7 +30,10 @@ export interface HarnessOptions {
     settings?: Settings | (() => Settings);
     server?: Partial<ServerConfigInfo>;
     options?: Partial<DispatcherOptions>;
+    /** Stands in for parsing and posting: what it returns is the reply's outcome, and nothing is stored to post. */
     onReply?: (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>;
+    /** Replaces the recording poster of attempt replies (crash and fault tests). */
+    replyPoster?: ReplyPoster;
     random?: () => number;
     channelState?: (channelId: string) => Promise<ChannelState>;
     onAttempt?: AttemptListener;
@@ -45,6 +49,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     const fixed = o.settings ?? loopbackSettings();
     const settings = typeof fixed === 'function' ? fixed : () => fixed;
     const server = serverConfig(o.server);
+    const record = async (target: ReplyTarget, reply: ServiceReply): Promise<ReplyOutcome> => {
+        replies.push({target, reply});
+        return {kind: 'posted', posts: 1, ephemeral: 0, delayed: false};
+    };
     const dispatcher = new Dispatcher(
         {
             kv,
@@ -52,12 +60,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             clock: o.clock ?? {now: () => Date.now()},
             serverConfig: () => server,
             settings,
-            onReply:
-                o.onReply ??
-                (async (target, reply) => {
-                    replies.push({target, reply});
-                    return {kind: 'posted', posts: 1, ephemeral: 0, delayed: false};
-                }),
+            onReply: o.onReply ?? record,
+            replyPoster: o.replyPoster ?? recordingPoster(o.onReply, record),
             notifier: {
                 endpointDisabled: async (i) => void notices.disabled.push(i),
                 deliveryDropped: async (i) => void notices.dropped.push(i),
@@ -93,6 +97,31 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
                 await new Promise((r) => setTimeout(r, 5));
             }
             await dispatcher.log.flush();
+        },
+    };
+}
+
+/**
+ * Attempt replies as one post each, the service's answer carried in the part so the test sees what was posted; with
+ * `onReply`, its outcome instead (nothing to post).
+ */
+function recordingPoster(onReply: HarnessOptions['onReply'], record: (target: ReplyTarget, reply: ServiceReply) => Promise<ReplyOutcome>): ReplyPoster {
+    const posts: Array<{id: string; channel_id: string; props: Record<string, unknown>}> = [];
+    return {
+        async prepare(target, reply) {
+            if (onReply) return {kind: 'outcome', outcome: await onReply(target, reply)};
+            const carried = {target, reply: {...reply, body: Buffer.from(reply.body).toString('base64')}};
+            return {kind: 'parts', parts: [{kind: 'post', post: {channel_id: target.channel_id, message: '', props: {harness_reply: carried}}}], delayed: false};
+        },
+        async create(part: ReplyPart) {
+            const carried = part.post.props!.harness_reply as {target: ReplyTarget; reply: ServiceReply & {body: string}};
+            await record(carried.target, {...carried.reply, body: new Uint8Array(Buffer.from(carried.reply.body, 'base64'))});
+            const id = `post${posts.length + 1}`;
+            posts.push({id, channel_id: part.post.channel_id, props: part.post.props ?? {}});
+            return id;
+        },
+        async postsSince(channelId) {
+            return posts.filter((p) => p.channel_id === channelId);
         },
     };
 }

@@ -1,4 +1,4 @@
-import {type ReplyTarget, type Rule} from '@tripwire/common';
+import {HOPS_PROP, type ReplyTarget, type Rule} from '@tripwire/common';
 
 import {type ChannelInfo, type Logger, PluginApiError, type PluginAPI, type ServerConfigInfo} from '../../ports';
 import {parseReply} from '../../responses/parse';
@@ -34,17 +34,21 @@ const NOT_FOR_INBOUND = ['channel', 'icon_emoji', 'response_type', 'extra_respon
 export class InboundHandler {
     constructor(private readonly deps: InboundDeps) {}
 
-    /** @throws ApiError with the status the caller gets; resolves when the post exists */
-    async handle(token: string, contentType: string, body: Buffer): Promise<void> {
+    /**
+     * `hopsHeader`: X-Tripwire-Hops, the hop count of the delivery the service answers (rich `hops`, template
+     * `delivery.hops`), which it may also pass as the body's `tripwire_hops` or `props.tripwire_hops`.
+     * @throws ApiError with the status the caller gets; resolves when the post exists
+     */
+    async handle(token: string, contentType: string, body: Buffer, hopsHeader?: string): Promise<void> {
         try {
-            await this.post(token, contentType, body);
+            await this.post(token, contentType, body, hopsHeader);
         } catch (e) {
             if (!(e instanceof ApiError)) this.deps.log?.warn('inbound post failed', {error: e instanceof Error ? e.message : String(e)});
             throw asCallerError(e);
         }
     }
 
-    private async post(token: string, contentType: string, body: Buffer): Promise<void> {
+    private async post(token: string, contentType: string, body: Buffer, hopsHeader: string | undefined): Promise<void> {
         const ruleId = await this.deps.urls.ruleOf(token);
         const rule = ruleId ? await this.deps.rules.get(ruleId) : null;
         if (!rule) throw new ApiError('not_found', 'unknown inbound URL');
@@ -52,6 +56,8 @@ export class InboundHandler {
         if (rule.scope.kind !== 'channels') throw new ApiError('forbidden', 'the rule names no channel to post in');
 
         const fields = await decodeBody(contentType, body);
+        const hops = passedHops(hopsHeader, fields);
+        delete fields[HOPS_PROP];
         const channel = await this.channelFor(rule, fields.channel);
         if (channel.delete_at > 0) throw new ApiError('channel_archived', "the rule's channel is archived: this URL works again once it is unarchived");
         if (!(await this.deps.api.hasPermissionToChannel(rule.ownerId, channel.id, 'create_post'))) {
@@ -71,7 +77,8 @@ export class InboundHandler {
             trigger_in_thread: false,
             user_id: '',
             triggered_at: this.deps.clock.now(),
-            hops: 0,
+            // The post is one hop further than the delivery it answers (1 when the service passed none).
+            hops,
             response: rule.response,
         };
         const config = this.deps.serverConfig();
@@ -120,6 +127,33 @@ export class InboundHandler {
             throw e;
         }
     }
+}
+
+/** Passed-back hop counts above this are refused: a real chain is stopped long before (MaxHops is at most 20). */
+const MAX_PASSED_HOPS = 1000;
+
+/**
+ * The hop count a service passed back with an inbound post: the largest of X-Tripwire-Hops, the body's
+ * `tripwire_hops` and `props.tripwire_hops`; 0 when it passed none.
+ */
+export function passedHops(header: string | undefined, fields: Record<string, unknown>): number {
+    const props = fields.props;
+    const candidates: Array<[string, unknown]> = [
+        ['X-Tripwire-Hops', header],
+        [HOPS_PROP, fields[HOPS_PROP]],
+        [`props.${HOPS_PROP}`, props !== null && typeof props === 'object' ? (props as Record<string, unknown>)[HOPS_PROP] : undefined],
+    ];
+    let hops = 0;
+    for (const [name, raw] of candidates) {
+        if (raw === undefined || raw === null || raw === '') continue;
+        const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_PASSED_HOPS) {
+            const message = `${name} must be a whole number from 0 to ${MAX_PASSED_HOPS} (the hops of the delivery answered)`;
+            throw new ApiError('invalid_input', message, {[name]: message});
+        }
+        hops = Math.max(hops, value);
+    }
+    return hops;
 }
 
 /** Anything but an ApiError means Mattermost (or the KV store) could not answer now: a 503 the caller may retry. */

@@ -93,6 +93,8 @@ describe('interactive messages', () => {
         // The new button is secured too, the post stays the rule's, and server-only props cannot be set.
         expect(res.body.update.props.tripwire_rule_id).toBe(rule.id);
         expect(res.body.update.props).not.toHaveProperty('from_webhook');
+        // The update is one more hop on the post.
+        expect(res.body.update.props.tripwire_hops).toBe(1);
         expect(actionsOf(res.body.update)[0]!.integration.url).toBe('/plugins/tripwire/interactive/action');
 
         const log = await w.harness.dispatcher.log.list(rule.id);
@@ -225,6 +227,24 @@ describe('inbound URLs', () => {
             .send({text: 'x', attachments: [{actions: [{id: 'go', name: 'Go', integration: {url: 'https://svc.example.com/go'}}]}]})
             .expect(200);
         expect(actionsOf(w.mm.created[0]!)[0]!.integration.url).toBe('/plugins/tripwire/interactive/action');
+    });
+
+    it('counts hops the service passes back (X-Tripwire-Hops, tripwire_hops, props.tripwire_hops): its post is one further', async () => {
+        await request(w.app).post(url).set('X-Tripwire-Hops', '2').send({text: 'from a header'}).expect(200);
+        await request(w.app).post(url).send({text: 'from the body', tripwire_hops: 1}).expect(200);
+        await request(w.app).post(url).send({text: 'from props', props: {tripwire_hops: '4', card: 'x'}}).expect(200);
+        await request(w.app).post(url).set('X-Tripwire-Hops', '1').send({text: 'the largest wins', tripwire_hops: 3}).expect(200);
+        expect(w.mm.created.map((p) => [p.message, p.props?.tripwire_hops])).toEqual([
+            ['from a header', 3],
+            ['from the body', 2],
+            ['from props', 5],
+            ['the largest wins', 4],
+        ]);
+        expect(w.mm.created[2]!.props).toMatchObject({card: 'x'});
+        const bad = await request(w.app).post(url).set('X-Tripwire-Hops', 'many').send({text: 'x'}).expect(400);
+        expect(bad.body.error).toMatchObject({code: 'invalid_input', fields: {'X-Tripwire-Hops': expect.stringContaining('whole number')}});
+        await request(w.app).post(url).send({text: 'x', tripwire_hops: -1}).expect(400);
+        expect(w.mm.created).toHaveLength(4);
     });
 
     it('refuses unknown tokens, other channels, empty messages, disabled rules and revoked URLs', async () => {

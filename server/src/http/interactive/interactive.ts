@@ -1,4 +1,4 @@
-import {integrationRoutes, PLUGIN_ROUTE, type Rule} from '@tripwire/common';
+import {hopsOf, HOPS_PROP, integrationRoutes, PLUGIN_ROUTE, type Rule} from '@tripwire/common';
 import {z} from 'zod';
 
 import {type Clock, type Logger, type OpenDialogRequest, type PluginAPI, type PostInfo} from '../../ports';
@@ -207,6 +207,9 @@ export class Interactive {
         const original = post?.props ?? {};
         for (const [k, v] of Object.entries(original)) if (k.startsWith('tripwire_')) clean[k] = v;
         clean.tripwire_rule_id = rule.id;
+        // The service's update is one more hop on the post (edit rules may see it), and a post made for a service stays one.
+        clean[HOPS_PROP] = hopsOf(original) + 1;
+        if (original.from_webhook === 'true') clean.from_webhook = 'true';
         const secured = await securePostActions({channel_id: envelope.c, props: clean}, this.deps.signer);
         return secured.props;
     }

@@ -76,6 +76,11 @@ export class FakeMattermost extends FakePermissionsApi implements HttpPluginApi 
         return {order: thread.map((p) => p.id), posts: Object.fromEntries(thread.map((p) => [p.id, p]))};
     }
 
+    async getPostsSince(channelId: string, since: number): Promise<PostThread> {
+        const found = [...this.posts.values()].filter((p) => p.channel_id === channelId && Math.max(p.create_at, p.update_at) >= since).sort((a, b) => b.create_at - a.create_at);
+        return {order: found.map((p) => p.id), posts: Object.fromEntries(found.map((p) => [p.id, p]))};
+    }
+
     async getFileInfo(fileId: string): Promise<FileMetadata> {
         const f = this.files.get(fileId);
         if (!f) throw new PluginApiError('file not found', 404);

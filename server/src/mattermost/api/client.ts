@@ -137,6 +137,13 @@ export class MattermostApi implements PluginAPI {
         return {order: list.order, posts};
     }
 
+    async getPostsSince(channelId: string, since: number): Promise<PostThread> {
+        const list = found(await this.conn.call('GetPostsSince', channelId, since), m.PostList, 'posts') as PostListJs;
+        const posts: Record<string, PostInfo> = {};
+        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = asPostInfo(p);
+        return {order: list.order, posts};
+    }
+
     async getFileInfo(fileId: string): Promise<FileMetadata> {
         return found(await this.conn.call('GetFileInfo', fileId), m.FileInfo, 'file') as FileMetadata;
     }

@@ -54,6 +54,13 @@ describe('API reply declarations against Go', () => {
         expect(goCheck(['check-cases'], [{name: 'api/GetPostThread/error', hex}])).toEqual([]);
     });
 
+    it('GetPostsSince: the same PostList reply as GetPostThread, read from what Go sends', () => {
+        expect(apiMethods.GetPostsSince.returns.fields.map((f) => f.type)).toEqual(apiMethods.GetPostThread.returns.fields.map((f) => f.type));
+        const r = decodeReply('GetPostsSince', 'api/GetPostThread');
+        expect(Object.keys((r['A'] as {posts: object}).posts).sort()).toEqual(['r1', 'r2', 'root']);
+        expect(goCheck(['check-cases'], [{name: 'api/GetPostThread/declared', hex: encodeReply('GetPostsSince', r)}])).toEqual([]);
+    });
+
     it('GetFileInfo: metadata with a size beyond 32 bits; paths, content and the preview stay behind', () => {
         const r = decodeReply('GetFileInfo', 'api/GetFileInfo');
         expect(r['A']).toEqual({

@@ -56,6 +56,7 @@ export const apiMethods = {
     DeletePost: gen('DeletePost', [w.string], [appError]),
     GetPost: gen('GetPost', [w.string], [post, appError]),
     GetPostThread: gen('GetPostThread', [w.string], [w.ptr(m.PostList), appError]),
+    GetPostsSince: gen('GetPostsSince', [w.string, w.int64], [w.ptr(m.PostList), appError]),
     GetFileInfo: gen('GetFileInfo', [w.string], [w.ptr(m.FileInfo), appError]),
     GetChannel: gen('GetChannel', [w.string], [w.ptr(m.Channel), appError]),
     GetChannelMember: gen('GetChannelMember', [w.string, w.string], [w.ptr(m.ChannelMember), appError]),

@@ -4,7 +4,7 @@ import type {Settings} from '../config/settings';
 import type {Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
 
 import {CircuitBreakers, defaultBreakerOptions, type BreakerOptions} from './circuit_breaker';
-import {DeliveryLog, type DeliveryLogOptions} from './delivery_log';
+import {DeliveryLog, triggerOf, type DeliveryLogOptions} from './delivery_log';
 import {DeliveryRunner, leaseMsFor, replyTargetOf} from './delivery_runner';
 import {MAX_RESPONSE_BYTES} from './http_client';
 import {deliveryIdFor, randomId, webhookIdOf} from './ids';
@@ -253,6 +253,7 @@ export class Dispatcher {
             status: 'succeeded',
             reply: outcome,
             async_reply: true,
+            ...triggerOf(r.facts),
         };
         this.log.append(entry);
         this.deps.onAttempt?.(entry);
@@ -338,6 +339,7 @@ export class Dispatcher {
                 status: 'dropped',
                 error_class: 'rate_limited',
                 error: `over the rule's rate limit; next slot in ${Math.ceil(retryInMs / 1000)} s`,
+                ...triggerOf(facts),
             };
             this.log.append(entry);
             this.deps.onAttempt?.(entry);

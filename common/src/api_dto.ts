@@ -156,6 +156,13 @@ export const testDeliveryBodySchema = z.strictObject({
     /** The channel the sample message is in; default: the rule's first channel. */
     channel_id: mattermostIdSchema.optional(),
     is_reply: z.boolean().default(false),
+    /**
+     * The rule as edited on screen, tested instead of the stored one (validated like a save, nothing is stored). Stored
+     * secrets go only to an endpoint that keeps its id and origin, as a save would keep them.
+     */
+    rule: ruleSpecSchema.optional(),
+    /** The compat token typed with the draft, not saved yet; default: the stored one (under the same rule). */
+    token: z.string().max(256).optional(),
 });
 export type TestDeliveryBody = z.input<typeof testDeliveryBodySchema>;
 

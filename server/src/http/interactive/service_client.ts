@@ -97,9 +97,9 @@ export class ServiceClient {
         return call;
     }
 
-    /** One signed attempt of a prepared request; nothing is logged. */
-    async send(ruleId: string, endpoint: Endpoint | undefined, request: PreparedRequest, webhookId: string, attempt: number, timeoutMs: number): Promise<SentCall> {
-        const signing = endpoint ? await this.deps.secrets.signingSecrets(ruleId, endpoint.id) : [];
+    /** One signed attempt of a prepared request (`unsigned`: the stored secret is not this URL's to use); nothing is logged. */
+    async send(ruleId: string, endpoint: Endpoint | undefined, request: PreparedRequest, webhookId: string, attempt: number, timeoutMs: number, unsigned = false): Promise<SentCall> {
+        const signing = endpoint && !unsigned ? await this.deps.secrets.signingSecrets(ruleId, endpoint.id) : [];
         const signed: PreparedRequest = {
             ...request,
             headers: {...request.headers, ...webhookHeaders(webhookId, this.deps.clock.now(), request.body, signing), 'x-webhook-attempt': String(attempt)},

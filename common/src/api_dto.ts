@@ -28,11 +28,25 @@ export const deliveryParamsSchema = z.strictObject({ruleId: mattermostIdSchema, 
  * A rule as the API shows it. Secrets never leave the server: each endpoint says `has_secret`, the rule says
  * `has_token` (the compat body token) and `has_inbound` (a secret inbound URL exists).
  */
+/**
+ * Something a save found that does not make the rule invalid but keeps it from working: an endpoint whose address the
+ * SSRF rules refuse (the rule is then saved disabled). `field` is the rule path (`endpoints.0.url`); the message is
+ * a plain sentence for a channel admin, naming the admin setting to ask for.
+ */
+export const ruleWarningSchema = z.object({
+    field: z.string(),
+    code: z.literal('destination_blocked'),
+    message: z.string(),
+});
+export type RuleWarning = z.output<typeof ruleWarningSchema>;
+
 export const ruleViewSchema = ruleSchema.safeExtend({
     has_token: z.boolean(),
     has_inbound: z.boolean(),
     /** Whether the caller may change this rule (the panel shows others read-only). */
     can_manage: z.boolean(),
+    /** Given by create, update and enable only: what the save-time destination check found. */
+    warnings: z.array(ruleWarningSchema).optional(),
 });
 export type RuleView = z.output<typeof ruleViewSchema>;
 

@@ -1,4 +1,5 @@
 import {type Trigger, type TriggerMode} from '@tripwire/common';
+import {useRef} from 'react';
 import {useIntl} from 'react-intl';
 
 import {Checkbox, LinesField, SelectField, TextField} from '../common/fields';
@@ -34,34 +35,57 @@ export function triggerForMode(mode: TriggerMode, prev: Trigger): Trigger {
     }
 }
 
+/**
+ * What each trigger type held while the editor is open: switching to "regular expression" and back gives the words
+ * back, and the pattern comes back too.
+ */
+export function useTriggerDrafts(value: Trigger, onChange: (t: Trigger) => void): (mode: TriggerMode) => void {
+    const drafts = useRef<Partial<Record<TriggerMode, Trigger>>>({});
+    return (mode) => {
+        if (mode === value.mode) return;
+        drafts.current[value.mode] = value;
+        const kept = drafts.current[mode];
+        if (!kept) onChange(triggerForMode(mode, value));
+        // Words typed under one word mode carry over to the others; a mode's own settings (the pattern, flags) come back.
+        else onChange('words' in kept && 'words' in value ? {...kept, words: value.words} : kept);
+    };
+}
+
 export function TriggerSection({value, onChange, errors, disabled}: SectionProps<Trigger>) {
     const intl = useIntl();
     const f = intl.formatMessage;
+    const setMode = useTriggerDrafts(value, onChange);
     return (
         <Section
             title={f(m.sectionTrigger)}
             errors={errorCountUnder(errors, ['trigger'])}
         >
-            <SelectField
-                label={f(m.triggerMode)}
-                value={value.mode}
-                disabled={disabled}
-                error={errorAt(errors, 'trigger.mode')}
-                options={(Object.keys(triggerModeMessages) as TriggerMode[]).map((mode) => ({value: mode, label: f(triggerModeMessages[mode])}))}
-                onChange={(mode) => onChange(triggerForMode(mode, value))}
-            />
-            {'words' in value && (
-                <LinesField
-                    label={f(m.words)}
-                    help={f(m.wordsHelp)}
-                    values={value.words}
-                    error={errorAt(errors, 'trigger.words')}
-                    onChange={(words) => onChange({...value, words})}
+            <div className='tw-grid-2'>
+                <SelectField
+                    label={f(m.triggerMode)}
+                    path='trigger.mode'
+                    value={value.mode}
+                    disabled={disabled}
+                    error={errorAt(errors, 'trigger.mode')}
+                    options={(Object.keys(triggerModeMessages) as TriggerMode[]).map((mode) => ({value: mode, label: f(triggerModeMessages[mode])}))}
+                    onChange={setMode}
                 />
-            )}
+                {'words' in value && (
+                    <LinesField
+                        label={f(m.words)}
+                        path='trigger.words'
+                        help={f(m.wordsHelp)}
+                        values={value.words}
+                        disabled={disabled}
+                        error={errorAt(errors, 'trigger.words')}
+                        onChange={(words) => onChange({...value, words})}
+                    />
+                )}
+            </div>
             {value.mode === 'regex' && (
                 <TextField
                     label={f(m.pattern)}
+                    path='trigger.pattern'
                     help={f(m.patternHelp)}
                     mono={true}
                     value={value.pattern}

@@ -113,7 +113,7 @@ export function ConditionsSection({draft, update, errors, disabled}: Props) {
                     value={draft.cooldown.channelSeconds}
                     disabled={disabled}
                     error={errorAt(errors, 'cooldown.channelSeconds')}
-                    onChange={(v) => update({cooldown: {...draft.cooldown, channelSeconds: v ?? 0}})}
+                    onChange={(v) => update({cooldown: {...draft.cooldown, channelSeconds: v ?? NaN}})}
                 />
                 <NumberField
                     label={f(m.cooldownUser)}
@@ -121,7 +121,7 @@ export function ConditionsSection({draft, update, errors, disabled}: Props) {
                     value={draft.cooldown.userSeconds}
                     disabled={disabled}
                     error={errorAt(errors, 'cooldown.userSeconds')}
-                    onChange={(v) => update({cooldown: {...draft.cooldown, userSeconds: v ?? 0}})}
+                    onChange={(v) => update({cooldown: {...draft.cooldown, userSeconds: v ?? NaN}})}
                 />
             </div>
         </Section>

@@ -329,7 +329,7 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                                 value={ep.timeout_ms}
                                 disabled={disabled}
                                 error={e('timeout_ms')}
-                                onChange={(v) => set({timeout_ms: v ?? 15_000})}
+                                onChange={(v) => set({timeout_ms: v ?? NaN})}
                             />
                             <NumberField
                                 label={f(m.concurrency)}
@@ -337,7 +337,7 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                                 value={ep.max_concurrency}
                                 disabled={disabled}
                                 error={e('max_concurrency')}
-                                onChange={(v) => set({max_concurrency: v ?? 8})}
+                                onChange={(v) => set({max_concurrency: v ?? NaN})}
                             />
                             <TextField
                                 label={f(m.endpointId)}

@@ -69,6 +69,7 @@ export function KeyValueEditor({label, path, value, onChange, error, rowErrors, 
                 <button
                     type='button'
                     className='tw-btn tw-btn-tertiary'
+                    aria-label={`${f(m.keyValueAdd)} ${label}`}
                     disabled={disabled || Object.prototype.hasOwnProperty.call(value, '')}
                     onClick={() => write([...rows, ['', '']])}
                 >

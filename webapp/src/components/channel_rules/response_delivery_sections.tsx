@@ -88,7 +88,7 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                     disabled={disabled}
                     path='response.stale_after_seconds'
                     error={e('stale_after_seconds')}
-                    onChange={(v) => set({stale_after_seconds: v ?? 300})}
+                    onChange={(v) => set({stale_after_seconds: v ?? NaN})}
                 />
                 <SelectField
                     label={f(m.staleAction)}
@@ -107,7 +107,7 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                     disabled={disabled}
                     path='response.response_url_uses'
                     error={e('response_url_uses')}
-                    onChange={(v) => set({response_url_uses: v ?? 5})}
+                    onChange={(v) => set({response_url_uses: v ?? NaN})}
                 />
                 <NumberField
                     label={f(m.responseUrlTtl)}
@@ -115,7 +115,7 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                     disabled={disabled}
                     path='response.response_url_ttl_seconds'
                     error={e('response_url_ttl_seconds')}
-                    onChange={(v) => set({response_url_ttl_seconds: v ?? 1800})}
+                    onChange={(v) => set({response_url_ttl_seconds: v ?? NaN})}
                 />
             </div>
                 </div>
@@ -159,7 +159,7 @@ export function DeliverySection({value: d, onChange, errors, disabled}: SectionP
                     disabled={disabled}
                     path='delivery.max_age_seconds'
                     error={e('max_age_seconds')}
-                    onChange={(v) => set({max_age_seconds: v ?? 86_400})}
+                    onChange={(v) => set({max_age_seconds: v ?? NaN})}
                 />
                 <SecondsField
                     label={f(m.backoffBase)}
@@ -167,7 +167,7 @@ export function DeliverySection({value: d, onChange, errors, disabled}: SectionP
                     value={d.backoff_base_ms}
                     disabled={disabled}
                     error={e('backoff_base_ms')}
-                    onChange={(v) => set({backoff_base_ms: v ?? 5000})}
+                    onChange={(v) => set({backoff_base_ms: v ?? NaN})}
                 />
                 <SecondsField
                     label={f(m.backoffMax)}
@@ -175,7 +175,7 @@ export function DeliverySection({value: d, onChange, errors, disabled}: SectionP
                     value={d.backoff_max_ms}
                     disabled={disabled}
                     error={e('backoff_max_ms')}
-                    onChange={(v) => set({backoff_max_ms: v ?? 7_200_000})}
+                    onChange={(v) => set({backoff_max_ms: v ?? NaN})}
                 />
                 <NumberField
                     label={f(m.ratePerRule)}

@@ -45,7 +45,8 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
     const [draft, setDraft] = useState<RuleDraft>(initial);
     const [token, setToken] = useState<string | undefined>(undefined);
     const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-    const [showAll, setShowAll] = useState(false);
+    // A stored rule's problems are there already, not half-typed: they show at once.
+    const [showAll, setShowAll] = useState(initialRule !== null);
     const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
     const [warnings, setWarnings] = useState<RuleWarning[]>([]);
     const [banner, setBanner] = useState<{tone: 'error' | 'info' | 'warning'; text: string} | null>(null);
@@ -107,7 +108,6 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
             setDraft(next);
             setToken(undefined);
             setServerErrors({});
-            setShowAll(false);
             setTouched(new Set());
             edited.current.clear();
             setWarnings(saved.warnings ?? []);

@@ -1,4 +1,5 @@
 import {type RuleEvent, type RuleScope} from '@tripwire/common';
+import {type ReactNode} from 'react';
 import {useIntl} from 'react-intl';
 
 import {Checkbox, SelectField, TextField} from '../common/fields';
@@ -8,7 +9,15 @@ import {m} from './messages';
 import {errorAt, errorCountUnder, type RuleDraft} from './rule_form_state';
 import {Section} from './section';
 
-type Props = {draft: RuleDraft; update(patch: Partial<RuleDraft>): void; errors: Record<string, string>; disabled: boolean; channelTeamId: string};
+type Props = {
+    draft: RuleDraft;
+    update(patch: Partial<RuleDraft>): void;
+    errors: Record<string, string>;
+    disabled: boolean;
+    channelTeamId: string;
+    /** The trigger's fields, shown in this section so a simple rule fits on one screen. */
+    children?: ReactNode;
+};
 
 export const basicsPaths = ['name', 'description', 'enabled', 'scope', 'threads', 'events'] as const;
 
@@ -16,7 +25,7 @@ function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
     return on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item);
 }
 
-export function BasicsSection({draft, update, errors, disabled, channelTeamId}: Props) {
+export function BasicsSection({draft, update, errors, disabled, channelTeamId, children}: Props) {
     const intl = useIntl();
     const f = intl.formatMessage;
     const scope = draft.scope;
@@ -29,9 +38,9 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId}: 
     return (
         <Section
             title={f(m.sectionBasics)}
-            errors={errorCountUnder(errors, basicsPaths)}
+            errors={errorCountUnder(errors, [...basicsPaths, 'trigger'])}
         >
-            <div className='tw-grid-2'>
+            <div className='tw-grid-3'>
                 <TextField
                     label={f(m.name)}
                     path='name'
@@ -53,7 +62,6 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId}: 
                     ]}
                     onChange={setScopeKind}
                 />
-            </div>
             {scope.kind === 'channels' && (
                 <ChannelPicker
                     teamId={scope.teamId || channelTeamId}
@@ -98,6 +106,8 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId}: 
                     {errorAt(errors, 'scope.channelTypes') && <div className='tw-error'>{errorAt(errors, 'scope.channelTypes')}</div>}
                 </div>
             )}
+            </div>
+            {children}
             <details className='tw-more'>
                 <summary>{f(m.moreRuleOptions)}</summary>
                 <div className='tw-stack'>

@@ -40,6 +40,7 @@ export function ChannelPicker({teamId, value, onChange, error, disabled, path}: 
             >
                 {f(m.channels)}
             </span>
+            <div className='tw-row tw-wrap'>
             {value.length > 0 && (
                 <ul
                     className='tw-chips'
@@ -65,13 +66,15 @@ export function ChannelPicker({teamId, value, onChange, error, disabled, path}: 
                 </ul>
             )}
             <select
-                className={`tw-select${error ? ' tw-invalid' : ''}`}
+                className={`tw-select tw-grow${error ? ' tw-invalid' : ''}`}
+                style={{minWidth: 140, width: 'auto'}}
                 aria-label={f(m.channelAdd)}
                 data-path={path}
                 value=''
                 disabled={disabled || remaining.length === 0}
                 aria-invalid={Boolean(error)}
-                aria-describedby={error ? `${id}-error` : `${id}-help`}
+                aria-describedby={error ? `${id}-error ${id}-help` : `${id}-help`}
+                title={f(m.channelsHelp)}
                 onChange={(e) => e.target.value && onChange([...value, e.target.value])}
             >
                 <option value=''>{remaining.length === 0 ? f(m.channelNoMore) : f(m.channelAdd)}</option>
@@ -84,6 +87,7 @@ export function ChannelPicker({teamId, value, onChange, error, disabled, path}: 
                     </option>
                 ))}
             </select>
+            </div>
             {error && (
                 <div
                     className='tw-error'
@@ -93,12 +97,12 @@ export function ChannelPicker({teamId, value, onChange, error, disabled, path}: 
                     {error}
                 </div>
             )}
-            <div
-                className='tw-help'
+            <span
+                className='tw-visually-hidden'
                 id={`${id}-help`}
             >
                 {f(m.channelsHelp)}
-            </div>
+            </span>
         </div>
     );
 }

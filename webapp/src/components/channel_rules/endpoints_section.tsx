@@ -1,5 +1,5 @@
 import {httpMethods, isSecretHeader, payloadModes, ruleLimits, secretHeaderNames, type Endpoint, type PayloadMode} from '@tripwire/common';
-import {useRef, useState} from 'react';
+import {type ReactNode, useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
 import {ClientError} from '../../client/client_core';
@@ -35,9 +35,18 @@ type Props = {
     onTokenChange(token: string | undefined): void;
 };
 
-export function EndpointsSection({endpoints, onChange, errors, disabled, ruleId, token, hasToken, onTokenChange}: Props) {
+export function EndpointsSection({endpoints, onChange, errors, disabled, ruleId, token: tokenValue, hasToken, onTokenChange}: Props) {
     const f = useIntl().formatMessage;
     const usesToken = endpoints.some((e) => e.payload === 'compat' || e.payload === 'slack');
+    const token = usesToken && (
+        <TokenField
+            value={tokenValue}
+            hasToken={hasToken}
+            disabled={disabled}
+            onChange={onTokenChange}
+        />
+    );
+    const solo = endpoints.length === 1;
     return (
         <Section
             title={f(m.sectionEndpoints)}
@@ -61,7 +70,8 @@ export function EndpointsSection({endpoints, onChange, errors, disabled, ruleId,
                     errors={errors}
                     disabled={disabled}
                     ruleId={ruleId}
-                    removable={endpoints.length > 1}
+                    removable={!solo}
+                    tokenSlot={solo ? token : undefined}
                     onChange={(next) => onChange(endpoints.map((e, j) => (j === i ? next : e)))}
                     onRemove={() => onChange(endpoints.filter((_, j) => j !== i))}
                 />
@@ -79,14 +89,7 @@ export function EndpointsSection({endpoints, onChange, errors, disabled, ruleId,
                     </button>
                 </div>
             )}
-            {usesToken && (
-                <TokenField
-                    value={token}
-                    hasToken={hasToken}
-                    disabled={disabled}
-                    onChange={onTokenChange}
-                />
-            )}
+            {!solo && token}
         </Section>
     );
 }
@@ -102,26 +105,21 @@ function TokenField({value, hasToken, disabled, onChange}: {value: string | unde
         onChange([...bytes].map((b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join(''));
     };
     return (
-        <div className='tw-stack'>
-            <div
-                className='tw-row tw-wrap'
-                style={{alignItems: 'flex-end'}}
-            >
-                <div className='tw-grow'>
-                    <TextField
-                        label={f(m.token)}
-                        path='secrets.token'
-                        mono={true}
-                        value={value ?? ''}
-                        placeholder={hasToken ? f(m.tokenKeep) : ''}
-                        disabled={disabled}
-                        help={f(value !== undefined && value !== '' ? m.tokenPending : hasToken ? m.tokenSet : m.tokenNotSet)}
-                        onChange={(t) => onChange(t === '' ? undefined : t)}
-                    />
-                </div>
+        <div className='tw-field'>
+            <TextField
+                label={f(m.token)}
+                path='secrets.token'
+                mono={true}
+                value={value ?? ''}
+                placeholder={hasToken ? f(m.tokenKeep) : ''}
+                disabled={disabled}
+                help={f(value !== undefined && value !== '' ? m.tokenPending : hasToken ? m.tokenSet : m.tokenNotSet)}
+                onChange={(t) => onChange(t === '' ? undefined : t)}
+            />
+            <div className='tw-row'>
                 <button
                     type='button'
-                    className='tw-btn tw-btn-secondary'
+                    className='tw-btn tw-btn-tertiary'
                     disabled={disabled}
                     onClick={generate}
                 >
@@ -143,7 +141,7 @@ function templateFieldsFor(ep: Pick<Endpoint, 'payload' | 'content_type'>): {bod
     return {body: ep.payload === 'template' && ep.content_type !== 'form', form: ep.payload === 'template' && ep.content_type === 'form'};
 }
 
-function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removable, onChange, onRemove}: {
+function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removable, tokenSlot, onChange, onRemove}: {
     n: number;
     endpoint: Endpoint;
     base: string;
@@ -151,6 +149,8 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
     disabled: boolean;
     ruleId: string | null;
     removable: boolean;
+    /** The rule's token field, in this endpoint's row when it is the only endpoint (so a simple rule fits on a screen). */
+    tokenSlot?: ReactNode;
     onChange(e: Endpoint): void;
     onRemove(): void;
 }) {
@@ -175,11 +175,12 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
     const headerErrors = errorsUnder(errors, `${base}.headers`);
     return (
         <div
-            className='tw-section'
+            className={removable ? 'tw-section' : ''}
             role='group'
             aria-label={f(m.endpoint, {n})}
             data-label-prefix={f(m.endpoint, {n})}
         >
+            {removable && (
             <div className='tw-row'>
                 <span className='tw-section-title tw-grow'>{f(m.endpoint, {n})}</span>
                 {removable && (
@@ -194,12 +195,10 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                     </button>
                 )}
             </div>
+            )}
             <div className='tw-stack'>
-                <div
-                    className='tw-row'
-                    style={{alignItems: 'flex-start'}}
-                >
-                    <div className='tw-grow'>
+                <div className='tw-grid-3'>
+                    <div className='tw-span-2'>
                         <TextField
                             label={f(m.url)}
                             path={`${base}.url`}
@@ -213,7 +212,7 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                             onChange={(url) => set({url})}
                         />
                     </div>
-                    <div style={{width: 120}}>
+                    <div>
                         <SelectField
                             label={f(m.method)}
                             path={`${base}.method`}
@@ -224,7 +223,7 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                         />
                     </div>
                 </div>
-                <div className='tw-grid-2'>
+                <div className='tw-grid-3'>
                     <SelectField
                         label={f(m.payload)}
                         path={`${base}.payload`}
@@ -247,6 +246,7 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                         ]}
                         onChange={(content_type) => switchTo({content_type})}
                     />
+                    {tokenSlot}
                 </div>
                 {leftover && (
                     <div>
@@ -363,14 +363,14 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                                 onChange={(enabled) => set({enabled})}
                             />
                         </div>
-                        <SigningSecret
-                            ruleId={ruleId}
-                            endpoint={ep}
-                            disabled={disabled}
-                            onSigned={() => set({has_secret: true})}
-                        />
                     </div>
                 </details>
+                <SigningSecret
+                    ruleId={ruleId}
+                    endpoint={ep}
+                    disabled={disabled}
+                    onSigned={() => set({has_secret: true})}
+                />
             </div>
         </div>
     );
@@ -476,9 +476,7 @@ function SigningSecret({ruleId, endpoint, disabled, onSigned}: {ruleId: string |
             </div>
             {secret && (
                 <div className='tw-notice tw-row tw-wrap'>
-                    <span className='tw-grow'>
-                        {f(m.secretShownOnce)} <code className='tw-mono'>{secret}</code>
-                    </span>
+                    <span className='tw-grow tw-mono'>{f(m.secretShown, {secret})}</span>
                     <CopyButton
                         value={secret}
                         label={f(m.signing)}

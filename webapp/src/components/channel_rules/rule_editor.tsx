@@ -16,7 +16,7 @@ import {m, m2} from './messages';
 import {DeliverySection, ResponseSection} from './response_delivery_sections';
 import {checkDraft, draftFromRule, isVisible, newRuleDraft, type DraftChannel, type RuleDraft} from './rule_form_state';
 import {SendTest} from './send_test';
-import {TriggerSection} from './trigger_section';
+import {TriggerFields} from './trigger_section';
 
 const pathOf = (target: EventTarget): string | null => (target instanceof HTMLElement ? target.closest('[data-path]')?.getAttribute('data-path') ?? null : null);
 
@@ -173,13 +173,14 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
                     errors={visible}
                     disabled={readOnly}
                     channelTeamId={channel.teamId}
-                />
-                <TriggerSection
-                    value={draft.trigger}
-                    onChange={(trigger) => update({trigger})}
-                    errors={visible}
-                    disabled={readOnly}
-                />
+                >
+                    <TriggerFields
+                        value={draft.trigger}
+                        onChange={(trigger) => update({trigger})}
+                        errors={visible}
+                        disabled={readOnly}
+                    />
+                </BasicsSection>
                 <EndpointsSection
                     endpoints={draft.endpoints}
                     onChange={(endpoints) => update({endpoints})}

@@ -70,7 +70,7 @@ describe('the rule editor', () => {
         await user.click(screen.getByRole('button', {name: '+ Add endpoint'}));
         const second = screen.getByRole('group', {name: 'Endpoint 2'});
         await user.type(within(second).getByLabelText('Callback URL'), 'https://ci.example.com/b');
-        const moreOptions = within(second).getByText('Headers, query, secrets, timeout and signing').closest('details')!;
+        const moreOptions = within(second).getByText('Headers, query, secret headers, timeout, id').closest('details')!;
         expect(moreOptions).not.toHaveAttribute('open');
         const id = within(second).getByLabelText('Endpoint id');
         await user.clear(id);
@@ -237,9 +237,8 @@ describe('secrets in the editor', () => {
     it('shows a new signing secret once, with Copy', async () => {
         const rule = ruleView();
         const {user} = await editor(rule, {[`PUT ${API}/rules/${rule.id}/endpoints/ep1/secret`]: {body: {secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0'}}});
-        await user.click(screen.getByText('Headers, query, secrets, timeout and signing'));
         await user.click(screen.getByRole('button', {name: 'Generate secret'}));
-        expect(await screen.findByText('whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0')).toBeInTheDocument();
+        expect(await screen.findByText('Copy it now; it is not shown again: whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0')).toBeInTheDocument();
         await user.click(screen.getByRole('button', {name: 'Copy Signing secret'}));
         expect(await navigator.clipboard.readText()).toBe('whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0');
         expect(await screen.findByRole('button', {name: 'Copy Signing secret'})).toHaveTextContent('Copied');

@@ -5,8 +5,8 @@ import {useIntl} from 'react-intl';
 import {Checkbox, LinesField, SelectField, TextField} from '../common/fields';
 
 import {m} from './messages';
-import {errorAt, errorCountUnder} from './rule_form_state';
-import {Section, type SectionProps} from './section';
+import {errorAt} from './rule_form_state';
+import {type SectionProps} from './section';
 
 export const triggerModeMessages = {
     exact: m.triggerExact,
@@ -51,37 +51,33 @@ export function useTriggerDrafts(value: Trigger, onChange: (t: Trigger) => void)
     };
 }
 
-export function TriggerSection({value, onChange, errors, disabled}: SectionProps<Trigger>) {
+/** The trigger's fields (the Rule section shows them): type, words or pattern, and the matching options. */
+export function TriggerFields({value, onChange, errors, disabled}: SectionProps<Trigger>) {
     const intl = useIntl();
     const f = intl.formatMessage;
     const setMode = useTriggerDrafts(value, onChange);
     return (
-        <Section
-            title={f(m.sectionTrigger)}
-            errors={errorCountUnder(errors, ['trigger'])}
-        >
-            <div className='tw-grid-2'>
-                <SelectField
-                    label={f(m.triggerMode)}
-                    path='trigger.mode'
-                    value={value.mode}
+        <div className='tw-grid-3'>
+            <SelectField
+                label={f(m.triggerMode)}
+                path='trigger.mode'
+                value={value.mode}
+                disabled={disabled}
+                error={errorAt(errors, 'trigger.mode')}
+                options={(Object.keys(triggerModeMessages) as TriggerMode[]).map((mode) => ({value: mode, label: f(triggerModeMessages[mode])}))}
+                onChange={setMode}
+            />
+            {'words' in value && (
+                <LinesField
+                    label={f(m.words)}
+                    path='trigger.words'
+                    help={f(m.wordsHelp)}
+                    values={value.words}
                     disabled={disabled}
-                    error={errorAt(errors, 'trigger.mode')}
-                    options={(Object.keys(triggerModeMessages) as TriggerMode[]).map((mode) => ({value: mode, label: f(triggerModeMessages[mode])}))}
-                    onChange={setMode}
+                    error={errorAt(errors, 'trigger.words')}
+                    onChange={(words) => onChange({...value, words})}
                 />
-                {'words' in value && (
-                    <LinesField
-                        label={f(m.words)}
-                        path='trigger.words'
-                        help={f(m.wordsHelp)}
-                        values={value.words}
-                        disabled={disabled}
-                        error={errorAt(errors, 'trigger.words')}
-                        onChange={(words) => onChange({...value, words})}
-                    />
-                )}
-            </div>
+            )}
             {value.mode === 'regex' && (
                 <TextField
                     label={f(m.pattern)}
@@ -95,7 +91,10 @@ export function TriggerSection({value, onChange, errors, disabled}: SectionProps
                 />
             )}
             {value.mode !== 'any' && (
-                <div className='tw-row tw-wrap'>
+                <div
+                    className='tw-field'
+                    style={{paddingTop: 24}}
+                >
                     <Checkbox
                         label={f(m.ignoreCase)}
                         checked={value.ignoreCase}
@@ -120,6 +119,6 @@ export function TriggerSection({value, onChange, errors, disabled}: SectionProps
                     )}
                 </div>
             )}
-        </Section>
+        </div>
     );
 }

@@ -31,17 +31,17 @@ const css = `
 .tw-wrap { flex-wrap: wrap; }
 .tw-stack > * + * { margin-top: 12px; }
 
-.tw-backdrop { position: fixed; inset: 0; background: rgba(0, 0, 0, 0.5); z-index: 1050; display: flex; align-items: flex-start; justify-content: center; overflow-y: auto; padding: 48px 16px; }
-.tw-modal { background: var(--center-channel-bg, #fff); border-radius: 12px; width: 880px; max-width: 100%; box-shadow: 0 20px 32px rgba(0, 0, 0, 0.12); border: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.16); display: flex; flex-direction: column; max-height: calc(100vh - 96px); }
-.tw-modal-header { display: flex; align-items: center; gap: 12px; padding: 24px 32px 16px; }
+.tw-backdrop { position: fixed; inset: 0; background: rgba(0, 0, 0, 0.5); z-index: 1050; display: flex; align-items: flex-start; justify-content: center; overflow-y: auto; padding: 24px 16px; }
+.tw-modal { background: var(--center-channel-bg, #fff); border-radius: 12px; width: 880px; max-width: 100%; box-shadow: 0 20px 32px rgba(0, 0, 0, 0.12); border: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.16); display: flex; flex-direction: column; max-height: calc(100vh - 48px); }
+.tw-modal-header { display: flex; align-items: center; gap: 12px; padding: 20px 32px 8px; }
 .tw-modal-title { font-family: Metropolis, 'Open Sans', sans-serif; font-size: 22px; line-height: 28px; font-weight: 600; margin: 0; }
 .tw-modal-subtitle { font-size: 12px; line-height: 16px; margin-top: 2px; }
 .tw-modal-body { padding: 0 32px 24px; overflow-y: auto; flex: 1 1 auto; }
 .tw-modal-footer { display: flex; justify-content: flex-end; gap: 8px; padding: 16px 32px 24px; border-top: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.12); }
-.tw-icon-button { border: none; background: transparent; width: 32px; height: 32px; border-radius: 4px; color: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.72); cursor: pointer; font-size: 20px; line-height: 32px; padding: 0; }
+.tw-icon-button { border: none; background: transparent; width: 32px; height: 32px; border-radius: 4px; color: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.8); cursor: pointer; font-size: 20px; line-height: 32px; padding: 0; }
 .tw-icon-button:hover { background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.08); color: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.72); }
 
-.tw-tabs { display: flex; gap: 4px; border-bottom: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.12); margin: 0 -32px 20px; padding: 0 32px; }
+.tw-tabs { display: flex; gap: 4px; border-bottom: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.12); margin: 0 -32px 16px; padding: 0 32px; }
 .tw-tab { border: none; background: none; padding: 10px 12px; font-size: 14px; font-weight: 600; cursor: pointer; color: var(--tw-muted-text); border-bottom: 2px solid transparent; margin-bottom: -1px; }
 .tw-tab:hover { color: var(--center-channel-color, #3f4350); }
 .tw-tab[aria-selected='true'] { color: var(--tw-accent-text); border-bottom-color: var(--button-bg, #1c58d9); }
@@ -73,7 +73,9 @@ const css = `
 .tw-check { display: inline-flex; align-items: center; gap: 8px; cursor: pointer; font-size: 14px; }
 .tw-check input { width: 16px; height: 16px; margin: 0; accent-color: var(--button-bg, #1c58d9); }
 .tw-grid-2 { display: grid; grid-template-columns: 1fr 1fr; gap: 12px 16px; }
-.tw-grid-3 { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px 16px; }
+.tw-grid-3 { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px 16px; align-items: start; }
+.tw-span-2 { grid-column: span 2; }
+@media (max-width: 760px) { .tw-grid-3, .tw-grid-2 { grid-template-columns: minmax(0, 1fr); } .tw-span-2 { grid-column: auto; } }
 
 .tw-section { border: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.12); border-radius: 8px; padding: 16px 20px; }
 .tw-section > summary, .tw-section-title { font-weight: 600; font-size: 16px; line-height: 24px; cursor: default; }
@@ -97,7 +99,7 @@ const css = `
 .tw-rule:hover { background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.04); }
 .tw-rule-name { font-weight: 600; font-size: 14px; }
 .tw-rule-trigger { margin-top: 2px; }
-.tw-code { font-family: Menlo, Consolas, monospace; font-size: 12px; background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.08); border-radius: 4px; padding: 1px 4px; }
+.tw-code { color: var(--tw-fg); font-family: Menlo, Consolas, monospace; font-size: 12px; background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.08); border-radius: 4px; padding: 1px 4px; }
 .tw-empty { text-align: center; padding: 40px 24px; }
 .tw-empty-title { font-size: 18px; font-weight: 600; margin-bottom: 8px; }
 .tw-notice { display: flex; gap: 12px; padding: 12px 16px; border-radius: 4px; background: rgba(var(--button-bg-rgb, 28, 88, 217), 0.08); border: 1px solid rgba(var(--button-bg-rgb, 28, 88, 217), 0.16); }
@@ -105,9 +107,10 @@ const css = `
 .tw-notice-warning { background: rgba(var(--away-indicator-rgb, 255, 188, 31), 0.1); border-color: rgba(var(--away-indicator-rgb, 255, 188, 31), 0.4); }
 .tw-notice:focus { outline: 2px solid var(--tw-accent-text); outline-offset: 2px; }
 .tw-summary-list { margin: 4px 0 0; padding-left: 20px; }
-.tw-link { border: none; background: none; padding: 0; font: inherit; color: var(--tw-accent-text); text-decoration: underline; cursor: pointer; text-align: left; }
+.tw-link { white-space: nowrap; border: none; background: none; padding: 0; font: inherit; color: var(--tw-accent-text); text-decoration: underline; cursor: pointer; text-align: left; }
 .tw-more { border-top: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.08); padding-top: 8px; }
 .tw-more > summary { cursor: pointer; font-weight: 600; font-size: 13px; color: var(--tw-accent-text); }
+.tw-more > summary > .tw-row { display: inline-flex; }
 .tw-more[open] > summary { margin-bottom: 12px; }
 .tw-fieldset { border: none; margin: 0; padding: 0; min-width: 0; }
 .tw-fieldset > legend { padding: 0; margin-bottom: 4px; }
@@ -151,7 +154,7 @@ const css = `
 .tw-chip { display: inline-flex; align-items: center; gap: 4px; padding: 2px 4px 2px 10px; border-radius: 12px; background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.08); font-size: 12px; color: var(--tw-fg); }
 .tw-chip-button { border: none; padding: 2px 10px; cursor: pointer; }
 .tw-chip-button:hover { background: rgba(var(--button-bg-rgb, 28, 88, 217), 0.12); }
-.tw-chip-remove { border: none; background: none; cursor: pointer; width: 20px; height: 20px; border-radius: 10px; color: var(--tw-muted-text); padding: 0; font-size: 14px; line-height: 20px; }
+.tw-chip-remove { border: none; background: none; cursor: pointer; width: 20px; height: 20px; border-radius: 10px; color: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.85); padding: 0; font-size: 14px; line-height: 20px; }
 .tw-chip-remove:hover { background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.16); }
 `;
 

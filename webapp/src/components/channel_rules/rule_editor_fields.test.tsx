@@ -35,6 +35,18 @@ const saved = (over: Partial<RuleView> = {}) => (call: RecordedCall) => ({
 const lastBody = (calls: RecordedCall[], method: string) => calls.filter((c) => c.method === method).at(-1)!.body as Record<string, unknown>;
 
 describe('the rule editor', () => {
+    it('shows every field of a simple rule, under the names of Mattermost’s "Add outgoing webhook" page, with no section to open', async () => {
+        await editor(null);
+        for (const label of ['Name', 'Add a channel…', 'Trigger when', 'Trigger words', 'Callback URL', 'Content type', 'Token']) {
+            const field = screen.getByLabelText(label);
+            expect({label, hidden: field.closest('details:not([open])') !== null}).toEqual({label, hidden: false});
+        }
+        // Username and profile picture, as native names them, one click away.
+        expect(screen.getByLabelText('Username')).toBeInTheDocument();
+        expect(screen.getByLabelText('Profile picture URL')).toBeInTheDocument();
+        expect(screen.getByLabelText('Content type')).toHaveDisplayValue('application/json');
+    });
+
     it('keeps each trigger type’s draft while the editor is open', async () => {
         const {user} = await editor(null);
         await user.type(screen.getByLabelText('Trigger words'), 'deploy');

@@ -8,15 +8,21 @@
  * help text in Mattermost's Denim (light), Onyx and Indigo (dark) themes.
  */
 
+/**
+ * How much of a theme colour coloured text keeps, the rest being the theme's text colour (see styles.test.ts for the
+ * contrast this gives in Mattermost's light and dark themes).
+ */
+export const textMix = {accent: 60, danger: 65, success: 30, warning: 30} as const;
+
 const css = `
 .tw-root, .tw-root * { box-sizing: border-box; }
 .tw-root {
   font-family: 'Open Sans', sans-serif; font-size: 14px; line-height: 20px; color: var(--center-channel-color, #3f4350);
   --tw-fg: var(--center-channel-color, #3f4350);
-  --tw-accent-text: color-mix(in srgb, var(--button-bg, #1c58d9) 60%, var(--tw-fg));
-  --tw-danger-text: color-mix(in srgb, var(--error-text, #d24b4e) 65%, var(--tw-fg));
-  --tw-success-text: color-mix(in srgb, var(--online-indicator, #3db887) 30%, var(--tw-fg));
-  --tw-warning-text: color-mix(in srgb, var(--away-indicator, #ffbc1f) 30%, var(--tw-fg));
+  --tw-accent-text: color-mix(in srgb, var(--button-bg, #1c58d9) ${textMix.accent}%, var(--tw-fg));
+  --tw-danger-text: color-mix(in srgb, var(--error-text, #d24b4e) ${textMix.danger}%, var(--tw-fg));
+  --tw-success-text: color-mix(in srgb, var(--online-indicator, #3db887) ${textMix.success}%, var(--tw-fg));
+  --tw-warning-text: color-mix(in srgb, var(--away-indicator, #ffbc1f) ${textMix.warning}%, var(--tw-fg));
   --tw-muted-text: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.75);
 }
 .tw-muted { color: var(--tw-muted-text); }
@@ -157,6 +163,8 @@ const css = `
 .tw-chip-remove { border: none; background: none; cursor: pointer; width: 20px; height: 20px; border-radius: 10px; color: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.85); padding: 0; font-size: 14px; line-height: 20px; }
 .tw-chip-remove:hover { background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.16); }
 `;
+
+export const tripwireCss = css;
 
 export function TripwireStyles() {
     return <style data-tripwire-styles=''>{css}</style>;

@@ -59,6 +59,8 @@ describe('destination checks at save time', () => {
             url.hostname === 'a.invalid' ? {ok: false, errorClass: 'dns', reason: 'no such host'} : {ok: false, errorClass: 'ssrf_blocked', reason: '192.168.1.1 is private'},
         );
         expect(warnings.map((x) => x.field)).toEqual(['endpoints.1.url']);
-        expect(blockedMessage('db.internal', 'db.internal resolves to 10.0.0.5, which is private')).toMatch(/^Tripwire may not call db\.internal: .*ask your system admin/);
+        const said = blockedMessage('db.internal', "db.internal resolves to 10.0.0.5, which is a private address; an admin can allow it in AllowedUntrustedInternalConnections or Tripwire's allowed hosts");
+        expect(said).toMatch(/^Tripwire may not call db\.internal: db\.internal resolves to 10\.0\.0\.5, which is a private address\. The rule was saved turned off\. .*ask your system admin/);
+        expect(said.match(/AllowedUntrustedInternalConnections/g)).toHaveLength(1);
     });
 });

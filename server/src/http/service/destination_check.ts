@@ -25,8 +25,10 @@ export async function destinationWarnings(spec: Pick<RuleSpec, 'endpoints'>, che
 
 /** A plain sentence for a channel admin: what is wrong, that the rule is off, and which setting to ask the admin for. */
 export function blockedMessage(host: string, reason: string): string {
+    // The guard's reason ends with its own hint for admins ("; an admin can allow it in ..."): said better below.
+    const what = reason.split(';')[0]!.trim();
     return (
-        `Tripwire may not call ${host}: ${reason}. The rule was saved turned off. If this service is meant to be reached, ` +
+        `Tripwire may not call ${host}: ${what}. The rule was saved turned off. If this service is meant to be reached, ` +
         `ask your system admin to add ${host} to Mattermost's "Allow untrusted internal connections to" ` +
         `(AllowedUntrustedInternalConnections) or to Tripwire's "Allowed destination hosts" (AllowedHosts), then turn the rule on.`
     );

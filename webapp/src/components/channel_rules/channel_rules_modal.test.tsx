@@ -100,8 +100,13 @@ describe('ChannelRulesModal', () => {
         });
         await user.click(await screen.findByRole('button', {name: 'Edit'}));
         await user.click(screen.getByRole('button', {name: 'Save rule'}));
-        expect(await screen.findByText('RE2 has no lookarounds')).toBeInTheDocument();
+        await waitFor(() => expect(screen.getByLabelText('Pattern')).toHaveAccessibleDescription(/^RE2 has no lookarounds/));
         expect(screen.getByText('Not saved: invalid rule')).toBeInTheDocument();
+        // Focus goes to the summary, whose entry leads to the field the server blamed.
+        const summary = screen.getByTestId('tripwire-error-summary');
+        expect(summary).toHaveFocus();
+        await user.click(within(summary).getByRole('button', {name: 'Pattern: RE2 has no lookarounds'}));
+        expect(screen.getByLabelText('Pattern')).toHaveFocus();
     });
 
     it('disables and deletes a rule after confirmation', async () => {

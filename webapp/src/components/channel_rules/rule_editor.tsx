@@ -55,14 +55,16 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
     const form = useRef<HTMLFormElement>(null);
     const summary = useRef<HTMLDivElement>(null);
     const edited = useRef(new Set<string>());
+    const notice = useRef<HTMLDivElement>(null);
     const readOnly = rule !== null && !rule.can_manage;
 
     const check = useMemo(() => checkDraft(draft, {dmRulesEnabled: me?.dm_rules_enabled ?? null}), [draft, me]);
     const dirty = token !== undefined || JSON.stringify(draft) !== JSON.stringify(initial);
     useEffect(() => onDirtyChange(dirty && !readOnly), [dirty, readOnly, onDirtyChange]);
     useEffect(() => () => onDirtyChange(false), [onDirtyChange]);
+    // After a failed save, focus goes to what says why: the summary, or the notice when no field is to blame (a conflict).
     useEffect(() => {
-        if (summaryFocus > 0) summary.current?.focus();
+        if (summaryFocus > 0) (summary.current ?? notice.current)?.focus();
     }, [summaryFocus]);
 
     const visible: Record<string, string> = {};
@@ -214,6 +216,8 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
                 />
                 {banner && (
                     <div
+                        ref={notice}
+                        tabIndex={-1}
                         className={`tw-notice${banner.tone === 'error' ? ' tw-notice-error' : banner.tone === 'warning' ? ' tw-notice-warning' : ''}`}
                         role={banner.tone === 'info' ? 'status' : 'alert'}
                     >

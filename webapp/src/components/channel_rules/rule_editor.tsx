@@ -18,6 +18,9 @@ import {checkDraft, draftFromRule, isVisible, newRuleDraft, type DraftChannel, t
 import {SendTest} from './send_test';
 import {TriggerFields} from './trigger_section';
 
+/** What the person edits: the flags the server sets (a signing secret now stored) are no unsaved change. */
+const editable = (d: RuleDraft) => ({...d, endpoints: d.endpoints.map(({has_secret: _s, secret_headers_set: _h, ...e}) => e)});
+
 const pathOf = (target: EventTarget): string | null => (target instanceof HTMLElement ? target.closest('[data-path]')?.getAttribute('data-path') ?? null : null);
 
 interface Props {
@@ -59,7 +62,7 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
     const readOnly = rule !== null && !rule.can_manage;
 
     const check = useMemo(() => checkDraft(draft, {dmRulesEnabled: me?.dm_rules_enabled ?? null}), [draft, me]);
-    const dirty = token !== undefined || JSON.stringify(draft) !== JSON.stringify(initial);
+    const dirty = token !== undefined || JSON.stringify(editable(draft)) !== JSON.stringify(editable(initial));
     useEffect(() => onDirtyChange(dirty && !readOnly), [dirty, readOnly, onDirtyChange]);
     useEffect(() => () => onDirtyChange(false), [onDirtyChange]);
     // After a failed save, focus goes to what says why: the summary, or the notice when no field is to blame (a conflict).

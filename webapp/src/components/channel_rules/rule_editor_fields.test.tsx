@@ -254,6 +254,10 @@ describe('secrets in the editor', () => {
         await user.click(screen.getByRole('button', {name: 'Copy Signing secret'}));
         expect(await navigator.clipboard.readText()).toBe('whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0');
         expect(await screen.findByRole('button', {name: 'Copy Signing secret'})).toHaveTextContent('Copied');
+        // A secret stored by the server is no unsaved change: leaving asks nothing.
+        await user.click(screen.getByRole('button', {name: /Back to rules/}));
+        expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+        expect(screen.getByRole('button', {name: 'Add rule'})).toBeInTheDocument();
     });
 });
 

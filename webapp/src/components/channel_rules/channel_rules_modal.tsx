@@ -115,7 +115,6 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
                     <div
                         className='tw-tabs'
                         role='tablist'
-                        aria-label={f(m.title)}
                         onKeyDown={(e) => {
                             // WAI-ARIA tabs: arrows, Home and End move between tabs and select (automatic activation).
                             const i = tabs.findIndex((t) => t.kind === activeTab);

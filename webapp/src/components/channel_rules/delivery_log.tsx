@@ -161,7 +161,7 @@ export function DeliveryLog({rules, initialRuleId}: {rules: RuleView[]; initialR
             {rows.length > 0 && (
                 <table
                     className='tw-table'
-                    aria-label={ruleId === ALL ? f(m2.logAllRules) : ruleById.get(ruleId)?.name}
+                    aria-label={ruleId === ALL ? f(m.tabLog) : ruleById.get(ruleId)?.name}
                 >
                     <thead>
                         <tr>

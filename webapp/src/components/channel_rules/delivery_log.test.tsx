@@ -13,6 +13,9 @@ const entry = (over: object) => ({delivery_id: 'd000000000000000000000000a', web
 const other = ruleView({name: 'Ticket linker'});
 const trigger = {message: 'deploy api to production', user_id: 'u1', username: 'alice'};
 
+// Many keystrokes through user-event per test: generous under a loaded machine.
+jest.setTimeout(30_000);
+
 describe('DeliveryLog', () => {
     it('shows one row per delivery (message, author, endpoint, attempts folded inside), filters and replays after confirming', async () => {
         const user = userEvent.setup();

@@ -34,6 +34,9 @@ function openFrom(routes: Parameters<typeof fakeServer>[0] = {}) {
     return {...server, store, opener, rule};
 }
 
+// Many keystrokes through user-event per test: generous under a loaded machine.
+jest.setTimeout(30_000);
+
 describe('the panel as a modal dialog', () => {
     it('moves focus in on open, keeps Tab inside, and gives focus back on close', async () => {
         const user = userEvent.setup();

@@ -34,6 +34,9 @@ const saved = (over: Partial<RuleView> = {}) => (call: RecordedCall) => ({
 });
 const lastBody = (calls: RecordedCall[], method: string) => calls.filter((c) => c.method === method).at(-1)!.body as Record<string, unknown>;
 
+// Many keystrokes through user-event per test: generous under a loaded machine.
+jest.setTimeout(30_000);
+
 describe('the rule editor', () => {
     it('shows every field of a simple rule, under the names of Mattermost’s "Add outgoing webhook" page, with no section to open', async () => {
         await editor(null);

@@ -283,6 +283,8 @@ describe('the http app', () => {
             await w.harness.drained();
             const page = await request(w.app).get(`/api/v1/rules/${rule.id}/deliveries?status=succeeded&per_page=1`).set(as('chanadmin')).expect(200);
             expect(page.body).toMatchObject({total: 2, per_page: 1, has_more: true, stats: {succeeded: 2}});
+            // Each entry says who said what, so the log reads without opening the request.
+            expect(page.body.entries[0]).toMatchObject({trigger: {message: 'deploy', user_id: USERS.member, username: 'member'}});
             const none = await request(w.app).get(`/api/v1/rules/${rule.id}/deliveries?status=failed`).set(as('chanadmin')).expect(200);
             expect(none.body.total).toBe(0);
 

@@ -28,6 +28,18 @@ export const deliveryParamsSchema = z.strictObject({ruleId: mattermostIdSchema, 
  * A rule as the API shows it. Secrets never leave the server: each endpoint says `has_secret`, the rule says
  * `has_token` (the compat body token) and `has_inbound` (a secret inbound URL exists).
  */
+/**
+ * Something a save found that does not make the rule invalid but keeps it from working: an endpoint whose address the
+ * SSRF rules refuse (the rule is then saved disabled). `field` is the rule path (`endpoints.0.url`); the message is
+ * a plain sentence for a channel admin, naming the admin setting to ask for.
+ */
+export const ruleWarningSchema = z.object({
+    field: z.string(),
+    code: z.literal('destination_blocked'),
+    message: z.string(),
+});
+export type RuleWarning = z.output<typeof ruleWarningSchema>;
+
 export const ruleViewSchema = ruleSchema.safeExtend({
     has_token: z.boolean(),
     has_inbound: z.boolean(),
@@ -35,6 +47,8 @@ export const ruleViewSchema = ruleSchema.safeExtend({
     can_manage: z.boolean(),
     /** A channel the rule names no longer exists: the rule can only be looked at and deleted (by its owner or a system admin). */
     orphaned: z.boolean().optional(),
+    /** Given by create, update and enable only: what the save-time destination check found. */
+    warnings: z.array(ruleWarningSchema).optional(),
 });
 export type RuleView = z.output<typeof ruleViewSchema>;
 
@@ -158,6 +172,13 @@ export const testDeliveryBodySchema = z.strictObject({
     /** The channel the sample message is in; default: the rule's first channel. */
     channel_id: mattermostIdSchema.optional(),
     is_reply: z.boolean().default(false),
+    /**
+     * The rule as edited on screen, tested instead of the stored one (validated like a save, nothing is stored). Stored
+     * secrets go only to an endpoint that keeps its id and origin, as a save would keep them.
+     */
+    rule: ruleSpecSchema.optional(),
+    /** The compat token typed with the draft, not saved yet; default: the stored one (under the same rule). */
+    token: z.string().max(256).optional(),
 });
 export type TestDeliveryBody = z.input<typeof testDeliveryBodySchema>;
 

@@ -11,6 +11,8 @@ const id = z.string().max(64);
 
 /** How much of a thread root's message a delivery carries. */
 export const THREAD_EXCERPT_CHARS = 500;
+/** How much of the triggering message a delivery log entry keeps. */
+export const LOG_MESSAGE_EXCERPT_CHARS = 200;
 /** How many thread participants a delivery lists. */
 export const THREAD_PARTICIPANTS_MAX = 50;
 
@@ -146,6 +148,10 @@ export const deliveryLogEntrySchema = z.object({
      * attempt's own entry was logged (retried after a Mattermost error, or resumed after a restart).
      */
     reply_resumed: z.boolean().optional(),
+    /** The triggering post as the log shows it: the start of its message and its author (absent on older entries). */
+    trigger: z.object({message: z.string(), user_id: z.string(), username: z.string()}).optional(),
+    /** A test delivery sent from the panel's "Send test" (never retried; its reply is previewed, not posted). */
+    test: z.boolean().optional(),
 });
 export type DeliveryLogEntry = z.output<typeof deliveryLogEntrySchema>;
 

@@ -9,11 +9,18 @@ function render(source: string, escape = (v: unknown, json: boolean) => (json ? 
 }
 
 describe('parseTemplate', () => {
+    it('reads {{path | json}} exactly as {{json path}}, so the panel\'s own example is accepted', () => {
+        expect(parseTemplate('{"text": {{post.message | json}}}')).toEqual(parseTemplate('{"text": {{json post.message}}}'));
+        expect(render('{"text": {{post.message|json}}}')).toBe('{"text": "hi \\"there\\""}');
+        expect(parseTemplate('{{post.message | upper}}').ok).toBe(false);
+    });
+
     it.each([
         ['plain text', 'no placeholders', 1],
         ['one variable', 'a {{post.message}} b', 3],
         ['spaces inside the braces', '{{ post.id }}', 1],
         ['json form', '{{json groups}}', 1],
+        ['json filter form', '{{post.message | json}}', 1],
         ['adjacent placeholders', '{{post.id}}{{trigger_word}}', 2],
         ['a single brace is text', '{"a": {"b": 1}}', 1],
     ])('accepts %s', (_name, source, parts) => {

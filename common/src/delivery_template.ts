@@ -1,6 +1,6 @@
 /**
- * Tripwire's request templates: logic-less `{{path.to.value}}` placeholders, with `{{json path}}` for a whole JSON
- * value. There are no expressions, loops or helpers and nothing is ever evaluated, so a template cannot run code; the
+ * Tripwire's request templates: logic-less `{{path.to.value}}` placeholders, with `{{json path}}` (or `{{path | json}}`)
+ * for a whole JSON value. There are no expressions, loops or helpers and nothing is ever evaluated, so a template cannot run code; the
  * caller chooses how each value is escaped for where it lands (URL, header, JSON string, form field).
  *
  * Shared with the webapp, which uses the same parser for validation and the live preview.
@@ -25,7 +25,8 @@ export type TemplatePart = {kind: 'text'; text: string} | {kind: 'var'; path: st
 
 export type TemplateParseResult = {ok: true; parts: TemplatePart[]} | {ok: false; error: string};
 
-const TAG = /\{\{\s*(json\s+)?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}/y;
+/** `{{path}}`, `{{json path}}`, or `{{path | json}}` (the filter spelling the panel's examples use), same meaning. */
+const TAG = /\{\{\s*(json\s+)?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*(\|\s*json\s*)?\}\}/y;
 const roots: ReadonlySet<string> = new Set(templateRoots);
 
 /** Splits a template into literal text and variables; rejects unknown roots and unclosed or malformed tags. */
@@ -53,7 +54,7 @@ export function parseTemplate(source: string): TemplateParseResult {
         }
         if (text) parts.push({kind: 'text', text});
         text = '';
-        parts.push({kind: 'var', path, json: Boolean(m[1])});
+        parts.push({kind: 'var', path, json: Boolean(m[1] ?? m[3])});
         i = TAG.lastIndex;
     }
     if (text) parts.push({kind: 'text', text});

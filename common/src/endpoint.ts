@@ -141,9 +141,18 @@ export const endpointsSchema = z
 export const staleActions = ['post', 'thread', 'drop'] as const;
 export type StaleAction = (typeof staleActions)[number];
 
+/**
+ * Where replies are posted: `service` follows each reply's `response_type` (`comment`/`thread` in the thread, else in
+ * the channel, as native does); `thread` and `channel` decide for every non-ephemeral reply, whatever the service says.
+ */
+export const replyPlacements = ['service', 'thread', 'channel'] as const;
+export type ReplyPlacement = (typeof replyPlacements)[number];
+
 export const responseOptionsSchema = z.strictObject({
     /** Post the services' replies at all. */
     enabled: z.boolean().default(true),
+    /** Where replies go; `service` (the default) keeps native behaviour. */
+    reply_to: z.enum(replyPlacements).default('service'),
     /** Native posts replies whatever the status; Tripwire only from 2xx unless this is on. */
     accept_any_status: z.boolean().default(false),
     /** Default display overrides, applied only when Mattermost's EnablePostUsernameOverride/IconOverride allow. */

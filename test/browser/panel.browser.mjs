@@ -119,9 +119,9 @@ async function main() {
         await step('a regex rule is created', async () => {
             await dialog.getByRole('button', {name: 'Add rule'}).click();
             await dialog.getByLabel('Name', {exact: true}).fill(ruleName);
-            await dialog.getByLabel('When a message').selectOption('regex');
+            await dialog.getByLabel('Trigger when').selectOption('regex');
             await dialog.getByLabel('Pattern').fill('(?P<ticket>[A-Z]+-\\d+)');
-            await dialog.getByLabel('URL', {exact: true}).fill(`${service.url}/hooks/tickets`);
+            await dialog.getByLabel('Callback URL').fill(`${service.url}/hooks/tickets`);
             await dialog.getByRole('button', {name: 'Save rule'}).click();
             await dialog.getByText('Saved.').waitFor();
             await dialog.getByRole('button', {name: 'Generate secret'}).click();

@@ -27,7 +27,7 @@ export function ruleView(over: Partial<RuleView> = {}): RuleView {
         sources: {bots: false, integrations: false},
         cooldown: {channelSeconds: 0, userSeconds: 0},
         endpoints: [endpointSchema.parse({id: 'ep1', url: 'https://ci.example.com/hook'})],
-        response: {enabled: true, accept_any_status: false, stale_after_seconds: 300, stale_action: 'thread', response_url_uses: 5, response_url_ttl_seconds: 1800},
+        response: {enabled: true, reply_to: 'service', accept_any_status: false, stale_after_seconds: 300, stale_action: 'thread', response_url_uses: 5, response_url_ttl_seconds: 1800},
         delivery: {fan_out: 'parallel', max_age_seconds: 86_400, backoff_base_ms: 5000, backoff_max_ms: 7_200_000, rate_overflow: 'queue'},
         has_token: false,
         has_inbound: false,

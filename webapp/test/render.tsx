@@ -69,8 +69,12 @@ const entities = {
     teams: {currentTeamId: TEAM_ID},
 };
 
-export function makeStore(): Store {
-    return createStore(combineReducers({entities: (s = entities) => s, [pluginStateKey]: reducer}), applyMiddleware(thunk));
+export const OTHER_CHANNEL_ID = 'channel0000000000000000002';
+
+/** A store with the host's state; `moreChannels` adds channels the webapp has loaded (for the channel picker). */
+export function makeStore(moreChannels: Array<{id: string; name: string; display_name: string; type: string; team_id: string}> = []): Store {
+    const host = {...entities, channels: {...entities.channels, channels: {...entities.channels.channels, ...Object.fromEntries(moreChannels.map((c) => [c.id, c]))}}};
+    return createStore(combineReducers({entities: (s = host) => s, [pluginStateKey]: reducer}), applyMiddleware(thunk));
 }
 
 export function renderWithProviders(ui: ReactElement, opts: {client: TripwireClient; store?: Store}): RenderResult & {store: Store} {

@@ -1,6 +1,6 @@
 import type {DeliveryLogEntry} from '@tripwire/common';
 
-import {DeliveryLog, statsOf} from './delivery_log';
+import {DeliveryLog, statsOf, triggerOf} from './delivery_log';
 import {memoryLogger} from './testing/factories';
 import {MemoryKV} from './testing/memory_kv';
 
@@ -62,5 +62,13 @@ describe('statsOf', () => {
             last_at: 100,
         });
         expect(statsOf([])).toMatchObject({success_rate: null, p95_latency_ms: null, last_at: null});
+    });
+});
+
+describe('triggerOf', () => {
+    it('keeps the author and the start of the message, cut at a code point with an ellipsis', () => {
+        const long = '🙂'.repeat(250);
+        expect(triggerOf({post: {message: long} as never, user: {id: 'u1', username: 'alice'} as never}).trigger).toEqual({message: `${'🙂'.repeat(200)}…`, user_id: 'u1', username: 'alice'});
+        expect(triggerOf({post: {message: 'deploy now'} as never, user: {id: 'u1', username: 'alice'} as never}).trigger?.message).toBe('deploy now');
     });
 });

@@ -1,4 +1,4 @@
-import type {DeliveryLogEntry, DeliveryStats} from '@tripwire/common';
+import {LOG_MESSAGE_EXCERPT_CHARS, type DeliveryFacts, type DeliveryLogEntry, type DeliveryStats} from '@tripwire/common';
 
 import type {KVStore, Logger} from '../ports';
 
@@ -84,6 +84,13 @@ export class DeliveryLog {
         const bytes = await this.kv.get(keys.log(ruleId));
         return bytes && bytes.length > 0 ? JSON.parse(Buffer.from(bytes).toString('utf8')) : [];
     }
+}
+
+/** What a log entry says about its trigger, so a row reads "who said what" without opening the request. */
+export function triggerOf(facts: Pick<DeliveryFacts, 'post' | 'user'>): Pick<DeliveryLogEntry, 'trigger'> {
+    const chars = Array.from(facts.post.message);
+    const message = chars.length > LOG_MESSAGE_EXCERPT_CHARS ? `${chars.slice(0, LOG_MESSAGE_EXCERPT_CHARS).join('')}…` : facts.post.message;
+    return {trigger: {message, user_id: facts.user.id, username: facts.user.username}};
 }
 
 /** Success rate over final outcomes; latency percentiles over attempts that got an HTTP answer. */

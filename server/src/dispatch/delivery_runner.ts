@@ -5,7 +5,7 @@ import type {Settings} from '../config/settings';
 import type {Clock, Logger} from '../ports';
 
 import type {CircuitBreakers} from './circuit_breaker';
-import type {DeliveryLog} from './delivery_log';
+import {triggerOf, type DeliveryLog} from './delivery_log';
 import {sendRequest, type AttemptResult} from './http_client';
 import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
@@ -398,7 +398,7 @@ export class DeliveryRunner {
 
     private logCalls(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision, shutdown: boolean, nextAttemptAt: number | undefined, reply: ReplyOutcome | undefined): void {
         const at = this.deps.clock.now();
-        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: r.attempts + 1};
+        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: r.attempts + 1, ...triggerOf(r.facts)};
         const entries: DeliveryLogEntry[] = calls.map((c) => {
             const res = c.result;
             const success = isSuccess(res);

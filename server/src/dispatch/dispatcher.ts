@@ -5,7 +5,7 @@ import type {Settings} from '../config/settings';
 import type {ChannelState, Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
 
 import {CircuitBreakers, defaultBreakerOptions, type BreakerOptions} from './circuit_breaker';
-import {DeliveryLog, type DeliveryLogOptions} from './delivery_log';
+import {DeliveryLog, triggerOf, type DeliveryLogOptions} from './delivery_log';
 import {DeliveryRunner, leaseMsFor, replyTargetOf} from './delivery_runner';
 import {cursorOf} from './failed_index';
 import {MAX_RESPONSE_BYTES} from './http_client';
@@ -386,6 +386,7 @@ export class Dispatcher {
             status: 'succeeded',
             reply: outcome,
             async_reply: true,
+            ...triggerOf(r.facts),
         };
         this.log.append(entry);
         this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
@@ -475,6 +476,7 @@ export class Dispatcher {
                 status: 'dropped',
                 error_class: 'rate_limited',
                 error: `over the rule's rate limit; next slot in ${Math.ceil(retryInMs / 1000)} s`,
+                ...triggerOf(facts),
             };
             this.log.append(entry);
             this.deps.onAttempt?.(entry, {channel_id: facts.channel.id, max_attempts: effectiveMaxAttempts(request.policy.max_attempts, this.deps.settings())});

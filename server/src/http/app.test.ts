@@ -197,10 +197,61 @@ describe('the http app', () => {
                 reply: {kind: 'posts', posts: [{message: 'Deploying [now](https://ci.example.com)', in_thread: true, ephemeral: false}]},
             });
             expect(w.mm.created).toHaveLength(0);
-            expect(await w.harness.dispatcher.log.list(rule.id)).toHaveLength(0);
+            // Logged, marked as a test, with who said what; the reply was previewed, not posted.
+            const logged = await w.harness.dispatcher.log.list(rule.id);
+            expect(logged).toHaveLength(1);
+            expect(logged[0]).toMatchObject({test: true, status: 'succeeded', http_status: 200, endpoint_id: 'main', trigger: {message: 'deploy api', user_id: USERS.chanadmin}});
+            expect(JSON.stringify(logged)).not.toContain('tok-secret-123');
         } finally {
             await receiver.close();
         }
+    });
+
+    it('tests the draft on screen: its trigger, template and URL; stored secrets only where a save would keep them', async () => {
+        const stored = await TestReceiver.start({handler: reply(200, {text: 'ok'})});
+        const moved = await TestReceiver.start({handler: reply(200, {text: 'ok'})});
+        try {
+            const rule = await w.addRule(ruleSpec({endpoints: [{id: 'main', url: `${stored.url}/hook`}]}));
+            await w.harness.dispatcher.secrets.setToken(rule.id, 'tok-secret-123');
+            await request(w.app).put(`/api/v1/rules/${rule.id}/endpoints/main/secret`).set(as('chanadmin')).send({}).expect(200);
+            const draft = (url: string) =>
+                ruleSpec({trigger: {mode: 'exact', words: ['ship']}, endpoints: [{id: 'main', url, payload: 'template', body_template: '{"said": {{post.message | json}}}'}]});
+
+            // Same origin, new path and template: signed, with the stored token, and the draft's trigger decides the match.
+            const same = await request(w.app).post(`/api/v1/rules/${rule.id}/test-delivery`).set(as('chanadmin')).send({message: 'ship it', rule: draft(`${stored.url}/other`)}).expect(200);
+            expect(same.body.outcome).toMatchObject({matched: true, triggerWord: 'ship'});
+            expect(stored.requests[0]!.url).toBe('/other');
+            expect(JSON.parse(stored.requests[0]!.body.toString())).toEqual({said: 'ship it'});
+            expect(stored.requests[0]!.headers['webhook-signature']).toMatch(/^v1,/);
+
+            // Another origin: neither the signing secret nor the token goes there; a token typed with the draft does.
+            await request(w.app).post(`/api/v1/rules/${rule.id}/test-delivery`).set(as('chanadmin')).send({message: 'ship it', rule: draft(`${moved.url}/x`)}).expect(200);
+            expect(moved.requests[0]!.headers['webhook-signature']).toBeUndefined();
+            const compat = ruleSpec({endpoints: [{id: 'main', url: `${moved.url}/x`}]});
+            await request(w.app).post(`/api/v1/rules/${rule.id}/test-delivery`).set(as('chanadmin')).send({message: 'deploy', rule: compat}).expect(200);
+            expect(JSON.parse(moved.requests[1]!.body.toString())).toMatchObject({token: ''});
+            const typed = await request(w.app).post(`/api/v1/rules/${rule.id}/test-delivery`).set(as('chanadmin')).send({message: 'deploy', rule: compat, token: 'typed-tok-77'}).expect(200);
+            expect(JSON.parse(moved.requests[2]!.body.toString())).toMatchObject({token: 'typed-tok-77'});
+            expect(JSON.stringify(typed.body)).not.toContain('typed-tok-77');
+
+            // Nothing was stored: the rule still has its old trigger and URL.
+            const after = await request(w.app).get(`/api/v1/rules/${rule.id}`).set(as('chanadmin')).expect(200);
+            expect(after.body.trigger.words).toEqual(['deploy']);
+            expect(after.body.endpoints[0].url).toBe(`${stored.url}/hook`);
+        } finally {
+            await stored.close();
+            await moved.close();
+        }
+    });
+
+    it('refuses a draft the way a save would, with field paths under rule', async () => {
+        const rule = await w.addRule(ruleSpec());
+        const res = await request(w.app)
+            .post(`/api/v1/rules/${rule.id}/test-delivery`)
+            .set(as('chanadmin'))
+            .send({message: 'x', rule: ruleSpec({trigger: {mode: 'regex', pattern: '(a'}})})
+            .expect(400);
+        expect(Object.keys(res.body.error.fields)).toContain('rule.trigger.pattern');
     });
 
     it('reports a test delivery the SSRF guard stops', async () => {
@@ -234,6 +285,8 @@ describe('the http app', () => {
             await w.harness.drained();
             const page = await request(w.app).get(`/api/v1/rules/${rule.id}/deliveries?status=succeeded&per_page=1`).set(as('chanadmin')).expect(200);
             expect(page.body).toMatchObject({total: 2, per_page: 1, has_more: true, stats: {succeeded: 2}});
+            // Each entry says who said what, so the log reads without opening the request.
+            expect(page.body.entries[0]).toMatchObject({trigger: {message: 'deploy', user_id: USERS.member, username: 'member'}});
             const none = await request(w.app).get(`/api/v1/rules/${rule.id}/deliveries?status=failed`).set(as('chanadmin')).expect(200);
             expect(none.body.total).toBe(0);
 

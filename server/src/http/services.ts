@@ -14,7 +14,7 @@ import {RuleService} from './service/rule_service';
 import {TransferService} from './service/transfer_service';
 
 /** What the http layer is built from; the composition root provides it once. */
-export interface HttpDeps extends Omit<ServiceContext, 'inbound'> {
+export interface HttpDeps extends Omit<ServiceContext, 'inbound' | 'checkDestination'> {
     /** The plugin's version, for the health route. */
     version: string;
     /** Saves plugin settings; without it the guardrails are read-only here. */
@@ -40,13 +40,13 @@ export interface Services {
 
 export function createServices(deps: HttpDeps): Services {
     const inboundUrls = new InboundUrls(deps.api.kv, () => deps.serverConfig().siteURL);
-    const ctx: ServiceContext = {...deps, inbound: inboundUrls};
     const signer = new EnvelopeSealer(deps.api.kv);
     const guard = new SsrfGuard({
         allowlist: () => [...deps.serverConfig().allowedUntrustedInternalConnections, ...deps.settings().AllowedHosts],
         ...(deps.resolve && {resolve: deps.resolve}),
         ...(deps.ownAddresses && {ownAddresses: deps.ownAddresses}),
     });
+    const ctx: ServiceContext = {...deps, inbound: inboundUrls, checkDestination: (url) => guard.check(url)};
     const client = new ServiceClient({
         guard,
         secrets: deps.dispatcher.secrets,

@@ -56,6 +56,29 @@ describe('replyToDrafts', () => {
         expect(r.kind === 'drafts' && r.drafts.posts[0]!.root_id).toBe('root1');
     });
 
+    it('puts every reply where the rule says when it chose (thread or channel), whatever the response_type', () => {
+        const withPlacement = (reply_to: 'thread' | 'channel' | 'service') => target({response: responseOptionsSchema.parse({reply_to})});
+        const root = (body: unknown, t: ReplyTarget) => {
+            const r = drafts(body, t);
+            return r.kind === 'drafts' ? r.drafts.posts.map((p) => p.root_id ?? '') : null;
+        };
+        expect(root({text: 'a', response_type: 'in_channel'}, withPlacement('thread'))).toEqual(['post2']);
+        expect(root({text: 'a'}, withPlacement('thread'))).toEqual(['post2']);
+        expect(root({text: 'a', response_type: 'comment'}, withPlacement('channel'))).toEqual(['']);
+        expect(root({text: 'a', response_type: 'comment'}, withPlacement('service'))).toEqual(['post2']);
+        expect(root({text: 'a'}, withPlacement('service'))).toEqual(['']);
+        // extra_responses follow the same choice
+        expect(root({text: 'a', response_type: 'comment', extra_responses: [{text: 'b', response_type: 'comment'}]}, withPlacement('channel'))).toEqual(['', '']);
+    });
+
+    it('keeps ephemeral replies ephemeral and stale delayed replies in the thread whatever the placement', () => {
+        const t = target({response: responseOptionsSchema.parse({reply_to: 'channel', stale_after_seconds: 1}), triggered_at: 0});
+        const r = drafts({text: 'late'}, t, ctx({now: 10_000}));
+        expect(r.kind === 'drafts' && r.drafts.posts[0]!.root_id).toBe('post2');
+        const e = drafts({text: 'you', response_type: 'ephemeral'}, target({response: responseOptionsSchema.parse({reply_to: 'thread'})}));
+        expect(e.kind === 'drafts' && [e.drafts.posts.length, e.drafts.ephemerals.length]).toEqual([0, 1]);
+    });
+
     it('sends ephemeral replies to the triggering user only, in the thread when the trigger was in one', () => {
         const r = drafts({text: 'just you', response_type: 'ephemeral'}, target({thread_root_id: 'root1', trigger_in_thread: true}));
         expect(r).toMatchObject({kind: 'drafts', drafts: {posts: [], ephemerals: [{user_id: 'user1', post: {message: 'just you', root_id: 'root1', user_id: 'bot1'}}]}});

@@ -1,4 +1,4 @@
-import type {ReplyOutcome, ReplyTarget} from '@tripwire/common';
+import type {ReplyOutcome, ReplyPlacement, ReplyTarget} from '@tripwire/common';
 
 import type {PostDraft} from '../ports';
 
@@ -56,9 +56,9 @@ export function replyToDrafts(reply: Reply, target: ReplyTarget, ctx: DraftConte
         const blocks = single.props?.mm_blocks !== undefined;
         // Native posts when `text` is present (even "") or the attachments list is not empty (even all null).
         if ((single.text === null || single.text === undefined) && (single.attachments ?? []).length === 0 && !blocks) continue;
-        // Case-sensitive like native: "Comment" is a channel post there too.
+        // Case-sensitive like native: "Comment" is a channel post there too (unless the rule places replies itself).
         const kind = single.response_type;
-        const inThread = kind === 'comment' || kind === 'thread' || delayed;
+        const inThread = repliesInThread(kind, target.response.reply_to, delayed);
         const posts = postsOf(single, attachments, target, ctx, delayed ? ageMs : undefined);
         if (kind === 'ephemeral') {
             const rootId = target.trigger_in_thread ? target.thread_root_id : '';
@@ -69,6 +69,16 @@ export function replyToDrafts(reply: Reply, target: ReplyTarget, ctx: DraftConte
     }
     if (drafts.posts.length === 0 && drafts.ephemerals.length === 0) return {kind: 'none', reason: 'the reply has no text, attachments or mm_blocks'};
     return {kind: 'drafts', drafts};
+}
+
+/**
+ * Whether a (non-ephemeral) reply goes in the trigger's thread: the rule's "Post replies" choice when it made one,
+ * else the service's response_type as native reads it. A stale reply the policy marks delayed always goes in the thread.
+ */
+export function repliesInThread(responseType: string, placement: ReplyPlacement, delayed: boolean): boolean {
+    if (delayed || placement === 'thread') return true;
+    if (placement === 'channel') return false;
+    return responseType === 'comment' || responseType === 'thread';
 }
 
 function postsOf(single: SingleReply, attachments: ReplyAttachment[], target: ReplyTarget, ctx: DraftContext, delayedBy: number | undefined): ReplyPostDraft[] {

@@ -133,6 +133,7 @@ export const uncovered: readonly string[] = [
     'response.username',
     'response.icon_url',
     'response.response_url_ttl_seconds',
+    'response.reply_to',
     'delivery.max_age_seconds',
     'delivery.backoff_base_ms',
     'delivery.backoff_max_ms',

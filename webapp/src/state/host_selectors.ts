@@ -3,7 +3,7 @@
  * every read tolerates a missing branch instead of crashing the plugin on an older or newer server.
  */
 
-type RawChannel = {id: string; name?: string; display_name?: string; type?: string; team_id?: string};
+type RawChannel = {id: string; name?: string; display_name?: string; type?: string; team_id?: string; delete_at?: number};
 
 interface HostEntities {
     general?: {config?: {SiteURL?: string}};
@@ -48,4 +48,17 @@ export function toChannelInfo(c: RawChannel): HostChannelInfo {
 export function getHostChannel(state: unknown, channelId: string): HostChannelInfo | undefined {
     const c = getRawHostChannel(state, channelId);
     return c && toChannelInfo(c);
+}
+
+/** Every channel the webapp has loaded (a stable reference: derive lists with useMemo, not in the selector). */
+export function getRawHostChannels(state: unknown): Record<string, RawChannel> | undefined {
+    return entities(state).channels?.channels;
+}
+
+/** The team's open and private channels the webapp knows, by display name: what the channel picker offers. */
+export function pickableChannels(channels: Record<string, RawChannel> | undefined, teamId: string): HostChannelInfo[] {
+    return Object.values(channels ?? {})
+        .filter((c) => c.team_id === teamId && (c.type === 'O' || c.type === 'P') && !c.delete_at)
+        .map(toChannelInfo)
+        .sort((a, b) => a.displayName.localeCompare(b.displayName));
 }

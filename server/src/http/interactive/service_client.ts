@@ -112,18 +112,22 @@ export class ServiceClient {
         return call;
     }
 
-    /** One attempt of a prepared request, signed with the endpoint's secrets (plain without an endpoint); nothing is logged. */
-    async send(ruleId: string, endpoint: Endpoint | undefined, request: PreparedRequest, webhookId: string, attempt: number, timeoutMs: number): Promise<SentCall> {
-        const signed: PreparedRequest = endpoint
-            ? {
-                  ...request,
-                  headers: {
-                      ...request.headers,
-                      ...webhookHeaders(webhookId, this.deps.clock.now(), request.body, await this.deps.secrets.signingSecrets(ruleId, endpoint.id)),
-                      'x-webhook-attempt': String(attempt),
-                  },
-              }
-            : request;
+    /**
+     * One attempt of a prepared request, signed with the endpoint's secrets; plain (as native sends it) without an
+     * endpoint or when `unsigned` (the stored secret is not this URL's to use). Nothing is logged.
+     */
+    async send(ruleId: string, endpoint: Endpoint | undefined, request: PreparedRequest, webhookId: string, attempt: number, timeoutMs: number, unsigned = false): Promise<SentCall> {
+        const signed: PreparedRequest =
+            endpoint && !unsigned
+                ? {
+                      ...request,
+                      headers: {
+                          ...request.headers,
+                          ...webhookHeaders(webhookId, this.deps.clock.now(), request.body, await this.deps.secrets.signingSecrets(ruleId, endpoint.id)),
+                          'x-webhook-attempt': String(attempt),
+                      },
+                  }
+                : request;
         const declared = endpoint?.secret_headers ?? [];
         const result = await sendRequest(signed, {
             guard: this.deps.guard,

@@ -1,5 +1,6 @@
 import {
     deliveryFactsSchema,
+    endpointOrigin,
     type DeliveryFacts,
     type ExplainResult,
     type ReplyPreview,
@@ -7,10 +8,12 @@ import {
     type Rule,
     type RuleOutcome,
     type TestDeliveryResult,
+    type testDeliveryBodySchema,
     type testMessageBodySchema,
 } from '@tripwire/common';
 import {type z} from 'zod';
 
+import {triggerOf} from '../../dispatch/delivery_log';
 import {buildRequest, type PreparedRequest} from '../../dispatch/payload/build_request';
 import {TemplateError} from '../../dispatch/payload/template';
 import {isSensitiveName, redactValues} from '../../dispatch/redact';
@@ -27,6 +30,13 @@ import {newId, type ServiceClient} from '../interactive/service_client';
 
 import {type RequestAccess, type ServiceContext} from './context';
 import {type RuleService} from './rule_service';
+
+type TestDeliveryInput = Omit<z.output<typeof testDeliveryBodySchema>, 'endpoint_id' | 'channel_id' | 'rule' | 'token'> & {
+    endpoint_id?: string | undefined;
+    channel_id?: string | undefined;
+    rule?: z.output<typeof testDeliveryBodySchema>['rule'] | undefined;
+    token?: string | undefined;
+};
 
 /** A thread root id for sample replies: the matcher only asks whether there is one. */
 const SAMPLE_ROOT = 'tripwiresampleroot00000000';
@@ -68,10 +78,19 @@ export class BenchService {
         return {channel_id: channelId, ...explanation, outcomes: explanation.outcomes.filter((_, i) => seen[i])};
     }
 
-    /** Sends one real, signed request for a sample message; nothing is queued, retried, logged or posted. */
-    async testDelivery(userId: string, ruleId: string, body: {message: string; endpoint_id?: string | undefined; channel_id?: string | undefined; is_reply: boolean}): Promise<TestDeliveryResult> {
+    /**
+     * Sends one real, signed request for a sample message; nothing is queued, retried or posted. The rule tested is the
+     * draft given (checked like a save) or the stored one; the attempt is logged, marked as a test.
+     */
+    async testDelivery(userId: string, ruleId: string, body: TestDeliveryInput): Promise<TestDeliveryResult> {
         const access = this.rules.access(userId);
-        const rule = await this.rules.load(access, ruleId, 'manage');
+        const stored = await this.rules.load(access, ruleId, 'manage');
+        let rule: Rule = stored;
+        if (body.rule) {
+            this.rules.checkRegex(body.rule, 'rule.');
+            await access.require(access.scope(body.rule.scope, stored.ownerId, 'manage'));
+            rule = {...stored, ...body.rule};
+        }
         const endpoint = body.endpoint_id ? rule.endpoints.find((e) => e.id === body.endpoint_id) : (rule.endpoints.find((e) => e.enabled) ?? rule.endpoints[0]);
         if (!endpoint) throw invalid({endpoint_id: body.endpoint_id ? 'the rule has no such endpoint' : 'the rule has no endpoint yet'});
         const channelId = body.channel_id ?? (rule.scope.kind === 'channels' ? rule.scope.channelIds[0] : undefined);
@@ -85,6 +104,10 @@ export class BenchService {
             .outcomes[0] as RuleOutcome | undefined;
         const facts = sampleFacts(post, channel, team, user, outcome);
         const deliveryId = newId();
+        // A draft endpoint gets the stored secrets only where a save would keep them: same id, same origin.
+        const before = stored.endpoints.find((e) => e.id === endpoint.id);
+        const keepsSecrets = before !== undefined && endpointOrigin(before.url) === endpointOrigin(endpoint.url);
+        const secrets = this.ctx.dispatcher.secrets;
         let request;
         try {
             // Secret header values come from the secret store; the answer masks them (ServiceClient redacts every value).
@@ -96,16 +119,37 @@ export class BenchService {
                     deliveryId,
                     webhookId: `msg_${deliveryId}`,
                     responseUrl: '',
-                    token: await this.ctx.dispatcher.secrets.token(rule.id),
+                    token: body.token ?? (keepsSecrets ? await secrets.token(rule.id) : ''),
                 },
-                await this.ctx.dispatcher.secrets.headers(rule.id, endpoint.id),
+                keepsSecrets ? await secrets.headers(rule.id, endpoint.id) : {},
             );
         } catch (e) {
             if (!(e instanceof TemplateError)) throw e;
             return {endpoint_id: endpoint.id, error: {error_class: 'invalid_request', message: e.message}, ...(outcome && {outcome})};
         }
-        const sent = await this.client.send(rule.id, endpoint, request, `msg_${deliveryId}`, 1, endpoint.timeout_ms);
-        const res = sent.result;
+        const call = await this.client.send(rule.id, endpoint, request, `msg_${deliveryId}`, 1, endpoint.timeout_ms, !keepsSecrets);
+        // The client masks stored secrets; a token typed with the draft is not stored yet, so it is masked here.
+        const sent = body.token ? (JSON.parse(redactValues(JSON.stringify(call), [body.token])) as typeof call) : call;
+        const res = call.result;
+        const reply = res.kind === 'response' ? masked(this.preview(rule, facts, deliveryId, res.status, res.body, res.truncated), [...(await this.secretValues(rule.id, endpoint.secret_headers, request)), ...(body.token ? [body.token] : [])]) : undefined;
+        this.ctx.dispatcher.log.append({
+            delivery_id: deliveryId,
+            webhook_id: `msg_${deliveryId}`,
+            rule_id: rule.id,
+            endpoint_id: endpoint.id,
+            event_type: facts.event_type,
+            post_id: '',
+            at: this.ctx.clock.now(),
+            attempt: 1,
+            status: res.kind === 'response' && res.status >= 200 && res.status < 300 ? 'succeeded' : 'failed',
+            ...(res.kind === 'response' && {http_status: res.status, latency_ms: res.totalMs}),
+            ...(res.kind === 'error' && {error_class: res.errorClass, error: res.message}),
+            request: sent.request,
+            ...(sent.response && {response: sent.response}),
+            ...(reply && {reply: {kind: 'none', reason: 'a test delivery: the reply is previewed, not posted'}}),
+            ...triggerOf(facts),
+            test: true,
+        });
         return {
             endpoint_id: endpoint.id,
             request: sent.request,
@@ -113,7 +157,7 @@ export class BenchService {
             ...(res.kind === 'error' && {error: {error_class: res.errorClass, message: res.message}}),
             latency_ms: res.totalMs,
             ...(outcome && {outcome}),
-            ...(res.kind === 'response' && {reply: masked(this.preview(rule, facts, deliveryId, res.status, res.body, res.truncated), await this.secretValues(rule.id, endpoint.secret_headers, request))}),
+            ...(reply && {reply}),
         };
     }
 

@@ -2,6 +2,7 @@ import {type Rule, type RuleScope} from '@tripwire/common';
 
 import {type Settings} from '../../config/settings';
 import {type Dispatcher} from '../../dispatch/dispatcher';
+import {type GuardResult} from '../../dispatch/ssrf/guard';
 import {type Access, type RuleAction, type RulePermissions} from '../../permissions/rule_permissions';
 import {type Clock, type Logger, type PluginAPI, type ServerConfigInfo} from '../../ports';
 import {type DirectOptIns} from '../../rules/direct_opt_in';
@@ -48,6 +49,8 @@ export interface ServiceContext {
     log: Logger;
     /** Tripwire's bot user (known once the plugin is active). */
     botUserId: () => string;
+    /** The SSRF guard deliveries use, asked at save time whether an endpoint's address may be called. */
+    checkDestination?: (url: URL) => Promise<GuardResult>;
 }
 
 /** An access verdict as the error the API answers with. */

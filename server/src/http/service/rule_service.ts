@@ -1,4 +1,4 @@
-import {type Rule, type RuleSecretsInput, type RuleSpec, type RuleView} from '@tripwire/common';
+import {type Rule, type RuleSecretsInput, type RuleSpec, type RuleView, type RuleWarning} from '@tripwire/common';
 import {ZodError} from 'zod';
 
 import {notifyOriginChange} from '../../dispatch/notices';
@@ -11,8 +11,13 @@ import {regexProblem} from '../../rules/rule_validation';
 import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors';
 
 import {accessError, RequestAccess, type ServiceContext} from './context';
+import {destinationWarnings} from './destination_check';
 import {createEdit, planUpdate, publicEndpoint, splitSecretHeaders, type OriginChange, type UpdatePlan} from './rule_secrets';
 import {withinGuardrails} from './guardrail_check';
+
+function withWarnings(view: RuleView, warnings: RuleWarning[]): RuleView {
+    return warnings.length > 0 ? {...view, warnings} : view;
+}
 
 /** A rule name as one word, as `/tripwire` autocompletes it: lowercase, spaces as `-`. */
 export const ruleSlug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '-');
@@ -112,7 +117,19 @@ export class RuleService {
         const access = this.access(userId);
         this.checkRegex(spec);
         await access.require(access.scope(spec.scope, userId, 'manage'));
-        return this.view(access, await this.createStored(withinGuardrails(spec, this.ctx.settings()), userId));
+        const {spec: checked, warnings} = await this.checkDestinations(withinGuardrails(spec, this.ctx.settings()));
+        return withWarnings(await this.view(access, await this.createStored(checked, userId)), warnings);
+    }
+
+    /**
+     * An enabled rule whose endpoint the SSRF rules refuse is saved turned off, with a warning at the URL saying which
+     * setting to ask for: a channel admin expects "saved, but off, and here is why" rather than a rule that looks on
+     * and fails every delivery, or a refusal that loses the edit.
+     */
+    private async checkDestinations(spec: RuleSpec): Promise<{spec: RuleSpec; warnings: RuleWarning[]}> {
+        if (!this.ctx.checkDestination) return {spec, warnings: []};
+        const warnings = await destinationWarnings(spec, this.ctx.checkDestination);
+        return {spec: warnings.length > 0 && spec.enabled ? {...spec, enabled: false} : spec, warnings};
     }
 
     /** Stores a new rule (checks done), its secret header values in the secret store rather than in the rule. */
@@ -137,11 +154,12 @@ export class RuleService {
         await access.require(access.scope(spec.scope, current.ownerId, 'manage'));
         // Checked here too, so a stale edit drops no secret (the store checks again when it writes).
         if (revision !== undefined && revision !== current.revision) throw new ApiError('conflict', 'the rule changed since you loaded it');
+        const checked = await this.checkDestinations(withinGuardrails(spec, this.ctx.settings()));
         const store = this.ctx.dispatcher.secrets;
         // A rule saved before header values moved to the store may hold some inline: move them first, so an edit
         // that (like every client) does not send them back keeps them.
         await sealEndpoints(store, ruleId, current.endpoints);
-        const split = splitSecretHeaders(withinGuardrails(spec, this.ctx.settings()));
+        const split = splitSecretHeaders(checked.spec);
         const plan = planUpdate(current, split.spec, split.supplied, secrets, await store.summary(ruleId));
         const save = () => this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
         const next = plan.changes.length === 0 ? await save() : await this.saveMoved(ruleId, plan, save);
@@ -149,13 +167,15 @@ export class RuleService {
         if (plan.changes.length > 0) await this.tellOwner(current, userId, plan.changes);
         const kept = new Set(next.endpoints.map((e) => e.id));
         await this.ctx.dispatcher.cancelEndpoints(ruleId, current.endpoints.filter((e) => !kept.has(e.id)).map((e) => e.id));
-        return this.view(access, next);
+        return withWarnings(await this.view(access, next), checked.warnings);
     }
 
+    /** Turning a rule on says what the destination check finds, but does as asked: the admin chose to. */
     async setEnabled(userId: string, ruleId: string, enabled: boolean, revision?: number): Promise<RuleView> {
         const access = this.access(userId);
-        await this.load(access, ruleId, 'manage');
-        return this.view(access, await this.store(() => this.ctx.rules.setEnabled(ruleId, enabled, userId, revision)));
+        const rule = await this.load(access, ruleId, 'manage');
+        const warnings = enabled && this.ctx.checkDestination ? await destinationWarnings(rule, this.ctx.checkDestination) : [];
+        return withWarnings(await this.view(access, await this.store(() => this.ctx.rules.setEnabled(ruleId, enabled, userId, revision))), warnings);
     }
 
     /** Deletes the rule and everything kept for it: queued deliveries (cancelled), secrets, inbound URL, delivery log. */

@@ -1,13 +1,23 @@
 import {type RuleEvent, type RuleScope} from '@tripwire/common';
+import {type ReactNode} from 'react';
 import {useIntl} from 'react-intl';
 
-import {Checkbox, LinesField, SelectField, TextField} from '../common/fields';
+import {Checkbox, SelectField, TextField} from '../common/fields';
 
+import {ChannelPicker} from './channel_picker';
 import {m} from './messages';
 import {errorAt, errorCountUnder, type RuleDraft} from './rule_form_state';
 import {Section} from './section';
 
-type Props = {draft: RuleDraft; update(patch: Partial<RuleDraft>): void; errors: Record<string, string>; disabled: boolean; channelTeamId: string};
+type Props = {
+    draft: RuleDraft;
+    update(patch: Partial<RuleDraft>): void;
+    errors: Record<string, string>;
+    disabled: boolean;
+    channelTeamId: string;
+    /** The trigger's fields, shown in this section so a simple rule fits on one screen. */
+    children?: ReactNode;
+};
 
 export const basicsPaths = ['name', 'description', 'enabled', 'scope', 'threads', 'events'] as const;
 
@@ -15,7 +25,7 @@ function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
     return on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item);
 }
 
-export function BasicsSection({draft, update, errors, disabled, channelTeamId}: Props) {
+export function BasicsSection({draft, update, errors, disabled, channelTeamId, children}: Props) {
     const intl = useIntl();
     const f = intl.formatMessage;
     const scope = draft.scope;
@@ -28,11 +38,12 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId}: 
     return (
         <Section
             title={f(m.sectionBasics)}
-            errors={errorCountUnder(errors, basicsPaths)}
+            errors={errorCountUnder(errors, [...basicsPaths, 'trigger'])}
         >
-            <div className='tw-grid-2'>
+            <div className='tw-grid-3'>
                 <TextField
                     label={f(m.name)}
+                    path='name'
                     value={draft.name}
                     disabled={disabled}
                     error={errorAt(errors, 'name')}
@@ -40,6 +51,7 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId}: 
                 />
                 <SelectField
                     label={f(m.scope)}
+                    path='scope.kind'
                     value={scope.kind}
                     disabled={disabled}
                     error={errorAt(errors, 'scope.kind')}
@@ -50,22 +62,12 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId}: 
                     ]}
                     onChange={setScopeKind}
                 />
-            </div>
-            <TextField
-                label={f(m.description)}
-                value={draft.description}
-                disabled={disabled}
-                multiline={true}
-                rows={2}
-                error={errorAt(errors, 'description')}
-                onChange={(description) => update({description})}
-            />
             {scope.kind === 'channels' && (
-                <LinesField
-                    label={f(m.channelIds)}
-                    help={f(m.channelIdsHelp)}
-                    mono={true}
-                    values={scope.channelIds}
+                <ChannelPicker
+                    teamId={scope.teamId || channelTeamId}
+                    path='scope.channelIds'
+                    value={scope.channelIds}
+                    disabled={disabled}
                     error={errorAt(errors, 'scope.channelIds') ?? errorAt(errors, 'scope.teamId')}
                     onChange={(channelIds) => update({scope: {...scope, channelIds}})}
                 />
@@ -104,39 +106,59 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId}: 
                     {errorAt(errors, 'scope.channelTypes') && <div className='tw-error'>{errorAt(errors, 'scope.channelTypes')}</div>}
                 </div>
             )}
-            <div className='tw-grid-2'>
-                <SelectField
-                    label={f(m.threads)}
-                    value={draft.threads}
-                    disabled={disabled}
-                    options={[
-                        {value: 'all', label: f(m.threadsAll)},
-                        {value: 'roots', label: f(m.threadsRoots)},
-                        {value: 'replies', label: f(m.threadsReplies)},
-                    ]}
-                    onChange={(threads) => update({threads})}
-                />
-                <div className='tw-field'>
-                    <span className='tw-label'>{f(m.events)}</span>
-                    {(['posted', 'edited'] as RuleEvent[]).map((ev) => (
-                        <Checkbox
-                            key={ev}
-                            label={f(ev === 'posted' ? m.eventPosted : m.eventEdited)}
-                            checked={draft.events.includes(ev)}
-                            disabled={disabled}
-                            onChange={(on) => update({events: toggled(draft.events, ev, on)})}
-                        />
-                    ))}
-                    {errorAt(errors, 'events') && <div className='tw-error'>{errorAt(errors, 'events')}</div>}
-                </div>
             </div>
-            <Checkbox
-                label={f(m.enabled)}
-                help={f(m.enabledHelp)}
-                checked={draft.enabled}
-                disabled={disabled}
-                onChange={(enabled) => update({enabled})}
-            />
+            {children}
+            <details className='tw-more'>
+                <summary>{f(m.moreRuleOptions)}</summary>
+                <div className='tw-stack'>
+                    <TextField
+                        label={f(m.description)}
+                        path='description'
+                        value={draft.description}
+                        disabled={disabled}
+                        multiline={true}
+                        rows={2}
+                        error={errorAt(errors, 'description')}
+                        onChange={(description) => update({description})}
+                    />
+                    <div className='tw-grid-2'>
+                        <SelectField
+                            label={f(m.threads)}
+                            path='threads'
+                            value={draft.threads}
+                            disabled={disabled}
+                            options={[
+                                {value: 'all', label: f(m.threadsAll)},
+                                {value: 'roots', label: f(m.threadsRoots)},
+                                {value: 'replies', label: f(m.threadsReplies)},
+                            ]}
+                            onChange={(threads) => update({threads})}
+                        />
+                        <div className='tw-field'>
+                            <span className='tw-label'>{f(m.events)}</span>
+                            {(['posted', 'edited'] as RuleEvent[]).map((ev) => (
+                                <Checkbox
+                                    key={ev}
+                                    path='events'
+                                    label={f(ev === 'posted' ? m.eventPosted : m.eventEdited)}
+                                    checked={draft.events.includes(ev)}
+                                    disabled={disabled}
+                                    onChange={(on) => update({events: toggled(draft.events, ev, on)})}
+                                />
+                            ))}
+                            {errorAt(errors, 'events') && <div className='tw-error'>{errorAt(errors, 'events')}</div>}
+                        </div>
+                    </div>
+                    <Checkbox
+                        label={f(m.enabled)}
+                        path='enabled'
+                        help={f(m.enabledHelp)}
+                        checked={draft.enabled}
+                        disabled={disabled}
+                        onChange={(enabled) => update({enabled})}
+                    />
+                </div>
+            </details>
         </Section>
     );
 }

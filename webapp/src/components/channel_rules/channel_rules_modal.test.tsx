@@ -65,17 +65,17 @@ describe('ChannelRulesModal', () => {
         });
         await user.click(await screen.findByRole('button', {name: 'Add rule'}));
         await user.click(screen.getByRole('button', {name: 'Save rule'}));
-        expect(screen.getByText('name is required')).toBeInTheDocument();
+        expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('name is required');
         expect(calls.some((c) => c.method === 'POST')).toBe(false);
 
         await user.type(screen.getByLabelText('Name'), 'Tickets');
-        await user.selectOptions(screen.getByLabelText('When a message'), 'regex');
+        await user.selectOptions(screen.getByLabelText('Trigger when'), 'regex');
         await user.click(screen.getByLabelText('Pattern'));
         await user.paste('(?P<ticket>[A-Z]+-\\d+)');
-        await user.click(screen.getByLabelText('URL'));
+        await user.click(screen.getByLabelText('Callback URL'));
         await user.paste('not a url');
-        expect(screen.getByLabelText('URL')).toHaveAttribute('aria-invalid', 'true');
-        await user.clear(screen.getByLabelText('URL'));
+        expect(screen.getByLabelText('Callback URL')).toHaveAttribute('aria-invalid', 'true');
+        await user.clear(screen.getByLabelText('Callback URL'));
         await user.paste('https://tickets.example.com/hook');
         await user.click(screen.getByRole('button', {name: 'Save rule'}));
 
@@ -100,8 +100,13 @@ describe('ChannelRulesModal', () => {
         });
         await user.click(await screen.findByRole('button', {name: 'Edit'}));
         await user.click(screen.getByRole('button', {name: 'Save rule'}));
-        expect(await screen.findByText('RE2 has no lookarounds')).toBeInTheDocument();
+        await waitFor(() => expect(screen.getByLabelText('Pattern')).toHaveAccessibleDescription(/^RE2 has no lookarounds/));
         expect(screen.getByText('Not saved: invalid rule')).toBeInTheDocument();
+        // Focus goes to the summary, whose entry leads to the field the server blamed.
+        const summary = screen.getByTestId('tripwire-error-summary');
+        expect(summary).toHaveFocus();
+        await user.click(within(summary).getByRole('button', {name: 'Pattern: RE2 has no lookarounds'}));
+        expect(screen.getByLabelText('Pattern')).toHaveFocus();
     });
 
     it('disables and deletes a rule after confirmation', async () => {

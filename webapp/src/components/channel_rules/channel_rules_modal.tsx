@@ -1,5 +1,5 @@
 import {type RuleView} from '@tripwire/common';
-import {useCallback, useEffect, useMemo, useState} from 'react';
+import {useCallback, useEffect, useId, useMemo, useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
 import {closePanel, fetchChannelRules, fetchMe} from '../../state/actions';
@@ -9,6 +9,7 @@ import {type LoadError} from '../../state/types';
 import {useClient} from '../common/client_context';
 import {Spinner} from '../common/badge';
 import {useAppDispatch, useHostSelector, usePluginSelector} from '../common/hooks';
+import {InlineConfirm} from '../common/confirm';
 import {commonMessages} from '../common/messages';
 import {Modal} from '../common/modal';
 
@@ -48,6 +49,32 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
     const rules = useMemo(() => getRulesOfChannel({channels: {[channelId]: entry ?? {status: 'loading', ruleIds: []}}, rules: ruleMap}, channelId), [entry, ruleMap, channelId]);
     const me = usePluginSelector((s) => s.me);
     const close = useCallback(() => dispatch(closePanel()), [dispatch]);
+    // Unsaved edits in the editor: every way out (Escape, backdrop, ×, a tab, "Back to rules", Cancel) asks first.
+    const dirty = useRef(false);
+    const onDirtyChange = useCallback((d: boolean) => {
+        dirty.current = d;
+    }, []);
+    const [pending, setPending] = useState<{leave(): void; returnFocus: HTMLElement | null} | null>(null);
+    const guard = useCallback((leave: () => void) => {
+        if (!dirty.current) {
+            leave();
+            return;
+        }
+        setPending({leave, returnFocus: document.activeElement instanceof HTMLElement ? document.activeElement : null});
+    }, []);
+    const keepEditing = () => {
+        const back = pending?.returnFocus;
+        setPending(null);
+        requestAnimationFrame(() => back?.isConnected && back.focus());
+    };
+    const discard = () => {
+        const leave = pending?.leave;
+        dirty.current = false;
+        setPending(null);
+        leave?.();
+    };
+    const tabsId = useId();
+    const selectTab = (kind: 'rules' | 'tester' | 'log') => guard(() => setView(kind === 'log' ? {kind: 'log', ruleId: null} : {kind}));
     const reload = useCallback(() => dispatch(fetchChannelRules(client, channelId)), [dispatch, client, channelId]);
 
     useEffect(() => {
@@ -69,8 +96,18 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
         <Modal
             title={f(m.title)}
             subtitle={f(m.subtitle, {channel: channel?.name || channelId})}
-            onClose={close}
+            onClose={() => (pending ? keepEditing() : guard(close))}
         >
+            {pending && (
+                <InlineConfirm
+                    message={f(m2.discardPrompt)}
+                    cancelLabel={f(m2.keepEditing)}
+                    confirmLabel={f(m2.discard)}
+                    danger={true}
+                    onCancel={keepEditing}
+                    onConfirm={discard}
+                />
+            )}
             {denied && entry.error ? (
                 <NoAccess error={entry.error}/>
             ) : (
@@ -78,20 +115,38 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
                     <div
                         className='tw-tabs'
                         role='tablist'
+                        onKeyDown={(e) => {
+                            // WAI-ARIA tabs: arrows, Home and End move between tabs and select (automatic activation).
+                            const i = tabs.findIndex((t) => t.kind === activeTab);
+                            const to = {ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1}[e.key];
+                            if (to === undefined) return;
+                            e.preventDefault();
+                            const next = tabs[(to + tabs.length) % tabs.length]!;
+                            document.getElementById(`${tabsId}-${next.kind}`)?.focus();
+                            selectTab(next.kind);
+                        }}
                     >
                         {tabs.map((t) => (
                             <button
                                 key={t.kind}
+                                id={`${tabsId}-${t.kind}`}
                                 type='button'
                                 role='tab'
                                 className='tw-tab'
                                 aria-selected={activeTab === t.kind}
-                                onClick={() => setView(t.kind === 'log' ? {kind: 'log', ruleId: null} : {kind: t.kind})}
+                                aria-controls={`${tabsId}-panel`}
+                                tabIndex={activeTab === t.kind ? 0 : -1}
+                                onClick={() => selectTab(t.kind)}
                             >
                                 {t.label}
                             </button>
                         ))}
                     </div>
+                    <div
+                        role='tabpanel'
+                        id={`${tabsId}-panel`}
+                        aria-labelledby={`${tabsId}-${activeTab}`}
+                    >
                     {entry?.status === 'error' && entry.error && (
                         <div
                             className='tw-notice tw-notice-error tw-row'
@@ -139,7 +194,8 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
                         <RuleEditor
                             channel={draftChannel}
                             rule={view.rule}
-                            onBack={() => setView({kind: 'rules'})}
+                            onBack={() => guard(() => setView({kind: 'rules'}))}
+                            onDirtyChange={onDirtyChange}
                         />
                     )}
                     {view.kind === 'tester' && <MatcherTester channelId={channelId}/>}
@@ -149,6 +205,7 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
                             initialRuleId={view.ruleId}
                         />
                     )}
+                    </div>
                 </>
             )}
         </Modal>

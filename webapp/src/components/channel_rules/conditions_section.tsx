@@ -84,7 +84,8 @@ export function ConditionsSection({draft, update, errors, disabled}: Props) {
                     type='button'
                     className='tw-btn tw-btn-tertiary'
                     disabled={disabled}
-                    onClick={() => update({conditions: [...draft.conditions, {type: 'bot'}]})}
+                    // A new condition must not stop the rule firing: "at least 1 character" holds for every message.
+                    onClick={() => update({conditions: [...draft.conditions, {type: 'length', min: 1}]})}
                 >
                     {'+ '}
                     {f(m.addCondition)}
@@ -93,6 +94,7 @@ export function ConditionsSection({draft, update, errors, disabled}: Props) {
             <div className='tw-row tw-wrap'>
                 <Checkbox
                     label={f(m.sourcesBots)}
+                    path='sources.bots'
                     checked={draft.sources.bots}
                     disabled={disabled}
                     onChange={(bots) => update({sources: {...draft.sources, bots}})}
@@ -107,17 +109,19 @@ export function ConditionsSection({draft, update, errors, disabled}: Props) {
             <div className='tw-grid-2'>
                 <NumberField
                     label={f(m.cooldownChannel)}
+                    path='cooldown.channelSeconds'
                     value={draft.cooldown.channelSeconds}
                     disabled={disabled}
                     error={errorAt(errors, 'cooldown.channelSeconds')}
-                    onChange={(v) => update({cooldown: {...draft.cooldown, channelSeconds: v ?? 0}})}
+                    onChange={(v) => update({cooldown: {...draft.cooldown, channelSeconds: v ?? NaN}})}
                 />
                 <NumberField
                     label={f(m.cooldownUser)}
+                    path='cooldown.userSeconds'
                     value={draft.cooldown.userSeconds}
                     disabled={disabled}
                     error={errorAt(errors, 'cooldown.userSeconds')}
-                    onChange={(v) => update({cooldown: {...draft.cooldown, userSeconds: v ?? 0}})}
+                    onChange={(v) => update({cooldown: {...draft.cooldown, userSeconds: v ?? NaN}})}
                 />
             </div>
         </Section>
@@ -142,11 +146,16 @@ function ConditionRow({index, condition, errors, disabled, onChange, onRemove}: 
         {value: 'json' as RowKind, label: f(m.condNested)},
     ];
     return (
-        <div className='tw-section'>
+        <div
+            className='tw-section'
+            data-label-prefix={f(m.conditionN, {n: index + 1})}
+        >
             <div className='tw-row'>
                 <div className='tw-grow'>
                     <SelectField
                         label={f(m.conditionType)}
+                        path={`conditions.${index}.type`}
+                        error={errorAt(errors, `conditions.${index}.type`)}
                         value={row.kind}
                         options={options}
                         disabled={disabled}

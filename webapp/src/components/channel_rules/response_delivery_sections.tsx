@@ -1,11 +1,17 @@
-import {type DeliveryPolicy, type ResponseOptions} from '@tripwire/common';
+import {replyPlacements, type DeliveryPolicy, type ReplyPlacement, type ResponseOptions} from '@tripwire/common';
 import {useIntl} from 'react-intl';
 
-import {Checkbox, NumberField, SelectField, TextField} from '../common/fields';
+import {Checkbox, NumberField, SecondsField, SelectField, TextField} from '../common/fields';
 
 import {m} from './messages';
 import {compact, errorAt, errorCountUnder} from './rule_form_state';
 import {Section, type SectionProps} from './section';
+
+const placementMessages: Record<ReplyPlacement, (typeof m)[keyof typeof m]> = {
+    thread: m.replyToThread,
+    channel: m.replyToChannel,
+    service: m.replyToService,
+};
 
 export function ResponseSection({value: r, onChange, errors, disabled}: SectionProps<ResponseOptions>) {
     const f = useIntl().formatMessage;
@@ -15,8 +21,35 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
         <Section
             title={f(m.sectionResponse)}
             errors={errorCountUnder(errors, ['response'])}
-            open={false}
         >
+            <fieldset
+                className='tw-fieldset'
+                disabled={disabled || !r.enabled}
+            >
+                <legend className='tw-label'>{f(m.replyTo)}</legend>
+                <div className='tw-row tw-wrap'>
+                    {replyPlacements.map((placement) => (
+                        <label
+                            key={placement}
+                            className='tw-check'
+                        >
+                            <input
+                                type='radio'
+                                name='tripwire-reply-to'
+                                data-path='response.reply_to'
+                                value={placement}
+                                checked={r.reply_to === placement}
+                                onChange={() => set({reply_to: placement})}
+                            />
+                            {f(placementMessages[placement])}
+                        </label>
+                    ))}
+                </div>
+                <div className='tw-help'>{f(m.replyToHelp)}</div>
+            </fieldset>
+            <details className='tw-more'>
+                <summary>{f(m.moreReplyOptions)}</summary>
+                <div className='tw-stack'>
             <div className='tw-row tw-wrap'>
                 <Checkbox
                     label={f(m.responseEnabled)}
@@ -36,6 +69,7 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                     label={f(m.username)}
                     value={r.username ?? ''}
                     disabled={disabled}
+                    path='response.username'
                     error={e('username')}
                     onChange={(v) => set({username: v === '' ? undefined : v})}
                 />
@@ -44,6 +78,7 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                     type='url'
                     value={r.icon_url ?? ''}
                     disabled={disabled}
+                    path='response.icon_url'
                     error={e('icon_url')}
                     onChange={(v) => set({icon_url: v === '' ? undefined : v})}
                 />
@@ -51,8 +86,9 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                     label={f(m.staleAfter)}
                     value={r.stale_after_seconds}
                     disabled={disabled}
+                    path='response.stale_after_seconds'
                     error={e('stale_after_seconds')}
-                    onChange={(v) => set({stale_after_seconds: v ?? 300})}
+                    onChange={(v) => set({stale_after_seconds: v ?? NaN})}
                 />
                 <SelectField
                     label={f(m.staleAction)}
@@ -69,17 +105,21 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                     label={f(m.responseUrlUses)}
                     value={r.response_url_uses}
                     disabled={disabled}
+                    path='response.response_url_uses'
                     error={e('response_url_uses')}
-                    onChange={(v) => set({response_url_uses: v ?? 5})}
+                    onChange={(v) => set({response_url_uses: v ?? NaN})}
                 />
                 <NumberField
                     label={f(m.responseUrlTtl)}
                     value={r.response_url_ttl_seconds}
                     disabled={disabled}
+                    path='response.response_url_ttl_seconds'
                     error={e('response_url_ttl_seconds')}
-                    onChange={(v) => set({response_url_ttl_seconds: v ?? 1800})}
+                    onChange={(v) => set({response_url_ttl_seconds: v ?? NaN})}
                 />
             </div>
+                </div>
+            </details>
         </Section>
     );
 }
@@ -109,6 +149,7 @@ export function DeliverySection({value: d, onChange, errors, disabled}: SectionP
                     label={f(m.maxAttempts)}
                     value={d.max_attempts}
                     disabled={disabled}
+                    path='delivery.max_attempts'
                     error={e('max_attempts')}
                     onChange={(max_attempts) => set({max_attempts})}
                 />
@@ -116,27 +157,31 @@ export function DeliverySection({value: d, onChange, errors, disabled}: SectionP
                     label={f(m.maxAge)}
                     value={d.max_age_seconds}
                     disabled={disabled}
+                    path='delivery.max_age_seconds'
                     error={e('max_age_seconds')}
-                    onChange={(v) => set({max_age_seconds: v ?? 86_400})}
+                    onChange={(v) => set({max_age_seconds: v ?? NaN})}
                 />
-                <NumberField
+                <SecondsField
                     label={f(m.backoffBase)}
+                    path='delivery.backoff_base_ms'
                     value={d.backoff_base_ms}
                     disabled={disabled}
                     error={e('backoff_base_ms')}
-                    onChange={(v) => set({backoff_base_ms: v ?? 5000})}
+                    onChange={(v) => set({backoff_base_ms: v ?? NaN})}
                 />
-                <NumberField
+                <SecondsField
                     label={f(m.backoffMax)}
+                    path='delivery.backoff_max_ms'
                     value={d.backoff_max_ms}
                     disabled={disabled}
                     error={e('backoff_max_ms')}
-                    onChange={(v) => set({backoff_max_ms: v ?? 7_200_000})}
+                    onChange={(v) => set({backoff_max_ms: v ?? NaN})}
                 />
                 <NumberField
                     label={f(m.ratePerRule)}
                     value={d.rate_per_rule_per_minute}
                     disabled={disabled}
+                    path='delivery.rate_per_rule_per_minute'
                     error={e('rate_per_rule_per_minute')}
                     onChange={(rate_per_rule_per_minute) => set({rate_per_rule_per_minute})}
                 />
@@ -144,6 +189,7 @@ export function DeliverySection({value: d, onChange, errors, disabled}: SectionP
                     label={f(m.ratePerUser)}
                     value={d.rate_per_user_per_minute}
                     disabled={disabled}
+                    path='delivery.rate_per_user_per_minute'
                     error={e('rate_per_user_per_minute')}
                     onChange={(rate_per_user_per_minute) => set({rate_per_user_per_minute})}
                 />

@@ -1,5 +1,5 @@
 import {type RuleView} from '@tripwire/common';
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
 import {deleteRule, setRuleEnabled} from '../../state/actions';
@@ -7,6 +7,7 @@ import {type RuleHealth} from '../../state/types';
 import {useClient} from '../common/client_context';
 import {Badge} from '../common/badge';
 import {useAppDispatch, usePluginSelector} from '../common/hooks';
+import {InlineConfirm} from '../common/confirm';
 import {commonMessages} from '../common/messages';
 
 import {m} from './messages';
@@ -75,6 +76,7 @@ function RuleRow({rule, onEdit, onLog}: {rule: RuleView; onEdit(r: RuleView): vo
     const dispatch = useAppDispatch();
     const health = usePluginSelector((s) => s.health[rule.id]);
     const [confirming, setConfirming] = useState(false);
+    const deleteButton = useRef<HTMLButtonElement>(null);
     const [error, setError] = useState<string | null>(null);
     const [busy, setBusy] = useState(false);
     const act = async (fn: () => Promise<unknown>) => {
@@ -119,26 +121,19 @@ function RuleRow({rule, onEdit, onLog}: {rule: RuleView; onEdit(r: RuleView): vo
                     </div>
                 )}
                 {confirming && (
-                    <div
-                        className='tw-notice tw-notice-error tw-row'
-                        style={{marginTop: 8}}
-                    >
-                        <span className='tw-grow'>{f(m.confirmDelete, {name: rule.name})}</span>
-                        <button
-                            type='button'
-                            className='tw-btn tw-btn-tertiary'
-                            onClick={() => setConfirming(false)}
-                        >
-                            {f(commonMessages.cancel)}
-                        </button>
-                        <button
-                            type='button'
-                            className='tw-btn tw-action-danger'
-                            disabled={busy}
-                            onClick={() => void act(() => dispatch(deleteRule(client, rule)))}
-                        >
-                            {f(m.delete)}
-                        </button>
+                    <div style={{marginTop: 8}}>
+                        <InlineConfirm
+                            message={f(m.confirmDelete, {name: rule.name})}
+                            cancelLabel={f(commonMessages.cancel)}
+                            confirmLabel={f(m.delete)}
+                            danger={true}
+                            busy={busy}
+                            onCancel={() => {
+                                setConfirming(false);
+                                requestAnimationFrame(() => deleteButton.current?.focus());
+                            }}
+                            onConfirm={() => void act(() => dispatch(deleteRule(client, rule)))}
+                        />
                     </div>
                 )}
             </div>
@@ -169,6 +164,7 @@ function RuleRow({rule, onEdit, onLog}: {rule: RuleView; onEdit(r: RuleView): vo
                 </button>
                 {rule.can_manage && (
                     <button
+                        ref={deleteButton}
                         type='button'
                         className='tw-btn tw-btn-danger'
                         aria-label={`${f(m.delete)} ${rule.name}`}

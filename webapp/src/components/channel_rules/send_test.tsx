@@ -1,4 +1,4 @@
-import {type RuleView, type TestDeliveryResult} from '@tripwire/common';
+import {type RuleSpec, type RuleView, type TestDeliveryResult} from '@tripwire/common';
 import {useState} from 'react';
 import {useIntl} from 'react-intl';
 
@@ -9,13 +9,22 @@ import {Checkbox, SelectField, TextField} from '../common/fields';
 import {ReplyPreviewPost} from '../post_types/reply_post';
 
 import {RequestResponseView} from './excerpt_view';
-import {m} from './messages';
+import {m, m2} from './messages';
 
 /**
  * "Send test": one real, signed request for a sample message (the server's test-delivery route), showing what went
- * out, what came back and the reply rendered as it will appear in the channel.
+ * out, what came back and the reply rendered as it will appear in the channel. It tests the rule as it is on screen:
+ * with unsaved edits, the draft goes along (the server checks it like a save and stores nothing).
  */
-export function SendTest({rule, channelId}: {rule: RuleView | null; channelId: string}) {
+export function SendTest({rule, channelId, draft = null, dirty = false, token}: {
+    rule: RuleView | null;
+    channelId: string;
+    /** The valid draft when there are unsaved edits (null: none, or not valid yet). */
+    draft?: RuleSpec | null;
+    dirty?: boolean;
+    /** A compat token typed but not saved yet. */
+    token?: string | undefined;
+}) {
     const f = useIntl().formatMessage;
     const client = useClient();
     const [message, setMessage] = useState('');
@@ -33,17 +42,21 @@ export function SendTest({rule, channelId}: {rule: RuleView | null; channelId: s
             </section>
         );
     }
+    const tested = dirty && draft ? draft : rule;
+    const blocked = dirty && !draft;
     const send = async () => {
         setBusy(true);
         setError(null);
         try {
-            const channelInScope = rule.scope.kind === 'channels' && rule.scope.channelIds.includes(channelId);
+            const channelInScope = tested.scope.kind === 'channels' && tested.scope.channelIds.includes(channelId);
             setResult(
                 await client.testDelivery(rule.id, {
                     message,
                     is_reply: isReply,
-                    ...(endpointId && {endpoint_id: endpointId}),
+                    ...(endpointId && tested.endpoints.some((e) => e.id === endpointId) && {endpoint_id: endpointId}),
                     ...(channelInScope && {channel_id: channelId}),
+                    ...(dirty && draft && {rule: draft}),
+                    ...(token !== undefined && {token}),
                 }),
             );
         } catch (e) {
@@ -61,6 +74,7 @@ export function SendTest({rule, channelId}: {rule: RuleView | null; channelId: s
             <div className='tw-section-title'>{f(m.sendTest)}</div>
             <div className='tw-stack'>
                 <div className='tw-help'>{f(m.sendTestHelp)}</div>
+                {dirty && <div className='tw-help'>{f(blocked ? m2.sendTestFixFirst : m2.sendTestDraft)}</div>}
                 <TextField
                     label={f(m.testerMessage)}
                     value={message}
@@ -68,12 +82,12 @@ export function SendTest({rule, channelId}: {rule: RuleView | null; channelId: s
                     onChange={setMessage}
                 />
                 <div className='tw-row tw-wrap'>
-                    {rule.endpoints.length > 1 && (
+                    {tested.endpoints.length > 1 && (
                         <div style={{minWidth: 240}}>
                             <SelectField
                                 label={f(m.sendTestEndpoint)}
                                 value={endpointId}
-                                options={[{value: '', label: '—'}, ...rule.endpoints.map((e) => ({value: e.id, label: `${e.id} · ${e.url}`}))]}
+                                options={[{value: '', label: '—'}, ...tested.endpoints.map((e) => ({value: e.id, label: `${e.id} · ${e.url}`}))]}
                                 onChange={setEndpointId}
                             />
                         </div>
@@ -88,7 +102,7 @@ export function SendTest({rule, channelId}: {rule: RuleView | null; channelId: s
                     <button
                         type='button'
                         className='tw-btn tw-btn-primary'
-                        disabled={busy}
+                        disabled={busy || blocked}
                         onClick={() => void send()}
                     >
                         {f(m.sendTestButton)}

@@ -1,11 +1,12 @@
 import {type Trigger, type TriggerMode} from '@tripwire/common';
+import {useRef} from 'react';
 import {useIntl} from 'react-intl';
 
 import {Checkbox, LinesField, SelectField, TextField} from '../common/fields';
 
 import {m} from './messages';
-import {errorAt, errorCountUnder} from './rule_form_state';
-import {Section, type SectionProps} from './section';
+import {errorAt} from './rule_form_state';
+import {type SectionProps} from './section';
 
 export const triggerModeMessages = {
     exact: m.triggerExact,
@@ -34,27 +35,45 @@ export function triggerForMode(mode: TriggerMode, prev: Trigger): Trigger {
     }
 }
 
-export function TriggerSection({value, onChange, errors, disabled}: SectionProps<Trigger>) {
+/**
+ * What each trigger type held while the editor is open: switching to "regular expression" and back gives the words
+ * back, and the pattern comes back too.
+ */
+export function useTriggerDrafts(value: Trigger, onChange: (t: Trigger) => void): (mode: TriggerMode) => void {
+    const drafts = useRef<Partial<Record<TriggerMode, Trigger>>>({});
+    return (mode) => {
+        if (mode === value.mode) return;
+        drafts.current[value.mode] = value;
+        const kept = drafts.current[mode];
+        if (!kept) onChange(triggerForMode(mode, value));
+        // Words typed under one word mode carry over to the others; a mode's own settings (the pattern, flags) come back.
+        else onChange('words' in kept && 'words' in value ? {...kept, words: value.words} : kept);
+    };
+}
+
+/** The trigger's fields (the Rule section shows them): type, words or pattern, and the matching options. */
+export function TriggerFields({value, onChange, errors, disabled}: SectionProps<Trigger>) {
     const intl = useIntl();
     const f = intl.formatMessage;
+    const setMode = useTriggerDrafts(value, onChange);
     return (
-        <Section
-            title={f(m.sectionTrigger)}
-            errors={errorCountUnder(errors, ['trigger'])}
-        >
+        <div className='tw-grid-3'>
             <SelectField
                 label={f(m.triggerMode)}
+                path='trigger.mode'
                 value={value.mode}
                 disabled={disabled}
                 error={errorAt(errors, 'trigger.mode')}
                 options={(Object.keys(triggerModeMessages) as TriggerMode[]).map((mode) => ({value: mode, label: f(triggerModeMessages[mode])}))}
-                onChange={(mode) => onChange(triggerForMode(mode, value))}
+                onChange={setMode}
             />
             {'words' in value && (
                 <LinesField
                     label={f(m.words)}
+                    path='trigger.words'
                     help={f(m.wordsHelp)}
                     values={value.words}
+                    disabled={disabled}
                     error={errorAt(errors, 'trigger.words')}
                     onChange={(words) => onChange({...value, words})}
                 />
@@ -62,6 +81,7 @@ export function TriggerSection({value, onChange, errors, disabled}: SectionProps
             {value.mode === 'regex' && (
                 <TextField
                     label={f(m.pattern)}
+                    path='trigger.pattern'
                     help={f(m.patternHelp)}
                     mono={true}
                     value={value.pattern}
@@ -71,7 +91,10 @@ export function TriggerSection({value, onChange, errors, disabled}: SectionProps
                 />
             )}
             {value.mode !== 'any' && (
-                <div className='tw-row tw-wrap'>
+                <div
+                    className='tw-field'
+                    style={{paddingTop: 24}}
+                >
                     <Checkbox
                         label={f(m.ignoreCase)}
                         checked={value.ignoreCase}
@@ -96,6 +119,6 @@ export function TriggerSection({value, onChange, errors, disabled}: SectionProps
                     )}
                 </div>
             )}
-        </Section>
+        </div>
     );
 }

@@ -1,4 +1,4 @@
-import {type ReactNode, useEffect, useId, useState} from 'react';
+import {type ReactNode, type Ref, useEffect, useId, useState} from 'react';
 
 /**
  * Form controls in Mattermost's style, each with its label, help and inline error. Errors come from the same zod
@@ -49,6 +49,8 @@ export function Field({label, help, error, children}: FieldProps) {
 
 interface TextProps {
     label: ReactNode;
+    /** The rule path this control edits (`endpoints.0.url`): errors find their field by it, the summary focuses it. */
+    path?: string | undefined;
     value: string;
     onChange(value: string): void;
     help?: ReactNode;
@@ -61,7 +63,7 @@ interface TextProps {
     type?: 'text' | 'url' | 'password' | undefined;
 }
 
-export function TextField({label, value, onChange, help, error, placeholder, multiline, rows, mono, disabled, type}: TextProps) {
+export function TextField({label, path, value, onChange, help, error, placeholder, multiline, rows, mono, disabled, type, inputRef}: TextProps & {inputRef?: Ref<HTMLTextAreaElement & HTMLInputElement> | undefined}) {
     const className = `${multiline ? 'tw-textarea' : 'tw-input'}${mono ? ' tw-mono' : ''}${error ? ' tw-invalid' : ''}`;
     return (
         <Field
@@ -73,6 +75,8 @@ export function TextField({label, value, onChange, help, error, placeholder, mul
                 multiline ? (
                     <textarea
                         id={id}
+                        ref={inputRef}
+                        data-path={path}
                         className={className}
                         value={value}
                         rows={rows ?? 3}
@@ -85,6 +89,8 @@ export function TextField({label, value, onChange, help, error, placeholder, mul
                 ) : (
                     <input
                         id={id}
+                        ref={inputRef}
+                        data-path={path}
                         className={className}
                         type={type ?? 'text'}
                         value={value}
@@ -102,6 +108,7 @@ export function TextField({label, value, onChange, help, error, placeholder, mul
 
 interface NumberProps {
     label: ReactNode;
+    path?: string | undefined;
     /** undefined: empty (the schema's default applies, or the field is optional). */
     value: number | undefined;
     onChange(value: number | undefined): void;
@@ -112,7 +119,7 @@ interface NumberProps {
 }
 
 /** Keeps the typed text while it is not a number yet, and hands NaN to the schema, which explains the problem. */
-export function NumberField({label, value, onChange, help, error, placeholder, disabled}: NumberProps) {
+export function NumberField({label, path, value, onChange, help, error, placeholder, disabled}: NumberProps) {
     const [text, setText] = useState(value === undefined || Number.isNaN(value) ? '' : String(value));
     useEffect(() => {
         // Only an outside change (a reset, a saved value) rewrites the text; our own edits and NaN keep what was typed.
@@ -131,8 +138,9 @@ export function NumberField({label, value, onChange, help, error, placeholder, d
             {(id, describedBy) => (
                 <input
                     id={id}
+                    data-path={path}
                     className={`tw-input${error ? ' tw-invalid' : ''}`}
-                    inputMode='numeric'
+                    inputMode='decimal'
                     value={text}
                     placeholder={placeholder}
                     disabled={disabled}
@@ -151,6 +159,7 @@ export function NumberField({label, value, onChange, help, error, placeholder, d
 
 interface SelectProps<T extends string> {
     label: ReactNode;
+    path?: string | undefined;
     value: T;
     options: ReadonlyArray<{value: T; label: string}>;
     onChange(value: T): void;
@@ -159,7 +168,7 @@ interface SelectProps<T extends string> {
     disabled?: boolean | undefined;
 }
 
-export function SelectField<T extends string>({label, value, options, onChange, help, error, disabled}: SelectProps<T>) {
+export function SelectField<T extends string>({label, path, value, options, onChange, help, error, disabled}: SelectProps<T>) {
     return (
         <Field
             label={label}
@@ -169,9 +178,11 @@ export function SelectField<T extends string>({label, value, options, onChange, 
             {(id, describedBy) => (
                 <select
                     id={id}
+                    data-path={path}
                     className={`tw-select${error ? ' tw-invalid' : ''}`}
                     value={value}
                     disabled={disabled}
+                    aria-invalid={Boolean(error)}
                     aria-describedby={describedBy}
                     onChange={(e) => onChange(e.target.value as T)}
                 >
@@ -191,18 +202,20 @@ export function SelectField<T extends string>({label, value, options, onChange, 
 
 interface CheckProps {
     label: ReactNode;
+    path?: string | undefined;
     checked: boolean;
     onChange(checked: boolean): void;
     disabled?: boolean | undefined;
     help?: ReactNode;
 }
 
-export function Checkbox({label, checked, onChange, disabled, help}: CheckProps) {
+export function Checkbox({label, path, checked, onChange, disabled, help}: CheckProps) {
     return (
         <div className='tw-field'>
             <label className='tw-check'>
                 <input
                     type='checkbox'
+                    data-path={path}
                     checked={checked}
                     disabled={disabled}
                     onChange={(e) => onChange(e.target.checked)}
@@ -215,8 +228,9 @@ export function Checkbox({label, checked, onChange, disabled, help}: CheckProps)
 }
 
 /** One item per line (trigger words, ids, MIME types): the text keeps blank lines while typing. */
-export function LinesField({label, values, onChange, help, error, placeholder, mono, disabled}: {
+export function LinesField({label, path, values, onChange, help, error, placeholder, mono, disabled}: {
     label: ReactNode;
+    path?: string | undefined;
     values: readonly string[];
     onChange(values: string[]): void;
     help?: ReactNode;
@@ -232,11 +246,12 @@ export function LinesField({label, values, onChange, help, error, placeholder, m
     return (
         <TextField
             label={label}
+            path={path}
             help={help}
             error={error}
+            disabled={disabled}
             placeholder={placeholder}
             mono={mono ?? false}
-            disabled={disabled}
             multiline={true}
             rows={Math.min(6, Math.max(2, values.length + 1))}
             value={text}
@@ -244,6 +259,20 @@ export function LinesField({label, values, onChange, help, error, placeholder, m
                 setText(t);
                 onChange(linesOf(t));
             }}
+        />
+    );
+}
+
+/**
+ * A duration the rule stores in milliseconds, shown and typed in seconds like every other duration of the panel
+ * (decimals allowed: 0.5 s). Empty hands undefined on, so the schema's default or "optional" applies.
+ */
+export function SecondsField({value, onChange, ...rest}: Omit<NumberProps, 'value' | 'onChange'> & {value: number | undefined; onChange(ms: number | undefined): void}) {
+    return (
+        <NumberField
+            {...rest}
+            value={value === undefined || Number.isNaN(value) ? value : value / 1000}
+            onChange={(s) => onChange(s === undefined || Number.isNaN(s) ? s : Math.round(s * 1000))}
         />
     );
 }

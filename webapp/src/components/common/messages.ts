@@ -8,4 +8,7 @@ export const commonMessages = defineMessages({
     retry: {id: 'tripwire.common.retry', defaultMessage: 'Try again'},
     remove: {id: 'tripwire.common.remove', defaultMessage: 'Remove'},
     panelLabel: {id: 'tripwire.header.label', defaultMessage: 'Tripwire rules'},
+    copy: {id: 'tripwire.common.copy', defaultMessage: 'Copy'},
+    copied: {id: 'tripwire.common.copied', defaultMessage: 'Copied'},
+    copyFailed: {id: 'tripwire.common.copy_failed', defaultMessage: 'Select the text and copy it by hand'},
 });

@@ -5,6 +5,8 @@ import {deliveryCardPropsSchema, type DeliveryCardProps, type DeliveryStatusEven
 import {type PostAttachmentProps, type PostTypeProps} from '../../host/registry';
 import {ruleReceived} from '../../state/actions';
 import {useClient} from '../common/client_context';
+import {InlineConfirm} from '../common/confirm';
+import {commonMessages} from '../common/messages';
 import {Badge, Spinner, type BadgeTone} from '../common/badge';
 import {useAppDispatch, usePluginSelector} from '../common/hooks';
 import {TripwireStyles} from '../common/styles';
@@ -107,7 +109,7 @@ function StatusCard({deliveryId, ruleId, ruleName, state, onlyForManagers}: {del
     // Cancelled (its endpoint or rule was removed): final, and nothing is left to retry.
     const cancelled = state.status === 'cancelled';
     const rule = useRule(ruleId, failed || onlyForManagers || !ruleName);
-    const [retry, setRetry] = useState<'idle' | 'busy' | 'done' | string>('idle');
+    const [retry, setRetry] = useState<'idle' | 'confirm' | 'busy' | 'done' | string>('idle');
     if (onlyForManagers && !rule?.can_manage) return null;
 
     const name = ruleName || rule?.name || ruleId;
@@ -154,7 +156,18 @@ function StatusCard({deliveryId, ruleId, ruleName, state, onlyForManagers}: {del
                         <div style={{width: `${Math.round(progress * 100)}%`}}/>
                     </div>
                 )}
-                {retry !== 'idle' && retry !== 'busy' && retry !== 'done' && <div className='tw-error'>{retry}</div>}
+                {retry !== 'idle' && retry !== 'confirm' && retry !== 'busy' && retry !== 'done' && <div className='tw-error'>{retry}</div>}
+                {retry === 'confirm' && (
+                    <div style={{marginTop: 8}}>
+                        <InlineConfirm
+                            message={f(pm.cardReplayConfirm, {rule: name})}
+                            cancelLabel={f(commonMessages.cancel)}
+                            confirmLabel={f(pm.cardRetry)}
+                            onCancel={() => setRetry('idle')}
+                            onConfirm={() => void doRetry()}
+                        />
+                    </div>
+                )}
             </div>
             {failed && rule?.can_manage && (
                 retry === 'done' ? (
@@ -163,8 +176,8 @@ function StatusCard({deliveryId, ruleId, ruleName, state, onlyForManagers}: {del
                     <button
                         type='button'
                         className='tw-btn tw-btn-secondary'
-                        disabled={retry === 'busy'}
-                        onClick={() => void doRetry()}
+                        disabled={retry === 'busy' || retry === 'confirm'}
+                        onClick={() => setRetry('confirm')}
                     >
                         {f(pm.cardRetry)}
                     </button>

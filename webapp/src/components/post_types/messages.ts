@@ -16,7 +16,9 @@ export const pm = defineMessages({
     cardCancelled: {id: 'tripwire.card.cancelled', defaultMessage: 'Cancelled: {rule} lost this endpoint before it was sent'},
     cardAttempt: {id: 'tripwire.card.attempt', defaultMessage: 'Attempt {attempt}{max, select, none {} other { of {max}}}'},
     cardNextAttempt: {id: 'tripwire.card.next_attempt', defaultMessage: 'next try in {seconds} s'},
-    cardRetry: {id: 'tripwire.card.retry', defaultMessage: 'Retry'},
+    /** "Replay" everywhere (the panel's delivery log says the same). */
+    cardRetry: {id: 'tripwire.card.replay', defaultMessage: 'Replay'},
+    cardReplayConfirm: {id: 'tripwire.card.replay_confirm', defaultMessage: 'Send this delivery to {rule}’s service again? It gets the same webhook-id, so a service that already handled it can ignore it.'},
     cardRetried: {id: 'tripwire.card.retried', defaultMessage: 'Queued again'},
     cardInvalid: {id: 'tripwire.card.invalid', defaultMessage: 'This Tripwire status card is missing its delivery details.'},
 });

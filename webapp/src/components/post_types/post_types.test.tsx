@@ -1,4 +1,4 @@
-import {act, screen, waitFor} from '@testing-library/react';
+import {act, screen, waitFor, within} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import {deliveryStatusHandler} from '../../state/websocket';
@@ -21,7 +21,7 @@ const cardPost = {
 };
 
 describe('DeliveryCard', () => {
-    it('moves from pending to retrying to failed on websocket events and offers a retry to rule managers', async () => {
+    it('moves from pending to retrying to failed on websocket events and offers a confirmed replay to rule managers', async () => {
         const user = userEvent.setup();
         const {client, calls} = fakeServer({
             [`GET ${API}/rules/${rule.id}`]: {body: rule},
@@ -39,11 +39,16 @@ describe('DeliveryCard', () => {
         expect(card).toHaveAttribute('data-status', 'retrying');
         expect(card).toHaveTextContent('Retrying 2 of 3 — Deploy bot');
         expect(card).toHaveTextContent('HTTP 503');
-        expect(screen.queryByRole('button', {name: 'Retry'})).not.toBeInTheDocument();
+        expect(screen.queryByRole('button', {name: 'Replay'})).not.toBeInTheDocument();
 
         act(() => ws({event: 'custom_tripwire_delivery_status', data: {...base, at: 3, attempt: 3, status: 'failed', error: 'connection refused'}}));
         expect(card).toHaveTextContent('Delivery to Deploy bot failed');
-        await user.click(await screen.findByRole('button', {name: 'Retry'}));
+        await user.click(await screen.findByRole('button', {name: 'Replay'}));
+        // Replay asks first; nothing is sent until confirmed.
+        expect(calls.some((c) => c.method === 'POST')).toBe(false);
+        const confirm = screen.getByRole('alertdialog');
+        expect(confirm).toHaveTextContent('Send this delivery to Deploy bot’s service again?');
+        await user.click(within(confirm).getByRole('button', {name: 'Replay'}));
         expect(await screen.findByText('Queued again')).toBeInTheDocument();
         expect(calls.map((c) => `${c.method} ${c.path}`)).toContain(`POST ${API}/rules/${rule.id}/deliveries/${DELIVERY}/replay`);
     });
@@ -58,15 +63,15 @@ describe('DeliveryCard', () => {
         expect(card).toHaveAttribute('data-status', 'cancelled');
         expect(card).toHaveTextContent('Cancelled: Deploy bot lost this endpoint before it was sent');
         await act(async () => undefined);
-        expect(screen.queryByRole('button', {name: 'Retry'})).not.toBeInTheDocument();
+        expect(screen.queryByRole('button', {name: 'Replay'})).not.toBeInTheDocument();
     });
 
-    it('offers no retry to people who cannot manage the rule', async () => {
+    it('offers no replay to people who cannot manage the rule', async () => {
         const {client} = fakeServer({[`GET ${API}/rules/${rule.id}`]: {body: {...rule, can_manage: false}}});
         renderWithProviders(<DeliveryCard post={{...cardPost, props: {...cardPost.props, tripwire_status: 'failed', tripwire_attempt: 3}}}/>, {client});
         expect(await screen.findByText('Delivery to Deploy bot failed')).toBeInTheDocument();
         await act(async () => undefined);
-        expect(screen.queryByRole('button', {name: 'Retry'})).not.toBeInTheDocument();
+        expect(screen.queryByRole('button', {name: 'Replay'})).not.toBeInTheDocument();
     });
 
     it('ignores malformed websocket events', () => {

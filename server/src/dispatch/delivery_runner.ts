@@ -91,11 +91,18 @@ export class DeliveryRunner {
     private readonly known = new Map<string, Versioned<OutboxRecord>>();
     /** Deliveries waiting on a host's open breaker. */
     private readonly parking: ParkingLot;
+    /** Deliveries the parking lot let go as a host's half-open probe: delivery id → host. */
+    private readonly probes = new Map<string, string>();
     private shutdown = new AbortController();
     private stopping = false;
 
     constructor(private readonly deps: RunnerDeps) {
-        this.parking = new ParkingLot(deps.clock, deps.breakers, (id) => deps.scheduler.schedule(id, deps.clock.now()));
+        // Run at once, in the lot's order (retries first), rather than through the scheduler's heap.
+        this.parking = new ParkingLot(deps.clock, deps.breakers, (id, probe) => {
+            if (this.active.has(id)) return;
+            if (probe !== undefined) this.probes.set(id, probe);
+            this.run(id);
+        });
     }
 
     get inFlight(): number {
@@ -139,6 +146,8 @@ export class DeliveryRunner {
 
     private async attempt(id: string, known: Versioned<OutboxRecord> | undefined): Promise<void> {
         const {store, clock, nodeId, scheduler} = this.deps;
+        const probeHost = this.probes.get(id);
+        this.probes.delete(id);
         const current = known ?? (await store.load(id));
         if (!current || current.value.state !== 'pending') return this.forget(id);
         const r = current.value;
@@ -172,14 +181,15 @@ export class DeliveryRunner {
         for (const endpoint of r.endpoints.filter((e) => !r.dead_endpoints.includes(e.id)).map((e) => clampEndpoint(e, settings))) {
             const host = originOf(endpoint);
             // Look at the breaker before queueing for a slot: a down host's deliveries must not pile up behind it.
-            if (this.deps.breakers.blocked(host, clock.now())) {
+            const probe = host === probeHost;
+            if (this.deps.breakers.blocked(host, clock.now(), probe)) {
                 parkOn ??= host;
                 continue;
             }
             const release = await this.deps.slots.acquire(`${r.rule.id}:${endpoint.id}`, endpoint.max_concurrency);
             try {
                 if (this.stopping) break;
-                const call = await this.callEndpoint(r, endpoint, host, claim);
+                const call = await this.callEndpoint(r, endpoint, host, probe, claim);
                 if (call === 'lost') return this.forget(id);
                 if (call === 'deferred') {
                     parkOn ??= host;
@@ -197,7 +207,7 @@ export class DeliveryRunner {
             if (claimed && this.stopping) await store.replace(claimed.bytes, {...r, lease: null});
             else if (parkOn !== undefined && !this.stopping) {
                 this.known.set(id, claimed ?? current);
-                this.parking.park(parkOn, id);
+                this.parking.park(parkOn, id, r.attempts > 0);
             }
             return;
         }
@@ -209,6 +219,7 @@ export class DeliveryRunner {
         r: OutboxRecord,
         endpoint: Endpoint,
         host: string,
+        probe: boolean,
         claim: () => Promise<Versioned<OutboxRecord> | null>,
     ): Promise<Call | 'deferred' | 'lost'> {
         const {clock, breakers} = this.deps;
@@ -240,9 +251,11 @@ export class DeliveryRunner {
             if (!(err instanceof TemplateError)) throw err;
             return unsent('invalid_request', err.message);
         }
-        if (!breakers.check(host, clock.now()).allowed) return 'deferred';
+        const verdict = breakers.check(host, clock.now(), probe);
+        if (!verdict.allowed) return 'deferred';
         if (!(await claim())) {
             breakers.cancel(host);
+            if (verdict.probe) this.parking.poke(host);
             return 'lost';
         }
 
@@ -260,7 +273,8 @@ export class DeliveryRunner {
             signal: this.shutdown.signal,
         });
         if (result.kind === 'error' && result.errorClass === 'shutdown') breakers.cancel(host);
-        else if (breakers.record(host, isHealthy(result), clock.now())) this.parking.open(host);
+        else if (breakers.record(host, {ok: isHealthy(result), unreachable: result.kind === 'error', probe: verdict.probe, retry: r.attempts > 0}, clock.now())) this.parking.open(host);
+        else if (verdict.probe) this.parking.poke(host);
         // Secret header values (API keys...) are redacted wherever they show up, not just in their header: as stored
         // (in `secrets`) and as rendered.
         const headerSecrets = Object.entries(request.headers).filter(([n]) => n in secretHeaders || isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);

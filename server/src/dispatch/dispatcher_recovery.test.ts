@@ -169,39 +169,4 @@ describe('Dispatcher across restarts and nodes', () => {
             await hung.close();
         }
     });
-
-    it('stops attempting a failing host while its breaker is open, without spending attempts', async () => {
-        const h = await start({options: {breaker: {windowMs: 10_000, minRequests: 100, failureRate: 1, consecutiveFailures: 2, openMs: 10_000, maxOpenMs: 10_000, halfOpenProbes: 1}}});
-        receiver.handler = reply(503);
-        for (let i = 0; i < 4; i++) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: `e${i}`}), policy: policy({backoff_base_ms: 20, backoff_max_ms: 20})}));
-        // The four first attempts were already in flight together; once two failed, the breaker opened and the
-        // retries (due 0-20 ms later) wait for the half-open probe instead of being sent.
-        await new Promise((r) => setTimeout(r, 300));
-        expect(receiver.requests).toHaveLength(4);
-        const records = h.kv.keys('dx_p_').map((k) => JSON.parse(Buffer.from(h.kv.peek(k)!).toString()) as OutboxRecord);
-        expect(records.map((r) => r.attempts)).toEqual([1, 1, 1, 1]);
-    });
-});
-
-describe('Dispatcher and the circuit breaker', () => {
-    it('wakes deliveries parked on an open breaker as soon as a probe gets through', async () => {
-        const receiver = await TestReceiver.start();
-        const h = await startHarness({options: {breaker: {windowMs: 60_000, minRequests: 100, failureRate: 1, consecutiveFailures: 2, openMs: 1000, maxOpenMs: 8000, halfOpenProbes: 1}}});
-        try {
-            let fail = 2;
-            receiver.handler = (req, res, i) => reply(fail-- > 0 ? 503 : 200, {})(req, res, i);
-            const fastRetry = policy({backoff_base_ms: 10, backoff_max_ms: 10});
-            for (const id of ['a', 'b']) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: id}), policy: fastRetry}));
-            await receiver.waitFor(2);
-            const opened = Date.now();
-            for (const id of ['c', 'd', 'e']) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: id}), policy: fastRetry}));
-            await h.drained(5000);
-            // One probe after the 1 s open period; without the wake-up the rest would wait another second.
-            expect(Date.now() - opened).toBeLessThan(1800);
-            expect(receiver.requests).toHaveLength(7);
-        } finally {
-            await h.dispatcher.stop();
-            await receiver.close();
-        }
-    });
 });

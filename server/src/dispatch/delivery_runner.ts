@@ -10,7 +10,7 @@ import {sendRequest, type AttemptResult} from './http_client';
 import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
 import type {Notifier} from './notices';
-import type {OutboxRecord, OutboxStore} from './outbox';
+import {attemptNumber, type OutboxRecord, type OutboxStore} from './outbox';
 import type {OutboxScheduler} from './outbox_scheduler';
 import {ParkingLot} from './parking';
 import {buildRequest, type PreparedRequest} from './payload/build_request';
@@ -38,6 +38,10 @@ export interface RunnerDeps {
     notifier: Notifier | undefined;
     onEndpointDisabled: ((ruleId: string, endpointId: string) => void | Promise<void>) | undefined;
     onAttempt: AttemptListener | undefined;
+    /** Whether a lease's owner is a process known dead (node_registry): its lease is taken over without waiting. */
+    isDeadOwner: (owner: string) => Promise<boolean>;
+    /** How soon to ask again about a live owner's lease: its node may die (its heartbeat lapse) before the lease ends. */
+    ownerRecheckMs: number;
     /** A deleted rule's delivery that a cancel missed (not indexed yet, another node's) is dropped, never sent. */
     isRuleGone: (ruleId: string) => Promise<boolean>;
     /** The guardrails as they are now: a delivery queued before one was lowered is held to the new value. */
@@ -157,12 +161,16 @@ export class DeliveryRunner {
         }
         const now = clock.now();
         if (r.next_attempt_at > now) return scheduler.schedule(id, r.next_attempt_at);
-        if (r.lease && r.lease.owner !== nodeId && r.lease.until > now) return scheduler.schedule(id, r.lease.until);
+        let takeOver: string | undefined;
+        if (r.lease && r.lease.owner !== nodeId && r.lease.until > now) {
+            if (!(await this.deps.isDeadOwner(r.lease.owner))) return scheduler.schedule(id, Math.min(r.lease.until, now + this.deps.ownerRecheckMs));
+            takeOver = r.lease.owner;
+        }
 
         const leaseMs = leaseMsFor(r, this.deps.leaseMarginMs);
         const holdsLease = r.lease?.owner === nodeId && r.lease.until - now >= leaseMs - this.deps.leaseMarginMs;
         let claimed: Versioned<OutboxRecord> | null = holdsLease ? current : null;
-        const claim = async () => (claimed ??= await store.claim(id, nodeId, clock.now(), leaseMs, current));
+        const claim = async () => (claimed ??= await store.claim(id, nodeId, clock.now(), leaseMs, current, takeOver));
 
         const settings = this.deps.settings();
         if (now - r.created_at > clampPolicy(r.policy, settings).max_age_seconds * 1000) {
@@ -253,7 +261,8 @@ export class DeliveryRunner {
         }
         const verdict = breakers.check(host, clock.now(), probe);
         if (!verdict.allowed) return 'deferred';
-        if (!(await claim())) {
+        const held = await claim();
+        if (!held) {
             breakers.cancel(host);
             if (verdict.probe) this.parking.poke(host);
             return 'lost';
@@ -261,7 +270,7 @@ export class DeliveryRunner {
 
         const signed: PreparedRequest = {
             ...request,
-            headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(r.attempts + 1)},
+            headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(attemptNumber(held.value))},
         };
         const result = await sendRequest(signed, {
             guard: this.deps.guard,
@@ -362,7 +371,7 @@ export class DeliveryRunner {
 
     private logCalls(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision, shutdown: boolean, nextAttemptAt: number | undefined, reply: ReplyOutcome | undefined): void {
         const at = this.deps.clock.now();
-        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: r.attempts + 1};
+        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: attemptNumber(r)};
         const entries: DeliveryLogEntry[] = calls.map((c) => {
             const res = c.result;
             const success = isSuccess(res);

@@ -113,6 +113,10 @@ export class DeliveryRunner {
         return this.active.size;
     }
 
+    get parked(): number {
+        return this.parking.size;
+    }
+
     /** Being attempted, or waiting on an open breaker: this node will come back to it by itself. */
     isTracked(id: string): boolean {
         return this.active.has(id) || this.parking.has(id);

@@ -424,9 +424,9 @@ export class Dispatcher {
         return found;
     }
 
-    /** Deliveries being attempted on this node right now, and scheduled for later. */
-    get load(): {inFlight: number; scheduled: number} {
-        return {inFlight: this.runner.inFlight, scheduled: this.scheduler.size};
+    /** Deliveries being attempted on this node right now, scheduled for later, and waiting on an open breaker. */
+    get load(): {inFlight: number; scheduled: number; parked: number} {
+        return {inFlight: this.runner.inFlight, scheduled: this.scheduler.size, parked: this.runner.parked};
     }
 
     private newRecord(id: string, request: DeliveryRequest, facts: DeliveryFacts, endpoints: Endpoint[], now: number, delayMs: number): OutboxRecord {

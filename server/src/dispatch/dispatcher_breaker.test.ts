@@ -73,9 +73,8 @@ describe('Dispatcher and the circuit breaker', () => {
         receiver.handler = reply(503);
         for (let i = 0; i < 4; i++) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: `e${i}`}), policy: policy({backoff_base_ms: 20, backoff_max_ms: 20})}));
         // The four first attempts were already in flight together; once two failed, the breaker opened and the
-        // retries (due 0-20 ms later) park until the pause is over instead of being sent.
-        await receiver.waitFor(4);
-        await new Promise((r) => setTimeout(r, 200));
+        // retries (due 0-20 ms later) park until the 10 s pause is over instead of being sent.
+        while (h.dispatcher.load.parked < 4) await new Promise((r) => setTimeout(r, 5));
         expect(receiver.requests).toHaveLength(4);
         const records = h.kv.keys('dx_p_').map((k) => JSON.parse(Buffer.from(h!.kv.peek(k)!).toString()) as {attempts: number});
         expect(records.map((r) => r.attempts)).toEqual([1, 1, 1, 1]);

@@ -79,7 +79,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
     const dispatcher = new Dispatcher({
         kv: api.kv,
         // Stable across restarts of this node's plugin process: a restart takes its dead predecessor's leases at once.
-        nodeKey: localNodeKey(process.cwd(), process.ppid),
+        nodeKey: localNodeKey(process),
         logger: log,
         clock,
         serverConfig: () => serverConfig,

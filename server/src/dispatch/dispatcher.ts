@@ -186,8 +186,9 @@ export class Dispatcher {
         await this.responseUrls.init();
         // Before the first sweep: from here on this node's earlier incarnation counts as dead and its leases are ours.
         await this.registry.register();
+        await this.registry.deaths(); // which nodes are alive now: a later death is noticed against this
         this.heartbeatTimer = setInterval(() => {
-            this.registry.beat().catch((err: unknown) => this.deps.logger.warn('node heartbeat failed', {error: String(err)}));
+            this.heartbeat().catch((err: unknown) => this.deps.logger.warn('node heartbeat failed', {error: String(err)}));
         }, this.options.node.heartbeatMs);
         this.heartbeatTimer.unref?.();
         this.runner.resume();
@@ -422,6 +423,18 @@ export class Dispatcher {
         }
         this.limiter.prune(now);
         return found;
+    }
+
+    /**
+     * Says this node is alive, and looks for nodes that died: one may have left deliveries the pending index does
+     * not list yet (its batched index write never happened), so a death costs one full scan of the keys.
+     */
+    private async heartbeat(): Promise<void> {
+        await this.registry.beat();
+        const died = await this.registry.deaths();
+        if (died.length === 0) return;
+        this.deps.logger.info('a node died; looking for the deliveries it left', {owners: died});
+        await this.sweep(true);
     }
 
     /** Deliveries being attempted on this node right now, scheduled for later, and waiting on an open breaker. */

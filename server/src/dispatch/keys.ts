@@ -22,4 +22,6 @@ export const keys = {
     ruleGone: (ruleId: string) => `dx_gone_${ruleId}`,
     /** A Mattermost node's live plugin process and its last heartbeat (dispatch/node_registry). */
     node: (nodeKey: string) => `dx_node_${nodeKey}`,
+    /** The node keys that have registered (what deaths() looks through). */
+    nodes: 'dx_nodes',
 };

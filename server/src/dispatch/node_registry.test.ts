@@ -11,9 +11,13 @@ describe('NodeRegistry', () => {
     beforeEach(() => (t = 0));
 
     it('names a node the same way across restarts of its plugin process', () => {
-        expect(localNodeKey('/opt/mattermost/plugins/tripwire', 42)).toBe(localNodeKey('/opt/mattermost/plugins/tripwire', 42));
-        expect(localNodeKey('/opt/mattermost/plugins/tripwire', 42)).toMatch(/^[0-9a-f]{20}$/);
-        expect(localNodeKey('/opt/mattermost/plugins/tripwire', 43)).not.toBe(localNodeKey('/opt/mattermost/plugins/tripwire', 42));
+        const exe = '/opt/mattermost/plugins/tripwire/server/dist/plugin-linux-amd64';
+        const node = {execPath: exe, argv: [exe], ppid: 42};
+        expect(localNodeKey(node)).toBe(localNodeKey({...node}));
+        expect(localNodeKey(node)).toMatch(/^[0-9a-f]{20}$/);
+        // Another server process, or another node's plugins folder on the same machine: another node.
+        expect(localNodeKey({...node, ppid: 43})).not.toBe(localNodeKey(node));
+        expect(localNodeKey({...node, argv: [exe, '/srv/mm2/plugins/tripwire/server/dist/plugin-linux-amd64']})).not.toBe(localNodeKey(node));
         expect(registry(new MemoryKV(), 'k', 'i').owner).toBe('k.i');
     });
 
@@ -46,6 +50,32 @@ describe('NodeRegistry', () => {
         expect(await me.isDead('node2.b')).toBe(false);
         // Fresh heartbeat, but from b: a is superseded (node2 restarted), so dead.
         expect(await me.isDead('node2.a')).toBe(true);
+    });
+
+    it('reports each other node that died since the last look once, and forgets nodes silent for a day', async () => {
+        const kv = new MemoryKV();
+        const me = registry(kv, 'node1', 'x');
+        await me.register();
+        const other = registry(kv, 'node2', 'a');
+        await other.register();
+        expect(await me.deaths()).toEqual([]);
+        t = 900;
+        await other.beat();
+        t = 1800;
+        expect(await me.deaths()).toEqual([]);
+        t = 2000;
+        expect(await me.deaths()).toEqual(['node2.a']);
+        expect(await me.deaths()).toEqual([]);
+        // It comes back (a new process), then restarts again: the superseded incarnation died.
+        await registry(kv, 'node2', 'b').register();
+        expect(await me.deaths()).toEqual([]);
+        await registry(kv, 'node2', 'c').register();
+        expect(await me.deaths()).toEqual(['node2.b']);
+        t += 86_400_001;
+        await me.beat();
+        expect(await me.deaths()).toEqual(['node2.c']);
+        expect(JSON.parse(Buffer.from(kv.peek(keys.nodes)!).toString())).toEqual(['node1']);
+        expect(kv.peek(keys.node('node2')) ?? null).toBeNull();
     });
 
     it('stops judging by the key alone when two live processes share it', async () => {

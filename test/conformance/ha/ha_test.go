@@ -76,7 +76,7 @@ type cluster struct {
 	mu    sync.Mutex
 }
 
-func startCluster(t *testing.T) *cluster {
+func startCluster(t *testing.T, names ...string) *cluster {
 	t.Helper()
 	root, err := host.RepoRoot()
 	if err != nil {
@@ -107,7 +107,7 @@ func startCluster(t *testing.T) *cluster {
 			}
 		}
 	})
-	for _, name := range []string{"node-a", "node-b"} {
+	for _, name := range names {
 		nodeDir := filepath.Join(dir, name)
 		if err := os.MkdirAll(nodeDir, 0o755); err != nil {
 			t.Fatal(err)
@@ -245,7 +245,7 @@ func (c *cluster) acted(n *node, r *receiver, path string, limit time.Duration) 
 }
 
 func TestTwoNodes(t *testing.T) {
-	c := startCluster(t)
+	c := startCluster(t, "node-a", "node-b")
 	a, b := c.nodes[0], c.nodes[1]
 	r := startReceiver()
 	defer r.srv.Close()
@@ -347,4 +347,89 @@ func TestTwoNodes(t *testing.T) {
 		t.Errorf("nothing was resent: node-b had no request in flight when it was killed, so the test proved nothing")
 	}
 	t.Logf("%d resent after the kill (in flight on node-b)", resent)
+}
+
+// TestBurst: 10,000 matching posts in 10 s through MessageHasBeenPosted on one node. None is lost, the outbox
+// drains, and the plugin's memory stays bounded (its RSS is sampled throughout and reported).
+func TestBurst(t *testing.T) {
+	c := startCluster(t, "node-a")
+	a := c.nodes[0]
+	r := startReceiver()
+	defer r.srv.Close()
+	var rule struct {
+		ID string `json:"id"`
+	}
+	c.call(a, http.MethodPost, "/rules", ruleSpec(c, r.srv.URL+"/burst"), http.StatusCreated, &rule)
+
+	pid := a.h.PID(host.RealID)
+	rss0, _, _ := host.MemoryKB(pid)
+	var peak atomic.Int64
+	stopSampling := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if kb, _, err := host.MemoryKB(pid); err == nil && int64(kb) > peak.Load() {
+				peak.Store(int64(kb))
+			}
+			select {
+			case <-stopSampling:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+
+	// Eight posters, each paced to 125 posts a second: 10,000 in 10 s if the hook keeps up.
+	const total, posters = 10_000, 8
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < posters; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < total/posters; i++ {
+				if wait := time.Until(start.Add(time.Duration(i) * 8 * time.Millisecond)); wait > 0 {
+					time.Sleep(wait)
+				}
+				c.post(a, fmt.Sprintf("ship burst %d-%d", w, i))
+			}
+		}(w)
+	}
+	wg.Wait()
+	postedIn := time.Since(start)
+	for r.count("/burst") < total {
+		if time.Since(start) > 90*time.Second {
+			t.Fatalf("%d of %d delivered after 90 s; outbox: %s", r.count("/burst"), total, c.outbox())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	deliveredIn := time.Since(start)
+	// The outbox drains: nothing pending is left once the last settle has been written.
+	for c.outbox() != "" {
+		if time.Since(start) > 100*time.Second {
+			t.Fatalf("outbox not drained: %s", c.outbox())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	close(stopSampling)
+	<-sampled
+	rssEnd, _, _ := host.MemoryKB(pid)
+
+	r.mu.Lock()
+	ids, dupes := len(r.attempts), 0
+	for _, as := range r.attempts {
+		dupes += len(as) - 1
+	}
+	r.mu.Unlock()
+	if ids != total || dupes != 0 {
+		t.Errorf("%d distinct deliveries with %d repeats, want %d and 0", ids, dupes, total)
+	}
+	t.Logf("posted %d in %v, all delivered after %v; plugin RSS %d MiB before, peak %d MiB, %d MiB after", total, postedIn.Round(time.Millisecond), deliveredIn.Round(time.Millisecond), rss0/1024, peak.Load()/1024, rssEnd/1024)
+	if postedIn > 15*time.Second {
+		t.Errorf("the hook did not keep up: %d posts took %v (10 s planned)", total, postedIn)
+	}
+	if peak.Load() > 512*1024 {
+		t.Errorf("plugin RSS peaked at %d MiB during the burst", peak.Load()/1024)
+	}
 }

@@ -31,7 +31,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {RuleStore, RULES_CHANGED_EVENT},
         {DirectOptIns, OPT_IN_CHANGED_EVENT},
         {RulePermissions},
-        {Dispatcher},
+        {Dispatcher, localNodeKey},
         {deliveryStatusEvent},
         {pluginNotifier},
         {createReplyHandler},
@@ -81,6 +81,8 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
     // Replies post through the http layer's wrapper so buttons in them point back at the plugin (signed envelopes).
     const dispatcher = new Dispatcher({
         kv: api.kv,
+        // Stable across restarts of this node's plugin process: a restart takes its dead predecessor's leases at once.
+        nodeKey: localNodeKey(process),
         logger: log,
         clock,
         serverConfig: () => serverConfig,

@@ -5,9 +5,16 @@ export interface BreakerOptions {
     minRequests: number;
     /** ...and at least this failure share opens it (Convoy's default is 70 %). */
     failureRate: number;
-    /** This many failures in a row open it whatever the window says (a hung host fails slowly). */
+    /**
+     * This many unreachable attempts in a row (timeout, refused, reset: no HTTP answer) open it whatever the window
+     * says: a hung host fails too slowly to fill the window. HTTP errors never count here: a host that answers 503 to
+     * every first attempt (warming up, flapping) is alive, and only its error rate may open the breaker.
+     */
     consecutiveFailures: number;
-    /** How long it stays open before a half-open probe; doubles on each failed probe up to maxOpenMs. */
+    /**
+     * How long it stays open before a half-open probe. A probe that was a retry and failed doubles it, up to
+     * maxOpenMs; a probe that was a first attempt and failed says little (a flapping host fails those) and does not.
+     */
     openMs: number;
     maxOpenMs: number;
     /** Attempts let through at once while half-open. */
@@ -16,10 +23,10 @@ export interface BreakerOptions {
 
 export const defaultBreakerOptions: BreakerOptions = {
     windowMs: 60_000,
-    minRequests: 10,
+    minRequests: 20,
     failureRate: 0.7,
     consecutiveFailures: 5,
-    openMs: 30_000,
+    openMs: 15_000,
     maxOpenMs: 600_000,
     halfOpenProbes: 1,
 };
@@ -28,6 +35,18 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
 
 /** May an attempt go now? When not, the delivery waits until `retryAt` without spending an attempt. */
 export type BreakerVerdict = {allowed: true; probe: boolean} | {allowed: false; retryAt: number};
+
+/** What an attempt told about its host. */
+export interface BreakerOutcome {
+    /** The host answered sanely (2xx-4xx other than 408 and 429). */
+    ok: boolean;
+    /** No HTTP answer at all: timeout, connection refused or reset. */
+    unreachable?: boolean;
+    /** The attempt went as this host's half-open probe (check() said `probe: true`). */
+    probe?: boolean;
+    /** The delivery had been attempted before: a due retry, not a first attempt. */
+    retry?: boolean;
+}
 
 /** Outcomes counted in ten buckets across the window: constant work per attempt, whatever the traffic. */
 interface Bucket {
@@ -49,35 +68,40 @@ interface Circuit {
 
 /**
  * One breaker per endpoint host (scheme, host and port): when a host keeps failing, its deliveries wait instead of
- * piling attempts (and sockets) onto it, and one probe at a time finds out when it is back. Per node, in memory: each
- * node learns a host's health from its own attempts.
+ * piling attempts (and sockets) onto it. It judges the failure share over a sliding window, not a streak of errors.
+ * While it is not closed only a designated probe may go (the parking lot picks one, preferring a due retry: a
+ * delivery that already failed once tells whether the host is back; a first attempt to a flapping host does not).
+ * Per node, in memory: each node learns a host's health from its own attempts.
  */
 export class CircuitBreakers {
     private readonly circuits = new Map<string, Circuit>();
 
     constructor(private readonly options: BreakerOptions = defaultBreakerOptions) {}
 
-    check(key: string, now: number): BreakerVerdict {
+    /** `probe`: the caller was picked as the host's probe; anyone else waits while the circuit is not closed. */
+    check(key: string, now: number, probe = false): BreakerVerdict {
         const c = this.circuits.get(key);
         if (!c || c.state === 'closed') return {allowed: true, probe: false};
-        if (c.state === 'open') {
-            if (now < c.reopenAt) return {allowed: false, retryAt: c.reopenAt};
-            c.state = 'half_open';
-            c.probes = 0;
-        }
-        // The probe is out: the others wait for its verdict (record() closing the circuit is the caller's cue to
-        // wake them), or at worst for another open period.
-        if (c.probes >= this.options.halfOpenProbes) return {allowed: false, retryAt: now + c.openedFor};
+        if (c.state === 'open' && now < c.reopenAt) return {allowed: false, retryAt: c.reopenAt};
+        if (!probe || c.probes >= this.options.halfOpenProbes) return {allowed: false, retryAt: now + c.openedFor};
+        c.state = 'half_open';
         c.probes++;
         return {allowed: true, probe: true};
     }
 
     /** Would check() refuse now? Like check(), but changes nothing (a look before queueing for a slot). */
-    blocked(key: string, now: number): boolean {
+    blocked(key: string, now: number, probe = false): boolean {
         const c = this.circuits.get(key);
         if (!c || c.state === 'closed') return false;
-        if (c.state === 'open') return now < c.reopenAt;
-        return c.probes >= this.options.halfOpenProbes;
+        return !probe || !this.probeReady(key, now);
+    }
+
+    /** Could a probe go now (open past its pause, or half-open with a probe slot free)? */
+    probeReady(key: string, now: number): boolean {
+        const c = this.circuits.get(key);
+        if (!c || c.state === 'closed') return false;
+        if (c.state === 'open' && now < c.reopenAt) return false;
+        return c.probes < this.options.halfOpenProbes;
     }
 
     /** When an open circuit lets a probe through (0 when it is not open). */
@@ -93,19 +117,20 @@ export class CircuitBreakers {
     }
 
     /**
-     * Records an attempt's health: network errors, timeouts, 408/429 and 5xx are failures; other answers are not.
-     * Returns true when this closed a half-open circuit (deliveries waiting on the host may go now).
+     * Records an attempt's health. Returns true when this closed the circuit (deliveries waiting on the host may go
+     * now). While the circuit is not closed only the probe's outcome counts: an attempt that started before it
+     * opened says nothing about the host now.
      */
-    record(key: string, ok: boolean, now: number): boolean {
+    record(key: string, outcome: BreakerOutcome, now: number): boolean {
         const c = this.circuit(key);
-        if (c.state === 'half_open') {
+        if (c.state !== 'closed') {
+            if (!outcome.probe || c.state !== 'half_open') return false;
             c.probes = Math.max(0, c.probes - 1);
-            if (ok) this.reset(c);
-            else this.open(c, now, Math.min(this.options.maxOpenMs, c.openedFor * 2));
-            return ok;
+            if (outcome.ok) this.reset(c);
+            else this.open(c, now, outcome.retry ? Math.min(this.options.maxOpenMs, c.openedFor * 2) : c.openedFor);
+            return outcome.ok;
         }
-        if (c.state === 'open') return false; // an attempt that started before the breaker opened
-        c.consecutive = ok ? 0 : c.consecutive + 1;
+        c.consecutive = !outcome.ok && outcome.unreachable ? c.consecutive + 1 : 0;
         const width = this.options.windowMs / BUCKETS;
         const start = Math.floor(now / width) * width;
         let bucket = c.buckets[c.buckets.length - 1];
@@ -114,7 +139,7 @@ export class CircuitBreakers {
             c.buckets.push(bucket);
         }
         bucket.total++;
-        if (!ok) bucket.failures++;
+        if (!outcome.ok) bucket.failures++;
         while (c.buckets.length > 0 && c.buckets[0]!.start <= now - this.options.windowMs) c.buckets.shift();
         let total = 0;
         let failures = 0;
@@ -144,6 +169,7 @@ export class CircuitBreakers {
         c.state = 'open';
         c.openedFor = forMs;
         c.reopenAt = now + forMs;
+        c.probes = 0;
         c.buckets = [];
         c.consecutive = 0;
     }

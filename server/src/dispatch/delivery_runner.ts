@@ -10,7 +10,7 @@ import {sendRequest, type AttemptResult} from './http_client';
 import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
 import type {Notifier} from './notices';
-import type {OutboxRecord, OutboxStore} from './outbox';
+import {attemptNumber, type OutboxRecord, type OutboxStore} from './outbox';
 import type {OutboxScheduler} from './outbox_scheduler';
 import {ParkingLot} from './parking';
 import {ReplyPosting} from './reply_posting';
@@ -43,6 +43,10 @@ export interface RunnerDeps {
     notifier: Notifier | undefined;
     onEndpointDisabled: ((ruleId: string, endpointId: string) => void | Promise<void>) | undefined;
     onAttempt: AttemptListener | undefined;
+    /** Whether a lease's owner is a process known dead (node_registry): its lease is taken over without waiting. */
+    isDeadOwner: (owner: string) => Promise<boolean>;
+    /** How soon to ask again about a live owner's lease: its node may die (its heartbeat lapse) before the lease ends. */
+    ownerRecheckMs: number;
     /** A deleted rule's delivery that a cancel missed (not indexed yet, another node's) is dropped, never sent. */
     isRuleGone: (ruleId: string) => Promise<boolean>;
     /** The guardrails as they are now: a delivery queued before one was lowered is held to the new value. */
@@ -97,16 +101,27 @@ export class DeliveryRunner {
     /** Deliveries waiting on a host's open breaker. */
     private readonly parking: ParkingLot;
     private readonly replies: ReplyPosting;
+    /** Deliveries the parking lot let go as a host's half-open probe: delivery id → host. */
+    private readonly probes = new Map<string, string>();
     private shutdown = new AbortController();
     private stopping = false;
 
     constructor(private readonly deps: RunnerDeps) {
-        this.parking = new ParkingLot(deps.clock, deps.breakers, (id) => deps.scheduler.schedule(id, deps.clock.now()));
+        // Run at once, in the lot's order (retries first), rather than through the scheduler's heap.
+        this.parking = new ParkingLot(deps.clock, deps.breakers, (id, probe) => {
+            if (this.active.has(id)) return;
+            if (probe !== undefined) this.probes.set(id, probe);
+            this.run(id);
+        });
         this.replies = new ReplyPosting({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
     }
 
     get inFlight(): number {
         return this.active.size;
+    }
+
+    get parked(): number {
+        return this.parking.size;
     }
 
     /** Being attempted, or waiting on an open breaker: this node will come back to it by itself. */
@@ -146,6 +161,8 @@ export class DeliveryRunner {
 
     private async attempt(id: string, known: Versioned<OutboxRecord> | undefined): Promise<void> {
         const {store, clock, nodeId, scheduler} = this.deps;
+        const probeHost = this.probes.get(id);
+        this.probes.delete(id);
         const current = known ?? (await store.load(id));
         // Attempted already, its stored reply not yet all posted (a restart, a sweep, a retry of the posting).
         if (current?.value.reply?.state === 'pending') return this.resumeReply(current);
@@ -157,12 +174,16 @@ export class DeliveryRunner {
         }
         const now = clock.now();
         if (r.next_attempt_at > now) return scheduler.schedule(id, r.next_attempt_at);
-        if (r.lease && r.lease.owner !== nodeId && r.lease.until > now) return scheduler.schedule(id, r.lease.until);
+        let takeOver: string | undefined;
+        if (r.lease && r.lease.owner !== nodeId && r.lease.until > now) {
+            if (!(await this.deps.isDeadOwner(r.lease.owner))) return scheduler.schedule(id, Math.min(r.lease.until, now + this.deps.ownerRecheckMs));
+            takeOver = r.lease.owner;
+        }
 
         const leaseMs = leaseMsFor(r, this.deps.leaseMarginMs);
         const holdsLease = r.lease?.owner === nodeId && r.lease.until - now >= leaseMs - this.deps.leaseMarginMs;
         let claimed: Versioned<OutboxRecord> | null = holdsLease ? current : null;
-        const claim = async () => (claimed ??= await store.claim(id, nodeId, clock.now(), leaseMs, current));
+        const claim = async () => (claimed ??= await store.claim(id, nodeId, clock.now(), leaseMs, current, takeOver));
 
         const settings = this.deps.settings();
         if (now - r.created_at > clampPolicy(r.policy, settings).max_age_seconds * 1000) {
@@ -181,14 +202,15 @@ export class DeliveryRunner {
         for (const endpoint of r.endpoints.filter((e) => !r.dead_endpoints.includes(e.id)).map((e) => clampEndpoint(e, settings))) {
             const host = originOf(endpoint);
             // Look at the breaker before queueing for a slot: a down host's deliveries must not pile up behind it.
-            if (this.deps.breakers.blocked(host, clock.now())) {
+            const probe = host === probeHost;
+            if (this.deps.breakers.blocked(host, clock.now(), probe)) {
                 parkOn ??= host;
                 continue;
             }
             const release = await this.deps.slots.acquire(`${r.rule.id}:${endpoint.id}`, endpoint.max_concurrency);
             try {
                 if (this.stopping) break;
-                const call = await this.callEndpoint(r, endpoint, host, claim);
+                const call = await this.callEndpoint(r, endpoint, host, probe, claim);
                 if (call === 'lost') return this.forget(id);
                 if (call === 'deferred') {
                     parkOn ??= host;
@@ -206,7 +228,7 @@ export class DeliveryRunner {
             if (claimed && this.stopping) await store.replace(claimed.bytes, {...r, lease: null});
             else if (parkOn !== undefined && !this.stopping) {
                 this.known.set(id, claimed ?? current);
-                this.parking.park(parkOn, id);
+                this.parking.park(parkOn, id, r.attempts > 0);
             }
             return;
         }
@@ -218,6 +240,7 @@ export class DeliveryRunner {
         r: OutboxRecord,
         endpoint: Endpoint,
         host: string,
+        probe: boolean,
         claim: () => Promise<Versioned<OutboxRecord> | null>,
     ): Promise<Call | 'deferred' | 'lost'> {
         const {clock, breakers} = this.deps;
@@ -249,15 +272,18 @@ export class DeliveryRunner {
             if (!(err instanceof TemplateError)) throw err;
             return unsent('invalid_request', err.message);
         }
-        if (!breakers.check(host, clock.now()).allowed) return 'deferred';
-        if (!(await claim())) {
+        const verdict = breakers.check(host, clock.now(), probe);
+        if (!verdict.allowed) return 'deferred';
+        const held = await claim();
+        if (!held) {
             breakers.cancel(host);
+            if (verdict.probe) this.parking.poke(host);
             return 'lost';
         }
 
         const signed: PreparedRequest = {
             ...request,
-            headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(r.attempts + 1)},
+            headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(attemptNumber(held.value))},
         };
         const result = await sendRequest(signed, {
             guard: this.deps.guard,
@@ -269,7 +295,8 @@ export class DeliveryRunner {
             signal: this.shutdown.signal,
         });
         if (result.kind === 'error' && result.errorClass === 'shutdown') breakers.cancel(host);
-        else if (breakers.record(host, isHealthy(result), clock.now())) this.parking.open(host);
+        else if (breakers.record(host, {ok: isHealthy(result), unreachable: result.kind === 'error', probe: verdict.probe, retry: r.attempts > 0}, clock.now())) this.parking.open(host);
+        else if (verdict.probe) this.parking.poke(host);
         // Secret header values (API keys...) are redacted wherever they show up, not just in their header: as stored
         // (in `secrets`) and as rendered.
         const headerSecrets = Object.entries(request.headers).filter(([n]) => n in secretHeaders || isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);
@@ -398,7 +425,7 @@ export class DeliveryRunner {
 
     private logCalls(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision, shutdown: boolean, nextAttemptAt: number | undefined, reply: ReplyOutcome | undefined): void {
         const at = this.deps.clock.now();
-        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: r.attempts + 1, ...triggerOf(r.facts)};
+        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: attemptNumber(r), ...triggerOf(r.facts)};
         const entries: DeliveryLogEntry[] = calls.map((c) => {
             const res = c.result;
             const success = isSuccess(res);

@@ -10,6 +10,7 @@ import {DeliveryRunner, leaseMsFor, replyTargetOf} from './delivery_runner';
 import {cursorOf} from './failed_index';
 import {MAX_RESPONSE_BYTES} from './http_client';
 import {keys} from './keys';
+import {defaultNodeRegistryOptions, NodeRegistry, type NodeRegistryOptions} from './node_registry';
 import {deliveryIdFor, randomId, webhookIdOf} from './ids';
 import {KeyedSemaphore, RateLimiter} from './limits';
 import type {Notifier} from './notices';
@@ -21,6 +22,8 @@ import {sealEndpoints} from './secret_requirements';
 import {SecretStore} from './secrets';
 import {SsrfGuard, type Resolver} from './ssrf/guard';
 import type {AsyncReplyResult, AttemptListener, DeliveryRequest, RecoverPage, ReplyPoster, ReplySink, SubmittedDelivery} from './types';
+
+export {localNodeKey} from './node_registry';
 
 export interface DispatcherDeps {
     kv: KVStore;
@@ -44,6 +47,9 @@ export interface DispatcherDeps {
     resolve?: Resolver;
     ownAddresses?: () => readonly string[];
     random?: () => number;
+    /** This Mattermost node across plugin restarts (node_registry's localNodeKey() in production). */
+    nodeKey?: string;
+    /** Test seam: the whole lease owner (no node key: its leases wait for expiry like an unknown node's). */
     nodeId?: string;
 }
 
@@ -82,6 +88,7 @@ export interface DispatcherOptions {
     log: DeliveryLogOptions;
     breaker: BreakerOptions;
     secretsCacheMs: number;
+    node: NodeRegistryOptions;
     /**
      * How long a deleted rule's mark stays: longer than any delivery of it may still come up (max_age_seconds is at
      * most 7 days) and than a response_url lives (at most a day).
@@ -102,6 +109,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
     breaker: defaultBreakerOptions,
     secretsCacheMs: 10_000,
     ruleGoneSeconds: 8 * 86_400,
+    node: defaultNodeRegistryOptions,
 };
 
 /** Deliveries a cancel or a purge looks at concurrently. */
@@ -133,13 +141,16 @@ export class Dispatcher {
     private readonly options: DispatcherOptions;
     private readonly tombstones: RuleTombstones;
     private sweepTimer: NodeJS.Timeout | undefined;
+    private heartbeatTimer: NodeJS.Timeout | undefined;
+    private readonly registry: NodeRegistry;
 
     constructor(
         private readonly deps: DispatcherDeps,
         options: Partial<DispatcherOptions> = {},
     ) {
         this.options = {...defaultDispatcherOptions, ...options};
-        this.nodeId = deps.nodeId ?? randomId();
+        this.registry = new NodeRegistry(deps.kv, deps.clock, deps.logger, deps.nodeKey ?? randomId(), randomId(), this.options.node);
+        this.nodeId = deps.nodeId ?? this.registry.owner;
         this.store = new OutboxStore(deps.kv, this.options.retention);
         this.tombstones = new RuleTombstones(deps.kv, deps.clock, this.options.ruleGoneSeconds);
         this.log = new DeliveryLog(deps.kv, deps.logger, this.options.log, (ruleId) => this.tombstones.isGone(ruleId));
@@ -170,6 +181,8 @@ export class Dispatcher {
             onEndpointDisabled: deps.onEndpointDisabled,
             onAttempt: deps.onAttempt,
             isRuleGone: (ruleId) => this.tombstones.isGone(ruleId),
+            isDeadOwner: (owner) => this.registry.isDead(owner),
+            ownerRecheckMs: this.options.node.lapseMs,
             settings: deps.settings,
             insecureTls: () => deps.serverConfig().enableInsecureOutgoingConnections,
             random: deps.random ?? Math.random,
@@ -181,6 +194,13 @@ export class Dispatcher {
     /** Loads what it needs, picks up every delivery left in the outbox, and starts the scheduler and the sweeps. */
     async start(): Promise<void> {
         await this.responseUrls.init();
+        // Before the first sweep: from here on this node's earlier incarnation counts as dead and its leases are ours.
+        await this.registry.register();
+        await this.registry.deaths(); // which nodes are alive now: a later death is noticed against this
+        this.heartbeatTimer = setInterval(() => {
+            this.heartbeat().catch((err: unknown) => this.deps.logger.warn('node heartbeat failed', {error: String(err)}));
+        }, this.options.node.heartbeatMs);
+        this.heartbeatTimer.unref?.();
         this.runner.resume();
         this.scheduler.start();
         await this.sweep(true);
@@ -196,6 +216,7 @@ export class Dispatcher {
     /** Stops taking up deliveries; attempts in flight finish (or, after the grace period, go back to the outbox). */
     async stop(): Promise<void> {
         clearInterval(this.sweepTimer);
+        clearInterval(this.heartbeatTimer);
         this.scheduler.stop();
         await this.runner.drain(this.options.stopGraceMs);
         await this.log.flush();
@@ -407,7 +428,9 @@ export class Dispatcher {
                 await this.store.unindex(id);
                 continue;
             }
-            const leasedUntil = r.lease && r.lease.owner !== this.nodeId ? r.lease.until : 0;
+            // Another node's lease: looked at again when it expires, or sooner, should that node's heartbeat lapse.
+            const alive = r.lease && r.lease.owner !== this.nodeId && !(await this.registry.isDead(r.lease.owner));
+            const leasedUntil = alive ? Math.min(r.lease!.until, now + this.options.node.lapseMs) : 0;
             this.scheduler.schedule(id, Math.max(r.next_attempt_at, leasedUntil));
             found++;
         }
@@ -415,9 +438,21 @@ export class Dispatcher {
         return found;
     }
 
-    /** Deliveries being attempted on this node right now, and scheduled for later. */
-    get load(): {inFlight: number; scheduled: number} {
-        return {inFlight: this.runner.inFlight, scheduled: this.scheduler.size};
+    /**
+     * Says this node is alive, and looks for nodes that died: one may have left deliveries the pending index does
+     * not list yet (its batched index write never happened), so a death costs one full scan of the keys.
+     */
+    private async heartbeat(): Promise<void> {
+        await this.registry.beat();
+        const died = await this.registry.deaths();
+        if (died.length === 0) return;
+        this.deps.logger.info('a node died; looking for the deliveries it left', {owners: died});
+        await this.sweep(true);
+    }
+
+    /** Deliveries being attempted on this node right now, scheduled for later, and waiting on an open breaker. */
+    get load(): {inFlight: number; scheduled: number; parked: number} {
+        return {inFlight: this.runner.inFlight, scheduled: this.scheduler.size, parked: this.runner.parked};
     }
 
     private newRecord(id: string, request: DeliveryRequest, facts: DeliveryFacts, endpoints: Endpoint[], now: number, delayMs: number): OutboxRecord {
@@ -441,7 +476,10 @@ export class Dispatcher {
             response_url: response.enabled && response.response_url_uses > 0 && endpoints.some(carriesResponseUrl) ? this.responseUrls.issue(id, now + response.response_url_ttl_seconds * 1000) : '',
         };
         // Sent at once: the writer holds the lease from the start, so the first attempt needs no claim round trip.
-        if (delayMs === 0) record.lease = {owner: this.nodeId, until: now + leaseMsFor(record, this.options.leaseMarginMs)};
+        if (delayMs === 0) {
+            record.lease = {owner: this.nodeId, until: now + leaseMsFor(record, this.options.leaseMarginMs)};
+            record.begun = 1;
+        }
         return record;
     }
 

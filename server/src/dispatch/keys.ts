@@ -20,4 +20,8 @@ export const keys = {
     failedOfRule: (ruleId: string) => `dx_rf_${ruleId}`,
     /** Written when a rule is deleted, with an expiry: writers that were under way then must not re-create its keys. */
     ruleGone: (ruleId: string) => `dx_gone_${ruleId}`,
+    /** A Mattermost node's live plugin process and its last heartbeat (dispatch/node_registry). */
+    node: (nodeKey: string) => `dx_node_${nodeKey}`,
+    /** The node keys that have registered (what deaths() looks through). */
+    nodes: 'dx_nodes',
 };

@@ -1,5 +1,5 @@
 import {keys} from './keys';
-import {OutboxStore, type OutboxRecord} from './outbox';
+import {attemptNumber, OutboxStore, type OutboxRecord} from './outbox';
 import {outboxRecord} from './testing/factories';
 import {MemoryKV} from './testing/memory_kv';
 
@@ -30,6 +30,20 @@ describe('OutboxStore', () => {
         const claimed = (await store.claim('b', 'n', now, 1000))!;
         await store.finish(claimed.bytes, {...claimed.value, state: 'succeeded'});
         expect((await store.pendingIds()).sort()).toEqual(['a', 'c', 'd']);
+    });
+
+    it('counts the attempt in the claim: a lease another owner never settled was an attempt that may have gone out', async () => {
+        await store.insert(record('fresh'));
+        expect((await store.claim('fresh', 'n1', now, 1000))!.value).toMatchObject({begun: 1, attempts: 0});
+        // n1 died mid-attempt; its lease has run out (or n1 is known dead: takeOver), n2 resends it as attempt 2.
+        expect(await store.claim('fresh', 'n2', now + 10, 1000)).toBeNull();
+        const resent = (await store.claim('fresh', 'n2', now + 10, 1000, undefined, 'n1'))!.value;
+        expect(resent).toMatchObject({begun: 2, attempts: 0, lease: {owner: 'n2'}});
+        expect(attemptNumber(resent)).toBe(2);
+        // A settled retry (lease released) is simply the next attempt; the owner's own lease is not a resend.
+        await store.insert(record('retry', {attempts: 2, begun: 2, lease: null}));
+        expect((await store.claim('retry', 'n1', now, 1000))!.value.begun).toBe(3);
+        expect((await store.claim('retry', 'n1', now, 1000))!.value.begun).toBe(3);
     });
 
     it('finds a record the index missed by listing every key, and indexes it', async () => {

@@ -21,6 +21,11 @@ const outboxRecordSchema = z.object({
     max_attempts: z.int(),
     /** Who is attempting it and until when; another node may take it over once the lease has expired. */
     lease: z.object({owner: z.string(), until: z.number()}).nullable(),
+    /**
+     * The number of the attempt the lease holder is making (`x-webhook-attempt`), written with the claim, before the
+     * request goes out: a resend after its sender died says it is a later attempt. Meaningful while leased.
+     */
+    begun: z.int().optional(),
     rule: z.object({id: z.string(), name: z.string(), owner_id: z.string()}),
     /** One endpoint for a parallel fan-out, all of them in order for failover; never with secret header values. */
     endpoints: z.array(endpointSchema),
@@ -66,6 +71,17 @@ const outboxRecordSchema = z.object({
 
 /** A delivery as stored: everything needed to attempt it again on any node after any restart. */
 export type OutboxRecord = z.output<typeof outboxRecordSchema>;
+
+/** The number of the attempt a leased record is making: what `x-webhook-attempt` and the log say. */
+export const attemptNumber = (r: OutboxRecord): number => (r.lease && r.begun !== undefined ? r.begun : r.attempts + 1);
+
+/**
+ * The number a new claim by `owner` makes. A lease still on the record from another owner was never settled: that
+ * process died (or its lease ran out) mid-attempt, which may have reached the receiver, so this is a later attempt.
+ */
+function nextAttempt(r: OutboxRecord, owner: string): number {
+    return r.lease !== null && r.lease.owner !== owner ? attemptNumber(r) + 1 : r.attempts + 1;
+}
 
 export const parseRecord = (raw: unknown): OutboxRecord => outboxRecordSchema.parse(raw);
 
@@ -123,16 +139,17 @@ export class OutboxStore {
     }
 
     /**
-     * Takes the lease of a pending delivery that is due, unless another node holds an unexpired lease on it.
+     * Takes the lease of a pending delivery that is due, unless another owner holds an unexpired lease on it (but
+     * `takeOver`, an owner known dead, may be replaced at once). Counts the attempt in the same write (`begun`).
      * `known` saves the read when the caller has the current bytes; if they turn out stale, the key is read again.
      */
-    async claim(id: string, owner: string, now: number, leaseMs: number, known?: Versioned<OutboxRecord>): Promise<Versioned<OutboxRecord> | null> {
+    async claim(id: string, owner: string, now: number, leaseMs: number, known?: Versioned<OutboxRecord>, takeOver?: string): Promise<Versioned<OutboxRecord> | null> {
         let current = known ?? (await this.load(id));
         for (let tries = 0; current && tries < 2; tries++) {
             const r = current.value;
-            const leasedByOther = r.lease !== null && r.lease.owner !== owner && r.lease.until > now;
+            const leasedByOther = r.lease !== null && r.lease.owner !== owner && r.lease.owner !== takeOver && r.lease.until > now;
             if (r.state !== 'pending' || r.next_attempt_at > now || leasedByOther) return null;
-            const claimed = await this.replace(current.bytes, {...r, lease: {owner, until: now + leaseMs}});
+            const claimed = await this.replace(current.bytes, {...r, lease: {owner, until: now + leaseMs}, begun: nextAttempt(r, owner)});
             if (claimed) return claimed;
             current = await this.load(id);
         }
@@ -200,7 +217,7 @@ export class OutboxStore {
         const finished = await this.loadFinished(id);
         if (!finished) return null;
         const {finished_at: _finished, last: _last, reply: _reply, ...rest} = finished.value;
-        const record: OutboxRecord = {...rest, state: 'pending', attempts: 0, dead_endpoints: [], created_at: now, next_attempt_at: now, lease: {owner, until: now + leaseMs}};
+        const record: OutboxRecord = {...rest, state: 'pending', attempts: 0, begun: 1, dead_endpoints: [], created_at: now, next_attempt_at: now, lease: {owner, until: now + leaseMs}};
         const inserted = await this.insert(record);
         if (!inserted) return null;
         await Promise.all([this.kv.delete(keys.finished(id)), inserted.indexed]);

@@ -2,29 +2,38 @@ import type {Clock} from '../ports';
 
 import type {CircuitBreakers} from './circuit_breaker';
 
+interface Lot {
+    /** Deliveries that failed before: the probes of choice (the host answers them if it is back at all). */
+    retries: Set<string>;
+    /** First attempts: probes only when no retry waits. */
+    fresh: Set<string>;
+    timer: NodeJS.Timeout | undefined;
+}
+
 /**
- * Deliveries waiting on a host whose breaker is open. Rather than each one waking up to ask again (thousands of
- * wake-ups per open period when a busy endpoint is down), the host has one timer: when it fires, one delivery goes
- * and becomes the half-open probe; when a probe closes the breaker, all of them go. In memory only: after a restart
- * the outbox sweep finds them again.
+ * Deliveries waiting on a host whose breaker is not closed. Rather than each one waking up to ask again (thousands of
+ * wake-ups per open period when a busy endpoint is down), the host has one timer: whenever the breaker may take a
+ * probe, one delivery goes as that probe, a due retry in preference to a first attempt; when a probe closes the
+ * breaker, all of them go, retries first. In memory only: after a restart the outbox sweep finds them again.
  */
 export class ParkingLot {
-    private readonly hosts = new Map<string, {ids: Set<string>; timer: NodeJS.Timeout | undefined}>();
+    private readonly hosts = new Map<string, Lot>();
     private readonly hostOf = new Map<string, string>();
 
     constructor(
         private readonly clock: Clock,
         private readonly breakers: CircuitBreakers,
-        /** Puts a delivery back in the schedule (due now). */
-        private readonly release: (id: string) => void,
-        /** Between two probes while the breaker stays open. */
+        /** Runs a delivery again now; `probe` names the host it goes to as the half-open probe. */
+        private readonly release: (id: string, probe: string | undefined) => void,
+        /** How often to look whether the breaker can take a probe once its pause is over. */
         private readonly tickMs = 1000,
     ) {}
 
-    park(host: string, id: string): void {
+    /** `retry`: the delivery has been attempted before. */
+    park(host: string, id: string, retry: boolean): void {
         let lot = this.hosts.get(host);
-        if (!lot) this.hosts.set(host, (lot = {ids: new Set(), timer: undefined}));
-        lot.ids.add(id);
+        if (!lot) this.hosts.set(host, (lot = {retries: new Set(), fresh: new Set(), timer: undefined}));
+        (retry ? lot.retries : lot.fresh).add(id);
         this.hostOf.set(id, host);
         this.arm(host);
     }
@@ -37,16 +46,28 @@ export class ParkingLot {
         return this.hostOf.size;
     }
 
-    /** The host's breaker closed: every delivery parked on it goes now. */
+    /**
+     * The host's breaker closed: every delivery parked on it goes now. Retries first: they are the ones the host is
+     * likely to accept, so they get their answers in before a crowd of first attempts can tip the failure rate again.
+     */
     open(host: string): void {
         const lot = this.hosts.get(host);
         if (!lot) return;
         clearTimeout(lot.timer);
         this.hosts.delete(host);
-        for (const id of lot.ids) {
+        for (const id of [...lot.retries, ...lot.fresh]) {
             this.hostOf.delete(id);
-            this.release(id);
+            this.release(id, undefined);
         }
+    }
+
+    /** A probe's outcome is in (or it was never sent): look again at the next tick or when the pause ends. */
+    poke(host: string): void {
+        const lot = this.hosts.get(host);
+        if (!lot) return;
+        clearTimeout(lot.timer);
+        lot.timer = undefined;
+        this.arm(host);
     }
 
     clear(): void {
@@ -60,22 +81,29 @@ export class ParkingLot {
         if (!lot) return;
         lot.timer = undefined;
         if (this.breakers.state(host) === 'closed') return this.open(host);
-        // Let one through: it takes the probe, or parks again if a probe is already out.
-        const [id] = lot.ids;
-        if (id !== undefined) {
-            lot.ids.delete(id);
-            this.hostOf.delete(id);
-            this.release(id);
+        let sent = false;
+        if (this.breakers.probeReady(host, this.clock.now())) {
+            const [id] = lot.retries.size > 0 ? lot.retries : lot.fresh;
+            if (id !== undefined) {
+                lot.retries.delete(id);
+                lot.fresh.delete(id);
+                this.hostOf.delete(id);
+                this.release(id, host);
+                sent = true;
+            }
         }
-        if (lot.ids.size === 0) this.hosts.delete(host);
-        else this.arm(host);
+        if (lot.retries.size + lot.fresh.size === 0) this.hosts.delete(host);
+        else this.arm(host, sent);
     }
 
-    private arm(host: string): void {
+    /** `probeSent`: give the probe just released a tick to reach the breaker before another one goes. */
+    private arm(host: string, probeSent = false): void {
         const lot = this.hosts.get(host);
         if (!lot || lot.timer) return;
         const now = this.clock.now();
-        const at = Math.max(now + this.tickMs, this.breakers.reopenAt(host));
+        const reopenAt = this.breakers.reopenAt(host);
+        // At the end of the pause exactly; otherwise once a tick (a probe is out, or the last one was never sent).
+        const at = reopenAt > now ? reopenAt : !probeSent && this.breakers.probeReady(host, now) ? now : now + this.tickMs;
         lot.timer = setTimeout(() => this.tick(host), at - now);
         lot.timer.unref?.();
     }

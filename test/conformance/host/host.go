@@ -37,6 +37,13 @@ type Host struct {
 // the plugins, including the plugin's own stderr/stdout lines (source plugin_stderr / plugin_stdout), goes to
 // a buffer read by Logs; with TRIPWIRE_CONFORMANCE_VERBOSE=1 it is also written to stderr as it happens.
 func New(root string, srv *memapi.Server) (*Host, error) {
+	return NewNode(root, srv, "")
+}
+
+// NewNode is New for one node of a cluster: several hosts over one memapi.Server are the nodes of one Mattermost
+// cluster (one database), each with its own plugins directory and plugin processes; the plugins' API calls name
+// the node (memapi.Server.ForwardClusterEvents).
+func NewNode(root string, srv *memapi.Server, node string) (*Host, error) {
 	logger, err := mlog.NewLogger()
 	if err != nil {
 		return nil, err
@@ -67,7 +74,7 @@ func New(root string, srv *memapi.Server) (*Host, error) {
 	}
 	srv.SetPluginDir(h.PluginsDir)
 	env, err := plugin.NewEnvironment(
-		func(m *model.Manifest) plugin.API { return srv.APIFor(m) },
+		func(m *model.Manifest) plugin.API { return srv.APIForNode(m, node) },
 		nil, // no database driver: the contract uses none
 		h.PluginsDir,
 		filepath.Join(root, "client"),

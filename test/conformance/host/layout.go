@@ -64,7 +64,9 @@ func Install(pluginsDir string, manifest *model.Manifest, exe Executable) error 
 		if n := os.Getenv(EnvNode); n != "" {
 			node = n
 		}
-		script := fmt.Sprintf("#!/bin/sh\nexec %s %s \"$@\"\n", shellQuote(node), shellQuote(bundle))
+		// The script passes its own path: what a node's plugin process is started as (the shipped single
+		// executable's own path) tells nodes apart when several run on one machine (see dispatch/node_registry.ts).
+		script := fmt.Sprintf("#!/bin/sh\nexec %s %s \"$0\" \"$@\"\n", shellQuote(node), shellQuote(bundle))
 		return os.WriteFile(target, []byte(script), 0o755)
 	case exe.Path != "":
 		if _, err := os.Stat(exe.Path); err != nil {

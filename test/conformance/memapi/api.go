@@ -15,6 +15,7 @@ type API struct {
 	srv      *Server
 	manifest *model.Manifest
 	pluginID string
+	node     string // the cluster node this plugin runs on ("" on a single-node server)
 }
 
 var _ plugin.API = (*API)(nil)

@@ -37,12 +37,19 @@ func (a *API) PublishWebSocketEvent(event string, payload map[string]any, broadc
 	})
 }
 
-// PublishPluginClusterEvent records a cluster event (a single-node server would send it nowhere).
+// PublishPluginClusterEvent records a cluster event; a single-node server sends it nowhere, a cluster (see
+// Server.ForwardClusterEvents) to the same plugin on the other nodes.
 func (a *API) PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.PluginClusterEventSendOptions) error {
 	a.note("PublishPluginClusterEvent")
 	r := &a.srv.rec
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.cluster = append(r.cluster, ClusterEvent{PluginID: a.pluginID, Event: ev, Options: opts})
+	r.mu.Unlock()
+	a.srv.mu.Lock()
+	forward := a.srv.forward
+	a.srv.mu.Unlock()
+	if forward != nil {
+		go forward(a.node, a.pluginID, ev)
+	}
 	return nil
 }

@@ -43,6 +43,9 @@ type Server struct {
 	files     map[string]*model.FileInfo // by id (see files.go)
 
 	rec Recorder
+
+	// forward delivers a plugin cluster event published on one node to the other nodes (see ForwardClusterEvents).
+	forward func(fromNode string, pluginID string, ev model.PluginClusterEvent)
 }
 
 // NewServer returns an empty server with a site URL and a real clock.
@@ -72,6 +75,20 @@ func NewServer() *Server {
 // func(m *model.Manifest) plugin.API { return srv.APIFor(m) }).
 func (s *Server) APIFor(manifest *model.Manifest) *API {
 	return &API{srv: s, manifest: manifest, pluginID: manifest.Id}
+}
+
+// APIForNode is APIFor for a plugin running on one node of a cluster sharing this server's state (KV store,
+// posts...): what it publishes with PublishPluginClusterEvent goes to the function set by ForwardClusterEvents.
+func (s *Server) APIForNode(manifest *model.Manifest, node string) *API {
+	return &API{srv: s, manifest: manifest, pluginID: manifest.Id, node: node}
+}
+
+// ForwardClusterEvents makes PublishPluginClusterEvent on a node call f (in its own goroutine, as Mattermost's
+// cluster sends asynchronously): f delivers the event to the same plugin on the other nodes.
+func (s *Server) ForwardClusterEvents(f func(fromNode string, pluginID string, ev model.PluginClusterEvent)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forward = f
 }
 
 // Advance moves the server clock forward (KV expiry, timestamps).

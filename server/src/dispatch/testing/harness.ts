@@ -1,7 +1,7 @@
 import type {ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
 
 import type {Settings} from '../../config/settings';
-import type {ChannelState, Clock, ServerConfigInfo} from '../../ports';
+import type {ChannelState, Clock, KVStore, ServerConfigInfo} from '../../ports';
 import {defaultBreakerOptions} from '../circuit_breaker';
 import {Dispatcher, type DispatcherOptions} from '../dispatcher';
 import type {Notifier} from '../notices';
@@ -25,6 +25,10 @@ export interface Harness {
 export interface HarnessOptions {
     kv?: MemoryKV;
     nodeId?: string;
+    /** This node across restarts (instead of nodeId): a harness started with the same key reclaims its leases. */
+    nodeKey?: string;
+    /** What the dispatcher itself talks to (default `kv`): a wrapper can cut a node off as a kill -9 would. */
+    dispatcherKv?: KVStore;
     clock?: Clock;
     /** A function when a test changes the guardrails while deliveries are queued. */
     settings?: Settings | (() => Settings);
@@ -55,7 +59,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     };
     const dispatcher = new Dispatcher(
         {
-            kv,
+            kv: o.dispatcherKv ?? kv,
             logger,
             clock: o.clock ?? {now: () => Date.now()},
             serverConfig: () => server,
@@ -68,6 +72,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             },
             onEndpointDisabled: (rule, endpoint) => void disabled.push([rule, endpoint]),
             ...(o.nodeId && {nodeId: o.nodeId}),
+            ...(o.nodeKey && {nodeKey: o.nodeKey}),
             ...(o.random && {random: o.random}),
             ...(o.channelState && {channelState: o.channelState}),
             ...(o.onAttempt && {onAttempt: o.onAttempt}),

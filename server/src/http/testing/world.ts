@@ -182,7 +182,11 @@ export async function createWorld(options: {settings?: Record<string, unknown>} 
     const config = serverConfig();
     const log = memoryLogger();
     const harness = await startHarness({kv: mm.kv, settings: () => settings.current});
-    const rules = new RuleStore({kv: mm.kv, publish: async () => undefined, clock: {now: () => Date.now()}, settings: () => settings.current, log});
+    // Rules list in creation order (createdAt, then id): a clock that never repeats a millisecond keeps two rules
+    // created back to back in the order the test made them, instead of their random ids deciding.
+    let lastRuleTime = 0;
+    const ruleClock = {now: () => (lastRuleTime = Math.max(Date.now(), lastRuleTime + 1))};
+    const rules = new RuleStore({kv: mm.kv, publish: async () => undefined, clock: ruleClock, settings: () => settings.current, log});
     const saved: Array<Record<string, unknown>> = [];
     const {app, services} = createTripwireHttp({
         api: mm,

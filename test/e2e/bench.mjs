@@ -1,0 +1,307 @@
+// make bench-e2e (issue 15): Tripwire's delivery cost measured in the real server of `make e2e`, beside Mattermost's
+// own outgoing webhooks. One PostgreSQL + Mattermost 11.4 run; one public channel holds a native outgoing webhook and
+// Tripwire compat rules, all pointing at one local receiver, so both run side by side under the same load. The trigger
+// word says who fires: `bench` both, `nat` only the native hook, `tw` only Tripwire (`flap` and `crash`: the fault
+// phases' rules). Figures go to bench-results/latest.json (merged with what is there) and are printed against goals.
+//
+//   node test/e2e/bench.mjs <tripwire bundle .tar.gz>
+//   Sizes (env): E2E_BENCH_LATENCY_POSTS (200), E2E_BENCH_RATE_POSTS (2000), E2E_BENCH_DELIVERIES (10000, twice),
+//   E2E_BENCH_FLAP_POSTS (1000), E2E_BENCH_FLAP_WAIT_S (120), E2E_BENCH_CRASH_POSTS (1000), E2E_BENCH_QUICK=1 (all
+//   small: a smoke run in a few minutes). E2E_BENCH_ONLY=<regex> runs only the phases whose name matches.
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {deployBundle} from '../../scripts/lib/mattermost_deploy.mjs';
+import {ensureServer} from './lib/mattermost_build.mjs';
+import {createFixtures, PASSWORD, waitForPluginRunning} from './lib/fixtures.mjs';
+import {startMattermost, startPostgres} from './lib/processes.mjs';
+import {allowHosts, expectStatus, makeChannel, ruleSpec, waitForHealth} from './lib/tripwire.mjs';
+import {startBenchReceiver} from './lib/bench_receiver.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const bundlePath = process.argv[2];
+if (!bundlePath) {
+    console.error('usage: node test/e2e/bench.mjs <tripwire bundle .tar.gz> (make bench-e2e builds it and passes it)');
+    process.exit(2);
+}
+
+const quick = Boolean(process.env.E2E_BENCH_QUICK);
+const size = (name, full, small) => {
+    const raw = process.env[name];
+    const n = raw === undefined || raw === '' ? (quick ? small : full) : Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+    return n;
+};
+const N = {
+    latency: size('E2E_BENCH_LATENCY_POSTS', 200, 50),
+    rate: size('E2E_BENCH_RATE_POSTS', 2000, 500),
+    deliveries: size('E2E_BENCH_DELIVERIES', 10_000, 500),
+    flap: size('E2E_BENCH_FLAP_POSTS', 1000, 200),
+    flapWaitS: size('E2E_BENCH_FLAP_WAIT_S', 120, 120),
+    crash: size('E2E_BENCH_CRASH_POSTS', 1000, 300),
+};
+const POSTERS = 8;
+const only = process.env.E2E_BENCH_ONLY ? new RegExp(process.env.E2E_BENCH_ONLY, 'i') : null;
+const say = (msg) => console.log(`bench-e2e: ${msg}`);
+
+// ---- processes (as run.mjs: each stopped by its own pid, in reverse order, also on signals) ----
+const running = [];
+let runDir = null;
+let tearingDown = null;
+function teardown() {
+    tearingDown ??= (async () => {
+        for (const proc of [...running].reverse()) await proc.stop().catch((err) => console.error(`bench-e2e: stopping ${proc.name}: ${err.message}`));
+        running.length = 0;
+        if (runDir && !process.env.E2E_KEEP) rmSync(runDir, {recursive: true, force: true});
+        else if (runDir) say(`kept ${runDir}`);
+    })();
+    return tearingDown;
+}
+process.on('exit', () => running.forEach((p) => {
+    try {
+        p.kill();
+    } catch {
+        // gone
+    }
+}));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void teardown().finally(() => process.exit(130)));
+
+// ---- small helpers ----
+const percentile = (values, p) => {
+    const s = [...values].sort((a, b) => a - b);
+    return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+};
+const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function waitUntil(what, predicate, timeoutMs) {
+    const started = Date.now();
+    while (!predicate()) {
+        if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+        await sleep(20);
+    }
+    return Date.now() - started;
+}
+
+/** The plugin's process (its executable lives under <runDir>/plugins/tripwire/), or null. */
+function pluginPid() {
+    const marker = join(runDir, 'plugins', 'tripwire') + '/';
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+            if (cmd.startsWith(marker)) return Number(entry);
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return null;
+}
+const rssMb = (pid) => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+};
+
+/** Creates a post through the REST API as `person` (a session token); returns {id, create_at}. */
+async function createPost(siteURL, person, channelId, message) {
+    const res = await fetch(`${siteURL}/api/v4/posts`, {
+        method: 'POST',
+        headers: {Authorization: `Bearer ${person.client.getToken()}`, 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest'},
+        body: JSON.stringify({channel_id: channelId, message}),
+    });
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`create post: ${res.status} ${text.slice(0, 200)}`);
+    const post = JSON.parse(text);
+    return {id: post.id, create_at: post.create_at};
+}
+
+/** `count` posts from POSTERS concurrent posters (alternating alice and bob); returns {posts, ms, perSecond}. */
+async function postMany(ctx, channelId, word, count) {
+    const posts = [];
+    let next = 0;
+    const started = Date.now();
+    await Promise.all(
+        Array.from({length: POSTERS}, async (_, w) => {
+            const person = w % 2 ? ctx.bob : ctx.alice;
+            for (let i = next++; i < count; i = next++) posts.push(await createPost(ctx.siteURL, person, channelId, `${word} ${i}`));
+        }),
+    );
+    const ms = Date.now() - started;
+    return {posts, ms, perSecond: count / (ms / 1000), started};
+}
+
+// ---- the run ----
+const figures = {};
+const report = [];
+/** Records a figure with its goal; `ok` is null when the figure has no pass/fail. */
+function figure(key, value, goal, ok) {
+    figures[key] = round(value, 3);
+    report.push([key, round(value, 3), goal, ok]);
+    say(`${key} = ${round(value, 3)}  (goal ${goal})`);
+}
+
+let failed = false;
+try {
+    const server = await ensureServer({log: say});
+    runDir = mkdtempSync(join(tmpdir(), 'tripwire-bench-e2e-'));
+    const postgres = await startPostgres(runDir, (p) => running.push(p));
+    const mattermost = await startMattermost({binary: server.binary, runDir, dsn: postgres.dsn, register: (p) => running.push(p)});
+    say(`Mattermost ${server.version} on ${mattermost.siteURL}, PostgreSQL ${postgres.version}`);
+    const fixtures = await createFixtures(mattermost.siteURL);
+    const deployed = await deployBundle({siteURL: mattermost.siteURL, username: 'admin', password: PASSWORD, bundlePath});
+    await waitForPluginRunning(fixtures.admin.client, deployed.manifest.id);
+    const ctx = {...fixtures, siteURL: mattermost.siteURL};
+    await waitForHealth(ctx);
+
+    const receiver = await startBenchReceiver();
+    running.push({name: 'receiver', stop: () => receiver.close(), kill: () => {}});
+    // Rates and concurrency as a busy production rule would have them: the default 120 a minute would make the
+    // bench measure the rate limiter. max_concurrency 64 is the guardrail's ceiling (native hooks have no limit).
+    await expectStatus(ctx, ctx.admin, 'PUT', '/admin/guardrails', {allowed_hosts: ['127.0.0.1'], rate_limit_per_minute: 1_000_000, max_attempts: 8}, 200);
+    await allowHosts(ctx, ['127.0.0.1']);
+    const channel = await makeChannel(ctx, {name: 'bench'});
+    await ctx.admin.client.createOutgoingWebhook({
+        team_id: ctx.team.id,
+        channel_id: channel.id,
+        display_name: 'native bench',
+        trigger_words: ['bench', 'nat'],
+        trigger_when: 0,
+        callback_urls: [`${receiver.url}/hook`],
+        content_type: 'application/json',
+    });
+    const rate = {rate_per_rule_per_minute: 1_000_000, rate_per_user_per_minute: 1_000_000};
+    const rule = async (name, words, path, policy = {}) =>
+        expectStatus(
+            ctx,
+            ctx.alice,
+            'POST',
+            '/rules',
+            ruleSpec(ctx, {name, channels: [channel], trigger: {mode: 'exact', words}, endpoint: {url: `${receiver.url}${path}`, payload: 'compat', content_type: 'json', max_concurrency: 64}, delivery: {...rate, ...policy}}),
+            201,
+        );
+    await rule('bench compat', ['bench', 'tw'], '/hook');
+    await rule('bench flapping', ['flap'], '/flap');
+    await rule('bench crash', ['crash'], '/crash');
+    say(`channel ${channel.name}: native hook (bench, nat) and compat rules (bench, tw; flap; crash) on ${receiver.url}`);
+    const phase = (name) => !only || only.test(name);
+
+    if (phase('latency')) {
+        // Sequential: each post waits for both requests, so neither competes with a queue of its own.
+        await createPost(ctx.siteURL, ctx.alice, channel.id, 'bench warmup');
+        await waitUntil('warm-up deliveries', () => receiver.hits('/hook').length >= 2, 30_000);
+        const native = [];
+        const tripwire = [];
+        for (let i = 0; i < N.latency; i++) {
+            const post = await createPost(ctx.siteURL, ctx.alice, channel.id, `bench latency ${i}`);
+            await waitUntil(`both requests for post ${i}`, () => receiver.byPost(post.id).length >= 2, 30_000);
+            for (const r of receiver.byPost(post.id)) (r.tripwire ? tripwire : native).push(r.at - post.create_at);
+        }
+        say(`latency over ${N.latency} sequential posts: native p50 ${percentile(native, 50)} ms p99 ${percentile(native, 99)} ms; Tripwire p50 ${percentile(tripwire, 50)} ms p99 ${percentile(tripwire, 99)} ms`);
+        figure('e2e_latency_native_p50_ms', percentile(native, 50), 'informational', null);
+        figure('e2e_latency_tripwire_p50_ms', percentile(tripwire, 50), 'informational', null);
+        const p50 = percentile(tripwire, 50) / Math.max(1, percentile(native, 50));
+        const p99 = percentile(tripwire, 99) / Math.max(1, percentile(native, 99));
+        figure('e2e_latency_p50_ratio', p50, '<= 1.2', p50 <= 1.2);
+        figure('e2e_latency_p99_ratio', p99, '<= 1.5', p99 <= 1.5);
+    }
+
+    if (phase('rate')) {
+        const nativeBefore = receiver.native('/hook').length;
+        const nat = await postMany(ctx, channel.id, 'nat', N.rate);
+        await waitUntil('native deliveries', () => receiver.native('/hook').length >= nativeBefore + N.rate, 600_000);
+        const twBefore = receiver.tripwire('/hook').length;
+        const tw = await postMany(ctx, channel.id, 'tw', N.rate);
+        await waitUntil('Tripwire deliveries', () => receiver.tripwire('/hook').length >= twBefore + N.rate, 600_000);
+        say(`posts/s from ${POSTERS} posters: ${round(nat.perSecond, 1)} while native delivers, ${round(tw.perSecond, 1)} while Tripwire delivers`);
+        figure('e2e_post_rate_native_per_s', nat.perSecond, 'informational', null);
+        figure('e2e_post_rate_tripwire_per_s', tw.perSecond, 'informational', null);
+        figure('e2e_post_rate_ratio', tw.perSecond / nat.perSecond, '>= 0.85', tw.perSecond / nat.perSecond >= 0.85);
+    }
+
+    if (phase('rss')) {
+        const pid = pluginPid();
+        if (!pid) throw new Error('cannot find the plugin process');
+        const volume = async () => {
+            const before = receiver.tripwire('/hook').length;
+            const batch = await postMany(ctx, channel.id, 'tw', N.deliveries);
+            await waitUntil(`${N.deliveries} Tripwire deliveries`, () => receiver.tripwire('/hook').length >= before + N.deliveries, 1_800_000);
+            const last = receiver.tripwire('/hook').at(-1).at;
+            await sleep(3000); // let the delivery log and index batches settle
+            return {perSecond: N.deliveries / ((last - batch.started) / 1000), rss: rssMb(pid)};
+        };
+        const rss0 = rssMb(pid);
+        const first = await volume();
+        const second = await volume();
+        say(`plugin RSS ${round(rss0, 1)} MB at start, ${round(first.rss, 1)} MB after ${N.deliveries} deliveries, ${round(second.rss, 1)} MB after ${2 * N.deliveries}`);
+        figure('e2e_deliveries_per_s', first.perSecond, 'informational (8 posters)', null);
+        figure('e2e_plugin_rss_mb', first.rss, '<= 100', first.rss <= 100);
+        const growth = second.rss - first.rss;
+        figure('e2e_plugin_rss_growth_mb', growth, `flat (<= 10 over a second ${N.deliveries})`, growth <= 10);
+    }
+
+    if (phase('flap')) {
+        // Every delivery's first attempt gets 503, every later one 200.
+        receiver.respond('/flap', (r) => (r.attempt <= 1 ? 503 : 200));
+        const batch = await postMany(ctx, channel.id, 'flap', N.flap);
+        const lastPost = Date.now();
+        const ids = new Set(batch.posts.map((p) => p.id));
+        const delivered = () => new Set(receiver.hits('/flap').filter((r) => r.status < 300 && ids.has(r.postId)).map((r) => r.postId)).size;
+        await waitUntil('flapping deliveries', () => delivered() >= N.flap || Date.now() - lastPost >= N.flapWaitS * 1000, N.flapWaitS * 1000 + 5000).catch(() => {});
+        const pct = (100 * delivered()) / N.flap;
+        say(`flapping receiver: ${delivered()} of ${N.flap} delivered ${round((Date.now() - lastPost) / 1000, 1)} s after the last post`);
+        figure('e2e_flapping_delivered_pct_2min', pct, '100', pct === 100);
+    }
+
+    if (phase('crash')) {
+        // A slow receiver (1 s an answer) keeps requests in flight and most deliveries queued when the posts are all
+        // made (a post made while the plugin is down never reaches its hook); then the plugin is killed.
+        receiver.respond('/crash', () => ({status: 200, delayMs: 1000}));
+        const oldPid = pluginPid();
+        const {posts} = await postMany(ctx, channel.id, 'crash', N.crash);
+        process.kill(oldPid, 'SIGKILL');
+        const killedAt = Date.now();
+        const inFlight = new Set(receiver.hits('/crash').filter((r) => r.answeredAt === undefined || r.answeredAt > killedAt - 1000).map((r) => r.postId));
+        say(`killed the plugin (pid ${oldPid}) with ${receiver.hits('/crash').length} of ${N.crash} crash requests made, ${inFlight.size} in flight`);
+        await waitUntil('a new plugin process', () => {
+            const pid = pluginPid();
+            return pid !== null && pid !== oldPid;
+        }, 180_000);
+        const {ms} = await waitForHealth(ctx, 60_000);
+        const activatedAt = Date.now();
+        say(`new plugin process healthy ${round((activatedAt - killedAt) / 1000, 1)} s after the kill (${ms} ms after it appeared)`);
+        const ids = new Set(posts.map((p) => p.id));
+        await waitUntil('the first resumed delivery', () => receiver.hits('/crash').some((r) => r.at >= killedAt), 120_000).catch(() => {});
+        const resumed = receiver.hits('/crash').find((r) => r.at >= killedAt);
+        const ok = () => new Set(receiver.hits('/crash').filter((r) => r.status < 300 && ids.has(r.postId)).map((r) => r.postId));
+        await waitUntil('every crash delivery', () => ok().size >= N.crash, 180_000).catch(() => {});
+        await sleep(2000);
+        const counts = new Map();
+        for (const r of receiver.hits('/crash')) if (r.status < 300) counts.set(r.postId, (counts.get(r.postId) ?? 0) + 1);
+        const dups = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+        const unexpected = dups.filter((id) => !inFlight.has(id));
+        const resendAttempts = receiver.hits('/crash').filter((r) => r.at >= killedAt && inFlight.has(r.postId)).map((r) => r.attempt);
+        say(`after the restart: ${ok().size} of ${N.crash} delivered, ${dups.length} duplicated (${unexpected.length} not in flight at the kill); x-webhook-attempt of resends: ${[...new Set(resendAttempts)].join(',') || 'none'}`);
+        const resumeS = resumed ? Math.max(0, resumed.at - activatedAt) / 1000 : NaN;
+        figure('e2e_crash_restart_s', (activatedAt - killedAt) / 1000, 'informational (Mattermost restarts the plugin)', null);
+        figure('e2e_crash_resume_s', resumeS, '<= 5', resumeS <= 5);
+        const pct = (100 * ok().size) / N.crash;
+        figure('e2e_crash_delivered_pct', pct, '100, duplicates only in flight', pct === 100 && unexpected.length === 0);
+        figure('e2e_crash_unexpected_duplicates', unexpected.length, '0', unexpected.length === 0);
+    }
+} catch (err) {
+    failed = true;
+    console.error(`bench-e2e: ${err.stack ?? err}`);
+}
+await teardown();
+
+if (Object.keys(figures).length) {
+    mkdirSync(join(root, 'bench-results'), {recursive: true});
+    const latest = join(root, 'bench-results/latest.json');
+    const kept = existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')) : {};
+    writeFileSync(latest, JSON.stringify({...kept, ...figures}, null, 2) + '\n');
+    console.log(`\nfigures (${quick ? 'quick' : 'full'} size: ${JSON.stringify(N)}):`);
+    for (const [key, value, goal, ok] of report) console.log(`  ${key.padEnd(34)} ${String(value).padStart(10)}  goal ${goal}${ok === null ? '' : ok ? '  ok' : '  MISSED'}`);
+    console.log('written to bench-results/latest.json');
+}
+process.exit(failed ? 1 : 0);

@@ -5,9 +5,11 @@
 // phases' rules). Figures go to bench-results/latest.json (merged with what is there) and are printed against goals.
 //
 //   node test/e2e/bench.mjs <tripwire bundle .tar.gz>
-//   Sizes (env): E2E_BENCH_LATENCY_POSTS (200), E2E_BENCH_RATE_POSTS (2000), E2E_BENCH_DELIVERIES (10000, twice),
+//   Sizes (env): E2E_BENCH_LATENCY_POSTS (200), E2E_BENCH_RATE_POSTS (2000) × E2E_BENCH_RATE_ROUNDS (2),
+//   E2E_BENCH_DELIVERIES (10000, twice),
 //   E2E_BENCH_FLAP_POSTS (1000), E2E_BENCH_FLAP_WAIT_S (120), E2E_BENCH_CRASH_POSTS (1000), E2E_BENCH_QUICK=1 (all
 //   small: a smoke run in a few minutes). E2E_BENCH_ONLY=<regex> runs only the phases whose name matches.
+import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -37,6 +39,7 @@ const size = (name, full, small) => {
 const N = {
     latency: size('E2E_BENCH_LATENCY_POSTS', 200, 50),
     rate: size('E2E_BENCH_RATE_POSTS', 2000, 500),
+    rateRounds: size('E2E_BENCH_RATE_ROUNDS', 2, 1),
     deliveries: size('E2E_BENCH_DELIVERIES', 10_000, 500),
     flap: size('E2E_BENCH_FLAP_POSTS', 1000, 200),
     flapWaitS: size('E2E_BENCH_FLAP_WAIT_S', 120, 120),
@@ -98,6 +101,40 @@ function pluginPid() {
     }
     return null;
 }
+/** PostgreSQL's counters for the plugin KV table: rows written (inserted, updated, deleted) and index lookups. */
+function kvCounters(port) {
+    const sql = "SELECT n_tup_ins + n_tup_upd + n_tup_del, idx_scan FROM pg_stat_user_tables WHERE relname = 'pluginkeyvaluestore'";
+    const res = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'mattermost', '-At', '-F', ' ', '-c', sql], {encoding: 'utf8'});
+    const [writes, reads] = (res.stdout ?? '').trim().split(' ').map(Number);
+    return {writes: writes ?? NaN, reads: reads ?? NaN};
+}
+
+/** CPU time (user + system) of a process, in ms; 0 once it is gone. */
+function cpuMs(pid) {
+    try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    } catch {
+        return 0;
+    }
+}
+
+/** The processes whose CPU a post costs: Mattermost, PostgreSQL (postmaster and its backends) and the plugin. */
+function cpuSnapshot(mattermostPid, postgresPid) {
+    const pgPids = [postgresPid];
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            if (readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(postgresPid)) pgPids.push(Number(entry));
+        } catch {
+            // gone meanwhile
+        }
+    }
+    const plugin = pluginPid();
+    return {mattermost: cpuMs(mattermostPid), postgres: pgPids.reduce((sum, p) => sum + cpuMs(p), 0), plugin: plugin ? cpuMs(plugin) : 0};
+}
+const cpuPerPost = (a, b, n) => Object.fromEntries(Object.keys(a).map((k) => [k, round((b[k] - a[k]) / n, 2)]));
+
 const rssMb = (pid) => {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
@@ -146,7 +183,10 @@ try {
     const server = await ensureServer({log: say});
     runDir = mkdtempSync(join(tmpdir(), 'tripwire-bench-e2e-'));
     const postgres = await startPostgres(runDir, (p) => running.push(p));
-    const mattermost = await startMattermost({binary: server.binary, runDir, dsn: postgres.dsn, register: (p) => running.push(p)});
+    // E2E_BENCH_NODE_OPTIONS reaches the plugin process (Node honours NODE_OPTIONS in a single-executable app):
+    // e.g. --require a script that logs process.memoryUsage(), or --cpu-prof.
+    const extraEnv = process.env.E2E_BENCH_NODE_OPTIONS ? {NODE_OPTIONS: process.env.E2E_BENCH_NODE_OPTIONS} : {};
+    const mattermost = await startMattermost({binary: server.binary, runDir, dsn: postgres.dsn, register: (p) => running.push(p), extraEnv});
     say(`Mattermost ${server.version} on ${mattermost.siteURL}, PostgreSQL ${postgres.version}`);
     const fixtures = await createFixtures(mattermost.siteURL);
     const deployed = await deployBundle({siteURL: mattermost.siteURL, username: 'admin', password: PASSWORD, bundlePath});
@@ -154,8 +194,10 @@ try {
     const ctx = {...fixtures, siteURL: mattermost.siteURL};
     await waitForHealth(ctx);
 
-    const receiver = await startBenchReceiver();
-    running.push({name: 'receiver', stop: () => receiver.close(), kill: () => {}});
+    // The flapping and the crash phases get receivers of their own: a breaker is per origin, and one opened by the
+    // flapping receiver must not hold back the crash phase's deliveries.
+    const [receiver, flapReceiver, crashReceiver] = await Promise.all([startBenchReceiver(), startBenchReceiver(), startBenchReceiver()]);
+    for (const r of [receiver, flapReceiver, crashReceiver]) running.push({name: `receiver ${r.url}`, stop: () => r.close(), kill: () => {}});
     // Rates and concurrency as a busy production rule would have them: the default 120 a minute would make the
     // bench measure the rate limiter. max_concurrency 64 is the guardrail's ceiling (native hooks have no limit).
     await expectStatus(ctx, ctx.admin, 'PUT', '/admin/guardrails', {allowed_hosts: ['127.0.0.1'], rate_limit_per_minute: 1_000_000, max_attempts: 8}, 200);
@@ -171,19 +213,19 @@ try {
         content_type: 'application/json',
     });
     const rate = {rate_per_rule_per_minute: 1_000_000, rate_per_user_per_minute: 1_000_000};
-    const rule = async (name, words, path, policy = {}) =>
+    const rule = async (name, words, url, policy = {}) =>
         expectStatus(
             ctx,
             ctx.alice,
             'POST',
             '/rules',
-            ruleSpec(ctx, {name, channels: [channel], trigger: {mode: 'exact', words}, endpoint: {url: `${receiver.url}${path}`, payload: 'compat', content_type: 'json', max_concurrency: 64}, delivery: {...rate, ...policy}}),
+            ruleSpec(ctx, {name, channels: [channel], trigger: {mode: 'exact', words}, endpoint: {url, payload: 'compat', content_type: 'json', max_concurrency: 64}, delivery: {...rate, ...policy}}),
             201,
         );
-    await rule('bench compat', ['bench', 'tw'], '/hook');
-    await rule('bench flapping', ['flap'], '/flap');
-    await rule('bench crash', ['crash'], '/crash');
-    say(`channel ${channel.name}: native hook (bench, nat) and compat rules (bench, tw; flap; crash) on ${receiver.url}`);
+    await rule('bench compat', ['bench', 'tw'], `${receiver.url}/hook`);
+    await rule('bench flapping', ['flap'], `${flapReceiver.url}/flap`);
+    await rule('bench crash', ['crash'], `${crashReceiver.url}/crash`);
+    say(`channel ${channel.name}: native hook (bench, nat) and compat rule (bench, tw) on ${receiver.url}; flap: ${flapReceiver.url}, crash: ${crashReceiver.url}`);
     const phase = (name) => !only || only.test(name);
 
     if (phase('latency')) {
@@ -207,16 +249,33 @@ try {
     }
 
     if (phase('rate')) {
-        const nativeBefore = receiver.native('/hook').length;
-        const nat = await postMany(ctx, channel.id, 'nat', N.rate);
-        await waitUntil('native deliveries', () => receiver.native('/hook').length >= nativeBefore + N.rate, 600_000);
-        const twBefore = receiver.tripwire('/hook').length;
-        const tw = await postMany(ctx, channel.id, 'tw', N.rate);
-        await waitUntil('Tripwire deliveries', () => receiver.tripwire('/hook').length >= twBefore + N.rate, 600_000);
-        say(`posts/s from ${POSTERS} posters: ${round(nat.perSecond, 1)} while native delivers, ${round(tw.perSecond, 1)} while Tripwire delivers`);
-        figure('e2e_post_rate_native_per_s', nat.perSecond, 'informational', null);
-        figure('e2e_post_rate_tripwire_per_s', tw.perSecond, 'informational', null);
-        figure('e2e_post_rate_ratio', tw.perSecond / nat.perSecond, '>= 0.85', tw.perSecond / nat.perSecond >= 0.85);
+        // Alternating rounds (native, Tripwire, native, Tripwire...) so a neighbour's load on this machine hits both.
+        // Each round waits for its deliveries before the next starts. CPU per post is counted for each process.
+        const totals = {nat: {posts: 0, ms: 0, cpu: null}, tw: {posts: 0, ms: 0, cpu: null}};
+        for (let r = 0; r < N.rateRounds; r++) {
+            for (const word of ['nat', 'tw']) {
+                const count = () => (word === 'nat' ? receiver.native('/hook') : receiver.tripwire('/hook')).length;
+                const before = count();
+                const cpu0 = cpuSnapshot(mattermost.pid, postgres.pid);
+                const batch = await postMany(ctx, channel.id, word, N.rate);
+                await waitUntil(`${word} deliveries`, () => count() >= before + N.rate, 600_000);
+                const cpu = cpuPerPost(cpu0, cpuSnapshot(mattermost.pid, postgres.pid), N.rate);
+                const t = totals[word];
+                t.posts += N.rate;
+                t.ms += batch.ms;
+                t.cpu = t.cpu ? Object.fromEntries(Object.entries(t.cpu).map(([k, v]) => [k, round((v * r + cpu[k]) / (r + 1), 2)])) : cpu;
+                say(`round ${r + 1} ${word}: ${round(batch.perSecond, 1)} posts/s; CPU ms per post ${JSON.stringify(cpu)}`);
+            }
+        }
+        const nat = totals.nat.posts / (totals.nat.ms / 1000);
+        const tw = totals.tw.posts / (totals.tw.ms / 1000);
+        say(`posts/s from ${POSTERS} posters: ${round(nat, 1)} while native delivers, ${round(tw, 1)} while Tripwire delivers`);
+        figure('e2e_post_rate_native_per_s', nat, 'informational', null);
+        figure('e2e_post_rate_tripwire_per_s', tw, 'informational', null);
+        figure('e2e_post_rate_ratio', tw / nat, '>= 0.85', tw / nat >= 0.85);
+        for (const [who, t] of Object.entries(totals)) {
+            for (const [proc, ms] of Object.entries(t.cpu)) figure(`e2e_cpu_ms_per_post_${who === 'nat' ? 'native' : 'tripwire'}_${proc}`, ms, 'informational', null);
+        }
     }
 
     if (phase('rss')) {
@@ -231,7 +290,12 @@ try {
             return {perSecond: N.deliveries / ((last - batch.started) / 1000), rss: rssMb(pid)};
         };
         const rss0 = rssMb(pid);
+        const kv0 = kvCounters(postgres.port);
         const first = await volume();
+        const kv1 = kvCounters(postgres.port);
+        // PostgreSQL flushes its statistics about once a second; volume() waited 3 s after the last delivery.
+        figure('e2e_kv_writes_per_delivery', (kv1.writes - kv0.writes) / N.deliveries, 'informational (rows of the plugin KV table)', null);
+        figure('e2e_kv_reads_per_delivery', (kv1.reads - kv0.reads) / N.deliveries, 'informational (index scans of the plugin KV table)', null);
         const second = await volume();
         say(`plugin RSS ${round(rss0, 1)} MB at start, ${round(first.rss, 1)} MB after ${N.deliveries} deliveries, ${round(second.rss, 1)} MB after ${2 * N.deliveries}`);
         figure('e2e_deliveries_per_s', first.perSecond, 'informational (8 posters)', null);
@@ -242,11 +306,11 @@ try {
 
     if (phase('flap')) {
         // Every delivery's first attempt gets 503, every later one 200.
-        receiver.respond('/flap', (r) => (r.attempt <= 1 ? 503 : 200));
+        flapReceiver.respond('/flap', (r) => (r.attempt <= 1 ? 503 : 200));
         const batch = await postMany(ctx, channel.id, 'flap', N.flap);
         const lastPost = Date.now();
         const ids = new Set(batch.posts.map((p) => p.id));
-        const delivered = () => new Set(receiver.hits('/flap').filter((r) => r.status < 300 && ids.has(r.postId)).map((r) => r.postId)).size;
+        const delivered = () => new Set(flapReceiver.hits('/flap').filter((r) => r.status < 300 && ids.has(r.postId)).map((r) => r.postId)).size;
         await waitUntil('flapping deliveries', () => delivered() >= N.flap || Date.now() - lastPost >= N.flapWaitS * 1000, N.flapWaitS * 1000 + 5000).catch(() => {});
         const pct = (100 * delivered()) / N.flap;
         say(`flapping receiver: ${delivered()} of ${N.flap} delivered ${round((Date.now() - lastPost) / 1000, 1)} s after the last post`);
@@ -256,13 +320,13 @@ try {
     if (phase('crash')) {
         // A slow receiver (1 s an answer) keeps requests in flight and most deliveries queued when the posts are all
         // made (a post made while the plugin is down never reaches its hook); then the plugin is killed.
-        receiver.respond('/crash', () => ({status: 200, delayMs: 1000}));
+        crashReceiver.respond('/crash', () => ({status: 200, delayMs: 1000}));
         const oldPid = pluginPid();
         const {posts} = await postMany(ctx, channel.id, 'crash', N.crash);
         process.kill(oldPid, 'SIGKILL');
         const killedAt = Date.now();
-        const inFlight = new Set(receiver.hits('/crash').filter((r) => r.answeredAt === undefined || r.answeredAt > killedAt - 1000).map((r) => r.postId));
-        say(`killed the plugin (pid ${oldPid}) with ${receiver.hits('/crash').length} of ${N.crash} crash requests made, ${inFlight.size} in flight`);
+        const inFlight = new Set(crashReceiver.hits('/crash').filter((r) => r.answeredAt === undefined || r.answeredAt > killedAt - 1000).map((r) => r.postId));
+        say(`killed the plugin (pid ${oldPid}) with ${crashReceiver.hits('/crash').length} of ${N.crash} crash requests made, ${inFlight.size} in flight`);
         await waitUntil('a new plugin process', () => {
             const pid = pluginPid();
             return pid !== null && pid !== oldPid;
@@ -271,16 +335,16 @@ try {
         const activatedAt = Date.now();
         say(`new plugin process healthy ${round((activatedAt - killedAt) / 1000, 1)} s after the kill (${ms} ms after it appeared)`);
         const ids = new Set(posts.map((p) => p.id));
-        await waitUntil('the first resumed delivery', () => receiver.hits('/crash').some((r) => r.at >= killedAt), 120_000).catch(() => {});
-        const resumed = receiver.hits('/crash').find((r) => r.at >= killedAt);
-        const ok = () => new Set(receiver.hits('/crash').filter((r) => r.status < 300 && ids.has(r.postId)).map((r) => r.postId));
+        await waitUntil('the first resumed delivery', () => crashReceiver.hits('/crash').some((r) => r.at >= killedAt), 120_000).catch(() => {});
+        const resumed = crashReceiver.hits('/crash').find((r) => r.at >= killedAt);
+        const ok = () => new Set(crashReceiver.hits('/crash').filter((r) => r.status < 300 && ids.has(r.postId)).map((r) => r.postId));
         await waitUntil('every crash delivery', () => ok().size >= N.crash, 180_000).catch(() => {});
         await sleep(2000);
         const counts = new Map();
-        for (const r of receiver.hits('/crash')) if (r.status < 300) counts.set(r.postId, (counts.get(r.postId) ?? 0) + 1);
+        for (const r of crashReceiver.hits('/crash')) if (r.status < 300) counts.set(r.postId, (counts.get(r.postId) ?? 0) + 1);
         const dups = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
         const unexpected = dups.filter((id) => !inFlight.has(id));
-        const resendAttempts = receiver.hits('/crash').filter((r) => r.at >= killedAt && inFlight.has(r.postId)).map((r) => r.attempt);
+        const resendAttempts = crashReceiver.hits('/crash').filter((r) => r.at >= killedAt && inFlight.has(r.postId)).map((r) => r.attempt);
         say(`after the restart: ${ok().size} of ${N.crash} delivered, ${dups.length} duplicated (${unexpected.length} not in flight at the kill); x-webhook-attempt of resends: ${[...new Set(resendAttempts)].join(',') || 'none'}`);
         const resumeS = resumed ? Math.max(0, resumed.at - activatedAt) / 1000 : NaN;
         figure('e2e_crash_restart_s', (activatedAt - killedAt) / 1000, 'informational (Mattermost restarts the plugin)', null);
@@ -300,7 +364,7 @@ if (Object.keys(figures).length) {
     const latest = join(root, 'bench-results/latest.json');
     const kept = existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')) : {};
     writeFileSync(latest, JSON.stringify({...kept, ...figures}, null, 2) + '\n');
-    console.log(`\nfigures (${quick ? 'quick' : 'full'} size: ${JSON.stringify(N)}):`);
+    console.log(`\nfigures (sizes: ${JSON.stringify(N)}):`);
     for (const [key, value, goal, ok] of report) console.log(`  ${key.padEnd(34)} ${String(value).padStart(10)}  goal ${goal}${ok === null ? '' : ok ? '  ok' : '  MISSED'}`);
     console.log('written to bench-results/latest.json');
 }

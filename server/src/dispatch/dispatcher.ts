@@ -68,6 +68,8 @@ export interface DispatcherOptions {
     sweepIntervalMs: number;
     /** How often a sweep lists every KV key instead of reading the pending index. */
     fullSweepIntervalMs: number;
+    /** How long pending-index changes gather before a shard is written (outbox_index.ts); undefined: its default. */
+    indexBatchMs?: number;
     leaseMarginMs: number;
     /** On stop, attempts in flight get this long to finish before they are aborted and handed back. */
     stopGraceMs: number;
@@ -132,7 +134,7 @@ export class Dispatcher {
     ) {
         this.options = {...defaultDispatcherOptions, ...options};
         this.nodeId = deps.nodeId ?? randomId();
-        this.store = new OutboxStore(deps.kv, this.options.retention);
+        this.store = new OutboxStore(deps.kv, this.options.retention, this.options.indexBatchMs);
         this.tombstones = new RuleTombstones(deps.kv, deps.clock, this.options.ruleGoneSeconds);
         this.log = new DeliveryLog(deps.kv, deps.logger, this.options.log, (ruleId) => this.tombstones.isGone(ruleId));
         this.secrets = new SecretStore(deps.kv, deps.clock, this.options.secretsCacheMs);

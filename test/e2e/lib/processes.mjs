@@ -145,10 +145,11 @@ export function mattermostEnv({runDir, port, dsn}) {
 }
 
 /** Starts `mattermost server` (its own process group, so plugin processes go with it) and waits for /system/ping. */
-export async function startMattermost({binary, runDir, dsn, register = () => {}, timeoutMs = 120_000}) {
+/** `extraEnv` is added to the server's environment (its plugin processes inherit it: NODE_OPTIONS for diagnosis). */
+export async function startMattermost({binary, runDir, dsn, register = () => {}, timeoutMs = 120_000, extraEnv = {}}) {
     const port = await freePort();
     for (const d of ['plugins', 'client/plugins', 'data', 'logs']) mkdirSync(join(runDir, d), {recursive: true});
-    const env = {PATH: process.env.PATH, HOME: runDir, ...mattermostEnv({runDir, port, dsn})};
+    const env = {PATH: process.env.PATH, HOME: runDir, ...mattermostEnv({runDir, port, dsn}), ...extraEnv};
     const out = openSync(join(runDir, 'mattermost.out'), 'a');
     const started = Date.now();
     const child = spawn(binary, ['server', '--config', join(runDir, 'config.json')], {cwd: runDir, env, detached: true, stdio: ['ignore', out, out]});

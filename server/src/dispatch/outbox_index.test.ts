@@ -47,4 +47,16 @@ describe('OutboxIndex', () => {
         expect(calls.set).toBe(writes);
         expect(await index.ids()).toEqual(['a']);
     });
+
+    it("never trusts its own copy of a shard another node changed", async () => {
+        const {kv} = countingKv();
+        const [a, b] = [new OutboxIndex(kv, 5), new OutboxIndex(kv, 5)];
+        await a.add('x');
+        await b.remove('x');
+        await a.add('x'); // a's copy still lists x: it must look again, not skip the write
+        expect(await b.ids()).toEqual(['x']);
+        await b.add('y'); // same shard or not, a's next write must keep b's y
+        await a.remove('x');
+        expect(await a.ids()).toEqual(['y']);
+    });
 });

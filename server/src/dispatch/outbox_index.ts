@@ -1,7 +1,7 @@
 import type {KVStore} from '../ports';
 
 import {keys} from './keys';
-import {updateJson} from '../ports/kv_json';
+import {updateKnownJson, type Versioned} from '../ports/kv_json';
 
 const SHARDS = 32;
 
@@ -25,6 +25,8 @@ interface Batch {
 export class OutboxIndex {
     private readonly batches = new Map<number, Batch>();
     private readonly busy = new Set<number>();
+    /** Each shard as this node last wrote it: the next write compare-and-sets against it without a read. */
+    private readonly written = new Map<number, Versioned<string[]>>();
 
     /**
      * `batchMs`: how long changes gather before a shard is written (each write rewrites the whole shard). Longer
@@ -81,20 +83,24 @@ export class OutboxIndex {
                 this.batches.delete(shard);
                 try {
                     if (batch.ops.size > 0) {
-                        await updateJson(this.kv, keys.pendingIndex(shard), asIds, (current) => {
+                        const ops = batch.ops;
+                        const stored = await updateKnownJson(this.kv, keys.pendingIndex(shard), asIds, (current) => {
                             const set = new Set(current ?? []);
                             let changed = false;
-                            for (const [id, add] of batch!.ops) {
+                            for (const [id, add] of ops) {
                                 if (add === set.has(id)) continue;
                                 changed = true;
                                 if (add) set.add(id);
                                 else set.delete(id);
                             }
                             return changed ? [...set] : undefined;
-                        });
+                        }, this.written.get(shard));
+                        if (stored) this.written.set(shard, stored);
+                        else this.written.delete(shard);
                     }
                     for (const w of batch.waiters) w.resolve();
                 } catch (err) {
+                    this.written.delete(shard);
                     for (const w of batch.waiters) w.reject(err);
                 }
             }

@@ -70,9 +70,9 @@ buildSync({
 // relative to the build directory, which would otherwise be written into the cache.
 // V8 grows the young generation up to 64 MB semi-spaces under a steady allocation rate (every delivery allocates):
 // measured in make bench-e2e, 128 MB of the plugin's ~200 MB RSS was new space holding garbage while the live heap
-// was under 20 MB. 8 MB semi-spaces keep RSS near the live heap for a few more (cheap) scavenges. NODE_OPTIONS
+// was under 20 MB. 4 MB semi-spaces keep RSS near the live heap for a few more (cheap) scavenges. NODE_OPTIONS
 // still applies on top (execArgvExtension's default, "env").
-const V8_FLAGS = ['--max-semi-space-size=8'];
+const V8_FLAGS = ['--max-semi-space-size=4'];
 
 function seaBlob(name, useCodeCache) {
     const config = join(build, `${name}.json`);

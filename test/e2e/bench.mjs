@@ -110,11 +110,12 @@ function kvCounters(port) {
     return {writes: writes ?? NaN, reads: reads ?? NaN};
 }
 
-/** CPU time (user + system) of a process, in ms; 0 once it is gone. */
-function cpuMs(pid) {
+/** CPU time (user + system; with `reaped`, also of its children that have exited) of a process, in ms; 0 once gone. */
+function cpuMs(pid, reaped = false) {
     try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').map(Number);
+        // utime, stime, cutime, cstime, in clock ticks (USER_HZ = 100)
+        return ((f[11] + f[12] + (reaped ? f[13] + f[14] : 0)) * 1000) / 100;
     } catch {
         return 0;
     }
@@ -132,7 +133,9 @@ function cpuSnapshot(mattermostPid, postgresPid) {
         }
     }
     const plugin = pluginPid();
-    return {mattermost: cpuMs(mattermostPid), postgres: pgPids.reduce((sum, p) => sum + cpuMs(p), 0), plugin: plugin ? cpuMs(plugin) : 0};
+    // PostgreSQL backends come and go with Mattermost's connections: an exited one counts in the postmaster's cutime.
+    const postgres = cpuMs(postgresPid, true) + pgPids.slice(1).reduce((sum, p) => sum + cpuMs(p), 0);
+    return {mattermost: cpuMs(mattermostPid), postgres, plugin: plugin ? cpuMs(plugin) : 0};
 }
 const cpuPerPost = (a, b, n) => Object.fromEntries(Object.keys(a).map((k) => [k, round((b[k] - a[k]) / n, 2)]));
 

@@ -102,11 +102,13 @@ function pluginPid() {
     }
     return null;
 }
+const psql = (port, sql) =>
+    spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'mattermost', '-At', '-F', ' | ', '-c', sql], {encoding: 'utf8'}).stdout ?? '';
+
 /** PostgreSQL's counters for the plugin KV table: rows written (inserted, updated, deleted) and index lookups. */
 function kvCounters(port) {
     const sql = "SELECT n_tup_ins + n_tup_upd + n_tup_del, idx_scan FROM pg_stat_user_tables WHERE relname = 'pluginkeyvaluestore'";
-    const res = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'mattermost', '-At', '-F', ' ', '-c', sql], {encoding: 'utf8'});
-    const [writes, reads] = (res.stdout ?? '').trim().split(' ').map(Number);
+    const [writes, reads] = psql(port, sql).trim().split(' | ').map(Number);
     return {writes: writes ?? NaN, reads: reads ?? NaN};
 }
 
@@ -193,7 +195,10 @@ let failed = false;
 try {
     const server = await ensureServer({log: say});
     runDir = mkdtempSync(join(tmpdir(), 'tripwire-bench-e2e-'));
-    const postgres = await startPostgres(runDir, (p) => running.push(p));
+    // E2E_BENCH_PG_STATS=1: pg_stat_statements, and the statements of the first volume round by total time.
+    const pgStats = Boolean(process.env.E2E_BENCH_PG_STATS);
+    const postgres = await startPostgres(runDir, (p) => running.push(p), pgStats ? '-c shared_preload_libraries=pg_stat_statements' : '');
+    if (pgStats) psql(postgres.port, 'CREATE EXTENSION pg_stat_statements');
     // E2E_BENCH_NODE_OPTIONS reaches the plugin process (Node honours NODE_OPTIONS in a single-executable app):
     // e.g. --require a script that logs process.memoryUsage(), or --cpu-prof.
     const extraEnv = process.env.E2E_BENCH_NODE_OPTIONS ? {NODE_OPTIONS: process.env.E2E_BENCH_NODE_OPTIONS} : {};
@@ -304,8 +309,13 @@ try {
         };
         const rss0 = rssMb(pid);
         const kv0 = kvCounters(postgres.port);
+        if (pgStats) psql(postgres.port, 'SELECT pg_stat_statements_reset()');
         const first = await volume();
         const kv1 = kvCounters(postgres.port);
+        if (pgStats) {
+            const top = "SELECT calls, round(total_exec_time)::int AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15";
+            say(`PostgreSQL statements over ${N.deliveries} Tripwire posts (calls | total ms | query):\n${psql(postgres.port, top)}`);
+        }
         // PostgreSQL flushes its statistics about once a second; volume() waited longer than that after the last delivery.
         figure('e2e_kv_writes_per_delivery', (kv1.writes - kv0.writes) / N.deliveries, 'informational (rows of the plugin KV table)', null);
         figure('e2e_kv_reads_per_delivery', (kv1.reads - kv0.reads) / N.deliveries, 'informational (index scans of the plugin KV table)', null);

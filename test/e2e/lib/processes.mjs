@@ -44,7 +44,8 @@ function pgRun(pg, tool, args, asUser) {
 }
 
 /** `register(proc)` is called as soon as there is a pid to stop, before the server is ready. */
-export async function startPostgres(runDir, register = () => {}) {
+/** `extraOptions`: more server options (`-c name=value ...`), e.g. pg_stat_statements for make bench-e2e's diagnosis. */
+export async function startPostgres(runDir, register = () => {}, extraOptions = '') {
     const pg = pgBinDir();
     const dir = join(runDir, 'pg');
     mkdirSync(dir, {recursive: true});
@@ -59,7 +60,7 @@ export async function startPostgres(runDir, register = () => {}) {
     const port = await freePort();
     const data = join(dir, 'data');
     pgRun(pg, 'initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], asUser);
-    const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${extraOptions}`.trim();
     pgRun(pg, 'pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start'], asUser);
     const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const postgres = {

@@ -45,6 +45,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {ruleChangeAnnouncer},
         {lazyHandler},
         {ApiGroupSource, CachedGroupSource},
+        {LookupCache},
     ] = await Promise.all([
         import('./config/settings'),
         import('./rules/rule_store'),
@@ -64,6 +65,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./rules/rule_announcements'),
         import('./mattermost'),
         import('./rules/group_resolver'),
+        import('./engine/lookup_cache'),
     ]);
 
     let settings = parseSettings({});
@@ -117,7 +119,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
                 await api.publishWebSocketEvent('delivery_status', deliveryStatusEvent(entry, context), {channel_id: context.channel_id});
             })().catch((err: unknown) => log.debug('delivery status event not sent', {error: String(err)}));
         },
-    });
+    }, DISPATCHER_OPTIONS);
 
     const services = createServices({
         api,
@@ -149,6 +151,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         optIns,
         members: new ConversationMembers(api, clock),
         groups: new CachedGroupSource(new ApiGroupSource(api), clock),
+        lookups: new LookupCache(api, clock),
         bot: () => (botUserId ? {userId: botUserId, username: BOT.username} : undefined),
         log,
     });
@@ -221,6 +224,9 @@ const ABOUT = [
     `  2. upload ${manifest.id}-${pluginVersion}.tar.gz in System Console > Plugins > Plugin Management (or run: make deploy),`,
     '  3. press Enable; channel admins then add rules from the channel header.',
 ].join('\n');
+
+/** Most deliveries finish within 250 ms, so their pending-index add and remove cancel and cost no KV round trip. */
+const DISPATCHER_OPTIONS = {indexBatchMs: 250};
 
 async function main(): Promise<void> {
     const announced = await announce({aboutText: ABOUT});

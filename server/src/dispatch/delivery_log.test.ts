@@ -41,6 +41,28 @@ describe('DeliveryLog', () => {
         await Promise.all([a.flush(), b.flush()]);
         expect((await a.list('rule1')).map((e) => e.delivery_id).sort()).toEqual(['d1', 'd2']);
     });
+
+    it('writes a busy ring without reading it back, and reads it again when another node wrote meanwhile', async () => {
+        const kv = new MemoryKV();
+        let gets = 0;
+        const get = kv.get.bind(kv);
+        kv.get = (key) => (gets++, get(key));
+        const a = new DeliveryLog(kv, memoryLogger(), {capacity: 10, flushMs: 1});
+        const b = new DeliveryLog(kv, memoryLogger(), {capacity: 10, flushMs: 1});
+        a.append(entry(1));
+        await a.flush();
+        const afterFirst = gets;
+        a.append(entry(2));
+        await a.flush();
+        expect(gets).toBe(afterFirst); // compare-and-set against the ring it wrote
+
+        b.append(entry(3));
+        await b.flush();
+        a.append(entry(4));
+        await a.flush();
+        expect(gets).toBeGreaterThan(afterFirst); // its copy was stale: read, merged
+        expect((await a.list('rule1')).map((e) => e.delivery_id)).toEqual(['d4', 'd3', 'd2', 'd1']);
+    });
 });
 
 describe('statsOf', () => {

@@ -3,7 +3,7 @@ import {LOG_MESSAGE_EXCERPT_CHARS, type DeliveryFacts, type DeliveryLogEntry, ty
 import type {KVStore, Logger} from '../ports';
 
 import {keys} from './keys';
-import {updateJson} from '../ports/kv_json';
+import {updateKnownJson, type Versioned} from '../ports/kv_json';
 
 export interface DeliveryLogOptions {
     /** Entries kept per rule (a ring: the oldest go first). */
@@ -11,6 +11,9 @@ export interface DeliveryLogOptions {
     /** Appends are written in batches: at most one KV write per rule per this interval. */
     flushMs: number;
 }
+
+/** Rings remembered for compare-and-set without a read; the least recently written are forgotten first. */
+const MAX_KNOWN_RINGS = 1000;
 
 const asEntries = (raw: unknown): DeliveryLogEntry[] => (Array.isArray(raw) ? (raw as DeliveryLogEntry[]) : []);
 
@@ -21,6 +24,11 @@ const asEntries = (raw: unknown): DeliveryLogEntry[] => (Array.isArray(raw) ? (r
  */
 export class DeliveryLog {
     private readonly buffered = new Map<string, DeliveryLogEntry[]>();
+    /**
+     * Each busy rule's ring as this node last wrote it: the next flush compare-and-sets against it instead of reading
+     * the whole ring back first (a ring of 100 entries with request and response excerpts is tens of kilobytes).
+     */
+    private readonly written = new Map<string, Versioned<DeliveryLogEntry[]>>();
     private timer: NodeJS.Timeout | undefined;
     private flushing: Promise<void> = Promise.resolve();
 
@@ -65,6 +73,7 @@ export class DeliveryLog {
 
     async clear(ruleId: string): Promise<void> {
         this.buffered.delete(ruleId);
+        this.written.delete(ruleId);
         await this.kv.delete(keys.log(ruleId));
     }
 
@@ -72,8 +81,13 @@ export class DeliveryLog {
         for (const [ruleId, entries] of batch) {
             try {
                 if (await this.isGone(ruleId)) continue;
-                await updateJson(this.kv, keys.log(ruleId), asEntries, (current) => [...(current ?? []), ...entries].slice(-this.options.capacity));
+                const append = (current: DeliveryLogEntry[] | null) => [...(current ?? []), ...entries].slice(-this.options.capacity);
+                const stored = await updateKnownJson(this.kv, keys.log(ruleId), asEntries, append, this.written.get(ruleId));
+                this.written.delete(ruleId); // re-inserted last: the map's first keys are the least recently written
+                if (stored) this.written.set(ruleId, stored);
+                if (this.written.size > MAX_KNOWN_RINGS) this.written.delete(this.written.keys().next().value!);
             } catch (err) {
+                this.written.delete(ruleId);
                 // The log is diagnostics: losing a batch must never stop deliveries.
                 this.logger.warn('delivery log write failed', {rule_id: ruleId, error: (err as Error).message});
             }

@@ -76,6 +76,8 @@ export interface DispatcherOptions {
     sweepIntervalMs: number;
     /** How often a sweep lists every KV key instead of reading the pending index. */
     fullSweepIntervalMs: number;
+    /** How long pending-index changes gather before a shard is written (outbox_index.ts); undefined: its default. */
+    indexBatchMs?: number;
     leaseMarginMs: number;
     /** How long a node owns a reply it is posting (reply_posting.ts): far longer than a CreatePost takes. */
     replyLeaseMs: number;
@@ -151,7 +153,7 @@ export class Dispatcher {
         this.options = {...defaultDispatcherOptions, ...options};
         this.registry = new NodeRegistry(deps.kv, deps.clock, deps.logger, deps.nodeKey ?? randomId(), randomId(), this.options.node);
         this.nodeId = deps.nodeId ?? this.registry.owner;
-        this.store = new OutboxStore(deps.kv, this.options.retention);
+        this.store = new OutboxStore(deps.kv, this.options.retention, this.options.indexBatchMs);
         this.tombstones = new RuleTombstones(deps.kv, deps.clock, this.options.ruleGoneSeconds);
         this.log = new DeliveryLog(deps.kv, deps.logger, this.options.log, (ruleId) => this.tombstones.isGone(ruleId));
         this.secrets = new SecretStore(deps.kv, deps.clock, this.options.secretsCacheMs);

@@ -107,8 +107,9 @@ export class OutboxStore {
     constructor(
         private readonly kv: KVStore,
         private readonly retention: OutboxRetention,
+        indexBatchMs?: number,
     ) {
-        this.index = new OutboxIndex(kv);
+        this.index = new OutboxIndex(kv, indexBatchMs);
         this.failed = new FailedIndex(kv, retention.failedSeconds);
     }
 

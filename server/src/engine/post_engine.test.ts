@@ -8,6 +8,7 @@ import {channel, id, ids, post, user} from '../rules/testing/factories';
 import {MemoryKV} from '../rules/testing/memory_kv';
 
 import {AUTOMATED_COOLDOWN_SECONDS, Guards} from './guards';
+import {LookupCache} from './lookup_cache';
 import {PostEngine} from './post_engine';
 
 const quiet: Logger = {debug() {}, info() {}, warn() {}, error() {}};
@@ -20,6 +21,8 @@ interface SetupOptions {
     files?: Record<string, FileMetadata>;
     threads?: Record<string, PostThread>;
     groups?: Record<string, string[]> | 'failing';
+    /** Channel, user and team lookups through a LookupCache (as in production). */
+    cached?: boolean;
 }
 
 function setup(failFor?: string, opts: SetupOptions = {}) {
@@ -29,6 +32,7 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
     const settings = () => parseSettings(opts.settings ?? {});
     const memberLookups: string[] = [];
     const lookups: string[] = [];
+    const channelCalls: string[] = [];
     const warnings: string[] = [];
     const store = new RuleStore({kv, publish: async () => {}, clock, settings, log: quiet});
     const submitted: DeliveryRequest[] = [];
@@ -37,20 +41,25 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
         [ids.priv]: channel({id: ids.priv, type: 'P', name: 'ops', display_name: 'Ops'}),
         [ids.gm]: channel({id: ids.gm, team_id: '', type: 'G', name: 'gm', display_name: 'alice, bob, carol'}),
     };
-    const engine = new PostEngine({
-        api: {
-            getChannel: async (id) => channels[id] ?? Promise.reject(new Error(`no channel ${id}`)),
-            getUser: async (id) => user({id, username: id === ids.alice ? 'alice' : 'bob', is_bot: id === ids.bot || id === ids.otherBot}),
-            getTeam: async (id) => ({id, name: 'eng', display_name: 'Engineering'}),
-            getFileInfo: async (id) => {
+    const api = {
+            getChannel: async (id: string) => {
+                channelCalls.push(id);
+                return channels[id] ?? Promise.reject(new Error(`no channel ${id}`));
+            },
+            getUser: async (id: string) => user({id, username: id === ids.alice ? 'alice' : 'bob', is_bot: id === ids.bot || id === ids.otherBot}),
+            getTeam: async (id: string) => ({id, name: 'eng', display_name: 'Engineering'}),
+            getFileInfo: async (id: string) => {
                 lookups.push(`file ${id}`);
                 return opts.files?.[id] ?? Promise.reject(new PluginApiError('no file', 404));
             },
-            getPostThread: async (id) => {
+            getPostThread: async (id: string) => {
                 lookups.push(`thread ${id}`);
                 return opts.threads?.[id] ?? Promise.reject(new PluginApiError('store down', 500));
             },
-        },
+    };
+    const engine = new PostEngine({
+        api,
+        ...(opts.cached && {lookups: new LookupCache(api, clock)}),
         ...(opts.groups && {
             groups: {
                 groupIdsForUser: async (userId: string) => {
@@ -90,7 +99,7 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
             } as never,
             ids.alice,
         );
-    return {engine, submitted, addRule, memberLookups, lookups, warnings, channels, advance: (ms: number) => (now += ms)};
+    return {engine, submitted, addRule, memberLookups, lookups, channelCalls, warnings, channels, advance: (ms: number) => (now += ms)};
 }
 
 describe('PostEngine', () => {
@@ -193,6 +202,26 @@ describe('PostEngine', () => {
 
         channels[ids.town] = channel();
         expect((await engine.onPosted(post('deploy 4', {id: id('p4')}))).submitted).toHaveLength(1);
+    });
+
+    it('with the lookup cache, asks for a channel once, sees an archive after its system message and a restore at once', async () => {
+        const {engine, submitted, addRule, channels, channelCalls} = setup(undefined, {cached: true});
+        await addRule({trigger: {mode: 'exact', words: ['deploy']}});
+        const channelLookups = () => channelCalls.length;
+        await engine.onPosted(post('deploy 1'));
+        await engine.onPosted(post('deploy 2', {id: id('p2')}));
+        expect(submitted).toHaveLength(2);
+        expect(channelLookups()).toBe(1);
+
+        // Archiving: Mattermost posts its system message, then stores delete_at; the channel is not cached meanwhile.
+        await engine.onPosted(post('alice archived the channel', {id: id('p3'), type: 'system_channel_deleted'}));
+        channels[ids.town] = channel({delete_at: 1_700_000_000_500});
+        expect((await engine.onPosted(post('deploy 4', {id: id('p4')}))).skipped).toBe('channel archived');
+        expect((await engine.onPosted(post('deploy 5', {id: id('p5')}))).skipped).toBe('channel archived');
+
+        channels[ids.town] = channel();
+        expect((await engine.onPosted(post('deploy 6', {id: id('p6')}))).submitted).toHaveLength(1);
+        expect(submitted).toHaveLength(3);
     });
 
     it('stops reply chains at the hop limit', async () => {

@@ -12,6 +12,7 @@ import {type ChannelInfo, type Logger, type PluginAPI, type PostInfo, type TeamI
 
 import {deliveryFactsOf, type EventContext} from './delivery_facts';
 import {type Guards} from './guards';
+import {type LookupCache} from './lookup_cache';
 import {PostDetails} from './post_details';
 
 export interface PostEngineDeps {
@@ -26,6 +27,8 @@ export interface PostEngineDeps {
     groups?: UserGroupSource;
     bot: () => {userId: string; username: string} | undefined;
     log: Logger;
+    /** Channel, author and team per node for a few seconds (engine/lookup_cache); without it each post asks `api`. */
+    lookups?: Pick<LookupCache, 'getChannel' | 'getUser' | 'getTeam' | 'notePost'>;
 }
 
 /** What one hook call did, for logs and tests. */
@@ -38,10 +41,15 @@ export interface EngineOutcome {
 
 /**
  * The flow behind MessageHasBeenPosted / MessageHasBeenUpdated: loop guards → the channel's rules → cooldowns and
- * once-per-post claims → durable deliveries. A channel without rules costs one getChannel and one map lookup.
+ * once-per-post claims → durable deliveries. A channel without rules costs one (usually cached) getChannel and one map
+ * lookup.
  */
 export class PostEngine {
-    constructor(private readonly deps: PostEngineDeps) {}
+    private readonly lookups: Pick<PluginAPI, 'getChannel' | 'getUser' | 'getTeam'>;
+
+    constructor(private readonly deps: PostEngineDeps) {
+        this.lookups = deps.lookups ?? deps.api;
+    }
 
     onPosted(post: PostInfo): Promise<EngineOutcome> {
         return this.handle('posted', post);
@@ -55,11 +63,13 @@ export class PostEngine {
 
     private async handle(event: RuleEvent, post: PostInfo, previousMessage?: string): Promise<EngineOutcome> {
         const none = (skipped: string): EngineOutcome => ({matched: [], held: [], submitted: [], skipped});
+        // Before the guards: a system message (rename, archive, restore...) is how a channel change shows itself.
+        this.deps.lookups?.notePost(post);
         const admitted = this.deps.guards.admit(post);
         if (!admitted.ok) return none(admitted.reason);
 
-        const channel = await this.deps.api.getChannel(post.channel_id);
-        // Asked on every post, never cached: Mattermost tells plugins nothing when a channel is (un)archived.
+        const channel = await this.lookups.getChannel(post.channel_id);
+        // An archived channel is never cached (lookup_cache.ts), so this check sees an archive and a restore.
         if (channel.delete_at > 0) return none('channel archived');
         const direct = channel.type === 'D' || channel.type === 'G';
         // Nothing fires in direct and group conversations unless the system admin turned that on.
@@ -68,7 +78,7 @@ export class PostEngine {
         const rules = await this.deps.rules.ruleSetFor(channel, memberIds ?? []);
         if (rules.size === 0) return none('no rules');
 
-        const user = await this.deps.api.getUser(post.user_id).catch(() => null);
+        const user = await this.lookups.getUser(post.user_id).catch(() => null);
         const details = new PostDetails(this.deps.api, post, this.deps.log);
         const context: MatchContext = {event, ...(previousMessage !== undefined && {previousMessage}), ...(await this.resolveNeeds(rules.needs, post, channel, memberIds, details))};
         const bot = this.deps.bot();
@@ -130,7 +140,7 @@ export class PostEngine {
 
     private async teamOf(channel: ChannelInfo): Promise<TeamInfo | null> {
         try {
-            return await this.deps.api.getTeam(channel.team_id);
+            return await this.lookups.getTeam(channel.team_id);
         } catch {
             return null;
         }

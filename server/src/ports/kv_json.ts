@@ -50,3 +50,35 @@ export async function updateJson<T>(
     }
     throw new Error(`KV key ${key}: too much contention`);
 }
+
+/**
+ * updateJson for a key this process writes often: starts from `known` (the value and bytes it last read or wrote)
+ * instead of reading, and reads only when the compare-and-set finds the key changed by someone else. Returns what is
+ * stored now (to pass as `known` next time); null when the key is absent.
+ */
+export async function updateKnownJson<T>(
+    kv: KVStore,
+    key: string,
+    parse: (raw: unknown) => T,
+    update: (current: T | null) => T | null | undefined,
+    known: Versioned<T> | undefined,
+    attempts = 8,
+): Promise<Versioned<T> | null> {
+    let current: Versioned<T> | null | undefined = known;
+    for (let i = 0; i < attempts; i++) {
+        const fromKnown = current !== undefined;
+        current ??= await getJson(kv, key, parse);
+        const next = update(current?.value ?? null);
+        // "Nothing to change" judged on a copy that may be stale is not trusted: judged again on what is stored.
+        if (next === undefined && fromKnown) {
+            current = undefined;
+            continue;
+        }
+        if (next === undefined) return current;
+        if (next === null && current === null) return null;
+        const bytes = next === null ? null : encodeJson(next);
+        if (await kv.setWithOptions(key, bytes, {atomic: true, oldValue: current?.bytes ?? null})) return bytes === null ? null : {value: next as T, bytes};
+        current = undefined; // someone else wrote it: read it
+    }
+    throw new Error(`KV key ${key}: too much contention`);
+}

@@ -44,7 +44,8 @@ function pgRun(pg, tool, args, asUser) {
 }
 
 /** `register(proc)` is called as soon as there is a pid to stop, before the server is ready. */
-export async function startPostgres(runDir, register = () => {}) {
+/** `extraOptions`: more server options (`-c name=value ...`), e.g. pg_stat_statements for make bench-e2e's diagnosis. */
+export async function startPostgres(runDir, register = () => {}, extraOptions = '') {
     const pg = pgBinDir();
     const dir = join(runDir, 'pg');
     mkdirSync(dir, {recursive: true});
@@ -59,7 +60,7 @@ export async function startPostgres(runDir, register = () => {}) {
     const port = await freePort();
     const data = join(dir, 'data');
     pgRun(pg, 'initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], asUser);
-    const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${extraOptions}`.trim();
     pgRun(pg, 'pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start'], asUser);
     const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const postgres = {
@@ -145,10 +146,11 @@ export function mattermostEnv({runDir, port, dsn}) {
 }
 
 /** Starts `mattermost server` (its own process group, so plugin processes go with it) and waits for /system/ping. */
-export async function startMattermost({binary, runDir, dsn, register = () => {}, timeoutMs = 120_000}) {
+/** `extraEnv` is added to the server's environment (its plugin processes inherit it: NODE_OPTIONS for diagnosis). */
+export async function startMattermost({binary, runDir, dsn, register = () => {}, timeoutMs = 120_000, extraEnv = {}}) {
     const port = await freePort();
     for (const d of ['plugins', 'client/plugins', 'data', 'logs']) mkdirSync(join(runDir, d), {recursive: true});
-    const env = {PATH: process.env.PATH, HOME: runDir, ...mattermostEnv({runDir, port, dsn})};
+    const env = {PATH: process.env.PATH, HOME: runDir, ...mattermostEnv({runDir, port, dsn}), ...extraEnv};
     const out = openSync(join(runDir, 'mattermost.out'), 'a');
     const started = Date.now();
     const child = spawn(binary, ['server', '--config', join(runDir, 'config.json')], {cwd: runDir, env, detached: true, stdio: ['ignore', out, out]});

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,8 @@ type service struct {
 	mu       sync.Mutex
 	requests []request
 	answers  map[string]answer
+	inFlight map[string]int // requests being answered now, by path
+	peak     map[string]int // the most ever in flight at once, by path
 	srv      *httptest.Server
 }
 
@@ -61,22 +64,33 @@ type answer struct {
 	body     string
 	delay    time.Duration
 	location string
+	headers  map[string]string
 }
 
 func newService(t *testing.T) *service {
-	s := &service{answers: map[string]answer{}}
+	s := &service{answers: map[string]answer{}, inFlight: map[string]int{}, peak: map[string]int{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		s.mu.Lock()
 		s.requests = append(s.requests, request{Path: r.URL.Path, Method: r.Method, Header: r.Header.Clone(), Body: body})
 		a, ok := s.answers[r.URL.Path]
+		s.inFlight[r.URL.Path]++
+		s.peak[r.URL.Path] = max(s.peak[r.URL.Path], s.inFlight[r.URL.Path])
 		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.inFlight[r.URL.Path]--
+			s.mu.Unlock()
+		}()
 		if !ok {
 			a = answer{status: 200, body: "{}"}
 		}
 		time.Sleep(a.delay)
 		if a.location != "" {
 			w.Header().Set("Location", a.location)
+		}
+		for k, v := range a.headers {
+			w.Header().Set(k, v)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(a.status)
@@ -643,6 +657,216 @@ func TestRuleFieldsAct(t *testing.T) {
 		}
 		if got := e.replies(t, id, 1); len(got) != 1 || got[0].Message != "first late reply" {
 			t.Fatalf("late replies posted: %v", got)
+		}
+	})
+
+	t.Run("scope channels teamId: every channel must be in the rule's team", func(t *testing.T) {
+		// The same channel under another team is refused; under its own team (rule's default scope) it fires.
+		elsewhere := map[string]any{
+			"name":      "in the wrong team",
+			"scope":     map[string]any{"kind": "channels", "teamId": f.Beta.Id, "channelIds": []string{f.Public.Id}},
+			"trigger":   map[string]any{"mode": "any"},
+			"endpoints": []any{map[string]any{"id": "main", "url": e.svc.srv.URL + "/wrong-team"}},
+		}
+		var refused struct {
+			Error struct {
+				Code    string `json:"code"`
+				Message string `json:"message"`
+			} `json:"error"`
+		}
+		e.call(t, http.MethodPost, "/rules", e.admin, elsewhere, http.StatusBadRequest, &refused)
+		if refused.Error.Code != "invalid_input" || !strings.Contains(refused.Error.Message, "team") {
+			t.Fatalf("refusal %+v, want invalid_input naming the team", refused.Error)
+		}
+		_, path := e.rule(t, nil)
+		e.post(draft{message: "right team"})
+		e.expect(t, path, "right team")
+		e.expect(t, "/wrong-team")
+	})
+
+	t.Run("endpoint max_concurrency: 1 never has two requests in flight", func(t *testing.T) {
+		slow := answer{status: 200, body: "{}", delay: 600 * time.Millisecond}
+		e.svc.answers["/one-at-a-time"], e.svc.answers["/many-at-once"] = slow, slow
+		_, _ = e.rule(t, map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": "/one-at-a-time", "max_concurrency": 1}}})
+		_, _ = e.rule(t, map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": "/many-at-once"}}})
+		for _, m := range []string{"one", "two", "three"} {
+			e.post(draft{message: m})
+		}
+		e.delivered(t, "/many-at-once", 3)
+		e.delivered(t, "/one-at-a-time", 3)
+		e.svc.mu.Lock()
+		one, many := e.svc.peak["/one-at-a-time"], e.svc.peak["/many-at-once"]
+		e.svc.mu.Unlock()
+		if n := len(e.svc.on("/one-at-a-time")); n != 3 || one != 1 || many < 2 {
+			t.Fatalf("max_concurrency 1: %d requests, at most %d at once; default: at most %d at once (want 3, 1 and at least 2)", n, one, many)
+		}
+	})
+
+	t.Run("response reply_to: thread or channel, whatever the service's response_type", func(t *testing.T) {
+		e.svc.answers["/plain"] = answer{status: 200, body: `{"text": "plain answer"}`}
+		e.svc.answers["/comment"] = answer{status: 200, body: `{"text": "comment answer", "response_type": "comment"}`}
+		placed := func(to, path string) map[string]any {
+			fields := map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": path}}}
+			if to != "" {
+				fields["response"] = map[string]any{"reply_to": to}
+			}
+			return fields
+		}
+		threadPlain, _ := e.rule(t, placed("thread", "/plain"))
+		servicePlain, _ := e.rule(t, placed("", "/plain"))
+		channelComment, _ := e.rule(t, placed("channel", "/comment"))
+		serviceComment, _ := e.rule(t, placed("", "/comment"))
+		trigger := e.post(draft{message: "where do answers go"})
+		for _, c := range []struct {
+			name, rule string
+			inThread   bool
+		}{
+			{"reply_to thread, plain answer", threadPlain, true},
+			{"reply_to service, plain answer", servicePlain, false},
+			{"reply_to channel, comment answer", channelComment, false},
+			{"reply_to service, comment answer", serviceComment, true},
+		} {
+			got := e.replies(t, c.rule, 1)
+			if len(got) != 1 {
+				t.Fatalf("%s: replies %v, want one", c.name, got)
+			}
+			if inThread := got[0].RootId == trigger.Id; inThread != c.inThread {
+				t.Errorf("%s: posted with root %q, in the trigger's thread = %v, want %v", c.name, got[0].RootId, inThread, c.inThread)
+			}
+		}
+	})
+
+	t.Run("response username and icon_url: on replies only when Mattermost allows overrides", func(t *testing.T) {
+		e.svc.answers["/dressed"] = answer{status: 200, body: `{"text": "dressed"}`}
+		e.svc.answers["/plain-dress"] = answer{status: 200, body: `{"text": "plain"}`}
+		const icon = "https://icons.example.com/deploy.png"
+		dressed, _ := e.rule(t, map[string]any{"response": map[string]any{"username": "Deploy Bot", "icon_url": icon}, "endpoints": []any{map[string]any{"id": "main", "url": "/dressed"}}})
+		plain, _ := e.rule(t, map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": "/plain-dress"}}})
+		overrides := func(on bool) {
+			e.srv.SetPostOverrides(on, on)
+			if err := e.hooks.OnConfigurationChange(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Cleanup(func() { overrides(false) })
+		look := func(p *model.Post) string {
+			return fmt.Sprintf("username=%v icon=%v", p.GetProp("override_username"), p.GetProp("override_icon_url"))
+		}
+
+		e.post(draft{message: "overrides off"})
+		off := e.replies(t, dressed, 1)
+		if len(off) != 1 || look(off[0]) != "username=<nil> icon=<nil>" {
+			t.Fatalf("overrides off: %v", off)
+		}
+		overrides(true)
+		e.post(draft{message: "overrides on"})
+		on := e.replies(t, dressed, 2)
+		if len(on) != 2 || look(on[1]) != "username=Deploy Bot icon="+icon {
+			t.Fatalf("overrides on, the rule's username and icon: %v", on)
+		}
+		// Without them, native's fallbacks: "webhook" and no icon.
+		if got := e.replies(t, plain, 2); len(got) != 2 || look(got[1]) != "username=webhook icon=<nil>" {
+			t.Fatalf("overrides on, a rule without username and icon: %v", got)
+		}
+	})
+
+	t.Run("delivery backoff_base_ms and backoff_max_ms: the wait before each retry", func(t *testing.T) {
+		// A service of its own: its host's circuit breaker sees only these failures.
+		flaky := newService(t)
+		for _, p := range []string{"/fast", "/capped", "/slow"} {
+			flaky.answers[p] = answer{status: 503, body: "{}"}
+		}
+		retried := func(path string, policy map[string]any) map[string]any {
+			policy["max_attempts"] = 4
+			return map[string]any{"delivery": policy, "endpoints": []any{map[string]any{"id": "main", "url": flaky.srv.URL + path}}}
+		}
+		// Full jitter: the n-th retry waits random(0, min(max, base·2^(n-1))). Base 10 ms: all retries within 80 ms;
+		// base an hour capped at 10 ms: the same; base an hour uncapped: the first retry comes after a moment only with
+		// odds of (that moment)/(one hour), a few in ten thousand. With the default base (5 s) the first two would take
+		// seconds and the third would likely come.
+		_, _ = e.rule(t, retried("/fast", map[string]any{"backoff_base_ms": 10}))
+		_, _ = e.rule(t, retried("/capped", map[string]any{"backoff_base_ms": 3_600_000, "backoff_max_ms": 10}))
+		_, _ = e.rule(t, retried("/slow", map[string]any{"backoff_base_ms": 3_600_000}))
+		e.post(draft{message: "try and try again"})
+		deadline := time.Now().Add(8 * time.Second)
+		for (len(flaky.on("/fast")) < 4 || len(flaky.on("/capped")) < 4) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond)
+		got := fmt.Sprintf("fast %d, capped %d, slow %d", len(flaky.on("/fast")), len(flaky.on("/capped")), len(flaky.on("/slow")))
+		if got != "fast 4, capped 4, slow 1" {
+			t.Fatalf("attempts within 8 s: %s; want fast 4, capped 4, slow 1", got)
+		}
+	})
+
+	t.Run("delivery max_age_seconds: a retry that would come later is not made, the delivery fails expired", func(t *testing.T) {
+		busy := newService(t)
+		busy.answers["/busy"] = answer{status: 503, body: "{}", headers: map[string]string{"Retry-After": "30"}}
+		aged := func(seconds int) map[string]any {
+			return map[string]any{"delivery": map[string]any{"max_age_seconds": seconds}, "endpoints": []any{map[string]any{"id": "main", "url": busy.srv.URL + "/busy"}}}
+		}
+		young, _ := e.rule(t, aged(10))
+		patient, _ := e.rule(t, aged(60))
+		e.post(draft{message: "come back in 30 s"})
+		deadline := time.Now().Add(5 * time.Second)
+		for (len(e.log(t, young)) == 0 || len(e.log(t, patient)) == 0) && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if log := e.log(t, young); len(log) == 0 || log[0].Status != "failed" || log[0].ErrorClass != "expired" {
+			t.Fatalf("max_age_seconds 10, Retry-After 30: log %+v, want failed, expired", log)
+		}
+		if log := e.log(t, patient); len(log) == 0 || log[0].Status != "retrying" {
+			t.Fatalf("max_age_seconds 60, Retry-After 30: log %+v, want retrying", log)
+		}
+		if n := len(busy.on("/busy")); n != 2 {
+			t.Fatalf("%d attempts, want one per rule", n)
+		}
+	})
+
+	t.Run("response response_url_ttl_seconds: the late-reply URL expires that long after the delivery", func(t *testing.T) {
+		ttl := func(seconds int, path string) map[string]any {
+			return map[string]any{"response": map[string]any{"response_url_ttl_seconds": seconds}, "endpoints": []any{map[string]any{"id": "main", "url": path, "payload": "rich"}}}
+		}
+		short, _ := e.rule(t, ttl(60, "/ttl-short"))
+		_, _ = e.rule(t, ttl(7200, "/ttl-long"))
+		sent := time.Now()
+		e.post(draft{message: "answer within the hour"})
+		e.delivered(t, "/ttl-long", 1)
+		e.delivered(t, "/ttl-short", 1)
+		// The token is <delivery id>.<expiry, ms in base 36>.<signature>: the plugin refuses it from that instant on
+		// (unit-tested; this host cannot move the plugin's clock). Here: the expiry each rule's TTL gives.
+		expiry := func(path string) (string, time.Duration) {
+			var body struct {
+				ResponseURL string `json:"response_url"`
+			}
+			reqs := e.svc.on(path)
+			if len(reqs) != 1 || json.Unmarshal(reqs[0].Body, &body) != nil || body.ResponseURL == "" {
+				t.Fatalf("%s: no response_url in %v", path, reqs)
+			}
+			parts := strings.Split(body.ResponseURL[strings.LastIndex(body.ResponseURL, "/")+1:], ".")
+			if len(parts) != 3 {
+				t.Fatalf("%s: response_url %s", path, body.ResponseURL)
+			}
+			ms, err := strconv.ParseInt(parts[1], 36, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return body.ResponseURL, time.UnixMilli(ms).Sub(sent)
+		}
+		for path, want := range map[string]time.Duration{"/ttl-short": time.Minute, "/ttl-long": 2 * time.Hour} {
+			if _, got := expiry(path); got < want-10*time.Second || got > want+30*time.Second {
+				t.Errorf("%s: the response_url expires %v after the post, want about %v", path, got, want)
+			}
+		}
+		// And until then it works.
+		link, _ := expiry("/ttl-short")
+		res, err := http.Post(link, "application/json", strings.NewReader(`{"text": "within the minute"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := e.replies(t, short, 1); res.StatusCode != http.StatusOK || len(got) != 1 || got[0].Message != "within the minute" {
+			t.Fatalf("the response_url before its expiry: %d, replies %v", res.StatusCode, got)
 		}
 	})
 

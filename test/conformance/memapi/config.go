@@ -15,6 +15,8 @@ func (s *Server) configLocked() *model.Config {
 	cfg.SetDefaults()
 	cfg.ServiceSettings.SiteURL = model.NewPointer(s.siteURL)
 	cfg.PluginSettings.Directory = model.NewPointer(s.pluginDir)
+	cfg.ServiceSettings.EnablePostUsernameOverride = model.NewPointer(s.postOverride[0])
+	cfg.ServiceSettings.EnablePostIconOverride = model.NewPointer(s.postOverride[1])
 	cfg.PluginSettings.Plugins = map[string]map[string]any{}
 	for id, settings := range s.pluginConfigs {
 		cp := make(map[string]any, len(settings))
@@ -24,6 +26,15 @@ func (s *Server) configLocked() *model.Config {
 		cfg.PluginSettings.Plugins[id] = cp
 	}
 	return cfg
+}
+
+// SetPostOverrides sets ServiceSettings.EnablePostUsernameOverride and EnablePostIconOverride (both off by default,
+// as in Mattermost) as GetConfig reports them. Like a System Console save, it does not tell plugins: run their
+// OnConfigurationChange hook.
+func (s *Server) SetPostOverrides(username, icon bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.postOverride = [2]bool{username, icon}
 }
 
 // GetConfig returns the (sanitized) server configuration.

@@ -27,6 +27,7 @@ type Server struct {
 	pluginDir     string
 	pluginConfigs map[string]map[string]any // PluginSettings.Plugins[pluginID], as configured (keys as given)
 	configSaved   func(pluginID string)     // run after SavePluginConfig (OnPluginConfigSaved)
+	postOverride  [2]bool                   // ServiceSettings.EnablePostUsernameOverride, EnablePostIconOverride
 
 	users     map[string]*model.User
 	teams     map[string]*model.Team

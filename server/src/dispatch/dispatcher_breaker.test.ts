@@ -69,11 +69,18 @@ describe('Dispatcher and the circuit breaker', () => {
     }, 15_000);
 
     it('stops attempting a failing host while its breaker is open, without spending attempts', async () => {
-        h = await startHarness({options: {breaker: {windowMs: 10_000, minRequests: 2, failureRate: 1, consecutiveFailures: 100, openMs: 10_000, maxOpenMs: 10_000, halfOpenProbes: 1}}});
-        receiver.handler = reply(503);
-        for (let i = 0; i < 4; i++) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: `e${i}`}), policy: policy({backoff_base_ms: 20, backoff_max_ms: 20})}));
-        // The four first attempts were already in flight together; once two failed, the breaker opened and the
-        // retries (due 0-20 ms later) park until the 10 s pause is over instead of being sent.
+        // Retries wait 0.999 of their 500 ms backoff, so all four failures are recorded before any retry is due.
+        h = await startHarness({random: () => 0.999, options: {breaker: {windowMs: 10_000, minRequests: 2, failureRate: 1, consecutiveFailures: 100, openMs: 10_000, maxOpenMs: 10_000, halfOpenProbes: 1}}});
+        // The four first attempts are answered together (503) once all four are in flight.
+        const held: Array<() => void> = [];
+        receiver.handler = (req, res, i) => {
+            held.push(() => reply(503)(req, res, i));
+            if (held.length === 4) for (const answer of held) answer();
+            else if (held.length > 4) held[held.length - 1]!();
+        };
+        for (let i = 0; i < 4; i++) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: `e${i}`}), policy: policy({backoff_base_ms: 500, backoff_max_ms: 500})}));
+        // Once the four failed, the breaker opened and the retries park until the 10 s pause is over instead of
+        // being sent.
         while (h.dispatcher.load.parked < 4) await new Promise((r) => setTimeout(r, 5));
         expect(receiver.requests).toHaveLength(4);
         const records = h.kv.keys('dx_p_').map((k) => JSON.parse(Buffer.from(h!.kv.peek(k)!).toString()) as {attempts: number});

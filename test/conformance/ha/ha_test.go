@@ -215,7 +215,12 @@ func (c *cluster) outbox() string {
 	}
 	var b strings.Builder
 	for _, id := range pending {
-		fmt.Fprintf(&b, "\n  %s indexed=%v %s", id, indexed[id], c.srv.KVValue(host.RealID, "dx_p_"+id)[:200])
+		// The key may have been settled (deleted) since it was listed: then it is no longer pending.
+		v := c.srv.KVValue(host.RealID, "dx_p_"+id)
+		if len(v) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n  %s indexed=%v %s", id, indexed[id], v[:min(len(v), 200)])
 	}
 	return b.String()
 }

@@ -126,7 +126,9 @@ function DialogView({d, channelId, onClose}: {d: Dialog; channelId: string; onCl
     const [errors, setErrors] = React.useState<Record<string, string>>({});
     const [error, setError] = React.useState('');
     const first = React.useRef<HTMLElement | null>(null);
-    React.useEffect(() => first.current?.focus(), []);
+    React.useEffect(() => {
+        first.current?.focus();
+    }, []);
     const submit = async (cancelled: boolean) => {
         const res = await demoCall('POST', '/demo/dialogs/submit', {url: d.url, callback_id: d.dialog.callback_id ?? '', state: d.dialog.state ?? '', channel_id: channelId, submission: cancelled ? {} : values, cancelled});
         if (cancelled) return onClose();
@@ -224,7 +226,10 @@ function Host({config, ctx}: {config: HostConfig; ctx: DemoContext}) {
         window.history.replaceState(null, '', url);
     };
     const listEnd = React.useRef<HTMLDivElement | null>(null);
-    React.useEffect(() => listEnd.current?.scrollIntoView?.({block: 'end'}), [chat.posts.length]);
+    React.useEffect(() => {
+        // A block body: Chromium's scrollIntoView now returns a promise, which an effect must not return.
+        listEnd.current?.scrollIntoView?.({block: 'end'});
+    }, [chat.posts.length]);
     const admin = ctx.is_system_admin ?? !live;
     return e(
         'div',
@@ -238,7 +243,7 @@ function Host({config, ctx}: {config: HostConfig; ctx: DemoContext}) {
             e('ul', {className: 'mm-channels'}, ...(live ? ctx.channels! : [config.channel]).map((ch) => e('li', {key: ch.id}, e('a', {href: `?channel=${ch.name}`, className: ch.id === channel.id ? 'active' : '', 'aria-current': ch.id === channel.id ? 'page' : undefined, onClick: (ev: React.MouseEvent) => {
                 ev.preventDefault();
                 open(ch);
-            }}, `${ch.type === 'P' ? '🔒 ' : '# '}${ch.display_name}`)))),
+            }}, ch.type === 'P' ? e('svg', {'aria-hidden': true, width: 10, height: 12, viewBox: '0 0 10 12', style: {marginRight: 6}}, e('path', {fill: 'currentColor', d: 'M2 5V3.5a3 3 0 0 1 6 0V5h1v7H1V5zm1.5 0h3V3.5a1.5 1.5 0 0 0-3 0z'})) : e('span', {'aria-hidden': true, style: {marginRight: 6}}, '#'), ch.display_name)))),
             e('button', {type: 'button', className: 'mm-theme', 'aria-pressed': document.documentElement.dataset.theme === 'dark', onClick: () => {
                 applyTheme(document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');
                 force();
@@ -252,7 +257,8 @@ function Host({config, ctx}: {config: HostConfig; ctx: DemoContext}) {
                 {className: 'mm-header', style: {position: 'relative'}},
                 e('h1', null, channel.display_name),
                 ...of('registerChannelHeaderButtonAction').map((r, i) =>
-                    e('button', {key: `hb${i}`, type: 'button', 'aria-label': (r.args[2] as string) || 'channel header plugin button', 'data-testid': 'channel-header-plugin-button', onClick: () => (r.args[1] as (c: unknown) => void)(channel)}, r.args[0] as React.ReactNode),
+                    // The dropdown text (a node, often a FormattedMessage) names the button, as Mattermost's tooltip does.
+                    e('button', {key: `hb${i}`, type: 'button', 'data-testid': 'channel-header-plugin-button', onClick: () => (r.args[1] as (c: unknown) => void)(channel)}, r.args[0] as React.ReactNode, e('span', {className: 'mm-visually-hidden'}, (r.args[2] as React.ReactNode) ?? 'channel header plugin button')),
                 ),
                 e('button', {type: 'button', 'aria-label': 'channel menu', 'aria-expanded': menuOpen, 'data-testid': 'channel-menu', onClick: () => setMenuOpen(!menuOpen)}, '⋯'),
                 menuOpen &&
@@ -300,7 +306,29 @@ function applyTheme(name: string) {
         root.style.setProperty(`--${k}`, v);
         root.style.setProperty(`--${k === 'error-text' ? 'error-text-color' : k}-rgb`, rgb(v));
     }
+    root.style.setProperty('--mm-primary-bg', readableOn(theme['button-bg']!, theme['button-color']!));
     root.dataset.theme = name in THEMES ? name : 'light';
+}
+
+const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+};
+const contrast = (a: string, b: string) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi! + 0.05) / (lo! + 0.05);
+};
+
+/**
+ * The host page's own primary buttons: the theme's button colour, darkened just enough for its text to reach WCAG AA
+ * (Onyx's #4a7ebb under white is 4.2:1). The plugin's components read the theme's variables unchanged.
+ */
+function readableOn(bg: string, fg: string): string {
+    let color = bg;
+    for (let k = 1; k > 0.4 && contrast(color, fg) < 4.5; k -= 0.02) {
+        color = `#${[1, 3, 5].map((i) => Math.round(parseInt(bg.slice(i, i + 2), 16) * k).toString(16).padStart(2, '0')).join('')}`;
+    }
+    return color;
 }
 
 const thunk: Redux.Middleware = (api) => (next) => (action) => (typeof action === 'function' ? (action as (d: unknown, g: unknown) => unknown)(api.dispatch, api.getState) : next(action));

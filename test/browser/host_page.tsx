@@ -80,7 +80,7 @@ interface Dialog {
 const e = React.createElement;
 
 async function demoCall(method: string, url: string, body?: unknown): Promise<{ok: boolean; status: number; json: Record<string, unknown>}> {
-    const res = await fetch(url, {method, credentials: 'include', headers: body ? {'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest'} : {'X-Requested-With': 'XMLHttpRequest'}, body: body ? JSON.stringify(body) : undefined});
+    const res = await fetch(url, {method, credentials: 'include', headers: body ? {'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest'} : {'X-Requested-With': 'XMLHttpRequest'}, body: body ? JSON.stringify(body) : null});
     let json: Record<string, unknown> = {};
     try {
         json = (await res.json()) as Record<string, unknown>;

@@ -82,8 +82,8 @@ function counter(page) {
 /** What has focus, as a screen reader would name it: its label, aria-label or text. */
 const focusedName = (page) =>
     page.evaluate(() => {
-        const el = document.activeElement;
-        if (!el || el === document.body) return '';
+        const el = globalThis.document.activeElement;
+        if (!el || el === globalThis.document.body) return '';
         const label = el.labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? el.textContent ?? '';
         return `${el.tagName.toLowerCase()}:${label.trim().replace(/\s+/g, ' ').slice(0, 60)}`;
     });
@@ -243,7 +243,7 @@ async function main() {
             const text = (await entries.first().textContent()) ?? '';
             await entries.first().click();
             const target = await page.evaluate(() => {
-                const el = document.activeElement;
+                const el = globalThis.document.activeElement;
                 return {path: el?.getAttribute('data-path') ?? '', invalid: el?.getAttribute('aria-invalid') ?? '', name: el?.labels?.[0]?.textContent ?? el?.getAttribute('aria-label') ?? ''};
             });
             if (!target.path || !text.startsWith(target.name.trim())) throw new Error(`the entry "${text}" put focus on ${JSON.stringify(target)}`);
@@ -310,7 +310,7 @@ async function main() {
         });
         await step('dark theme (Mattermost Onyx variables): the panel reads and passes axe-core', async () => {
             await page.evaluate(() => globalThis.__tripwireHost.applyTheme('dark'));
-            const bg = await dialog.evaluate((el) => getComputedStyle(el).backgroundColor);
+            const bg = await dialog.evaluate((el) => globalThis.getComputedStyle(el).backgroundColor);
             await shot('10-dark-delivery-log');
             await audit(page, '[role="dialog"]', 'delivery log, dark');
             await dialog.getByRole('tab', {name: 'Rules'}).click();

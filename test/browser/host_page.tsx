@@ -74,7 +74,7 @@ interface Attachment {
 }
 interface Dialog {
     url: string;
-    dialog: {title: string; introduction_text?: string; submit_label?: string; callback_id?: string; state?: string; elements?: Array<{display_name: string; name: string; type: string; optional?: boolean; help_text?: string; default?: string; options?: Array<{text: string; value: string}>}>};
+    dialog: {title: string; notify_on_cancel?: boolean; introduction_text?: string; submit_label?: string; callback_id?: string; state?: string; elements?: Array<{display_name: string; name: string; type: string; optional?: boolean; help_text?: string; default?: string; options?: Array<{text: string; value: string}>}>};
 }
 
 const e = React.createElement;
@@ -130,6 +130,8 @@ function DialogView({d, channelId, onClose}: {d: Dialog; channelId: string; onCl
         first.current?.focus();
     }, []);
     const submit = async (cancelled: boolean) => {
+        // As Mattermost: a cancel reaches the integration only when the dialog asked for it.
+        if (cancelled && !d.dialog.notify_on_cancel) return onClose();
         const res = await demoCall('POST', '/demo/dialogs/submit', {url: d.url, callback_id: d.dialog.callback_id ?? '', state: d.dialog.state ?? '', channel_id: channelId, submission: cancelled ? {} : values, cancelled});
         if (cancelled) return onClose();
         const errs = (res.json.errors ?? {}) as Record<string, string>;

@@ -55,7 +55,7 @@ async function audit(page, selector, label) {
 
 /** Counts what a user does: clicks and keystrokes (a typed character is one keystroke). */
 function counter(page) {
-    const c = {clicks: 0, keys: 0, started: Date.now()};
+    const c = {clicks: 0, keys: 0, presses: 0, started: Date.now()};
     return {
         c,
         click: async (locator) => {
@@ -69,13 +69,14 @@ function counter(page) {
         },
         press: async (key) => {
             c.keys++;
+            c.presses++;
             await page.keyboard.press(key);
         },
         type: async (text) => {
             c.keys += text.length;
             await page.keyboard.type(text);
         },
-        report: (what) => `${what}: ${c.clicks} click(s), ${c.keys} keystroke(s), ${((Date.now() - c.started) / 1000).toFixed(1)} s`,
+        report: (what) => `${what}: ${c.clicks} click(s), ${c.keys} keystroke(s) (${c.keys - c.presses} typed characters, ${c.presses} Tab/Enter/other keys), ${((Date.now() - c.started) / 1000).toFixed(1)} s`,
     };
 }
 

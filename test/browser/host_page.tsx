@@ -310,6 +310,8 @@ function applyTheme(name: string) {
     }
     root.style.setProperty('--mm-primary-bg', readableOn(theme['button-bg']!, theme['button-color']!));
     root.dataset.theme = name in THEMES ? name : 'light';
+    // Native controls follow, as Mattermost's form styles make them in a dark theme.
+    root.style.colorScheme = root.dataset.theme;
 }
 
 const luminance = (hex: string) => {

@@ -25,5 +25,5 @@ $(BROWSER_APT_STAMP):
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@touch $@
 
-test-browser: $(NPM_STAMP) $(MANIFEST) $(BROWSER_APT_STAMP) webapp-build server-build demo-bin ## Browser test: panel, regex rule, tester, send test (headless Chromium)
+test-browser: $(NPM_STAMP) $(MANIFEST) $(BROWSER_APT_STAMP) webapp-build server-build demo-bin ## Browser test: keyboard-only rule, prompts, field errors, dark theme, axe-core, playground chat (headless Chromium)
 	DEMO_FAST=1 node test/browser/panel.browser.mjs

@@ -11,11 +11,11 @@ export async function buildHostPage() {
     await build({
         entryPoints: [join(here, 'host_page.tsx')],
         bundle: true,
-        minify: true,
+        minify: !process.env.HOST_PAGE_DEBUG,
         format: 'iife',
         target: 'es2020',
         jsx: 'automatic',
-        define: {'process.env.NODE_ENV': '"production"'},
+        define: {'process.env.NODE_ENV': process.env.HOST_PAGE_DEBUG ? '"development"' : '"production"'},
         outfile: join(here, 'dist/host.js'),
         logLevel: 'warning',
     });

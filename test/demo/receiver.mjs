@@ -6,7 +6,8 @@
 //                   stays the same on every retry) fail with 503, the third answers a thread reply
 //                   (response_type "comment") naming the service and environment the rule captured;
 //   POST /buttons   the trigger-word rule's endpoint: text plus an attachment with two buttons;
-//   POST /actions   where those buttons' clicks end up (through the plugin): updates the post.
+//   POST /actions   where those buttons' clicks end up (through the plugin): Acknowledge updates the post,
+//                   Escalate opens a dialog (its submission comes back here).
 //
 // stdout carries one JSON object per line, for the demo driver (test/conformance/cmd/demo) to narrate:
 //   {"event":"listening","url":"http://127.0.0.1:<port>"}            once, first
@@ -106,9 +107,19 @@ function buttons(body, baseUrl) {
     };
 }
 
-/** A button click forwarded by the plugin: update the post (Mattermost's PostActionIntegrationResponse). */
+/**
+ * A button click forwarded by the plugin: Acknowledge updates the post (Mattermost's PostActionIntegrationResponse);
+ * Escalate asks for a reason in a dialog, whose submission comes back here too (a reason is required).
+ */
 function clicked(body) {
+    if (body?.type === 'dialog_submission') {
+        const reason = String(body?.submission?.reason ?? '').trim();
+        return {status: 200, json: body?.cancelled || reason ? {} : {errors: {reason: 'Say why it needs escalating.'}}};
+    }
     const what = body?.context?.action ?? 'unknown';
+    if (what === 'escalate') {
+        return {status: 200, json: {dialog: {title: 'Escalate INC-42', submit_label: 'Escalate', elements: [{display_name: 'Reason', name: 'reason', type: 'text', help_text: 'Who is paged sees this.'}]}}};
+    }
     return {status: 200, json: {update: {message: `Incident INC-42: ${what === 'ack' ? 'acknowledged' : 'escalated'} by @${body?.user_name ?? body?.user_id ?? '?'}`}}};
 }
 

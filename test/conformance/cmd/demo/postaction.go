@@ -36,6 +36,12 @@ type actionResult struct {
 	Ephemeral string
 }
 
+// key is the server's key for trigger ids (dialogs opened from a click or a command name the user through it).
+func key() *ecdsa.PrivateKey {
+	signingKeyOnce.Do(func() { signingKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader) })
+	return signingKey
+}
+
 func (d *demo) doPostAction(postID, actionID string, user *model.User, sess *model.Session) (*actionResult, error) {
 	post := d.srv.Post(postID)
 	if post == nil || post.DeleteAt != 0 {
@@ -57,8 +63,7 @@ func (d *demo) doPostAction(postID, actionID string, user *model.User, sess *mod
 			req.TeamName = d.w.Team.Name
 		}
 	}
-	signingKeyOnce.Do(func() { signingKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader) })
-	if _, _, appErr := req.GenerateTriggerId(signingKey); appErr != nil {
+	if _, _, appErr := req.GenerateTriggerId(key()); appErr != nil {
 		return nil, appErr
 	}
 	body, err := json.Marshal(req)

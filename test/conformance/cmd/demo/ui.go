@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -13,10 +12,11 @@ import (
 )
 
 // serveUI (DEMO_UI=1) serves the webapp playground on 127.0.0.1 after the story: the browser host page
-// (test/browser/host.html, which supplies what Mattermost's webapp provides: globals and a registry), the real webapp
-// bundle (webapp/dist/main.js) and, under /plugins/tripwire/, the plugin itself through the host's HTTP front — the
-// same ServeHTTP path Mattermost uses, signed in as @olivia (the page's requests carry her session). It runs until
-// Ctrl-C. DEMO_UI_PORT picks the port (default: any free one).
+// (test/browser/host.html, which supplies what Mattermost's webapp provides: globals, a registry, channels with
+// posts, a message box), the real webapp bundle (webapp/dist/main.js), the in-memory Mattermost's chat (chat.go) and,
+// under /plugins/tripwire/, the plugin itself through the host's HTTP front — the same ServeHTTP path Mattermost
+// uses, as the user picked in the page (the requests carry their session). It runs until Ctrl-C. DEMO_UI_PORT picks
+// the port (default: any free one).
 func (d *demo) serveUI() error {
 	page := filepath.Join(d.root, "test", "browser", "host.html")
 	if _, err := os.Stat(page); err != nil {
@@ -38,32 +38,32 @@ func (d *demo) serveUI() error {
 		return err
 	}
 	mux := http.NewServeMux()
+	// The page's requests carry the session of the user picked in the user switcher (cookie demo_user).
 	mux.HandleFunc("/plugins/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "" && r.URL.Query().Get("access_token") == "" {
-			r.Header.Set("Authorization", "Bearer "+d.w.OliviaSession.Token)
+			r.Header.Set("Authorization", "Bearer "+d.actorOf(r).Session.Token)
 		}
 		d.h.ServeHTTP(w, r)
 	})
 	mux.Handle("/webapp/dist/", http.StripPrefix("/webapp/dist/", http.FileServer(http.Dir(filepath.Join(d.root, "webapp", "dist")))))
-	// Who and where the page is: @olivia in ~ops, where the story's deploy rule lives.
-	mux.HandleFunc("/demo/context.json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]string{
-			"user_id": d.w.Olivia.Id, "username": d.w.Olivia.Username, "team_id": d.w.Team.Id,
-			"channel_id": d.w.Ops.Id, "channel_name": d.w.Ops.Name, "channel_display_name": d.w.Ops.DisplayName,
-			"channel_type": string(d.w.Ops.Type), "site_url": "http://" + ln.Addr().String(),
-		})
+	// Who and where the page is (see chat.go): @olivia in ~ops, where the story's deploy rule lives, unless switched.
+	mux.HandleFunc("GET /demo/context.json", func(w http.ResponseWriter, r *http.Request) {
+		d.contextJSON(w, r, "http://"+ln.Addr().String())
 	})
+	mux.HandleFunc("GET /demo/channels/{id}/posts", d.channelPosts)
+	mux.HandleFunc("POST /demo/posts", d.createPost)
+	mux.HandleFunc("POST /demo/commands", d.executeCommand)
+	mux.HandleFunc("GET /demo/feed", d.feed)
+	mux.HandleFunc("POST /demo/dialogs/submit", d.submitDialog)
 	// Button clicks on Tripwire posts, as the webapp sends them to Mattermost (see postaction.go).
 	mux.HandleFunc("POST /api/v4/posts/{post_id}/actions/{action_id}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		res, err := d.doPostAction(r.PathValue("post_id"), r.PathValue("action_id"), d.w.Olivia, d.w.OliviaSession)
+		a := d.actorOf(r)
+		res, err := d.doPostAction(r.PathValue("post_id"), r.PathValue("action_id"), a.User, a.Session)
 		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			_ = json.NewEncoder(w).Encode(map[string]any{"id": "api.post.do_action.action_integration.app_error", "message": err.Error(), "status_code": 400})
+			demoError(w, http.StatusBadRequest, "api.post.do_action.action_integration.app_error", err.Error())
 			return
 		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"status": "OK", "trigger_id": "", "plugin_status": res.Status})
+		writeJSON(w, http.StatusOK, map[string]any{"status": "OK", "trigger_id": "", "plugin_status": res.Status})
 	})
 	mux.Handle("/", http.FileServer(http.Dir(filepath.Join(d.root, "test", "browser"))))
 	mux.Handle("GET /{$}", http.RedirectHandler("/host.html", http.StatusFound))
@@ -72,8 +72,10 @@ func (d *demo) serveUI() error {
 
 	base := "http://" + ln.Addr().String()
 	d.n.title("Playground (DEMO_UI=1)")
-	d.n.printf("  %s/host.html — the real webapp bundle on a host page, talking to the running plugin as @olivia.\n", base)
-	d.n.printf("  The rules and deliveries above are live there (channel header → Tripwire). Ctrl-C to stop.\n")
+	d.n.printf("  %s/host.html — a small Mattermost with the real webapp bundle and the running plugin.\n", base)
+	d.n.printf("  Post in a channel (your posts go through MessageHasBeenPosted), try /tripwire help, click the buttons of\n")
+	d.n.printf("  replies, switch between @olivia (channel admin), @sam (member) and @admin (System Console). The rules and\n")
+	d.n.printf("  deliveries above are live there (channel header → Tripwire). Ctrl-C to stop.\n")
 	waitForCtrlC()
 	_ = srv.Close()
 	d.n.printf("  stopped.\n")

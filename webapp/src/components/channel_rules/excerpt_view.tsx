@@ -14,9 +14,12 @@ export function ExcerptView({label, excerpt}: {label: string; excerpt: DeliveryE
     return (
         <div className='tw-field'>
             <span className='tw-label'>{label}</span>
+            {/* Focusable, as a region, so a keyboard user can scroll a long request (axe: scrollable-region-focusable). */}
             <pre
                 className='tw-pre'
                 aria-label={label}
+                role='region'
+                tabIndex={0}
             >
                 {excerptText(excerpt)}
             </pre>

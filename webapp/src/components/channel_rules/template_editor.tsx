@@ -144,9 +144,12 @@ export function TemplateEditor({value, onChange, contentType, error, disabled, p
                     >
                         {f(m.templatePreview)}
                     </span>
+                    {/* Focusable, as a region, so a keyboard user can scroll a long preview (axe: scrollable-region-focusable). */}
                     <pre
                         className='tw-pre'
                         aria-labelledby={`${id}-preview`}
+                        role='region'
+                        tabIndex={0}
                         data-testid='tripwire-template-preview'
                     >
                         {preview.text}

@@ -189,6 +189,15 @@ export const apiRoutes = {
         body: d.testDeliveryBodySchema,
         response: d.testDeliveryResultSchema,
     }),
+    testDraftDelivery: route({
+        method: 'POST',
+        path: '/channels/:channelId/test-delivery',
+        summary: 'Send one real request for a sample message in the channel to a rule not saved yet (checked like a create, nothing stored or logged; unsigned: a new rule has no secret)',
+        tag: 'test',
+        params: d.channelParamsSchema,
+        body: d.draftTestDeliveryBodySchema,
+        response: d.testDeliveryResultSchema,
+    }),
 
     // ---- deliveries ----
     listDeliveries: route({

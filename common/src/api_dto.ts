@@ -182,6 +182,13 @@ export const testDeliveryBodySchema = z.strictObject({
 });
 export type TestDeliveryBody = z.input<typeof testDeliveryBodySchema>;
 
+/**
+ * "Send test" for a rule never saved, in the channel of the route (where the sample message is posted). The draft is
+ * required and checked like a create; nothing is stored, and there is no stored secret to use: the request goes
+ * unsigned, with only the token typed here.
+ */
+export const draftTestDeliveryBodySchema = testDeliveryBodySchema.omit({channel_id: true}).extend({rule: ruleSpecSchema});
+
 const excerptSchema = z.object({
     method: z.string().optional(),
     url: z.string().optional(),

@@ -35,6 +35,7 @@ export function apiRouter(s: Services): Router {
 
         testMessage: ({userId, params, body}) => s.bench.explain(userId, params.channelId, body),
         testDelivery: ({userId, params, body}) => s.bench.testDelivery(userId, params.ruleId, body),
+        testDraftDelivery: ({userId, params, body}) => s.bench.testDraftDelivery(userId, params.channelId, body),
 
         listDeliveries: ({userId, params, query}) => s.deliveries.page(userId, params.ruleId, query),
         replayDelivery: async ({userId, params}) => ({replayed: await s.deliveries.replay(userId, params.ruleId, params.deliveryId)}),

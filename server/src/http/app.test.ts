@@ -254,6 +254,78 @@ describe('the http app', () => {
         expect(Object.keys(res.body.error.fields)).toContain('rule.trigger.pattern');
     });
 
+    it('tests a rule never saved: unsigned, no stored secret, the typed token and secret header masked, nothing stored or logged', async () => {
+        const receiver = await TestReceiver.start({handler: reply(200, {text: 'Deploying', response_type: 'comment'})});
+        try {
+            // A saved rule at the same URL with secrets: none of them may reach the new rule's test.
+            const saved = await w.addRule(ruleSpec({endpoints: [{id: 'main', url: `${receiver.url}/hook`}]}));
+            await w.harness.dispatcher.secrets.setToken(saved.id, 'tok-secret-123');
+            await request(w.app).put(`/api/v1/rules/${saved.id}/endpoints/main/secret`).set(as('chanadmin')).send({}).expect(200);
+            const append = jest.spyOn(w.harness.dispatcher.log, 'append');
+            const draft = ruleSpec({name: 'New one', endpoints: [{id: 'main', url: `${receiver.url}/hook`, secret_headers: ['x-api-key'], headers: {'x-api-key': 'typed-key-55'}}]});
+
+            const res = await request(w.app)
+                .post(`/api/v1/channels/${CHANNELS.pub}/test-delivery`)
+                .set(as('chanadmin'))
+                .send({message: 'deploy api', rule: draft, token: 'typed-tok-77'})
+                .expect(200);
+
+            const sent = receiver.requests[0]!;
+            expect(sent.headers['webhook-signature']).toBeUndefined();
+            expect(sent.headers['x-api-key']).toBe('typed-key-55');
+            expect(JSON.parse(sent.body.toString())).toMatchObject({token: 'typed-tok-77', text: 'deploy api', trigger_word: 'deploy', channel_id: CHANNELS.pub});
+            const shown = JSON.stringify(res.body);
+            for (const secret of ['typed-tok-77', 'typed-key-55', 'tok-secret-123']) expect(shown).not.toContain(secret);
+            expect(res.body).toMatchObject({
+                endpoint_id: 'main',
+                response: {status: 200},
+                outcome: {matched: true, triggerWord: 'deploy', ruleName: 'New one'},
+                reply: {kind: 'posts', posts: [{message: 'Deploying', in_thread: true}]},
+            });
+            // Without a typed token, the compat payload carries an empty one, never the saved rule's.
+            await request(w.app).post(`/api/v1/channels/${CHANNELS.pub}/test-delivery`).set(as('chanadmin')).send({message: 'deploy', rule: draft}).expect(200);
+            expect(JSON.parse(receiver.requests[1]!.body.toString())).toMatchObject({token: ''});
+
+            // Nothing stored, nothing logged, nothing posted.
+            const listed = await request(w.app).get(`/api/v1/channels/${CHANNELS.pub}/rules`).set(as('chanadmin')).expect(200);
+            expect(listed.body.rules.map((r: {id: string}) => r.id)).toEqual([saved.id]);
+            expect(append).not.toHaveBeenCalled();
+            expect(w.mm.created).toHaveLength(0);
+        } finally {
+            await receiver.close();
+        }
+    });
+
+    it('refuses to test a new rule the way a create would refuse it: regex, guardrails, scope, channel', async () => {
+        const send = (role: 'chanadmin' | 'teamadmin' | 'member', channelId: string, rule: ReturnType<typeof ruleSpec>) =>
+            request(w.app).post(`/api/v1/channels/${channelId}/test-delivery`).set(as(role)).send({message: 'deploy', rule});
+        const bad = await send('chanadmin', CHANNELS.pub, ruleSpec({trigger: {mode: 'regex', pattern: '(a'}})).expect(400);
+        expect(Object.keys(bad.body.error.fields)).toContain('rule.trigger.pattern');
+
+        w.settings.current = {...w.settings.current, MaxEndpointTimeoutMs: 1000};
+        const slow = await send('chanadmin', CHANNELS.pub, ruleSpec({endpoints: [{id: 'main', url: 'https://hooks.example.com/x', timeout_ms: 5000}]})).expect(400);
+        expect(slow.body.error.fields).toEqual({'rule.endpoints.0.timeout_ms': "at most 1000 ms: the system admin's limit"});
+
+        // A member may not manage the channel; a team admin may not put the draft in a private channel they are not in.
+        expect((await send('member', CHANNELS.pub, ruleSpec())).status).toBe(403);
+        const priv = ruleSpec({scope: {kind: 'channels', teamId: TEAM, channelIds: [CHANNELS.priv]}});
+        expect((await send('teamadmin', CHANNELS.pub, priv)).status).toBe(404);
+        expect((await send('teamadmin', CHANNELS.priv, ruleSpec())).status).toBe(404);
+        // The draft is required: this route has no stored rule to fall back on.
+        const missing = await request(w.app).post(`/api/v1/channels/${CHANNELS.pub}/test-delivery`).set(as('chanadmin')).send({message: 'deploy'}).expect(400);
+        expect(Object.keys(missing.body.error.fields)).toContain('rule');
+    });
+
+    it('stops the test of a new rule at the SSRF guard', async () => {
+        const res = await request(w.app)
+            .post(`/api/v1/channels/${CHANNELS.pub}/test-delivery`)
+            .set(as('chanadmin'))
+            .send({message: 'deploy', rule: ruleSpec({endpoints: [{id: 'main', url: 'http://169.254.169.254/latest/meta-data'}]})})
+            .expect(200);
+        expect(res.body.error.error_class).toBe('ssrf_blocked');
+        expect(res.body).not.toHaveProperty('response');
+    });
+
     it('reports a test delivery the SSRF guard stops', async () => {
         const rule = await w.addRule(ruleSpec({endpoints: [{id: 'main', url: 'http://169.254.169.254/latest/meta-data'}]}));
         const res = await request(w.app).post(`/api/v1/rules/${rule.id}/test-delivery`).set(as('chanadmin')).send({message: 'deploy'}).expect(200);

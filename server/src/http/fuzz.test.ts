@@ -58,6 +58,7 @@ const validBodies: Partial<Record<ApiRouteName, unknown>> = {
     setToken: {token: 't'},
     testMessage: {message: 'deploy', files: [{name: 'a.png', mime_type: 'image/png'}]},
     testDelivery: {message: 'deploy'},
+    testDraftDelivery: {message: 'deploy', rule: ruleSpec()},
     recoverDeliveries: {since: 0},
     exportRules: {rule_ids: []},
     importRules: {rules: [ruleSpec()], dry_run: true},

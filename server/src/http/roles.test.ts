@@ -86,6 +86,7 @@ const channelRoutes: Array<[ApiRouteName, Record<Target, Expect>, Call]> = [
     // Revoking is cleanup, like deleting: system admins may do it anywhere (and so for orphaned rules).
     ['deleteInboundUrl', DELETE, async (r, t) => request(w.app).delete(api(`/rules/${(await newRule(t)).id}/inbound`)).set(as(r))],
     ['testDelivery', MANAGE, async (r, t) => request(w.app).post(api(`/rules/${(await newRule(t)).id}/test-delivery`)).set(as(r)).send({message: 'deploy now'})],
+    ['testDraftDelivery', MANAGE, (r, t) => request(w.app).post(api(`/channels/${channelOf(t)}/test-delivery`)).set(as(r)).send({message: 'deploy now', rule: specIn(t)})],
     ['recoverDeliveries', MANAGE, async (r, t) => request(w.app).post(api(`/rules/${(await newRule(t)).id}/recover`)).set(as(r)).send({since: 0})],
     [
         'replayDelivery',

@@ -57,6 +57,10 @@ export class TripwireClient {
     testDelivery(ruleId: string, body: ApiBody<'testDelivery'>) {
         return this.call('testDelivery', {params: {ruleId}, body});
     }
+    /** Send test for a rule never saved: the draft, with the sample message in this channel. */
+    testDraftDelivery(channelId: string, body: ApiBody<'testDraftDelivery'>) {
+        return this.call('testDraftDelivery', {params: {channelId}, body});
+    }
     listDeliveries(ruleId: string, query: ApiQuery<'listDeliveries'> = {}) {
         return this.call('listDeliveries', {params: {ruleId}, query});
     }

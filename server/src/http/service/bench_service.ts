@@ -1,12 +1,15 @@
 import {
     deliveryFactsSchema,
     endpointOrigin,
+    RULE_SCHEMA_VERSION,
     type DeliveryFacts,
+    type Endpoint,
     type ExplainResult,
     type ReplyPreview,
     type ReplyTarget,
     type Rule,
     type RuleOutcome,
+    type RuleSpec,
     type TestDeliveryResult,
     type testDeliveryBodySchema,
     type testMessageBodySchema,
@@ -29,6 +32,7 @@ import {invalid} from '../errors';
 import {newId, type ServiceClient} from '../interactive/service_client';
 
 import {type RequestAccess, type ServiceContext} from './context';
+import {withinGuardrails} from './guardrail_check';
 import {type RuleService} from './rule_service';
 
 type TestDeliveryInput = Omit<z.output<typeof testDeliveryBodySchema>, 'endpoint_id' | 'channel_id' | 'rule' | 'token'> & {
@@ -91,11 +95,47 @@ export class BenchService {
             await access.require(access.scope(body.rule.scope, stored.ownerId, 'manage'));
             rule = {...stored, ...body.rule};
         }
-        const endpoint = body.endpoint_id ? rule.endpoints.find((e) => e.id === body.endpoint_id) : (rule.endpoints.find((e) => e.enabled) ?? rule.endpoints[0]);
-        if (!endpoint) throw invalid({endpoint_id: body.endpoint_id ? 'the rule has no such endpoint' : 'the rule has no endpoint yet'});
+        const endpoint = endpointToTest(rule, body.endpoint_id);
         const channelId = body.channel_id ?? (rule.scope.kind === 'channels' ? rule.scope.channelIds[0] : undefined);
         if (!channelId) throw invalid({channel_id: 'choose a channel to test in'});
         await access.require(access.channel(channelId, 'view'));
+        // A draft endpoint gets the stored secrets only where a save would keep them: same id, same origin.
+        const before = stored.endpoints.find((e) => e.id === endpoint.id);
+        const keepsSecrets = before !== undefined && endpointOrigin(before.url) === endpointOrigin(endpoint.url);
+        return this.sendSample(userId, rule, endpoint, channelId, body, {saved: true, useStored: keepsSecrets});
+    }
+
+    /**
+     * "Send test" for a rule never saved, with the sample message in the given channel: checked as a create would check
+     * it (the channel and the draft's scope must be the caller's to manage, its regex sound, its numbers within the
+     * guardrails), and nothing is stored. A new rule has no secret, so none is used and the request goes unsigned.
+     */
+    async testDraftDelivery(userId: string, channelId: string, body: TestDeliveryInput & {rule: RuleSpec}): Promise<TestDeliveryResult> {
+        const access = this.rules.access(userId);
+        await access.require(access.channel(channelId, 'manage'));
+        this.rules.checkRegex(body.rule, 'rule.');
+        await access.require(access.scope(body.rule.scope, userId, 'manage'));
+        const spec = withinGuardrails(body.rule, this.ctx.settings(), 'rule.');
+        const now = this.ctx.clock.now();
+        // A never-saved rule has no id: a fresh one, under which no secret is stored, so none can be looked up or sent.
+        const id = newId();
+        const rule: Rule = {...spec, id, schemaVersion: RULE_SCHEMA_VERSION, revision: 1, ownerId: userId, createdBy: userId, createdAt: now, updatedBy: userId, updatedAt: now};
+        return this.sendSample(userId, rule, endpointToTest(rule, body.endpoint_id), channelId, body, {saved: false, useStored: false});
+    }
+
+    /**
+     * One real request to the endpoint for a sample message in the channel, with the reply previewed. The rule's stored
+     * secrets (signing secret, token, secret header values) go along only when `useStored`. A saved rule's attempt is
+     * logged, marked as a test; a never-saved rule has no delivery log to put it in, so its test is not logged.
+     */
+    private async sendSample(
+        userId: string,
+        rule: Rule,
+        endpoint: Endpoint,
+        channelId: string,
+        body: TestDeliveryInput,
+        {saved, useStored}: {saved: boolean; useStored: boolean},
+    ): Promise<TestDeliveryResult> {
         const channel = await this.ctx.api.getChannel(channelId);
         const [user, team] = await Promise.all([this.ctx.api.getUser(userId), channel.team_id ? this.ctx.api.getTeam(channel.team_id) : Promise.resolve(null)]);
 
@@ -104,9 +144,6 @@ export class BenchService {
             .outcomes[0] as RuleOutcome | undefined;
         const facts = sampleFacts(post, channel, team, user, outcome);
         const deliveryId = newId();
-        // A draft endpoint gets the stored secrets only where a save would keep them: same id, same origin.
-        const before = stored.endpoints.find((e) => e.id === endpoint.id);
-        const keepsSecrets = before !== undefined && endpointOrigin(before.url) === endpointOrigin(endpoint.url);
         const secrets = this.ctx.dispatcher.secrets;
         let request;
         try {
@@ -119,37 +156,40 @@ export class BenchService {
                     deliveryId,
                     webhookId: `msg_${deliveryId}`,
                     responseUrl: '',
-                    token: body.token ?? (keepsSecrets ? await secrets.token(rule.id) : ''),
+                    token: body.token ?? (useStored ? await secrets.token(rule.id) : ''),
                 },
-                keepsSecrets ? await secrets.headers(rule.id, endpoint.id) : {},
+                useStored ? await secrets.headers(rule.id, endpoint.id) : {},
             );
         } catch (e) {
             if (!(e instanceof TemplateError)) throw e;
             return {endpoint_id: endpoint.id, error: {error_class: 'invalid_request', message: e.message}, ...(outcome && {outcome})};
         }
-        const call = await this.client.send(rule.id, endpoint, request, `msg_${deliveryId}`, 1, endpoint.timeout_ms, !keepsSecrets);
+        const call = await this.client.send(rule.id, endpoint, request, `msg_${deliveryId}`, 1, endpoint.timeout_ms, !useStored);
         // The client masks stored secrets; a token typed with the draft is not stored yet, so it is masked here.
         const sent = body.token ? (JSON.parse(redactValues(JSON.stringify(call), [body.token])) as typeof call) : call;
         const res = call.result;
         const reply = res.kind === 'response' ? masked(this.preview(rule, facts, deliveryId, res.status, res.body, res.truncated), [...(await this.secretValues(rule.id, endpoint.secret_headers, request)), ...(body.token ? [body.token] : [])]) : undefined;
-        this.ctx.dispatcher.log.append({
-            delivery_id: deliveryId,
-            webhook_id: `msg_${deliveryId}`,
-            rule_id: rule.id,
-            endpoint_id: endpoint.id,
-            event_type: facts.event_type,
-            post_id: '',
-            at: this.ctx.clock.now(),
-            attempt: 1,
-            status: res.kind === 'response' && res.status >= 200 && res.status < 300 ? 'succeeded' : 'failed',
-            ...(res.kind === 'response' && {http_status: res.status, latency_ms: res.totalMs}),
-            ...(res.kind === 'error' && {error_class: res.errorClass, error: res.message}),
-            request: sent.request,
-            ...(sent.response && {response: sent.response}),
-            ...(reply && {reply: {kind: 'none', reason: 'a test delivery: the reply is previewed, not posted'}}),
-            ...triggerOf(facts),
-            test: true,
-        });
+        // A saved rule's log shows its tests, marked; a never-saved rule has no log (and no id to file one under).
+        if (saved) {
+            this.ctx.dispatcher.log.append({
+                delivery_id: deliveryId,
+                webhook_id: `msg_${deliveryId}`,
+                rule_id: rule.id,
+                endpoint_id: endpoint.id,
+                event_type: facts.event_type,
+                post_id: '',
+                at: this.ctx.clock.now(),
+                attempt: 1,
+                status: res.kind === 'response' && res.status >= 200 && res.status < 300 ? 'succeeded' : 'failed',
+                ...(res.kind === 'response' && {http_status: res.status, latency_ms: res.totalMs}),
+                ...(res.kind === 'error' && {error_class: res.errorClass, error: res.message}),
+                request: sent.request,
+                ...(sent.response && {response: sent.response}),
+                ...(reply && {reply: {kind: 'none', reason: 'a test delivery: the reply is previewed, not posted'}}),
+                ...triggerOf(facts),
+                test: true,
+            });
+        }
         return {
             endpoint_id: endpoint.id,
             request: sent.request,
@@ -236,6 +276,13 @@ export class BenchService {
     private async mayView(access: RequestAccess, rule: Rule | undefined): Promise<boolean> {
         return rule ? (await access.rule(rule, 'view')).ok : false;
     }
+}
+
+/** The endpoint asked for, or the rule's first enabled one (its first if none is). @throws ApiError invalid_input */
+function endpointToTest(rule: Rule, endpointId: string | undefined): Endpoint {
+    const endpoint = endpointId ? rule.endpoints.find((e) => e.id === endpointId) : (rule.endpoints.find((e) => e.enabled) ?? rule.endpoints[0]);
+    if (!endpoint) throw invalid({endpoint_id: endpointId ? 'the rule has no such endpoint' : 'the rule has no endpoint yet'});
+    return endpoint;
 }
 
 /** A preview with every secret value masked: a service that echoes a credential must not show it to the bench. */

@@ -259,7 +259,7 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
             <SendTest
                 rule={rule}
                 channelId={channel.id}
-                draft={dirty ? check.spec : null}
+                draft={dirty || !rule ? check.spec : null}
                 dirty={dirty}
                 token={token}
             />

@@ -304,4 +304,21 @@ describe('saving and testing against the server', () => {
         expect(screen.getByText('Fix the problems above to test your unsaved changes.')).toBeInTheDocument();
         await act(async () => undefined);
     });
+
+    it('sends a test of a new rule before its first save, and saves nothing', async () => {
+        const result = {endpoint_id: 'ep1', latency_ms: 12, response: {status: 200, headers: {}, body: '{}', truncated: false}};
+        const {user, calls} = await editor(null, {[`POST ${API}/channels/${CHANNEL_ID}/test-delivery`]: {body: result}});
+        expect(screen.getByRole('button', {name: 'Send test'})).toBeDisabled();
+        expect(screen.getByText('Complete the rule above to send a test.')).toBeInTheDocument();
+        await user.type(screen.getByLabelText('Name'), 'Deploys');
+        await user.type(screen.getByLabelText('Trigger words'), 'deploy');
+        await user.type(screen.getByLabelText('Callback URL'), 'https://ci.example.com/a');
+        await user.type(within(screen.getByRole('region', {name: 'Send a test'})).getByLabelText('Message'), 'deploy api');
+        await user.click(screen.getByRole('button', {name: 'Send test'}));
+        await screen.findByTestId('tripwire-test-result');
+        const posts = calls.filter((c) => c.method === 'POST');
+        expect(posts.map((c) => c.path)).toEqual([`${API}/channels/${CHANNEL_ID}/test-delivery`]);
+        expect(posts[0]!.body).toMatchObject({message: 'deploy api', rule: {name: 'Deploys', trigger: {mode: 'exact', words: ['deploy']}, endpoints: [{url: 'https://ci.example.com/a'}]}});
+        await act(async () => undefined);
+    });
 });

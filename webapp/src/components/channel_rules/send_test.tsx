@@ -12,14 +12,15 @@ import {RequestResponseView} from './excerpt_view';
 import {m, m2} from './messages';
 
 /**
- * "Send test": one real, signed request for a sample message (the server's test-delivery route), showing what went
- * out, what came back and the reply rendered as it will appear in the channel. It tests the rule as it is on screen:
- * with unsaved edits, the draft goes along (the server checks it like a save and stores nothing).
+ * "Send test": one real request for a sample message (the server's test-delivery routes), showing what went out, what
+ * came back and the reply rendered as it will appear in the channel. It tests the rule as it is on screen: a saved
+ * rule's unsaved edits go along as a draft (signed where a save would keep the secret); a rule never saved is sent
+ * whole to the channel's route, unsigned. The server checks either like a save and stores nothing.
  */
 export function SendTest({rule, channelId, draft = null, dirty = false, token}: {
     rule: RuleView | null;
     channelId: string;
-    /** The valid draft when there are unsaved edits (null: none, or not valid yet). */
+    /** The valid draft when there are unsaved edits or the rule is new (null: none, or not valid yet). */
     draft?: RuleSpec | null;
     dirty?: boolean;
     /** A compat token typed but not saved yet. */
@@ -34,30 +35,25 @@ export function SendTest({rule, channelId, draft = null, dirty = false, token}: 
     const [error, setError] = useState<string | null>(null);
     const [busy, setBusy] = useState(false);
 
-    if (!rule) {
-        return (
-            <section className='tw-section'>
-                <div className='tw-section-title'>{f(m.sendTest)}</div>
-                <div className='tw-help'>{f(m.sendTestSaveFirst)}</div>
-            </section>
-        );
-    }
-    const tested = dirty && draft ? draft : rule;
-    const blocked = dirty && !draft;
+    // A new rule exists only as the draft on screen.
+    const unsaved = rule === null || dirty;
+    const tested = unsaved ? draft : rule;
     const send = async () => {
+        if (!tested) return;
         setBusy(true);
         setError(null);
         try {
+            const options = {
+                message,
+                is_reply: isReply,
+                ...(endpointId && tested.endpoints.some((e) => e.id === endpointId) && {endpoint_id: endpointId}),
+                ...(token !== undefined && {token}),
+            };
             const channelInScope = tested.scope.kind === 'channels' && tested.scope.channelIds.includes(channelId);
             setResult(
-                await client.testDelivery(rule.id, {
-                    message,
-                    is_reply: isReply,
-                    ...(endpointId && tested.endpoints.some((e) => e.id === endpointId) && {endpoint_id: endpointId}),
-                    ...(channelInScope && {channel_id: channelId}),
-                    ...(dirty && draft && {rule: draft}),
-                    ...(token !== undefined && {token}),
-                }),
+                rule
+                    ? await client.testDelivery(rule.id, {...options, ...(channelInScope && {channel_id: channelId}), ...(dirty && draft && {rule: draft})})
+                    : draft && (await client.testDraftDelivery(channelId, {...options, rule: draft})),
             );
         } catch (e) {
             setResult(null);
@@ -66,6 +62,7 @@ export function SendTest({rule, channelId, draft = null, dirty = false, token}: 
             setBusy(false);
         }
     };
+    const note = rule ? (tested ? m2.sendTestDraft : m2.sendTestFixFirst) : tested ? m2.sendTestNew : m2.sendTestNewIncomplete;
     return (
         <section
             className='tw-section'
@@ -74,7 +71,7 @@ export function SendTest({rule, channelId, draft = null, dirty = false, token}: 
             <div className='tw-section-title'>{f(m.sendTest)}</div>
             <div className='tw-stack'>
                 <div className='tw-help'>{f(m.sendTestHelp)}</div>
-                {dirty && <div className='tw-help'>{f(blocked ? m2.sendTestFixFirst : m2.sendTestDraft)}</div>}
+                {unsaved && <div className='tw-help'>{f(note)}</div>}
                 <TextField
                     label={f(m.testerMessage)}
                     value={message}
@@ -82,7 +79,7 @@ export function SendTest({rule, channelId, draft = null, dirty = false, token}: 
                     onChange={setMessage}
                 />
                 <div className='tw-row tw-wrap'>
-                    {tested.endpoints.length > 1 && (
+                    {tested && tested.endpoints.length > 1 && (
                         <div style={{minWidth: 240}}>
                             <SelectField
                                 label={f(m.sendTestEndpoint)}
@@ -102,7 +99,7 @@ export function SendTest({rule, channelId, draft = null, dirty = false, token}: 
                     <button
                         type='button'
                         className='tw-btn tw-btn-primary'
-                        disabled={busy || blocked}
+                        disabled={busy || !tested}
                         onClick={() => void send()}
                     >
                         {f(m.sendTestButton)}

@@ -1,8 +1,9 @@
 import {screen, within} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import {ruleSpecSchema} from '@tripwire/common';
 
 import {ruleView} from '../../../test/factories';
-import {API, CHANNEL_ID, fakeServer, renderWithProviders} from '../../../test/render';
+import {API, CHANNEL_ID, fakeServer, renderWithProviders, TEAM_ID} from '../../../test/render';
 
 import {MatcherTester} from './matcher_tester';
 import {SendTest} from './send_test';
@@ -43,7 +44,7 @@ describe('MatcherTester', () => {
 });
 
 describe('SendTest', () => {
-    it('asks to save first for a new rule', () => {
+    it('asks to complete a new rule before it can be tested', () => {
         const {client} = fakeServer({});
         renderWithProviders(
             <SendTest
@@ -52,7 +53,40 @@ describe('SendTest', () => {
             />,
             {client},
         );
-        expect(screen.getByText('Save the rule to send a test.')).toBeInTheDocument();
+        expect(screen.getByText('Complete the rule above to send a test.')).toBeInTheDocument();
+        expect(screen.getByRole('button', {name: 'Send test'})).toBeDisabled();
+    });
+
+    it('tests a new rule before its first save: the draft and the typed token go to the channel route', async () => {
+        const user = userEvent.setup();
+        const draft = ruleSpecSchema.parse({
+            name: 'New one',
+            scope: {kind: 'channels', teamId: TEAM_ID, channelIds: [CHANNEL_ID]},
+            trigger: {mode: 'exact', words: ['deploy']},
+            endpoints: [{id: 'ep1', url: 'https://ci.example.com/hook'}],
+        });
+        const {client, calls} = fakeServer({
+            [`POST ${API}/channels/${CHANNEL_ID}/test-delivery`]: {
+                body: {endpoint_id: 'ep1', request: {method: 'POST', url: 'https://ci.example.com/hook', headers: {}, body: '{"token":"[redacted]"}', truncated: false}, response: {status: 202, headers: {}, body: '', truncated: false}, latency_ms: 7},
+            },
+        });
+        renderWithProviders(
+            <SendTest
+                rule={null}
+                channelId={CHANNEL_ID}
+                draft={draft}
+                token='typed-token'
+            />,
+            {client},
+        );
+        expect(screen.getByText(/Tests the new rule as it is on screen, before it is saved/)).toBeInTheDocument();
+        await user.type(screen.getByLabelText('Message'), 'deploy api');
+        await user.click(screen.getByRole('button', {name: 'Send test'}));
+        const result = await screen.findByTestId('tripwire-test-result');
+        expect(within(result).getByLabelText('Request')).toHaveTextContent('POST https://ci.example.com/hook');
+        expect(calls).toHaveLength(1);
+        expect(`${calls[0]!.method} ${calls[0]!.path}`).toBe(`POST ${API}/channels/${CHANNEL_ID}/test-delivery`);
+        expect(calls[0]!.body).toEqual({message: 'deploy api', is_reply: false, token: 'typed-token', rule: draft});
     });
 
     it('shows the rendered request, the response and the reply as it will appear', async () => {

@@ -303,6 +303,15 @@ func TestSecretExposure(t *testing.T) {
 		s.api.call(s.owner, "replayDelivery", map[string]string{"ruleId": rule.ID, "deliveryId": okEntry.DeliveryID}, nil, nil)
 	}
 	s.api.call(s.owner, "testDelivery", ids, nil, map[string]any{"message": "exposure bench two", "endpoint_id": "ok"})
+	// A never-saved rule tested from the panel, pointing at B: none of the saved rule's secrets may go with it.
+	draft := map[string]any{
+		"name":      "Exposure draft",
+		"scope":     map[string]any{"kind": "channels", "teamId": s.f.Alpha.Id, "channelIds": []string{s.f.Public.Id}},
+		"trigger":   map[string]any{"mode": "exact", "words": []string{"exposure"}},
+		"endpoints": []any{map[string]any{"id": "ok", "url": s.b.URL() + "/draft"}},
+	}
+	s.api.call(s.owner, "testDraftDelivery", map[string]string{"channelId": s.f.Public.Id}, nil, map[string]any{"rule": draft, "message": "exposure draft"})
+	s.api.call(s.member, "testDraftDelivery", map[string]string{"channelId": s.f.Public.Id}, nil, map[string]any{"rule": draft, "message": "exposure draft"})
 	s.waitQuiet()
 	// Whatever the plugin does with the replay (fail closed, or send it bare to the endpoint's new URL), the
 	// dropped credentials must not go out with it.

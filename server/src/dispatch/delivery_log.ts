@@ -101,6 +101,27 @@ export class DeliveryLog {
 }
 
 /** What a log entry says about its trigger, so a row reads "who said what" without opening the request. */
+/**
+ * What every log entry about a stored delivery says: the delivery, its rule and endpoints, the triggering post, and
+ * when. Callers add the status and what happened.
+ */
+export function entryBase(
+    r: {id: string; webhook_id: string; rule: {id: string}; endpoints: readonly {id: string}[]; facts: Pick<DeliveryFacts, 'event_type' | 'post' | 'user'>; attempts: number},
+    at: number,
+) {
+    return {
+        delivery_id: r.id,
+        webhook_id: r.webhook_id,
+        rule_id: r.rule.id,
+        endpoint_id: r.endpoints.map((e) => e.id).join(','),
+        event_type: r.facts.event_type,
+        post_id: r.facts.post.id,
+        at,
+        attempt: r.attempts,
+        ...triggerOf(r.facts),
+    };
+}
+
 export function triggerOf(facts: Pick<DeliveryFacts, 'post' | 'user'>): Pick<DeliveryLogEntry, 'trigger'> {
     const chars = Array.from(facts.post.message);
     const message = chars.length > LOG_MESSAGE_EXCERPT_CHARS ? `${chars.slice(0, LOG_MESSAGE_EXCERPT_CHARS).join('')}…` : facts.post.message;

@@ -5,7 +5,7 @@ import type {Settings} from '../config/settings';
 import type {Clock, Logger} from '../ports';
 
 import type {CircuitBreakers} from './circuit_breaker';
-import {triggerOf, type DeliveryLog} from './delivery_log';
+import {entryBase, type DeliveryLog} from './delivery_log';
 import {sendRequest, type AttemptResult} from './http_client';
 import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
@@ -396,14 +396,7 @@ export class DeliveryRunner {
         const outcome = await this.replies.resume(current);
         if (!outcome) return;
         const entry: DeliveryLogEntry = {
-            delivery_id: r.id,
-            webhook_id: r.webhook_id,
-            rule_id: r.rule.id,
-            endpoint_id: r.endpoints.map((e) => e.id).join(','),
-            event_type: r.facts.event_type,
-            post_id: r.facts.post.id,
-            at: this.deps.clock.now(),
-            attempt: r.attempts,
+            ...entryBase(r, this.deps.clock.now()),
             status: r.state === 'failed' ? 'failed' : 'succeeded',
             reply: outcome,
             reply_resumed: true,
@@ -425,7 +418,7 @@ export class DeliveryRunner {
 
     private logCalls(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision, shutdown: boolean, nextAttemptAt: number | undefined, reply: ReplyOutcome | undefined): void {
         const at = this.deps.clock.now();
-        const base = {delivery_id: r.id, webhook_id: r.webhook_id, rule_id: r.rule.id, event_type: r.facts.event_type, post_id: r.facts.post.id, at, attempt: attemptNumber(r), ...triggerOf(r.facts)};
+        const base = {...entryBase(r, at), attempt: attemptNumber(r)};
         const entries: DeliveryLogEntry[] = calls.map((c) => {
             const res = c.result;
             const success = isSuccess(res);

@@ -5,7 +5,7 @@ import type {Settings} from '../config/settings';
 import type {ChannelState, Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
 
 import {CircuitBreakers, defaultBreakerOptions, type BreakerOptions} from './circuit_breaker';
-import {DeliveryLog, triggerOf, type DeliveryLogOptions} from './delivery_log';
+import {DeliveryLog, entryBase, triggerOf, type DeliveryLogOptions} from './delivery_log';
 import {DeliveryRunner, leaseMsFor, replyTargetOf} from './delivery_runner';
 import {cursorOf} from './failed_index';
 import {MAX_RESPONSE_BYTES} from './http_client';
@@ -319,14 +319,7 @@ export class Dispatcher {
         const now = this.deps.clock.now();
         for (const r of cancelled) {
             const entry: DeliveryLogEntry = {
-                delivery_id: r.id,
-                webhook_id: r.webhook_id,
-                rule_id: r.rule.id,
-                endpoint_id: r.endpoints.map((e) => e.id).join(','),
-                event_type: r.facts.event_type,
-                post_id: r.facts.post.id,
-                at: now,
-                attempt: r.attempts,
+                ...entryBase(r, now),
                 status: 'cancelled',
                 error: 'the endpoint was removed from the rule before the delivery was sent',
             };
@@ -397,20 +390,7 @@ export class Dispatcher {
         const outcome = await this.deps.onReply(replyTargetOf(r), {status: 200, contentType, body, truncated: false, source: 'response_url'}).catch(
             (err: unknown) => ({kind: 'error', reason: (err as Error).message}) as const,
         );
-        const entry: DeliveryLogEntry = {
-            delivery_id: r.id,
-            webhook_id: r.webhook_id,
-            rule_id: r.rule.id,
-            endpoint_id: r.endpoints.map((e) => e.id).join(','),
-            event_type: r.facts.event_type,
-            post_id: r.facts.post.id,
-            at: now,
-            attempt: r.attempts,
-            status: 'succeeded',
-            reply: outcome,
-            async_reply: true,
-            ...triggerOf(r.facts),
-        };
+        const entry: DeliveryLogEntry = {...entryBase(r, now), status: 'succeeded', reply: outcome, async_reply: true};
         this.log.append(entry);
         this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
         return {ok: true, outcome};

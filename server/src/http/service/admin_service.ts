@@ -68,17 +68,7 @@ export class AdminService {
 
     private view(s: Settings): GuardrailsView {
         return {
-            allowed_hosts: [...s.AllowedHosts],
-            max_rules_per_channel: s.MaxRulesPerChannel,
-            dm_rules_enabled: s.EnableDirectMessageRules,
-            max_attempts: s.MaxAttempts,
-            max_hops: s.MaxHops,
-            rate_limit_per_minute: s.RateLimitPerMinute,
-            max_endpoint_timeout_ms: s.MaxEndpointTimeoutMs,
-            max_endpoint_concurrency: s.MaxEndpointConcurrency,
-            max_delivery_age_seconds: s.MaxDeliveryAgeSeconds,
-            max_backoff_ms: s.MaxBackoffMs,
-            allow_foreign_action_urls: s.AllowForeignActionUrls,
+            ...guardrailsOf(s),
             editable: this.saveSettings !== undefined,
         };
     }

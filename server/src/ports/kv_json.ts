@@ -32,29 +32,21 @@ export async function updateJson<T>(
     key: string,
     parse: (raw: unknown) => T,
     update: (current: T | null) => T | null | undefined,
-    options: {expireInSeconds?: number; attempts?: number} = {},
+    options: KnownUpdateOptions = {},
 ): Promise<T | null> {
-    for (let i = 0; i < (options.attempts ?? 8); i++) {
-        const current = await getJson(kv, key, parse);
-        const next = update(current?.value ?? null);
-        if (next === undefined) return current?.value ?? null;
-        // Deleting a key that is not there: nothing to write. (A compare-and-delete against "absent" never succeeds in
-        // Mattermost, so writing it would only spin until the contention error.)
-        if (next === null && current === null) return null;
-        const written = await kv.setWithOptions(key, next === null ? null : encodeJson(next), {
-            atomic: true,
-            oldValue: current?.bytes ?? null,
-            ...(options.expireInSeconds !== undefined && {expireInSeconds: options.expireInSeconds}),
-        });
-        if (written) return next;
-    }
-    throw new Error(`KV key ${key}: too much contention`);
+    return (await updateKnownJson(kv, key, parse, update, undefined, options))?.value ?? null;
+}
+
+export interface KnownUpdateOptions {
+    expireInSeconds?: number;
+    attempts?: number;
 }
 
 /**
  * updateJson for a key this process writes often: starts from `known` (the value and bytes it last read or wrote)
  * instead of reading, and reads only when the compare-and-set finds the key changed by someone else. Returns what is
- * stored now (to pass as `known` next time); null when the key is absent.
+ * stored now (to pass as `known` next time); null when the key is absent. Without `known` it reads first, which is
+ * all updateJson is.
  */
 export async function updateKnownJson<T>(
     kv: KVStore,
@@ -62,10 +54,10 @@ export async function updateKnownJson<T>(
     parse: (raw: unknown) => T,
     update: (current: T | null) => T | null | undefined,
     known: Versioned<T> | undefined,
-    attempts = 8,
+    options: KnownUpdateOptions = {},
 ): Promise<Versioned<T> | null> {
     let current: Versioned<T> | null | undefined = known;
-    for (let i = 0; i < attempts; i++) {
+    for (let i = 0; i < (options.attempts ?? 8); i++) {
         const fromKnown = current !== undefined;
         current ??= await getJson(kv, key, parse);
         const next = update(current?.value ?? null);
@@ -75,9 +67,16 @@ export async function updateKnownJson<T>(
             continue;
         }
         if (next === undefined) return current;
+        // Deleting a key that is not there: nothing to write. (A compare-and-delete against "absent" never succeeds in
+        // Mattermost, so writing it would only spin until the contention error.)
         if (next === null && current === null) return null;
         const bytes = next === null ? null : encodeJson(next);
-        if (await kv.setWithOptions(key, bytes, {atomic: true, oldValue: current?.bytes ?? null})) return bytes === null ? null : {value: next as T, bytes};
+        const written = await kv.setWithOptions(key, bytes, {
+            atomic: true,
+            oldValue: current?.bytes ?? null,
+            ...(options.expireInSeconds !== undefined && {expireInSeconds: options.expireInSeconds}),
+        });
+        if (written) return bytes === null ? null : {value: next as T, bytes};
         current = undefined; // someone else wrote it: read it
     }
     throw new Error(`KV key ${key}: too much contention`);

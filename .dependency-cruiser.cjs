@@ -9,6 +9,8 @@ const serverLayers = {
     dispatch: ['lib', 'ports', 'config'],
     responses: ['lib', 'ports'],
     permissions: ['lib', 'ports', 'config'],
+    // prom-client lives here alone; everything else emits through ports/metrics.
+    metrics: ['lib', 'ports'],
     engine: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions'],
     mattermost: ['lib', 'ports', 'runtime'],
     http: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions', 'engine'],

@@ -7,6 +7,7 @@
 // server/dist, a function not yet run in the executable).
 import {manifest, pluginVersion} from './manifest';
 import type {MattermostApi, PluginHooks} from './mattermost';
+import type {MetricsSample} from './metrics/prometheus';
 import {channelStateOf, systemClock, type ServerConfigInfo} from './ports';
 import {announce} from './runtime/goplugin/announce';
 import {hostLog} from './runtime/goplugin/host_log';
@@ -46,6 +47,8 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {lazyHandler},
         {ApiGroupSource, CachedGroupSource},
         {LookupCache},
+        {PrometheusMetrics},
+        {metricsHandler},
     ] = await Promise.all([
         import('./config/settings'),
         import('./rules/rule_store'),
@@ -66,6 +69,8 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./mattermost'),
         import('./rules/group_resolver'),
         import('./engine/lookup_cache'),
+        import('./metrics/prometheus'),
+        import('./metrics/serve'),
     ]);
 
     let settings = parseSettings({});
@@ -78,6 +83,21 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
 
     const rules = new RuleStore({kv: api.kv, publish, clock, settings: () => settings, log, announce: ruleChangeAnnouncer(api)});
     const optIns = new DirectOptIns(api.kv, publish);
+    // Read at scrape time from the dispatcher made below (the gauges); everything else arrives as events.
+    const metrics = new PrometheusMetrics({
+        clock,
+        sample: (): MetricsSample => ({queue: dispatcher.load, breakers: dispatcher.breakerCounts()}),
+        isQueued: (id): boolean => dispatcher.isQueued(id),
+    });
+    /** Runs a hook and records how long it took. */
+    const timed = async <T>(hook: string, run: () => T | Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+            return await run();
+        } finally {
+            metrics.hookTook(hook, (performance.now() - started) / 1000);
+        }
+    };
     const guards = new Guards({kv: api.kv, clock, settings: () => settings, ownBotIds: () => new Set(botUserId ? [botUserId] : [])});
 
     // Replies post through the http layer's wrapper so buttons in them point back at the plugin (signed envelopes).
@@ -113,7 +133,9 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         // Late replies (response_url) rest while their channel is archived.
         channelState: (channelId) => channelStateOf(api, channelId),
         // Live delivery cards in the webapp follow these, in the trigger's channel; details stay in the delivery log.
+        metrics,
         onAttempt: (entry, context) => {
+            metrics.deliveryLogged(entry);
             void (async () => {
                 if (!(await rules.get(entry.rule_id))) return;
                 await api.publishWebSocketEvent('delivery_status', deliveryStatusEvent(entry, context), {channel_id: context.channel_id});
@@ -133,6 +155,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         log,
         botUserId: () => botUserId,
         version: pluginVersion,
+        health: metrics,
         // Keys are stored lower-cased, as Mattermost's System Console does; unknown keys are kept.
         saveSettings: async (patch) => {
             const current = await api.loadPluginConfiguration();
@@ -146,12 +169,17 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         api,
         rules,
         guards,
-        submit: (request) => dispatcher.submit(request),
+        submit: async (request) => {
+            const submitted = await dispatcher.submit(request);
+            for (const s of submitted) if (s.status === 'queued') metrics.deliveryQueued(request.rule.id, s.delivery_id, s.delay_ms);
+            return submitted;
+        },
         settings: () => settings,
         optIns,
         members: new ConversationMembers(api, clock),
         groups: new CachedGroupSource(new ApiGroupSource(api), clock),
         lookups: new LookupCache(api, clock),
+        metrics,
         bot: () => (botUserId ? {userId: botUserId, username: BOT.username} : undefined),
         log,
     });
@@ -184,22 +212,22 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         },
 
         async messageHasBeenPosted(_context, post) {
-            await engine.onPosted(post);
+            await timed('MessageHasBeenPosted', () => engine.onPosted(post));
         },
 
         async messageHasBeenUpdated(_context, newPost, oldPost) {
-            await engine.onEdited(newPost, oldPost);
+            await timed('MessageHasBeenUpdated', () => engine.onEdited(newPost, oldPost));
         },
 
         executeCommand(_context, args) {
-            return command({
+            return timed('ExecuteCommand', () => command({
                 userId: args.user_id,
                 channelId: args.channel_id,
                 teamId: args.team_id,
                 rootId: args.root_id,
                 command: args.command,
                 triggerId: args.trigger_id ?? '',
-            });
+            }));
         },
 
         onPluginClusterEvent(_context, event) {
@@ -214,6 +242,9 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
 
         // express and the REST routes load on the first request, not during activation.
         serveHTTP: lazyHandler(async () => (await import('./http/app')).createApp(services)),
+
+        // Mattermost's metrics listener (MetricsSettings.Enable): /plugins/tripwire/metrics.
+        serveMetrics: metricsHandler(metrics, log),
     };
 }
 

@@ -13,6 +13,19 @@ function opened(at = 0): CircuitBreakers {
 }
 
 describe('CircuitBreakers', () => {
+    it('tells each state change (metrics) and counts hosts by state', () => {
+        const changes: string[] = [];
+        const b = new CircuitBreakers(options, (state) => changes.push(state));
+        for (const o of [ok, fail, fail, fail]) b.record('h', o, 0);
+        b.record('g', ok, 0);
+        expect(b.counts()).toEqual({closed: 1, open: 1, half_open: 0});
+        expect(b.check('h', 1000, true)).toEqual({allowed: true, probe: true});
+        expect(b.counts()).toEqual({closed: 1, open: 0, half_open: 1});
+        b.record('h', {ok: true, probe: true}, 1001);
+        expect(changes).toEqual(['open', 'half_open', 'closed']);
+        expect(b.counts()).toEqual({closed: 2, open: 0, half_open: 0});
+    });
+
     it('opens on the failure rate once enough requests were seen, and defers attempts until it may probe', () => {
         const b = new CircuitBreakers(options);
         for (const o of [ok, fail, ok]) b.record('h', o, 100);

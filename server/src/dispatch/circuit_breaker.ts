@@ -76,7 +76,11 @@ interface Circuit {
 export class CircuitBreakers {
     private readonly circuits = new Map<string, Circuit>();
 
-    constructor(private readonly options: BreakerOptions = defaultBreakerOptions) {}
+    constructor(
+        private readonly options: BreakerOptions = defaultBreakerOptions,
+        /** Told of every state change (metrics). */
+        private readonly onChange: (state: BreakerState) => void = () => undefined,
+    ) {}
 
     /** `probe`: the caller was picked as the host's probe; anyone else waits while the circuit is not closed. */
     check(key: string, now: number, probe = false): BreakerVerdict {
@@ -85,6 +89,7 @@ export class CircuitBreakers {
         if (c.state === 'open' && now < c.reopenAt) return {allowed: false, retryAt: c.reopenAt};
         if (!probe || c.probes >= this.options.halfOpenProbes) return {allowed: false, retryAt: now + c.openedFor};
         c.state = 'half_open';
+        this.onChange('half_open');
         c.probes++;
         return {allowed: true, probe: true};
     }
@@ -156,6 +161,13 @@ export class CircuitBreakers {
         return this.circuits.get(key)?.state ?? 'closed';
     }
 
+    /** Hosts by state: every host attempted on this node so far. */
+    counts(): Record<BreakerState, number> {
+        const counts = {closed: 0, open: 0, half_open: 0};
+        for (const c of this.circuits.values()) counts[c.state]++;
+        return counts;
+    }
+
     private circuit(key: string): Circuit {
         let c = this.circuits.get(key);
         if (!c) {
@@ -167,6 +179,7 @@ export class CircuitBreakers {
 
     private open(c: Circuit, now: number, forMs: number): void {
         c.state = 'open';
+        this.onChange('open');
         c.openedFor = forMs;
         c.reopenAt = now + forMs;
         c.probes = 0;
@@ -176,6 +189,7 @@ export class CircuitBreakers {
 
     private reset(c: Circuit): void {
         c.state = 'closed';
+        this.onChange('closed');
         c.buckets = [];
         c.consecutive = 0;
         c.openedFor = 0;

@@ -2,7 +2,7 @@ import {deliveryFactsSchema, type DeliveryFacts, type DeliveryLogEntry, type End
 
 import {effectiveMaxAttempts, effectiveRate} from '../config/guardrails';
 import type {Settings} from '../config/settings';
-import type {ChannelState, Clock, KVStore, Logger, ServerConfigInfo} from '../ports';
+import type {BreakerStateName, ChannelState, Clock, KVStore, Logger, MetricsSink, ServerConfigInfo} from '../ports';
 
 import {CircuitBreakers, defaultBreakerOptions, type BreakerOptions} from './circuit_breaker';
 import {DeliveryLog, entryBase, triggerOf, type DeliveryLogOptions} from './delivery_log';
@@ -41,6 +41,8 @@ export interface DispatcherDeps {
     /** A 410 disabled an endpoint: the engine marks it `enabled: false` in the rule. */
     onEndpointDisabled?: (ruleId: string, endpointId: string) => void | Promise<void>;
     onAttempt?: AttemptListener;
+    /** Breaker changes and deleted rules (the rest of the metrics come from onAttempt and submit's answers). */
+    metrics?: Pick<MetricsSink, 'breakerChanged' | 'ruleDeleted'>;
     /** Where a channel is in its life (ports/channel_state): a late reply into an archived or deleted one is refused. */
     channelState?: (channelId: string) => Promise<ChannelState>;
     /** Test seams. */
@@ -158,7 +160,7 @@ export class Dispatcher {
         this.log = new DeliveryLog(deps.kv, deps.logger, this.options.log, (ruleId) => this.tombstones.isGone(ruleId));
         this.secrets = new SecretStore(deps.kv, deps.clock, this.options.secretsCacheMs);
         this.responseUrls = new ResponseUrls(deps.kv, () => deps.serverConfig().siteURL);
-        this.breakers = new CircuitBreakers(this.options.breaker);
+        this.breakers = new CircuitBreakers(this.options.breaker, (state) => deps.metrics?.breakerChanged(state));
         this.scheduler = new OutboxScheduler(deps.clock, (id) => this.runner.run(id));
         const guard = new SsrfGuard({
             allowlist: allowlistOf(deps),
@@ -337,6 +339,7 @@ export class Dispatcher {
      */
     async purgeRule(ruleId: string): Promise<void> {
         await this.tombstones.mark(ruleId);
+        this.deps.metrics?.ruleDeleted(ruleId);
         const cancelled = await this.cancelPending(ruleId, () => null);
         const ids = new Set([...cancelled.map((r) => r.id), ...(await this.store.failed.ids(ruleId)), ...(await this.log.list(ruleId)).map((e) => e.delivery_id)]);
         await forEachLimited([...ids], PARALLEL_KV, async (id) => {
@@ -435,6 +438,16 @@ export class Dispatcher {
     /** Deliveries being attempted on this node right now, scheduled for later, and waiting on an open breaker. */
     get load(): {inFlight: number; scheduled: number; parked: number} {
         return {inFlight: this.runner.inFlight, scheduled: this.scheduler.size, parked: this.runner.parked};
+    }
+
+    /** Endpoint hosts by breaker state, on this node. */
+    breakerCounts(): Record<BreakerStateName, number> {
+        return this.breakers.counts();
+    }
+
+    /** Is this node attempting the delivery, or holding it for later (scheduled, or parked behind a breaker)? */
+    isQueued(deliveryId: string): boolean {
+        return this.runner.isTracked(deliveryId) || this.scheduler.has(deliveryId);
     }
 
     private newRecord(id: string, request: DeliveryRequest, facts: DeliveryFacts, endpoints: Endpoint[], now: number, delayMs: number): OutboxRecord {

@@ -8,7 +8,7 @@ import {type MatchContext} from '../rules/post_facts';
 import {type RuleStore} from '../rules/rule_store';
 import {type Settings} from '../config/settings';
 import {type DeliveryRequest, type SubmittedDelivery} from '../dispatch/types';
-import {type ChannelInfo, type Logger, type PluginAPI, type PostInfo, type TeamInfo} from '../ports';
+import {type ChannelInfo, type Logger, type MetricsSink, type PluginAPI, type PostInfo, type TeamInfo} from '../ports';
 
 import {deliveryFactsOf, type EventContext} from './delivery_facts';
 import {type Guards} from './guards';
@@ -29,6 +29,8 @@ export interface PostEngineDeps {
     log: Logger;
     /** Channel, author and team per node for a few seconds (engine/lookup_cache); without it each post asks `api`. */
     lookups?: Pick<LookupCache, 'getChannel' | 'getUser' | 'getTeam' | 'notePost'>;
+    /** Match durations (ports/metrics). */
+    metrics?: Pick<MetricsSink, 'matchTook'>;
 }
 
 /** What one hook call did, for logs and tests. */
@@ -84,7 +86,9 @@ export class PostEngine {
         const bot = this.deps.bot();
         if (bot) context.bot = bot;
 
+        const matchStart = performance.now();
         const {matches} = matchPost(post, channel, user, rules, context);
+        this.deps.metrics?.matchTook(event, (performance.now() - matchStart) / 1000);
         if (matches.length === 0) return none('no match');
 
         // A bot's or an integration's post (Tripwire's posts for services included) fires no rule more often than the

@@ -4,7 +4,7 @@ import {type Settings} from '../../config/settings';
 import {type Dispatcher} from '../../dispatch/dispatcher';
 import {type GuardResult} from '../../dispatch/ssrf/guard';
 import {type Access, type RuleAction, type RulePermissions} from '../../permissions/rule_permissions';
-import {type Clock, type Logger, type PluginAPI, type ServerConfigInfo} from '../../ports';
+import {type Clock, type HealthSource, type Logger, type PluginAPI, type ServerConfigInfo} from '../../ports';
 import {type DirectOptIns} from '../../rules/direct_opt_in';
 import {type RuleStore} from '../../rules/rule_store';
 import {ApiError} from '../errors';
@@ -51,6 +51,8 @@ export interface ServiceContext {
     botUserId: () => string;
     /** The SSRF guard deliveries use, asked at save time whether an endpoint's address may be called. */
     checkDestination?: (url: URL) => Promise<GuardResult>;
+    /** This node's delivery health, from the metrics registry (the System Console's summary); absent: all zero. */
+    health?: HealthSource;
 }
 
 /** An access verdict as the error the API answers with. */

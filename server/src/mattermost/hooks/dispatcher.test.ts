@@ -4,8 +4,10 @@ import {PluginApiError, type Logger} from '../../ports';
 import {ApiConnection} from '../api/connection';
 import {MattermostApi} from '../api/client';
 import {RpcApiTransport} from '../api/rpc_transport';
+import {ServeHttpBridge} from '../serve_http/serve_http';
 import {socketPair} from '../serve_http/socket_pair';
 import {FakeBroker} from '../testing/fake_broker';
+import {FakeResponseWriter} from '../testing/fake_response_writer';
 import {apiMethods, goStruct, hookMethods, registerMattermostTypes, type HookName} from '../wire';
 import {createHooksServer} from './dispatcher';
 import {type PluginHooks} from './hooks';
@@ -14,6 +16,7 @@ registerMattermostTypes();
 
 interface Harness {
     host: RpcClient;
+    broker: FakeBroker;
     apiCalls: Array<[string, Record<string, unknown>]>;
     errors: unknown[];
     hostErrors: string[];
@@ -34,6 +37,7 @@ function harness(build: (api: MattermostApi) => PluginHooks | Promise<PluginHook
         connectApi: (s) => new RpcApiTransport(s),
         log,
         hostLog: {error: (m: string) => hostErrors.push(m)},
+        http: (handler) => new ServeHttpBridge(handler, log),
     });
     const [pluginEnd, hostEnd] = socketPair();
     server.serveConn(pluginEnd);
@@ -51,6 +55,7 @@ function harness(build: (api: MattermostApi) => PluginHooks | Promise<PluginHook
     const host = new RpcClient(hostEnd);
     return {
         host,
+        broker,
         apiCalls,
         errors,
         hostErrors,
@@ -66,6 +71,31 @@ describe('hooks dispatcher', () => {
         const implemented = await h.host.call('Plugin.Implemented', EmptyStruct, {}, t.slice(t.string));
         expect(implemented).toEqual(['OnDeactivate', 'MessageHasBeenPosted', 'ServeHTTP']);
         await expect(h.call('MessageHasBeenUpdated', {})).rejects.toThrow("rpc: can't find method Plugin.MessageHasBeenUpdated");
+    });
+
+    it('serves ServeMetrics through the ServeHTTP bridge, each hook to its own handler', async () => {
+        const h = harness(() => ({
+            serveHTTP: (_req, res) => res.end('rest'),
+            serveMetrics: (req, res) => {
+                res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+                res.end(`tripwire_up 1 ${req.url}\n`);
+            },
+        }));
+        const implemented = await h.host.call('Plugin.Implemented', EmptyStruct, {}, t.slice(t.string));
+        expect(implemented).toEqual(['ServeHTTP', 'ServeMetrics']);
+        const served = async (hook: 'ServeHTTP' | 'ServeMetrics') => {
+            const writer = new FakeResponseWriter({});
+            const id = h.broker.nextId();
+            h.broker.onDial(id, (s) => writer.serve(s));
+            const reply = await h.call(hook, {ResponseWriterStream: id, RequestBodyStream: 0, Request: {Method: 'GET', URL: '/metrics', Header: {}}, Context: {}});
+            expect(reply).toEqual({});
+            return writer;
+        };
+        const metrics = await served('ServeMetrics');
+        expect(metrics.status).toBe(200);
+        expect(metrics.header['Content-Type']).toEqual(['text/plain; version=0.0.4']);
+        expect(metrics.body.toString()).toBe('tripwire_up 1 /metrics\n');
+        expect((await served('ServeHTTP')).body.toString()).toBe('rest');
     });
 
     it('waits for hooks that are still loading, and fails Implemented when they cannot load', async () => {

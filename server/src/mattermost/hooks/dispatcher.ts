@@ -20,7 +20,7 @@ export interface DispatcherDeps {
     log: Logger;
     /** The stderr log, for what Go plugins print there (OnConfigurationChange failing during activation). */
     hostLog: Pick<Logger, 'error'>;
-    /** Makes the ServeHTTP bridge for hooks.serveHTTP. */
+    /** Makes the ServeHTTP bridge for hooks.serveHTTP (and hooks.serveMetrics: the same wire, another hook). */
     http?: (handler: NonNullable<PluginHooks['serveHTTP']>) => ServeHttpBridge;
     /** Receives the DB driver stream (dialed because the host waits for it; Tripwire has no use for it). */
     onDriverStream?: (stream: Duplex) => void;
@@ -128,5 +128,9 @@ function registerHooks(rpc: RpcServer, broker: MuxBroker, deps: DispatcherDeps, 
     if (hooks.serveHTTP && deps.http) {
         const bridge = deps.http(hooks.serveHTTP);
         on('ServeHTTP', (a) => bridge.serve(broker, a));
+    }
+    if (hooks.serveMetrics && deps.http) {
+        const bridge = deps.http(hooks.serveMetrics);
+        on('ServeMetrics', (a) => bridge.serve(broker, a));
     }
 }

@@ -26,6 +26,11 @@ export interface PluginHooks {
      * `requestContext(req)` gives the plugin.Context.
      */
     serveHTTP?: NodeHandler;
+    /**
+     * Mattermost's metrics listener (`/plugins/<id>/metrics` on MetricsSettings.ListenAddress), bridged like serveHTTP:
+     * the handler answers with Prometheus text. The listener has no session, so no Mattermost-User-Id.
+     */
+    serveMetrics?: NodeHandler;
 }
 
 /** The Go hook name each PluginHooks member implements. */
@@ -38,6 +43,7 @@ export const HOOK_NAMES = {
     executeCommand: 'ExecuteCommand',
     onPluginClusterEvent: 'OnPluginClusterEvent',
     serveHTTP: 'ServeHTTP',
+    serveMetrics: 'ServeMetrics',
 } as const satisfies Record<keyof PluginHooks, string>;
 
 /** Plugin.Implemented's reply: exactly the hooks provided, in a stable order. */

@@ -88,7 +88,19 @@ export const apiMethods = {
 
 export type ApiMethodName = keyof typeof apiMethods;
 
-/** Hooks we serve, as "Plugin.<name>" on the hooks connection (OnActivate and ServeHTTP are hand-written in Go). */
+function serveHttpLike(name: string): MethodDef {
+    return {
+        args: structDef(name, {
+            ResponseWriterStream: [w.uint32, '-'],
+            Request: [w.ptr(m.HTTPRequest), '-'],
+            Context: [ctx, '-'],
+            RequestBodyStream: [w.uint32, '-'],
+        }),
+        returns: structDef('struct {}', {}),
+    };
+}
+
+/** Hooks we serve, as "Plugin.<name>" on the hooks connection (OnActivate, ServeHTTP and ServeMetrics are hand-written in Go). */
 export const hookMethods = {
     OnActivate: {
         args: structDef('Z_OnActivateArgs', {APIMuxId: [w.uint32, '-'], DriverMuxId: [w.uint32, '-']}),
@@ -100,15 +112,9 @@ export const hookMethods = {
     MessageHasBeenUpdated: gen('MessageHasBeenUpdated', [ctx, post, post], []),
     ExecuteCommand: gen('ExecuteCommand', [ctx, w.ptr(m.CommandArgs)], [w.ptr(m.CommandResponse), appError]),
     OnPluginClusterEvent: gen('OnPluginClusterEvent', [ctx, m.PluginClusterEvent], []),
-    ServeHTTP: {
-        args: structDef('Z_ServeHTTPArgs', {
-            ResponseWriterStream: [w.uint32, '-'],
-            Request: [w.ptr(m.HTTPRequest), '-'],
-            Context: [ctx, '-'],
-            RequestBodyStream: [w.uint32, '-'],
-        }),
-        returns: structDef('struct {}', {}),
-    },
+    ServeHTTP: serveHttpLike('Z_ServeHTTPArgs'),
+    // The metrics listener's /plugins/<id>/metrics: the same streams and arguments as ServeHTTP (client_rpc.go).
+    ServeMetrics: serveHttpLike('Z_ServeMetricsArgs'),
 } satisfies Record<string, MethodDef>;
 
 export type HookName = keyof typeof hookMethods;

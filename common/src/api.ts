@@ -287,6 +287,14 @@ export const apiRoutes = {
         body: d.guardrailsInputSchema,
         response: d.guardrailsViewSchema,
     }),
+    getDeliveryHealth: route({
+        method: 'GET',
+        path: '/admin/delivery-health',
+        summary: "This node's delivery health from its metrics: the most failing rules and endpoints, the queue, open breakers",
+        tag: 'admin',
+        access: 'system_admin',
+        response: d.deliveryHealthSchema,
+    }),
 } as const;
 
 export type ApiRoutes = typeof apiRoutes;

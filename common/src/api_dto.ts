@@ -389,6 +389,18 @@ export const guardrailBounds = {
 
 const bounded = (b: {min: number; max: number}) => z.int().min(b.min).max(b.max);
 
+/**
+ * The System Console's delivery health: this node's figures since its plugin started, read from the same metrics
+ * the ServeMetrics hook serves. Rules and endpoints with failures only, most failures first (at most 10 each).
+ */
+export const deliveryHealthSchema = z.object({
+    rules: z.array(z.object({rule_id: z.string(), rule_name: z.string(), failed: int, dropped: int, succeeded: int})),
+    endpoints: z.array(z.object({rule_id: z.string(), rule_name: z.string(), endpoint_id: z.string(), failed: int, retrying: int, succeeded: int})),
+    queue: z.object({in_flight: int, scheduled: int, parked: int, oldest_age_seconds: z.number().min(0)}),
+    breakers: z.object({closed: int, open: int, half_open: int}),
+});
+export type DeliveryHealth = z.output<typeof deliveryHealthSchema>;
+
 /** The system admin's limits, as the System Console holds them. */
 export const guardrailsViewSchema = z.object({
     allowed_hosts: z.array(z.string()),

@@ -46,6 +46,7 @@ export function apiRouter(s: Services): Router {
         setDirectOptIn: ({userId, body}) => s.admin.setOptIn(userId, body),
         getGuardrails: ({userId}) => s.admin.guardrails(userId),
         setGuardrails: ({userId, body}) => s.admin.setGuardrails(userId, body),
+        getDeliveryHealth: ({userId}) => s.admin.deliveryHealth(userId),
     };
     const isSystemAdmin = (userId: string) => s.rules.isSystemAdmin(userId);
     for (const name of Object.keys(handlers) as ApiRouteName[]) bind(router, apiRoutes, name, handlers[name] as Handler<typeof name>, isSystemAdmin);

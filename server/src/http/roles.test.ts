@@ -142,6 +142,7 @@ const otherRoutes: Array<[ApiRouteName, Expect, (role: Role) => request.Test]> =
     ['listAllRules', sysadminOnly, (r) => request(w.app).get(api('/admin/rules')).set(as(r))],
     ['getGuardrails', sysadminOnly, (r) => request(w.app).get(api('/admin/guardrails')).set(as(r))],
     ['setGuardrails', sysadminOnly, (r) => request(w.app).put(api('/admin/guardrails')).set(as(r)).send({max_hops: 4})],
+    ['getDeliveryHealth', sysadminOnly, (r) => request(w.app).get(api('/admin/delivery-health')).set(as(r))],
 ];
 
 describe.each(otherRoutes)('%s', (_name, expected, call) => {

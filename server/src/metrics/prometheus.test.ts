@@ -174,7 +174,7 @@ describe('PrometheusMetrics', () => {
 
 describe('metricsHandler', () => {
     function call(method: string, scrape: () => Promise<string>) {
-        const head: {status?: number; headers?: Record<string, string>; body?: string} = {};
+        const head: {status?: number; headers?: Record<string, string>; body?: string | undefined} = {};
         const res = {
             writeHead(status: number, headers: Record<string, string>) {
                 head.status = status;

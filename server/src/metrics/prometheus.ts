@@ -128,6 +128,8 @@ export class PrometheusMetrics implements MetricsSink, HealthSource {
             labelNames: ['state'],
             registers,
         });
+        // Present from the start (at 0), so rate() and alerts see the first transition.
+        for (const state of BREAKER_STATES) this.breakerTransitions.inc({state}, 0);
         this.hookSeconds = new Histogram({
             name: 'tripwire_hook_duration_seconds',
             help: 'How long the plugin took to handle a Mattermost hook, by hook.',

@@ -536,6 +536,7 @@ func (s *story) readEverything(ruleID string, since time.Time) {
 		s.api.call(who, "getMe", nil, nil, nil)
 		s.api.call(who, "getDirectOptIn", nil, nil, nil)
 		s.api.call(who, "getGuardrails", nil, nil, nil)
+		s.api.call(who, "getDeliveryHealth", nil, nil, nil)
 		s.api.raw("openapi.json as "+who.name, who, http.MethodGet, s.api.routes.APIBase+"/openapi.json", "", nil)
 		s.api.raw("autocomplete as "+who.name, who, http.MethodGet, "/autocomplete/rules?channel_id="+s.f.Public.Id, "", nil)
 		s.api.raw("interactive action as "+who.name, who, http.MethodPost, "/interactive/action", "application/json", []byte(`{"post_id":"x","context":{}}`))

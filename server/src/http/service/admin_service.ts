@@ -1,6 +1,7 @@
-import {GUARDRAILS_SETTING_KEY, type DirectOptInView, type Guardrails, type GuardrailsInput, type GuardrailsView, type Me} from '@tripwire/common';
+import {GUARDRAILS_SETTING_KEY, type DeliveryHealth, type DirectOptInView, type Guardrails, type GuardrailsInput, type GuardrailsView, type Me} from '@tripwire/common';
 
 import {guardrailsOf, settingsOf, type Settings} from '../../config/settings';
+import {type HealthFigures} from '../../ports';
 import {ApiError, notFound} from '../errors';
 
 import {type ServiceContext} from './context';
@@ -11,6 +12,15 @@ export type SaveSettings = (patch: Record<string, unknown>) => Promise<void>;
 
 /** The fields a partial update gives (an absent field and one given as undefined both leave the value alone). */
 const definedOnly = <T extends object>(o: T): {[K in keyof T]?: Exclude<T[K], undefined>} => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {[K in keyof T]?: Exclude<T[K], undefined>};
+
+/** Rows of each list in the health summary. */
+const TOP = 10;
+const EMPTY_HEALTH: HealthFigures = {
+    rules: [],
+    endpoints: [],
+    queue: {in_flight: 0, scheduled: 0, parked: 0, oldest_age_seconds: 0},
+    breakers: {closed: 0, open: 0, half_open: 0},
+};
 
 /** The caller, their consent to rules in their conversations, and the system admin's guardrails. */
 export class AdminService {
@@ -47,6 +57,23 @@ export class AdminService {
             ...(change.channel && {channel: {id: change.channel.id, optedIn: change.channel.opted_in}}),
         });
         return {all: next.all, channels: {...next.channels}};
+    }
+
+    /**
+     * The System Console's health summary, from the metrics registry (ports/metrics HealthSource): rules and endpoints
+     * that failed, most failures first, named as they are now.
+     */
+    async deliveryHealth(userId: string): Promise<DeliveryHealth> {
+        await this.rules.requireSystemAdmin(userId);
+        const figures = (await this.ctx.health?.health()) ?? EMPTY_HEALTH;
+        const rules = figures.rules.filter((r) => r.failed + r.dropped > 0).slice(0, TOP);
+        const endpoints = figures.endpoints.filter((e) => e.failed + e.retrying > 0).slice(0, TOP);
+        const names = new Map<string, string>();
+        for (const id of new Set([...rules, ...endpoints].map((r) => r.rule_id))) {
+            names.set(id, (await this.ctx.rules.get(id).catch(() => null))?.name ?? '');
+        }
+        const named = <T extends {rule_id: string}>(row: T) => ({...row, rule_name: names.get(row.rule_id) ?? ''});
+        return {rules: rules.map(named), endpoints: endpoints.map(named), queue: figures.queue, breakers: figures.breakers};
     }
 
     async guardrails(userId: string): Promise<GuardrailsView> {

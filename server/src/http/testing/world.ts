@@ -7,7 +7,7 @@ import {startHarness, type Harness} from '../../dispatch/testing/harness';
 import {MemoryKV} from '../../dispatch/testing/memory_kv';
 import {FakePermissionsApi} from '../../permissions/testing/fake_plugin_api';
 import {RulePermissions} from '../../permissions/rule_permissions';
-import {PluginApiError, type ChannelInfo, type FileMetadata, type GroupInfo, type OpenDialogRequest, type PostDraft, type PostInfo, type PostThread, type ServerConfigInfo, type TeamInfo} from '../../ports';
+import {PluginApiError, type ChannelInfo, type FileMetadata, type GroupInfo, type HealthSource, type OpenDialogRequest, type PostDraft, type PostInfo, type PostThread, type ServerConfigInfo, type TeamInfo} from '../../ports';
 import {DirectOptIns} from '../../rules/direct_opt_in';
 import {RuleStore} from '../../rules/rule_store';
 import {createTripwireHttp} from '../app';
@@ -153,7 +153,7 @@ export interface World {
  * dispatcher and http layer over in-memory Mattermost. Loopback receivers are allowed through the SSRF guard by
  * the admin allowlist (AllowedHosts), as an admin would.
  */
-export async function createWorld(options: {settings?: Record<string, unknown>} = {}): Promise<World> {
+export async function createWorld(options: {settings?: Record<string, unknown>; health?: HealthSource} = {}): Promise<World> {
     const mm = new FakeMattermost();
     const u = USERS;
     mm.addUser(u.sysadmin, 'system_user system_admin')
@@ -201,6 +201,7 @@ export async function createWorld(options: {settings?: Record<string, unknown>} 
         botUserId: () => BOT,
         version: '1.2.3',
         saveSettings: async (patch) => void saved.push(patch),
+        ...(options.health && {health: options.health}),
     });
     return {
         mm,

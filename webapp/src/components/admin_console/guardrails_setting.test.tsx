@@ -114,8 +114,8 @@ describe('GuardrailsSetting', () => {
             },
         });
         expect(save).toBeDisabled();
-        // Nothing goes through Tripwire's own API: the page's save is the only one.
-        expect(calls).toEqual([]);
+        // Nothing is written through Tripwire's own API (the page's save is the only one); the health summary only reads.
+        expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /plugins/tripwire/api/v1/admin/delivery-health']);
     });
 
     it('prefers the saved object to the old keys', () => {

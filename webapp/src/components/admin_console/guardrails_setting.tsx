@@ -9,6 +9,7 @@ import {getPluginSettingsSetByEnv} from '../../state/host_selectors';
 import {Checkbox, LinesField, NumberField} from '../common/fields';
 import {TripwireStyles} from '../common/styles';
 
+import {DeliveryHealthSummary} from './delivery_health';
 import {am} from './messages';
 
 type Field = keyof Guardrails;
@@ -61,7 +62,7 @@ function pluginConfigOf(config: unknown): Record<string, unknown> {
  * the System Console's copy of the configuration never goes stale. The starting values are resolved exactly as the
  * server resolves them (0.1.0's separate keys included), and fields are checked with the API's zod schema as you type.
  * A field the schema refuses keeps its stored value; the registered save action then reports it and keeps the page
- * unsaved.
+ * unsaved. Below the guardrails, the delivery health summary (delivery_health.tsx) shows how deliveries fare.
  */
 export function GuardrailsSetting(props: CustomSettingProps) {
     const f = useIntl().formatMessage;
@@ -175,6 +176,7 @@ export function GuardrailsSetting(props: CustomSettingProps) {
                 </div>
             )}
             <div className='tw-help'>{f(am.configAsCode)}</div>
+            <DeliveryHealthSummary/>
         </div>
     );
 }

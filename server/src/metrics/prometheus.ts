@@ -23,6 +23,13 @@ export interface PrometheusMetricsOptions {
     maxEndpoints?: number;
 }
 
+/**
+ * Default label budget: a (rule, endpoint) pair costs about 22 series (a 14-line histogram and the counters), so the
+ * worst case stays under 10,000 series per node, what one Prometheus target comfortably carries.
+ */
+const MAX_RULES = 200;
+const MAX_ENDPOINTS = 400;
+
 const FINAL = new Set(['succeeded', 'failed', 'dropped', 'cancelled']);
 const ATTEMPT = new Set(['succeeded', 'retrying', 'failed']);
 const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'open', 'half_open'];
@@ -51,7 +58,7 @@ export class PrometheusMetrics implements MetricsSink, HealthSource {
     private readonly matchSeconds: Histogram<'event'>;
 
     constructor(private readonly options: PrometheusMetricsOptions) {
-        this.budget = new LabelBudget(options.maxRules ?? 500, options.maxEndpoints ?? 2000);
+        this.budget = new LabelBudget(options.maxRules ?? MAX_RULES, options.maxEndpoints ?? MAX_ENDPOINTS);
         const registers = [this.registry];
         this.deliveries = new Counter({
             name: 'tripwire_deliveries_total',

@@ -42,6 +42,7 @@ type env struct {
 	owner string // the channel admin's session: owner of the rules
 	mu    sync.Mutex
 	hits  map[string]int
+	last  string // the last scrape's text (shown with -v, and when the test fails)
 }
 
 func setup(t *testing.T) *env {
@@ -172,6 +173,7 @@ func (e *env) scrape() map[string]*dto.MetricFamily {
 	if err != nil {
 		e.t.Fatalf("not Prometheus text: %v\n%s", err, rec.Body.String())
 	}
+	e.last = rec.Body.String()
 	return families
 }
 
@@ -232,6 +234,7 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	e.mu.Unlock()
 
+	t.Logf("scrape after the deliveries:\n%s", e.last)
 	for _, name := range []string{
 		"tripwire_deliveries_total", "tripwire_delivery_attempts_total", "tripwire_delivery_retries_total",
 		"tripwire_delivery_attempt_duration_seconds", "tripwire_deliveries_dropped_total", "tripwire_rate_limited_total",

@@ -17,8 +17,9 @@ import {conformanceScenarios} from './scenarios/conformance.mjs';
 import {replyParityScenarios} from './scenarios/reply_parity.mjs';
 import {tripwireScenarios} from './scenarios/tripwire.mjs';
 import {tripwireInteractiveScenarios} from './scenarios/tripwire_interactive.mjs';
+import {tripwireMetricsScenarios} from './scenarios/tripwire_metrics.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...replyParityScenarios]};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...replyParityScenarios, ...tripwireMetricsScenarios]};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {
@@ -116,7 +117,7 @@ try {
             const scenarios = SCENARIOS[id]?.filter((s) => !only || only.test(s.name));
             if (!scenarios) throw new Error(`no scenarios for plugin ${id}; known: ${Object.keys(SCENARIOS).join(', ')}`);
             if (!scenarios.length) say(`no scenarios for ${id} yet: upload, enable and activation only`);
-            const ctx = {...fixtures, siteURL: mattermost.siteURL, pluginId: id, bundlePath, manifest: deployed.manifest};
+            const ctx = {...fixtures, siteURL: mattermost.siteURL, metricsURL: mattermost.metricsURL, pluginId: id, bundlePath, manifest: deployed.manifest};
             for (const scenario of scenarios) {
                 const started = Date.now();
                 try {

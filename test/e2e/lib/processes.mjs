@@ -109,9 +109,11 @@ async function stopPid(pid, signal, graceMs) {
 }
 
 /** The configuration, all through MM_* environment variables over a config.json the server creates in runDir. */
-export function mattermostEnv({runDir, port, dsn}) {
+export function mattermostEnv({runDir, port, dsn, metricsPort}) {
     const siteURL = `http://127.0.0.1:${port}`;
     return {
+        // The metrics listener (no license needed for plugin metrics): /plugins/<id>/metrics calls the ServeMetrics hook.
+        ...(metricsPort && {MM_METRICSSETTINGS_ENABLE: 'true', MM_METRICSSETTINGS_LISTENADDRESS: `127.0.0.1:${metricsPort}`}),
         MM_SQLSETTINGS_DRIVERNAME: 'postgres',
         MM_SQLSETTINGS_DATASOURCE: dsn,
         MM_SERVICESETTINGS_SITEURL: siteURL,
@@ -149,8 +151,9 @@ export function mattermostEnv({runDir, port, dsn}) {
 /** `extraEnv` is added to the server's environment (its plugin processes inherit it: NODE_OPTIONS for diagnosis). */
 export async function startMattermost({binary, runDir, dsn, register = () => {}, timeoutMs = 120_000, extraEnv = {}}) {
     const port = await freePort();
+    const metricsPort = await freePort();
     for (const d of ['plugins', 'client/plugins', 'data', 'logs']) mkdirSync(join(runDir, d), {recursive: true});
-    const env = {PATH: process.env.PATH, HOME: runDir, ...mattermostEnv({runDir, port, dsn}), ...extraEnv};
+    const env = {PATH: process.env.PATH, HOME: runDir, ...mattermostEnv({runDir, port, dsn, metricsPort}), ...extraEnv};
     const out = openSync(join(runDir, 'mattermost.out'), 'a');
     const started = Date.now();
     const child = spawn(binary, ['server', '--config', join(runDir, 'config.json')], {cwd: runDir, env, detached: true, stdio: ['ignore', out, out]});
@@ -162,6 +165,7 @@ export async function startMattermost({binary, runDir, dsn, register = () => {},
         pid: child.pid,
         port,
         siteURL,
+        metricsURL: `http://127.0.0.1:${metricsPort}`,
         logFile: join(runDir, 'logs', 'mattermost.log'),
         outFile: join(runDir, 'mattermost.out'),
         kill: () => process.kill(-child.pid, 'SIGKILL'),

@@ -23,6 +23,8 @@ interface SetupOptions {
     groups?: Record<string, string[]> | 'failing';
     /** Channel, user and team lookups through a LookupCache (as in production). */
     cached?: boolean;
+    /** Receives match durations. */
+    matchTook?: (event: string, seconds: number) => void;
 }
 
 function setup(failFor?: string, opts: SetupOptions = {}) {
@@ -86,6 +88,7 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
         },
         bot: () => ({userId: ids.bot, username: 'tripwire'}),
         log: {...quiet, warn: (message) => warnings.push(message)},
+        ...(opts.matchTook && {metrics: {matchTook: opts.matchTook}}),
     });
     const addRule = (spec: Partial<RuleSpecInput>) =>
         store.create(
@@ -140,6 +143,18 @@ describe('PostEngine', () => {
         expect((await engine.onPosted(post('hello'))).skipped).toBe('no match');
         expect((await engine.onPosted(post('deploy', {user_id: ids.bot}))).skipped).toBe('own_post');
         expect(submitted).toHaveLength(0);
+    });
+
+    it('times matching for metrics, by event, only where the channel has rules', async () => {
+        const timed: Array<[string, number]> = [];
+        const {engine, addRule} = setup(undefined, {matchTook: (event, seconds) => timed.push([event, seconds])});
+        await engine.onPosted(post('deploy', {channel_id: ids.priv}));
+        expect(timed).toEqual([]);
+        await addRule({trigger: {mode: 'exact', words: ['deploy']}});
+        await engine.onPosted(post('hello'));
+        await engine.onEdited(post('deploy now', {id: 'p-edit', edit_at: 2}), post('hello', {id: 'p-edit'}));
+        expect(timed.map(([event]) => event)).toEqual(['posted', 'edited']);
+        expect(timed.every(([, seconds]) => seconds >= 0 && seconds < 1)).toBe(true);
     });
 
     describe('reply chains through services', () => {

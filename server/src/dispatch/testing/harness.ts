@@ -3,7 +3,7 @@ import type {ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
 import type {Settings} from '../../config/settings';
 import type {ChannelState, Clock, KVStore, ServerConfigInfo} from '../../ports';
 import {defaultBreakerOptions} from '../circuit_breaker';
-import {Dispatcher, type DispatcherOptions} from '../dispatcher';
+import {Dispatcher, type DispatcherDeps, type DispatcherOptions} from '../dispatcher';
 import type {Notifier} from '../notices';
 import type {AttemptListener, ReplyPart, ReplyPoster} from '../types';
 
@@ -41,6 +41,7 @@ export interface HarnessOptions {
     random?: () => number;
     channelState?: (channelId: string) => Promise<ChannelState>;
     onAttempt?: AttemptListener;
+    metrics?: DispatcherDeps['metrics'];
 }
 
 /** A started dispatcher over an in-memory KV, with fast timings, recording what it tells the outside world. */
@@ -76,6 +77,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             ...(o.random && {random: o.random}),
             ...(o.channelState && {channelState: o.channelState}),
             ...(o.onAttempt && {onAttempt: o.onAttempt}),
+            ...(o.metrics && {metrics: o.metrics}),
         },
         {
             sweepIntervalMs: 100,

@@ -123,6 +123,7 @@ describe('rule templates in the new-rule flow', () => {
         });
         await user.click(await screen.findByRole('button', {name: 'Add rule'}));
         const picker = screen.getByTestId('tripwire-template-picker');
+        await user.click(within(picker).getByText('Start from a template'));
         await user.selectOptions(within(picker).getByLabelText('Service'), 'pagerduty_event');
         await user.click(within(picker).getByRole('button', {name: 'Use template'}));
         expect(within(picker).getByRole('status')).toHaveTextContent('Filled from the PagerDuty (Events API v2) template');
@@ -151,6 +152,7 @@ describe('rule templates in the new-rule flow', () => {
         const user = userEvent.setup();
         open({});
         await user.click(await screen.findByRole('button', {name: 'Add rule'}));
+        await user.click(screen.getByText('Start from a template'));
         await user.selectOptions(screen.getByLabelText('Service'), 'github_dispatch');
         await user.click(screen.getByRole('button', {name: 'Use template'}));
         await user.type(screen.getByLabelText('Token'), 'ghp_example');

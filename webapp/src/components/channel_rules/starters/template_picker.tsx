@@ -32,65 +32,62 @@ export function TemplatePicker({dirty, disabled = false, onApply}: Props) {
         onApply(chosen);
     };
     return (
-        <section
-            className='tw-section tw-stack'
-            aria-label={f(sm.templateTitle)}
+        // Closed until asked for: a rule written by hand tabs past it in one step.
+        <details
+            className='tw-section'
             data-testid='tripwire-template-picker'
         >
-            <h3
-                className='tw-section-title'
-                style={{margin: 0}}
-            >
-                {f(sm.templateTitle)}
-            </h3>
-            <div className='tw-row tw-wrap'>
-                <div className='tw-grow'>
-                    <SelectField
-                        label={f(sm.templateLabel)}
-                        value={choice}
-                        disabled={disabled}
-                        help={f(sm.templateHelp)}
-                        options={[{value: '', label: f(sm.templateNone)}, ...ruleTemplates.map((t) => ({value: t.id, label: t.service}))]}
-                        onChange={setChoice}
+            <summary>{f(sm.templateTitle)}</summary>
+            <div className='tw-stack'>
+                <div className='tw-row tw-wrap'>
+                    <div className='tw-grow'>
+                        <SelectField
+                            label={f(sm.templateLabel)}
+                            value={choice}
+                            disabled={disabled}
+                            help={f(sm.templateHelp)}
+                            options={[{value: '', label: f(sm.templateNone)}, ...ruleTemplates.map((t) => ({value: t.id, label: t.service}))]}
+                            onChange={setChoice}
+                        />
+                    </div>
+                    <button
+                        type='button'
+                        className='tw-btn tw-btn-secondary'
+                        disabled={disabled || !chosen}
+                        onClick={() => (dirty ? setAsking(true) : apply())}
+                    >
+                        {f(sm.templateApply)}
+                    </button>
+                </div>
+                {chosen && (
+                    <a
+                        className='tw-small'
+                        href={chosen.docs}
+                        target='_blank'
+                        rel='noopener noreferrer'
+                    >
+                        {f(sm.templateDocs)}
+                    </a>
+                )}
+                {asking && (
+                    <InlineConfirm
+                        message={f(sm.templateReplace)}
+                        cancelLabel={f(commonMessages.cancel)}
+                        confirmLabel={f(sm.templateApply)}
+                        onCancel={() => setAsking(false)}
+                        onConfirm={apply}
                     />
-                </div>
-                <button
-                    type='button'
-                    className='tw-btn tw-btn-secondary'
-                    disabled={disabled || !chosen}
-                    onClick={() => (dirty ? setAsking(true) : apply())}
-                >
-                    {f(sm.templateApply)}
-                </button>
+                )}
+                {applied && (
+                    <div
+                        className='tw-notice'
+                        role='status'
+                    >
+                        {f(sm.templateApplied, {service: applied.service, fill: applied.fill.length ? applied.fill.join(', ') : 'none', placeholder: TOKEN_PLACEHOLDER})}
+                    </div>
+                )}
             </div>
-            {chosen && (
-                <a
-                    className='tw-small'
-                    href={chosen.docs}
-                    target='_blank'
-                    rel='noopener noreferrer'
-                >
-                    {f(sm.templateDocs)}
-                </a>
-            )}
-            {asking && (
-                <InlineConfirm
-                    message={f(sm.templateReplace)}
-                    cancelLabel={f(commonMessages.cancel)}
-                    confirmLabel={f(sm.templateApply)}
-                    onCancel={() => setAsking(false)}
-                    onConfirm={apply}
-                />
-            )}
-            {applied && (
-                <div
-                    className='tw-notice'
-                    role='status'
-                >
-                    {f(sm.templateApplied, {service: applied.service, fill: applied.fill.length ? applied.fill.join(', ') : 'none', placeholder: TOKEN_PLACEHOLDER})}
-                </div>
-            )}
-        </section>
+        </details>
     );
 }
 

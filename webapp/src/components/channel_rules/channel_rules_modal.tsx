@@ -170,7 +170,8 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
                         <div className='tw-stack'>
                             <div className='tw-row'>
                                 <span className='tw-grow tw-muted tw-small'>{me && f(m2.ruleCount, {count: rules.length, max: me.max_rules_per_channel})}</span>
-                                {channel?.type !== 'D' && channel?.type !== 'G' && (
+                                {/* Mattermost creates native outgoing webhooks for public channels only. */}
+                                {channel?.type === 'O' && (
                                     <button
                                         type='button'
                                         className='tw-btn tw-btn-secondary tw-btn-lg'

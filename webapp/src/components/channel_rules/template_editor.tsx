@@ -26,6 +26,8 @@ export const templateVariables = [
     'rule.name',
     'delivery.id',
     'delivery.response_url',
+    // The rule's write-only token, for services that take their key in the body or query.
+    'secrets.token',
 ] as const;
 
 /** A sample trigger the preview renders with: the same tree the server builds, with made-up values. */

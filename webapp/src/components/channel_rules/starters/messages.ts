@@ -28,7 +28,7 @@ export const sm = defineMessages({
     nativeLoadFailed: {id: 'tripwire.native.load_failed', defaultMessage: 'Could not list the outgoing webhooks: {message}'},
     nativeClose: {id: 'tripwire.native.close', defaultMessage: 'Close'},
     nativeConvert: {id: 'tripwire.native.convert', defaultMessage: 'Convert to rule'},
-    nativeConvertLabel: {id: 'tripwire.native.convert_label', defaultMessage: 'Convert {name} to a rule'},
+    nativeConvertLabel: {id: 'tripwire.native.convert_label', defaultMessage: 'Convert to rule: {name}'},
     nativeConverting: {id: 'tripwire.native.converting', defaultMessage: 'Converting…'},
     nativeConverted: {id: 'tripwire.native.converted', defaultMessage: 'Converted: rule “{rule}”'},
     nativeConvertedHelp: {

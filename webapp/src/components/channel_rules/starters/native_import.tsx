@@ -121,12 +121,12 @@ export function NativeImport({channelId, teamId, channelType, rules, onClose}: P
             data-testid='tripwire-native-import'
         >
             <div className='tw-row'>
-                <h3
+                <h2
                     className='tw-section-title tw-grow'
                     style={{margin: 0}}
                 >
                     {f(sm.nativeTitle)}
-                </h3>
+                </h2>
                 <button
                     type='button'
                     className='tw-btn tw-btn-tertiary'
@@ -226,7 +226,8 @@ function HookRow({row, onConvert}: {row: Row; onConvert(): void}) {
                     <button
                         type='button'
                         className='tw-btn tw-btn-secondary'
-                        aria-label={f(sm.nativeConvertLabel, {name})}
+                        // The visible words first, then which hook (axe: label-content-name-mismatch).
+                        aria-label={row.busy ? undefined : f(sm.nativeConvertLabel, {name})}
                         disabled={row.busy || cannot !== null}
                         onClick={onConvert}
                     >

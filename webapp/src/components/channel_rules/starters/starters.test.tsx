@@ -79,11 +79,11 @@ describe('native import from the panel', () => {
         expect(within(deploy).queryByRole('button', {name: /Convert/})).not.toBeInTheDocument();
         const broken = within(section).getByRole('listitem', {name: 'FTP thing'});
         expect(broken).toHaveTextContent('Cannot be converted: cannot be expressed as a rule');
-        expect(within(broken).getByRole('button', {name: 'Convert FTP thing to a rule'})).toBeDisabled();
+        expect(within(broken).getByRole('button', {name: 'Convert to rule: FTP thing'})).toBeDisabled();
 
         const tickets = within(section).getByRole('listitem', {name: 'Tickets'});
         expect(tickets).toHaveTextContent('First word starts with ticket, bug');
-        await user.click(within(tickets).getByRole('button', {name: 'Convert Tickets to a rule'}));
+        await user.click(within(tickets).getByRole('button', {name: 'Convert to rule: Tickets'}));
         await waitFor(() => expect(tickets).toHaveTextContent('Converted: rule “Tickets”'));
         expect(tickets).toHaveTextContent('Note: kept the first 10 callback URLs');
         expect(tickets).toHaveTextContent('delete it in Integrations › Outgoing Webhooks');

@@ -12,15 +12,15 @@ import {
     type RuleTemplateId,
 } from '@tripwire/common';
 
-import {sendRequest} from '../http_client';
-import {excerptOf} from '../redact';
-import {SsrfGuard} from '../ssrf/guard';
-import {facts} from '../testing/factories';
-import {TestReceiver, type ReceivedRequest} from '../testing/receiver';
-import {parseReply} from '../../responses/parse';
-import {replyToDrafts} from '../../responses/to_posts';
-import {buildRequest} from './build_request';
-import type {RequestContext} from './variables';
+import {sendRequest} from '../../src/dispatch/http_client';
+import {excerptOf} from '../../src/dispatch/redact';
+import {SsrfGuard} from '../../src/dispatch/ssrf/guard';
+import {facts} from '../../src/dispatch/testing/factories';
+import {TestReceiver, type ReceivedRequest} from '../../src/dispatch/testing/receiver';
+import {parseReply} from '../../src/responses/parse';
+import {replyToDrafts} from '../../src/responses/to_posts';
+import {buildRequest} from '../../src/dispatch/payload/build_request';
+import type {RequestContext} from '../../src/dispatch/payload/variables';
 
 /*
  * Every rule template, sent for real: the template applied to a new rule as the panel does, the admin's blanks

@@ -72,7 +72,8 @@ export function NativeImport({channelId, teamId, channelType, rules, onClose}: P
                 // permission: a caller without it still sees this channel's own.
                 teamWide = await client.core.requestUrl<NativeHook[]>('GET', `${base}?team_id=${encodeURIComponent(teamId)}&per_page=200`).catch(() => []);
             }
-            const all = [...(hooks ?? []), ...(teamWide ?? []).filter((h) => !h.channel_id)];
+            // The import route takes at most 200 hooks at a time (one page of Mattermost's list).
+            const all = [...(hooks ?? []), ...(teamWide ?? []).filter((h) => !h.channel_id)].slice(0, 200);
             if (all.length === 0) {
                 setState({status: 'loaded', rows: []});
                 return;

@@ -45,13 +45,16 @@ describe('native import from the panel', () => {
     const deployHook = hook({id: 'hookdeploy', display_name: 'Old deploy hook', trigger_words: ['deploy'], callback_urls: ['https://ci.example.com/hook']});
     const ticketHook = hook({id: 'hooktickets', display_name: 'Tickets', trigger_words: ['ticket', 'bug'], trigger_when: 1, callback_urls: ['https://tickets.example.com/in']});
     const brokenHook = hook({id: 'hookbroken', display_name: 'FTP thing', trigger_words: ['x'], callback_urls: ['ftp://old.example.com']});
+    const teamHook = hook({id: 'hookteam', channel_id: '', display_name: 'Team-wide alerts', trigger_words: ['alert'], callback_urls: ['https://alerts.example.com/in']});
+    const otherChannelHook = hook({id: 'hookother', channel_id: 'channel0000000000000000009', display_name: 'Another channel', trigger_words: ['y'], callback_urls: ['https://y.example.com']});
 
     it('lists the channel’s hooks, marks the converted one, converts another in one click and shows its rule', async () => {
         const user = userEvent.setup();
         const created = ruleView({...specFor(['ticket', 'bug'], 'https://tickets.example.com/in', 'Tickets'), id: 'rule0000000000000000000077', has_token: true});
         const {calls} = open(
             {
-                [`GET ${HOOKS}`]: (call) => ({body: call.query.get('channel_id') === CHANNEL_ID ? [deployHook, ticketHook, brokenHook] : [hook({id: 'teamwide', channel_id: '', display_name: 'Elsewhere'})].filter(() => false)}),
+                // Asked by channel, then by team (hooks without a channel fire in every public channel of the team).
+                [`GET ${HOOKS}`]: (call) => ({body: call.query.get('channel_id') === CHANNEL_ID ? [deployHook, ticketHook, brokenHook] : call.query.get('team_id') === TEAM_ID ? [teamHook, otherChannelHook] : []}),
                 [`POST ${API}/rules/import-native`]: (call) => {
                     const body = call.body as {hooks: Array<{id: string}>; dry_run?: boolean};
                     if (body.dry_run) {
@@ -62,6 +65,7 @@ describe('native import from the panel', () => {
                                     {hook_id: 'hookdeploy', ok: true, spec: specFor(['deploy'], 'https://ci.example.com/hook', 'Old deploy hook'), warnings: []},
                                     {hook_id: 'hooktickets', ok: true, spec: specFor(['ticket', 'bug'], 'https://tickets.example.com/in', 'Tickets'), warnings: []},
                                     {hook_id: 'hookbroken', ok: false, warnings: [], reason: 'cannot be expressed as a rule: endpoints: add a callback URL'},
+                                    {hook_id: 'hookteam', ok: false, warnings: [], reason: 'only team admins manage team-wide rules'},
                                 ],
                             },
                         };
@@ -80,6 +84,12 @@ describe('native import from the panel', () => {
         const broken = within(section).getByRole('listitem', {name: 'FTP thing'});
         expect(broken).toHaveTextContent('Cannot be converted: cannot be expressed as a rule');
         expect(within(broken).getByRole('button', {name: 'Convert to rule: FTP thing'})).toBeDisabled();
+
+        const team = within(section).getByRole('listitem', {name: 'Team-wide alerts'});
+        expect(team).toHaveTextContent('Every public channel of the team');
+        expect(team).toHaveTextContent('Cannot be converted: only team admins manage team-wide rules');
+        expect(within(section).queryByRole('listitem', {name: 'Another channel'})).not.toBeInTheDocument();
+        expect((calls.find((c) => c.method === 'POST')!.body as {hooks: Array<{id: string}>}).hooks.map((h) => h.id)).toEqual(['hookdeploy', 'hooktickets', 'hookbroken', 'hookteam']);
 
         const tickets = within(section).getByRole('listitem', {name: 'Tickets'});
         expect(tickets).toHaveTextContent('First word starts with ticket, bug');

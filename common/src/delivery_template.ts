@@ -19,6 +19,8 @@ export const templateRoots = [
     'event',
     'rule',
     'delivery',
+    // `secrets.token`: the rule's write-only token, for services that take their credential in the body or query.
+    'secrets',
 ] as const;
 
 export type TemplatePart = {kind: 'text'; text: string} | {kind: 'var'; path: string[]; json: boolean};

@@ -7,6 +7,7 @@ export * from './rule_trigger';
 export * from './rule_condition';
 export * from './rule_match';
 export * from './rule_loop';
+export * from './rule_templates';
 export * from './api_dto';
 export * from './api';
 export * from './guardrails_config';

@@ -3,7 +3,8 @@
 // @olivia, channel admin of ~ops. Debian's Chromium through playwright-core, headless, fresh profile. It creates a
 // rule with the keyboard only (keystrokes counted and printed), creates a regex rule with the mouse (clicks and
 // keystrokes counted), checks the unsaved-changes prompt and the field errors with their summary, tests a message,
-// sends a test delivery, opens the delivery log, runs axe-core on the panel in the light and the dark theme and on
+// sends a test delivery, imports the channel's native outgoing webhooks, starts a rule from a service template, opens
+// the delivery log, runs axe-core on the panel in the light and the dark theme and on
 // the chat, and chats: a post goes through MessageHasBeenPosted, the service's reply appears, its buttons and dialog
 // work, /tripwire answers ephemerally, the system admin sees the System Console section. A screenshot after each step
 // lands in test-output/browser/. Exit status 0 only when every step passed.
@@ -25,7 +26,7 @@ const OUT = join(root, 'test-output/browser');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const DEMO_BIN = join(root, 'test/conformance/bin/demo');
 const STEP_TIMEOUT = 15_000;
-const STEPS = 15;
+const STEPS = 17;
 
 /** axe-core's browser build: the root devDependency, or AXE_CORE_PREFIX's copy when that is set. */
 function axeSource() {
@@ -323,6 +324,74 @@ async function main() {
             await page.keyboard.press('Escape');
             await dialog.waitFor({state: 'detached'});
             await page.evaluate(() => globalThis.__tripwireHost.applyTheme('light'));
+        });
+        await step('native import: the channel\'s outgoing webhooks are listed, converted ones marked, one converts in one click', async () => {
+            // The playground has no native outgoing webhooks: Mattermost's own list (GET /api/v4/hooks/outgoing, the
+            // caller's session) is answered here as Mattermost answers it; the conversion is the real plugin's.
+            // Native outgoing webhooks exist only in public channels: ~town-square, where @olivia is a channel admin.
+            await page.getByRole('navigation', {name: 'channels'}).getByRole('link', {name: /Town Square/}).click();
+            await page.getByRole('heading', {name: 'Town Square', level: 1}).waitFor();
+            await page.getByRole('button', {name: /Tripwire/i}).first().click();
+            await dialog.getByRole('button', {name: 'Add rule'}).waitFor();
+            const {channelId, teamId} = await page.evaluate(() => {
+                const e = globalThis.__tripwireStore.getState().entities;
+                const id = e.channels.currentChannelId;
+                return {channelId: id, teamId: e.channels.channels[id].team_id};
+            });
+            const hook = (over) => ({token: 'nativetok9x2k4m7q1z8b5h3w6', creator_id: '', channel_id: channelId, team_id: teamId, trigger_when: 0, content_type: 'application/json', description: '', delete_at: 0, ...over});
+            const hooks = [
+                hook({id: 'nativehook1aaaaaaaaaaaaaaa', display_name: 'Legacy deploy hook', trigger_words: ['deploy', 'ship'], callback_urls: [`${service.url}/native/deploy`]}),
+                hook({id: 'nativehook2aaaaaaaaaaaaaaa', display_name: 'Old FTP drop', trigger_words: ['upload'], callback_urls: ['ftp://files.example.com/in']}),
+            ];
+            await page.route('**/api/v4/hooks/outgoing?**', (route) => {
+                const q = new URL(route.request().url()).searchParams;
+                return route.fulfill({status: 200, contentType: 'application/json', body: JSON.stringify(q.get('channel_id') === channelId ? hooks : [])});
+            });
+            await dialog.getByRole('button', {name: 'Import native webhooks'}).click();
+            const section = dialog.getByTestId('tripwire-native-import');
+            const deploy = section.getByRole('listitem', {name: 'Legacy deploy hook'});
+            await deploy.getByText('First word is deploy, ship').waitFor();
+            // What cannot be carried over is said before converting: this one would be imported disabled.
+            await section.getByRole('listitem', {name: 'Old FTP drop'}).getByText('Note: no usable callback URL: imported disabled').waitFor();
+            await shot('11a-native-import-list');
+            await audit(page, '[role="dialog"]', 'native import list, light');
+            await deploy.getByRole('button', {name: 'Convert to rule: Legacy deploy hook'}).click();
+            await deploy.getByText('Converted: rule “Legacy deploy hook”').waitFor();
+            await dialog.locator('.tw-rule-list[role="list"]').last().getByRole('listitem', {name: 'Legacy deploy hook'}).waitFor();
+            const text = await dialog.textContent();
+            if (text?.includes('nativetok9x2k4m7q1z8b5h3w6')) throw new Error('the native token is shown in the panel');
+            await shot('11b-native-import-converted');
+            // Opened again, the list marks the hook as converted (the rule exists) instead of offering it twice.
+            await section.getByRole('button', {name: 'Close'}).click();
+            await dialog.getByRole('button', {name: 'Import native webhooks'}).click();
+            await dialog.getByTestId('tripwire-native-import').getByRole('listitem', {name: 'Legacy deploy hook'}).getByText('Converted: rule “Legacy deploy hook”').waitFor();
+            await dialog.getByTestId('tripwire-native-import').getByRole('button', {name: 'Close'}).click();
+            await page.unroute('**/api/v4/hooks/outgoing?**');
+        });
+        await step('templates: "Start from a template" fills the new-rule form; the token is required, then the rule saves', async () => {
+            await dialog.getByRole('button', {name: 'Add rule'}).click();
+            const picker = dialog.getByTestId('tripwire-template-picker');
+            await picker.getByText('Start from a template').click();
+            await picker.getByLabel('Service').selectOption('n8n_webhook');
+            await picker.getByRole('button', {name: 'Use template'}).click();
+            await picker.getByText(/Filled from the n8n \(Webhook node\) template/).waitFor();
+            const url = dialog.getByLabel('Callback URL');
+            if ((await url.inputValue()) !== 'https://n8n.example.com/webhook/WEBHOOK_PATH') throw new Error(`the template did not fill the URL: ${await url.inputValue()}`);
+            const token = dialog.getByLabel('Token', {exact: true});
+            if ((await token.inputValue()) !== '') throw new Error('the template filled a secret');
+            await shot('11c-template-filled');
+            await dialog.getByRole('button', {name: 'Save rule'}).click();
+            await dialog.getByTestId('tripwire-error-summary').getByText(/Enter the n8n \(Webhook node\) key or token/).waitFor();
+            await shot('11d-template-token-required');
+            await url.fill(`${service.url}/webhook/chat-ops`);
+            await token.fill('n8n-header-auth-value-7k2m');
+            await dialog.getByLabel('Name', {exact: true}).fill(`n8n chat-ops ${Date.now() % 10_000}`);
+            await dialog.getByRole('button', {name: 'Save rule'}).click();
+            await dialog.getByText('Saved.').waitFor();
+            await shot('11e-template-saved');
+            await audit(page, '[role="dialog"]', 'rule from a template, light');
+            await page.keyboard.press('Escape');
+            await dialog.waitFor({state: 'detached'});
         });
         await step('chat: a post goes through MessageHasBeenPosted, the service replies with buttons', async () => {
             await page.getByRole('navigation', {name: 'channels'}).getByRole('link', {name: /Town Square/}).click();

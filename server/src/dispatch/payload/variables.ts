@@ -29,6 +29,9 @@ export function templateVariables(ctx: RequestContext): Record<string, unknown> 
         rule: ctx.rule,
         // `hops`: for services to pass back to the inbound URL, so the reply-chain guardrail sees their posts.
         delivery: {id: ctx.deliveryId, webhook_id: ctx.webhookId, response_url: ctx.responseUrl, hops: facts.hops},
+        // The rule's token, for services that take their credential in the body or query (PagerDuty's routing_key,
+        // GitLab's trigger token): it stays in the secret store and is redacted from every logged request.
+        secrets: {token: ctx.token},
     };
 }
 

@@ -18,6 +18,8 @@ import {MatcherTester} from './matcher_tester';
 import {m, m2} from './messages';
 import {RuleEditor} from './rule_editor';
 import {RuleList} from './rule_list';
+import {sm} from './starters/messages';
+import {NativeImport} from './starters/native_import';
 
 type View = {kind: 'rules'} | {kind: 'edit'; rule: RuleView | null} | {kind: 'tester'} | {kind: 'log'; ruleId: string | null};
 
@@ -41,6 +43,7 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
     const client = useClient();
     const dispatch = useAppDispatch();
     const [view, setView] = useState<View>({kind: 'rules'});
+    const [nativeOpen, setNativeOpen] = useState(false);
     // Select stable references and derive here: a selector returning a new object would re-render on every action.
     const rawChannel = useHostSelector((s) => getRawHostChannel(s, channelId));
     const channel = useMemo(() => rawChannel && toChannelInfo(rawChannel), [rawChannel]);
@@ -167,6 +170,18 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
                         <div className='tw-stack'>
                             <div className='tw-row'>
                                 <span className='tw-grow tw-muted tw-small'>{me && f(m2.ruleCount, {count: rules.length, max: me.max_rules_per_channel})}</span>
+                                {/* Mattermost creates native outgoing webhooks for public channels only. */}
+                                {channel?.type === 'O' && (
+                                    <button
+                                        type='button'
+                                        className='tw-btn tw-btn-secondary tw-btn-lg'
+                                        aria-expanded={nativeOpen}
+                                        disabled={atLimit && !nativeOpen}
+                                        onClick={() => setNativeOpen(!nativeOpen)}
+                                    >
+                                        {f(sm.nativeOpen)}
+                                    </button>
+                                )}
                                 <button
                                     type='button'
                                     className='tw-btn tw-btn-primary tw-btn-lg'
@@ -176,6 +191,15 @@ function ChannelRulesPanel({channelId}: {channelId: string}) {
                                     {f(m.addRule)}
                                 </button>
                             </div>
+                            {nativeOpen && (
+                                <NativeImport
+                                    channelId={channelId}
+                                    teamId={channel?.teamId ?? ''}
+                                    channelType={channel?.type ?? 'O'}
+                                    rules={rules}
+                                    onClose={() => setNativeOpen(false)}
+                                />
+                            )}
                             {rules.length === 0 ? (
                                 <div className='tw-empty'>
                                     <div className='tw-empty-title'>{f(m.emptyTitle)}</div>

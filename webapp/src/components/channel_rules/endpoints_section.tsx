@@ -1,4 +1,4 @@
-import {httpMethods, isSecretHeader, payloadModes, ruleLimits, secretHeaderNames, type Endpoint, type PayloadMode} from '@tripwire/common';
+import {endpointUsesToken, httpMethods, isSecretHeader, payloadModes, ruleLimits, secretHeaderNames, type Endpoint, type PayloadMode} from '@tripwire/common';
 import {type ReactNode, useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
@@ -37,9 +37,10 @@ type Props = {
 
 export function EndpointsSection({endpoints, onChange, errors, disabled, ruleId, token: tokenValue, hasToken, onTokenChange}: Props) {
     const f = useIntl().formatMessage;
-    const usesToken = endpoints.some((e) => e.payload === 'compat' || e.payload === 'slack');
+    const usesToken = endpoints.some((e) => e.payload === 'compat' || e.payload === 'slack' || endpointUsesToken(e));
     const token = usesToken && (
         <TokenField
+            error={errors['secrets.token']}
             value={tokenValue}
             hasToken={hasToken}
             disabled={disabled}
@@ -98,7 +99,13 @@ export function EndpointsSection({endpoints, onChange, errors, disabled, ruleId,
  * The native `token` compat and Slack payloads carry, which services check to trust a request. Write-only like
  * Mattermost's own: a stored token is never shown; a new one (typed or generated) is shown until saved, with Copy.
  */
-function TokenField({value, hasToken, disabled, onChange}: {value: string | undefined; hasToken: boolean; disabled: boolean; onChange(token: string | undefined): void}) {
+function TokenField({value, hasToken, disabled, error, onChange}: {
+    value: string | undefined;
+    hasToken: boolean;
+    disabled: boolean;
+    error?: string | undefined;
+    onChange(token: string | undefined): void;
+}) {
     const f = useIntl().formatMessage;
     const generate = () => {
         const bytes = crypto.getRandomValues(new Uint8Array(20));
@@ -109,6 +116,7 @@ function TokenField({value, hasToken, disabled, onChange}: {value: string | unde
             <TextField
                 label={f(m.token)}
                 path='secrets.token'
+                error={error}
                 mono={true}
                 value={value ?? ''}
                 placeholder={hasToken ? f(m.tokenKeep) : ''}

@@ -1,4 +1,4 @@
-import {type RuleSpec, type RuleView, type RuleWarning} from '@tripwire/common';
+import {applyRuleTemplate, type RuleSpec, type RuleTemplate, type RuleView, type RuleWarning} from '@tripwire/common';
 import {useEffect, useMemo, useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
@@ -16,6 +16,7 @@ import {m, m2} from './messages';
 import {DeliverySection, ResponseSection} from './response_delivery_sections';
 import {checkDraft, draftFromRule, isVisible, newRuleDraft, type DraftChannel, type RuleDraft} from './rule_form_state';
 import {SendTest} from './send_test';
+import {TemplatePicker, withTemplateProblems} from './starters/template_picker';
 import {TriggerFields} from './trigger_section';
 
 /** What the person edits: the flags the server sets (a signing secret now stored) are no unsaved change. */
@@ -60,8 +61,14 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
     const edited = useRef(new Set<string>());
     const notice = useRef<HTMLDivElement>(null);
     const readOnly = rule !== null && !rule.can_manage;
+    // A new rule started from a service template: what it still needs (the token, the URL's placeholders) blocks saving.
+    const [template, setTemplate] = useState<RuleTemplate | null>(null);
+    const tokenKnown = (token !== undefined && token !== '') || (rule?.has_token ?? false);
 
-    const check = useMemo(() => checkDraft(draft, {dmRulesEnabled: me?.dm_rules_enabled ?? null}), [draft, me]);
+    const check = useMemo(
+        () => withTemplateProblems(checkDraft(draft, {dmRulesEnabled: me?.dm_rules_enabled ?? null}), draft, template, tokenKnown),
+        [draft, me, template, tokenKnown],
+    );
     const dirty = token !== undefined || JSON.stringify(editable(draft)) !== JSON.stringify(editable(initial));
     useEffect(() => onDirtyChange(dirty && !readOnly), [dirty, readOnly, onDirtyChange]);
     useEffect(() => () => onDirtyChange(false), [onDirtyChange]);
@@ -146,6 +153,15 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
                     {title}
                 </h2>
             </div>
+            {rule === null && !readOnly && (
+                <TemplatePicker
+                    dirty={dirty}
+                    onApply={(t) => {
+                        setTemplate(t);
+                        update(applyRuleTemplate(draft, t));
+                    }}
+                />
+            )}
             {showAll && banner?.tone === 'error' && Object.keys(summaryErrors).length > 0 && (
                 <ErrorSummary
                     ref={summary}

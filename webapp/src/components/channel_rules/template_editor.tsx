@@ -26,6 +26,8 @@ export const templateVariables = [
     'rule.name',
     'delivery.id',
     'delivery.response_url',
+    // The rule's write-only token, for services that take their key in the body or query.
+    'secrets.token',
 ] as const;
 
 /** A sample trigger the preview renders with: the same tree the server builds, with made-up values. */
@@ -42,6 +44,8 @@ export function sampleVariables(message: string): Record<string, unknown> {
         event: {type: 'post_created', id: 'sample'},
         rule: {id: 'r2m9x4kq7bz1ht5wnc8py3v6je', name: 'Sample rule'},
         delivery: {id: 'd7k2m9x4q1bz8ht5wnc3py6v0e', webhook_id: 'msg_d7k2m9x4q1bz8ht5wnc3py6v0e', response_url: 'https://chat.example.com/plugins/tripwire/r/…'},
+        // The token itself never reaches the panel: the preview shows where it goes.
+        secrets: {token: '[token]'},
     };
 }
 

@@ -46,6 +46,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {lazyHandler},
         {ApiGroupSource, CachedGroupSource},
         {LookupCache},
+        {RuleBots},
     ] = await Promise.all([
         import('./config/settings'),
         import('./rules/rule_store'),
@@ -66,6 +67,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./mattermost'),
         import('./rules/group_resolver'),
         import('./engine/lookup_cache'),
+        import('./rules/rule_bots'),
     ]);
 
     let settings = parseSettings({});
@@ -132,6 +134,8 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         clock,
         log,
         botUserId: () => botUserId,
+        // Bots of rules that post as their own (guardrail allow_rule_bots), owned by this plugin.
+        bots: new RuleBots({api, pluginId: manifest.id, sharedBotUserId: () => botUserId, log}),
         version: pluginVersion,
         // Keys are stored lower-cased, as Mattermost's System Console does; unknown keys are kept.
         saveSettings: async (patch) => {

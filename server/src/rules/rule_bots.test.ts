@@ -1,11 +1,11 @@
 import {ruleBotSchema} from '@tripwire/common';
 
-import {memoryLogger} from '../dispatch/testing/factories';
-import {type UserInfo as PortUser} from '../ports';
+import {type Logger, type UserInfo as PortUser} from '../ports';
 
 import {RuleBotError, RuleBots} from './rule_bots';
 import {MemoryBots} from './testing/memory_bots';
 
+const quiet: Logger = {debug() {}, info() {}, warn() {}, error() {}};
 const SHARED = 'shared0000000000000000000a';
 const PNG = `data:image/png;base64,${Buffer.from('\x89PNG\r\n\x1a\n-pixels', 'latin1').toString('base64')}`;
 
@@ -14,7 +14,7 @@ function setup() {
     users.set(SHARED, {id: SHARED, username: 'tripwire', first_name: '', last_name: '', nickname: '', roles: 'system_user', is_bot: true, delete_at: 0});
     users.set('alice0000000000000000000aa', {id: 'alice0000000000000000000aa', username: 'alice', first_name: '', last_name: '', nickname: '', roles: 'system_user', is_bot: false, delete_at: 0});
     const api = new MemoryBots(users);
-    const bots = new RuleBots({api, pluginId: 'tripwire', sharedBotUserId: () => SHARED, log: memoryLogger()});
+    const bots = new RuleBots({api, pluginId: 'tripwire', sharedBotUserId: () => SHARED, log: quiet});
     return {api, bots, users};
 }
 

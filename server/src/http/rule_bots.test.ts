@@ -2,7 +2,7 @@ import request from 'supertest';
 
 import {parseSettings} from '../config/settings';
 
-import {as, createWorld, ruleSpec, USERS, type World} from './testing/world';
+import {as, BOT, createWorld, ruleSpec, USERS, type World} from './testing/world';
 
 const PNG = `data:image/png;base64,${Buffer.from('\x89PNG\r\n\x1a\n-pixels', 'latin1').toString('base64')}`;
 const withBot = (bot: Record<string, unknown>, overrides: Record<string, unknown> = {}) => ruleSpec({bot, ...overrides} as never);
@@ -69,6 +69,19 @@ describe('per-rule bots through the REST API', () => {
         const kept = await request(w.app).put(`/api/v1/rules/${created.body.id}`).set(as('chanadmin')).send({revision: 1, rule: withBot({username: 'deploy-bot'}, {name: 'Renamed'})}).expect(200);
         expect(kept.body.botUserId).toBe(created.body.botUserId);
         await request(w.app).put(`/api/v1/rules/${created.body.id}`).set(as('chanadmin')).send({revision: 2, rule: withBot({username: 'other-bot'})}).expect(400);
+    });
+
+    it("posts what the rule's inbound URL receives as the rule's bot (Tripwire's bot once the guardrail is off)", async () => {
+        const created = await request(w.app).post('/api/v1/rules').set(as('chanadmin')).send(withBot({username: 'deploy-bot'})).expect(201);
+        const inbound = await request(w.app).post(`/api/v1/rules/${created.body.id}/inbound`).set(as('chanadmin')).expect(201);
+        const url = new URL(inbound.body.url as string).pathname.replace('/plugins/tripwire', '');
+        await request(w.app).post(url).send({text: 'from CI'}).expect(200);
+        w.settings.current = parseSettings({AllowedHosts: '127.0.0.1'});
+        await request(w.app).post(url).send({text: 'from CI again'}).expect(200);
+        expect(w.mm.created.map((p) => [p.message, p.user_id])).toEqual([
+            ['from CI', created.body.botUserId],
+            ['from CI again', BOT],
+        ]);
     });
 
     it('tells the panel whether rules may have bots', async () => {

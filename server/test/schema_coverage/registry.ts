@@ -45,7 +45,10 @@ export const covered: Record<string, readonly string[]> = {
     'delivery.max_attempts': ['TestSecretExposure', 'retries: 503, 503, 200 in the delivery log, one reply'],
     // test/conformance/fields: TestRuleFieldsAct's subtests, one rule per field, posts through the real hooks.
     // The bot is created with the rule (username, display name, avatar), posts the reply, and is deactivated with the rule.
-    'bot': ["bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts"],
+    'bot': [
+        "bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts",
+        "rule bot: the reply comes from the rule's own bot, which its deletion deactivates",
+    ],
     'bot.username': ["bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts"],
     'bot.display_name': ["bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts"],
     'bot.icon': ["bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts"],

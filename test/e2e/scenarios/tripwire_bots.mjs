@@ -10,8 +10,9 @@ const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJA
 
 async function mattermostGet(ctx, path) {
     const res = await fetch(`${ctx.siteURL}/api/v4${path}`, {headers: {Authorization: `Bearer ${ctx.admin.client.getToken()}`}, signal: AbortSignal.timeout(15_000)});
-    check(res.ok, `GET /api/v4${path}: ${res.status} ${await res.text()}`);
-    return res.json();
+    const text = await res.text();
+    check(res.ok, `GET /api/v4${path}: ${res.status} ${text}`);
+    return JSON.parse(text);
 }
 
 async function waitForChannelPost(client, channelId, match, timeoutMs = 15_000) {

@@ -356,6 +356,8 @@ export const meSchema = z.object({
     is_system_admin: z.boolean(),
     dm_rules_enabled: z.boolean(),
     max_rules_per_channel: int,
+    /** Rules may post as a bot of their own (guardrail allow_rule_bots). */
+    allow_rule_bots: z.boolean(),
 });
 export type Me = z.output<typeof meSchema>;
 
@@ -417,6 +419,8 @@ export const guardrailsViewSchema = z.object({
     max_backoff_ms: int,
     /** Clicks and dialogs whose URL is on another origin than the rule's endpoints: sent unsigned (true) or refused. */
     allow_foreign_action_urls: z.boolean(),
+    /** Rules may post as a bot account of their own, which the plugin creates (off: every reply comes from Tripwire's bot). */
+    allow_rule_bots: z.boolean(),
     /** False when this server cannot save plugin settings from here (use the System Console). */
     editable: z.boolean(),
 });
@@ -442,6 +446,7 @@ export const guardrailsInputSchema = z.strictObject({
     max_delivery_age_seconds: bounded(guardrailBounds.max_delivery_age_seconds).optional(),
     max_backoff_ms: bounded(guardrailBounds.max_backoff_ms).optional(),
     allow_foreign_action_urls: z.boolean().optional(),
+    allow_rule_bots: z.boolean().optional(),
 });
 export type GuardrailsInput = z.input<typeof guardrailsInputSchema>;
 

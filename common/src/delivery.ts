@@ -185,6 +185,8 @@ export const replyTargetSchema = z.object({
     triggered_at: z.number(),
     hops: z.int().min(0),
     response: responseOptionsSchema,
+    /** The rule's own bot, when it had one the system admin allowed as the delivery was made; else Tripwire's bot posts. */
+    bot_user_id: id.optional(),
 });
 export type ReplyTarget = z.output<typeof replyTargetSchema>;
 

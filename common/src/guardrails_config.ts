@@ -29,6 +29,7 @@ export const guardrailDefaults: Readonly<Guardrails> = Object.freeze({
     max_delivery_age_seconds: guardrailBounds.max_delivery_age_seconds.fallback,
     max_backoff_ms: guardrailBounds.max_backoff_ms.fallback,
     allow_foreign_action_urls: true,
+    allow_rule_bots: false,
 });
 
 /** The key each guardrail had of its own in 0.1.0 (read case-insensitively, as Mattermost lower-cases them). */
@@ -44,6 +45,8 @@ export const legacyGuardrailKeys = {
     max_delivery_age_seconds: 'MaxDeliveryAgeSeconds',
     max_backoff_ms: 'MaxBackoffMs',
     allow_foreign_action_urls: 'AllowForeignActionUrls',
+    // Added after 0.1.0: no legacy key of its own ever existed, but one set by hand in config.json is read the same way.
+    allow_rule_bots: 'AllowRuleBots',
 } as const satisfies Record<keyof Guardrails, string>;
 
 // Stored values are lenient: 0.1.0's console saved numbers as strings and the host list as one text field, and a
@@ -65,6 +68,7 @@ const stored: {[K in keyof Guardrails]: z.ZodType<Guardrails[K]>} = {
     max_delivery_age_seconds: whole.pipe(storedShape.max_delivery_age_seconds.unwrap()),
     max_backoff_ms: whole.pipe(storedShape.max_backoff_ms.unwrap()),
     allow_foreign_action_urls: flag,
+    allow_rule_bots: flag,
 };
 
 const lowerKeys = (raw: unknown): Map<string, unknown> => {

@@ -75,6 +75,65 @@ export type RuleScope = z.output<typeof ruleScopeSchema>;
 export const ruleEventSchema = z.enum(['posted', 'edited'], {error: 'must be posted or edited'});
 export type RuleEvent = z.infer<typeof ruleEventSchema>;
 
+/** Mattermost's username rules (model.IsValidUsername), with a leading letter as its own sign-up form asks. */
+const RESERVED_USERNAMES: readonly string[] = ['all', 'channel', 'here', 'matterbot', 'system'];
+export const ruleBotLimits = {usernameMin: 3, usernameMax: 64, displayNameMax: 64, iconMaxBytes: 64 * 1024} as const;
+const ICON_DATA_URL = /^data:image\/(png|jpeg);base64,([A-Za-z0-9+/]+={0,2})$/;
+const IMAGE_SIGNATURES: Readonly<Record<string, string>> = {png: '\x89PNG\r\n\x1a\n', jpeg: '\xff\xd8\xff'};
+
+/** Why a data: URL is no acceptable bot avatar, or null. Checked by signature so a renamed SVG or HTML file never passes. */
+export function botIconProblem(icon: string): string | null {
+    const m = ICON_DATA_URL.exec(icon);
+    if (!m) return 'must be a PNG or JPEG image as a base64 data: URL (data:image/png;base64,...)';
+    const [, kind = '', data = ''] = m;
+    const bytes = Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+    if (bytes > ruleBotLimits.iconMaxBytes) return `at most ${ruleBotLimits.iconMaxBytes / 1024} KiB`;
+    const signature = IMAGE_SIGNATURES[kind] ?? '';
+    return base64Head(data, signature.length) === signature ? null : `the data is not a ${kind.toUpperCase()} image`;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** The first `n` bytes of base64 text, one char per byte (common/ runs in browsers and Node alike: no atob, no Buffer). */
+function base64Head(data: string, n: number): string {
+    let bits = 0;
+    let value = 0;
+    let out = '';
+    for (const ch of data) {
+        if (out.length >= n) break;
+        const v = B64.indexOf(ch);
+        if (v < 0) break;
+        value = (value << 6) | v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += String.fromCharCode((value >> bits) & 0xff);
+        }
+    }
+    return out;
+}
+
+/**
+ * The bot account a rule posts its replies as, instead of Tripwire's shared bot, while the system admin allows it
+ * (guardrail allow_rule_bots). The plugin creates and keeps the account; deleting the rule deactivates it.
+ */
+export const ruleBotSchema = z.strictObject({
+    username: z
+        .string()
+        .trim()
+        .min(ruleBotLimits.usernameMin, `at least ${ruleBotLimits.usernameMin} characters`)
+        .max(ruleBotLimits.usernameMax, `at most ${ruleBotLimits.usernameMax} characters`)
+        .regex(/^[a-z][a-z0-9._-]*$/, 'a Mattermost username: a lowercase letter first, then lowercase letters, digits, ".", "-" or "_"')
+        .refine((u) => !RESERVED_USERNAMES.includes(u), 'Mattermost reserves this name'),
+    display_name: z.string().trim().max(ruleBotLimits.displayNameMax, `at most ${ruleBotLimits.displayNameMax} characters`).default(''),
+    /** The avatar: a PNG or JPEG of at most 64 KiB as a data: URL (no SVG: it can carry script). */
+    icon: z.string().superRefine((icon, ctx) => {
+        const problem = botIconProblem(icon);
+        if (problem) ctx.addIssue({code: 'custom', message: problem});
+    }).optional(),
+});
+export type RuleBot = z.output<typeof ruleBotSchema>;
+
 const seconds = z
     .number()
     .int('whole seconds')
@@ -115,6 +174,8 @@ const ruleSpecShape = {
     endpoints: z.array(endpointSchema).max(ruleLimits.endpointsMax, `at most ${ruleLimits.endpointsMax} endpoints`).default([]),
     response: responseOptionsSchema.prefault({}),
     delivery: deliveryPolicySchema.prefault({}),
+    /** Post replies as a bot of the rule's own (absent: Tripwire's bot). */
+    bot: ruleBotSchema.optional(),
 };
 
 /** Server-owned fields of a stored rule. */
@@ -128,6 +189,8 @@ const ruleMetaShape = {
     createdAt: z.number().int().min(0),
     updatedBy: mattermostIdSchema,
     updatedAt: z.number().int().min(0),
+    /** The user id of the rule's bot account (see `bot`), set by the server when it creates or adopts the bot. */
+    botUserId: mattermostIdSchema.optional(),
 };
 
 type SpecFields = z.output<z.ZodObject<typeof ruleSpecShape>>;

@@ -49,6 +49,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         {LookupCache},
         {PrometheusMetrics},
         {metricsHandler},
+        {RuleBots},
     ] = await Promise.all([
         import('./config/settings'),
         import('./rules/rule_store'),
@@ -71,6 +72,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./engine/lookup_cache'),
         import('./metrics/prometheus'),
         import('./metrics/serve'),
+        import('./rules/rule_bots'),
     ]);
 
     let settings = parseSettings({});
@@ -154,6 +156,8 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         clock,
         log,
         botUserId: () => botUserId,
+        // Bots of rules that post as their own (guardrail allow_rule_bots), owned by this plugin.
+        bots: new RuleBots({api, pluginId: manifest.id, sharedBotUserId: () => botUserId, log}),
         version: pluginVersion,
         health: metrics,
         // Keys are stored lower-cased, as Mattermost's System Console does; unknown keys are kept.

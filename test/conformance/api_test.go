@@ -520,6 +520,47 @@ func TestAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("bot API: CreateBot, PatchBot, GetBot, UpdateBotActive, SetProfileImage", func(t *testing.T) {
+		var created model.Bot
+		e.call("CreateBot", map[string]any{"username": "rule-bot", "display_name": "Rule Bot", "description": "posts for a rule"}).ok(t, "CreateBot", &created)
+		if created.UserId == "" || created.Username != "rule-bot" || created.DisplayName != "Rule Bot" || created.OwnerId != e.id {
+			t.Fatalf("CreateBot = %+v, want rule-bot owned by the plugin %s", created, e.id)
+		}
+		if u := e.srv.User(created.UserId); u == nil || !u.IsBot {
+			t.Fatalf("CreateBot made no bot user: %+v", u)
+		}
+		e.call("CreateBot", map[string]any{"username": fx.Member.Username}).appErr(t, "CreateBot(taken)", http.StatusBadRequest, "app.user.save.username_exists.app_error")
+
+		var patched model.Bot
+		e.call("PatchBot", created.UserId, map[string]any{"display_name": "Renamed"}).ok(t, "PatchBot", &patched)
+		if patched.DisplayName != "Renamed" || patched.Username != "rule-bot" || patched.Description != "posts for a rule" {
+			t.Fatalf("PatchBot = %+v, want only the display name changed (nil patch fields leave the rest)", patched)
+		}
+
+		var off model.Bot
+		e.call("UpdateBotActive", created.UserId, false).ok(t, "UpdateBotActive", &off)
+		if off.DeleteAt == 0 || e.srv.User(created.UserId).DeleteAt == 0 {
+			t.Fatalf("UpdateBotActive(false) left the bot active: %+v", off)
+		}
+		e.call("GetBot", created.UserId, false).appErr(t, "GetBot(deactivated, not included)", http.StatusNotFound, "store.sql_bot.get.missing.app_error")
+		var got model.Bot
+		e.call("GetBot", created.UserId, true).ok(t, "GetBot", &got)
+		if got.UserId != created.UserId || got.DeleteAt == 0 {
+			t.Fatalf("GetBot(includeDeleted) = %+v", got)
+		}
+		e.call("UpdateBotActive", created.UserId, true).ok(t, "UpdateBotActive", &off)
+		if off.DeleteAt != 0 {
+			t.Fatalf("UpdateBotActive(true) = %+v, want active", off)
+		}
+
+		png := []byte("\x89PNG\r\n\x1a\n-rest-of-image")
+		e.call("SetProfileImage", created.UserId, b64(png)).ok(t, "SetProfileImage", nil)
+		if !bytes.Equal(e.srv.ProfileImage(created.UserId), png) {
+			t.Fatalf("SetProfileImage stored %q, want the bytes sent", e.srv.ProfileImage(created.UserId))
+		}
+		e.call("SetProfileImage", created.UserId, b64([]byte("<svg/>"))).appErr(t, "SetProfileImage(not an image)", http.StatusBadRequest, "api.user.upload_profile_user.decode.app_error")
+	})
+
 	t.Run("RegisterCommand", func(t *testing.T) {
 		c := e.call("RegisterCommand", map[string]any{"trigger": "conformance2", "auto_complete": true, "auto_complete_desc": "second", "display_name": "Second"})
 		c.ok(t, "RegisterCommand", nil)
@@ -628,6 +669,7 @@ func TestAPI(t *testing.T) {
 		for _, m := range []string{"LoadPluginConfiguration", "GetConfig", "CreatePost", "UpdatePost", "SendEphemeralPost", "DeletePost",
 			"GetPost", "GetPostThread", "GetFileInfo", "GetGroupsForUser", "GetChannel", "GetChannelMember", "GetChannelMembers", "GetDirectChannel", "GetUser", "GetUserByUsername", "GetTeam", "HasPermissionTo",
 			"HasPermissionToChannel", "HasPermissionToTeam", "KVGet", "KVSet", "KVSetWithOptions", "KVDelete", "KVList", "EnsureBotUser",
+			"CreateBot", "PatchBot", "GetBot", "UpdateBotActive", "SetProfileImage",
 			"RegisterCommand", "OpenInteractiveDialog", "PublishWebSocketEvent", "PublishPluginClusterEvent", "LogDebug", "LogInfo",
 			"LogWarn", "LogError", "GetSession"} {
 			if rec.CallCount(e.id, m) == 0 {

@@ -16,10 +16,11 @@ import {startMattermost, startPostgres} from './lib/processes.mjs';
 import {conformanceScenarios} from './scenarios/conformance.mjs';
 import {replyParityScenarios} from './scenarios/reply_parity.mjs';
 import {tripwireScenarios} from './scenarios/tripwire.mjs';
+import {tripwireBotScenarios} from './scenarios/tripwire_bots.mjs';
 import {tripwireInteractiveScenarios} from './scenarios/tripwire_interactive.mjs';
 import {tripwireMetricsScenarios} from './scenarios/tripwire_metrics.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...replyParityScenarios, ...tripwireMetricsScenarios]};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...tripwireMetricsScenarios, ...tripwireBotScenarios, ...replyParityScenarios]};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {

@@ -14,8 +14,8 @@ describe('parseSettings', () => {
     });
 
     it('reads the System Console object under the lower-cased key Mattermost stores it with', () => {
-        const parsed = parseSettings({guardrails: {allowed_hosts: ['hooks.internal', '10.0.0.0/8'], max_rules_per_channel: 40, dm_rules_enabled: true, max_attempts: 5, max_hops: 2, rate_limit_per_minute: 60, max_endpoint_timeout_ms: 2000, max_endpoint_concurrency: 4, max_delivery_age_seconds: 600, max_backoff_ms: 120_000, allow_foreign_action_urls: false}});
-        expect(parsed).toEqual({AllowedHosts: ['hooks.internal', '10.0.0.0/8'], MaxRulesPerChannel: 40, EnableDirectMessageRules: true, MaxAttempts: 5, MaxHops: 2, RateLimitPerMinute: 60, MaxEndpointTimeoutMs: 2000, MaxEndpointConcurrency: 4, MaxDeliveryAgeSeconds: 600, MaxBackoffMs: 120_000, AllowForeignActionUrls: false});
+        const parsed = parseSettings({guardrails: {allowed_hosts: ['hooks.internal', '10.0.0.0/8'], max_rules_per_channel: 40, dm_rules_enabled: true, max_attempts: 5, max_hops: 2, rate_limit_per_minute: 60, max_endpoint_timeout_ms: 2000, max_endpoint_concurrency: 4, max_delivery_age_seconds: 600, max_backoff_ms: 120_000, allow_foreign_action_urls: false, allow_rule_bots: true}});
+        expect(parsed).toEqual({AllowedHosts: ['hooks.internal', '10.0.0.0/8'], MaxRulesPerChannel: 40, EnableDirectMessageRules: true, MaxAttempts: 5, MaxHops: 2, RateLimitPerMinute: 60, MaxEndpointTimeoutMs: 2000, MaxEndpointConcurrency: 4, MaxDeliveryAgeSeconds: 600, MaxBackoffMs: 120_000, AllowForeignActionUrls: false, AllowRuleBots: true});
     });
 
     it('keeps reading the keys 0.1.0 stored, lower-cased, with its console strings and host text', () => {

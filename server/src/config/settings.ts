@@ -24,6 +24,8 @@ export interface Settings {
      * native Mattermost sends them (true), or refused (false).
      */
     readonly AllowForeignActionUrls: boolean;
+    /** Rules may post as a bot account of their own (off: their replies come from Tripwire's bot). */
+    readonly AllowRuleBots: boolean;
 }
 
 export function settingsOf(g: Guardrails): Settings {
@@ -39,6 +41,7 @@ export function settingsOf(g: Guardrails): Settings {
         MaxDeliveryAgeSeconds: g.max_delivery_age_seconds,
         MaxBackoffMs: g.max_backoff_ms,
         AllowForeignActionUrls: g.allow_foreign_action_urls,
+        AllowRuleBots: g.allow_rule_bots,
     });
 }
 
@@ -55,6 +58,7 @@ export function guardrailsOf(s: Settings): Guardrails {
         max_delivery_age_seconds: s.MaxDeliveryAgeSeconds,
         max_backoff_ms: s.MaxBackoffMs,
         allow_foreign_action_urls: s.AllowForeignActionUrls,
+        allow_rule_bots: s.AllowRuleBots,
     };
 }
 

@@ -86,6 +86,7 @@ export function replyTargetOf(r: OutboxRecord): ReplyTarget {
         triggered_at: r.created_at,
         hops: r.facts.hops,
         response: r.response,
+        ...(r.rule.bot_user_id && {bot_user_id: r.rule.bot_user_id}),
     };
 }
 

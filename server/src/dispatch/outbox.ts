@@ -26,7 +26,7 @@ const outboxRecordSchema = z.object({
      * request goes out: a resend after its sender died says it is a later attempt. Meaningful while leased.
      */
     begun: z.int().optional(),
-    rule: z.object({id: z.string(), name: z.string(), owner_id: z.string()}),
+    rule: z.object({id: z.string(), name: z.string(), owner_id: z.string(), bot_user_id: z.string().optional()}),
     /** One endpoint for a parallel fan-out, all of them in order for failover; never with secret header values. */
     endpoints: z.array(endpointSchema),
     /** What each endpoint required when the delivery was accepted (signed? secret headers?): missing at send time fails it. */

@@ -15,7 +15,8 @@ import type {
  * delivery already under way.
  */
 export interface DeliveryRequest {
-    rule: {id: string; name: string; owner_id: string};
+    /** bot_user_id: the rule's own bot replies are posted as (absent: Tripwire's bot). */
+    rule: {id: string; name: string; owner_id: string; bot_user_id?: string};
     endpoints: readonly Endpoint[];
     policy: DeliveryPolicy;
     response: ResponseOptions;

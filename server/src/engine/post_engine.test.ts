@@ -106,6 +106,15 @@ function setup(failFor?: string, opts: SetupOptions = {}) {
 }
 
 describe('PostEngine', () => {
+    it("names the rule's own bot in the delivery only while the system admin allows rule bots", async () => {
+        for (const allowed of [true, false]) {
+            const {engine, submitted, addRule} = setup(undefined, {settings: {AllowRuleBots: allowed}});
+            const rule = await addRule({trigger: {mode: 'any'}, bot: {username: 'deploy-bot'}, botUserId: ids.bob} as never);
+            await engine.onPosted(post('deploy'));
+            expect(submitted[0]!.rule).toEqual({id: rule.id, name: 'r', owner_id: ids.alice, ...(allowed && {bot_user_id: ids.bob})});
+        }
+    });
+
     it('turns a trigger-word match into one durable delivery with the trigger facts', async () => {
         const {engine, submitted, addRule} = setup();
         const rule = await addRule({trigger: {mode: 'exact', words: ['deploy']}});

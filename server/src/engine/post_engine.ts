@@ -100,7 +100,7 @@ export class PostEngine {
         const submitted: SubmittedDelivery[] = [];
         for (const match of fire) {
             try {
-                submitted.push(...(await this.deps.submit(requestFor(match.rule, deliveryFactsOf(ctx, match)))));
+                submitted.push(...(await this.deps.submit(requestFor(match.rule, deliveryFactsOf(ctx, match), this.deps.settings().AllowRuleBots))));
             } catch (err) {
                 // One rule's failure to enqueue must not cost the other rules their deliveries.
                 this.deps.log.error('Tripwire could not queue a delivery', {rule_id: match.rule.id, post_id: post.id, error: String(err)});
@@ -151,9 +151,11 @@ export class PostEngine {
     }
 }
 
-function requestFor(rule: Rule, facts: ReturnType<typeof deliveryFactsOf>): DeliveryRequest {
+/** `ruleBots`: the guardrail allow_rule_bots; while it is off, a rule's own bot stays unused (Tripwire's bot replies). */
+function requestFor(rule: Rule, facts: ReturnType<typeof deliveryFactsOf>, ruleBots: boolean): DeliveryRequest {
+    const bot = ruleBots && rule.bot && rule.botUserId ? {bot_user_id: rule.botUserId} : {};
     return {
-        rule: {id: rule.id, name: rule.name, owner_id: rule.ownerId},
+        rule: {id: rule.id, name: rule.name, owner_id: rule.ownerId, ...bot},
         endpoints: rule.endpoints,
         policy: rule.delivery,
         response: rule.response,

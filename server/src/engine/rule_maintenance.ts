@@ -4,7 +4,7 @@ import {type RuleStore} from '../rules/rule_store';
 
 /** The client-editable part of a stored rule (what update() takes back). */
 export function specOf(rule: Rule): RuleSpec {
-    const {id: _id, schemaVersion: _v, revision: _r, ownerId: _o, createdBy: _cb, createdAt: _ca, updatedBy: _ub, updatedAt: _ua, ...spec} = rule;
+    const {id: _id, schemaVersion: _v, revision: _r, ownerId: _o, createdBy: _cb, createdAt: _ca, updatedBy: _ub, updatedAt: _ua, botUserId: _bot, ...spec} = rule;
     return ruleSpecSchema.parse(spec);
 }
 

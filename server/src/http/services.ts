@@ -77,6 +77,7 @@ export function createServices(deps: HttpDeps): Services {
             serverConfig: deps.serverConfig,
             clock: deps.clock,
             botUserId: deps.botUserId,
+            ruleBots: () => deps.settings().AllowRuleBots,
             log: deps.log,
         }),
         securePosting,

@@ -1,3 +1,4 @@
+import type {Bot} from '@mattermost/types/bots';
 import type {Channel, ChannelMembership} from '@mattermost/types/channels';
 import type {FileInfo} from '@mattermost/types/files';
 import type {Group} from '@mattermost/types/groups';
@@ -169,4 +170,21 @@ export interface PluginAPI {
     publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebSocketBroadcast): Promise<void>;
     /** Reaches this plugin's OnPluginClusterEvent on the other nodes of an HA cluster. */
     publishPluginClusterEvent(id: string, data: Uint8Array): Promise<void>;
+}
+
+export type BotInfo = Pick<Bot, 'user_id' | 'username' | 'display_name' | 'description' | 'owner_id' | 'delete_at'>;
+
+/**
+ * Mattermost's bot API, for bot accounts beyond the plugin's own (rules that post as a bot of their own). Bots made
+ * here are owned by the plugin; deactivating one keeps its posts.
+ */
+export interface BotAccounts {
+    createBot(bot: {username: string; display_name?: string; description?: string}): Promise<BotInfo>;
+    /** Changes only the fields given. */
+    patchBot(botUserId: string, patch: {username?: string; display_name?: string; description?: string}): Promise<BotInfo>;
+    getBot(botUserId: string, includeDeleted: boolean): Promise<BotInfo>;
+    /** Deactivating a bot deactivates its user; its posts stay. */
+    updateBotActive(botUserId: string, active: boolean): Promise<BotInfo>;
+    /** Mattermost decodes and re-encodes the image (PNG, JPEG, GIF, BMP) and refuses anything else. */
+    setProfileImage(userId: string, data: Uint8Array): Promise<void>;
 }

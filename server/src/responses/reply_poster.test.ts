@@ -56,6 +56,18 @@ describe('createReplyPoster', () => {
         expect(w.created).toEqual([]);
     });
 
+    it("posts as the rule's own bot when the delivery names one (ephemeral parts too)", async () => {
+        const w = world();
+        const prepared = await w.poster.prepare({...target, bot_user_id: 'rulebot'}, reply({text: 'hi', extra_responses: [{text: 'psst', response_type: 'ephemeral'}]}));
+        expect(prepared).toMatchObject({
+            kind: 'parts',
+            parts: [
+                {kind: 'post', post: {user_id: 'rulebot', message: 'hi'}},
+                {kind: 'ephemeral', post: {user_id: 'rulebot', message: 'psst'}},
+            ],
+        });
+    });
+
     it('says what became of a reply with nothing to post', async () => {
         const w = world();
         expect(await w.poster.prepare(target, {...reply({}), body: Buffer.from('')})).toEqual({kind: 'outcome', outcome: {kind: 'none', reason: 'empty reply'}});

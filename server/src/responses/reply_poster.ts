@@ -41,7 +41,8 @@ export async function draftsOf(
     const config = deps.serverConfig();
     const resolved = await resolveUserMentions(parsed.reply, deps.users);
     const mapped = replyToDrafts(resolved, target, {
-        botUserId: deps.botUserId,
+        // A rule with a bot of its own posts as it (the engine set it only while the system admin allows it).
+        botUserId: target.bot_user_id ?? deps.botUserId,
         allowUsernameOverride: config.enablePostUsernameOverride,
         allowIconOverride: config.enablePostIconOverride,
         now: deps.clock.now(),

@@ -19,6 +19,12 @@ export class RuleStoreError extends Error {
     }
 }
 
+/**
+ * A spec as the store writes it: with the server-set user id of the rule's own bot (rules/rule_bots.ts). On update,
+ * an absent botUserId keeps the stored one; undefined given explicitly clears it.
+ */
+export type StoredSpec = RuleSpec & {botUserId?: string | undefined};
+
 export interface RuleStoreDeps {
     kv: KVStore;
     /** PluginAPI.publishPluginClusterEvent. */
@@ -194,7 +200,7 @@ export class RuleStore {
      * Stores a new rule owned by `ownerId` (default: the actor). Permission checks are the caller's job.
      * @throws RuleStoreError limit_exceeded when a channel, team or owner already has MaxRulesPerChannel rules.
      */
-    async create(spec: RuleSpec, actorId: string, options: {ownerId?: string} = {}): Promise<Rule> {
+    async create(spec: StoredSpec, actorId: string, options: {ownerId?: string} = {}): Promise<Rule> {
         const now = this.deps.clock.now();
         const rule = ruleSchema.parse({
             ...spec,
@@ -225,7 +231,7 @@ export class RuleStore {
      * @param expectedRevision the revision the client edited; a different stored one is a conflict.
      * @throws RuleStoreError not_found, conflict, limit_exceeded
      */
-    async update(ruleId: string, spec: RuleSpec, actorId: string, expectedRevision?: number): Promise<Rule> {
+    async update(ruleId: string, spec: StoredSpec, actorId: string, expectedRevision?: number): Promise<Rule> {
         return this.replace(ruleId, expectedRevision, (current) => ({...current, ...spec}), actorId);
     }
 

@@ -44,6 +44,14 @@ export const covered: Record<string, readonly string[]> = {
     // 1: the failing endpoint ends failed after one attempt; 5: three attempts, then the reply.
     'delivery.max_attempts': ['TestSecretExposure', 'retries: 503, 503, 200 in the delivery log, one reply'],
     // test/conformance/fields: TestRuleFieldsAct's subtests, one rule per field, posts through the real hooks.
+    // The bot is created with the rule (username, display name, avatar), posts the reply, and is deactivated with the rule.
+    'bot': [
+        "bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts",
+        "rule bot: the reply comes from the rule's own bot, which its deletion deactivates",
+    ],
+    'bot.username': ["bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts"],
+    'bot.display_name': ["bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts"],
+    'bot.icon': ["bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts"],
     'name': ['response enabled and accept_any_status; the rule name on the reply'],
     'enabled': ['enabled: a disabled rule never fires'],
     'threads': ['threads: roots or replies only'],
@@ -135,6 +143,7 @@ export const serverOwned: Record<string, string> = {
     createdAt: 'audit',
     updatedBy: 'audit',
     updatedAt: 'audit',
+    botUserId: "the user id of the rule's bot, set when the server creates or takes back the bot of `bot` (its test shows the id posting)",
     'endpoints[].has_secret': 'set by the API when a signing secret is stored; ignored on writes',
     'endpoints[].secret_headers_set': 'set by the API: secret header names with a stored value; ignored on writes',
 };

@@ -7,6 +7,7 @@ package fields
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -151,7 +152,8 @@ func setup(t *testing.T) *env {
 	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: newService(t)}
 	srv.SetSiteURL(e.web.URL)
 	// MaxHops 2: the reply-chain subtest reaches the limit in two hops.
-	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32", "MaxHops": 2})
+	// AllowRuleBots: the guardrail that lets a rule post as its own bot (the bot subtest).
+	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32", "MaxHops": 2, "AllowRuleBots": true})
 	t.Cleanup(func() {
 		e.web.Close()
 		h.Close()
@@ -560,6 +562,50 @@ func TestRuleFieldsAct(t *testing.T) {
 			if got := e.replies(t, id, 0); len(got) != 0 {
 				t.Errorf("%s: replies %v, want none", name, got)
 			}
+		}
+	})
+
+	t.Run("bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts", func(t *testing.T) {
+		png := []byte("\x89PNG\r\n\x1a\nconformance-avatar")
+		e.svc.answers["/as-bot"] = answer{status: 200, body: `{"text": "posted by the rule bot"}`}
+		spec := map[string]any{
+			"name":      "Bot rule",
+			"scope":     map[string]any{"kind": "channels", "teamId": f.Alpha.Id, "channelIds": []string{f.Public.Id}},
+			"trigger":   map[string]any{"mode": "exact", "words": []string{"ship"}},
+			"endpoints": []any{map[string]any{"id": "main", "url": e.svc.srv.URL + "/as-bot"}},
+			"bot":       map[string]any{"username": "ship-bot", "display_name": "Ship It", "icon": "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)},
+		}
+		var rule struct {
+			ID        string `json:"id"`
+			BotUserID string `json:"botUserId"`
+		}
+		e.call(t, http.MethodPost, "/rules", e.admin, spec, http.StatusCreated, &rule)
+		bot := e.srv.Bot(rule.BotUserID)
+		if bot == nil || bot.Username != "ship-bot" || bot.DisplayName != "Ship It" || bot.OwnerId != host.RealID || bot.DeleteAt != 0 {
+			t.Fatalf("the rule's bot = %+v, want ship-bot owned by the plugin, active", bot)
+		}
+		if !bytes.Equal(e.srv.ProfileImage(rule.BotUserID), png) {
+			t.Errorf("the bot's avatar is not the rule's icon")
+		}
+		// A second rule may not take the same bot; a user's username is refused too.
+		spec["name"] = "Second"
+		e.call(t, http.MethodPost, "/rules", e.admin, spec, http.StatusConflict, nil)
+		spec["bot"] = map[string]any{"username": f.Member.Username}
+		e.call(t, http.MethodPost, "/rules", e.admin, spec, http.StatusConflict, nil)
+
+		e.post(draft{message: "ship it"})
+		got := e.replies(t, rule.ID, 1)
+		if len(got) != 1 || got[0].UserId != rule.BotUserID || got[0].Message != "posted by the rule bot" {
+			t.Fatalf("replies = %+v, want one posted by the rule's bot %s", got, rule.BotUserID)
+		}
+		reply := got[0].Id
+
+		e.call(t, http.MethodDelete, "/rules/"+rule.ID, e.admin, nil, http.StatusNoContent, nil)
+		if b := e.srv.Bot(rule.BotUserID); b == nil || b.DeleteAt == 0 || e.srv.User(rule.BotUserID).DeleteAt == 0 {
+			t.Fatalf("after deleting the rule its bot is %+v, want deactivated (not deleted)", b)
+		}
+		if p := e.srv.Post(reply); p == nil || p.DeleteAt != 0 || p.UserId != rule.BotUserID {
+			t.Fatalf("the bot's reply after the rule was deleted: %+v, want kept", p)
 		}
 	})
 

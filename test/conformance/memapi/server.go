@@ -38,6 +38,7 @@ type Server struct {
 	postOrder []string                  // post ids in the order they were stored
 	sessions  map[string]*model.Session // by id
 	bots      map[string]*model.Bot     // by user id
+	images    map[string][]byte         // profile images by user id (SetProfileImage)
 	kv        map[string]map[string]kvEntry
 	groups    map[string]*model.Group    // by id (see groups.go)
 	groupMems map[string]map[string]bool // groupID -> userID
@@ -65,6 +66,7 @@ func NewServer() *Server {
 		posts:         map[string]*model.Post{},
 		sessions:      map[string]*model.Session{},
 		bots:          map[string]*model.Bot{},
+		images:        map[string][]byte{},
 		kv:            map[string]map[string]kvEntry{},
 		groups:        map[string]*model.Group{},
 		groupMems:     map[string]map[string]bool{},

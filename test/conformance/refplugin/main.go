@@ -285,6 +285,26 @@ func (p *Plugin) serveCall(w http.ResponseWriter, r *http.Request, method string
 		var bot model.Bot
 		arg(0, &bot)
 		result, err = api.EnsureBotUser(&bot)
+	case "CreateBot":
+		var bot model.Bot
+		arg(0, &bot)
+		result, appErr = api.CreateBot(&bot)
+	case "PatchBot":
+		var patch model.BotPatch
+		arg(1, &patch)
+		result, appErr = api.PatchBot(str(0), &patch)
+	case "GetBot", "UpdateBotActive":
+		var flag bool
+		arg(1, &flag)
+		if method == "GetBot" {
+			result, appErr = api.GetBot(str(0), flag)
+		} else {
+			result, appErr = api.UpdateBotActive(str(0), flag)
+		}
+	case "SetProfileImage":
+		var data []byte
+		arg(1, &data)
+		appErr = api.SetProfileImage(str(0), data)
 	case "RegisterCommand":
 		var cmd model.Command
 		arg(0, &cmd)

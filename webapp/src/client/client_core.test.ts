@@ -9,8 +9,8 @@ describe('ClientCore via TripwireClient', () => {
     it('sends the CSRF token from the MMCSRF cookie on writes but not on reads', async () => {
         document.cookie = 'MMCSRF=csrf123';
         const {client, calls} = fakeServer({
-            [`GET ${API}/me`]: {body: {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25}},
-            [`PUT ${API}/admin/guardrails`]: {body: {allowed_hosts: [], max_rules_per_channel: 5, dm_rules_enabled: false, max_attempts: 8, max_hops: 3, rate_limit_per_minute: 120, max_endpoint_timeout_ms: 30_000, max_endpoint_concurrency: 64, max_delivery_age_seconds: 604_800, max_backoff_ms: 86_400_000, allow_foreign_action_urls: true, editable: true}},
+            [`GET ${API}/me`]: {body: {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25, allow_rule_bots: false}},
+            [`PUT ${API}/admin/guardrails`]: {body: {allowed_hosts: [], max_rules_per_channel: 5, dm_rules_enabled: false, max_attempts: 8, max_hops: 3, rate_limit_per_minute: 120, max_endpoint_timeout_ms: 30_000, max_endpoint_concurrency: 64, max_delivery_age_seconds: 604_800, max_backoff_ms: 86_400_000, allow_foreign_action_urls: true, allow_rule_bots: false, editable: true}},
         });
         await client.getMe();
         await client.setGuardrails({max_rules_per_channel: 5});

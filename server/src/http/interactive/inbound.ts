@@ -16,6 +16,8 @@ export interface InboundDeps {
     serverConfig: () => Pick<ServerConfigInfo, 'enablePostUsernameOverride' | 'enablePostIconOverride'>;
     clock: {now(): number};
     botUserId: () => string;
+    /** The guardrail allow_rule_bots: a rule with a bot of its own posts as it while this holds. */
+    ruleBots?: () => boolean;
     /** Where failures of Mattermost's side are told (the caller gets a 503 without their cause). */
     log?: Pick<Logger, 'warn'>;
 }
@@ -25,7 +27,7 @@ const NOT_FOR_INBOUND = ['channel', 'icon_emoji', 'response_type', 'extra_respon
 
 /**
  * A rule's inbound URL (`POST /plugins/tripwire/in/<token>`): Mattermost's incoming-webhook body — JSON, a
- * `payload=` form or multipart fields — posted into the rule's channel as Tripwire's bot, with the same reply
+ * `payload=` form or multipart fields — posted into the rule's channel as Tripwire's bot (or the rule's own), with the same reply
  * mapping (Slack markup, username/icon gating, loop props, secured buttons) as delivery replies. The URL acts with
  * the rule owner's authority: it stops working when the owner can no longer post in the channel, rests while the
  * channel is archived, and is gone with the channel. A caller never gets a 5xx other than 503 (Mattermost could
@@ -83,7 +85,7 @@ export class InboundHandler {
         };
         const config = this.deps.serverConfig();
         const mapped = replyToDrafts(parsed.reply, target, {
-            botUserId: this.deps.botUserId(),
+            botUserId: (this.deps.ruleBots?.() && rule.bot && rule.botUserId) || this.deps.botUserId(),
             allowUsernameOverride: config.enablePostUsernameOverride,
             allowIconOverride: config.enablePostIconOverride,
             now: this.deps.clock.now(),

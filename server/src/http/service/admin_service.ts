@@ -37,6 +37,7 @@ export class AdminService {
             is_system_admin: await this.rules.isSystemAdmin(userId),
             dm_rules_enabled: s.EnableDirectMessageRules,
             max_rules_per_channel: s.MaxRulesPerChannel,
+            allow_rule_bots: s.AllowRuleBots,
         };
     }
 

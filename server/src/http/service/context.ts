@@ -6,6 +6,7 @@ import {type GuardResult} from '../../dispatch/ssrf/guard';
 import {type Access, type RuleAction, type RulePermissions} from '../../permissions/rule_permissions';
 import {type Clock, type HealthSource, type Logger, type PluginAPI, type ServerConfigInfo} from '../../ports';
 import {type DirectOptIns} from '../../rules/direct_opt_in';
+import {type RuleBots} from '../../rules/rule_bots';
 import {type RuleStore} from '../../rules/rule_store';
 import {ApiError} from '../errors';
 import {type InboundUrls} from '../interactive/inbound_urls';
@@ -53,6 +54,8 @@ export interface ServiceContext {
     checkDestination?: (url: URL) => Promise<GuardResult>;
     /** This node's delivery health, from the metrics registry (the System Console's summary); absent: all zero. */
     health?: HealthSource;
+    /** The bot accounts of rules that post as their own bot (absent: no rule may have one). */
+    bots?: RuleBots;
 }
 
 /** An access verdict as the error the API answers with. */

@@ -6,7 +6,8 @@ import {sealEndpoints} from '../../dispatch/secret_requirements';
 import {type SecretEdit} from '../../dispatch/secrets';
 import {generateSecret, secretKey} from '../../dispatch/signing';
 import {channelStateOf} from '../../ports';
-import {RuleStoreError} from '../../rules/rule_store';
+import {RuleBotError} from '../../rules/rule_bots';
+import {RuleStoreError, type StoredSpec} from '../../rules/rule_store';
 import {regexProblem} from '../../rules/rule_validation';
 import {ApiError, apiFieldErrors, forbidden, invalid, notFound} from '../errors';
 
@@ -135,9 +136,43 @@ export class RuleService {
     /** Stores a new rule (checks done), its secret header values in the secret store rather than in the rule. */
     async createStored(spec: RuleSpec, userId: string): Promise<Rule> {
         const split = splitSecretHeaders(spec);
-        const rule = await this.store(() => this.ctx.rules.create(split.spec, userId));
+        const botUserId = await this.ensureBot(spec);
+        let rule: Rule;
+        try {
+            rule = await this.store(() => this.ctx.rules.create({...split.spec, ...(botUserId && {botUserId})}, userId));
+        } catch (e) {
+            await this.ctx.bots?.retire(botUserId);
+            throw e;
+        }
         await this.ctx.dispatcher.secrets.edit(rule.id, createEdit(split.supplied));
         return rule;
+    }
+
+    // ---- the rule's own bot ----
+
+    /**
+     * The user id of the bot the spec asks to post as, created or brought up to date; undefined without one. A rule
+     * keeping the bot it has (`current`) needs no permission, so a guardrail turned off later never blocks other edits
+     * of it (its replies fall back to Tripwire's bot meanwhile).
+     * @throws ApiError invalid_input naming the guardrail when bots are not allowed; conflict when the username is taken.
+     */
+    private async ensureBot(spec: RuleSpec, current?: Rule): Promise<string | undefined> {
+        if (!spec.bot) return undefined;
+        const unchanged = current?.bot !== undefined && JSON.stringify(current.bot) === JSON.stringify(spec.bot);
+        if (!this.ctx.bots || !this.ctx.settings().AllowRuleBots) {
+            if (unchanged) return current.botUserId;
+            const message = 'the system admin does not allow rules to post as their own bot (guardrail allow_rule_bots): remove the bot';
+            throw invalid({bot: message}, message);
+        }
+        const username = spec.bot.username;
+        const sharing = (await this.ctx.rules.listAll()).find((r) => r.id !== current?.id && r.bot?.username === username);
+        if (sharing) throw new ApiError('conflict', `@${username} already posts for another rule: choose another username`, {'bot.username': 'already used by another rule'});
+        try {
+            return await this.ctx.bots.ensure(spec.bot, spec.name, current);
+        } catch (e) {
+            if (e instanceof RuleBotError) throw new ApiError(e.code, e.message, {[e.field]: e.message});
+            throw e;
+        }
     }
 
     /**
@@ -161,9 +196,12 @@ export class RuleService {
         await sealEndpoints(store, ruleId, current.endpoints);
         const split = splitSecretHeaders(checked.spec);
         const plan = planUpdate(current, split.spec, split.supplied, secrets, await store.summary(ruleId));
-        const save = () => this.store(() => this.ctx.rules.update(ruleId, split.spec, userId, revision));
+        const botUserId = await this.ensureBot(checked.spec, current);
+        const stored: StoredSpec = {...split.spec, botUserId};
+        const save = () => this.store(() => this.ctx.rules.update(ruleId, stored, userId, revision));
         const next = plan.changes.length === 0 ? await save() : await this.saveMoved(ruleId, plan, save);
         await store.edit(ruleId, plan.after);
+        if (current.botUserId && current.botUserId !== botUserId) await this.ctx.bots?.retire(current.botUserId);
         if (plan.changes.length > 0) await this.tellOwner(current, userId, plan.changes);
         const kept = new Set(next.endpoints.map((e) => e.id));
         await this.ctx.dispatcher.cancelEndpoints(ruleId, current.endpoints.filter((e) => !kept.has(e.id)).map((e) => e.id));
@@ -181,9 +219,10 @@ export class RuleService {
     /** Deletes the rule and everything kept for it: queued deliveries (cancelled), secrets, inbound URL, delivery log. */
     async delete(userId: string, ruleId: string, revision?: number): Promise<void> {
         const access = this.access(userId);
-        await this.load(access, ruleId, 'delete');
+        const rule = await this.load(access, ruleId, 'delete');
         await this.store(() => this.ctx.rules.delete(ruleId, revision));
-        await Promise.all([this.ctx.dispatcher.purgeRule(ruleId), this.ctx.inbound.revoke(ruleId)]);
+        // The rule's bot is deactivated, not deleted: what it posted stays, under its name.
+        await Promise.all([this.ctx.dispatcher.purgeRule(ruleId), this.ctx.inbound.revoke(ruleId), this.ctx.bots?.retire(rule.botUserId)]);
     }
 
     // ---- secrets ----

@@ -11,7 +11,7 @@ import {type RuleService} from './rule_service';
 const NO_SECRETS = {has_token: false, endpoints_with_secret: [], headers_set: {}};
 
 /** The fields of a stored rule that make up its spec (what an export holds). */
-const SPEC_KEYS = ['name', 'description', 'enabled', 'scope', 'threads', 'events', 'trigger', 'conditions', 'sources', 'cooldown', 'endpoints', 'response', 'delivery'] as const;
+const SPEC_KEYS = ['name', 'description', 'enabled', 'scope', 'threads', 'events', 'trigger', 'conditions', 'sources', 'cooldown', 'endpoints', 'response', 'delivery', 'bot'] as const;
 
 /** Rules out as JSON and back in, and native outgoing webhooks in. Secrets never leave; tokens of native hooks come in. */
 export class TransferService {

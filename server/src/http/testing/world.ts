@@ -9,6 +9,8 @@ import {FakePermissionsApi} from '../../permissions/testing/fake_plugin_api';
 import {RulePermissions} from '../../permissions/rule_permissions';
 import {PluginApiError, type ChannelInfo, type FileMetadata, type GroupInfo, type HealthSource, type OpenDialogRequest, type PostDraft, type PostInfo, type PostThread, type ServerConfigInfo, type TeamInfo} from '../../ports';
 import {DirectOptIns} from '../../rules/direct_opt_in';
+import {RuleBots} from '../../rules/rule_bots';
+import {MemoryBots} from '../../rules/testing/memory_bots';
 import {RuleStore} from '../../rules/rule_store';
 import {createTripwireHttp} from '../app';
 import {type HttpPluginApi} from '../service/context';
@@ -143,6 +145,8 @@ export interface World {
     saved: Array<Record<string, unknown>>;
     config: ServerConfigInfo;
     log: ReturnType<typeof memoryLogger>;
+    /** Mattermost's bot API over the same users (rules' own bots; the guardrail allow_rule_bots is off by default). */
+    bots: MemoryBots;
     /** Stores a rule directly (no permission checks). */
     addRule(spec: RuleSpecInput, owner?: string): Promise<Rule>;
     close(): Promise<void>;
@@ -188,6 +192,7 @@ export async function createWorld(options: {settings?: Record<string, unknown>; 
     const ruleClock = {now: () => (lastRuleTime = Math.max(Date.now(), lastRuleTime + 1))};
     const rules = new RuleStore({kv: mm.kv, publish: async () => undefined, clock: ruleClock, settings: () => settings.current, log});
     const saved: Array<Record<string, unknown>> = [];
+    const bots = new MemoryBots(mm.users);
     const {app, services} = createTripwireHttp({
         api: mm,
         rules,
@@ -199,6 +204,7 @@ export async function createWorld(options: {settings?: Record<string, unknown>; 
         clock: {now: () => Date.now()},
         log,
         botUserId: () => BOT,
+        bots: new RuleBots({api: bots, pluginId: 'tripwire', sharedBotUserId: () => BOT, log}),
         version: '1.2.3',
         saveSettings: async (patch) => void saved.push(patch),
         ...(options.health && {health: options.health}),
@@ -213,6 +219,7 @@ export async function createWorld(options: {settings?: Record<string, unknown>; 
         saved,
         config,
         log,
+        bots,
         addRule: (spec, owner = u.chanadmin) => rules.create(ruleSpecSchema.parse(spec), owner),
         close: () => harness.dispatcher.stop(),
     };

@@ -1,4 +1,6 @@
 import type {
+    BotAccounts,
+    BotInfo,
     ChannelInfo,
     ChannelMemberInfo,
     FileMetadata,
@@ -40,7 +42,7 @@ export type ClusterSendType = 'reliable' | 'best_effort';
  * declarations; *model.AppError results become PluginApiError. Calls beyond the port (bots, commands, sessions, the
  * raw config) live here on the concrete client for the composition root.
  */
-export class MattermostApi implements PluginAPI {
+export class MattermostApi implements PluginAPI, BotAccounts {
     readonly kv: KVStore;
     readonly log: Logger & {write(level: LogLevel, message: string, fields?: Record<string, unknown>): Promise<void>};
 
@@ -198,6 +200,26 @@ export class MattermostApi implements PluginAPI {
         const r = await this.conn.call('EnsureBotUser', fromJs(m.Bot, bot));
         throwIf(goError(r.B));
         return String(r.A ?? '');
+    }
+
+    async createBot(bot: {username: string; display_name?: string; description?: string}): Promise<BotInfo> {
+        return found(await this.conn.call('CreateBot', fromJs(m.Bot, bot)), m.Bot, 'bot') as BotInfo;
+    }
+
+    async patchBot(botUserId: string, patch: {username?: string; display_name?: string; description?: string}): Promise<BotInfo> {
+        return found(await this.conn.call('PatchBot', botUserId, fromJs(m.BotPatch, patch)), m.Bot, 'bot') as BotInfo;
+    }
+
+    async getBot(botUserId: string, includeDeleted: boolean): Promise<BotInfo> {
+        return found(await this.conn.call('GetBot', botUserId, includeDeleted), m.Bot, 'bot') as BotInfo;
+    }
+
+    async updateBotActive(botUserId: string, active: boolean): Promise<BotInfo> {
+        return found(await this.conn.call('UpdateBotActive', botUserId, active), m.Bot, 'bot') as BotInfo;
+    }
+
+    async setProfileImage(userId: string, data: Uint8Array): Promise<void> {
+        throwIf(appError((await this.conn.call('SetProfileImage', userId, data)).A));
     }
 
     async registerCommand(command: CommandJs): Promise<void> {

@@ -18,6 +18,7 @@ export type FileInfoJs = Js<typeof m.FileInfo>;
 export type PostListJs = Js<typeof m.PostList>;
 export type TeamJs = Js<typeof m.Team>;
 export type BotJs = Js<typeof m.Bot>;
+export type BotPatchJs = Js<typeof m.BotPatch>;
 export type SessionJs = Js<typeof m.Session>;
 export type AppErrorJs = Js<typeof m.AppError>;
 export type PluginContextJs = Js<typeof m.PluginContext>;

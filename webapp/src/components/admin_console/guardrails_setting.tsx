@@ -27,6 +27,7 @@ const labels: Record<Field, MessageDescriptor> = {
     max_delivery_age_seconds: am.maxAge,
     max_backoff_ms: am.maxBackoff,
     allow_foreign_action_urls: am.foreignActions,
+    allow_rule_bots: am.ruleBots,
 };
 
 /** Field → first message, for the fields the schema refuses. */
@@ -116,7 +117,7 @@ export function GuardrailsSetting(props: CustomSettingProps) {
         props.onChange(props.id, savable(next, saved.current!, errorsOf(next)));
     };
     const disabled = locked;
-    const number = (field: Exclude<Field, 'allowed_hosts' | 'dm_rules_enabled' | 'allow_foreign_action_urls'>) => (
+    const number = (field: Exclude<Field, 'allowed_hosts' | 'dm_rules_enabled' | 'allow_foreign_action_urls' | 'allow_rule_bots'>) => (
         <NumberField
             label={f(labels[field])}
             value={form[field]}
@@ -166,6 +167,12 @@ export function GuardrailsSetting(props: CustomSettingProps) {
                 checked={form.allow_foreign_action_urls}
                 disabled={disabled}
                 onChange={(allow_foreign_action_urls) => update({allow_foreign_action_urls})}
+            />
+            <Checkbox
+                label={f(am.ruleBots)}
+                checked={form.allow_rule_bots}
+                disabled={disabled}
+                onChange={(allow_rule_bots) => update({allow_rule_bots})}
             />
             {notSaved && (
                 <div

@@ -15,6 +15,7 @@ export const am = defineMessages({
     maxAge: {id: 'tripwire.admin.max_age', defaultMessage: 'Oldest delivery still sent (seconds)'},
     maxBackoff: {id: 'tripwire.admin.max_backoff', defaultMessage: 'Longest wait between attempts (ms)'},
     foreignActions: {id: 'tripwire.admin.foreign_actions', defaultMessage: 'Send button clicks and dialog submissions to URLs outside the rule’s endpoints (unsigned, as Mattermost does)'},
+    ruleBots: {id: 'tripwire.admin.rule_bots', defaultMessage: 'Let rules post as a bot account of their own (name, display name, avatar), which Tripwire creates; off: every reply comes from the Tripwire bot'},
     rulesClamped: {id: 'tripwire.admin.rules_clamped', defaultMessage: 'Rules may ask for less than these limits, never more: saving a rule over one is refused, and deliveries already queued are held to a limit lowered later.'},
     notSaved: {id: 'tripwire.admin.not_saved', defaultMessage: 'Not saved: {fields}. Fix the highlighted fields and save again; they keep their previous values until then.'},
     ignored: {id: 'tripwire.admin.ignored', defaultMessage: 'The stored configuration has values Tripwire cannot use, so the form shows what applies instead ({values}). Save this page to store the values shown.'},

@@ -7,7 +7,7 @@ import {API, CHANNEL_ID, fakeServer, makeStore, renderWithProviders} from '../..
 
 import {ChannelRulesModal} from './channel_rules_modal';
 
-const me = {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25};
+const me = {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25, allow_rule_bots: false};
 
 /** The panel opened from a button, as the channel header opens it. */
 function openFrom(routes: Parameters<typeof fakeServer>[0] = {}) {

@@ -9,6 +9,7 @@ import {commonMessages} from '../common/messages';
 import {useAppDispatch, usePluginSelector} from '../common/hooks';
 
 import {BasicsSection} from './basics_section';
+import {BotSection} from './bot_section';
 import {ConditionsSection} from './conditions_section';
 import {EndpointsSection} from './endpoints_section';
 import {ErrorSummary, focusField} from './error_summary';
@@ -220,6 +221,13 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
                     onChange={(response) => update({response})}
                     errors={visible}
                     disabled={readOnly}
+                />
+                <BotSection
+                    value={draft.bot}
+                    onChange={(bot) => update({bot})}
+                    errors={visible}
+                    disabled={readOnly}
+                    allowed={me?.allow_rule_bots ?? false}
                 />
                 <ConditionsSection
                     draft={draft}

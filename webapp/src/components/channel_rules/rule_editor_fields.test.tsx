@@ -8,7 +8,7 @@ import {API, CHANNEL_ID, fakeServer, makeStore, OTHER_CHANNEL_ID, renderWithProv
 
 import {ChannelRulesModal} from './channel_rules_modal';
 
-const me = {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25};
+const me = {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25, allow_rule_bots: false};
 
 type Routes = Parameters<typeof fakeServer>[0];
 

@@ -60,6 +60,7 @@ export function draftFromRule(rule: RuleView): RuleDraft {
         createdAt: _ca,
         updatedBy: _ub,
         updatedAt: _ua,
+        botUserId: _bot,
         has_token: _t,
         has_inbound: _i,
         can_manage: _m,

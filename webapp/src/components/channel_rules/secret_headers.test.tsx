@@ -8,7 +8,7 @@ import {API, CHANNEL_ID, fakeServer, makeStore, renderWithProviders} from '../..
 
 import {ChannelRulesModal} from './channel_rules_modal';
 
-const me = {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25};
+const me = {user_id: 'u', is_system_admin: false, dm_rules_enabled: false, max_rules_per_channel: 25, allow_rule_bots: false};
 
 describe('secret headers in the endpoint editor', () => {
     it('shows secret headers as set / not set, never a value, and sends a replacement write-only', async () => {

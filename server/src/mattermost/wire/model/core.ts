@@ -153,6 +153,13 @@ export const Bot = struct('Bot', {
     DeleteAt: [w.int64, 'delete_at'],
 });
 
+/** model.BotPatch: a nil field is left as it is. */
+export const BotPatch = struct('BotPatch', {
+    Username: [w.ptr(w.string), 'username'],
+    DisplayName: [w.ptr(w.string), 'display_name'],
+    Description: [w.ptr(w.string), 'description'],
+});
+
 export const Session = struct('Session', {
     Id: [w.string, 'id'],
     Token: [w.string, 'token'],

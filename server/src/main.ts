@@ -7,7 +7,7 @@
 // server/dist, a function not yet run in the executable).
 import {manifest, pluginVersion} from './manifest';
 import type {MattermostApi, PluginHooks} from './mattermost';
-import {channelStateOf, systemClock, type ServerConfigInfo} from './ports';
+import {channelStateOf, systemClock, type ServerConfigInfo, type UserInfo} from './ports';
 import {announce} from './runtime/goplugin/announce';
 import {hostLog} from './runtime/goplugin/host_log';
 
@@ -191,6 +191,22 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
             await engine.onEdited(newPost, oldPost);
         },
 
+        async reactionHasBeenAdded(_context, reaction) {
+            await engine.onReaction('reaction_added', reaction);
+        },
+
+        async reactionHasBeenRemoved(_context, reaction) {
+            await engine.onReaction('reaction_removed', reaction);
+        },
+
+        async userHasJoinedChannel(_context, member, actor) {
+            await engine.onMembership('user_joined', member, actor && userInfoOf(actor));
+        },
+
+        async userHasLeftChannel(_context, member, actor) {
+            await engine.onMembership('user_left', member, actor && userInfoOf(actor));
+        },
+
         executeCommand(_context, args) {
             return command({
                 userId: args.user_id,
@@ -215,6 +231,11 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         // express and the REST routes load on the first request, not during activation.
         serveHTTP: lazyHandler(async () => (await import('./http/app')).createApp(services)),
     };
+}
+
+/** The hooks' *model.User as the engine reads users (`is_bot` is omitted on the wire when false). */
+function userInfoOf(user: NonNullable<Parameters<NonNullable<PluginHooks['userHasJoinedChannel']>>[2]>): UserInfo {
+    return {...user, is_bot: user.is_bot === true} as UserInfo;
 }
 
 const ABOUT = [

@@ -91,6 +91,14 @@ export function explainRule(c: CompiledRule, f: PostFacts): {outcome: RuleOutcom
         return {outcome: {...base, ...extras, matched: false, reason: 'condition', detail: 'the trigger matched but the conditions do not hold'}, hit: null};
     }
     if (after) return {outcome: {...base, ...extras, matched: false, reason: after, detail: gateDetail[after as keyof typeof gateDetail](c, f)}, hit: null};
-    const detail = c.rule.trigger.mode === 'any' ? 'matches every message' : `matched ${JSON.stringify(hit.word)}`;
+    const detail = c.rule.trigger.mode === 'any' ? anyDetail(c, f) : `matched ${JSON.stringify(hit.word)}`;
     return {outcome: {...base, ...extras, matched: true, reason: 'matched', detail}, hit};
+}
+
+/** What an `any` trigger matched: a message, a reaction (with the emoji filter), a join or a leave. */
+function anyDetail(c: CompiledRule, f: PostFacts): string {
+    if (isReactionEvent(f.event)) return c.rule.emoji.length > 0 ? `matched the reaction :${f.context.reaction?.emojiName ?? ''}:` : 'matches every reaction';
+    if (f.event === 'user_joined') return 'matches everyone who joins';
+    if (f.event === 'user_left') return 'matches everyone who leaves';
+    return 'matches every message';
 }

@@ -1,5 +1,6 @@
 import {
     deliveryFactsSchema,
+    isReactionEvent,
     endpointOrigin,
     RULE_SCHEMA_VERSION,
     type DeliveryFacts,
@@ -63,12 +64,17 @@ export class BenchService {
         const memberIds = await this.membersOf(channel);
         // A real post is read as the engine reads it: its author, its thread position, its files from Mattermost.
         const real = body.post_id === undefined ? undefined : await this.realPost(channel, body.post_id);
-        const authorId = real?.user_id ?? userId;
+        // As the engine: a reaction is matched as the reacted post by the one who reacts (the caller); a join or leave
+        // as an empty post by the one who joins or leaves (the caller).
+        const reacting = isReactionEvent(body.event);
+        const authorId = reacting ? userId : (real?.user_id ?? userId);
         const [user, set] = await Promise.all([this.ctx.api.getUser(authorId), this.ctx.rules.ruleSetFor(channel, memberIds)]);
-        const post = real ?? samplePost(channel, userId, body.message ?? '', body.is_reply, this.ctx.clock.now(), body.files.length);
+        const target = real ?? samplePost(channel, userId, body.message ?? '', body.is_reply, this.ctx.clock.now(), body.files.length);
+        const post = reacting ? {...target, user_id: userId, props: {}} : target;
         const files = real ? (set.needs.files ? await new PostDetails(this.ctx.api, real, this.ctx.log).files() : undefined) : body.files;
         const context: MatchContext = {
             event: body.event,
+            ...(body.emoji !== undefined && {reaction: {emojiName: body.emoji}}),
             ...(body.previous_message !== undefined && {previousMessage: body.previous_message}),
             ...(files && {files}),
             bot: {userId: this.ctx.botUserId(), username: 'tripwire'},

@@ -16,9 +16,10 @@ import {startMattermost, startPostgres} from './lib/processes.mjs';
 import {conformanceScenarios} from './scenarios/conformance.mjs';
 import {replyParityScenarios} from './scenarios/reply_parity.mjs';
 import {tripwireScenarios} from './scenarios/tripwire.mjs';
+import {tripwireEventScenarios} from './scenarios/tripwire_events.mjs';
 import {tripwireInteractiveScenarios} from './scenarios/tripwire_interactive.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...replyParityScenarios]};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...tripwireEventScenarios, ...replyParityScenarios]};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {

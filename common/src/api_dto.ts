@@ -190,6 +190,10 @@ export const testDeliveryBodySchema = z.strictObject({
     rule: ruleSpecSchema.optional(),
     /** The compat token typed with the draft, not saved yet; default: the stored one (under the same rule). */
     token: z.string().max(256).optional(),
+    /** The event the sample stands for; default: the rule's first event (a reaction rule sends a sample reaction). */
+    event: ruleEventSchema.optional(),
+    /** A sample reaction's emoji; default: the rule's first emoji, else +1. */
+    emoji: emojiNameSchema.optional(),
 });
 export type TestDeliveryBody = z.input<typeof testDeliveryBodySchema>;
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 
+import {reply, TestReceiver} from '../../dispatch/testing/receiver';
 import {as, CHANNELS, createWorld, mmid, ruleSpec, USERS, type World} from '../testing/world';
 
 /** The test bench explains reactions, joins and leaves as the engine matches them. */
@@ -50,5 +51,22 @@ describe('the test bench on reaction and membership events', () => {
     it('refuses a rule that mixes trigger words with reaction events, at the field', async () => {
         const res = await request(w.app).post('/api/v1/rules').set(as('chanadmin')).send(ruleSpec({events: ['posted', 'reaction_added']})).expect(400);
         expect(res.body.error.fields).toEqual({trigger: expect.stringContaining('no text')});
+    });
+
+    it("sends a test delivery as the rule's own event: a sample reaction in the rich body, even to a compat endpoint", async () => {
+        const receiver = await TestReceiver.start({handler: reply(200, {})});
+        try {
+            const url = `${receiver.url}/hook`;
+            const rule = await w.addRule(ruleSpec({events: ['reaction_added'], emoji: ['ticket'], trigger: {mode: 'any'}, endpoints: [{id: 'main', url, payload: 'compat'}]}));
+            const res = await request(w.app).post(`/api/v1/rules/${rule.id}/test-delivery`).set(as('chanadmin')).send({message: 'printer on fire'}).expect(200);
+            expect(res.body.outcome).toMatchObject({matched: true, reason: 'matched'});
+            const joins = await w.addRule(ruleSpec({name: 'Welcome', events: ['user_joined'], trigger: {mode: 'any'}, endpoints: [{id: 'main', url, payload: 'rich'}]}));
+            await request(w.app).post(`/api/v1/rules/${joins.id}/test-delivery`).set(as('chanadmin')).send({message: ''}).expect(200);
+            const [reaction, join] = receiver.requests.map((r) => JSON.parse(r.body.toString()) as Record<string, unknown>);
+            expect(reaction).toMatchObject({event_type: 'reaction_added', text: 'printer on fire', user_id: USERS.chanadmin, reaction: {emoji_name: 'ticket'}});
+            expect(join).toMatchObject({event_type: 'user_joined', post_id: '', text: '', user_id: USERS.chanadmin, actor: null});
+        } finally {
+            await receiver.close();
+        }
     });
 });

@@ -90,6 +90,16 @@ export const membershipEvents: readonly RuleEvent[] = ['user_joined', 'user_left
 export const isMessageEvent = (event: RuleEvent): boolean => messageEvents.includes(event);
 export const isReactionEvent = (event: RuleEvent): boolean => reactionEvents.includes(event);
 
+/** A delivery's `event_type` for each rule event (payloads and the delivery log use these names). */
+export const deliveryEventTypes = {
+    posted: 'post_created',
+    edited: 'post_edited',
+    reaction_added: 'reaction_added',
+    reaction_removed: 'reaction_removed',
+    user_joined: 'user_joined',
+    user_left: 'user_left',
+} as const satisfies Record<RuleEvent, string>;
+
 /** Mattermost's emoji names (system and custom): letters, digits, `-`, `+`, `_`; colons around them are dropped. */
 export const emojiNameSchema = z
     .string()

@@ -1,4 +1,4 @@
-import {type DeliveryFactsInput, type Rule, type RuleEvent} from '@tripwire/common';
+import {deliveryEventTypes, type DeliveryFactsInput, type Rule, type RuleEvent} from '@tripwire/common';
 
 import {type RuleMatch} from '../rules/rule_set';
 import {type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../ports';
@@ -29,15 +29,6 @@ export interface EventContext {
     actor?: UserInfo | null;
 }
 
-const EVENT_TYPES: Record<RuleEvent, string> = {
-    posted: 'post_created',
-    edited: 'post_edited',
-    reaction_added: 'reaction_added',
-    reaction_removed: 'reaction_removed',
-    user_joined: 'user_joined',
-    user_left: 'user_left',
-};
-
 function userFact(user: UserInfo) {
     return {id: user.id, username: user.username, first_name: user.first_name, last_name: user.last_name, nickname: user.nickname, is_bot: user.is_bot};
 }
@@ -46,7 +37,7 @@ function userFact(user: UserInfo) {
 export function deliveryFactsOf(ctx: EventContext, match: RuleMatch<Rule>): DeliveryFactsInput {
     const {post, channel, team, user} = ctx;
     return {
-        event_type: EVENT_TYPES[ctx.event],
+        event_type: deliveryEventTypes[ctx.event],
         event_id: ctx.eventId,
         post: {
             id: post.id,

@@ -1,4 +1,4 @@
-import type {Endpoint} from '@tripwire/common';
+import {deliveryEventTypes, type Endpoint} from '@tripwire/common';
 
 import {compatFormBody, compatJsonBody} from './compat';
 import {goFormEncode} from './go_encoding';
@@ -56,7 +56,7 @@ function renderUrl(endpoint: Endpoint, vars: Vars): URL {
 }
 
 /** The events native outgoing webhooks (and Slack's legacy ones) know: the only ones their formats can describe. */
-const POST_EVENTS: ReadonlySet<string> = new Set(['post_created', 'post_edited']);
+const POST_EVENTS: ReadonlySet<string> = new Set([deliveryEventTypes.posted, deliveryEventTypes.edited]);
 
 function renderBody(endpoint: Endpoint, ctx: RequestContext, vars: Vars): [string, string] {
     const form = endpoint.content_type === 'form';

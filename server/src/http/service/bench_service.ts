@@ -1,4 +1,5 @@
 import {
+    deliveryEventTypes,
     deliveryFactsSchema,
     isReactionEvent,
     membershipEvents,
@@ -329,15 +330,6 @@ function samplePost(channel: ChannelInfo, userId: string, message: string, isRep
     } as PostInfo;
 }
 
-const SAMPLE_EVENT_TYPES: Record<RuleEvent, string> = {
-    posted: 'post_created',
-    edited: 'post_edited',
-    reaction_added: 'reaction_added',
-    reaction_removed: 'reaction_removed',
-    user_joined: 'user_joined',
-    user_left: 'user_left',
-};
-
 function sampleFacts(
     post: PostInfo,
     channel: ChannelInfo,
@@ -351,7 +343,7 @@ function sampleFacts(
     // A membership has no post (as the engine sends it: id '').
     const id = membership ? '' : 'tripwiretestpost000000000';
     return deliveryFactsSchema.parse({
-        event_type: SAMPLE_EVENT_TYPES[event],
+        event_type: deliveryEventTypes[event],
         event_id: `test_${post.create_at}`,
         // The sample reaction is the tester's own, on their own sample message; a sample join is the tester's, alone.
         ...(emoji !== undefined && {reaction: {emoji_name: emoji, create_at: post.create_at, post_user_id: user.id}}),

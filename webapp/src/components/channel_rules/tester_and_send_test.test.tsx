@@ -73,7 +73,7 @@ describe('MatcherTester', () => {
         await user.selectOptions(screen.getByLabelText('Event'), 'user_joined');
         expect(screen.queryByLabelText('Message')).toBeNull();
         await screen.findByText(/You join or leave this channel/);
-        await waitUntil(() => calls[calls.length - 1]!.body.event === 'user_joined');
+        await waitUntil(() => (calls[calls.length - 1]!.body as {event?: string}).event === 'user_joined');
         expect(calls[calls.length - 1]!.body).toEqual({event: 'user_joined'});
     });
 });

@@ -363,7 +363,7 @@ describe('PostEngine', () => {
 
     describe('reactions, memberships and file posts', () => {
         const reacted = post('ship it', {id: id('reacted'), user_id: ids.bob, file_ids: ['f1'], props: {from_webhook: 'true'}});
-        const reaction = (emoji: string, overrides: Partial<{user_id: string; post_id: string}> = {}) => ({
+        const reaction = (emoji: string, overrides: Partial<{user_id: string; post_id: string; channel_id: string}> = {}) => ({
             user_id: ids.alice,
             post_id: reacted.id,
             emoji_name: emoji,
@@ -392,6 +392,15 @@ describe('PostEngine', () => {
             expect(facts.event_id).toMatch(/^reaction_added:[0-9a-f]{40}$/);
             // A posted-only rule, and the same rule for a removal, do not fire.
             expect((await engine.onReaction('reaction_removed', reaction('ticket'))).skipped).toBe('no match');
+        });
+
+        it('reads no post for a reaction in a channel without rules', async () => {
+            const {engine, addRule, lookups} = setup(undefined, {posts: {[reacted.id]: reacted}});
+            await addRule({events: ['reaction_added']});
+            expect((await engine.onReaction('reaction_added', reaction('ticket', {channel_id: ids.priv}))).skipped).toBe('no rules');
+            expect(lookups).toEqual([]);
+            expect((await engine.onReaction('reaction_added', reaction('ticket', {channel_id: ids.town}))).submitted).toHaveLength(1);
+            expect(lookups).toEqual([`post ${reacted.id}`, 'file f1']);
         });
 
         it("never fires for Tripwire's own reactions, and applies the reacting user's bot-ness and cooldowns", async () => {

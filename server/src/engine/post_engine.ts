@@ -67,6 +67,13 @@ interface EventInput {
     eventId: string;
 }
 
+/** A channel with rules that may apply in it (and, for direct and group conversations, its members). */
+interface ChannelScope {
+    channel: ChannelInfo;
+    memberIds: readonly string[] | undefined;
+    rules: Awaited<ReturnType<RuleStore['ruleSetFor']>>;
+}
+
 /** What one hook call did, for logs and tests. */
 export interface EngineOutcome {
     matched: string[];
@@ -108,6 +115,9 @@ export class PostEngine {
         // Loop guard first, before any lookup: Tripwire's own reactions never trigger anything.
         const admitted = this.deps.guards.admit({user_id: reaction.user_id, props: {}});
         if (!admitted.ok) return none(admitted.reason);
+        // Mattermost names the channel: a channel without rules costs no post lookup (reactions are frequent).
+        const scope = reaction.channel_id ? await this.scopeOf(reaction.channel_id) : undefined;
+        if (typeof scope === 'string') return none(scope);
         let post: PostInfo;
         try {
             post = await this.deps.api.getPost(reaction.post_id);
@@ -117,7 +127,8 @@ export class PostEngine {
         // The reacted post's own bot/integration props describe its author, not who reacted: they are left out.
         const subject: PostInfo = {...post, user_id: reaction.user_id, props: {}};
         const at = event === 'reaction_added' ? reaction.create_at : reaction.delete_at || reaction.update_at || reaction.create_at;
-        return this.handle({event, subject, post, reaction: {...reaction, post_user_id: post.user_id}, eventId: eventIdOf(event, reaction.post_id, reaction.user_id, reaction.emoji_name, at)});
+        const eventId = eventIdOf(event, reaction.post_id, reaction.user_id, reaction.emoji_name, at);
+        return this.handle({event, subject, post, reaction: {...reaction, post_user_id: post.user_id}, eventId}, scope?.channel.id === post.channel_id ? scope : undefined);
     }
 
     /** UserHasJoinedChannel / UserHasLeftChannel; `actor` is who added or removed the user, null for themselves. */
@@ -141,20 +152,28 @@ export class PostEngine {
         return this.handle({event, subject, actor: actorOf, eventId: eventIdOf(event, member.channel_id, member.user_id, String(member.last_update_at ?? 0), now)});
     }
 
-    private async handle(input: EventInput): Promise<EngineOutcome> {
+    /** The channel and the rules that may apply in it, or why none can. */
+    private async scopeOf(channelId: string): Promise<ChannelScope | string> {
+        const channel = await this.lookups.getChannel(channelId);
+        // An archived channel is never cached (lookup_cache.ts), so this check sees an archive and a restore.
+        if (channel.delete_at > 0) return 'channel archived';
+        const direct = channel.type === 'D' || channel.type === 'G';
+        // Nothing fires in direct and group conversations unless the system admin turned that on.
+        if (direct && !this.deps.settings().EnableDirectMessageRules) return 'direct message rules off';
+        const memberIds = direct ? await this.deps.members.of(channel) : undefined;
+        const rules = await this.deps.rules.ruleSetFor(channel, memberIds ?? []);
+        if (rules.size === 0) return 'no rules';
+        return {channel, memberIds, rules};
+    }
+
+    private async handle(input: EventInput, known?: ChannelScope): Promise<EngineOutcome> {
         const {event, subject: post} = input;
         const admitted = this.deps.guards.admit(post);
         if (!admitted.ok) return none(admitted.reason);
 
-        const channel = await this.lookups.getChannel(post.channel_id);
-        // An archived channel is never cached (lookup_cache.ts), so this check sees an archive and a restore.
-        if (channel.delete_at > 0) return none('channel archived');
-        const direct = channel.type === 'D' || channel.type === 'G';
-        // Nothing fires in direct and group conversations unless the system admin turned that on.
-        if (direct && !this.deps.settings().EnableDirectMessageRules) return none('direct message rules off');
-        const memberIds = direct ? await this.deps.members.of(channel) : undefined;
-        const rules = await this.deps.rules.ruleSetFor(channel, memberIds ?? []);
-        if (rules.size === 0) return none('no rules');
+        const scope = known ?? (await this.scopeOf(post.channel_id));
+        if (typeof scope === 'string') return none(scope);
+        const {channel, memberIds, rules} = scope;
 
         const user = await this.lookups.getUser(post.user_id).catch(() => null);
         const details = input.post ? new PostDetails(this.deps.api, input.post, this.deps.log) : undefined;

@@ -104,7 +104,11 @@ func TestRuleEventsAct(t *testing.T) {
 	})
 
 	t.Run("events user_joined and user_left: who joined or left, and who added them", func(t *testing.T) {
-		_, joins := e.rule(t, map[string]any{"events": []string{"user_joined"}})
+		joinRule, joins := e.rule(t, map[string]any{"events": []string{"user_joined"}})
+		// A welcome: the service's answer is posted in the channel (a join has no post to thread under).
+		e.svc.mu.Lock()
+		e.svc.answers[joins] = answer{status: 200, body: `{"text": "welcome!"}`}
+		e.svc.mu.Unlock()
 		_, leaves := e.rule(t, map[string]any{"events": []string{"user_left"}})
 		member := e.srv.AddChannelMember(f.Public.Id, f.Guest.Id, memapi.ChannelUser)
 		e.hooks.UserHasJoinedChannel(&plugin.Context{RequestId: model.NewId()}, member, f.ChanAdmin)
@@ -113,6 +117,10 @@ func TestRuleEventsAct(t *testing.T) {
 		joined := e.bodies(t, joins, 1)[0]
 		if joined.EventType != "user_joined" || joined.UserID != f.Guest.Id || joined.Actor == nil || joined.Actor.ID != f.ChanAdmin.Id || joined.Actor.Username != "chanadmin" {
 			t.Fatalf("join body = %+v (actor %+v), want the guest added by the channel admin", joined, joined.Actor)
+		}
+		welcome := e.replies(t, joinRule, 1)
+		if len(welcome) != 1 || welcome[0].Message != "welcome!" || welcome[0].RootId != "" || welcome[0].ChannelId != f.Public.Id {
+			t.Fatalf("replies to the join = %d, want one root post \"welcome!\" in town-square: %+v", len(welcome), welcome)
 		}
 		left := e.bodies(t, leaves, 1)[0]
 		if left.EventType != "user_left" || left.UserID != f.Guest.Id || left.Actor != nil {

@@ -3,7 +3,7 @@ import {z} from 'zod';
 import {deliveryErrorClasses, deliveryLogEntrySchema, deliveryStatuses, type DeliveryStats} from './delivery';
 import {endpointIdSchema} from './endpoint';
 import {matchReasons, type ConditionTrace, type MatchExplanation} from './rule_match';
-import {mattermostIdSchema, ruleEventSchema, ruleSchema, ruleScopeSchema, ruleSpecSchema} from './rule';
+import {emojiNameSchema, isReactionEvent, membershipEvents, mattermostIdSchema, ruleEventSchema, ruleSchema, ruleScopeSchema, ruleSpecSchema} from './rule';
 
 /*
  * The request and response bodies of Tripwire's REST API (`/plugins/tripwire/api/v1`). Requests are strict: a field
@@ -126,9 +126,20 @@ export const testMessageBodySchema = z
         files: z.array(z.strictObject({name: z.string().max(256), mime_type: z.string().max(128)})).max(10).default([]),
         /** Test a real post of the channel instead: its message, thread position, author and files as the engine reads them. */
         post_id: mattermostIdSchema.optional(),
+        /**
+         * Reaction events: the emoji the caller reacts with, on the sample message or the real post. Memberships need
+         * neither a message nor a post: the caller joins or leaves the channel.
+         */
+        emoji: emojiNameSchema.optional(),
     })
     .superRefine((body, ctx) => {
         const issue = (path: string, message: string) => ctx.addIssue({code: 'custom', path: [path], message});
+        if (isReactionEvent(body.event) && body.emoji === undefined) issue('emoji', 'give the emoji of the reaction to test');
+        if (!isReactionEvent(body.event) && body.emoji !== undefined) issue('emoji', 'only a reaction event has an emoji');
+        if (membershipEvents.includes(body.event)) {
+            if (body.message !== undefined || body.post_id !== undefined) issue('event', 'a join or leave has no message: leave out message and post_id');
+            return;
+        }
         if (body.post_id === undefined) {
             if (body.message === undefined) issue('message', 'give a message to test, or the post_id of a real post');
             return;
@@ -179,6 +190,10 @@ export const testDeliveryBodySchema = z.strictObject({
     rule: ruleSpecSchema.optional(),
     /** The compat token typed with the draft, not saved yet; default: the stored one (under the same rule). */
     token: z.string().max(256).optional(),
+    /** The event the sample stands for; default: the rule's first event (a reaction rule sends a sample reaction). */
+    event: ruleEventSchema.optional(),
+    /** A sample reaction's emoji; default: the rule's first emoji, else +1. */
+    emoji: emojiNameSchema.optional(),
 });
 export type TestDeliveryBody = z.input<typeof testDeliveryBodySchema>;
 

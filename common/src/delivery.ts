@@ -68,6 +68,22 @@ export const deliveryFactsSchema = z.object({
     files: z
         .array(z.object({id, name: z.string(), size: z.number(), mime_type: z.string(), extension: z.string().default('')}))
         .optional(),
+    /**
+     * Reaction events: the emoji and when. `post` is the reacted post (its author in `post_user_id`), `user` who
+     * reacted.
+     */
+    reaction: z.object({emoji_name: z.string(), create_at: z.number(), post_user_id: z.string().default('')}).optional(),
+    /**
+     * Membership events: `user` joined or left; `actor` is who added or removed them (absent when they did it
+     * themselves or Mattermost did not say). `post` is empty (id '').
+     */
+    membership: z
+        .object({
+            actor: z
+                .object({id, username: z.string(), first_name: z.string().default(''), last_name: z.string().default(''), nickname: z.string().default(''), is_bot: z.boolean().default(false)})
+                .optional(),
+        })
+        .optional(),
     /** How many Tripwire replies led to this post; replies carry it plus one (the engine's loop guard). */
     hops: z.int().min(0).default(0),
 });

@@ -17,6 +17,10 @@ export const templateRoots = [
     'thread',
     'files',
     'event',
+    /** Reaction events: emoji_name, create_at, post_user_id. */
+    'reaction',
+    /** Membership events: who added or removed the user (empty when they did it themselves). */
+    'actor',
     'rule',
     'delivery',
     // `secrets.token`: the rule's write-only token, for services that take their credential in the body or query.

@@ -54,6 +54,19 @@ describe('ruleSpecSchema', () => {
         });
     });
 
+    it('takes reaction and membership events with the any trigger only, and an emoji filter only with a reaction event', () => {
+        const reactions = ruleSpecSchema.parse({...spec, events: ['reaction_added', 'user_joined'], trigger: {mode: 'any'}, emoji: [':ticket:', '+1']});
+        expect(reactions.emoji).toEqual(['ticket', '+1']);
+        expect(fieldErrorsOf(ruleSpecSchema.safeParse({...spec, events: ['posted', 'reaction_added']}).error!)).toEqual({
+            trigger: expect.stringContaining('reaction_added events carry no text'),
+        });
+        expect(fieldErrorsOf(ruleSpecSchema.safeParse({...spec, emoji: ['ticket']}).error!)).toEqual({emoji: expect.stringContaining('needs a reaction event')});
+        expect(fieldErrorsOf(ruleSpecSchema.safeParse({...spec, events: ['reaction_removed'], trigger: {mode: 'any'}, emoji: ['no spaces']}).error!)).toEqual({
+            'emoji.0': expect.stringContaining('emoji name'),
+        });
+        expect(fieldErrorsOf(ruleSpecSchema.safeParse({...spec, events: ['typed']}).error!)).toEqual({'events.0': expect.stringContaining('user_left')});
+    });
+
     it('needs an endpoint unless the rule is a disabled draft, and distinct endpoint ids', () => {
         expect(fieldErrorsOf(ruleSpecSchema.safeParse({...spec, endpoints: []}).error!)).toEqual({endpoints: expect.stringContaining('draft')});
         expect(ruleSpecSchema.safeParse({...spec, enabled: false, endpoints: []}).success).toBe(true);

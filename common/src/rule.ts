@@ -18,6 +18,7 @@ export const ruleLimits = {
     channelsMax: 50,
     endpointsMax: 10,
     cooldownMaxSeconds: 86_400,
+    emojiMax: 50,
 } as const;
 
 /** A Mattermost id: 26 lowercase letters and digits. */
@@ -72,7 +73,14 @@ export const ruleScopeSchema = z.discriminatedUnion(
 );
 export type RuleScope = z.output<typeof ruleScopeSchema>;
 
-export const ruleEventSchema = z.enum(['posted', 'edited'], {error: 'must be posted or edited'});
+/**
+ * What a rule listens to. `posted`/`edited` are messages (file posts without text included); `reaction_added` and
+ * `reaction_removed` are emoji reactions on a post in scope; `user_joined` and `user_left` are channel memberships.
+ * Reactions and memberships carry no typed text: a rule that listens to them has the `any` trigger, and `emoji`
+ * narrows the reactions.
+ */
+export const ruleEvents = ['posted', 'edited', 'reaction_added', 'reaction_removed', 'user_joined', 'user_left'] as const;
+export const ruleEventSchema = z.enum(ruleEvents, {error: 'must be posted, edited, reaction_added, reaction_removed, user_joined or user_left'});
 export type RuleEvent = z.infer<typeof ruleEventSchema>;
 
 /** Mattermost's username rules (model.IsValidUsername), with a leading letter as its own sign-up form asks. */
@@ -134,6 +142,30 @@ export const ruleBotSchema = z.strictObject({
 });
 export type RuleBot = z.output<typeof ruleBotSchema>;
 
+/** Events about a message's text (posts and edits), the only ones native outgoing webhooks know. */
+export const messageEvents: readonly RuleEvent[] = ['posted', 'edited'];
+export const reactionEvents: readonly RuleEvent[] = ['reaction_added', 'reaction_removed'];
+export const membershipEvents: readonly RuleEvent[] = ['user_joined', 'user_left'];
+export const isMessageEvent = (event: RuleEvent): boolean => messageEvents.includes(event);
+export const isReactionEvent = (event: RuleEvent): boolean => reactionEvents.includes(event);
+
+/** A delivery's `event_type` for each rule event (payloads and the delivery log use these names). */
+export const deliveryEventTypes = {
+    posted: 'post_created',
+    edited: 'post_edited',
+    reaction_added: 'reaction_added',
+    reaction_removed: 'reaction_removed',
+    user_joined: 'user_joined',
+    user_left: 'user_left',
+} as const satisfies Record<RuleEvent, string>;
+
+/** Mattermost's emoji names (system and custom): letters, digits, `-`, `+`, `_`; colons around them are dropped. */
+export const emojiNameSchema = z
+    .string()
+    .trim()
+    .transform((s) => s.replace(/^:(.*):$/, '$1'))
+    .pipe(z.string().regex(/^[a-zA-Z0-9_+-]{1,64}$/, 'must be an emoji name such as ticket or +1'));
+
 const seconds = z
     .number()
     .int('whole seconds')
@@ -151,6 +183,11 @@ const ruleSpecShape = {
     threads: z.enum(['all', 'roots', 'replies'], {error: 'must be all, roots or replies'}).default('all'),
     /** `edited` fires only when an edit makes the post match for the first time, and never twice for one post. */
     events: z.array(ruleEventSchema).min(1, 'choose at least one event').refine(unique, 'events must not repeat').default(['posted']),
+    /**
+     * Reaction events: only these emoji (names, e.g. `ticket`, `+1`); empty = any emoji. Only for rules that listen to
+     * a reaction event.
+     */
+    emoji: z.array(emojiNameSchema).max(ruleLimits.emojiMax, `at most ${ruleLimits.emojiMax} emoji`).refine(unique, 'emoji must not repeat').default([]),
     trigger: triggerSchema,
     /** All must hold (AND); each may itself be an all/any/not tree. */
     conditions: z.array(conditionSchema).default([]),
@@ -201,6 +238,14 @@ function checkRuleSpec(spec: SpecFields, ctx: z.RefinementCtx): void {
     }
     if (new Set(spec.endpoints.map((e) => e.id)).size !== spec.endpoints.length) {
         ctx.addIssue({code: 'custom', path: ['endpoints'], message: 'endpoint ids must be distinct'});
+    }
+    // Reactions and memberships have no text of their own for trigger words to look at (the emoji filter picks reactions).
+    const textless = spec.events.filter((e) => !isMessageEvent(e));
+    if (textless.length > 0 && spec.trigger.mode !== 'any') {
+        ctx.addIssue({code: 'custom', path: ['trigger'], message: `${textless.join(' and ')} events carry no text: use the "any" trigger (emoji narrow reactions)`});
+    }
+    if (spec.emoji.length > 0 && !spec.events.some(isReactionEvent)) {
+        ctx.addIssue({code: 'custom', path: ['emoji'], message: 'an emoji filter needs a reaction event (reaction_added or reaction_removed)'});
     }
     const problem = conditionShapeProblem(spec.conditions);
     if (problem) {

@@ -8,8 +8,10 @@ export const matchReasons = [
     'matched',
     /** The rule is a disabled draft. */
     'disabled',
-    /** The rule does not listen to this event (posted / edited). */
+    /** The rule does not listen to this event (posted, edited, reaction_added, ...). */
     'event',
+    /** A reaction with an emoji outside the rule's emoji filter. */
+    'emoji',
     /** System messages (joins, header changes, ...) never match. */
     'system_post',
     /** The channel is outside the rule's scope. */

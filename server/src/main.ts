@@ -8,7 +8,7 @@
 import {manifest, pluginVersion} from './manifest';
 import type {MattermostApi, PluginHooks} from './mattermost';
 import type {MetricsSample} from './metrics/prometheus';
-import {channelStateOf, systemClock, type ServerConfigInfo} from './ports';
+import {channelStateOf, systemClock, type ServerConfigInfo, type UserInfo} from './ports';
 import {announce} from './runtime/goplugin/announce';
 import {hostLog} from './runtime/goplugin/host_log';
 
@@ -223,6 +223,22 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
             await timed('MessageHasBeenUpdated', () => engine.onEdited(newPost, oldPost));
         },
 
+        async reactionHasBeenAdded(_context, reaction) {
+            await engine.onReaction('reaction_added', reaction);
+        },
+
+        async reactionHasBeenRemoved(_context, reaction) {
+            await engine.onReaction('reaction_removed', reaction);
+        },
+
+        async userHasJoinedChannel(_context, member, actor) {
+            await engine.onMembership('user_joined', member, actor && userInfoOf(actor));
+        },
+
+        async userHasLeftChannel(_context, member, actor) {
+            await engine.onMembership('user_left', member, actor && userInfoOf(actor));
+        },
+
         executeCommand(_context, args) {
             return timed('ExecuteCommand', () => command({
                 userId: args.user_id,
@@ -250,6 +266,11 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         // Mattermost's metrics listener (MetricsSettings.Enable): /plugins/tripwire/metrics.
         serveMetrics: metricsHandler(metrics, log),
     };
+}
+
+/** The hooks' *model.User as the engine reads users (`is_bot` is omitted on the wire when false). */
+function userInfoOf(user: NonNullable<Parameters<NonNullable<PluginHooks['userHasJoinedChannel']>>[2]>): UserInfo {
+    return {...user, is_bot: user.is_bot === true} as UserInfo;
 }
 
 const ABOUT = [

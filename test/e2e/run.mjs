@@ -17,10 +17,11 @@ import {conformanceScenarios} from './scenarios/conformance.mjs';
 import {replyParityScenarios} from './scenarios/reply_parity.mjs';
 import {tripwireScenarios} from './scenarios/tripwire.mjs';
 import {tripwireBotScenarios} from './scenarios/tripwire_bots.mjs';
+import {tripwireEventScenarios} from './scenarios/tripwire_events.mjs';
 import {tripwireInteractiveScenarios} from './scenarios/tripwire_interactive.mjs';
 import {tripwireMetricsScenarios} from './scenarios/tripwire_metrics.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...tripwireMetricsScenarios, ...tripwireBotScenarios, ...replyParityScenarios]};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...tripwireEventScenarios, ...tripwireMetricsScenarios, ...tripwireBotScenarios, ...replyParityScenarios]};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {

@@ -22,6 +22,7 @@ export function ruleView(over: Partial<RuleView> = {}): RuleView {
         scope: {kind: 'channels', teamId: TEAM_ID, channelIds: [CHANNEL_ID]},
         threads: 'all',
         events: ['posted'],
+        emoji: [],
         trigger: {mode: 'exact', words: ['deploy'], ignoreCase: false},
         conditions: [],
         sources: {bots: false, integrations: false},

@@ -88,7 +88,8 @@ export class Guards {
                 held.push({match, reason: cooldown.scope === 'channel' ? 'cooldown_channel' : 'cooldown_user', retryAfterMs: cooldown.retryAfterMs});
                 continue;
             }
-            const claimNeeded = event === 'edited' || rule.events.includes('edited');
+            // Only posts can fire twice (posted, then edited); a reaction or membership is its own event each time.
+            const claimNeeded = event === 'edited' || (event === 'posted' && rule.events.includes('edited'));
             if (claimNeeded && !(await this.fired.claim(rule.id, post.id))) {
                 cooldown.undo();
                 held.push({match, reason: 'already_fired'});

@@ -1,4 +1,5 @@
 import {type Rule, type RuleEvent} from '@tripwire/common';
+import {createHash} from 'node:crypto';
 
 import {type ConversationMembers} from '../rules/conversation_members';
 import {type DirectOptIns} from '../rules/direct_opt_in';
@@ -8,7 +9,7 @@ import {type MatchContext} from '../rules/post_facts';
 import {type RuleStore} from '../rules/rule_store';
 import {type Settings} from '../config/settings';
 import {type DeliveryRequest, type SubmittedDelivery} from '../dispatch/types';
-import {type ChannelInfo, type Logger, type MetricsSink, type PluginAPI, type PostInfo, type TeamInfo} from '../ports';
+import {type ChannelInfo, type Logger, type MetricsSink, type PluginAPI, type PostInfo, type TeamInfo, type UserInfo} from '../ports';
 
 import {deliveryFactsOf, type EventContext} from './delivery_facts';
 import {type Guards} from './guards';
@@ -16,7 +17,7 @@ import {type LookupCache} from './lookup_cache';
 import {PostDetails} from './post_details';
 
 export interface PostEngineDeps {
-    api: Pick<PluginAPI, 'getChannel' | 'getUser' | 'getTeam' | 'getFileInfo' | 'getPostThread'>;
+    api: Pick<PluginAPI, 'getChannel' | 'getUser' | 'getTeam' | 'getFileInfo' | 'getPostThread' | 'getPost'>;
     rules: Pick<RuleStore, 'ruleSetFor'>;
     guards: Guards;
     submit: (request: DeliveryRequest) => Promise<SubmittedDelivery[]>;
@@ -31,6 +32,48 @@ export interface PostEngineDeps {
     lookups?: Pick<LookupCache, 'getChannel' | 'getUser' | 'getTeam' | 'notePost'>;
     /** Match durations (ports/metrics). */
     metrics?: Pick<MetricsSink, 'matchTook'>;
+}
+
+/** An emoji reaction as ReactionHasBeenAdded/Removed report it. */
+export interface ReactionInfo {
+    user_id: string;
+    post_id: string;
+    emoji_name: string;
+    create_at: number;
+    update_at?: number;
+    delete_at?: number;
+    channel_id?: string;
+}
+
+/** A channel membership as UserHasJoinedChannel/UserHasLeftChannel report it. */
+export interface MembershipInfo {
+    channel_id: string;
+    user_id: string;
+    last_update_at?: number;
+}
+
+/**
+ * One event as the matcher and the delivery see it. `subject` is what rules are matched against: the post itself; for
+ * a reaction the reacted post with the reacting user as its author (so user, group and bot conditions, sources and
+ * cooldowns are about who reacted); for a membership an empty post by the user who joined or left.
+ */
+interface EventInput {
+    event: RuleEvent;
+    subject: PostInfo;
+    /** The real post whose files and thread a delivery carries (none for memberships). */
+    post?: PostInfo;
+    previousMessage?: string;
+    reaction?: ReactionInfo & {post_user_id: string};
+    /** Memberships: who added or removed the user (null: they did it themselves). */
+    actor?: UserInfo | null;
+    eventId: string;
+}
+
+/** A channel with rules that may apply in it (and, for direct and group conversations, its members). */
+interface ChannelScope {
+    channel: ChannelInfo;
+    memberIds: readonly string[] | undefined;
+    rules: Awaited<ReturnType<RuleStore['ruleSetFor']>>;
 }
 
 /** What one hook call did, for logs and tests. */
@@ -54,35 +97,94 @@ export class PostEngine {
     }
 
     onPosted(post: PostInfo): Promise<EngineOutcome> {
-        return this.handle('posted', post);
+        // Before the guards: a system message (rename, archive, restore...) is how a channel change shows itself.
+        this.deps.lookups?.notePost(post);
+        // A file posted without text is a post like any other: rules whose trigger takes an empty message (`any`) see
+        // it, with its files for has_files conditions and the payload.
+        return this.handle({event: 'posted', subject: post, post, eventId: post.id});
     }
 
     onEdited(post: PostInfo, before: PostInfo): Promise<EngineOutcome> {
         // Mattermost also calls the update hook for pins, reactions and metadata; only a changed text is an edit.
-        if (post.message === before.message) return Promise.resolve({matched: [], held: [], submitted: [], skipped: 'text unchanged'});
-        return this.handle('edited', post, before.message);
+        if (post.message === before.message) return Promise.resolve(none('text unchanged'));
+        this.deps.lookups?.notePost(post);
+        // An edit is a new event per edit time; a repeat of the same hook call maps to the same delivery.
+        return this.handle({event: 'edited', subject: post, post, previousMessage: before.message, eventId: `${post.id}:${post.edit_at}`});
     }
 
-    private async handle(event: RuleEvent, post: PostInfo, previousMessage?: string): Promise<EngineOutcome> {
-        const none = (skipped: string): EngineOutcome => ({matched: [], held: [], submitted: [], skipped});
-        // Before the guards: a system message (rename, archive, restore...) is how a channel change shows itself.
-        this.deps.lookups?.notePost(post);
+    /** ReactionHasBeenAdded / ReactionHasBeenRemoved. */
+    async onReaction(event: 'reaction_added' | 'reaction_removed', reaction: ReactionInfo): Promise<EngineOutcome> {
+        // Loop guard first, before any lookup: Tripwire's own reactions never trigger anything.
+        const admitted = this.deps.guards.admit({user_id: reaction.user_id, props: {}});
+        if (!admitted.ok) return none(admitted.reason);
+        // Mattermost names the channel: a channel without rules costs no post lookup (reactions are frequent).
+        const scope = reaction.channel_id ? await this.scopeOf(reaction.channel_id) : undefined;
+        if (typeof scope === 'string') return none(scope);
+        let post: PostInfo;
+        try {
+            post = await this.deps.api.getPost(reaction.post_id);
+        } catch {
+            return none('reacted post not found');
+        }
+        // The reacted post's own bot/integration props describe its author, not who reacted: they are left out.
+        const subject: PostInfo = {...post, user_id: reaction.user_id, props: {}};
+        const at = event === 'reaction_added' ? reaction.create_at : reaction.delete_at || reaction.update_at || reaction.create_at;
+        const eventId = eventIdOf(event, reaction.post_id, reaction.user_id, reaction.emoji_name, at);
+        return this.handle({event, subject, post, reaction: {...reaction, post_user_id: post.user_id}, eventId}, scope?.channel.id === post.channel_id ? scope : undefined);
+    }
+
+    /** UserHasJoinedChannel / UserHasLeftChannel; `actor` is who added or removed the user, null for themselves. */
+    onMembership(event: 'user_joined' | 'user_left', member: MembershipInfo, actor: UserInfo | null): Promise<EngineOutcome> {
+        const now = Date.now();
+        const subject: PostInfo = {
+            id: '',
+            channel_id: member.channel_id,
+            user_id: member.user_id,
+            root_id: '',
+            message: '',
+            type: '',
+            props: {},
+            create_at: now,
+            update_at: now,
+            edit_at: 0,
+            delete_at: 0,
+            file_ids: [],
+        };
+        const actorOf = actor && actor.id !== member.user_id ? actor : null;
+        return this.handle({event, subject, actor: actorOf, eventId: eventIdOf(event, member.channel_id, member.user_id, String(member.last_update_at ?? 0), now)});
+    }
+
+    /** The channel and the rules that may apply in it, or why none can. */
+    private async scopeOf(channelId: string): Promise<ChannelScope | string> {
+        const channel = await this.lookups.getChannel(channelId);
+        // An archived channel is never cached (lookup_cache.ts), so this check sees an archive and a restore.
+        if (channel.delete_at > 0) return 'channel archived';
+        const direct = channel.type === 'D' || channel.type === 'G';
+        // Nothing fires in direct and group conversations unless the system admin turned that on.
+        if (direct && !this.deps.settings().EnableDirectMessageRules) return 'direct message rules off';
+        const memberIds = direct ? await this.deps.members.of(channel) : undefined;
+        const rules = await this.deps.rules.ruleSetFor(channel, memberIds ?? []);
+        if (rules.size === 0) return 'no rules';
+        return {channel, memberIds, rules};
+    }
+
+    private async handle(input: EventInput, known?: ChannelScope): Promise<EngineOutcome> {
+        const {event, subject: post} = input;
         const admitted = this.deps.guards.admit(post);
         if (!admitted.ok) return none(admitted.reason);
 
-        const channel = await this.lookups.getChannel(post.channel_id);
-        // An archived channel is never cached (lookup_cache.ts), so this check sees an archive and a restore.
-        if (channel.delete_at > 0) return none('channel archived');
-        const direct = channel.type === 'D' || channel.type === 'G';
-        // Nothing fires in direct and group conversations unless the system admin turned that on.
-        if (direct && !this.deps.settings().EnableDirectMessageRules) return none('direct message rules off');
-        const memberIds = direct ? await this.deps.members.of(channel) : undefined;
-        const rules = await this.deps.rules.ruleSetFor(channel, memberIds ?? []);
-        if (rules.size === 0) return none('no rules');
+        const scope = known ?? (await this.scopeOf(post.channel_id));
+        if (typeof scope === 'string') return none(scope);
+        const {channel, memberIds, rules} = scope;
 
         const user = await this.lookups.getUser(post.user_id).catch(() => null);
-        const details = new PostDetails(this.deps.api, post, this.deps.log);
-        const context: MatchContext = {event, ...(previousMessage !== undefined && {previousMessage}), ...(await this.resolveNeeds(rules.needs, post, channel, memberIds, details))};
+        const details = input.post ? new PostDetails(this.deps.api, input.post, this.deps.log) : undefined;
+        const context: MatchContext = {
+            event,
+            ...(input.previousMessage !== undefined && {previousMessage: input.previousMessage}),
+            ...(input.reaction && {reaction: {emojiName: input.reaction.emoji_name}}),
+            ...(await this.resolveNeeds(rules.needs, post, channel, memberIds, details)),
+        };
         const bot = this.deps.bot();
         if (bot) context.bot = bot;
 
@@ -96,7 +198,19 @@ export class PostEngine {
         const automated = user?.is_bot === true || isAutomatedProps(post.props);
         const {fire, held} = await this.deps.guards.release(matches, post, event, automated);
         const team = channel.team_id ? await this.teamOf(channel) : null;
-        const ctx: EventContext = {event, post, channel, team, user, hops: admitted.hops, ...(fire.length > 0 && (await details.deliveryFacts()))};
+        const ctx: EventContext = {
+            event,
+            eventId: input.eventId,
+            post: input.post ?? post,
+            channel,
+            team,
+            user,
+            userId: post.user_id,
+            hops: admitted.hops,
+            ...(input.reaction && {reaction: input.reaction}),
+            ...(input.actor !== undefined && {actor: input.actor}),
+            ...(fire.length > 0 && details && (await details.deliveryFacts())),
+        };
         const submitted: SubmittedDelivery[] = [];
         for (const match of fire) {
             try {
@@ -118,10 +232,11 @@ export class PostEngine {
         post: PostInfo,
         channel: ChannelInfo,
         memberIds: readonly string[] | undefined,
-        details: PostDetails,
+        details: PostDetails | undefined,
     ): Promise<Pick<MatchContext, 'groupIds' | 'files' | 'direct'>> {
         const out: Pick<MatchContext, 'groupIds' | 'files' | 'direct'> = {};
-        const [groupIds, files] = await Promise.all([needs.groups ? this.groupIdsOf(post.user_id) : undefined, needs.files ? details.files() : undefined]);
+        // A membership has no post and so no files.
+        const [groupIds, files] = await Promise.all([needs.groups ? this.groupIdsOf(post.user_id) : undefined, needs.files ? (details?.files() ?? []) : undefined]);
         // Unknown stays unknown: the condition then fails with a note rather than the post failing.
         if (groupIds) out.groupIds = groupIds;
         if (files) out.files = files;
@@ -149,6 +264,16 @@ export class PostEngine {
             return null;
         }
     }
+}
+
+const none = (skipped: string): EngineOutcome => ({matched: [], held: [], submitted: [], skipped});
+
+/**
+ * A stable id for a reaction or membership event (a delivery's id derives from it): hashed, because emoji names
+ * make the plain key longer than an event id may be.
+ */
+function eventIdOf(event: RuleEvent, ...parts: Array<string | number>): string {
+    return `${event}:${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40)}`;
 }
 
 /** `ruleBots`: the guardrail allow_rule_bots; while it is off, a rule's own bot stays unused (Tripwire's bot replies). */

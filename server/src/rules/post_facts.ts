@@ -25,6 +25,8 @@ export interface DirectFacts {
 export interface MatchContext {
     /** @defaultValue 'posted' */
     event?: RuleEvent;
+    /** Reaction events: the emoji, for the rule's emoji filter. */
+    reaction?: {emojiName: string};
     /** For edits: the message before the edit, to fire only when the edit newly matches. */
     previousMessage?: string;
     /** The author's user groups; needed when a rule set `needs.groups`. */

@@ -1,10 +1,10 @@
-import {type ConditionTrace, type MatchReason, type RuleOutcome} from '@tripwire/common';
+import {isReactionEvent, type ConditionTrace, type MatchReason, type RuleOutcome} from '@tripwire/common';
 import {type CompiledRule, type MatchableRule} from './compiled_rule';
 import {type PostFacts} from './post_facts';
 import {type TriggerHit} from './trigger';
 
 /**
- * One rule against one post, in the documented order: enabled → event → system post → scope → direct-message consent
+ * One rule against one post, in the documented order: enabled → event → emoji (reactions) → system post → scope → direct-message consent
  * → root/reply → bots → integrations → trigger → conditions → (edits) newly matched. The fast path in rule_set.ts
  * runs the trigger first through its indexes and then `checkAfterTrigger`; both agree on *whether* a rule matches.
  */
@@ -14,6 +14,7 @@ export function gateReason(c: CompiledRule, f: PostFacts): MatchReason | null {
     const rule = c.rule;
     if (!rule.enabled) return 'disabled';
     if (!rule.events.includes(f.event)) return 'event';
+    if (isReactionEvent(f.event) && rule.emoji.length > 0 && !rule.emoji.includes(f.context.reaction?.emojiName ?? '')) return 'emoji';
     if (f.isSystem) return 'system_post';
     if (!scopeCovers(c, f)) return 'scope';
     if (f.isDirect) {
@@ -58,7 +59,8 @@ export function reasonAfterTrigger(c: CompiledRule, f: PostFacts): MatchReason |
 
 const gateDetail: Record<Exclude<MatchReason, 'matched' | 'trigger' | 'condition'>, (c: CompiledRule, f: PostFacts) => string> = {
     disabled: () => 'the rule is disabled (a draft)',
-    event: (c, f) => `the rule listens to ${c.rule.events.join(' and ')} messages, not ${f.event} ones`,
+    event: (c, f) => `the rule listens to ${c.rule.events.join(', ')} events, not ${f.event}`,
+    emoji: (c, f) => `:${f.context.reaction?.emojiName ?? ''}: is not one of the rule's emoji: ${c.rule.emoji.map((e) => `:${e}:`).join(', ')}`,
     system_post: () => 'system messages never match',
     scope: (_c, f) => `~${f.channel.name || f.channel.id} is outside the rule's scope`,
     direct_disabled: () => 'rules in direct and group messages are turned off by the system admin',
@@ -89,6 +91,14 @@ export function explainRule(c: CompiledRule, f: PostFacts): {outcome: RuleOutcom
         return {outcome: {...base, ...extras, matched: false, reason: 'condition', detail: 'the trigger matched but the conditions do not hold'}, hit: null};
     }
     if (after) return {outcome: {...base, ...extras, matched: false, reason: after, detail: gateDetail[after as keyof typeof gateDetail](c, f)}, hit: null};
-    const detail = c.rule.trigger.mode === 'any' ? 'matches every message' : `matched ${JSON.stringify(hit.word)}`;
+    const detail = c.rule.trigger.mode === 'any' ? anyDetail(c, f) : `matched ${JSON.stringify(hit.word)}`;
     return {outcome: {...base, ...extras, matched: true, reason: 'matched', detail}, hit};
+}
+
+/** What an `any` trigger matched: a message, a reaction (with the emoji filter), a join or a leave. */
+function anyDetail(c: CompiledRule, f: PostFacts): string {
+    if (isReactionEvent(f.event)) return c.rule.emoji.length > 0 ? `matched the reaction :${f.context.reaction?.emojiName ?? ''}:` : 'matches every reaction';
+    if (f.event === 'user_joined') return 'matches everyone who joins';
+    if (f.event === 'user_left') return 'matches everyone who leaves';
+    return 'matches every message';
 }

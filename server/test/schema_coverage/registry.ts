@@ -55,7 +55,21 @@ export const covered: Record<string, readonly string[]> = {
     'name': ['response enabled and accept_any_status; the rule name on the reply'],
     'enabled': ['enabled: a disabled rule never fires'],
     'threads': ['threads: roots or replies only'],
-    'events': ['events: edited fires when an edit makes the post match'],
+    'events': [
+        'events: edited fires when an edit makes the post match',
+        // test/conformance/fields TestRuleEventsAct: the hooks through Mattermost's RPC client into the real plugin.
+        'events reaction_added with emoji: the reacted post and who reacted, in the rich body even for a compat endpoint',
+        'events reaction_removed: a removed reaction, with the user conditions about who reacted',
+        'events user_joined and user_left: who joined or left, and who added them',
+        // test/e2e/scenarios/tripwire_events.mjs: real users in the real server.
+        'events: alice reacts with :ticket:, the receiver gets reaction_added with the post and who reacted',
+        'events: bob joins the channel and is removed, the receiver gets user_joined and user_left with the actor',
+    ],
+    // Only the listed emoji fire (another emoji, and Tripwire's own reaction, do not).
+    'emoji': [
+        'events reaction_added with emoji: the reacted post and who reacted, in the rich body even for a compat endpoint',
+        'events: alice reacts with :ticket:, the receiver gets reaction_added with the post and who reacted',
+    ],
     'trigger{mode=exact}.ignoreCase': ['trigger ignoreCase: exact and starts_with compare without case'],
     'trigger{mode=starts_with}': ['trigger starts_with: the first word starts with a word'],
     'trigger{mode=starts_with}.words': ['trigger starts_with: the first word starts with a word'],
@@ -85,7 +99,11 @@ export const covered: Record<string, readonly string[]> = {
     'conditions[]{type=integration}': ['conditions mentions_bot, bot and integration'],
     'conditions[]{type=mentions_bot}': ['conditions mentions_bot, bot and integration'],
     'conditions[]{type=has_files}': ['conditions has_files: any file, or one of the MIME types'],
-    'conditions[]{type=has_files}.mimeTypes': ['conditions has_files: any file, or one of the MIME types'],
+    'conditions[]{type=has_files}.mimeTypes': [
+        'conditions has_files: any file, or one of the MIME types',
+        'file posted without text: a has_files rule gets the file metadata',
+        'events: alice posts a file without text, the receiver gets its metadata',
+    ],
     'conditions[]{type=length}': ['conditions user, not, all, any and length'],
     'conditions[]{type=length}.min': ['conditions user, not, all, any and length'],
     'conditions[]{type=length}.max': ['conditions user, not, all, any and length'],

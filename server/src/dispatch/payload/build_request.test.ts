@@ -104,6 +104,28 @@ describe('buildRequest', () => {
         expect(() => buildRequest(e, ctx())).toThrow(TemplateError);
     });
 
+    it('sends reactions and memberships in the rich body even in compat and Slack mode (native hooks only know posts)', () => {
+        const reaction = ctx({
+            facts: deliveryFactsSchema.parse(
+                facts({event_type: 'reaction_added', event_id: 'reaction_added:abc', post: {id: 'post1', message: 'ship it', create_at: 1}, reaction: {emoji_name: 'ticket', create_at: 2, post_user_id: 'bob'}}),
+            ),
+        });
+        for (const payload of ['compat', 'slack'] as const) {
+            const req = buildRequest(endpoint({url: 'https://svc.example.com/', payload, content_type: 'form'}), reaction);
+            expect(req.headers['content-type']).toBe('application/json');
+            expect(JSON.parse(req.body.toString())).toMatchObject({event_type: 'reaction_added', post_id: 'post1', text: 'ship it', reaction: {emoji_name: 'ticket', post_user_id: 'bob'}});
+        }
+        const joined = ctx({
+            facts: deliveryFactsSchema.parse(
+                facts({event_type: 'user_joined', event_id: 'user_joined:abc', post: {id: '', message: '', create_at: 1}, membership: {actor: {id: 'bob', username: 'bob'}}}),
+            ),
+        });
+        expect(JSON.parse(buildRequest(endpoint({url: 'https://svc.example.com/'}), joined).body.toString())).toMatchObject({event_type: 'user_joined', actor: {id: 'bob', username: 'bob'}, reaction: null});
+        const template = endpoint({url: 'https://svc.example.com/', payload: 'template', body_template: '{"by":"{{actor.username}}","emoji":"{{reaction.emoji_name}}"}'});
+        expect(JSON.parse(buildRequest(template, joined).body.toString())).toEqual({by: 'bob', emoji: ''});
+        expect(JSON.parse(buildRequest(template, reaction).body.toString())).toEqual({by: '', emoji: 'ticket'});
+    });
+
     it('sends no body with GET', () => {
         const req = buildRequest(endpoint({url: 'https://svc.example.com/?q={{trigger_word}}', method: 'GET'}), ctx());
         expect(req.body.length).toBe(0);

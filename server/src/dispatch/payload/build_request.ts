@@ -1,4 +1,4 @@
-import type {Endpoint} from '@tripwire/common';
+import {deliveryEventTypes, type Endpoint} from '@tripwire/common';
 
 import {compatFormBody, compatJsonBody} from './compat';
 import {goFormEncode} from './go_encoding';
@@ -55,8 +55,13 @@ function renderUrl(endpoint: Endpoint, vars: Vars): URL {
     return url;
 }
 
+/** The events native outgoing webhooks (and Slack's legacy ones) know: the only ones their formats can describe. */
+const POST_EVENTS: ReadonlySet<string> = new Set([deliveryEventTypes.posted, deliveryEventTypes.edited]);
+
 function renderBody(endpoint: Endpoint, ctx: RequestContext, vars: Vars): [string, string] {
     const form = endpoint.content_type === 'form';
+    // Native hooks only ever send posts: a reaction or membership goes out in the rich body whatever the mode.
+    if ((endpoint.payload === 'compat' || endpoint.payload === 'slack') && !POST_EVENTS.has(ctx.facts.event_type)) return [JSON_TYPE, richBody(ctx)];
     switch (endpoint.payload) {
         case 'compat':
             return form ? [FORM_TYPE, compatFormBody(ctx.facts, ctx.token)] : [JSON_TYPE, compatJsonBody(ctx.facts, ctx.token)];

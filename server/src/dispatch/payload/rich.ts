@@ -42,6 +42,10 @@ export function richBody(ctx: RequestContext): string {
         hashtags: post.hashtags,
         matches: {trigger_word: facts.trigger_word, groups: facts.groups},
         files: facts.files ?? [],
+        // Reaction events: the emoji; `post_id`/`text` are the reacted post's, `user` is who reacted.
+        reaction: facts.reaction ?? null,
+        // Membership events: `user` joined or left, `actor` added or removed them (null: they did it themselves).
+        ...(facts.membership && {actor: facts.membership.actor ?? null}),
         thread: facts.thread ?? null,
         rule: ctx.rule,
         delivery_id: ctx.deliveryId,

@@ -26,6 +26,8 @@ export function templateVariables(ctx: RequestContext): Record<string, unknown> 
         thread: facts.thread ?? {},
         files: facts.files ?? [],
         event: {type: facts.event_type, id: facts.event_id},
+        reaction: facts.reaction ?? {},
+        actor: facts.membership?.actor ? {...facts.membership.actor, display_name: displayName(facts.membership.actor)} : {},
         rule: ctx.rule,
         // `hops`: for services to pass back to the inbound URL, so the reply-chain guardrail sees their posts.
         delivery: {id: ctx.deliveryId, webhook_id: ctx.webhookId, response_url: ctx.responseUrl, hops: facts.hops},

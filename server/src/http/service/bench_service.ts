@@ -1,5 +1,9 @@
 import {
+    deliveryEventTypes,
     deliveryFactsSchema,
+    isReactionEvent,
+    membershipEvents,
+    type RuleEvent,
     endpointOrigin,
     RULE_SCHEMA_VERSION,
     type DeliveryFacts,
@@ -63,12 +67,17 @@ export class BenchService {
         const memberIds = await this.membersOf(channel);
         // A real post is read as the engine reads it: its author, its thread position, its files from Mattermost.
         const real = body.post_id === undefined ? undefined : await this.realPost(channel, body.post_id);
-        const authorId = real?.user_id ?? userId;
+        // As the engine: a reaction is matched as the reacted post by the one who reacts (the caller); a join or leave
+        // as an empty post by the one who joins or leaves (the caller).
+        const reacting = isReactionEvent(body.event);
+        const authorId = reacting ? userId : (real?.user_id ?? userId);
         const [user, set] = await Promise.all([this.ctx.api.getUser(authorId), this.ctx.rules.ruleSetFor(channel, memberIds)]);
-        const post = real ?? samplePost(channel, userId, body.message ?? '', body.is_reply, this.ctx.clock.now(), body.files.length);
+        const target = real ?? samplePost(channel, userId, body.message ?? '', body.is_reply, this.ctx.clock.now(), body.files.length);
+        const post = reacting ? {...target, user_id: userId, props: {}} : target;
         const files = real ? (set.needs.files ? await new PostDetails(this.ctx.api, real, this.ctx.log).files() : undefined) : body.files;
         const context: MatchContext = {
             event: body.event,
+            ...(body.emoji !== undefined && {reaction: {emojiName: body.emoji}}),
             ...(body.previous_message !== undefined && {previousMessage: body.previous_message}),
             ...(files && {files}),
             bot: {userId: this.ctx.botUserId(), username: 'tripwire'},
@@ -139,10 +148,20 @@ export class BenchService {
         const channel = await this.ctx.api.getChannel(channelId);
         const [user, team] = await Promise.all([this.ctx.api.getUser(userId), channel.team_id ? this.ctx.api.getTeam(channel.team_id) : Promise.resolve(null)]);
 
-        const post = samplePost(channel, userId, body.message, body.is_reply, this.ctx.clock.now(), 0);
-        const outcome = matchPost(post, channel, user, [rule], {bot: {userId: this.ctx.botUserId(), username: 'tripwire'}, ...(await this.directFacts(channel, await this.membersOf(channel))), ...(await this.groupFacts(userId))}).explain()
-            .outcomes[0] as RuleOutcome | undefined;
-        const facts = sampleFacts(post, channel, team, user, outcome);
+        // The sample stands for the rule's own event unless told otherwise: a reaction rule's receiver sees a reaction.
+        const event = body.event ?? rule.events[0] ?? 'posted';
+        const emoji = isReactionEvent(event) ? (body.emoji ?? rule.emoji[0] ?? '+1') : undefined;
+        const membership = membershipEvents.includes(event);
+        const post = samplePost(channel, userId, membership ? '' : body.message, body.is_reply && !membership, this.ctx.clock.now(), 0);
+        const context: MatchContext = {
+            event,
+            ...(emoji !== undefined && {reaction: {emojiName: emoji}}),
+            bot: {userId: this.ctx.botUserId(), username: 'tripwire'},
+            ...(await this.directFacts(channel, await this.membersOf(channel))),
+            ...(await this.groupFacts(userId)),
+        };
+        const outcome = matchPost(post, channel, user, [rule], context).explain().outcomes[0] as RuleOutcome | undefined;
+        const facts = sampleFacts(post, channel, team, user, outcome, event, emoji);
         const deliveryId = newId();
         const secrets = this.ctx.dispatcher.secrets;
         let request;
@@ -311,11 +330,24 @@ function samplePost(channel: ChannelInfo, userId: string, message: string, isRep
     } as PostInfo;
 }
 
-function sampleFacts(post: PostInfo, channel: ChannelInfo, team: TeamInfo | null, user: UserInfo, outcome: RuleOutcome | undefined): DeliveryFacts {
-    const id = 'tripwiretestpost000000000';
+function sampleFacts(
+    post: PostInfo,
+    channel: ChannelInfo,
+    team: TeamInfo | null,
+    user: UserInfo,
+    outcome: RuleOutcome | undefined,
+    event: RuleEvent,
+    emoji: string | undefined,
+): DeliveryFacts {
+    const membership = membershipEvents.includes(event);
+    // A membership has no post (as the engine sends it: id '').
+    const id = membership ? '' : 'tripwiretestpost000000000';
     return deliveryFactsSchema.parse({
-        event_type: 'post_created',
+        event_type: deliveryEventTypes[event],
         event_id: `test_${post.create_at}`,
+        // The sample reaction is the tester's own, on their own sample message; a sample join is the tester's, alone.
+        ...(emoji !== undefined && {reaction: {emoji_name: emoji, create_at: post.create_at, post_user_id: user.id}}),
+        ...(membership && {membership: {}}),
         post: {id, message: post.message, create_at: post.create_at, update_at: post.update_at, root_id: post.root_id, file_ids: []},
         channel: {id: channel.id, name: channel.name, display_name: channel.display_name, type: channel.type},
         team: team ? {id: team.id, name: team.name, display_name: team.display_name} : {},

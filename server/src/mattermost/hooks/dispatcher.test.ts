@@ -98,6 +98,30 @@ describe('hooks dispatcher', () => {
         expect((await served('ServeHTTP')).body.toString()).toBe('rest');
     });
 
+    it('delivers reactions and memberships in JSON shapes, a nil actor as null', async () => {
+        const seen: unknown[] = [];
+        const h = harness(() => ({
+            reactionHasBeenAdded: (_c, r) => void seen.push(['added', r]),
+            reactionHasBeenRemoved: (_c, r) => void seen.push(['removed', r]),
+            userHasJoinedChannel: (_c, m, actor) => void seen.push(['joined', m.user_id, actor?.username ?? null]),
+            userHasLeftChannel: (_c, m, actor) => void seen.push(['left', m.user_id, actor?.username ?? null]),
+        }));
+        const implemented = await h.host.call('Plugin.Implemented', EmptyStruct, {}, t.slice(t.string));
+        expect(implemented).toEqual(['ReactionHasBeenAdded', 'ReactionHasBeenRemoved', 'UserHasJoinedChannel', 'UserHasLeftChannel']);
+        await activate(h);
+        const reaction = {UserId: 'u1', PostId: 'p1', EmojiName: 'ticket', CreateAt: 5, ChannelId: 'c1'};
+        await h.call('ReactionHasBeenAdded', {A: {RequestId: 'r'}, B: reaction});
+        await h.call('ReactionHasBeenRemoved', {A: {RequestId: 'r'}, B: {...reaction, DeleteAt: 9}});
+        await h.call('UserHasJoinedChannel', {A: {RequestId: 'r'}, B: {ChannelId: 'c1', UserId: 'u2'}, C: {Id: 'u1', Username: 'alice'}});
+        await h.call('UserHasLeftChannel', {A: {RequestId: 'r'}, B: {ChannelId: 'c1', UserId: 'u2'}});
+        expect(seen).toEqual([
+            ['added', expect.objectContaining({user_id: 'u1', post_id: 'p1', emoji_name: 'ticket', create_at: 5, channel_id: 'c1'})],
+            ['removed', expect.objectContaining({emoji_name: 'ticket', delete_at: 9})],
+            ['joined', 'u2', 'alice'],
+            ['left', 'u2', null],
+        ]);
+    });
+
     it('waits for hooks that are still loading, and fails Implemented when they cannot load', async () => {
         const slow = harness(() => new Promise((resolve) => setTimeout(() => resolve({executeCommand: () => ({text: 'ok'})}), 30)));
         const implemented = await slow.host.call('Plugin.Implemented', EmptyStruct, {}, t.slice(t.string));

@@ -5,7 +5,7 @@ import {EmptyStruct, RpcServer} from '../../runtime/netrpc';
 import type {Logger} from '../../ports';
 import {type ApiConnection, type ApiTransport} from '../api/connection';
 import {type ServeHttpBridge} from '../serve_http/serve_http';
-import {fromJs, goStruct, hookMethods, model as m, toJs, toJsConv, w, type HookName, type PluginContextJs, type PostJs} from '../wire';
+import {fromJs, goStruct, hookMethods, model as m, toJs, toJsConv, w, type ChannelMemberJs, type HookName, type PluginContextJs, type PostJs, type ReactionJs, type UserJs} from '../wire';
 import {appErrorValue, encodableError, messageOf} from './hook_errors';
 import {implementedHooks, type PluginHooks} from './hooks';
 
@@ -32,6 +32,9 @@ const EMPTY = Object.freeze({});
 // Looked up once: MessageHasBeenPosted is the hot path.
 const ctxConv = toJsConv(m.PluginContext) as (v: unknown) => PluginContextJs;
 const postConv = toJsConv(m.Post) as (v: unknown) => PostJs;
+const reactionConv = toJsConv(m.Reaction) as (v: unknown) => ReactionJs;
+const memberConv = toJsConv(m.ChannelMember) as (v: unknown) => ChannelMemberJs;
+const userConv = toJsConv(m.User) as (v: unknown) => UserJs;
 
 /**
  * The "hooks" net/rpc service Mattermost dispenses: Plugin.Implemented, Plugin.OnActivate and one method per hook
@@ -123,6 +126,16 @@ function registerHooks(rpc: RpcServer, broker: MuxBroker, deps: DispatcherDeps, 
         on('OnPluginClusterEvent', (a) =>
             guarded('OnPluginClusterEvent', () => cluster.call(hooks, ctxConv(a.A), toJs(m.PluginClusterEvent, a.B) as Parameters<typeof cluster>[1])),
         );
+    }
+
+    for (const [name, key] of [['ReactionHasBeenAdded', 'reactionHasBeenAdded'], ['ReactionHasBeenRemoved', 'reactionHasBeenRemoved']] as const) {
+        const hook = hooks[key];
+        if (hook) on(name, (a) => guarded(name, () => hook.call(hooks, ctxConv(a.A), reactionConv(a.B))));
+    }
+    for (const [name, key] of [['UserHasJoinedChannel', 'userHasJoinedChannel'], ['UserHasLeftChannel', 'userHasLeftChannel']] as const) {
+        const hook = hooks[key];
+        // A nil *model.User (the user acted alone) arrives as an absent field.
+        if (hook) on(name, (a) => guarded(name, () => hook.call(hooks, ctxConv(a.A), memberConv(a.B), a.C == null ? null : userConv(a.C))));
     }
 
     if (hooks.serveHTTP && deps.http) {

@@ -1,5 +1,5 @@
 import type {NodeHandler} from '../serve_http/in_memory_http';
-import type {CommandArgsJs, CommandResponseJs, PluginClusterEventJs, PluginContextJs, PostJs} from '../wire';
+import type {ChannelMemberJs, CommandArgsJs, CommandResponseJs, PluginClusterEventJs, PluginContextJs, PostJs, ReactionJs, UserJs} from '../wire';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -20,6 +20,12 @@ export interface PluginHooks {
     messageHasBeenUpdated?(context: PluginContextJs, newPost: PostJs, oldPost: PostJs): Awaitable<void>;
     executeCommand?(context: PluginContextJs, args: CommandArgsJs): Awaitable<CommandResponseJs>;
     onPluginClusterEvent?(context: PluginContextJs, event: PluginClusterEventJs): Awaitable<void>;
+    reactionHasBeenAdded?(context: PluginContextJs, reaction: ReactionJs): Awaitable<void>;
+    reactionHasBeenRemoved?(context: PluginContextJs, reaction: ReactionJs): Awaitable<void>;
+    /** `actor` is who added the user, null when they joined by themselves. */
+    userHasJoinedChannel?(context: PluginContextJs, member: ChannelMemberJs, actor: UserJs | null): Awaitable<void>;
+    /** `actor` is who removed the user, null when they left by themselves. */
+    userHasLeftChannel?(context: PluginContextJs, member: ChannelMemberJs, actor: UserJs | null): Awaitable<void>;
     /**
      * HTTP requests to /plugins/<id>/…, with that prefix removed from the URL (Mattermost strips it). Any Node
      * (req, res) handler, e.g. an express app. Mattermost-User-Id is set only for authenticated requests;
@@ -42,6 +48,10 @@ export const HOOK_NAMES = {
     messageHasBeenUpdated: 'MessageHasBeenUpdated',
     executeCommand: 'ExecuteCommand',
     onPluginClusterEvent: 'OnPluginClusterEvent',
+    reactionHasBeenAdded: 'ReactionHasBeenAdded',
+    reactionHasBeenRemoved: 'ReactionHasBeenRemoved',
+    userHasJoinedChannel: 'UserHasJoinedChannel',
+    userHasLeftChannel: 'UserHasLeftChannel',
     serveHTTP: 'ServeHTTP',
     serveMetrics: 'ServeMetrics',
 } as const satisfies Record<keyof PluginHooks, string>;

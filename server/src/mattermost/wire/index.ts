@@ -13,6 +13,7 @@ export type PostDraftJs = Draft<PostJs>;
 export type ChannelJs = Js<typeof m.Channel>;
 export type ChannelMemberJs = Js<typeof m.ChannelMember>;
 export type UserJs = Js<typeof m.User>;
+export type ReactionJs = Js<typeof m.Reaction>;
 export type GroupJs = Js<typeof m.Group>;
 export type FileInfoJs = Js<typeof m.FileInfo>;
 export type PostListJs = Js<typeof m.PostList>;

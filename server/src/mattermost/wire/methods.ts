@@ -117,6 +117,11 @@ export const hookMethods = {
     MessageHasBeenUpdated: gen('MessageHasBeenUpdated', [ctx, post, post], []),
     ExecuteCommand: gen('ExecuteCommand', [ctx, w.ptr(m.CommandArgs)], [w.ptr(m.CommandResponse), appError]),
     OnPluginClusterEvent: gen('OnPluginClusterEvent', [ctx, m.PluginClusterEvent], []),
+    ReactionHasBeenAdded: gen('ReactionHasBeenAdded', [ctx, w.ptr(m.Reaction)], []),
+    ReactionHasBeenRemoved: gen('ReactionHasBeenRemoved', [ctx, w.ptr(m.Reaction)], []),
+    // The actor is nil when the user joined or left by themselves.
+    UserHasJoinedChannel: gen('UserHasJoinedChannel', [ctx, w.ptr(m.ChannelMember), w.ptr(m.User)], []),
+    UserHasLeftChannel: gen('UserHasLeftChannel', [ctx, w.ptr(m.ChannelMember), w.ptr(m.User)], []),
     ServeHTTP: serveHttpLike('Z_ServeHTTPArgs'),
     // The metrics listener's /plugins/<id>/metrics: the same streams and arguments as ServeHTTP (client_rpc.go).
     ServeMetrics: serveHttpLike('Z_ServeMetricsArgs'),

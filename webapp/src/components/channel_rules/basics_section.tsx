@@ -1,5 +1,5 @@
-import {type RuleEvent, type RuleScope} from '@tripwire/common';
-import {type ReactNode} from 'react';
+import {isMessageEvent, isReactionEvent, ruleEvents, type RuleEvent, type RuleScope} from '@tripwire/common';
+import {useState, type ReactNode} from 'react';
 import {useIntl} from 'react-intl';
 
 import {Checkbox, SelectField, TextField} from '../common/fields';
@@ -19,7 +19,53 @@ type Props = {
     children?: ReactNode;
 };
 
-export const basicsPaths = ['name', 'description', 'enabled', 'scope', 'threads', 'events'] as const;
+export const basicsPaths = ['name', 'description', 'enabled', 'scope', 'threads', 'events', 'emoji'] as const;
+
+/** The label of each event, for the rule editor and the tester. */
+export const eventLabels = {
+    posted: m.eventPosted,
+    edited: m.eventEdited,
+    reaction_added: m.eventReactionAdded,
+    reaction_removed: m.eventReactionRemoved,
+    user_joined: m.eventUserJoined,
+    user_left: m.eventUserLeft,
+} satisfies Record<RuleEvent, unknown>;
+
+/**
+ * New events, and the fields they bring along: choosing a reaction, join or leave sets the `any` trigger (they have no
+ * text for words to match), and dropping the last reaction event drops the emoji filter (the server refuses one
+ * without a reaction event).
+ */
+function eventsPatch(draft: RuleDraft, events: RuleEvent[]): Partial<RuleDraft> {
+    const textless = events.some((e) => !isMessageEvent(e));
+    return {
+        events,
+        ...(textless && draft.trigger.mode !== 'any' && {trigger: {mode: 'any'}}),
+        ...(!events.some(isReactionEvent) && draft.emoji.length > 0 && {emoji: []}),
+    };
+}
+
+/** Emoji names typed as text (`:ticket: +1`); colons are optional. */
+function EmojiField({value, onChange, error, disabled}: {value: readonly string[]; onChange(emoji: string[]): void; error: string | undefined; disabled: boolean}) {
+    const f = useIntl().formatMessage;
+    // The typed text is kept as typed (a trailing space or comma stays while typing); the list is what is saved.
+    const [text, setText] = useState(value.join(' '));
+    return (
+        <TextField
+            label={f(m.emoji)}
+            path='emoji'
+            help={f(m.emojiHelp)}
+            value={text}
+            disabled={disabled}
+            error={error}
+            mono={true}
+            onChange={(typed) => {
+                setText(typed);
+                onChange(typed.split(/[\s,]+/).filter(Boolean));
+            }}
+        />
+    );
+}
 
 function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
     return on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item);
@@ -136,19 +182,28 @@ export function BasicsSection({draft, update, errors, disabled, channelTeamId, c
                         />
                         <div className='tw-field'>
                             <span className='tw-label'>{f(m.events)}</span>
-                            {(['posted', 'edited'] as RuleEvent[]).map((ev) => (
+                            {ruleEvents.map((ev) => (
                                 <Checkbox
                                     key={ev}
                                     path='events'
-                                    label={f(ev === 'posted' ? m.eventPosted : m.eventEdited)}
+                                    label={f(eventLabels[ev])}
                                     checked={draft.events.includes(ev)}
                                     disabled={disabled}
-                                    onChange={(on) => update({events: toggled(draft.events, ev, on)})}
+                                    onChange={(on) => update(eventsPatch(draft, toggled(draft.events, ev, on)))}
                                 />
                             ))}
+                            <div className='tw-help'>{f(m.eventsHelp)}</div>
                             {errorAt(errors, 'events') && <div className='tw-error'>{errorAt(errors, 'events')}</div>}
                         </div>
                     </div>
+                    {draft.events.some(isReactionEvent) && (
+                        <EmojiField
+                            value={draft.emoji}
+                            disabled={disabled}
+                            error={errorAt(errors, 'emoji')}
+                            onChange={(emoji) => update({emoji})}
+                        />
+                    )}
                     <Checkbox
                         label={f(m.enabled)}
                         path='enabled'

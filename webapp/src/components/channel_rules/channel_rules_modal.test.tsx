@@ -49,6 +49,16 @@ describe('ChannelRulesModal', () => {
         expect(within(tickets).getByRole('button', {name: 'View'})).toBeInTheDocument();
     });
 
+    it('names the reaction, join and leave events a rule fires on, with its emoji', async () => {
+        const rule = ruleView({name: 'Tickets', events: ['posted', 'reaction_added', 'user_joined'], emoji: ['ticket'], trigger: {mode: 'any'}});
+        open({
+            [`GET ${API}/channels/${CHANNEL_ID}/rules`]: {body: {rules: [rule]}},
+            [`GET ${API}/rules/${rule.id}/deliveries`]: {body: {entries: [], page: 0, per_page: 1, total: 0, has_more: false, stats: emptyStats}},
+        });
+        const item = await screen.findByRole('listitem', {name: 'Tickets'});
+        expect(item).toHaveTextContent('Every message · Reactions added :ticket: · Someone joins the channel');
+    });
+
     it('explains instead of showing a broken panel when the server refuses', async () => {
         open({[`GET ${API}/channels/${CHANNEL_ID}/rules`]: {status: 403, body: {error: {code: 'forbidden', message: 'guests cannot manage Tripwire rules'}}}});
         const notice = await screen.findByTestId('tripwire-no-access');

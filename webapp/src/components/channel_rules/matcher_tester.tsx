@@ -1,11 +1,12 @@
-import {type ApiResponse} from '@tripwire/common';
+import {isReactionEvent, membershipEvents, ruleEvents, type ApiResponse, type RuleEvent, type TestMessageBody} from '@tripwire/common';
 import {useEffect, useState} from 'react';
 import {useIntl} from 'react-intl';
 
 import {useClient} from '../common/client_context';
 import {Badge, Spinner} from '../common/badge';
-import {Checkbox, TextField} from '../common/fields';
+import {Checkbox, SelectField, TextField} from '../common/fields';
 
+import {eventLabels} from './basics_section';
 import {m} from './messages';
 
 type Explain = ApiResponse<'testMessage'>;
@@ -17,12 +18,22 @@ export function MatcherTester({channelId, debounceMs = 300}: {channelId: string;
     const client = useClient();
     const [message, setMessage] = useState('');
     const [isReply, setIsReply] = useState(false);
+    const [event, setEvent] = useState<RuleEvent>('posted');
+    const [emoji, setEmoji] = useState('');
+    const membership = membershipEvents.includes(event);
+    const reaction = isReactionEvent(event);
     const [result, setResult] = useState<Explain | null>(null);
     const [error, setError] = useState<string | null>(null);
     const [busy, setBusy] = useState(false);
 
     useEffect(() => {
-        if (message === '') {
+        // A join or leave needs nothing typed; a message needs its text, a reaction its emoji too.
+        const body: TestMessageBody | null = membership
+            ? {event}
+            : message === '' || (reaction && emoji.trim() === '')
+                ? null
+                : {message, is_reply: isReply, event, ...(reaction && {emoji: emoji.trim()})};
+        if (!body) {
             setResult(null);
             setError(null);
             return undefined;
@@ -31,7 +42,7 @@ export function MatcherTester({channelId, debounceMs = 300}: {channelId: string;
         const timer = setTimeout(() => {
             setBusy(true);
             client
-                .testMessage(channelId, {message, is_reply: isReply}, abort.signal)
+                .testMessage(channelId, body, abort.signal)
                 .then((r) => {
                     setResult(r);
                     setError(null);
@@ -47,19 +58,42 @@ export function MatcherTester({channelId, debounceMs = 300}: {channelId: string;
             clearTimeout(timer);
             abort.abort();
         };
-    }, [client, channelId, message, isReply, debounceMs]);
+    }, [client, channelId, message, isReply, event, emoji, membership, reaction, debounceMs]);
 
     return (
         <div className='tw-stack'>
             <div className='tw-help'>{f(m.testerHelp)}</div>
-            <TextField
-                label={f(m.testerMessage)}
-                multiline={true}
-                rows={3}
-                value={message}
-                placeholder={f(m.testerPlaceholder)}
-                onChange={setMessage}
-            />
+            <div className='tw-grid-2'>
+                <SelectField<RuleEvent>
+                    label={f(m.testerEvent)}
+                    path='event'
+                    value={event}
+                    options={ruleEvents.map((ev) => ({value: ev, label: f(eventLabels[ev])}))}
+                    onChange={setEvent}
+                />
+                {reaction && (
+                    <TextField
+                        label={f(m.testerEmoji)}
+                        path='emoji'
+                        value={emoji}
+                        placeholder='ticket'
+                        mono={true}
+                        onChange={setEmoji}
+                    />
+                )}
+            </div>
+            {membership ? (
+                <div className='tw-help'>{f(m.testerMembershipHelp)}</div>
+            ) : (
+                <TextField
+                    label={f(m.testerMessage)}
+                    multiline={true}
+                    rows={3}
+                    value={message}
+                    placeholder={f(m.testerPlaceholder)}
+                    onChange={setMessage}
+                />
+            )}
             <div className='tw-row'>
                 <Checkbox
                     label={f(m.testerReply)}

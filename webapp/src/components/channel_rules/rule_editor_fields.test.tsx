@@ -177,6 +177,23 @@ describe('the rule editor', () => {
         expect(within(chosen).queryByText('Deployments')).not.toBeInTheDocument();
     });
 
+    it('chooses reaction events with an emoji filter, which switches the trigger to every message, and saves them', async () => {
+        const rule = ruleView();
+        const {user, calls} = await editor(rule, {[`PUT ${API}/rules/${rule.id}`]: saved()});
+        expect(screen.queryByLabelText('Only these emoji')).toBeNull();
+        await user.click(screen.getByRole('checkbox', {name: 'New messages'}));
+        await user.click(screen.getByRole('checkbox', {name: 'Reactions added'}));
+        await user.click(screen.getByRole('checkbox', {name: 'Someone joins the channel'}));
+        expect(screen.getByLabelText('Trigger when')).toHaveValue('any');
+        await user.type(screen.getByLabelText('Only these emoji'), ':ticket: +1');
+        await user.click(screen.getByRole('button', {name: 'Save rule'}));
+        await screen.findByText('Saved.');
+        expect(lastBody(calls, 'PUT').rule).toMatchObject({events: ['reaction_added', 'user_joined'], emoji: ['ticket', '+1'], trigger: {mode: 'any'}});
+        // Without a reaction event the filter goes (the server refuses one alone).
+        await user.click(screen.getByRole('checkbox', {name: 'Reactions added'}));
+        expect(screen.queryByLabelText('Only these emoji')).toBeNull();
+    });
+
     it('types every duration in seconds and stores milliseconds where the model does', async () => {
         const rule = ruleView();
         const {user, calls} = await editor(rule, {[`PUT ${API}/rules/${rule.id}`]: saved()});

@@ -39,6 +39,7 @@ export function newRuleDraft(channel: DraftChannel): RuleDraft {
         scope: {kind: 'channels', teamId: direct ? '' : channel.teamId, channelIds: [channel.id]},
         threads: 'all',
         events: ['posted'],
+        emoji: [],
         trigger: {mode: 'exact', words: [], ignoreCase: false},
         conditions: [],
         sources: {bots: false, integrations: false},

@@ -105,7 +105,11 @@ function RuleRow({rule, onEdit, onLog}: {rule: RuleView; onEdit(r: RuleView): vo
                     />
                 </div>
                 <div className='tw-rule-trigger'>
-                    <TriggerSummary trigger={rule.trigger}/>
+                    <TriggerSummary
+                        trigger={rule.trigger}
+                        events={rule.events}
+                        emoji={rule.emoji}
+                    />
                     <span className='tw-small tw-muted'>
                         {' · '}
                         {f(m.endpointsCount, {count: rule.endpoints.length})}

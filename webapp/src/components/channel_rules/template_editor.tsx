@@ -42,6 +42,9 @@ export function sampleVariables(message: string): Record<string, unknown> {
         thread: {},
         files: [],
         event: {type: 'post_created', id: 'sample'},
+        // A message sample: no reaction and no join (the server sends these empty for messages too).
+        reaction: {},
+        actor: {},
         rule: {id: 'r2m9x4kq7bz1ht5wnc8py3v6je', name: 'Sample rule'},
         delivery: {id: 'd7k2m9x4q1bz8ht5wnc3py6v0e', webhook_id: 'msg_d7k2m9x4q1bz8ht5wnc3py6v0e', response_url: 'https://chat.example.com/plugins/tripwire/r/…'},
         // The token itself never reaches the panel: the preview shows where it goes.

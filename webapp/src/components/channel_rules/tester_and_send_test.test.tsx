@@ -39,9 +39,49 @@ describe('MatcherTester', () => {
         expect(within(tickets).getByText(/author is not a bot/)).toBeInTheDocument();
         expect(within(screen.getByTestId('tripwire-outcome-r1')).getByText('No match')).toBeInTheDocument();
         expect(screen.getByText('1 rule matches · first word “see”')).toBeInTheDocument();
-        expect(calls[calls.length - 1]!.body).toEqual({message: 'see OPS-42', is_reply: false});
+        expect(calls[calls.length - 1]!.body).toEqual({message: 'see OPS-42', is_reply: false, event: 'posted'});
+    });
+
+    it('tests a reaction with its emoji, and a join with nothing typed', async () => {
+        const user = userEvent.setup();
+        const {client, calls} = fakeServer({
+            [`POST ${API}/channels/${CHANNEL_ID}/test`]: {
+                body: {
+                    channel_id: CHANNEL_ID,
+                    firstWord: '',
+                    evaluatedChars: 0,
+                    truncated: false,
+                    outcomes: [{ruleId: 'r1', ruleName: 'Tickets', matched: true, reason: 'matched', detail: 'matched the reaction :ticket:', triggerWord: ''}],
+                },
+            },
+        });
+        renderWithProviders(
+            <MatcherTester
+                channelId={CHANNEL_ID}
+                debounceMs={0}
+            />,
+            {client},
+        );
+        await user.selectOptions(screen.getByLabelText('Event'), 'reaction_added');
+        await user.type(screen.getByLabelText('Message'), 'printer on fire');
+        // Nothing is asked before the emoji is given.
+        expect(calls).toHaveLength(0);
+        await user.type(screen.getByLabelText('Reacting with'), 'ticket');
+        expect(await screen.findByText('matched the reaction :ticket:')).toBeInTheDocument();
+        expect(calls[calls.length - 1]!.body).toEqual({message: 'printer on fire', is_reply: false, event: 'reaction_added', emoji: 'ticket'});
+
+        await user.selectOptions(screen.getByLabelText('Event'), 'user_joined');
+        expect(screen.queryByLabelText('Message')).toBeNull();
+        await screen.findByText(/You join or leave this channel/);
+        await waitUntil(() => (calls[calls.length - 1]!.body as {event?: string}).event === 'user_joined');
+        expect(calls[calls.length - 1]!.body).toEqual({event: 'user_joined'});
     });
 });
+
+/** Polls until `done` holds (the tester's request is debounced through a timer). */
+async function waitUntil(done: () => boolean): Promise<void> {
+    for (let i = 0; i < 50 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+}
 
 describe('SendTest', () => {
     it('asks to complete a new rule before it can be tested', () => {

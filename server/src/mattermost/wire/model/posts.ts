@@ -126,3 +126,15 @@ export const FileInfo = struct('FileInfo', {
     RemoteId: [w.ptr(w.string), 'remote_id'],
     Archived: [w.bool, 'archived'],
 });
+
+/** An emoji reaction on a post (ReactionHasBeenAdded/Removed). */
+export const Reaction = struct('Reaction', {
+    UserId: [w.string, 'user_id'],
+    PostId: [w.string, 'post_id'],
+    EmojiName: [w.string, 'emoji_name'],
+    CreateAt: [w.int64, 'create_at'],
+    UpdateAt: [w.int64, 'update_at'],
+    DeleteAt: [w.int64, 'delete_at'],
+    RemoteId: [w.ptr(w.string), 'remote_id'],
+    ChannelId: [w.string, 'channel_id'],
+});

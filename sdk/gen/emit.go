@@ -1,0 +1,355 @@
+package main
+
+import (
+	"fmt"
+	"go/types"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+
+func key(s string) string {
+	if identRe.MatchString(s) {
+		return s
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func isTime(n *types.Named) bool { return fullName(n) == "time.Time" }
+func isURL(n *types.Named) bool  { return fullName(n) == "net/url.URL" }
+
+// jsonType is the TypeScript type of a Go type's JSON form, as encoding/json writes it (with the SDK's two
+// conventions: []byte stays a Uint8Array, 64-bit integers are numbers).
+func (g *gen) jsonType(t types.Type) string {
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		if w, ok := g.external(t); ok {
+			if isTime(t) || isURL(t) || w == "text" {
+				return "string"
+			}
+			return "unknown"
+		}
+		if s := g.structOf(t); s != nil {
+			return "m." + s.ts
+		}
+		return g.jsonType(t.Underlying())
+	case *types.Basic:
+		switch {
+		case t.Info()&types.IsBoolean != 0:
+			return "boolean"
+		case t.Info()&types.IsString != 0:
+			return "string"
+		case t.Info()&types.IsComplex != 0:
+			return "{real: number; imag: number}"
+		case t.Info()&types.IsNumeric != 0:
+			return "number"
+		}
+	case *types.Pointer:
+		return g.jsonType(t.Elem()) + " | null"
+	case *types.Slice:
+		if isByte(t.Elem()) {
+			return "Uint8Array | null"
+		}
+		return "Array<" + g.jsonType(t.Elem()) + ">"
+	case *types.Array:
+		return "Array<" + g.jsonType(t.Elem()) + ">"
+	case *types.Map:
+		return "Record<string, " + g.jsonType(t.Elem()) + ">"
+	case *types.Interface, *types.Signature, *types.Chan:
+		return "unknown"
+	case *types.Struct:
+		if t.NumFields() == 0 {
+			return "Record<string, never>"
+		}
+	}
+	return "unknown"
+}
+
+func isByte(t types.Type) bool {
+	b, ok := types.Unalias(t).Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Uint8
+}
+
+// wireType is the SDK wire vocabulary expression for a Go type; structs not yet declared are referenced lazily.
+func (g *gen) wireType(t types.Type, declared map[string]bool) string {
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		if w, ok := g.external(t); ok {
+			switch {
+			case isTime(t):
+				return "x.time"
+			case isURL(t):
+				return "x.url"
+			}
+			return fmt.Sprintf("x.external(%q, %q)", reflectString(t), w)
+		}
+		if s := g.structOf(t); s != nil {
+			if declared[s.key] {
+				return s.ts
+			}
+			return "x.lazy(() => " + s.ts + ")"
+		}
+		return g.wireType(t.Underlying(), declared)
+	case *types.Basic:
+		switch t.Kind() {
+		case types.Bool:
+			return "x.bool"
+		case types.String:
+			return "x.string"
+		case types.Float32, types.Float64:
+			return fmt.Sprintf("x.float(%q)", reflectString(t))
+		case types.Complex64, types.Complex128:
+			return fmt.Sprintf("x.complex(%q)", reflectString(t))
+		case types.Int, types.Int8, types.Int16, types.Int32, types.Int64, types.Uint, types.Uint8, types.Uint16, types.Uint32, types.Uint64, types.Uintptr:
+			return fmt.Sprintf("x.int(%q)", reflectString(t))
+		}
+	case *types.Pointer:
+		return "x.ptr(" + g.wireType(t.Elem(), declared) + ")"
+	case *types.Slice:
+		if isByte(t.Elem()) {
+			return "x.bytes"
+		}
+		return "x.slice(" + g.wireType(t.Elem(), declared) + ")"
+	case *types.Array:
+		return fmt.Sprintf("x.array(%s, %d)", g.wireType(t.Elem(), declared), t.Len())
+	case *types.Map:
+		return "x.map(" + g.wireType(t.Key(), declared) + ", " + g.wireType(t.Elem(), declared) + ")"
+	case *types.Interface:
+		return "x.iface"
+	case *types.Struct:
+		if t.NumFields() == 0 {
+			return "x.struct('struct {}', [])"
+		}
+	}
+	return kindErr(t)
+}
+
+func (g *gen) modelTS() string {
+	var b strings.Builder
+	b.WriteString("// The JSON shapes of every struct reachable from the plugin API and hooks, keyed by Mattermost's JSON names.\n")
+	b.WriteString("import type * as m from './model';\n")
+	for _, s := range g.structs {
+		if strings.HasPrefix(s.ts, "Z_") {
+			continue
+		}
+		fmt.Fprintf(&b, "\n/** %s */\nexport interface %s", s.goName, s.ts)
+		if len(s.embeds) > 0 {
+			var ext []string
+			for _, e := range s.embeds {
+				if es := g.structOf(e); es != nil {
+					ext = append(ext, "m."+es.ts)
+				}
+			}
+			if len(ext) > 0 {
+				b.WriteString(" extends " + strings.Join(ext, ", "))
+			}
+		}
+		b.WriteString(" {\n")
+		for _, f := range s.fields {
+			if f.json == "" {
+				continue
+			}
+			typ := g.jsonType(f.typ)
+			if f.asString {
+				typ = "string"
+			}
+			opt := ""
+			if f.omit {
+				opt = "?"
+			}
+			fmt.Fprintf(&b, "    %s%s: %s;\n", key(f.json), opt, typ)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// wireTS declares every struct in dependency order (a struct after the structs it uses), so only cycles need lazy
+// references.
+func (g *gen) wireTS(registered []registration) string {
+	var b strings.Builder
+	b.WriteString("// gob wire descriptions: Go field names and types (what net/rpc sends), with each field's JSON name.\n")
+	b.WriteString("import {x, type SdkWire} from '../wire';\n")
+	b.WriteString("import type * as m from './model';\n")
+	b.WriteString("\n/** The reply of ServeHTTP and ServeMetrics (their RPC servers reply with *struct{}). */\n")
+	b.WriteString("export const EMPTY: SdkWire<Record<string, never>> = x.struct('struct {}', []);\n")
+	declared := map[string]bool{}
+	visiting := map[string]bool{}
+	var emit func(s *structInfo)
+	emit = func(s *structInfo) {
+		if declared[s.key] || visiting[s.key] {
+			return
+		}
+		visiting[s.key] = true
+		for _, f := range s.fields {
+			if f.gob {
+				g.eachStruct(f.typ, emit)
+			}
+		}
+		jsType := "m." + s.ts
+		if strings.HasPrefix(s.ts, "Z_") {
+			jsType = "Record<string, unknown>"
+		}
+		fmt.Fprintf(&b, "\nexport const %s: SdkWire<%s> = x.struct(%q, [\n", s.ts, jsType, s.goName)
+		for _, f := range s.fields {
+			if !f.gob {
+				continue
+			}
+			json := "null"
+			if f.json != "" {
+				json = fmt.Sprintf("%q", f.json)
+			}
+			omit := ""
+			if f.omit {
+				omit = ", true"
+			}
+			fmt.Fprintf(&b, "    [%q, %s, %s%s],\n", f.goName, g.wireType(f.typ, declared), json, omit)
+		}
+		b.WriteString("]);\n")
+		declared[s.key] = true
+	}
+	for _, s := range g.structs {
+		emit(s)
+	}
+	b.WriteString("\n/** The concrete types interface values may carry, by the name plugin's init() registers them with gob. */\n")
+	b.WriteString("export const interfaceTypes: ReadonlyArray<readonly [goName: string, type: SdkWire]> = [\n")
+	for _, r := range registered {
+		fmt.Fprintf(&b, "    [%q, %s],\n", r.name, g.wireType(r.typ, declared))
+	}
+	b.WriteString("];\n")
+	return b.String()
+}
+
+// eachStruct calls fn for each named struct t refers to (through pointers, slices, arrays and maps).
+func (g *gen) eachStruct(t types.Type, fn func(*structInfo)) {
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		if s := g.structOf(t); s != nil {
+			fn(s)
+		} else if _, ok := g.external(t); !ok {
+			g.eachStruct(t.Underlying(), fn)
+		}
+	case *types.Pointer:
+		g.eachStruct(t.Elem(), fn)
+	case *types.Slice:
+		g.eachStruct(t.Elem(), fn)
+	case *types.Array:
+		g.eachStruct(t.Elem(), fn)
+	case *types.Map:
+		g.eachStruct(t.Key(), fn)
+		g.eachStruct(t.Elem(), fn)
+	}
+}
+
+func (g *gen) structRef(t types.Type) string {
+	if s := g.structOf(t); s != nil {
+		return "W." + s.ts
+	}
+	return "W.EMPTY"
+}
+
+func paramList(g *gen, tuple *types.Tuple, prefix string, variadic bool) string {
+	var parts []string
+	for i := 0; i < tuple.Len(); i++ {
+		v := tuple.At(i)
+		name := v.Name()
+		if name == "" || name == "_" {
+			name = fmt.Sprintf("%s%d", prefix, i)
+		}
+		if variadic && i == tuple.Len()-1 {
+			parts = append(parts, "..."+name+": "+g.jsonType(v.Type()))
+			continue
+		}
+		parts = append(parts, name+": "+g.jsonType(v.Type()))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+func (g *gen) tableTS(kind string, ms []method) string {
+	var b strings.Builder
+	table, sigs, noRPC := "apiMethods", "ApiSignatures", "apiMethodsWithoutRpc"
+	if kind == "hooks" {
+		table, sigs, noRPC = "hookMethods", "HookSignatures", "hooksWithoutRpc"
+		b.WriteString("// Every hook of plugin.Hooks: its ID (the <Hook>ID constant the hooks client checks Implemented against)\n")
+		b.WriteString("// and the net/rpc structs of \"Plugin.<Hook>\" on the hooks connection.\n")
+	} else {
+		b.WriteString("// Every method of plugin.API: the net/rpc structs of \"Plugin.<Method>\" on the API connection.\n")
+	}
+	b.WriteString("import type {SdkMethodDef} from '../wire';\n")
+	b.WriteString("import type * as m from './model';\n")
+	b.WriteString("import * as W from './wire';\n\n")
+	fmt.Fprintf(&b, "export const %s = {\n", table)
+	var without []string
+	for _, m := range ms {
+		if m.args == nil {
+			without = append(without, m.name)
+			continue
+		}
+		id := ""
+		if kind == "hooks" && m.id >= 0 {
+			id = fmt.Sprintf("id: %d, ", m.id)
+		}
+		fmt.Fprintf(&b, "    %s: {%sargs: %s, returns: %s},\n", m.name, id, g.structRef(m.args), g.structRef(m.returns))
+	}
+	b.WriteString("} as const satisfies Record<string, SdkMethodDef>;\n\n")
+	fmt.Fprintf(&b, "/** In the Go interface but served by no RPC method of this module version. */\nexport const %s: readonly string[] = [", noRPC)
+	for i, n := range without {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", n)
+	}
+	b.WriteString("];\n\n")
+	fmt.Fprintf(&b, "/** Each %s's Go parameters and results, in Mattermost's JSON shapes. */\nexport interface %s {\n", strings.TrimSuffix(kind, "s"), sigs)
+	for _, m := range ms {
+		params := paramList(g, m.sig.Params(), "arg", m.sig.Variadic())
+		fmt.Fprintf(&b, "    %s: {params: [%s]; results: [%s]};\n", m.name, params, paramList(g, m.sig.Results(), "r", false))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func indexTS(version string, api, hooks, structs int) string {
+	return fmt.Sprintf(`// The plugin API of github.com/mattermost/mattermost/server/public %s: %d API methods, %d hooks, %d structs.
+export const MODULE_VERSION = %q;
+export * as model from './model';
+export * as wire from './wire';
+export {apiMethods, apiMethodsWithoutRpc, type ApiSignatures} from './api';
+export {hookMethods, hooksWithoutRpc, type HookSignatures} from './hooks';
+`, version, api, hooks, structs, version)
+}
+
+// goTable lists every RPC struct for the differential check (sdk/gen/wirecheck), by the name wire.ts gives it.
+func (g *gen) goTable(api, hooks []method) string {
+	var b strings.Builder
+	b.WriteString("package main\n\nimport \"github.com/mattermost/mattermost/server/public/plugin\"\n\n")
+	b.WriteString("// rpcStructs: every argument and return struct of the API methods and hooks, new and zero.\n")
+	b.WriteString("var rpcStructs = map[string]func() any{\n")
+	seen := map[string]bool{}
+	var names []string
+	for _, ms := range [][]method{api, hooks} {
+		for _, m := range ms {
+			for _, t := range []types.Type{m.args, m.returns} {
+				if m.args == nil {
+					continue
+				}
+				s := g.structOf(t)
+				if s == nil || seen[s.ts] {
+					continue
+				}
+				seen[s.ts] = true
+				names = append(names, s.ts)
+			}
+		}
+	}
+	sortStrings(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "\t%q: func() any { return new(plugin.%s) },\n", n, n)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}

@@ -25,8 +25,8 @@ func isURL(n *types.Named) bool  { return fullName(n) == "net/url.URL" }
 func (g *gen) jsonType(t types.Type) string {
 	switch t := types.Unalias(t).(type) {
 	case *types.Named:
-		if w, ok := g.external(t); ok {
-			if isTime(t) || isURL(t) || w == "text" {
+		if _, ok := g.external(t); ok {
+			if isTime(t) || isURL(t) {
 				return "string"
 			}
 			return "unknown"

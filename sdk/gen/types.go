@@ -131,14 +131,15 @@ func gobSent(f *types.Var) bool {
 }
 
 // external reports the wire form of a named type that encodes itself, checked in encoding/gob's order:
-// GobEncoder, then BinaryMarshaler, then TextMarshaler, on the type or a pointer to it.
+// GobEncoder, then BinaryMarshaler, on the type or a pointer to it. gob ignores TextMarshaler (the case is
+// commented out in encoding/gob's validUserType), so net.IP travels as plain bytes.
 func (g *gen) external(n *types.Named) (string, bool) {
 	key := fullName(n)
 	if w, ok := g.externals[key]; ok {
 		return w, w != ""
 	}
 	w := ""
-	for _, c := range []struct{ method, wire string }{{"GobEncode", "gob"}, {"MarshalBinary", "binary"}, {"MarshalText", "text"}} {
+	for _, c := range []struct{ method, wire string }{{"GobEncode", "gob"}, {"MarshalBinary", "binary"}} {
 		if hasMethod(n, c.method) {
 			w = c.wire
 			break

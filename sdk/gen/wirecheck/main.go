@@ -1,1 +1,160 @@
+// wirecheck is the Go side of the SDK's differential gob test: random values of every net/rpc argument and return
+// struct of the plugin API and hooks (the real types of the pinned server/public module, listed by sdk/gen in
+// structs_generated.go), encoded with Go's encoding/gob; and the check of what TypeScript encodes back. The line
+// protocol is test/gobcheck's:
+//
+//	wirecheck names                     the struct names, one per line
+//	wirecheck random SEED N             N values of every struct: {"name":"<struct>/<i>","hex"}
+//	wirecheck check-random SEED N       reads {"name","hex"} lines, decodes each into its struct, compares with the
+//	                                    regenerated value: {"name","ok","err"}
+//
+// Comparisons are reflect.DeepEqual against Go's own gob round trip of the value (gob cannot carry everything, e.g.
+// nil vs empty slices, time.Time's *Location).
 package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math/rand"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	// Registers the concrete types interface values carry (client_rpc.go init), as in Mattermost and its plugins.
+	_ "github.com/mattermost/mattermost/server/public/plugin"
+)
+
+type line struct {
+	Name string `json:"name"`
+	Hex  string `json:"hex"`
+}
+
+type result struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	Err  string `json:"err,omitempty"`
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fail("usage: wirecheck names|random SEED N|check-random SEED N")
+	}
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	emit := func(v any) {
+		b, _ := json.Marshal(v)
+		out.Write(append(b, '\n'))
+	}
+	names := make([]string, 0, len(rpcStructs))
+	for n := range rpcStructs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	switch os.Args[1] {
+	case "names":
+		for _, n := range names {
+			fmt.Fprintln(out, n)
+		}
+	case "random":
+		seed, n := intArg(2), intArg(3)
+		for _, name := range names {
+			for i := 0; i < n; i++ {
+				data, err := encode(value(name, seed, i))
+				if err != nil {
+					emit(result{Name: fmt.Sprintf("%s/%d", name, i), Err: "go encode: " + err.Error()})
+					continue
+				}
+				emit(line{Name: fmt.Sprintf("%s/%d", name, i), Hex: hex.EncodeToString(data)})
+			}
+		}
+	case "check-random":
+		seed := intArg(2)
+		sc := bufio.NewScanner(os.Stdin)
+		sc.Buffer(make([]byte, 1<<20), 256<<20)
+		for sc.Scan() {
+			var l line
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				fail("bad input line: %v", err)
+			}
+			name, idx, _ := strings.Cut(l.Name, "/")
+			i, err := strconv.Atoi(idx)
+			if _, ok := rpcStructs[name]; !ok || err != nil {
+				emit(result{Name: l.Name, Err: "no such value"})
+				continue
+			}
+			emit(check(l.Name, value(name, seed, i), l.Hex))
+		}
+	default:
+		fail("unknown command %q", os.Args[1])
+	}
+}
+
+// value is the i-th random value of a struct, the same for the same seed.
+func value(name string, seed, i int) any {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	g := &filler{r: rand.New(rand.NewSource(int64(h.Sum64()) ^ int64(seed)*1_000_003 ^ int64(i)))}
+	p := reflect.ValueOf(rpcStructs[name]())
+	g.fill(p.Elem(), 5)
+	return p.Elem().Interface()
+}
+
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(v)
+	return buf.Bytes(), err
+}
+
+func decodeAs(typ reflect.Type, data []byte) (any, error) {
+	dst := reflect.New(typ)
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(dst.Interface()); err != nil {
+		return nil, err
+	}
+	return dst.Elem().Interface(), nil
+}
+
+func check(name string, original any, hexData string) result {
+	data, err := hex.DecodeString(hexData)
+	if err != nil {
+		return result{Name: name, Err: "bad hex: " + err.Error()}
+	}
+	enc, err := encode(original)
+	if err != nil {
+		return result{Name: name, Err: "go encode: " + err.Error()}
+	}
+	want, err := decodeAs(reflect.TypeOf(original), enc)
+	if err != nil {
+		return result{Name: name, Err: "go round trip: " + err.Error()}
+	}
+	got, err := decodeAs(reflect.TypeOf(original), data)
+	if err != nil {
+		return result{Name: name, Err: "decode: " + err.Error()}
+	}
+	if !reflect.DeepEqual(got, want) {
+		return result{Name: name, Err: fmt.Sprintf("not DeepEqual:\n got  %#v\n want %#v", got, want)}
+	}
+	return result{Name: name, OK: true}
+}
+
+func intArg(i int) int {
+	if len(os.Args) <= i {
+		fail("missing argument %d", i)
+	}
+	n, err := strconv.Atoi(os.Args[i])
+	if err != nil {
+		fail("bad number %q", os.Args[i])
+	}
+	return n
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "wirecheck: "+format+"\n", args...)
+	os.Exit(2)
+}

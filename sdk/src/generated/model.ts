@@ -1333,7 +1333,7 @@ export interface NativeAppSettings {
 
 /** net.IPNet */
 export interface NetIPNet {
-    IP: string;
+    IP: Uint8Array | null;
     Mask: Uint8Array | null;
 }
 
@@ -2784,7 +2784,7 @@ export interface X509Certificate {
     IssuingCertificateURL: Array<string>;
     DNSNames: Array<string>;
     EmailAddresses: Array<string>;
-    IPAddresses: Array<string>;
+    IPAddresses: Array<Uint8Array | null>;
     URIs: Array<string | null>;
     PermittedDNSDomainsCritical: boolean;
     PermittedDNSDomains: Array<string>;

@@ -1632,7 +1632,7 @@ export const PkixExtension: SdkWire<m.PkixExtension> = x.struct("pkix.Extension"
 ]);
 
 export const NetIPNet: SdkWire<m.NetIPNet> = x.struct("net.IPNet", [
-    ["IP", x.external("net.IP", "text"), "IP"],
+    ["IP", x.bytes, "IP"],
     ["Mask", x.bytes, "Mask"],
 ]);
 
@@ -1673,7 +1673,7 @@ export const X509Certificate: SdkWire<m.X509Certificate> = x.struct("x509.Certif
     ["IssuingCertificateURL", x.slice(x.string), "IssuingCertificateURL"],
     ["DNSNames", x.slice(x.string), "DNSNames"],
     ["EmailAddresses", x.slice(x.string), "EmailAddresses"],
-    ["IPAddresses", x.slice(x.external("net.IP", "text")), "IPAddresses"],
+    ["IPAddresses", x.slice(x.bytes), "IPAddresses"],
     ["URIs", x.slice(x.ptr(x.url)), "URIs"],
     ["PermittedDNSDomainsCritical", x.bool, "PermittedDNSDomainsCritical"],
     ["PermittedDNSDomains", x.slice(x.string), "PermittedDNSDomains"],

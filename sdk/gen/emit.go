@@ -324,9 +324,34 @@ export {hookMethods, hooksWithoutRpc, type HookSignatures} from './hooks';
 }
 
 // goTable lists every RPC struct for the differential check (sdk/gen/wirecheck), by the name wire.ts gives it.
-func (g *gen) goTable(api, hooks []method) string {
+func (g *gen) goTable(api, hooks []method, registered []registration) string {
 	var b strings.Builder
-	b.WriteString("package main\n\nimport \"github.com/mattermost/mattermost/server/public/plugin\"\n\n")
+	imports := map[string]string{pluginPath: "plugin"}
+	qual := func(p *types.Package) string {
+		imports[p.Path()] = p.Name()
+		return p.Name()
+	}
+	var reg strings.Builder
+	reg.WriteString("\n// registeredValues: a value of each type plugin's init() registers with gob, by the name wire.ts gives it.\n")
+	reg.WriteString("var registeredValues = map[string]any{\n")
+	for _, r := range registered {
+		lit := types.TypeString(r.typ, qual) + "{}"
+		if p, ok := r.typ.(*types.Pointer); ok {
+			lit = "&" + types.TypeString(p.Elem(), qual) + "{}"
+		}
+		fmt.Fprintf(&reg, "\t%q: %s,\n", r.name, lit)
+	}
+	reg.WriteString("}\n")
+	paths := make([]string, 0, len(imports))
+	for p := range imports {
+		paths = append(paths, p)
+	}
+	sortStrings(paths)
+	b.WriteString("package main\n\nimport (\n")
+	for _, p := range paths {
+		fmt.Fprintf(&b, "\t%q\n", p)
+	}
+	b.WriteString(")\n\n")
 	b.WriteString("// rpcStructs: every argument and return struct of the API methods and hooks, new and zero.\n")
 	b.WriteString("var rpcStructs = map[string]func() any{\n")
 	seen := map[string]bool{}
@@ -351,5 +376,6 @@ func (g *gen) goTable(api, hooks []method) string {
 		fmt.Fprintf(&b, "\t%q: func() any { return new(plugin.%s) },\n", n, n)
 	}
 	b.WriteString("}\n")
+	b.WriteString(reg.String())
 	return b.String()
 }

@@ -2,7 +2,7 @@
 // every API method and hook, built and gob-encoded by Go from the real structs of the pinned server/public module
 // (sdk/gen/wirecheck); we decode each by its generated description, encode it again, and Go must decode exactly its
 // own gob round trip of the original (reflect.DeepEqual). A field left out, mistyped or misnamed fails.
-import {decodeGob, encodeGob, registerInterfaceType} from '../../server/src/runtime/gob';
+import {decodeGob, encodeGob, GoTime, goTypeOf, GoValue, registerInterfaceType, t} from '../../server/src/runtime/gob';
 import {parseLines, type CheckResult, type HexLine} from '../../server/src/runtime/gob/test/gobcheck';
 import {apiMethods, apiMethodsWithoutRpc, hookMethods, hooksWithoutRpc} from '../src/generated';
 import * as W from '../src/generated/wire';
@@ -37,11 +37,28 @@ function typeOf(valueName: string): SdkWire {
     return type;
 }
 
+/** What the decoded values held, so the test can show the random values reach the kinds that need care. */
+const seen = {time: 0, bigint: 0, goValue: 0, appError: 0, bytes: 0};
+
+function tally(v: unknown, depth = 0): void {
+    if (depth > 60 || v == null) return;
+    if (v instanceof GoTime) seen.time++;
+    else if (typeof v === 'bigint') seen.bigint++;
+    else if (v instanceof Uint8Array) seen.bytes++;
+    else if (v instanceof GoValue) seen.goValue++;
+    else if (typeof v === 'object') {
+        if (goTypeOf(v) === '*model.AppError') seen.appError++;
+        for (const e of v instanceof Map ? v.values() : Object.values(v)) tally(e, depth + 1);
+    }
+}
+
 /** Ours: decode Go's bytes by the generated description, encode again. */
 function roundTrip(lines: HexLine[]): HexLine[] {
     return lines.map((l) => {
         const type = sdkGoType(typeOf(l.name));
-        return {name: l.name, hex: Buffer.from(encodeGob(type, decodeGob(Buffer.from(l.hex, 'hex'), type))).toString('hex')};
+        const value = decodeGob(Buffer.from(l.hex, 'hex'), type);
+        tally(value);
+        return {name: l.name, hex: Buffer.from(encodeGob(type, value)).toString('hex')};
     });
 }
 
@@ -65,6 +82,22 @@ describe('generated gob descriptions against Go', () => {
     it('round-trips random values of every struct: Go encodes, we decode and re-encode, Go decodes the same', () => {
         expect(values.length).toBe(goNames.length * PER_STRUCT);
         const failures = check(roundTrip(values)).filter((r) => !r.ok).map((r) => `${r.name}: ${r.err ?? ''}`);
+        expect(failures).toEqual([]);
+        // time.Time (GobEncoder), int64 beyond 2^53, int64 inside interfaces, *model.AppError errors, []byte.
+        for (const count of Object.values(seen)) expect(count).toBeGreaterThan(0);
+    });
+
+    it('registers every interface type under the name Go writes, and round-trips a value of each', () => {
+        const lines = parseLines<HexLine>(runWirecheck(['registered', String(SEED)]));
+        expect(lines.map((l) => l.name).sort()).toEqual(W.interfaceTypes.map(([name]) => name).sort());
+        const holder = t.struct('main.holder', [['V', t.iface]]);
+        const ours = lines.map((l) => {
+            const bytes = Buffer.from(l.hex, 'hex');
+            expect(bytes.includes(Buffer.from(l.name))).toBe(true); // the name Go sent for the concrete type
+            return {name: l.name, hex: Buffer.from(encodeGob(holder, decodeGob(bytes, holder))).toString('hex')};
+        });
+        const input = ours.map((l) => JSON.stringify(l)).join('\n') + '\n';
+        const failures = parseLines<CheckResult>(runWirecheck(['check-registered', String(SEED)], input)).filter((r) => !r.ok);
         expect(failures).toEqual([]);
     });
 

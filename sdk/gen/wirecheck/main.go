@@ -7,6 +7,9 @@
 //	wirecheck random SEED N             N values of every struct: {"name":"<struct>/<i>","hex"}
 //	wirecheck check-random SEED N       reads {"name","hex"} lines, decodes each into its struct, compares with the
 //	                                    regenerated value: {"name","ok","err"}
+//	wirecheck registered SEED           a random value of each type registered for interface values, inside a
+//	                                    struct{V any}: {"name":"<registered name>","hex"}
+//	wirecheck check-registered SEED     as check-random, for those
 //
 // Comparisons are reflect.DeepEqual against Go's own gob round trip of the value (gob cannot carry everything, e.g.
 // nil vs empty slices, time.Time's *Location).
@@ -44,7 +47,7 @@ type result struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: wirecheck names|random SEED N|check-random SEED N")
+		fail("usage: wirecheck names|random SEED N|check-random SEED N|registered SEED|check-registered SEED")
 	}
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
@@ -52,11 +55,7 @@ func main() {
 		b, _ := json.Marshal(v)
 		out.Write(append(b, '\n'))
 	}
-	names := make([]string, 0, len(rpcStructs))
-	for n := range rpcStructs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := sortedKeys(rpcStructs)
 	switch os.Args[1] {
 	case "names":
 		for _, n := range names {
@@ -74,23 +73,36 @@ func main() {
 				emit(line{Name: fmt.Sprintf("%s/%d", name, i), Hex: hex.EncodeToString(data)})
 			}
 		}
+	case "registered":
+		seed := intArg(2)
+		for _, name := range sortedKeys(registeredValues) {
+			data, err := encode(registeredValue(name, seed))
+			if err != nil {
+				emit(result{Name: name, Err: "go encode: " + err.Error()})
+				continue
+			}
+			emit(line{Name: name, Hex: hex.EncodeToString(data)})
+		}
+	case "check-registered":
+		seed := intArg(2)
+		eachLine(func(l line) {
+			if _, ok := registeredValues[l.Name]; !ok {
+				emit(result{Name: l.Name, Err: "no such registered type"})
+				return
+			}
+			emit(check(l.Name, registeredValue(l.Name, seed), l.Hex))
+		})
 	case "check-random":
 		seed := intArg(2)
-		sc := bufio.NewScanner(os.Stdin)
-		sc.Buffer(make([]byte, 1<<20), 256<<20)
-		for sc.Scan() {
-			var l line
-			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-				fail("bad input line: %v", err)
-			}
+		eachLine(func(l line) {
 			name, idx, _ := strings.Cut(l.Name, "/")
 			i, err := strconv.Atoi(idx)
 			if _, ok := rpcStructs[name]; !ok || err != nil {
 				emit(result{Name: l.Name, Err: "no such value"})
-				continue
+				return
 			}
 			emit(check(l.Name, value(name, seed, i), l.Hex))
-		}
+		})
 	default:
 		fail("unknown command %q", os.Args[1])
 	}
@@ -104,6 +116,37 @@ func value(name string, seed, i int) any {
 	p := reflect.ValueOf(rpcStructs[name]())
 	g.fill(p.Elem(), 5)
 	return p.Elem().Interface()
+}
+
+// holder carries a registered type the way the RPC structs do: inside an interface field.
+type holder struct{ V any }
+
+func registeredValue(name string, seed int) holder {
+	g := &filler{r: rand.New(rand.NewSource(int64(seed)))}
+	v := reflect.New(reflect.TypeOf(registeredValues[name])).Elem()
+	g.elem(v, 4)
+	return holder{V: v.Interface()}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func eachLine(fn func(line)) {
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(make([]byte, 1<<20), 256<<20)
+	for sc.Scan() {
+		var l line
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			fail("bad input line: %v", err)
+		}
+		fn(l)
+	}
 }
 
 func encode(v any) ([]byte, error) {

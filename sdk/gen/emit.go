@@ -18,11 +18,18 @@ func key(s string) string {
 }
 
 func isTime(n *types.Named) bool { return fullName(n) == "time.Time" }
+func isRawJSON(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && fullName(n) == "encoding/json.RawMessage"
+}
 func isURL(n *types.Named) bool  { return fullName(n) == "net/url.URL" }
 
 // jsonType is the TypeScript type of a Go type's JSON form, as encoding/json writes it (with the SDK's two
 // conventions: []byte stays a Uint8Array, 64-bit integers are numbers).
 func (g *gen) jsonType(t types.Type) string {
+	if isRawJSON(t) {
+		return "unknown"
+	}
 	switch t := types.Unalias(t).(type) {
 	case *types.Named:
 		if _, ok := g.external(t); ok {
@@ -74,6 +81,9 @@ func isByte(t types.Type) bool {
 
 // wireType is the SDK wire vocabulary expression for a Go type; structs not yet declared are referenced lazily.
 func (g *gen) wireType(t types.Type, declared map[string]bool) string {
+	if isRawJSON(t) {
+		return "x.rawJson"
+	}
 	switch t := types.Unalias(t).(type) {
 	case *types.Named:
 		if w, ok := g.external(t); ok {
@@ -134,7 +144,11 @@ func (g *gen) modelTS() string {
 		if strings.HasPrefix(s.ts, "Z_") {
 			continue
 		}
-		fmt.Fprintf(&b, "\n/** %s */\nexport interface %s", s.goName, s.ts)
+		doc := s.goName
+		if s.customJSON {
+			doc += " (has its own MarshalJSON: its JSON may differ from these fields)"
+		}
+		fmt.Fprintf(&b, "\n/** %s */\nexport interface %s", doc, s.ts)
 		if len(s.embeds) > 0 {
 			var ext []string
 			for _, e := range s.embeds {
@@ -202,12 +216,19 @@ func (g *gen) wireTS(registered []registration) string {
 				json = fmt.Sprintf("%q", f.json)
 			}
 			omit := ""
-			if f.omit {
-				omit = ", true"
+			if f.omit || f.flatten {
+				omit = fmt.Sprintf(", %v", f.omit)
+			}
+			if f.flatten {
+				omit += ", true"
 			}
 			fmt.Fprintf(&b, "    [%q, %s, %s%s],\n", f.goName, g.wireType(f.typ, declared), json, omit)
 		}
-		b.WriteString("]);\n")
+		if s.customJSON {
+			b.WriteString("], true);\n")
+		} else {
+			b.WriteString("]);\n")
+		}
 		declared[s.key] = true
 	}
 	for _, s := range g.structs {

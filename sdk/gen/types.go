@@ -24,10 +24,13 @@ type structInfo struct {
 	goName string // reflect String(), informational on the gob wire
 	fields []field
 	embeds []*types.Named // untagged embedded structs: encoding/json flattens their fields
+	// customJSON: the type (or its pointer) has its own MarshalJSON, so its JSON is not its fields'.
+	customJSON bool
 }
 
 type field struct {
 	goName   string
+	flatten  bool // an untagged embedded struct: encoding/json lifts its fields into the outer object
 	typ      types.Type
 	gob      bool   // sent by gob (exported, not chan/func)
 	json     string // JSON key, "" for `json:"-"` or a flattened embed
@@ -68,20 +71,21 @@ func (g *gen) visit(t types.Type) {
 		if g.seen[key] != nil {
 			return
 		}
-		info := &structInfo{key: key, named: t, goName: reflectString(t)}
+		info := &structInfo{key: key, named: t, goName: reflectString(t), customJSON: hasMethod(t, "MarshalJSON")}
 		g.seen[key] = info
 		for i := 0; i < st.NumFields(); i++ {
 			f := st.Field(i)
 			tag := reflect.StructTag(st.Tag(i))
 			name, opts, _ := strings.Cut(tag.Get("json"), ",")
+			fl := field{goName: f.Name(), typ: f.Type(), gob: gobSent(f)}
 			if f.Embedded() && name == "" && tag.Get("json") != "-" {
 				if en, ok := derefNamed(f.Type()); ok {
 					if _, isStruct := en.Underlying().(*types.Struct); isStruct {
 						info.embeds = append(info.embeds, en)
+						fl.flatten = true
 					}
 				}
 			}
-			fl := field{goName: f.Name(), typ: f.Type(), gob: gobSent(f)}
 			if f.Exported() && name != "-" && !(f.Embedded() && name == "") {
 				fl.json = name
 				if fl.json == "" {

@@ -15,7 +15,8 @@ export type SdkShape =
     | {readonly kind: 'int'; readonly go: SdkIntKind}
     | {readonly kind: 'float'; readonly go: 'float32' | 'float64'}
     | {readonly kind: 'complex'; readonly go: 'complex64' | 'complex128'}
-    | {readonly kind: 'bytes'}
+    /** []byte; `raw` for json.RawMessage, whose JSON shape is the JSON it holds. */
+    | {readonly kind: 'bytes'; readonly raw?: true}
     /** url.URL: a BinaryMarshaler whose bytes are its String(); a string in JS. */
     | {readonly kind: 'binaryText'; readonly goName: string}
     /** time.Time: a GobEncoder; a GoTime in JS. */
@@ -39,11 +40,15 @@ export interface SdkFieldDef {
     /** The JSON key, or null for `json:"-"` and for embedded structs encoding/json flattens (gob sends them whole). */
     readonly json: string | null;
     readonly omitEmpty: boolean;
+    /** An untagged embedded struct: encoding/json lifts its fields into the outer object. */
+    readonly flatten: boolean;
 }
 
 export interface SdkStructDef {
     readonly goName: string;
     readonly fields: readonly SdkFieldDef[];
+    /** The Go type has its own MarshalJSON, so its JSON is not simply its fields' (model.Bot, model.ChannelMember…). */
+    readonly customJson: boolean;
 }
 
 /** One API method or hook: its net/rpc argument and return structs (and a hook's ID). */
@@ -53,12 +58,13 @@ export interface SdkMethodDef {
     readonly returns: SdkWire;
 }
 
-type FieldTuple = readonly [go: string, type: SdkWire, json: string | null, omitEmpty?: boolean];
+type FieldTuple = readonly [go: string, type: SdkWire, json: string | null, omitEmpty?: boolean, flatten?: boolean];
 
 export const x = {
     string: {kind: 'string'} as SdkWire<string>,
     bool: {kind: 'bool'} as SdkWire<boolean>,
     bytes: {kind: 'bytes'} as SdkWire<Uint8Array | null>,
+    rawJson: {kind: 'bytes', raw: true} as SdkWire<unknown>,
     iface: {kind: 'iface'} as SdkWire<unknown>,
     /** JSON shapes say string (RFC 3339, as encoding/json writes it); gob values are GoTime. */
     time: {kind: 'time'} as SdkWire<string>,
@@ -72,9 +78,9 @@ export const x = {
     array: (elem: SdkWire, len: number): SdkWire => ({kind: 'array', elem, len}),
     map: (key: SdkWire, elem: SdkWire): SdkWire => ({kind: 'map', key, elem}),
     lazy: (get: () => SdkWire): SdkWire => ({kind: 'lazy', get}),
-    struct: <T = unknown>(goName: string, fields: readonly FieldTuple[]): SdkWire<T> => ({
+    struct: <T = unknown>(goName: string, fields: readonly FieldTuple[], customJson = false): SdkWire<T> => ({
         kind: 'struct',
-        def: {goName, fields: fields.map(([go, type, json, omitEmpty = false]) => ({go, type, json, omitEmpty}))},
+        def: {goName, customJson, fields: fields.map(([go, type, json, omitEmpty = false, flatten = false]) => ({go, type, json, omitEmpty, flatten}))},
     }),
 };
 

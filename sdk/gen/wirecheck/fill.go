@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding"
 	"encoding/gob"
+	"encoding/json"
 	"math"
 	"math/big"
 	"math/rand"
@@ -24,6 +25,9 @@ var (
 	timeType     = reflect.TypeFor[time.Time]()
 	ipType       = reflect.TypeFor[net.IP]()
 	bigIntType   = reflect.TypeFor[big.Int]()
+	rawJSONType  = reflect.TypeFor[json.RawMessage]()
+	// json.RawMessage must hold JSON (encoding/json checks it); gob carries it as bytes either way.
+	rawJSON = []string{`{"k":"v","n":[1,2.5,null]}`, `"text"`, `42`, `[true,false]`, `null`}
 	oidType      = reflect.TypeFor[x509.OID]()
 	errorType    = reflect.TypeFor[error]()
 	gobEncoder   = reflect.TypeFor[gob.GobEncoder]()
@@ -76,6 +80,11 @@ func (g *filler) fill(v reflect.Value, depth int) {
 	case t == ipType:
 		if g.r.Intn(2) == 0 {
 			v.Set(reflect.ValueOf(net.IPv4(byte(g.r.Intn(256)), byte(g.r.Intn(256)), byte(g.r.Intn(256)), byte(g.r.Intn(256)))))
+		}
+		return
+	case t == rawJSONType:
+		if g.r.Intn(3) > 0 {
+			v.SetBytes([]byte(rawJSON[g.r.Intn(len(rawJSON))]))
 		}
 		return
 	case t == bigIntType:

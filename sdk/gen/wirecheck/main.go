@@ -7,6 +7,8 @@
 //	wirecheck random SEED N             N values of every struct: {"name":"<struct>/<i>","hex"}
 //	wirecheck check-random SEED N       reads {"name","hex"} lines, decodes each into its struct, compares with the
 //	                                    regenerated value: {"name","ok","err"}
+//	wirecheck json SEED N               encoding/json of the same values as Go's gob round trip leaves them:
+//	                                    {"name","json"} (or {"name","err"} where encoding/json refuses the value)
 //	wirecheck registered SEED           a random value of each type registered for interface values, inside a
 //	                                    struct{V any}: {"name":"<registered name>","hex"}
 //	wirecheck check-registered SEED     as check-random, for those
@@ -37,6 +39,11 @@ import (
 type line struct {
 	Name string `json:"name"`
 	Hex  string `json:"hex"`
+}
+
+type jsonLine struct {
+	Name string `json:"name"`
+	JSON string `json:"json"`
 }
 
 type result struct {
@@ -71,6 +78,27 @@ func main() {
 					continue
 				}
 				emit(line{Name: fmt.Sprintf("%s/%d", name, i), Hex: hex.EncodeToString(data)})
+			}
+		}
+	case "json":
+		seed, n := intArg(2), intArg(3)
+		for _, name := range names {
+			for i := 0; i < n; i++ {
+				key := fmt.Sprintf("%s/%d", name, i)
+				v := value(name, seed, i)
+				data, err := encode(v)
+				if err == nil {
+					v, err = decodeAs(reflect.TypeOf(v), data)
+				}
+				var js []byte
+				if err == nil {
+					js, err = json.Marshal(v)
+				}
+				if err != nil {
+					emit(result{Name: key, Err: err.Error()})
+					continue
+				}
+				emit(jsonLine{Name: key, JSON: string(js)})
 			}
 		}
 	case "registered":

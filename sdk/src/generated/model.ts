@@ -194,7 +194,7 @@ export interface AutocompleteTextArg {
     Pattern: string;
 }
 
-/** model.Bot */
+/** model.Bot (has its own MarshalJSON: its JSON may differ from these fields) */
 export interface Bot {
     user_id: string;
     username: string;
@@ -280,7 +280,7 @@ export interface ChannelBannerInfo {
     background_color: string | null;
 }
 
-/** model.ChannelMember */
+/** model.ChannelMember (has its own MarshalJSON: its JSON may differ from these fields) */
 export interface ChannelMember {
     channel_id: string;
     user_id: string;
@@ -723,7 +723,7 @@ export interface Emoji {
 export interface ExperimentalAuditSettings {
     FileEnabled: boolean | null;
     FileName: string | null;
-    AdvancedLoggingJSON: Uint8Array | null;
+    AdvancedLoggingJSON: unknown;
     Certificate: string | null;
 }
 
@@ -1005,7 +1005,7 @@ export interface GroupSearchOpts {
     OnlySyncableSources: boolean;
 }
 
-/** model.GroupSyncable */
+/** model.GroupSyncable (has its own MarshalJSON: its JSON may differ from these fields) */
 export interface GroupSyncable {
     group_id: string;
     auto_add: boolean;
@@ -1190,7 +1190,7 @@ export interface LogSettings {
     EnableWebhookDebugging: boolean | null;
     EnableDiagnostics: boolean | null;
     EnableSentry: boolean | null;
-    AdvancedLoggingJSON: Uint8Array | null;
+    AdvancedLoggingJSON: unknown;
     MaxFieldSize: number | null;
 }
 
@@ -1493,7 +1493,7 @@ export interface PluginOption {
     value: string;
 }
 
-/** model.PluginPropertyOption */
+/** model.PluginPropertyOption (has its own MarshalJSON: its JSON may differ from these fields) */
 export interface PluginPropertyOption {
     data: Record<string, string>;
 }
@@ -1689,7 +1689,7 @@ export interface PostSearchResults extends m.PostList {
 /** model.PostTranslation */
 export interface PostTranslation {
     text?: string;
-    object?: Uint8Array | null;
+    object?: unknown;
     type: string;
     state: string;
     source_lang?: string;
@@ -1820,7 +1820,7 @@ export interface PropertyValue {
     target_type: string;
     group_id: string;
     field_id: string;
-    value: Uint8Array | null;
+    value: unknown;
     create_at: number;
     update_at: number;
     delete_at: number;
@@ -1845,7 +1845,7 @@ export interface PropertyValueSearchOpts {
     IncludeDeleted: boolean;
     Cursor: m.PropertyValueSearchCursor;
     PerPage: number;
-    Value: Uint8Array | null;
+    Value: unknown;
 }
 
 /** model.PushNotification */

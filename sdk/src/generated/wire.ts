@@ -241,7 +241,7 @@ export const Bot: SdkWire<m.Bot> = x.struct("model.Bot", [
     ["CreateAt", x.int("int64"), "create_at"],
     ["UpdateAt", x.int("int64"), "update_at"],
     ["DeleteAt", x.int("int64"), "delete_at"],
-]);
+], true);
 
 export const BotGetOptions: SdkWire<m.BotGetOptions> = x.struct("model.BotGetOptions", [
     ["OwnerId", x.string, "OwnerId"],
@@ -327,7 +327,7 @@ export const ChannelMember: SdkWire<m.ChannelMember> = x.struct("model.ChannelMe
     ["SchemeAdmin", x.bool, "scheme_admin"],
     ["ExplicitRoles", x.string, "explicit_roles"],
     ["AutoTranslationDisabled", x.bool, "autotranslation_disabled"],
-]);
+], true);
 
 export const ChannelMemberIdentifier: SdkWire<m.ChannelMemberIdentifier> = x.struct("model.ChannelMemberIdentifier", [
     ["ChannelId", x.string, "channel_id"],
@@ -685,14 +685,14 @@ export const LogSettings: SdkWire<m.LogSettings> = x.struct("model.LogSettings",
     ["EnableWebhookDebugging", x.ptr(x.bool), "EnableWebhookDebugging"],
     ["EnableDiagnostics", x.ptr(x.bool), "EnableDiagnostics"],
     ["EnableSentry", x.ptr(x.bool), "EnableSentry"],
-    ["AdvancedLoggingJSON", x.bytes, "AdvancedLoggingJSON"],
+    ["AdvancedLoggingJSON", x.rawJson, "AdvancedLoggingJSON"],
     ["MaxFieldSize", x.ptr(x.int("int")), "MaxFieldSize"],
 ]);
 
 export const ExperimentalAuditSettings: SdkWire<m.ExperimentalAuditSettings> = x.struct("model.ExperimentalAuditSettings", [
     ["FileEnabled", x.ptr(x.bool), "FileEnabled"],
     ["FileName", x.ptr(x.string), "FileName"],
-    ["AdvancedLoggingJSON", x.bytes, "AdvancedLoggingJSON"],
+    ["AdvancedLoggingJSON", x.rawJson, "AdvancedLoggingJSON"],
     ["Certificate", x.ptr(x.string), "Certificate"],
 ]);
 
@@ -1205,7 +1205,7 @@ export const ReviewerSettings: SdkWire<m.ReviewerSettings> = x.struct("model.Rev
 ]);
 
 export const ContentFlaggingSettings: SdkWire<m.ContentFlaggingSettings> = x.struct("model.ContentFlaggingSettings", [
-    ["ContentFlaggingSettingsBase", ContentFlaggingSettingsBase, null],
+    ["ContentFlaggingSettingsBase", ContentFlaggingSettingsBase, null, false, true],
     ["ReviewerSettings", x.ptr(ReviewerSettings), "ReviewerSettings"],
 ]);
 
@@ -1403,7 +1403,7 @@ export const PostAcknowledgement: SdkWire<m.PostAcknowledgement> = x.struct("mod
 
 export const PostTranslation: SdkWire<m.PostTranslation> = x.struct("model.PostTranslation", [
     ["Text", x.string, "text", true],
-    ["Object", x.bytes, "object", true],
+    ["Object", x.rawJson, "object", true],
     ["Type", x.string, "type"],
     ["State", x.string, "state"],
     ["SourceLang", x.string, "source_lang", true],
@@ -1466,7 +1466,7 @@ export const EmailNotification: SdkWire<m.EmailNotification> = x.struct("model.E
     ["IsThreadReply", x.bool, "is_thread_reply"],
     ["IsCRTEnabled", x.bool, "is_crt_enabled"],
     ["UseMilitaryTime", x.bool, "use_military_time"],
-    ["EmailNotificationContent", EmailNotificationContent, null],
+    ["EmailNotificationContent", EmailNotificationContent, null, false, true],
 ]);
 
 export const Features: SdkWire<m.Features> = x.struct("model.Features", [
@@ -1593,7 +1593,7 @@ export const GroupSyncable: SdkWire<m.GroupSyncable> = x.struct("model.GroupSync
     ["TeamType", x.string, null],
     ["ChannelType", x.string, null],
     ["TeamID", x.string, null],
-]);
+], true);
 
 export const MultipartFileHeader: SdkWire<m.MultipartFileHeader> = x.struct("multipart.FileHeader", [
     ["Filename", x.string, "Filename"],
@@ -1901,7 +1901,7 @@ export const SidebarCategory: SdkWire<m.SidebarCategory> = x.struct("model.Sideb
 ]);
 
 export const SidebarCategoryWithChannels: SdkWire<m.SidebarCategoryWithChannels> = x.struct("model.SidebarCategoryWithChannels", [
-    ["SidebarCategory", SidebarCategory, null],
+    ["SidebarCategory", SidebarCategory, null, false, true],
     ["Channels", x.slice(x.string), "channel_ids"],
 ]);
 
@@ -1962,7 +1962,7 @@ export const PluginKVSetOptions: SdkWire<m.PluginKVSetOptions> = x.struct("model
 
 export const PluginPropertyOption: SdkWire<m.PluginPropertyOption> = x.struct("model.PluginPropertyOption", [
     ["Data", x.map(x.string, x.string), "data"],
-]);
+], true);
 
 export const PluginStatus: SdkWire<m.PluginStatus> = x.struct("model.PluginStatus", [
     ["PluginId", x.string, "plugin_id"],
@@ -2014,7 +2014,7 @@ export const PostList: SdkWire<m.PostList> = x.struct("model.PostList", [
 ]);
 
 export const PostSearchResults: SdkWire<m.PostSearchResults> = x.struct("model.PostSearchResults", [
-    ["PostList", x.ptr(PostList), null],
+    ["PostList", x.ptr(PostList), null, false, true],
     ["Matches", x.map(x.string, x.slice(x.string)), "matches"],
 ]);
 
@@ -2129,7 +2129,7 @@ export const PropertyValue: SdkWire<m.PropertyValue> = x.struct("model.PropertyV
     ["TargetType", x.string, "target_type"],
     ["GroupID", x.string, "group_id"],
     ["FieldID", x.string, "field_id"],
-    ["Value", x.bytes, "value"],
+    ["Value", x.rawJson, "value"],
     ["CreateAt", x.int("int64"), "create_at"],
     ["UpdateAt", x.int("int64"), "update_at"],
     ["DeleteAt", x.int("int64"), "delete_at"],
@@ -2152,7 +2152,7 @@ export const PropertyValueSearchOpts: SdkWire<m.PropertyValueSearchOpts> = x.str
     ["IncludeDeleted", x.bool, "IncludeDeleted"],
     ["Cursor", PropertyValueSearchCursor, "Cursor"],
     ["PerPage", x.int("int"), "PerPage"],
-    ["Value", x.bytes, "Value"],
+    ["Value", x.rawJson, "Value"],
 ]);
 
 export const PushNotification: SdkWire<m.PushNotification> = x.struct("model.PushNotification", [
@@ -2356,7 +2356,7 @@ export const Saml2AssertionInfo: SdkWire<m.Saml2AssertionInfo> = x.struct("saml2
 ]);
 
 export const ScheduledPost: SdkWire<m.ScheduledPost> = x.struct("model.ScheduledPost", [
-    ["Draft", Draft, null],
+    ["Draft", Draft, null, false, true],
     ["Id", x.string, "id"],
     ["ScheduledAt", x.int("int64"), "scheduled_at"],
     ["ProcessedAt", x.int("int64"), "processed_at"],

@@ -22,7 +22,7 @@ func isRawJSON(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && fullName(n) == "encoding/json.RawMessage"
 }
-func isURL(n *types.Named) bool  { return fullName(n) == "net/url.URL" }
+func isURL(n *types.Named) bool { return fullName(n) == "net/url.URL" }
 
 // jsonType is the TypeScript type of a Go type's JSON form, as encoding/json writes it (with the SDK's two
 // conventions: []byte stays a Uint8Array, 64-bit integers are numbers).
@@ -314,7 +314,14 @@ func (g *gen) tableTS(kind string, ms []method) string {
 		if kind == "hooks" && m.id >= 0 {
 			id = fmt.Sprintf("id: %d, ", m.id)
 		}
-		fmt.Fprintf(&b, "    %s: {%sargs: %s, returns: %s},\n", m.name, id, g.structRef(m.args), g.structRef(m.returns))
+		direct := ""
+		if g.direct(m) {
+			direct = ", direct: true"
+		}
+		if m.sig.Variadic() {
+			direct += ", variadic: true"
+		}
+		fmt.Fprintf(&b, "    %s: {%sargs: %s, returns: %s%s},\n", m.name, id, g.structRef(m.args), g.structRef(m.returns), direct)
 	}
 	b.WriteString("} as const satisfies Record<string, SdkMethodDef>;\n\n")
 	fmt.Fprintf(&b, "/** In the Go interface but served by no RPC method of this module version. */\nexport const %s: readonly string[] = [", noRPC)
@@ -398,5 +405,40 @@ func (g *gen) goTable(api, hooks []method, registered []registration) string {
 	}
 	b.WriteString("}\n")
 	b.WriteString(reg.String())
+	return b.String()
+}
+
+// direct: the RPC structs are the Go signature as it is, parameters as fields A, B, C… and results likewise, as
+// Mattermost's interface_generator writes them. The other methods (file streams, ServeHTTP, LoadPluginConfiguration,
+// OnActivate…) are shaped by hand in client_rpc.go.
+func (g *gen) direct(m method) bool {
+	positional := func(t types.Type, n int) bool {
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok || st.NumFields() != n {
+			return false
+		}
+		for i := 0; i < n; i++ {
+			if st.Field(i).Name() != string(rune('A'+i)) {
+				return false
+			}
+		}
+		return true
+	}
+	return m.args != nil && positional(m.args, m.sig.Params().Len()) && positional(m.returns, m.sig.Results().Len())
+}
+
+// goRecorder is a net/rpc service with every API method the way Mattermost's apiRPCServer declares it
+// (func (s *apiRPCServer) M(args *Z_MArgs, returns *Z_MReturns) error), for sdk/gen/wirecheck's serve mode.
+func (g *gen) goRecorder(api []method) string {
+	var b strings.Builder
+	b.WriteString("package main\n\nimport \"github.com/mattermost/mattermost/server/public/plugin\"\n\n")
+	b.WriteString("// Every API method of plugin.API with its RPC structs, answered by apiRecorder.serve.\n")
+	for _, m := range api {
+		if m.args == nil {
+			continue
+		}
+		a, r := g.structOf(m.args).ts, g.structOf(m.returns).ts
+		fmt.Fprintf(&b, "func (s *apiRecorder) %s(args *plugin.%s, returns *plugin.%s) error {\n\treturn s.serve(%q, args, %q, returns)\n}\n\n", m.name, a, r, a, r)
+	}
 	return b.String()
 }

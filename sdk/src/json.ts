@@ -6,7 +6,7 @@ import {type SdkStructDef, type SdkWire} from './wire';
  * gob values (objects keyed by Go field names) ↔ Mattermost's JSON shapes (keyed by JSON names), for any generated
  * wire type, following encoding/json: omitempty, `json:"-"`, embedded structs lifted into the outer object,
  * time.Time as RFC 3339 text. The SDK's conventions, as in server/src/mattermost/wire/convert.ts: []byte stays a
- * Uint8Array (base64 text is accepted on the way in) and 64-bit integers are numbers (exact up to 2^53). Types with
+ * Uint8Array (base64 text is accepted on the way in) and 64-bit integers are numbers, bigints beyond 2^53. Types with
  * their own MarshalJSON (SdkStructDef.customJson) are converted by their fields.
  */
 
@@ -33,7 +33,8 @@ export function toJson(type: SdkWire, v: unknown): unknown {
             return v === true;
         case 'int':
         case 'float':
-            return typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0;
+            // Beyond 2^53 an int64 stays a bigint: a number would not carry it back exactly.
+            return typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v) : typeof v === 'number' ? v : 0;
         case 'complex':
         case 'external':
             return v ?? null;
@@ -92,7 +93,6 @@ export function ifaceToJson(v: unknown): unknown {
         const type = registered.get(v.goType);
         return type ? toJson(type, v.value) : ifaceToJson(v.value);
     }
-    if (typeof v === 'bigint') return Number(v);
     if (Array.isArray(v)) return v.map(ifaceToJson);
     if (isObj(v)) {
         const name = goTypeOf(v);

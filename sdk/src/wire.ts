@@ -54,6 +54,10 @@ export interface SdkStructDef {
 /** One API method or hook: its net/rpc argument and return structs (and a hook's ID). */
 export interface SdkMethodDef {
     readonly id?: number;
+    /** The structs are the Go signature as it is: parameters as fields A, B, C…, results likewise. */
+    readonly direct?: boolean;
+    /** The Go method is variadic (LogDebug(msg, keyValuePairs...)): its last field is a slice of the rest. */
+    readonly variadic?: boolean;
     readonly args: SdkWire;
     readonly returns: SdkWire;
 }

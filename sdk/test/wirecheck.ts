@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {mkdirSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 
@@ -26,4 +26,9 @@ export function runWirecheck(args: string[], input = ''): string {
     if (res.error) throw res.error;
     if (res.status !== 0) throw new Error(`wirecheck ${args.join(' ')} exited ${res.status}:\n${res.stderr}`);
     return res.stdout;
+}
+
+/** Starts a long-running wirecheck command (serve), talking net/rpc over stdin/stdout. */
+export function spawnWirecheck(args: string[]): ChildProcessWithoutNullStreams {
+    return spawn(BIN, args, {stdio: ['pipe', 'pipe', 'pipe']});
 }

@@ -19,15 +19,19 @@ import (
 // recurse). Interface values hold what plugins really send in them: JSON-like values, int64s and *model.AppError.
 type filler struct {
 	r *rand.Rand
+	// jsonSafe: what survives a trip through JSON shapes and back: interface values only of the types JSON can tell
+	// apart (string, float64, bool, map[string]any, []any), no errors, no empty slices or maps (omitempty cannot
+	// tell them from nil), and `json:"-"` fields (server-side only, gob alone carries them) left zero.
+	jsonSafe bool
 }
 
 var (
-	timeType     = reflect.TypeFor[time.Time]()
-	ipType       = reflect.TypeFor[net.IP]()
-	bigIntType   = reflect.TypeFor[big.Int]()
-	rawJSONType  = reflect.TypeFor[json.RawMessage]()
+	timeType    = reflect.TypeFor[time.Time]()
+	ipType      = reflect.TypeFor[net.IP]()
+	bigIntType  = reflect.TypeFor[big.Int]()
+	rawJSONType = reflect.TypeFor[json.RawMessage]()
 	// json.RawMessage must hold JSON (encoding/json checks it); gob carries it as bytes either way.
-	rawJSON = []string{`{"k":"v","n":[1,2.5,null]}`, `"text"`, `42`, `[true,false]`, `null`}
+	rawJSON      = []string{`{"k":"v","n":[1,2.5,null]}`, `"text"`, `42`, `[true,false]`, `null`}
 	oidType      = reflect.TypeFor[x509.OID]()
 	errorType    = reflect.TypeFor[error]()
 	gobEncoder   = reflect.TypeFor[gob.GobEncoder]()
@@ -84,7 +88,11 @@ func (g *filler) fill(v reflect.Value, depth int) {
 		return
 	case t == rawJSONType:
 		if g.r.Intn(3) > 0 {
-			v.SetBytes([]byte(rawJSON[g.r.Intn(len(rawJSON))]))
+			n := len(rawJSON)
+			if g.jsonSafe {
+				n-- // a JSON null is nil to JSON shapes
+			}
+			v.SetBytes([]byte(rawJSON[g.r.Intn(n)]))
 		}
 		return
 	case t == bigIntType:
@@ -123,6 +131,9 @@ func (g *filler) fill(v reflect.Value, depth int) {
 			return
 		}
 		n := g.r.Intn(3)
+		if g.jsonSafe {
+			n++
+		}
 		if t.Elem().Kind() == reflect.Uint8 {
 			n = g.r.Intn(20)
 		}
@@ -140,7 +151,11 @@ func (g *filler) fill(v reflect.Value, depth int) {
 			return
 		}
 		m := reflect.MakeMap(t)
-		for i := g.r.Intn(3); i > 0; i-- {
+		n := g.r.Intn(3)
+		if g.jsonSafe {
+			n++
+		}
+		for i := n; i > 0; i-- {
 			k := reflect.New(t.Key()).Elem()
 			g.fill(k, depth-1)
 			e := reflect.New(t.Elem()).Elem()
@@ -157,7 +172,7 @@ func (g *filler) fill(v reflect.Value, depth int) {
 		v.Set(p)
 	case reflect.Struct:
 		for i := 0; i < t.NumField(); i++ {
-			if f := t.Field(i); f.IsExported() {
+			if f := t.Field(i); f.IsExported() && !(g.jsonSafe && f.Tag.Get("json") == "-") {
 				g.fill(v.Field(i), depth-1)
 			}
 		}
@@ -183,13 +198,20 @@ func (g *filler) iface(t reflect.Type, depth int) any {
 	if g.r.Intn(3) == 0 {
 		return nil
 	}
+	if g.jsonSafe && (t == errorType || t.NumMethod() != 0) {
+		return nil
+	}
 	if t == errorType {
 		return &model.AppError{Id: g.str(), Message: g.str(), StatusCode: g.r.Intn(600), Where: g.str()}
 	}
 	if t.NumMethod() != 0 {
 		return nil // io.ReadCloser and the like: nothing a plugin sends
 	}
-	switch g.r.Intn(7) {
+	choice := g.r.Intn(7)
+	if g.jsonSafe && (choice == 3 || choice == 6) {
+		choice = 0
+	}
+	switch choice {
 	case 0:
 		return g.str()
 	case 1:
@@ -206,6 +228,9 @@ func (g *filler) iface(t reflect.Type, depth int) any {
 		if depth > 0 {
 			return []any{g.iface(t, depth-1), g.str()}
 		}
+	}
+	if g.jsonSafe {
+		return g.str()
 	}
 	return &model.AppError{Id: g.str(), StatusCode: 400}
 }

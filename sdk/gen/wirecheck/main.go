@@ -9,6 +9,11 @@
 //	                                    regenerated value: {"name","ok","err"}
 //	wirecheck json SEED N               encoding/json of the same values as Go's gob round trip leaves them:
 //	                                    {"name","json"} (or {"name","err"} where encoding/json refuses the value)
+//	wirecheck serve SEED                serves every API method as net/rpc service "Plugin" on stdin/stdout, as
+//	                                    Mattermost's API RPC server declares them: a call whose arguments are not
+//	                                    the struct's value 0 fails with the difference; the reply is the Returns
+//	                                    struct's value 0
+//	(random, check-random, json and serve take a last argument "safe": values JSON shapes carry exactly)
 //	wirecheck registered SEED           a random value of each type registered for interface values, inside a
 //	                                    struct{V any}: {"name":"<registered name>","hex"}
 //	wirecheck check-registered SEED     as check-random, for those
@@ -25,7 +30,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"math/rand"
+	"net/rpc"
 	"os"
 	"reflect"
 	"sort"
@@ -35,6 +42,9 @@ import (
 	// Registers the concrete types interface values carry (client_rpc.go init), as in Mattermost and its plugins.
 	_ "github.com/mattermost/mattermost/server/public/plugin"
 )
+
+// jsonSafe: set by a trailing "safe" argument (see filler.jsonSafe).
+var jsonSafe = os.Args[len(os.Args)-1] == "safe"
 
 type line struct {
 	Name string `json:"name"`
@@ -101,6 +111,13 @@ func main() {
 				emit(jsonLine{Name: key, JSON: string(js)})
 			}
 		}
+	case "serve":
+		out.Flush()
+		srv := rpc.NewServer()
+		if err := srv.RegisterName("Plugin", &apiRecorder{seed: intArg(2)}); err != nil {
+			fail("register: %v", err)
+		}
+		srv.ServeConn(stdio{os.Stdin, os.Stdout})
 	case "registered":
 		seed := intArg(2)
 		for _, name := range sortedKeys(registeredValues) {
@@ -140,10 +157,46 @@ func main() {
 func value(name string, seed, i int) any {
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	g := &filler{r: rand.New(rand.NewSource(int64(h.Sum64()) ^ int64(seed)*1_000_003 ^ int64(i)))}
+	g := &filler{r: rand.New(rand.NewSource(int64(h.Sum64()) ^ int64(seed)*1_000_003 ^ int64(i))), jsonSafe: jsonSafe}
 	p := reflect.ValueOf(rpcStructs[name]())
 	g.fill(p.Elem(), 5)
 	return p.Elem().Interface()
+}
+
+// stdio is the net/rpc connection: requests on stdin, responses on stdout.
+type stdio struct {
+	io.Reader
+	io.Writer
+}
+
+func (stdio) Close() error { return os.Stdout.Close() }
+
+type apiRecorder struct{ seed int }
+
+// serve checks a call's arguments against the value the test sent (value 0 of the Args struct, as Go's gob round
+// trip leaves it) and answers value 0 of the Returns struct.
+func (s *apiRecorder) serve(argsName string, args any, returnsName string, returns any) error {
+	want, err := roundTrip(value(argsName, s.seed, 0))
+	if err != nil {
+		return err
+	}
+	if got := reflect.ValueOf(args).Elem().Interface(); !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("%s not as sent: %s", argsName, firstDiff("", reflect.ValueOf(got), reflect.ValueOf(want)))
+	}
+	reply, err := roundTrip(value(returnsName, s.seed, 0))
+	if err != nil {
+		return err
+	}
+	reflect.ValueOf(returns).Elem().Set(reflect.ValueOf(reply))
+	return nil
+}
+
+func roundTrip(v any) (any, error) {
+	data, err := encode(v)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAs(reflect.TypeOf(v), data)
 }
 
 // holder carries a registered type the way the RPC structs do: inside an interface field.

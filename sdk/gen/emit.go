@@ -39,7 +39,7 @@ func (g *gen) jsonType(t types.Type) string {
 			return "unknown"
 		}
 		if s := g.structOf(t); s != nil {
-			return "m." + s.ts
+			return g.modelPrefix + s.ts
 		}
 		return g.jsonType(t.Underlying())
 	case *types.Basic:
@@ -139,7 +139,8 @@ func (g *gen) wireType(t types.Type, declared map[string]bool) string {
 func (g *gen) modelTS() string {
 	var b strings.Builder
 	b.WriteString("// The JSON shapes of every struct reachable from the plugin API and hooks, keyed by Mattermost's JSON names.\n")
-	b.WriteString("import type * as m from './model';\n")
+	g.modelPrefix = ""
+	defer func() { g.modelPrefix = "m." }()
 	for _, s := range g.structs {
 		if strings.HasPrefix(s.ts, "Z_") {
 			continue
@@ -153,7 +154,7 @@ func (g *gen) modelTS() string {
 			var ext []string
 			for _, e := range s.embeds {
 				if es := g.structOf(e); es != nil {
-					ext = append(ext, "m."+es.ts)
+					ext = append(ext, es.ts)
 				}
 			}
 			if len(ext) > 0 {

@@ -15,6 +15,8 @@ type gen struct {
 	structs []*structInfo          // sorted by TypeScript name after finish
 	// Named types with their own gob encoding (GobEncoder, BinaryMarshaler, TextMarshaler), by full type string.
 	externals map[string]string
+	// modelPrefix qualifies struct names in TypeScript types: "m." outside model.ts, "" inside it.
+	modelPrefix string
 }
 
 type structInfo struct {
@@ -39,7 +41,7 @@ type field struct {
 }
 
 func newGen(plugin *types.Package) *gen {
-	return &gen{plugin: plugin, seen: map[string]*structInfo{}, externals: map[string]string{}}
+	return &gen{plugin: plugin, seen: map[string]*structInfo{}, externals: map[string]string{}, modelPrefix: "m."}
 }
 
 func fullName(t types.Type) string {

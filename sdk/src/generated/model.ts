@@ -2,12 +2,11 @@
 // Regenerate with `make sdk-gen`; `make sdk-gen-check` fails when this file is stale.
 
 // The JSON shapes of every struct reachable from the plugin API and hooks, keyed by Mattermost's JSON names.
-import type * as m from './model';
 
 /** model.AIRecapSettings */
 export interface AIRecapSettings {
     Enable: boolean | null;
-    DefaultLimits: m.RecapLimitSettings | null;
+    DefaultLimits: RecapLimitSettings | null;
     EnforceRecapsPerDay: boolean | null;
     EnforceScheduledRecaps: boolean | null;
     EnforceChannelsPerRecap: boolean | null;
@@ -28,7 +27,7 @@ export interface AccessControlPolicy {
     version: string;
     roles: Array<string>;
     imports: Array<string>;
-    rules: Array<m.AccessControlPolicyRule>;
+    rules: Array<AccessControlPolicyRule>;
     scope?: string;
     scope_id?: string;
     props: Record<string, unknown>;
@@ -44,7 +43,7 @@ export interface AccessControlPolicyRule {
 
 /** model.AccessControlPolicyTestResponse */
 export interface AccessControlPolicyTestResponse {
-    users: Array<m.User | null>;
+    users: Array<User | null>;
     total: number;
 }
 
@@ -134,10 +133,10 @@ export interface AuditEventError {
 export interface AuditRecord {
     event_name: string;
     status: string;
-    event: m.AuditEventData;
-    actor: m.AuditEventActor;
+    event: AuditEventData;
+    actor: AuditEventActor;
     meta: Record<string, unknown>;
-    error: m.AuditEventError;
+    error: AuditEventError;
 }
 
 /** model.AutoTranslationSettings */
@@ -148,8 +147,8 @@ export interface AutoTranslationSettings {
     TargetLanguages: Array<string> | null;
     Workers: number | null;
     TimeoutMs: number | null;
-    LibreTranslate: m.LibreTranslateProviderSettings | null;
-    Agents: m.AgentsProviderSettings | null;
+    LibreTranslate: LibreTranslateProviderSettings | null;
+    Agents: AgentsProviderSettings | null;
 }
 
 /** model.AutocompleteArg */
@@ -167,8 +166,8 @@ export interface AutocompleteData {
     Hint: string;
     HelpText: string;
     RoleID: string;
-    Arguments: Array<m.AutocompleteArg | null>;
-    SubCommands: Array<m.AutocompleteData | null>;
+    Arguments: Array<AutocompleteArg | null>;
+    SubCommands: Array<AutocompleteData | null>;
 }
 
 /** model.AutocompleteDynamicListArg */
@@ -185,7 +184,7 @@ export interface AutocompleteListItem {
 
 /** model.AutocompleteStaticListArg */
 export interface AutocompleteStaticListArg {
-    PossibleArguments: Array<m.AutocompleteListItem>;
+    PossibleArguments: Array<AutocompleteListItem>;
 }
 
 /** model.AutocompleteTextArg */
@@ -264,7 +263,7 @@ export interface Channel {
     total_msg_count_root: number;
     policy_id: string | null;
     last_root_post_at: number;
-    banner_info: m.ChannelBannerInfo | null;
+    banner_info: ChannelBannerInfo | null;
     policy_enforced: boolean;
     policy_actions?: Record<string, boolean>;
     policy_is_active: boolean;
@@ -368,7 +367,7 @@ export interface Command {
     description: string;
     url: string;
     plugin_id: string;
-    autocomplete_data?: m.AutocompleteData | null;
+    autocomplete_data?: AutocompleteData | null;
     autocomplete_icon_data?: string;
 }
 
@@ -396,8 +395,8 @@ export interface CommandResponse {
     goto_location: string;
     trigger_id: string;
     skip_slack_parsing: boolean;
-    attachments: Array<m.MessageAttachment | null>;
-    extra_responses: Array<m.CommandResponse | null>;
+    attachments: Array<MessageAttachment | null>;
+    extra_responses: Array<CommandResponse | null>;
 }
 
 /** model.ComplianceSettings */
@@ -420,54 +419,54 @@ export interface Condition {
 
 /** model.Config */
 export interface Config {
-    ServiceSettings: m.ServiceSettings;
-    TeamSettings: m.TeamSettings;
-    ClientRequirements: m.ClientRequirements;
-    SqlSettings: m.SqlSettings;
-    LogSettings: m.LogSettings;
-    ExperimentalAuditSettings: m.ExperimentalAuditSettings;
-    PasswordSettings: m.PasswordSettings;
-    FileSettings: m.FileSettings;
-    EmailSettings: m.EmailSettings;
-    RateLimitSettings: m.RateLimitSettings;
-    PrivacySettings: m.PrivacySettings;
-    SupportSettings: m.SupportSettings;
-    AnnouncementSettings: m.AnnouncementSettings;
-    ThemeSettings: m.ThemeSettings;
-    GitLabSettings: m.SSOSettings;
-    GoogleSettings: m.SSOSettings;
-    Office365Settings: m.Office365Settings;
-    OpenIdSettings: m.SSOSettings;
-    LdapSettings: m.LdapSettings;
-    ComplianceSettings: m.ComplianceSettings;
-    LocalizationSettings: m.LocalizationSettings;
-    SamlSettings: m.SamlSettings;
-    NativeAppSettings: m.NativeAppSettings;
-    IntuneSettings: m.IntuneSettings;
-    CacheSettings: m.CacheSettings;
-    ClusterSettings: m.ClusterSettings;
-    MetricsSettings: m.MetricsSettings;
-    ExperimentalSettings: m.ExperimentalSettings;
-    AnalyticsSettings: m.AnalyticsSettings;
-    ElasticsearchSettings: m.ElasticsearchSettings;
-    DataRetentionSettings: m.DataRetentionSettings;
-    MobileEphemeralModeSettings: m.MobileEphemeralModeSettings;
-    MessageExportSettings: m.MessageExportSettings;
-    JobSettings: m.JobSettings;
-    PluginSettings: m.PluginSettings;
-    DisplaySettings: m.DisplaySettings;
-    GuestAccountsSettings: m.GuestAccountsSettings;
-    ImageProxySettings: m.ImageProxySettings;
-    CloudSettings: m.CloudSettings;
-    FeatureFlags?: m.FeatureFlags | null;
-    ImportSettings: m.ImportSettings;
-    ExportSettings: m.ExportSettings;
-    WranglerSettings: m.WranglerSettings;
-    ConnectedWorkspacesSettings: m.ConnectedWorkspacesSettings;
-    AccessControlSettings: m.AccessControlSettings;
-    ContentFlaggingSettings: m.ContentFlaggingSettings;
-    AutoTranslationSettings: m.AutoTranslationSettings;
-    AIRecapSettings: m.AIRecapSettings;
+    ServiceSettings: ServiceSettings;
+    TeamSettings: TeamSettings;
+    ClientRequirements: ClientRequirements;
+    SqlSettings: SqlSettings;
+    LogSettings: LogSettings;
+    ExperimentalAuditSettings: ExperimentalAuditSettings;
+    PasswordSettings: PasswordSettings;
+    FileSettings: FileSettings;
+    EmailSettings: EmailSettings;
+    RateLimitSettings: RateLimitSettings;
+    PrivacySettings: PrivacySettings;
+    SupportSettings: SupportSettings;
+    AnnouncementSettings: AnnouncementSettings;
+    ThemeSettings: ThemeSettings;
+    GitLabSettings: SSOSettings;
+    GoogleSettings: SSOSettings;
+    Office365Settings: Office365Settings;
+    OpenIdSettings: SSOSettings;
+    LdapSettings: LdapSettings;
+    ComplianceSettings: ComplianceSettings;
+    LocalizationSettings: LocalizationSettings;
+    SamlSettings: SamlSettings;
+    NativeAppSettings: NativeAppSettings;
+    IntuneSettings: IntuneSettings;
+    CacheSettings: CacheSettings;
+    ClusterSettings: ClusterSettings;
+    MetricsSettings: MetricsSettings;
+    ExperimentalSettings: ExperimentalSettings;
+    AnalyticsSettings: AnalyticsSettings;
+    ElasticsearchSettings: ElasticsearchSettings;
+    DataRetentionSettings: DataRetentionSettings;
+    MobileEphemeralModeSettings: MobileEphemeralModeSettings;
+    MessageExportSettings: MessageExportSettings;
+    JobSettings: JobSettings;
+    PluginSettings: PluginSettings;
+    DisplaySettings: DisplaySettings;
+    GuestAccountsSettings: GuestAccountsSettings;
+    ImageProxySettings: ImageProxySettings;
+    CloudSettings: CloudSettings;
+    FeatureFlags?: FeatureFlags | null;
+    ImportSettings: ImportSettings;
+    ExportSettings: ExportSettings;
+    WranglerSettings: WranglerSettings;
+    ConnectedWorkspacesSettings: ConnectedWorkspacesSettings;
+    AccessControlSettings: AccessControlSettings;
+    ContentFlaggingSettings: ContentFlaggingSettings;
+    AutoTranslationSettings: AutoTranslationSettings;
+    AIRecapSettings: AIRecapSettings;
 }
 
 /** model.ConnectedWorkspacesSettings */
@@ -487,15 +486,15 @@ export interface ContentFlaggingNotificationSettings {
 }
 
 /** model.ContentFlaggingSettings */
-export interface ContentFlaggingSettings extends m.ContentFlaggingSettingsBase {
-    ReviewerSettings: m.ReviewerSettings | null;
+export interface ContentFlaggingSettings extends ContentFlaggingSettingsBase {
+    ReviewerSettings: ReviewerSettings | null;
 }
 
 /** model.ContentFlaggingSettingsBase */
 export interface ContentFlaggingSettingsBase {
     EnableContentFlagging: boolean | null;
-    NotificationSettings: m.ContentFlaggingNotificationSettings | null;
-    AdditionalSettings: m.AdditionalContentFlaggingSettings | null;
+    NotificationSettings: ContentFlaggingNotificationSettings | null;
+    AdditionalSettings: AdditionalContentFlaggingSettings | null;
 }
 
 /** model.CreateDefaultMembershipParams */
@@ -546,7 +545,7 @@ export interface Dialog {
     title: string;
     introduction_text: string;
     icon_url: string;
-    elements: Array<m.DialogElement>;
+    elements: Array<DialogElement>;
     submit_label: string;
     notify_on_cancel: boolean;
     state: string;
@@ -582,12 +581,12 @@ export interface DialogElement {
     max_length: number;
     data_source: string;
     data_source_url?: string;
-    options: Array<m.PostActionOptions | null>;
+    options: Array<PostActionOptions | null>;
     multiselect: boolean;
     allow_multiple?: boolean;
     refresh?: boolean;
-    datetime_config?: m.DialogDateTimeConfig | null;
-    action_button?: m.DialogActionButton | null;
+    datetime_config?: DialogDateTimeConfig | null;
+    action_button?: DialogActionButton | null;
 }
 
 /** model.DisplaySettings */
@@ -608,7 +607,7 @@ export interface Draft {
     type: string;
     props: Record<string, unknown>;
     file_ids?: Array<string>;
-    metadata?: m.PostMetadata | null;
+    metadata?: PostMetadata | null;
     priority?: Record<string, unknown>;
 }
 
@@ -647,7 +646,7 @@ export interface ElasticsearchSettings {
 }
 
 /** model.EmailNotification */
-export interface EmailNotification extends m.EmailNotificationContent {
+export interface EmailNotification extends EmailNotificationContent {
     post_id: string;
     channel_id: string;
     team_id: string;
@@ -992,7 +991,7 @@ export interface GroupSearchOpts {
     NotAssociatedToChannel: string;
     IncludeMemberCount: boolean;
     FilterAllowReference: boolean;
-    PageOpts: m.PageOpts | null;
+    PageOpts: PageOpts | null;
     Since: number;
     Source: string;
     FilterParentTeamPermitted: boolean;
@@ -1041,13 +1040,13 @@ export interface HttpRequest {
     Host: string;
     Form: Record<string, Array<string>>;
     PostForm: Record<string, Array<string>>;
-    MultipartForm: m.MultipartForm | null;
+    MultipartForm: MultipartForm | null;
     Trailer: Record<string, Array<string>>;
     RemoteAddr: string;
     RequestURI: string;
-    TLS: m.TlsConnectionState | null;
+    TLS: TlsConnectionState | null;
     Cancel: unknown;
-    Response: m.HttpResponse | null;
+    Response: HttpResponse | null;
     Pattern: string;
 }
 
@@ -1065,8 +1064,8 @@ export interface HttpResponse {
     Close: boolean;
     Uncompressed: boolean;
     Trailer: Record<string, Array<string>>;
-    Request: m.HttpRequest | null;
-    TLS: m.TlsConnectionState | null;
+    Request: HttpRequest | null;
+    TLS: TlsConnectionState | null;
 }
 
 /** model.ImageProxySettings */
@@ -1146,8 +1145,8 @@ export interface License {
     issued_at: number;
     starts_at: number;
     expires_at: number;
-    customer: m.Customer | null;
-    features: m.Features | null;
+    customer: Customer | null;
+    features: Features | null;
     sku_name: string;
     sku_short_name: string;
     is_trial: boolean;
@@ -1156,7 +1155,7 @@ export interface License {
     is_seat_count_enforced: boolean;
     extra_users: number | null;
     signup_jwt: string | null;
-    limits: m.LicenseLimits | null;
+    limits: LicenseLimits | null;
 }
 
 /** model.LicenseLimits */
@@ -1213,9 +1212,9 @@ export interface Manifest {
     icon_path?: string;
     version: string;
     min_server_version?: string;
-    server?: m.ManifestServer | null;
-    webapp?: m.ManifestWebapp | null;
-    settings_schema?: m.PluginSettingsSchema | null;
+    server?: ManifestServer | null;
+    webapp?: ManifestWebapp | null;
+    settings_schema?: PluginSettingsSchema | null;
     props?: Record<string, unknown>;
 }
 
@@ -1251,13 +1250,13 @@ export interface MessageAttachment {
     title: string;
     title_link: string;
     text: string;
-    fields: Array<m.MessageAttachmentField | null>;
+    fields: Array<MessageAttachmentField | null>;
     image_url: string;
     thumb_url: string;
     footer: string;
     footer_icon: string;
     ts: unknown;
-    actions?: Array<m.PostAction | null>;
+    actions?: Array<PostAction | null>;
 }
 
 /** model.MessageAttachmentField */
@@ -1277,7 +1276,7 @@ export interface MessageExportSettings {
     DownloadExportResults: boolean | null;
     ChannelBatchSize: number | null;
     ChannelHistoryBatchSize: number | null;
-    GlobalRelaySettings: m.GlobalRelayMessageExportSettings | null;
+    GlobalRelaySettings: GlobalRelayMessageExportSettings | null;
 }
 
 /** model.MessagesLimits */
@@ -1313,7 +1312,7 @@ export interface MultipartFileHeader {
 /** multipart.Form */
 export interface MultipartForm {
     Value: Record<string, Array<string>>;
-    File: Record<string, Array<m.MultipartFileHeader | null>>;
+    File: Record<string, Array<MultipartFileHeader | null>>;
 }
 
 /** model.NativeAppSettings */
@@ -1377,12 +1376,12 @@ export interface OnInstallEvent {
 export interface OpenDialogRequest {
     trigger_id: string;
     url: string;
-    dialog: m.Dialog;
+    dialog: Dialog;
 }
 
 /** model.OrderedSidebarCategories */
 export interface OrderedSidebarCategories {
-    categories: Array<m.SidebarCategoryWithChannels | null>;
+    categories: Array<SidebarCategoryWithChannels | null>;
     order: Array<string>;
 }
 
@@ -1434,8 +1433,8 @@ export interface PkixName {
     PostalCode: Array<string>;
     SerialNumber: string;
     CommonName: string;
-    Names: Array<m.PkixAttributeTypeAndValue>;
-    ExtraNames: Array<m.PkixAttributeTypeAndValue>;
+    Names: Array<PkixAttributeTypeAndValue>;
+    ExtraNames: Array<PkixAttributeTypeAndValue>;
 }
 
 /** model.PluginClusterEvent */
@@ -1507,7 +1506,7 @@ export interface PluginSetting {
     regenerate_help_text?: string;
     placeholder: string;
     default: unknown;
-    options?: Array<m.PluginOption | null>;
+    options?: Array<PluginOption | null>;
     hosting: string;
     secret: boolean;
 }
@@ -1521,7 +1520,7 @@ export interface PluginSettings {
     Directory: string | null;
     ClientDirectory: string | null;
     Plugins: Record<string, Record<string, unknown>>;
-    PluginStates: Record<string, m.PluginState | null>;
+    PluginStates: Record<string, PluginState | null>;
     EnableMarketplace: boolean | null;
     EnableRemoteMarketplace: boolean | null;
     AutomaticPrepackagedPlugins: boolean | null;
@@ -1535,8 +1534,8 @@ export interface PluginSettings {
 export interface PluginSettingsSchema {
     header: string;
     footer: string;
-    settings: Array<m.PluginSetting | null>;
-    sections: Array<m.PluginSettingsSection | null>;
+    settings: Array<PluginSetting | null>;
+    sections: Array<PluginSettingsSection | null>;
 }
 
 /** model.PluginSettingsSection */
@@ -1544,7 +1543,7 @@ export interface PluginSettingsSection {
     key: string;
     title: string;
     subtitle: string;
-    settings: Array<m.PluginSetting | null>;
+    settings: Array<PluginSetting | null>;
     header: string;
     footer: string;
     custom: boolean;
@@ -1591,9 +1590,9 @@ export interface Post {
     remote_id?: string | null;
     reply_count: number;
     last_reply_at: number;
-    participants: Array<m.User | null>;
+    participants: Array<User | null>;
     is_following?: boolean | null;
-    metadata?: m.PostMetadata | null;
+    metadata?: PostMetadata | null;
 }
 
 /** model.PostAcknowledgement */
@@ -1614,9 +1613,9 @@ export interface PostAction {
     disabled?: boolean;
     style?: string;
     data_source?: string;
-    options?: Array<m.PostActionOptions | null>;
+    options?: Array<PostActionOptions | null>;
     default_option?: string;
-    integration?: m.PostActionIntegration | null;
+    integration?: PostActionIntegration | null;
     cookie?: string;
 }
 
@@ -1650,7 +1649,7 @@ export interface PostImage {
 /** model.PostList */
 export interface PostList {
     order: Array<string>;
-    posts: Record<string, m.Post | null>;
+    posts: Record<string, Post | null>;
     next_post_id: string;
     prev_post_id: string;
     has_next?: boolean | null;
@@ -1659,15 +1658,15 @@ export interface PostList {
 
 /** model.PostMetadata */
 export interface PostMetadata {
-    embeds?: Array<m.PostEmbed | null>;
-    emojis?: Array<m.Emoji | null>;
-    files?: Array<m.FileInfo | null>;
+    embeds?: Array<PostEmbed | null>;
+    emojis?: Array<Emoji | null>;
+    files?: Array<FileInfo | null>;
     redacted_file_count?: number;
-    images?: Record<string, m.PostImage | null>;
-    reactions?: Array<m.Reaction | null>;
-    priority?: m.PostPriority | null;
-    acknowledgements?: Array<m.PostAcknowledgement | null>;
-    translations?: Record<string, m.PostTranslation | null>;
+    images?: Record<string, PostImage | null>;
+    reactions?: Array<Reaction | null>;
+    priority?: PostPriority | null;
+    acknowledgements?: Array<PostAcknowledgement | null>;
+    translations?: Record<string, PostTranslation | null>;
     expire_at?: number;
     recipients?: Array<string>;
 }
@@ -1682,7 +1681,7 @@ export interface PostPriority {
 }
 
 /** model.PostSearchResults */
-export interface PostSearchResults extends m.PostList {
+export interface PostSearchResults extends PostList {
     matches: Record<string, Array<string>>;
 }
 
@@ -1727,7 +1726,7 @@ export interface Preference {
 /** model.PreviewPost */
 export interface PreviewPost {
     post_id: string;
-    post: m.Post | null;
+    post: Post | null;
     team_name: string;
     channel_display_name: string;
     channel_type: string;
@@ -1743,9 +1742,9 @@ export interface PrivacySettings {
 
 /** model.ProductLimits */
 export interface ProductLimits {
-    files?: m.FilesLimits | null;
-    messages?: m.MessagesLimits | null;
-    teams?: m.TeamsLimits | null;
+    files?: FilesLimits | null;
+    messages?: MessagesLimits | null;
+    teams?: TeamsLimits | null;
 }
 
 /** model.PropertyField */
@@ -1789,7 +1788,7 @@ export interface PropertyFieldSearchOpts {
     LinkedFieldID: string;
     SinceUpdateAt: number;
     IncludeDeleted: boolean;
-    Cursor: m.PropertyFieldSearchCursor;
+    Cursor: PropertyFieldSearchCursor;
     PerPage: number;
 }
 
@@ -1843,7 +1842,7 @@ export interface PropertyValueSearchOpts {
     FieldID: string;
     SinceUpdateAt: number;
     IncludeDeleted: boolean;
-    Cursor: m.PropertyValueSearchCursor;
+    Cursor: PropertyValueSearchCursor;
     PerPage: number;
     Value: unknown;
 }
@@ -1974,12 +1973,12 @@ export interface SSOSettings {
 /** saml2.AssertionInfo */
 export interface Saml2AssertionInfo {
     NameID: string;
-    Values: Record<string, m.TypesAttribute>;
-    WarningInfo: m.Saml2WarningInfo | null;
+    Values: Record<string, TypesAttribute>;
+    WarningInfo: Saml2WarningInfo | null;
     SessionIndex: string;
     AuthnInstant: string | null;
     SessionNotOnOrAfter: string | null;
-    Assertions: Array<m.TypesAssertion>;
+    Assertions: Array<TypesAssertion>;
     ResponseSignatureValidated: boolean;
 }
 
@@ -1992,7 +1991,7 @@ export interface Saml2ProxyRestriction {
 /** saml2.WarningInfo */
 export interface Saml2WarningInfo {
     OneTimeUse: boolean;
-    ProxyRestriction: m.Saml2ProxyRestriction | null;
+    ProxyRestriction: Saml2ProxyRestriction | null;
     NotInAudience: boolean;
     InvalidTime: boolean;
 }
@@ -2033,7 +2032,7 @@ export interface SamlSettings {
 }
 
 /** model.ScheduledPost */
-export interface ScheduledPost extends m.Draft {
+export interface ScheduledPost extends Draft {
     id: string;
     scheduled_at: number;
     processed_at: number;
@@ -2226,7 +2225,7 @@ export interface Session {
     is_oauth: boolean;
     expired_notify: boolean;
     props: Record<string, string>;
-    team_members: Array<m.TeamMember | null>;
+    team_members: Array<TeamMember | null>;
     local: boolean;
 }
 
@@ -2261,7 +2260,7 @@ export interface SidebarCategory {
 }
 
 /** model.SidebarCategoryWithChannels */
-export interface SidebarCategoryWithChannels extends m.SidebarCategory {
+export interface SidebarCategoryWithChannels extends SidebarCategory {
     channel_ids: Array<string>;
 }
 
@@ -2281,7 +2280,7 @@ export interface SqlSettings {
     AnalyticsQueryTimeout: number | null;
     DisableDatabaseSearch: boolean | null;
     MigrationsStatementTimeoutSeconds: number | null;
-    ReplicaLagSettings: Array<m.ReplicaLagSettings | null>;
+    ReplicaLagSettings: Array<ReplicaLagSettings | null>;
     ReplicaMonitorIntervalSeconds: number | null;
 }
 
@@ -2316,12 +2315,12 @@ export interface SupportSettings {
 export interface SyncMsg {
     id: string;
     channel_id: string;
-    users?: Record<string, m.User | null>;
-    posts?: Array<m.Post | null>;
-    reactions?: Array<m.Reaction | null>;
-    statuses?: Array<m.Status | null>;
-    membership_changes?: Array<m.MembershipChangeMsg | null>;
-    acknowledgements?: Array<m.PostAcknowledgement | null>;
+    users?: Record<string, User | null>;
+    posts?: Array<Post | null>;
+    reactions?: Array<Reaction | null>;
+    statuses?: Array<Status | null>;
+    membership_changes?: Array<MembershipChangeMsg | null>;
+    acknowledgements?: Array<PostAcknowledgement | null>;
     mention_transforms?: Record<string, string>;
 }
 
@@ -2381,8 +2380,8 @@ export interface TeamMember {
 /** model.TeamMemberWithError */
 export interface TeamMemberWithError {
     user_id: string;
-    member: m.TeamMember | null;
-    error: m.AppError | null;
+    member: TeamMember | null;
+    error: AppError | null;
 }
 
 /** model.TeamSettings */
@@ -2456,8 +2455,8 @@ export interface TlsConnectionState {
     NegotiatedProtocol: string;
     NegotiatedProtocolIsMutual: boolean;
     ServerName: string;
-    PeerCertificates: Array<m.X509Certificate | null>;
-    VerifiedChains: Array<Array<m.X509Certificate | null>>;
+    PeerCertificates: Array<X509Certificate | null>;
+    VerifiedChains: Array<Array<X509Certificate | null>>;
     SignedCertificateTimestamps: Array<Uint8Array | null>;
     OCSPResponse: Uint8Array | null;
     TLSUnique: Uint8Array | null;
@@ -2467,106 +2466,106 @@ export interface TlsConnectionState {
 
 /** types.Assertion */
 export interface TypesAssertion {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Version: string;
     ID: string;
     IssueInstant: string;
-    Issuer: m.TypesIssuer | null;
-    Signature: m.TypesSignature | null;
-    Subject: m.TypesSubject | null;
-    Conditions: m.TypesConditions | null;
-    AttributeStatement: m.TypesAttributeStatement | null;
-    AuthnStatement: m.TypesAuthnStatement | null;
+    Issuer: TypesIssuer | null;
+    Signature: TypesSignature | null;
+    Subject: TypesSubject | null;
+    Conditions: TypesConditions | null;
+    AttributeStatement: TypesAttributeStatement | null;
+    AuthnStatement: TypesAuthnStatement | null;
     SignatureValidated: boolean;
 }
 
 /** types.Attribute */
 export interface TypesAttribute {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     FriendlyName: string;
     Name: string;
     NameFormat: string;
-    Values: Array<m.TypesAttributeValue>;
+    Values: Array<TypesAttributeValue>;
 }
 
 /** types.AttributeStatement */
 export interface TypesAttributeStatement {
-    XMLName: m.XmlName;
-    Attributes: Array<m.TypesAttribute>;
+    XMLName: XmlName;
+    Attributes: Array<TypesAttribute>;
 }
 
 /** types.AttributeValue */
 export interface TypesAttributeValue {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Type: string;
     Value: string;
 }
 
 /** types.Audience */
 export interface TypesAudience {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Value: string;
 }
 
 /** types.AudienceRestriction */
 export interface TypesAudienceRestriction {
-    XMLName: m.XmlName;
-    Audiences: Array<m.TypesAudience>;
+    XMLName: XmlName;
+    Audiences: Array<TypesAudience>;
 }
 
 /** types.AuthnContext */
 export interface TypesAuthnContext {
-    XMLName: m.XmlName;
-    AuthnContextClassRef: m.TypesAuthnContextClassRef | null;
+    XMLName: XmlName;
+    AuthnContextClassRef: TypesAuthnContextClassRef | null;
 }
 
 /** types.AuthnContextClassRef */
 export interface TypesAuthnContextClassRef {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Value: string;
 }
 
 /** types.AuthnStatement */
 export interface TypesAuthnStatement {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     SessionIndex: string;
     AuthnInstant: string | null;
     SessionNotOnOrAfter: string | null;
-    AuthnContext: m.TypesAuthnContext | null;
+    AuthnContext: TypesAuthnContext | null;
 }
 
 /** types.Conditions */
 export interface TypesConditions {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     NotBefore: string;
     NotOnOrAfter: string;
-    AudienceRestrictions: Array<m.TypesAudienceRestriction>;
-    OneTimeUse: m.TypesOneTimeUse | null;
-    ProxyRestriction: m.TypesProxyRestriction | null;
+    AudienceRestrictions: Array<TypesAudienceRestriction>;
+    OneTimeUse: TypesOneTimeUse | null;
+    ProxyRestriction: TypesProxyRestriction | null;
 }
 
 /** types.Issuer */
 export interface TypesIssuer {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Value: string;
 }
 
 /** types.NameID */
 export interface TypesNameID {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Value: string;
 }
 
 /** types.OneTimeUse */
 export interface TypesOneTimeUse {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
 }
 
 /** types.ProxyRestriction */
 export interface TypesProxyRestriction {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Count: number;
-    Audience: Array<m.TypesAudience>;
+    Audience: Array<TypesAudience>;
 }
 
 /** types.Signature */
@@ -2576,21 +2575,21 @@ export interface TypesSignature {
 
 /** types.Subject */
 export interface TypesSubject {
-    XMLName: m.XmlName;
-    NameID: m.TypesNameID | null;
-    SubjectConfirmation: m.TypesSubjectConfirmation | null;
+    XMLName: XmlName;
+    NameID: TypesNameID | null;
+    SubjectConfirmation: TypesSubjectConfirmation | null;
 }
 
 /** types.SubjectConfirmation */
 export interface TypesSubjectConfirmation {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     Method: string;
-    SubjectConfirmationData: m.TypesSubjectConfirmationData | null;
+    SubjectConfirmationData: TypesSubjectConfirmationData | null;
 }
 
 /** types.SubjectConfirmationData */
 export interface TypesSubjectConfirmationData {
-    XMLName: m.XmlName;
+    XMLName: XmlName;
     NotOnOrAfter: string;
     Recipient: string;
     InResponseTo: string;
@@ -2682,7 +2681,7 @@ export interface UserGetOptions {
     ChannelRoles: Array<string>;
     TeamRoles: Array<string>;
     Sort: string;
-    ViewRestrictions: m.ViewUsersRestrictions | null;
+    ViewRestrictions: ViewUsersRestrictions | null;
     Page: number;
     PerPage: number;
     UpdatedAfter: number;
@@ -2715,7 +2714,7 @@ export interface ViewUsersRestrictions {
 
 /** model.VisualExpression */
 export interface VisualExpression {
-    conditions: Array<m.Condition>;
+    conditions: Array<Condition>;
 }
 
 /** model.WebSocketRequest */
@@ -2764,13 +2763,13 @@ export interface X509Certificate {
     PublicKey: unknown;
     Version: number;
     SerialNumber: unknown | null;
-    Issuer: m.PkixName;
-    Subject: m.PkixName;
+    Issuer: PkixName;
+    Subject: PkixName;
     NotBefore: string;
     NotAfter: string;
     KeyUsage: number;
-    Extensions: Array<m.PkixExtension>;
-    ExtraExtensions: Array<m.PkixExtension>;
+    Extensions: Array<PkixExtension>;
+    ExtraExtensions: Array<PkixExtension>;
     UnhandledCriticalExtensions: Array<Array<number>>;
     ExtKeyUsage: Array<number>;
     UnknownExtKeyUsage: Array<Array<number>>;
@@ -2789,8 +2788,8 @@ export interface X509Certificate {
     PermittedDNSDomainsCritical: boolean;
     PermittedDNSDomains: Array<string>;
     ExcludedDNSDomains: Array<string>;
-    PermittedIPRanges: Array<m.NetIPNet | null>;
-    ExcludedIPRanges: Array<m.NetIPNet | null>;
+    PermittedIPRanges: Array<NetIPNet | null>;
+    ExcludedIPRanges: Array<NetIPNet | null>;
     PermittedEmailAddresses: Array<string>;
     ExcludedEmailAddresses: Array<string>;
     PermittedURIDomains: Array<string>;
@@ -2804,7 +2803,7 @@ export interface X509Certificate {
     InhibitPolicyMappingZero: boolean;
     RequireExplicitPolicy: number;
     RequireExplicitPolicyZero: boolean;
-    PolicyMappings: Array<m.X509PolicyMapping>;
+    PolicyMappings: Array<X509PolicyMapping>;
 }
 
 /** x509.PolicyMapping */

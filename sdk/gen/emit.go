@@ -405,6 +405,14 @@ func (g *gen) goTable(api, hooks []method, registered []registration) string {
 		fmt.Fprintf(&b, "\t%q: func() any { return new(plugin.%s) },\n", n, n)
 	}
 	b.WriteString("}\n")
+	b.WriteString("\n// directHooks: each hook whose RPC structs are its Go signature, with its Args and Returns struct names.\n")
+	b.WriteString("var directHooks = [][3]string{\n")
+	for _, m := range hooks {
+		if g.direct(m) {
+			fmt.Fprintf(&b, "\t{%q, %q, %q},\n", m.name, g.structOf(m.args).ts, g.structOf(m.returns).ts)
+		}
+	}
+	b.WriteString("}\n")
 	b.WriteString(reg.String())
 	return b.String()
 }

@@ -13,7 +13,10 @@
 //	                                    Mattermost's API RPC server declares them: a call whose arguments are not
 //	                                    the struct's value 0 fails with the difference; the reply is the Returns
 //	                                    struct's value 0
-//	(random, check-random, json and serve take a last argument "safe": values JSON shapes carry exactly)
+//	wirecheck call-hooks SEED           calls every direct hook as "Plugin.<Hook>" over net/rpc on stdout/stdin (the
+//	                                    TypeScript side serves them) with its Args value 0; reports on stderr one
+//	                                    {"name","ok","err"} line per hook: the reply must be its Returns value 0
+//	(random, check-random, json, serve and call-hooks take a last argument "safe": values JSON shapes carry exactly)
 //	wirecheck registered SEED           a random value of each type registered for interface values, inside a
 //	                                    struct{V any}: {"name":"<registered name>","hex"}
 //	wirecheck check-registered SEED     as check-random, for those
@@ -118,6 +121,9 @@ func main() {
 			fail("register: %v", err)
 		}
 		srv.ServeConn(stdio{os.Stdin, os.Stdout})
+	case "call-hooks":
+		out.Flush()
+		os.Exit(callHooks(intArg(2)))
 	case "registered":
 		seed := intArg(2)
 		for _, name := range sortedKeys(registeredValues) {
@@ -189,6 +195,34 @@ func (s *apiRecorder) serve(argsName string, args any, returnsName string, retur
 	}
 	reflect.ValueOf(returns).Elem().Set(reflect.ValueOf(reply))
 	return nil
+}
+
+func callHooks(seed int) int {
+	client := rpc.NewClient(stdio{os.Stdin, os.Stdout})
+	report := json.NewEncoder(os.Stderr)
+	status := 0
+	for _, h := range directHooks {
+		hook, argsName, returnsName := h[0], h[1], h[2]
+		r := result{Name: hook}
+		reply := rpcStructs[returnsName]()
+		want, err := roundTrip(value(returnsName, seed, 0))
+		if err == nil {
+			err = client.Call("Plugin."+hook, value(argsName, seed, 0), reply)
+		}
+		if err != nil {
+			r.Err = err.Error()
+		} else if got := reflect.ValueOf(reply).Elem().Interface(); !reflect.DeepEqual(got, want) {
+			r.Err = "reply not as sent: " + firstDiff("", reflect.ValueOf(got), reflect.ValueOf(want))
+		} else {
+			r.OK = true
+		}
+		if !r.OK {
+			status = 1
+		}
+		report.Encode(r)
+	}
+	client.Close()
+	return status
 }
 
 func roundTrip(v any) (any, error) {

@@ -17,7 +17,8 @@ sdk-gen-check: ## Fail when sdk/src/generated (or the wirecheck table) differs f
 	($(call SDK_GEN_RUN,$$tmp/ts,$$tmp/structs_generated.go)) && \
 	if diff -r "$$tmp/ts" sdk/src/generated >/dev/null && \
 		diff -q "$$tmp/structs_generated.go" $(SDK_GEN_DIR)/wirecheck/structs_generated.go >/dev/null && \
-		diff -q "$$tmp/recorder_generated.go" $(SDK_GEN_DIR)/wirecheck/recorder_generated.go >/dev/null; \
+		diff -q "$$tmp/recorder_generated.go" $(SDK_GEN_DIR)/wirecheck/recorder_generated.go >/dev/null && \
+		diff -q "$$tmp/host_generated.go" $(SDK_GEN_DIR)/wirecheck/host_generated.go >/dev/null; \
 	then echo "sdk/src/generated is up to date"; \
 	else diff -ru sdk/src/generated "$$tmp/ts" | head -40; echo "sdk/src/generated is stale: run make sdk-gen and commit the result" >&2; exit 1; fi
 

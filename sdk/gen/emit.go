@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"go/types"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -449,5 +450,100 @@ func (g *gen) goRecorder(api []method) string {
 		a, r := g.structOf(m.args).ts, g.structOf(m.returns).ts
 		fmt.Fprintf(&b, "func (s *apiRecorder) %s(args *plugin.%s, returns *plugin.%s) error {\n\treturn s.serve(%q, args, %q, returns)\n}\n\n", m.name, a, r, a, r)
 	}
+	return b.String()
+}
+
+// goHost writes, for sdk/gen/wirecheck's host mode: recordingAPI, a plugin.API whose every direct method hands its
+// arguments, as the Z_<M>Args struct Mattermost's RPC server decoded, to serve and answers the Z_<M>Returns
+// value serve fills; and callHook, which calls each direct hook through a plugin.Hooks (the real hooks RPC client).
+func (g *gen) goHost(api, hooks []method) string {
+	imports := map[string]string{pluginPath: "plugin"}
+	qual := func(p *types.Package) string {
+		imports[p.Path()] = p.Name()
+		return p.Name()
+	}
+	var body strings.Builder
+	sigParams := func(m method) (decl string, names []string) {
+		var parts []string
+		ps := m.sig.Params()
+		for i := 0; i < ps.Len(); i++ {
+			name := fmt.Sprintf("p%d", i)
+			typ := types.TypeString(ps.At(i).Type(), qual)
+			if m.sig.Variadic() && i == ps.Len()-1 {
+				typ = "..." + types.TypeString(ps.At(i).Type().(*types.Slice).Elem(), qual)
+			}
+			parts = append(parts, name+" "+typ)
+			names = append(names, name)
+		}
+		return strings.Join(parts, ", "), names
+	}
+	results := func(m method) (decl string, fields []string) {
+		rs := m.sig.Results()
+		var parts []string
+		for i := 0; i < rs.Len(); i++ {
+			parts = append(parts, types.TypeString(rs.At(i).Type(), qual))
+			fields = append(fields, "r."+string(rune('A'+i)))
+		}
+		if len(parts) > 1 {
+			return "(" + strings.Join(parts, ", ") + ")", fields
+		}
+		return strings.Join(parts, ""), fields
+	}
+	body.WriteString("// recordingAPI: every direct method of plugin.API; the others (file streams, PluginHTTP…) panic via the nil embedded API.\n")
+	body.WriteString("type recordingAPI struct {\n\tplugin.API\n\tserve func(argsName string, args any, returnsName string, returns any)\n}\n\n")
+	for _, m := range api {
+		if !g.direct(m) {
+			continue
+		}
+		a, r := g.structOf(m.args).ts, g.structOf(m.returns).ts
+		params, names := sigParams(m)
+		res, fields := results(m)
+		fmt.Fprintf(&body, "func (x *recordingAPI) %s(%s) %s {\n", m.name, params, res)
+		keyed := make([]string, len(names))
+		for i, n := range names {
+			keyed[i] = string(rune('A'+i)) + ": " + n
+		}
+		fmt.Fprintf(&body, "\tvar r plugin.%s\n\tx.serve(%q, &plugin.%s{%s}, %q, &r)\n", r, a, a, strings.Join(keyed, ", "), r)
+		if len(fields) > 0 {
+			fmt.Fprintf(&body, "\treturn %s\n", strings.Join(fields, ", "))
+		}
+		body.WriteString("}\n\n")
+	}
+	body.WriteString("// callHook calls a direct hook with its Z_<Hook>Args value and gives back what it returned as Z_<Hook>Returns.\n")
+	body.WriteString("func callHook(h plugin.Hooks, hook string, args any) any {\n\tswitch hook {\n")
+	for _, m := range hooks {
+		if !g.direct(m) {
+			continue
+		}
+		a, r := g.structOf(m.args).ts, g.structOf(m.returns).ts
+		var argList []string
+		for i := 0; i < m.sig.Params().Len(); i++ {
+			argList = append(argList, "a."+string(rune('A'+i)))
+		}
+		_, fields := results(m)
+		fmt.Fprintf(&body, "\tcase %q:\n\t\ta := args.(plugin.%s)\n\t\t_ = a\n\t\tvar r plugin.%s\n\t\t", m.name, a, r)
+		if len(fields) > 0 {
+			body.WriteString(strings.Join(fields, ", ") + " = ")
+		}
+		fmt.Fprintf(&body, "h.%s(%s)\n\t\treturn r\n", m.name, strings.Join(argList, ", "))
+	}
+	body.WriteString("\t}\n\tpanic(\"no such hook: \" + hook)\n}\n")
+
+	paths := make([]string, 0, len(imports))
+	for p := range imports {
+		paths = append(paths, p)
+	}
+	sortStrings(paths)
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n")
+	for _, p := range paths {
+		if imports[p] != filepath.Base(p) {
+			fmt.Fprintf(&b, "\t%s %q\n", imports[p], p)
+		} else {
+			fmt.Fprintf(&b, "\t%q\n", p)
+		}
+	}
+	b.WriteString(")\n\n")
+	b.WriteString(body.String())
 	return b.String()
 }

@@ -69,6 +69,7 @@ func main() {
 	for path, body := range map[string]string{
 		*goOut: g.goTable(api, hooks, registered),
 		filepath.Join(filepath.Dir(*goOut), "recorder_generated.go"): g.goRecorder(api),
+		filepath.Join(filepath.Dir(*goOut), "host_generated.go"):     g.goHost(api, hooks),
 	} {
 		src, err := format.Source([]byte(goHeader + body))
 		if err != nil {

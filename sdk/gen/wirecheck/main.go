@@ -16,7 +16,8 @@
 //	wirecheck call-hooks SEED           calls every direct hook as "Plugin.<Hook>" over net/rpc on stdout/stdin (the
 //	                                    TypeScript side serves them) with its Args value 0; reports on stderr one
 //	                                    {"name","ok","err"} line per hook: the reply must be its Returns value 0
-//	(random, check-random, json, serve and call-hooks take a last argument "safe": values JSON shapes carry exactly)
+//	wirecheck host SEED BUNDLE          the conformance run under Mattermost's real plugin host (see runHost)
+//	(random, check-random, json, serve, call-hooks and host take a last argument "safe": values JSON shapes carry exactly)
 //	wirecheck registered SEED           a random value of each type registered for interface values, inside a
 //	                                    struct{V any}: {"name":"<registered name>","hex"}
 //	wirecheck check-registered SEED     as check-random, for those
@@ -121,6 +122,13 @@ func main() {
 			fail("register: %v", err)
 		}
 		srv.ServeConn(stdio{os.Stdin, os.Stdout})
+	case "host":
+		if len(os.Args) < 4 {
+			fail("usage: wirecheck host SEED BUNDLE [safe]")
+		}
+		code := runHost(intArg(2), os.Args[3], emit)
+		out.Flush()
+		os.Exit(code)
 	case "call-hooks":
 		out.Flush()
 		os.Exit(callHooks(intArg(2)))

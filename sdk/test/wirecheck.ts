@@ -1,5 +1,5 @@
 import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import {mkdirSync} from 'node:fs';
+import {mkdirSync, renameSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 
 /** sdk/gen/wirecheck: Go's encoding/gob over the real RPC structs of the pinned server/public module. */
@@ -12,12 +12,17 @@ const GO_ENV: NodeJS.ProcessEnv = {...process.env, GOTOOLCHAIN: 'local', GOWORK:
 /** A clean Go cache compiles the server/public model package (a minute or more on a shared machine). */
 export const BUILD_TIMEOUT_MS = 600_000;
 
-/** Builds the checker (Go's build cache makes a rebuild of unchanged sources cheap); returns its path. */
+/**
+ * Builds the checker (Go's build cache makes a rebuild of unchanged sources cheap); returns its path. Test files
+ * run in parallel workers: each builds to its own file and renames it into place, so none runs a half-written one.
+ */
 export function buildWirecheck(): string {
     mkdirSync(join(GEN_DIR, 'bin'), {recursive: true});
-    const res = spawnSync('go', ['build', '-o', BIN, './wirecheck'], {cwd: GEN_DIR, env: GO_ENV, encoding: 'utf8'});
+    const tmp = `${BIN}.${process.pid}`;
+    const res = spawnSync('go', ['build', '-o', tmp, './wirecheck'], {cwd: GEN_DIR, env: GO_ENV, encoding: 'utf8'});
     if (res.error) throw new Error(`go build sdk/gen/wirecheck: ${res.error.message} (is Go installed?)`);
     if (res.status !== 0) throw new Error(`go build sdk/gen/wirecheck failed:\n${res.stderr}`);
+    renameSync(tmp, BIN);
     return BIN;
 }
 

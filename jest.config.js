@@ -7,5 +7,6 @@ module.exports = {
     { ...common, displayName: 'common', rootDir: '<rootDir>/common', testEnvironment: 'node' },
     { ...common, displayName: 'server', rootDir: '<rootDir>/server', testEnvironment: 'node' },
     { ...common, displayName: 'webapp', rootDir: '<rootDir>/webapp', testEnvironment: 'jsdom' },
+    { ...common, displayName: 'sdk', rootDir: '<rootDir>/sdk', testEnvironment: 'node' },
   ],
 };

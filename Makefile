@@ -36,7 +36,8 @@ check-style: $(NPM_STAMP) $(MANIFEST) ## eslint, tsc (strict) for each workspace
 	npx tsc -p common
 	npx tsc -p server
 	npx tsc -p webapp
-	npx depcruise --config .dependency-cruiser.cjs common/src server/src webapp/src
+	npx tsc -p sdk
+	npx depcruise --config .dependency-cruiser.cjs common/src server/src webapp/src sdk/src
 
 test-unit: $(NPM_STAMP) $(MANIFEST) ## Unit tests (jest) for common, server and webapp
 	npx jest --ci

@@ -393,6 +393,34 @@ async function main() {
             await page.keyboard.press('Escape');
             await dialog.waitFor({state: 'detached'});
         });
+        await step('events and bot identity: a rule fires on :ticket: reactions and posts as its own bot', async () => {
+            await page.getByRole('button', {name: /Tripwire/i}).first().click();
+            await dialog.getByRole('button', {name: 'Add rule'}).click();
+            await dialog.getByLabel('Name', {exact: true}).fill(`Ticket reactions ${Date.now() % 10_000}`);
+            await dialog.getByText('Description, posts and events, on/off').click();
+            await dialog.getByRole('checkbox', {name: 'New messages'}).uncheck();
+            await dialog.getByRole('checkbox', {name: 'Reactions added'}).check();
+            // Reactions carry no text: choosing one switches the trigger to every message.
+            if ((await dialog.getByLabel('Trigger when').inputValue()) !== 'any') throw new Error('a reaction event left a word trigger');
+            await dialog.getByLabel('Only these emoji').fill(':ticket:');
+            await dialog.getByLabel('Callback URL').fill(`${service.url}/reactions`);
+            await shot('11f-events-reaction');
+            // The demo's system admin allows rule bots (guardrail allow_rule_bots), so "Post as" is offered.
+            await dialog.locator('summary', {hasText: /^Post as/}).click();
+            await dialog.getByLabel('Post replies as a bot of this rule’s own').check();
+            await dialog.getByLabel('Bot username').fill(`ticketbot${Date.now() % 10_000}`);
+            await dialog.getByLabel('Display name').fill('Ticket Bot');
+            const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+            await dialog.getByLabel('Avatar').setInputFiles({name: 'bot.png', mimeType: 'image/png', buffer: png});
+            // The file is read asynchronously: its preview (with Remove avatar) says it is in the rule.
+            await dialog.getByRole('button', {name: 'Remove avatar'}).waitFor();
+            await shot('11g-post-as-bot');
+            await audit(page, '[role="dialog"]', 'events and post-as, light');
+            await dialog.getByRole('button', {name: 'Save rule'}).click();
+            await dialog.getByText('Saved.').waitFor();
+            await page.keyboard.press('Escape');
+            await dialog.waitFor({state: 'detached'});
+        });
         await step('chat: a post goes through MessageHasBeenPosted, the service replies with buttons', async () => {
             await page.getByRole('navigation', {name: 'channels'}).getByRole('link', {name: /Town Square/}).click();
             await page.getByRole('heading', {name: 'Town Square', level: 1}).waitFor();

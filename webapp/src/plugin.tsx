@@ -51,8 +51,9 @@ export class TripwirePlugin implements PluginEntry {
         registry.registerPostTypeComponent(DELIVERY_CARD_POST_TYPE, wrap(DeliveryCard));
         registry.registerPostTypeComponent(REPLY_POST_TYPE, wrap(ReplyPost));
         registry.registerPostMessageAttachmentComponent(wrap(TriggerDeliveries));
-        // The plugin's only setting: every guardrail, saved by the page's own Save button (it needs no client).
-        registry.registerAdminConsoleCustomSetting(GUARDRAILS_SETTING_KEY, GuardrailsSetting, {showTitle: true});
+        // The plugin's only setting: every guardrail, saved by the page's own Save button; the delivery health summary
+        // below it reads the plugin's API, so it gets the client like every other registered component.
+        registry.registerAdminConsoleCustomSetting(GUARDRAILS_SETTING_KEY, wrap(GuardrailsSetting), {showTitle: true});
         registry.registerWebSocketEventHandler(DELIVERY_STATUS_EVENT, deliveryStatusHandler(store));
         registry.registerWebSocketEventHandler(RULES_CHANGED_EVENT, rulesChangedHandler(store, client));
         registry.registerReconnectHandler(reconnectHandler(store, client));

@@ -92,8 +92,9 @@ func run() int {
 	n.detail("~random (public, no rules); @admin is the system admin")
 	// What an admin saves in System Console → Plugins → Tripwire before enabling it: the demo service is on
 	// loopback, which the SSRF guard refuses unless allowed.
-	srv.SetPluginConfig(pluginID, map[string]any{"AllowedHosts": "127.0.0.1/32"})
+	srv.SetPluginConfig(pluginID, map[string]any{"AllowedHosts": "127.0.0.1/32", "guardrails": map[string]any{"allow_rule_bots": true}})
 	n.info("@admin set Tripwire's \"Allowed destination hosts\" to 127.0.0.1/32 (plugin settings), so rules may call loopback")
+	n.detail("and allowed rules to post as bots of their own (guardrail allow_rule_bots)")
 
 	h, err := host.New(dir, srv)
 	if err != nil {

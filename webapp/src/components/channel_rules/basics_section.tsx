@@ -61,7 +61,8 @@ function EmojiField({value, onChange, error, disabled}: {value: readonly string[
             mono={true}
             onChange={(typed) => {
                 setText(typed);
-                onChange(typed.split(/[\s,]+/).filter(Boolean));
+                // Colons around a name go, as the server drops them: the saved rule then equals what was typed.
+                onChange(typed.split(/[\s,]+/).filter(Boolean).map((name) => name.replace(/^:(.+):$/, '$1')));
             }}
         />
     );

@@ -91,6 +91,7 @@ export function BotSection({value, onChange, errors, disabled, allowed}: Props) 
                             <input
                                 type='file'
                                 accept='image/png,image/jpeg'
+                                style={{display: 'block', marginTop: 4}}
                                 data-path='bot.icon'
                                 aria-invalid={Boolean(iconError)}
                                 onChange={(e) => pick(e.target.files?.[0])}

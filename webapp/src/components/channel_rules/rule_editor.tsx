@@ -1,5 +1,5 @@
 import {applyRuleTemplate, type RuleSpec, type RuleTemplate, type RuleView, type RuleWarning} from '@tripwire/common';
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {useEffect, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
 import {ClientError} from '../../client/client_core';
@@ -71,7 +71,9 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
         [draft, me, template, tokenKnown],
     );
     const dirty = token !== undefined || JSON.stringify(editable(draft)) !== JSON.stringify(editable(initial));
-    useEffect(() => onDirtyChange(dirty && !readOnly), [dirty, readOnly, onDirtyChange]);
+    // A layout effect: the panel's Escape and Back handlers must see "saved" in the same commit that shows "Saved.",
+    // not one passive-effect flush later (a quick Escape right after saving was asked to discard nothing).
+    useLayoutEffect(() => onDirtyChange(dirty && !readOnly), [dirty, readOnly, onDirtyChange]);
     useEffect(() => () => onDirtyChange(false), [onDirtyChange]);
     // After a failed save, focus goes to what says why: the summary, or the notice when no field is to blame (a conflict).
     useEffect(() => {

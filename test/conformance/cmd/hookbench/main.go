@@ -30,6 +30,7 @@ var (
 	flagWarmup      = flag.Int("warmup", 2000, "warm-up calls per plugin and message kind")
 	flagBlock       = flag.Int("block", 500, "calls per block; blocks alternate between the plugins to spread machine noise evenly")
 	flagActivations = flag.Int("activations", 3, "activations per plugin (the median is reported)")
+	flagSettle      = flag.Duration("settle", 2*time.Second, "idle time after the shipped executable's last activation before its RSS is read")
 )
 
 type subject struct {
@@ -46,6 +47,8 @@ type subject struct {
 	echoRoot    *model.Post
 	rssKB       int
 	hwmKB       int
+	anonKB      int // RssAnon, fileKB RssFile: the parts of rssKB (SEA only)
+	fileKB      int
 	prestarts   []time.Duration // from Activate's start to the host starting the process (see prestart)
 }
 
@@ -159,6 +162,12 @@ func run() error {
 		sea = &subject{name: "SEA", id: host.RealID}
 		if err := activate(sea); err != nil {
 			return err
+		}
+		// RSS after activation, what the plugin costs a server that never uses it: read once the work OnActivate
+		// started (the dispatcher's first outbox scan) is done and the process is idle.
+		time.Sleep(*flagSettle)
+		if sea.rssKB, sea.anonKB, sea.fileKB, err = host.MemorySplitKB(sea.pid); err != nil {
+			return fail(err)
 		}
 		h.Env.Deactivate(sea.id)
 	}
@@ -346,6 +355,8 @@ func report(node, gob, sea *subject) {
 		fmt.Printf("  of which before the host starts the process (it hashes the executable, sha256, twice): %s; start to handshake line: %.0f ms\n",
 			medianMs(sea.prestarts), ms(medianDur(sea.handshakes)))
 		fmt.Printf("  API calls during the last activation (ms after Activate began): %s\n", sea.timeline)
+		fmt.Printf("  RSS %.0f ms after activation: %.1f MB (anonymous %.1f MB, file-backed %.1f MB)\n",
+			ms(*flagSettle), float64(sea.rssKB)/1024, float64(sea.anonKB)/1024, float64(sea.fileKB)/1024)
 	}
 
 	goal := func(name string, ok bool, detail string) {
@@ -360,6 +371,11 @@ func report(node, gob, sea *subject) {
 	goal("nested ratio <= 1.1", nestedRatio <= 1.1, fmt.Sprintf("%.2f", nestedRatio))
 	goal("Node bare p99 <= 1 ms", nb.p99 <= time.Millisecond, fmt.Sprintf("%.3f ms", ms(nb.p99)))
 	goal("Node activation <= 300 ms", nodeAct <= 300*time.Millisecond, fmt.Sprintf("%.0f ms", ms(nodeAct)))
+	if sea != nil {
+		seaAct := medianDur(sea.activations)
+		goal("SEA activation <= 300 ms", seaAct <= 300*time.Millisecond, fmt.Sprintf("%.0f ms", ms(seaAct)))
+		goal("SEA RSS after activation <= 70 MB", sea.rssKB <= 70*1024, fmt.Sprintf("%.1f MB", float64(sea.rssKB)/1024))
+	}
 
 	bench := func(key string, v float64) { fmt.Printf("##BENCH {\"key\":%q,\"value\":%.4g}\n", key, v) }
 	bench("hook_ratio_node_over_go", ratio)
@@ -369,6 +385,7 @@ func report(node, gob, sea *subject) {
 	bench("plugin_rss_mb", float64(node.rssKB)/1024)
 	if sea != nil {
 		bench("activation_sea_ms", ms(medianDur(sea.activations)))
+		bench("plugin_rss_sea_mb", float64(sea.rssKB)/1024)
 		if len(sea.prestarts) > 0 {
 			bench("activation_sea_prestart_ms", ms(medianDur(sea.prestarts)))
 		}

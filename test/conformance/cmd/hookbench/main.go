@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -156,7 +157,11 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		if err := h.Install(manifest, host.Executable{Path: exe}); err != nil {
+		installed, err := extractLikeMattermost(exe, dir)
+		if err != nil {
+			return err
+		}
+		if err := h.Install(manifest, host.Executable{Path: installed}); err != nil {
 			return err
 		}
 		sea = &subject{name: "SEA", id: host.RealID}
@@ -231,6 +236,29 @@ func run() error {
 
 	report(node, gob, sea)
 	return nil
+}
+
+// extractLikeMattermost writes a copy of the executable into dir the way Mattermost extracts an uploaded bundle
+// (channels/app/extract_plugin_tar.go: io.Copy from the tar reader, 32 KiB writes) and returns its path. The
+// process's file-backed RSS depends on how the file's pages entered the page cache: the same bytes written in one
+// 100 MB write (postject, then a hard link into the plugins directory) measured 60 MB file-backed against 42 MB.
+func extractLikeMattermost(exe, dir string) (string, error) {
+	in, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	path := filepath.Join(dir, "extracted-"+filepath.Base(exe))
+	out, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o755)
+	if err != nil {
+		return "", err
+	}
+	// A bare io.Reader, as tar.Reader is: io.Copy cannot take the copy_file_range path and writes 32 KiB at a time.
+	if _, err := io.Copy(out, struct{ io.Reader }{in}); err != nil {
+		out.Close()
+		return "", err
+	}
+	return path, out.Close()
 }
 
 var startingPlugin = regexp.MustCompile(`(?m)^\w+ \[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) Z\] starting plugin .*plugin_id=(\S+)`)

@@ -69,9 +69,13 @@ await esbuild(await serverBuildOptions({entry: process.env.SERVER_ENTRY ?? join(
 // relative to the build directory, which would otherwise be written into the cache.
 // V8 grows the young generation up to 64 MB semi-spaces under a steady allocation rate (every delivery allocates):
 // measured in make bench-e2e, 128 MB of the plugin's ~200 MB RSS was new space holding garbage while the live heap
-// was under 20 MB. 4 MB semi-spaces keep RSS near the live heap for a few more (cheap) scavenges. NODE_OPTIONS
-// still applies on top (execArgvExtension's default, "env").
-const V8_FLAGS = ['--max-semi-space-size=4'];
+// was under 20 MB. 2 MB semi-spaces keep RSS near the live heap for a few more (cheap) scavenges: against 4 MB, RSS
+// after activation 67.6 against 69.5 MB (make bench-hooks) and the peak of the 10,000-post burst (ha/TestBurst with
+// this executable) about 167 against 180 MB, with no difference in post time or CPU beyond the noise of a shared
+// machine. 1 MB was no better under the burst (165-190 MB: short-lived objects promoted early); --optimize-for-size
+// cut the burst peak to about 115 MB but cost about 30 % more CPU per delivery; --v8-pool-size=1 saved nothing.
+// NODE_OPTIONS still applies on top (execArgvExtension's default, "env").
+const V8_FLAGS = ['--max-semi-space-size=2'];
 
 function seaBlob(name, useCodeCache) {
     const config = join(build, `${name}.json`);

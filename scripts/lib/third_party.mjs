@@ -12,6 +12,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import parseSpdx from 'spdx-expression-parse';
+import {dedupePackages} from './dedupe_packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -42,7 +43,8 @@ export async function serverBuildOptions({entry, outfile, sbomFile}) {
         legalComments: 'none',
         logLevel: 'warning',
         // The licence texts are in THIRD_PARTY_NOTICES.txt (gathered below); reproducible: sorted, no serial, no time.
-        plugins: [cyclonedxEsbuildPlugin({specVersion: '1.6', outputFile: sbomFile, gatherLicenseTexts: true, outputReproducible: true, validate: false, logLevel: 'warning'})],
+        // One copy of a package npm nested twice at the same version (scripts/lib/dedupe_packages.mjs).
+        plugins: [dedupePackages(join(root, 'node_modules')), cyclonedxEsbuildPlugin({specVersion: '1.6', outputFile: sbomFile, gatherLicenseTexts: true, outputReproducible: true, validate: false, logLevel: 'warning'})],
     };
 }
 

@@ -32,7 +32,7 @@ var contractHooks = map[int]string{
 func (e *env) implementedHooks() map[int]bool {
 	out := map[int]bool{}
 	for id := 0; id < plugin.TotalHooksID; id++ {
-		e.h.Env.RunMultiPluginHook(func(_ plugin.Hooks, m *model.Manifest) bool {
+		host.RunMultiPluginHook(e.h.Env, func(_ plugin.Hooks, m *model.Manifest) bool {
 			if m.Id == e.id {
 				out[id] = true
 			}

@@ -142,8 +142,8 @@ func TestAPI(t *testing.T) {
 		if !model.IsValidId(created.Id) || created.CreateAt == 0 || created.Message != "via api" {
 			t.Fatalf("CreatePost result = %+v, want a saved post", &created)
 		}
-		if created.GetProp(model.PostPropsFromPlugin) != "true" {
-			t.Errorf("result props.from_plugin = %#v, want \"true\"", created.GetProp(model.PostPropsFromPlugin))
+		if created.GetProp(propFromPlugin) != "true" {
+			t.Errorf("result props.from_plugin = %#v, want \"true\"", created.GetProp(propFromPlugin))
 		}
 		stored := e.srv.Post(created.Id)
 		if stored == nil {

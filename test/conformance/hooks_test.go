@@ -9,7 +9,13 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
+
+	"github.com/tripwire/test/conformance/host"
 )
+
+// propFromPlugin is the prop the server's CreatePost adds to a plugin's post (model.PostPropsFromPlugin, which the
+// 9.11 public module does not declare yet; that server wrote the same key).
+const propFromPlugin = "from_plugin"
 
 // newPostsSince returns the posts stored after the first n.
 func newPostsSince(e *env, n int) []*model.Post {
@@ -24,7 +30,7 @@ func newPostsSince(e *env, n int) []*model.Post {
 // plugins that implement it) and reports whether our plugin was called.
 func (e *env) messageHasBeenPosted(p *model.Post) bool {
 	called := false
-	e.h.Env.RunMultiPluginHook(func(hooks plugin.Hooks, m *model.Manifest) bool {
+	host.RunMultiPluginHook(e.h.Env, func(hooks plugin.Hooks, m *model.Manifest) bool {
 		if m.Id == e.id {
 			called = true
 			hooks.MessageHasBeenPosted(e.ctx(), p)
@@ -48,8 +54,8 @@ func checkEchoReply(t *testing.T, e *env, reply *model.Post, channelID, rootID, 
 	if n, ok := num(props["hops"]); !ok || n != 1 {
 		t.Errorf("props.hops = %#v, want the number 1", props["hops"])
 	}
-	if props[model.PostPropsFromPlugin] != "true" {
-		t.Errorf("props.from_plugin = %#v, want \"true\" (set by the server's CreatePost)", props[model.PostPropsFromPlugin])
+	if props[propFromPlugin] != "true" {
+		t.Errorf("props.from_plugin = %#v, want \"true\" (set by the server's CreatePost)", props[propFromPlugin])
 	}
 	// Attachments must arrive as a real list of values, not as a JSON string.
 	raw := props["attachments"]

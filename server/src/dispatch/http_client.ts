@@ -1,6 +1,4 @@
 import http from 'node:http';
-import https from 'node:https';
-import {performance} from 'node:perf_hooks';
 
 import type {DeliveryErrorClass} from '@tripwire/common';
 
@@ -43,7 +41,18 @@ const MAX_REDIRECTS = 3;
 // Keep-alive pools keyed by the connected IP (we connect by address), so a pooled socket is always one the guard
 // allowed. https pools also key on servername and rejectUnauthorized.
 const httpAgent = new http.Agent({keepAlive: true, scheduling: 'lifo'});
-const httpsAgent = new https.Agent({keepAlive: true, scheduling: 'lifo'});
+// https (and the tls it loads, about 3 MB of the plugin's RSS) is loaded with the first https attempt, not at start-up:
+// an idle plugin, or one whose services are all plain http, never pays for it. (`performance` below is Node's lazy
+// global for the same reason.)
+interface Client {
+    module: Pick<typeof http, 'request'>;
+    agent: http.Agent;
+}
+let httpsClient: Promise<Client> | undefined;
+function secureClient(): Promise<Client> {
+    httpsClient ??= import('node:https').then(({default: module}) => ({module, agent: new module.Agent({keepAlive: true, scheduling: 'lifo'})}));
+    return httpsClient;
+}
 
 class AttemptTimeout extends Error {
     override readonly name = 'AttemptTimeout';
@@ -87,7 +96,7 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
 
 type Exchanged = Omit<Extract<AttemptResult, {kind: 'response'}>, 'totalMs' | 'url'>;
 
-function exchange(
+async function exchange(
     request: PreparedRequest,
     address: string,
     family: 4 | 6,
@@ -98,15 +107,16 @@ function exchange(
     const {url} = request;
     const secure = url.protocol === 'https:';
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const client = secure ? await secureClient() : {module: http, agent: httpAgent};
     return new Promise((resolve, reject) => {
-        const req = (secure ? https : http).request({
+        const req = client.module.request({
             host: address,
             family,
             port: url.port || (secure ? 443 : 80),
             path: url.pathname + url.search,
             method: request.method,
             headers: {...request.headers, host: url.host, 'content-length': String(request.body.length)},
-            agent: secure ? httpsAgent : httpAgent,
+            agent: client.agent,
             signal,
             ...(secure && {servername: address === hostname ? '' : hostname, rejectUnauthorized: !options.insecureTls}),
         });

@@ -92,3 +92,32 @@ func UnixSocketPaths(pid int) ([]string, error) {
 	sort.Strings(paths)
 	return paths, sc.Err()
 }
+
+// MemorySplitKB returns VmRSS and its parts RssAnon (heaps, stacks) and RssFile (pages of the executable and other
+// mapped files), in KiB: an executable's code counts in RSS only as far as it was touched, and is shared and
+// reclaimable, unlike the heap.
+func MemorySplitKB(pid int) (rss, anon, file int, err error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		n, _ := strconv.Atoi(fields[1])
+		switch fields[0] {
+		case "VmRSS:":
+			rss = n
+		case "RssAnon:":
+			anon = n
+		case "RssFile:":
+			file = n
+		}
+	}
+	if rss == 0 {
+		return 0, 0, 0, fmt.Errorf("no VmRSS for pid %d", pid)
+	}
+	return rss, anon, file, nil
+}

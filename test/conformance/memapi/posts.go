@@ -79,6 +79,10 @@ func (s *Server) PostCount() int {
 	return len(s.posts)
 }
 
+// propFromPlugin is model.PostPropsFromPlugin, which the 9.11 public module does not declare yet (its server wrote
+// the same key as a literal).
+const propFromPlugin = "from_plugin"
+
 // CreatePost stores a post from the plugin. As the server does, it adds the prop from_plugin="true" and
 // returns the saved post (with id and timestamps) as plugins see it.
 func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
@@ -87,7 +91,7 @@ func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 		return nil, badRequest("CreatePost", "api.context.invalid_body_param.app_error", "post")
 	}
 	p := post.Clone()
-	p.AddProp(model.PostPropsFromPlugin, "true")
+	p.AddProp(propFromPlugin, "true")
 	defer a.srv.lock()()
 	return a.srv.savePostLocked(p, "CreatePost")
 }

@@ -1,4 +1,3 @@
-import {lookup} from 'node:dns/promises';
 import {networkInterfaces} from 'node:os';
 
 import {inRange, parseAllowEntry, parseIp, reservedReason, type AllowEntry} from './ranges';
@@ -11,8 +10,9 @@ export interface ResolvedAddress {
 /** Resolves a host name to every address it has; injectable so tests can play DNS tricks. */
 export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
+// node:dns/promises is loaded with the first delivery, not at start-up (the idle plugin's RSS).
 export const systemResolver: Resolver = async (host) =>
-    (await lookup(host, {all: true, verbatim: true})).map((a) => ({address: a.address, family: a.family === 6 ? 6 : 4}));
+    (await (await import('node:dns/promises')).lookup(host, {all: true, verbatim: true})).map((a) => ({address: a.address, family: a.family === 6 ? 6 : 4}));
 
 /** The one address a request may connect to, or why it may not be sent at all. */
 export type GuardResult =

@@ -266,7 +266,7 @@ export class Dispatcher {
         }
         const finished = pending ?? (await this.store.loadFinished(deliveryId));
         if (!finished) return false;
-        const requeued = await this.store.requeue(deliveryId, now, this.nodeId, leaseMsFor(finished.value, this.options.leaseMarginMs));
+        const requeued = await this.store.requeue(deliveryId, now, this.nodeId, leaseMsFor(finished.value, this.options.leaseMarginMs), finished);
         if (requeued) this.runner.run(deliveryId, requeued);
         if (requeued && finished.value.state === 'failed') await this.store.failed.remove(finished.value.rule.id, [deliveryId]).catch(() => undefined);
         return Boolean(requeued);
@@ -281,11 +281,11 @@ export class Dispatcher {
         const done: string[] = [];
         let requeued = 0;
         for (const ref of refs) {
-            const finished = (await this.store.loadFinished(ref.id))?.value;
+            const finished = await this.store.loadFinished(ref.id);
             // Listed but expired, already replayed, or not this rule's: only dropped from the list.
-            if (finished?.state === 'failed' && finished.rule.id === ruleId) {
-                const leaseMs = leaseMsFor(finished, this.options.leaseMarginMs);
-                const record = await this.store.requeue(ref.id, this.deps.clock.now(), this.nodeId, leaseMs);
+            if (finished?.value.state === 'failed' && finished.value.rule.id === ruleId) {
+                const leaseMs = leaseMsFor(finished.value, this.options.leaseMarginMs);
+                const record = await this.store.requeue(ref.id, this.deps.clock.now(), this.nodeId, leaseMs, finished);
                 if (record) {
                     this.runner.run(ref.id, record);
                     requeued++;

@@ -144,10 +144,11 @@ export class OutboxStore {
      * A finished delivery; null while it is still active, or gone. Records finished by versions before 0.2 live under
      * their own key (expiring like the others).
      */
-    async loadFinished(id: string): Promise<Versioned<OutboxRecord> | null> {
+    async loadFinished(id: string): Promise<(Versioned<OutboxRecord> & {legacy?: boolean}) | null> {
         const current = await this.load(id);
         if (current) return isActive(current.value) ? null : current;
-        return getJson(this.kv, keys.finished(id), parseRecord);
+        const legacy = await getJson(this.kv, keys.finished(id), parseRecord);
+        return legacy && {...legacy, legacy: true};
     }
 
     /** Compare-and-set of a pending delivery; null when someone else changed it since `previous` was read. */
@@ -244,11 +245,12 @@ export class OutboxStore {
     /**
      * Puts a finished delivery back in the queue (replay, recover): same id and webhook-id, attempts from zero. The
      * finished record becomes pending again in place (one compare-and-set, its expiry lifted) and is indexed.
+     * `finished`: the record as the caller just loaded it (loadFinished), sparing a read.
      */
-    async requeue(id: string, now: number, owner: string, leaseMs: number): Promise<Versioned<OutboxRecord> | null> {
-        const current = await this.load(id);
-        const finished = current ?? (await getJson(this.kv, keys.finished(id), parseRecord));
+    async requeue(id: string, now: number, owner: string, leaseMs: number, finished?: Versioned<OutboxRecord> & {legacy?: boolean}): Promise<Versioned<OutboxRecord> | null> {
+        finished ??= (await this.loadFinished(id)) ?? undefined;
         if (!finished || isActive(finished.value)) return null;
+        const current = finished.legacy ? null : finished;
         const {finished_at: _finished, last: _last, reply: _reply, ...rest} = finished.value;
         const record: OutboxRecord = {...rest, state: 'pending', attempts: 0, begun: 1, dead_endpoints: [], created_at: now, next_attempt_at: now, lease: {owner, until: now + leaseMs}};
         if (!current) {

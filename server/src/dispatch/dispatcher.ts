@@ -216,7 +216,7 @@ export class Dispatcher {
         clearInterval(this.heartbeatTimer);
         this.scheduler.stop();
         await this.runner.drain(this.options.stopGraceMs);
-        await Promise.all([this.log.flush(), this.store.flushIndex()]);
+        await Promise.all([this.log.flush(), this.store.flushIndex(this.options.stopGraceMs)]);
     }
 
     /**

@@ -237,9 +237,9 @@ export class OutboxStore {
         this.index.remove(id).catch(() => undefined);
     }
 
-    /** Writes the pending index's queued changes (on stop). */
-    flushIndex(): Promise<void> {
-        return this.index.flush();
+    /** Writes the pending index's queued changes (on stop), waiting at most `timeoutMs`. */
+    flushIndex(timeoutMs?: number): Promise<void> {
+        return this.index.flush(timeoutMs);
     }
 
     /**

@@ -68,11 +68,16 @@ export class OutboxIndex {
         return shards.flatMap((bytes) => (bytes && bytes.length > 0 ? asIds(JSON.parse(Buffer.from(bytes).toString('utf8'))) : []));
     }
 
-    /** Writes everything queued now (a stopping node leaves no finished ids behind for the sweeps to prune). */
-    async flush(): Promise<void> {
+    /**
+     * Writes everything queued now (a stopping node leaves no finished ids behind for the sweeps to prune); waits at
+     * most `timeoutMs`, since a KV store that keeps failing keeps the writes retrying.
+     */
+    async flush(timeoutMs = 5000): Promise<void> {
         for (const batch of this.batches.values()) batch.urgent = true;
         for (const wake of this.wakers.values()) wake();
-        await Promise.allSettled([...this.drains.values()]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...this.drains.values()]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        clearTimeout(timer);
     }
 
     private enqueue(id: string, add: boolean): Promise<void> {

@@ -3,7 +3,7 @@ export const keys = {
     /** A delivery's record, all its life: pending, then finished (with an expiry that ends it). */
     pending: (deliveryId: string) => `dx_p_${deliveryId}`,
     /**
-     * Where an older version (0.1) kept a finished delivery. Now a delivery keeps its pending key for life, finished
+     * Where 0.1.0 kept a finished delivery. Now a delivery keeps its pending key for life, finished
      * in place with an expiry; these are still read until they expire.
      */
     finished: (deliveryId: string) => `dx_f_${deliveryId}`,

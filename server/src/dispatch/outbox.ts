@@ -141,8 +141,8 @@ export class OutboxStore {
     }
 
     /**
-     * A finished delivery; null while it is still active, or gone. Records finished by versions before 0.2 live under
-     * their own key (expiring like the others).
+     * A finished delivery; null while it is still active, or gone. Records 0.1.0 finished live under their own key
+     * (`legacy`), expiring like the others.
      */
     async loadFinished(id: string): Promise<(Versioned<OutboxRecord> & {legacy?: boolean}) | null> {
         const current = await this.load(id);

@@ -2,9 +2,10 @@ import {Webhook} from 'standardwebhooks';
 
 import {parseSettings} from '../config/settings';
 
+import {keys} from './keys';
 import {generateSecret} from './signing';
 import {deliveryRequest, endpoint, facts, policy, responseOptions} from './testing/factories';
-import {startHarness, type Harness} from './testing/harness';
+import {activeDeliveries, startHarness, type Harness} from './testing/harness';
 import {reply, TestReceiver, type ReceiverHandler} from './testing/receiver';
 
 /** Answers with each handler in turn, then keeps using the last. */
@@ -224,7 +225,7 @@ describe('Dispatcher', () => {
         await h.drained();
         expect(receiver.requests).toHaveLength(3);
         const issued = submitted.map((d) => {
-            const finished = JSON.parse(Buffer.from(h.kv.peek(`dx_f_${d.delivery_id}`)!).toString()) as {response_url: string};
+            const finished = JSON.parse(Buffer.from(h.kv.peek(keys.pending(d.delivery_id))!).toString()) as {response_url: string};
             return [d.endpoint_ids[0], finished.response_url.includes('/plugins/tripwire/r/')];
         });
         expect(issued).toEqual([
@@ -260,7 +261,7 @@ describe('Dispatcher', () => {
         await receiver.waitFor(3);
         await new Promise((r) => setTimeout(r, 100));
         expect(receiver.requests).toHaveLength(3);
-        expect(h.kv.keys('dx_p_')).toEqual([`dx_p_${b!.delivery_id}`]);
+        expect(activeDeliveries(h.kv)).toEqual([`dx_p_${b!.delivery_id}`]);
         const log = await h.dispatcher.log.list('rule1');
         expect(log.map((e) => e.status).sort()).toEqual(['dropped', 'succeeded', 'succeeded']);
         expect(log.find((e) => e.status === 'dropped')).toMatchObject({error_class: 'rate_limited', attempt: 0});

@@ -14,7 +14,7 @@ import {defaultNodeRegistryOptions, NodeRegistry, type NodeRegistryOptions} from
 import {deliveryIdFor, randomId, webhookIdOf} from './ids';
 import {KeyedSemaphore, RateLimiter} from './limits';
 import type {Notifier} from './notices';
-import {OutboxStore, type OutboxRecord, type OutboxRetention} from './outbox';
+import {isActive, OutboxStore, type OutboxRecord, type OutboxRetention} from './outbox';
 import {OutboxScheduler} from './outbox_scheduler';
 import {ResponseUrls} from './response_urls';
 import {RuleTombstones} from './rule_tombstones';
@@ -74,11 +74,9 @@ function allowlistOf(deps: Pick<DispatcherDeps, 'serverConfig' | 'settings'>): (
 }
 
 export interface DispatcherOptions {
-    /** How often each node looks for deliveries it does not know about (other nodes' orphans, restarts). */
+    /** How often each node reads the pending index for deliveries it does not know about (other nodes' orphans, restarts). */
     sweepIntervalMs: number;
-    /** How often a sweep lists every KV key instead of reading the pending index. */
-    fullSweepIntervalMs: number;
-    /** How long pending-index changes gather before a shard is written (outbox_index.ts); undefined: its default. */
+    /** How long pending-index removals gather before a shard is written for them alone (outbox_index.ts); undefined: its default. */
     indexBatchMs?: number;
     leaseMarginMs: number;
     /** How long a node owns a reply it is posting (reply_posting.ts): far longer than a CreatePost takes. */
@@ -102,7 +100,6 @@ export interface DispatcherOptions {
 
 export const defaultDispatcherOptions: DispatcherOptions = {
     sweepIntervalMs: 15_000,
-    fullSweepIntervalMs: 600_000,
     leaseMarginMs: 30_000,
     replyLeaseMs: 60_000,
     replyRetryBaseMs: 1000,
@@ -207,12 +204,10 @@ export class Dispatcher {
         this.heartbeatTimer.unref?.();
         this.runner.resume();
         this.scheduler.start();
-        await this.sweep(true);
-        let lastFull = this.deps.clock.now();
+        await this.store.migrateIndex();
+        await this.sweep();
         this.sweepTimer = setInterval(() => {
-            const full = this.deps.clock.now() - lastFull >= this.options.fullSweepIntervalMs;
-            if (full) lastFull = this.deps.clock.now();
-            this.sweep(full).catch((err: unknown) => this.deps.logger.warn('outbox sweep failed', {error: String(err)}));
+            this.sweep().catch((err: unknown) => this.deps.logger.warn('outbox sweep failed', {error: String(err)}));
         }, this.options.sweepIntervalMs);
         this.sweepTimer.unref?.();
     }
@@ -223,7 +218,7 @@ export class Dispatcher {
         clearInterval(this.heartbeatTimer);
         this.scheduler.stop();
         await this.runner.drain(this.options.stopGraceMs);
-        await this.log.flush();
+        await Promise.all([this.log.flush(), this.store.flushIndex(this.options.stopGraceMs)]);
     }
 
     /**
@@ -253,9 +248,10 @@ export class Dispatcher {
                 if (!inserted) return {...summary, status: 'duplicate'};
                 if (rate.delayMs === 0) this.runner.run(record.id, inserted.stored);
                 else this.scheduler.schedule(record.id, record.next_attempt_at);
-                // The record is durable already; the index only spares sweeps a full key listing (and the
-                // occasional full scan finds what it misses), so nobody waits for it and a failure is not fatal.
-                inserted.indexed.catch((err: unknown) => this.deps.logger.warn('outbox index write failed', {delivery_id: record.id, error: String(err)}));
+                // Resolved once the pending index lists it too (written alongside the record, grouped with other
+                // submits): from then on a restart or another node finds it without listing keys. A failed index
+                // write is retried by the index; the delivery itself goes ahead on this node.
+                await inserted.indexed.catch((err: unknown) => this.deps.logger.warn('outbox index write failed; retrying', {delivery_id: record.id, error: String(err)}));
                 return {...summary, status: 'queued'};
             }),
         );
@@ -265,14 +261,14 @@ export class Dispatcher {
     async replay(deliveryId: string): Promise<boolean> {
         const now = this.deps.clock.now();
         const pending = await this.store.load(deliveryId);
-        if (pending) {
+        if (pending && isActive(pending.value)) {
             const due = await this.store.replace(pending.bytes, {...pending.value, next_attempt_at: now});
             if (due) this.runner.run(deliveryId, due);
             return Boolean(due);
         }
-        const finished = await this.store.loadFinished(deliveryId);
+        const finished = pending ?? (await this.store.loadFinished(deliveryId));
         if (!finished) return false;
-        const requeued = await this.store.requeue(deliveryId, now, this.nodeId, leaseMsFor(finished.value, this.options.leaseMarginMs));
+        const requeued = await this.store.requeue(deliveryId, now, this.nodeId, leaseMsFor(finished.value, this.options.leaseMarginMs), finished);
         if (requeued) this.runner.run(deliveryId, requeued);
         if (requeued && finished.value.state === 'failed') await this.store.failed.remove(finished.value.rule.id, [deliveryId]).catch(() => undefined);
         return Boolean(requeued);
@@ -287,11 +283,11 @@ export class Dispatcher {
         const done: string[] = [];
         let requeued = 0;
         for (const ref of refs) {
-            const finished = (await this.store.loadFinished(ref.id))?.value;
+            const finished = await this.store.loadFinished(ref.id);
             // Listed but expired, already replayed, or not this rule's: only dropped from the list.
-            if (finished?.state === 'failed' && finished.rule.id === ruleId) {
-                const leaseMs = leaseMsFor(finished, this.options.leaseMarginMs);
-                const record = await this.store.requeue(ref.id, this.deps.clock.now(), this.nodeId, leaseMs);
+            if (finished?.value.state === 'failed' && finished.value.rule.id === ruleId) {
+                const leaseMs = leaseMsFor(finished.value, this.options.leaseMarginMs);
+                const record = await this.store.requeue(ref.id, this.deps.clock.now(), this.nodeId, leaseMs, finished);
                 if (record) {
                     this.runner.run(ref.id, record);
                     requeued++;
@@ -335,7 +331,7 @@ export class Dispatcher {
      * A rule was deleted: its queued deliveries are cancelled (an attempt in flight writes nothing afterwards) and
      * every KV key it owns here goes — secrets, delivery log, failed list, finished deliveries and response_url
      * counters (those the log and the failed list know; the rest expire on their own). A mark, expiring, keeps
-     * writers still under way on any node from re-creating them.
+     * writers still under way on any node from re-creating them. (The ids come from the rule's own keys: nothing is listed.)
      */
     async purgeRule(ruleId: string): Promise<void> {
         await this.tombstones.mark(ruleId);
@@ -343,7 +339,8 @@ export class Dispatcher {
         const cancelled = await this.cancelPending(ruleId, () => null);
         const ids = new Set([...cancelled.map((r) => r.id), ...(await this.store.failed.ids(ruleId)), ...(await this.log.list(ruleId)).map((e) => e.delivery_id)]);
         await forEachLimited([...ids], PARALLEL_KV, async (id) => {
-            await Promise.all([this.deps.kv.delete(keys.finished(id)), this.deps.kv.delete(keys.responseUrlUses(id))]);
+            // The finished record (under the delivery's key; older versions' under their own) and its response_url uses.
+            await Promise.all([this.deps.kv.delete(keys.pending(id)), this.deps.kv.delete(keys.finished(id)), this.deps.kv.delete(keys.responseUrlUses(id))]);
         });
         await Promise.all([this.secrets.deleteRule(ruleId), this.log.clear(ruleId), this.store.failed.clear(ruleId)]);
     }
@@ -401,16 +398,17 @@ export class Dispatcher {
 
     /**
      * Finds deliveries this node is not tracking (left by a restart, or by a node that died) and schedules them.
-     * Reads the pending index; `full` lists every key instead (at start, and now and then as a backstop).
+     * Reads the pending index (32 keys) and the records it lists, never a listing of the KV store; ids whose record
+     * finished or went are pruned from the index.
      */
-    async sweep(full = false): Promise<number> {
+    async sweep(): Promise<number> {
         const now = this.deps.clock.now();
         let found = 0;
-        for (const id of full ? await this.store.scanPendingIds() : await this.store.pendingIds()) {
+        for (const id of await this.store.pendingIds()) {
             if (this.runner.isTracked(id) || this.scheduler.has(id)) continue;
             const r = (await this.store.load(id))?.value;
-            if (!r) {
-                await this.store.unindex(id);
+            if (!r || !isActive(r)) {
+                this.store.unindex(id);
                 continue;
             }
             // Another node's lease: looked at again when it expires, or sooner, should that node's heartbeat lapse.
@@ -424,15 +422,15 @@ export class Dispatcher {
     }
 
     /**
-     * Says this node is alive, and looks for nodes that died: one may have left deliveries the pending index does
-     * not list yet (its batched index write never happened), so a death costs one full scan of the keys.
+     * Says this node is alive, and looks for nodes that died: their deliveries are in the pending index (each was
+     * listed before its submit resolved), so a sweep of the index takes their leases over at once.
      */
     private async heartbeat(): Promise<void> {
         await this.registry.beat();
         const died = await this.registry.deaths();
         if (died.length === 0) return;
-        this.deps.logger.info('a node died; looking for the deliveries it left', {owners: died});
-        await this.sweep(true);
+        this.deps.logger.info('a node died; taking over the deliveries it left', {owners: died});
+        await this.sweep();
     }
 
     /** Deliveries being attempted on this node right now, scheduled for later, and waiting on an open breaker. */

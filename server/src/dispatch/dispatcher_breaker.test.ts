@@ -1,6 +1,6 @@
 import {defaultBreakerOptions, type BreakerOptions} from './circuit_breaker';
 import {deliveryRequest, endpoint, facts, loopbackSettings, policy} from './testing/factories';
-import {startHarness, type Harness} from './testing/harness';
+import {activeDeliveries, startHarness, type Harness} from './testing/harness';
 import {reply, TestReceiver, type ReceiverHandler} from './testing/receiver';
 
 /** The production breaker, its times scaled down 20×: the same rates and request counts, a minute becomes 3 s. */
@@ -63,7 +63,7 @@ describe('Dispatcher and the circuit breaker', () => {
         }
         expect(attempts.size).toBe(200);
         for (const sent of attempts.values()) expect(sent).toEqual(['1', '2']);
-        const finished = h.kv.keys('dx_f_').map((k) => (JSON.parse(Buffer.from(h!.kv.peek(k)!).toString()) as {state: string}).state);
+        const finished = h.kv.keys('dx_p_').map((k) => (JSON.parse(Buffer.from(h!.kv.peek(k)!).toString()) as {state: string}).state);
         expect(finished).toEqual(Array(200).fill('succeeded'));
         expect(took).toBeLessThan(120_000 / SCALE);
     }, 15_000);
@@ -83,7 +83,7 @@ describe('Dispatcher and the circuit breaker', () => {
         // being sent.
         while (h.dispatcher.load.parked < 4) await new Promise((r) => setTimeout(r, 5));
         expect(receiver.requests).toHaveLength(4);
-        const records = h.kv.keys('dx_p_').map((k) => JSON.parse(Buffer.from(h!.kv.peek(k)!).toString()) as {attempts: number});
+        const records = activeDeliveries(h.kv).map((k) => JSON.parse(Buffer.from(h!.kv.peek(k)!).toString()) as {attempts: number});
         expect(records.map((r) => r.attempts)).toEqual([1, 1, 1, 1]);
     });
 
@@ -94,7 +94,7 @@ describe('Dispatcher and the circuit breaker', () => {
         const fastRetry = policy({backoff_base_ms: 10, backoff_max_ms: 10});
         for (const id of ['a', 'b']) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: id}), policy: fastRetry}));
         // Both failures recorded (the breaker is open) before the next three come: they park, never tried.
-        while (h.kv.keys('dx_p_').some((k) => !Buffer.from(h!.kv.peek(k)!).toString().includes('"attempts":1'))) await new Promise((r) => setTimeout(r, 5));
+        while (activeDeliveries(h.kv).some((k) => !Buffer.from(h!.kv.peek(k)!).toString().includes('"attempts":1'))) await new Promise((r) => setTimeout(r, 5));
         const opened = Date.now();
         for (const id of ['c', 'd', 'e']) await h.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {facts: facts({event_id: id}), policy: fastRetry}));
         await h.drained(5000);

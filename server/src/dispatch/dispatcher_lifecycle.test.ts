@@ -1,5 +1,6 @@
 import {FailedIndex} from './failed_index';
 import {keys} from './keys';
+import {OutboxIndex} from './outbox_index';
 import {deliveryRequest, endpoint, facts, loopbackSettings, outboxRecord, policy, responseOptions} from './testing/factories';
 import {startHarness, type Harness} from './testing/harness';
 import {MemoryKV} from './testing/memory_kv';
@@ -66,9 +67,10 @@ describe('Dispatcher: a rule or an endpoint going away', () => {
         const kv = new MemoryKV();
         h = await startHarness({kv});
         await h.dispatcher.purgeRule('rule1');
-        // Written by another node after the purge looked: in no index this node reads.
+        // Written by another node after the purge looked at the index, and listed there only afterwards.
         await kv.set(keys.pending('lateone0000000000000000000'), Buffer.from(JSON.stringify(outboxRecord('lateone0000000000000000000', receiver.url))));
-        await h.dispatcher.sweep(true);
+        await new OutboxIndex(kv).add('lateone0000000000000000000');
+        await h.dispatcher.sweep();
         await h.drained();
         expect(receiver.requests).toEqual([]);
         expect(kv.keys('dx_p_')).toEqual([]);

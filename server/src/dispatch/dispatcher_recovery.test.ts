@@ -1,7 +1,7 @@
 import {keys} from './keys';
 import {OutboxStore, type OutboxRecord} from './outbox';
 import {deliveryRequest, endpoint, facts, outboxRecord, policy, responseOptions} from './testing/factories';
-import {startHarness, type Harness} from './testing/harness';
+import {activeDeliveries, startHarness, type Harness} from './testing/harness';
 import {MemoryKV} from './testing/memory_kv';
 import {reply, TestReceiver, type ReceiverHandler} from './testing/receiver';
 
@@ -45,7 +45,7 @@ describe('Dispatcher across restarts and nodes', () => {
         for (let i = 0; i < 5; i++) submitted.push(...(await a.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url})], {policy: slow, facts: facts({event_id: `e${i}`})}))));
         await receiver.waitFor(5);
         await a.dispatcher.stop();
-        expect(kv.keys('dx_p_')).toHaveLength(5);
+        expect(activeDeliveries(kv)).toHaveLength(5);
 
         const b = await start({kv, nodeId: 'node-b'});
         await b.drained(5000);
@@ -81,7 +81,7 @@ describe('Dispatcher across restarts and nodes', () => {
         for (let i = 0; i < 10; i++) {
             await a.dispatcher.submit(deliveryRequest([endpoint({url: receiver.url, timeout_ms: 500})], {policy: contested, facts: facts({event_id: `e${i}`})}));
         }
-        await b.dispatcher.sweep(true); // B's own periodic sweep may have been first; either way it tracks all ten
+        await b.dispatcher.sweep(); // B's own periodic sweep may have been first; either way it tracks all ten
         expect(b.dispatcher.load.scheduled).toBe(10);
         await Promise.all([a.drained(), b.drained()]);
         const groups = byWebhookId(receiver);
@@ -173,7 +173,7 @@ describe('Dispatcher across restarts and nodes', () => {
                 await h.dispatcher.submit(deliveryRequest([endpoint({id: 'hung', url: hung.url, timeout_ms: 30_000, max_concurrency: 2})], {facts: facts({event_id: `h${i}`})}));
             }
             for (let i = 0; i < 20; i++) await h.dispatcher.submit(deliveryRequest([endpoint({id: 'ok', url: receiver.url})], {facts: facts({event_id: `o${i}`})}));
-            while (h.kv.keys('dx_p_').length > 20 || h.dispatcher.load.inFlight > 20) await new Promise((r) => setTimeout(r, 5));
+            while (activeDeliveries(h.kv).length > 20 || h.dispatcher.load.inFlight > 20) await new Promise((r) => setTimeout(r, 5));
             expect(receiver.requests).toHaveLength(20);
             expect(hung.requests).toHaveLength(2);
             expect(h.dispatcher.load.inFlight).toBe(20);

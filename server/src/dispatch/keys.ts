@@ -1,13 +1,17 @@
 /** Every KV key the delivery machinery writes, in one place so their shapes cannot drift apart. */
 export const keys = {
-    /** A delivery waiting for (or in) an attempt. */
+    /** A delivery's record, all its life: pending, then finished (with an expiry that ends it). */
     pending: (deliveryId: string) => `dx_p_${deliveryId}`,
-    /** A finished delivery (succeeded or failed), kept with an expiry for replay, recover and response_url. */
+    /**
+     * Where 0.1.0 kept a finished delivery. Now a delivery keeps its pending key for life, finished
+     * in place with an expiry; these are still read until they expire.
+     */
     finished: (deliveryId: string) => `dx_f_${deliveryId}`,
     pendingPrefix: 'dx_p_',
     /** One of the 32 shards listing pending delivery ids (what a sweep reads instead of listing every key). */
     pendingIndex: (shard: number) => `dx_pi_${shard}`,
-    finishedPrefix: 'dx_f_',
+    /** Written once every pending delivery of the store is in the pending index (the one-time upgrade scan is done). */
+    indexComplete: 'dx_pi_complete',
     /** A rule's secrets (signing secrets per endpoint, the compat token): never part of the rule itself. */
     secrets: (ruleId: string) => `dx_sec_${ruleId}`,
     /** A rule's delivery log ring. */

@@ -75,9 +75,8 @@ export class NodeRegistry {
     }
 
     /**
-     * Other nodes' incarnations that died since the last look (heartbeat lapsed, or the node restarted). A process
-     * killed between writing a delivery and listing it in the pending index leaves a delivery only a full scan
-     * finds: the caller runs one for each death. Nodes silent for a day leave the list.
+     * Other nodes' incarnations that died since the last look (heartbeat lapsed, or the node restarted): the caller
+     * sweeps the pending index at once to take their leases over. Nodes silent for a day leave the list.
      */
     async deaths(): Promise<string[]> {
         const now = this.clock.now();
@@ -103,7 +102,7 @@ export class NodeRegistry {
             }
             if (now - entry.beat_at > FORGET_MS) forgotten.push(key);
         }
-        // The first look (at start) only takes stock: the start's own full scan covers what dead nodes left.
+        // The first look (at start) only takes stock: the start's own sweep covers what dead nodes left.
         const first = !this.primed;
         this.primed = true;
         if (forgotten.length > 0) {

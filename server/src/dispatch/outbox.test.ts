@@ -23,12 +23,13 @@ describe('OutboxStore', () => {
         expect(await store.pendingIds()).toEqual(['a']);
     });
 
-    it('indexes pending deliveries in batches and forgets finished ones', async () => {
+    it('indexes pending deliveries as they are inserted and forgets finished ones', async () => {
         const inserted = await Promise.all(['a', 'b', 'c', 'd'].map((id) => store.insert(record(id))));
         await Promise.all(inserted.map((i) => i!.indexed));
         expect((await store.pendingIds()).sort()).toEqual(['a', 'b', 'c', 'd']);
         const claimed = (await store.claim('b', 'n', now, 1000))!;
         await store.finish(claimed.bytes, {...claimed.value, state: 'succeeded'});
+        await store.flushIndex(); // removals gather; a sweep prunes what they have not removed yet
         expect((await store.pendingIds()).sort()).toEqual(['a', 'c', 'd']);
     });
 
@@ -46,11 +47,15 @@ describe('OutboxStore', () => {
         expect((await store.claim('retry', 'n1', now, 1000))!.value.begun).toBe(3);
     });
 
-    it('finds a record the index missed by listing every key, and indexes it', async () => {
+    it('indexes, once per store, the pending records an older version left unlisted; later starts never list', async () => {
         await kv.set(keys.pending('lost'), new TextEncoder().encode(JSON.stringify(record('lost'))));
+        for (let i = 0; i < 1005; i++) await kv.set(`zz_other_${String(i).padStart(4, '0')}`, new Uint8Array([1]));
         expect(await store.pendingIds()).toEqual([]);
-        expect(await store.scanPendingIds()).toEqual(['lost']);
+        await store.migrateIndex();
         expect(await store.pendingIds()).toEqual(['lost']);
+        const list = jest.spyOn(kv, 'list');
+        await new OutboxStore(kv, {succeededSeconds: 60, failedSeconds: 600}).migrateIndex();
+        expect(list).not.toHaveBeenCalled();
     });
 
     it('keeps a finished delivery as long as its response_url lives', async () => {
@@ -82,14 +87,29 @@ describe('OutboxStore', () => {
         expect(claimed?.value).toMatchObject({attempts: 1, lease: {owner: 'n'}});
     });
 
-    it('finishes only with the current bytes, keeping a finished copy with an expiry', async () => {
+    it('finishes only with the current bytes, in place, in one write, with an expiry', async () => {
         const inserted = (await store.insert(record('a')))!.stored;
         const claimed = (await store.claim('a', 'n', now, 1000))!;
         expect(await store.finish(inserted.bytes, {...inserted.value, state: 'succeeded'})).toBe(false);
+        const set = jest.spyOn(kv, 'setWithOptions');
         expect(await store.finish(claimed.bytes, {...claimed.value, state: 'succeeded'})).toBe(true);
+        expect(set.mock.calls.map(([key]) => key)).toEqual([keys.pending('a')]);
+        await store.flushIndex();
         expect(await store.pendingIds()).toEqual([]);
         expect((await store.loadFinished('a'))!.value).toMatchObject({state: 'succeeded', lease: null});
-        expect(kv.keys(keys.finishedPrefix)).toEqual(['dx_f_a']);
+        expect(kv.keys('dx_').filter((k) => !k.startsWith('dx_pi_'))).toEqual(['dx_p_a']); // no copy under another key
+        kv.clockSkew(61_000); // past the 60 s retention of a success
+        expect(await store.loadFinished('a')).toBeNull();
+        expect(await store.load('a')).toBeNull();
+    });
+
+    it('reads and requeues a delivery an older version finished under its own key', async () => {
+        await kv.setWithOptions(keys.finished('old'), new TextEncoder().encode(JSON.stringify(record('old', {state: 'failed', attempts: 2}))), {expireInSeconds: 600});
+        expect((await store.loadFinished('old'))!.value.state).toBe('failed');
+        const again = await store.requeue('old', now + 10, 'n', 1000);
+        expect(again?.value).toMatchObject({id: 'old', state: 'pending', attempts: 0});
+        expect(kv.keys(keys.finished('old'))).toEqual([]);
+        expect(await store.pendingIds()).toEqual(['old']);
     });
 
     it('requeues a finished delivery with its id and attempts from zero', async () => {
@@ -98,11 +118,8 @@ describe('OutboxStore', () => {
         const again = await store.requeue('a', now + 10, 'n', 1000);
         expect(again?.value).toMatchObject({id: 'a', webhook_id: 'msg_a', state: 'pending', attempts: 0});
         expect(await store.loadFinished('a')).toBeNull();
-    });
-
-    it('lists ids across pages', async () => {
-        for (let i = 0; i < 1005; i++) await kv.set(`zz_other_${String(i).padStart(4, '0')}`, new Uint8Array([1]));
-        await store.insert(record('a'));
-        expect(await store.scanPendingIds()).toEqual(['a']);
+        expect(await store.pendingIds()).toEqual(['a']);
+        kv.clockSkew(700_000); // past the failed record's expiry: pending again, it no longer expires
+        expect((await store.load('a'))?.value.state).toBe('pending');
     });
 });

@@ -94,10 +94,15 @@ export interface OutboxRetention {
     failedSeconds: number;
 }
 
+/** Whether a record still needs a node: its attempts, or the posting of its stored reply. */
+export const isActive = (r: OutboxRecord): boolean => r.state === 'pending' || r.reply?.state === 'pending';
+
 /**
  * The durable outbox on the KV store. A delivery is written (already leased to its writer) before its first attempt;
  * every later change is a compare-and-set against the bytes last seen, so two nodes can never both believe they own
- * an attempt. Pending and finished deliveries live under different key prefixes so a sweep reads only pending ones.
+ * an attempt. A delivery keeps one key for its whole life: finishing it is one compare-and-set of that key into its
+ * finished state, with an expiry. Which deliveries are pending is kept in the pending index (outbox_index.ts), so
+ * nothing here ever lists keys.
  */
 export class OutboxStore {
     private readonly index: OutboxIndex;
@@ -114,22 +119,36 @@ export class OutboxStore {
     }
 
     /**
-     * Stores a new delivery; null when one with this id is already pending (the same event submitted twice).
-     * `indexed` settles when the pending index lists it: the record is durable before that, so the first attempt
-     * need not wait for it.
+     * Stores a new delivery; null when one with this id is already stored (the same event submitted twice, or again
+     * while its finished record lasts). Its pending-index entry is written alongside, not after: `indexed` settles
+     * once the index lists it (or it finished first), and the first attempt need not wait for it.
      */
     async insert(record: OutboxRecord): Promise<{stored: Versioned<OutboxRecord>; indexed: Promise<void>} | null> {
         const bytes = encodeJson(record);
+        const indexed = this.index.add(record.id);
         const ok = await this.kv.setWithOptions(keys.pending(record.id), bytes, {atomic: true, oldValue: null});
-        return ok ? {stored: {value: record, bytes}, indexed: this.index.add(record.id)} : null;
+        if (!ok) {
+            // Already stored: if still pending it is listed already; if finished the sweep prunes the id.
+            indexed.catch(() => undefined);
+            return null;
+        }
+        return {stored: {value: record, bytes}, indexed};
     }
 
+    /** A delivery's record in whatever state it is (pending, finished). */
     load(id: string): Promise<Versioned<OutboxRecord> | null> {
         return getJson(this.kv, keys.pending(id), parseRecord);
     }
 
-    loadFinished(id: string): Promise<Versioned<OutboxRecord> | null> {
-        return getJson(this.kv, keys.finished(id), parseRecord);
+    /**
+     * A finished delivery; null while it is still active, or gone. Records 0.1.0 finished live under their own key
+     * (`legacy`), expiring like the others.
+     */
+    async loadFinished(id: string): Promise<(Versioned<OutboxRecord> & {legacy?: boolean}) | null> {
+        const current = await this.load(id);
+        if (current) return isActive(current.value) ? null : current;
+        const legacy = await getJson(this.kv, keys.finished(id), parseRecord);
+        return legacy && {...legacy, legacy: true};
     }
 
     /** Compare-and-set of a pending delivery; null when someone else changed it since `previous` was read. */
@@ -157,21 +176,26 @@ export class OutboxStore {
         return null;
     }
 
+    /** How long a finished delivery is kept: its retention, or longer while its response_url lives. */
+    keptSeconds(record: OutboxRecord): number {
+        const kept = record.state === 'succeeded' ? this.retention.succeededSeconds : this.retention.failedSeconds;
+        return Math.max(kept, record.response_url ? record.response.response_url_ttl_seconds : 0);
+    }
+
     /**
-     * Ends a pending delivery: removes it (compare-and-set, so only the lease holder can) and keeps a finished copy
-     * with an expiry. Returns false when the pending record had changed hands.
+     * Ends a pending delivery in one write: a compare-and-set (so only the lease holder can) of its record into the
+     * finished state, with the expiry that ends it. Returns false when the record had changed hands.
      */
     async finish(previous: Uint8Array, record: OutboxRecord): Promise<boolean> {
-        const removed = await this.kv.setWithOptions(keys.pending(record.id), null, {atomic: true, oldValue: previous});
-        if (!removed) return false;
-        const kept = record.state === 'succeeded' ? this.retention.succeededSeconds : this.retention.failedSeconds;
-        const replyWindow = record.response_url ? record.response.response_url_ttl_seconds : 0;
-        await Promise.all([
-            this.kv.setWithOptions(keys.finished(record.id), encodeJson({...record, lease: null}), {expireInSeconds: Math.max(kept, replyWindow)}),
-            this.unindex(record.id),
-            // Recover reads the rule's own list; a lost entry only means recover does not see that delivery.
-            record.state === 'failed' ? this.failed.add(record.rule.id, {id: record.id, at: record.created_at}).catch(() => undefined) : undefined,
-        ]);
+        const done = await this.kv.setWithOptions(keys.pending(record.id), encodeJson({...record, lease: null}), {
+            atomic: true,
+            oldValue: previous,
+            expireInSeconds: this.keptSeconds(record),
+        });
+        if (!done) return false;
+        this.unindex(record.id);
+        // Recover reads the rule's own list; a lost entry only means recover does not see that delivery.
+        if (record.state === 'failed') await this.failed.add(record.rule.id, {id: record.id, at: record.created_at}).catch(() => undefined);
         return true;
     }
 
@@ -185,14 +209,14 @@ export class OutboxStore {
         for (let tries = 0; tries < 8; tries++) {
             const current = await this.load(id);
             if (!current) {
-                await this.unindex(id);
+                this.unindex(id);
                 return null;
             }
             const next = change(current.value);
             if (next === undefined) return null;
             if (next === null) {
                 if (await this.kv.setWithOptions(keys.pending(id), null, {atomic: true, oldValue: current.bytes})) {
-                    await this.unindex(id);
+                    this.unindex(id);
                     return {outcome: 'cancelled', record: current.value};
                 }
             } else if (await this.replace(current.bytes, next)) {
@@ -208,32 +232,42 @@ export class OutboxStore {
         return !present(await this.kv.get(keys.pending(id))) && !present(await this.kv.get(keys.finished(id)));
     }
 
-    /** Drops an id from the pending index (its record is gone); never fails, a later sweep would prune it. */
-    async unindex(id: string): Promise<void> {
-        await this.index.remove(id).catch(() => undefined);
+    /** Drops an id from the pending index (its record finished or is gone), in a later batch; never fails, a sweep would prune it. */
+    unindex(id: string): void {
+        this.index.remove(id).catch(() => undefined);
     }
 
-    /** Puts a finished delivery back in the queue (replay, recover): same id and webhook-id, attempts from zero. */
-    async requeue(id: string, now: number, owner: string, leaseMs: number): Promise<Versioned<OutboxRecord> | null> {
-        const finished = await this.loadFinished(id);
-        if (!finished) return null;
+    /** Writes the pending index's queued changes (on stop), waiting at most `timeoutMs`. */
+    flushIndex(timeoutMs?: number): Promise<void> {
+        return this.index.flush(timeoutMs);
+    }
+
+    /**
+     * Puts a finished delivery back in the queue (replay, recover): same id and webhook-id, attempts from zero. The
+     * finished record becomes pending again in place (one compare-and-set, its expiry lifted) and is indexed.
+     * `finished`: the record as the caller just loaded it (loadFinished), sparing a read.
+     */
+    async requeue(id: string, now: number, owner: string, leaseMs: number, finished?: Versioned<OutboxRecord> & {legacy?: boolean}): Promise<Versioned<OutboxRecord> | null> {
+        finished ??= (await this.loadFinished(id)) ?? undefined;
+        if (!finished || isActive(finished.value)) return null;
+        const current = finished.legacy ? null : finished;
         const {finished_at: _finished, last: _last, reply: _reply, ...rest} = finished.value;
         const record: OutboxRecord = {...rest, state: 'pending', attempts: 0, begun: 1, dead_endpoints: [], created_at: now, next_attempt_at: now, lease: {owner, until: now + leaseMs}};
-        const inserted = await this.insert(record);
-        if (!inserted) return null;
-        await Promise.all([this.kv.delete(keys.finished(id)), inserted.indexed]);
-        return inserted.stored;
-    }
-
-    /** Every id under a prefix, page by page (the KV store lists all of the plugin's keys). */
-    async ids(prefix: string): Promise<string[]> {
-        const out: string[] = [];
-        const perPage = 1000;
-        for (let page = 0; ; page++) {
-            const list = await this.kv.list(page, perPage);
-            for (const key of list) if (key.startsWith(prefix)) out.push(key.slice(prefix.length));
-            if (list.length < perPage) return out;
+        if (!current) {
+            // Finished by an older version under its own key: moved back under the delivery's key.
+            const inserted = await this.insert(record);
+            if (!inserted) return null;
+            await Promise.all([this.kv.delete(keys.finished(id)), inserted.indexed]);
+            return inserted.stored;
         }
+        const indexed = this.index.add(id);
+        const stored = await this.replace(current.bytes, record);
+        if (!stored) {
+            this.unindex(id);
+            return null;
+        }
+        await indexed;
+        return stored;
     }
 
     /** Pending ids from the index (cheap; may include ids that just finished). */
@@ -246,12 +280,23 @@ export class OutboxStore {
         return [...new Set([...this.index.queued(), ...(await this.index.ids())])];
     }
 
-    /** Pending ids found by listing every key: the backstop for records the index missed. */
-    async scanPendingIds(): Promise<string[]> {
-        const found = await this.ids(keys.pendingPrefix);
+    /**
+     * Once per KV store (the first start of this version on it): indexes every pending delivery found by listing the
+     * keys, for records an older version wrote without listing them (its index writes lagged behind its inserts).
+     * Every later start reads the index alone.
+     */
+    async migrateIndex(): Promise<void> {
+        const marker = await this.kv.get(keys.indexComplete);
+        if (marker && marker.length > 0) return;
         const indexed = new Set(await this.index.ids());
-        await Promise.all(found.filter((id) => !indexed.has(id)).map((id) => this.index.add(id)));
-        return found;
+        const perPage = 1000;
+        for (let page = 0; ; page++) {
+            const list = await this.kv.list(page, perPage);
+            const missing = list.filter((key) => key.startsWith(keys.pendingPrefix) && !indexed.has(key.slice(keys.pendingPrefix.length)));
+            await Promise.all(missing.map((key) => this.index.add(key.slice(keys.pendingPrefix.length))));
+            if (list.length < perPage) break;
+        }
+        await this.kv.set(keys.indexComplete, encodeJson(1));
     }
 }
 

@@ -1,4 +1,4 @@
-import {OutboxIndex} from './outbox_index';
+import {OutboxIndex, shardOf} from './outbox_index';
 import {MemoryKV} from './testing/memory_kv';
 
 /** A MemoryKV that counts the round trips the index makes. */
@@ -12,28 +12,59 @@ function countingKv() {
     return {kv, calls};
 }
 
+/** `n` ids that share a shard with `id`. */
+function sameShard(id: string, n: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; out.length < n; i++) if (shardOf(`x${i}`) === shardOf(id)) out.push(`x${i}`);
+    return out;
+}
+
 describe('OutboxIndex', () => {
-    it('writes nothing for a delivery added and removed within one batch', async () => {
+    it('writes an add at once, and lets adds that come during a write share the next one', async () => {
         const {kv, calls} = countingKv();
-        const index = new OutboxIndex(kv, 5);
-        const added = index.add('a');
-        const removed = index.remove('a');
+        const index = new OutboxIndex(kv, 60_000);
+        const first = index.add('a');
+        expect(calls.set + calls.get).toBe(1); // the write (a read first: nothing known of the shard yet) has begun
+        const same = sameShard('a', 3);
+        const rest = same.map((id) => index.add(id));
+        expect(index.queued().sort()).toEqual([...same].sort());
+        await Promise.all([first, ...rest]);
+        expect(calls.set).toBe(2);
+        expect((await index.ids()).sort()).toEqual(['a', ...same].sort());
+    });
+
+    it('cancels an add still waiting for its write when its remove comes: no write for it', async () => {
+        const {kv, calls} = countingKv();
+        const index = new OutboxIndex(kv, 60_000);
+        const [b] = sameShard('a', 1);
+        const first = index.add('a');
+        const added = index.add(b!);
+        const removed = index.remove(b!);
         expect(index.queued()).toEqual([]);
-        await Promise.all([added, removed]);
-        expect(calls).toEqual({get: 0, set: 0});
+        await Promise.all([first, added, removed]);
+        expect(calls.set).toBe(1);
+        expect(await index.ids()).toEqual(['a']);
+    });
+
+    it('gathers removes for the batch window (or until the next add), then drops the ids with one write', async () => {
+        const {kv, calls} = countingKv();
+        const index = new OutboxIndex(kv, 30);
+        const ids = ['a', ...sameShard('a', 2)];
+        await Promise.all(ids.map((id) => index.add(id)));
+        const writes = calls.set;
+        const removed = ids.map((id) => index.remove(id));
+        expect(calls.set).toBe(writes);
+        await Promise.all(removed);
+        expect(calls.set).toBe(writes + 1);
         expect(await index.ids()).toEqual([]);
     });
 
-    it('lists an id once its batch is written, and drops it again with one more write', async () => {
-        const {kv, calls} = countingKv();
-        const index = new OutboxIndex(kv, 5);
-        const added = index.add('a');
-        expect(index.queued()).toEqual(['a']);
-        await added;
-        expect(await index.ids()).toEqual(['a']);
-        const writes = calls.set;
-        await index.remove('a');
-        expect(calls.set).toBe(writes + 1);
+    it('writes what is queued on flush, without waiting for the window', async () => {
+        const {kv} = countingKv();
+        const index = new OutboxIndex(kv, 60_000);
+        await index.add('a');
+        void index.remove('a');
+        await index.flush();
         expect(await index.ids()).toEqual([]);
     });
 

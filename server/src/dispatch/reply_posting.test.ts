@@ -75,6 +75,9 @@ class NodeKV implements KVStore {
     keys(prefix = ''): string[] {
         return this.base.keys(prefix);
     }
+    peek(key: string): Uint8Array | null {
+        return this.base.peek(key);
+    }
 }
 
 /** A reply of `parts` posts; CreatePost lands in the world, a step of the fate (if any), failing as `fail` says. */

@@ -14,6 +14,7 @@ export class RuleTombstones {
     private readonly gone = new Set<string>();
     /** When each live rule was last found unmarked: asked on every attempt, so "not gone" is trusted for a moment. */
     private readonly live = new Map<string, number>();
+    private readonly reading = new Map<string, Promise<Uint8Array | null>>();
 
     constructor(
         private readonly kv: KVStore,
@@ -33,7 +34,14 @@ export class RuleTombstones {
         const now = this.clock.now();
         const seen = this.live.get(ruleId);
         if (seen !== undefined && now - seen < this.liveForMs) return false;
-        const mark = await this.kv.get(keys.ruleGone(ruleId));
+        // Deliveries of a rule attempted together after its "live" lapsed share one read.
+        let reading = this.reading.get(ruleId);
+        if (!reading) {
+            reading = this.kv.get(keys.ruleGone(ruleId)).finally(() => this.reading.delete(ruleId));
+            this.reading.set(ruleId, reading);
+        }
+        const mark = await reading;
+        if (this.gone.has(ruleId)) return true;
         if (!mark || mark.length === 0) {
             if (this.live.size >= 10_000) this.live.clear();
             this.live.set(ruleId, now);

@@ -46,6 +46,8 @@ export interface SecretEdit {
  */
 export class SecretStore {
     private readonly cache = new Map<string, {value: RuleSecrets; at: number}>();
+    /** Reads under way: deliveries submitted together after the cache lapsed share one read. */
+    private readonly loading = new Map<string, Promise<RuleSecrets>>();
 
     constructor(
         private readonly kv: KVStore,
@@ -144,23 +146,44 @@ export class SecretStore {
     async deleteRule(ruleId: string): Promise<void> {
         await this.kv.delete(keys.secrets(ruleId));
         this.cache.delete(ruleId);
+        this.loading.delete(ruleId);
     }
 
     /** Drops cached secrets (e.g. on a cluster event saying another node changed them). */
     invalidate(ruleId?: string): void {
-        if (ruleId === undefined) this.cache.clear();
-        else this.cache.delete(ruleId);
+        if (ruleId === undefined) {
+            this.cache.clear();
+            this.loading.clear();
+        } else {
+            this.cache.delete(ruleId);
+            this.loading.delete(ruleId);
+        }
     }
 
     private async load(ruleId: string): Promise<RuleSecrets> {
         const cached = this.cache.get(ruleId);
         if (cached && this.clock.now() - cached.at < this.cacheMs) return cached.value;
-        const value = (await getJson(this.kv, keys.secrets(ruleId), parse))?.value ?? empty();
-        this.cache.set(ruleId, {value, at: this.clock.now()});
+        const inFlight = this.loading.get(ruleId);
+        if (inFlight) return inFlight;
+        const read = getJson(this.kv, keys.secrets(ruleId), parse).then((stored) => stored?.value ?? empty());
+        this.loading.set(ruleId, read);
+        let value: RuleSecrets;
+        try {
+            value = await read;
+        } catch (err) {
+            if (this.loading.get(ruleId) === read) this.loading.delete(ruleId);
+            throw err;
+        }
+        // Not cached when a change or an invalidation came meanwhile: what was read may predate it.
+        if (this.loading.get(ruleId) === read) {
+            this.loading.delete(ruleId);
+            this.cache.set(ruleId, {value, at: this.clock.now()});
+        }
         return value;
     }
 
     private async update(ruleId: string, change: (s: RuleSecrets) => void): Promise<void> {
+        this.loading.delete(ruleId);
         const next = await updateJson(this.kv, keys.secrets(ruleId), parse, (current) => {
             const s = current ?? empty();
             change(s);

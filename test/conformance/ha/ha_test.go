@@ -198,7 +198,8 @@ func (c *cluster) post(n *node, message string) {
 	n.hooks.MessageHasBeenPosted(&plugin.Context{RequestId: model.NewId(), IPAddress: "127.0.0.1"}, p)
 }
 
-// outbox describes what is left pending in the KV store (for a failure message).
+// outbox describes what is left pending in the KV store (for a failure message). A finished delivery keeps its key,
+// in its finished state, until it expires: only records still pending (or with a reply still to post) count.
 func (c *cluster) outbox() string {
 	indexed := map[string]bool{}
 	var pending []string
@@ -217,7 +218,13 @@ func (c *cluster) outbox() string {
 	for _, id := range pending {
 		// The key may have been settled (deleted) since it was listed: then it is no longer pending.
 		v := c.srv.KVValue(host.RealID, "dx_p_"+id)
-		if len(v) == 0 {
+		var record struct {
+			State string `json:"state"`
+			Reply *struct {
+				State string `json:"state"`
+			} `json:"reply"`
+		}
+		if len(v) == 0 || json.Unmarshal(v, &record) == nil && record.State != "pending" && (record.Reply == nil || record.Reply.State != "pending") {
 			continue
 		}
 		fmt.Fprintf(&b, "\n  %s indexed=%v %s", id, indexed[id], v[:min(len(v), 200)])

@@ -4,6 +4,7 @@ import type {Settings} from '../../config/settings';
 import type {ChannelState, Clock, KVStore, ServerConfigInfo} from '../../ports';
 import {defaultBreakerOptions} from '../circuit_breaker';
 import {Dispatcher, type DispatcherDeps, type DispatcherOptions} from '../dispatcher';
+import {keys} from '../keys';
 import type {Notifier} from '../notices';
 import type {AttemptListener, ReplyPart, ReplyPoster} from '../types';
 
@@ -43,6 +44,14 @@ export interface HarnessOptions {
     onAttempt?: AttemptListener;
     metrics?: DispatcherDeps['metrics'];
 }
+
+/** The keys of deliveries not finished yet (a finished one keeps its key until it expires). */
+export function activeDeliveries(kv: Pick<MemoryKV, 'keys' | 'peek'>): string[] {
+    // Polled in tight loops, so no parse: a record is active when it, or its reply, is pending (isActive), and in JSON
+    // that key-value pair cannot occur inside a string value (its quotes would be escaped).
+    return kv.keys(keys.pendingPrefix).filter((k) => Buffer.from(kv.peek(k)!).includes(ACTIVE));
+}
+const ACTIVE = Buffer.from('"state":"pending"');
 
 /** A started dispatcher over an in-memory KV, with fast timings, recording what it tells the outside world. */
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -99,8 +108,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         logger,
         async drained(timeoutMs = 5000) {
             const until = Date.now() + timeoutMs;
-            while (kv.keys('dx_p_').length > 0 || dispatcher.load.inFlight > 0) {
-                if (Date.now() > until) throw new Error(`still pending: ${kv.keys('dx_p_').join(', ')}`);
+            while (activeDeliveries(kv).length > 0 || dispatcher.load.inFlight > 0) {
+                if (Date.now() > until) throw new Error(`still pending: ${activeDeliveries(kv).join(', ')}`);
                 await new Promise((r) => setTimeout(r, 5));
             }
             await dispatcher.log.flush();

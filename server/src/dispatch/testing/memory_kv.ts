@@ -57,6 +57,11 @@ export class MemoryKV implements KVStore {
         return keys.slice(page * perPage, (page + 1) * perPage);
     }
 
+    /** Test helper: stores values without counting operations (seeding a large store); `expiresAt` in ms, 0 never. */
+    seed(entries: Iterable<[string, Uint8Array]>, expiresAt = 0): void {
+        for (const [key, value] of entries) this.data.set(key, {value, expiresAt});
+    }
+
     /** Test helper: a value without counting an operation. */
     peek(key: string): Uint8Array | null {
         return this.live(key)?.value ?? null;

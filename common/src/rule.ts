@@ -255,6 +255,8 @@ function checkRuleSpec(spec: SpecFields, ctx: z.RefinementCtx): void {
 
 /** What clients send to create or replace a rule. Server checks that need Mattermost or RE2 come on top. */
 export const ruleSpecSchema = z.strictObject(ruleSpecShape).superRefine(checkRuleSpec);
+/** Every field of a spec, from the schema itself (an export built from a hand-kept list missed new fields). */
+export const ruleSpecKeys = Object.keys(ruleSpecShape) as ReadonlyArray<keyof SpecFields>;
 export type RuleSpecInput = z.input<typeof ruleSpecSchema>;
 export type RuleSpec = z.output<typeof ruleSpecSchema>;
 

@@ -1,4 +1,4 @@
-import {guardrailDefaults} from '@tripwire/common';
+import {guardrailDefaults, ruleSpecKeys, ruleSpecSchema} from '@tripwire/common';
 import request from 'supertest';
 
 import {reply, TestReceiver} from '../dispatch/testing/receiver';
@@ -156,6 +156,10 @@ describe('the http app', () => {
         const exported = await request(w.app).post('/api/v1/rules/export').set(as('chanadmin')).send({rule_ids: [rule.id]}).expect(200);
         expect(exported.body).toMatchObject({format: 'tripwire.rules', version: 1});
         expect(JSON.stringify(exported.body)).not.toContain('native-token-123');
+        // Every field of the spec, as the schema lists them (a hand-kept list once left out `emoji`), and a valid spec.
+        const spec = exported.body.rules[0];
+        for (const key of ruleSpecKeys.filter((k) => k !== 'bot')) expect(spec).toHaveProperty(key);
+        expect(ruleSpecSchema.safeParse({...spec, endpoints: spec.endpoints.map(({secret_headers_set: _, ...e}: Record<string, unknown>) => e)}).success).toBe(true);
 
         const scope = {kind: 'channels', teamId: TEAM, channelIds: [CHANNELS.priv]};
         const imported = await request(w.app).post('/api/v1/rules/import').set(as('chanadmin')).send({...exported.body, scope}).expect(200);

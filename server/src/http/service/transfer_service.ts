@@ -1,4 +1,4 @@
-import {RULE_EXPORT_FORMAT, type ImportResult, type NativeImportResult, type RuleExport, type RuleScope, type RuleSpec, type RuleView} from '@tripwire/common';
+import {RULE_EXPORT_FORMAT, ruleSpecKeys, type ImportResult, type NativeImportResult, type RuleExport, type RuleScope, type RuleSpec, type RuleView} from '@tripwire/common';
 
 import {importNativeWebhook} from '../../rules/native_import';
 import {ApiError} from '../errors';
@@ -10,8 +10,6 @@ import {type RuleService} from './rule_service';
 
 const NO_SECRETS = {has_token: false, endpoints_with_secret: [], headers_set: {}};
 
-/** The fields of a stored rule that make up its spec (what an export holds). */
-const SPEC_KEYS = ['name', 'description', 'enabled', 'scope', 'threads', 'events', 'trigger', 'conditions', 'sources', 'cooldown', 'endpoints', 'response', 'delivery', 'bot'] as const;
 
 /** Rules out as JSON and back in, and native outgoing webhooks in. Secrets never leave; tokens of native hooks come in. */
 export class TransferService {
@@ -29,7 +27,7 @@ export class TransferService {
             version: 1,
             exported_at: this.ctx.clock.now(),
             rules: rules.map((r) => {
-                const spec = Object.fromEntries(SPEC_KEYS.map((k) => [k, r[k]])) as RuleSpec;
+                const spec = Object.fromEntries(ruleSpecKeys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])) as RuleSpec;
                 // No secret of any kind: no header value (an old rule may still hold one inline), and whether a secret
                 // exists belongs to this server: the importer sets its own.
                 return {...spec, endpoints: spec.endpoints.map((e) => ({...publicEndpoint(e, NO_SECRETS), secret_headers_set: []}))};

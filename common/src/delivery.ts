@@ -212,6 +212,8 @@ export interface ServiceReply {
     contentType: string;
     body: Uint8Array;
     truncated: boolean;
+    /** The answer's headers, names lower-cased (for a rule's reply_template); absent for response_url replies. */
+    headers?: Record<string, string>;
     /** `response` for the HTTP answer to a delivery, `response_url` for a later reply. */
     source: 'response' | 'response_url';
 }

@@ -27,16 +27,26 @@ export const templateRoots = [
     'secrets',
 ] as const;
 
+/**
+ * A rule's reply template (response.reply_template) reads the service's answer as `reply` (status, headers, json,
+ * text) beside the trigger's variables; never `secrets`, which would post the token into the channel.
+ */
+export const replyTemplateRoots = [...templateRoots.filter((r) => r !== 'secrets'), 'reply'] as const;
+
 export type TemplatePart = {kind: 'text'; text: string} | {kind: 'var'; path: string[]; json: boolean};
 
 export type TemplateParseResult = {ok: true; parts: TemplatePart[]} | {ok: false; error: string};
 
 /** `{{path}}`, `{{json path}}`, or `{{path | json}}` (the filter spelling the panel's examples use), same meaning. */
 const TAG = /\{\{\s*(json\s+)?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*(\|\s*json\s*)?\}\}/y;
-const roots: ReadonlySet<string> = new Set(templateRoots);
+const requestRoots: ReadonlySet<string> = new Set(templateRoots);
 
-/** Splits a template into literal text and variables; rejects unknown roots and unclosed or malformed tags. */
-export function parseTemplate(source: string): TemplateParseResult {
+/**
+ * Splits a template into literal text and variables; rejects unknown roots and unclosed or malformed tags. `known` is
+ * the roots allowed where the template is used (request templates by default, replyTemplateRoots for replies).
+ */
+export function parseTemplate(source: string, known: readonly string[] = templateRoots): TemplateParseResult {
+    const roots = known === templateRoots ? requestRoots : new Set(known);
     const parts: TemplatePart[] = [];
     let text = '';
     let i = 0;
@@ -56,7 +66,7 @@ export function parseTemplate(source: string): TemplateParseResult {
         }
         const path = m[2]!.split('.');
         if (!roots.has(path[0]!)) {
-            return {ok: false, error: `unknown variable "${m[2]}" (known: ${templateRoots.join(', ')})`};
+            return {ok: false, error: `unknown variable "${m[2]}" (known: ${known.join(', ')})`};
         }
         if (text) parts.push({kind: 'text', text});
         text = '';

@@ -46,6 +46,16 @@ describe('endpointSchema', () => {
 });
 
 describe('responseOptionsSchema and deliveryPolicySchema', () => {
+    it('takes a reply template that reads the answer and the trigger, never the secrets', () => {
+        expect(responseOptionsSchema.parse({reply_template: 'PagerDuty {{reply.json.status}} for {{user.username}}: {{reply.headers.location}}'}).reply_template).toContain('reply.json.status');
+        expect(responseOptionsSchema.safeParse({reply_template: 'key {{secrets.token}}'}).success).toBe(false);
+        expect(responseOptionsSchema.safeParse({reply_template: '{{reply.status'}).success).toBe(false);
+        expect(responseOptionsSchema.safeParse({reply_template: 'x'.repeat(4097)}).success).toBe(false);
+        // Request templates cannot name the answer: there is none yet.
+        expect(endpointSchema.safeParse({id: 'a', url: 'https://x.example.com/', payload: 'template', body_template: '{{reply.status}}'}).success).toBe(false);
+        expect(endpointSchema.safeParse({id: 'a', url: 'https://x.example.com/', headers: {'X-S': '{{reply.status}}'}}).success).toBe(false);
+    });
+
     it('have usable defaults', () => {
         expect(responseOptionsSchema.parse({})).toMatchObject({enabled: true, accept_any_status: false, stale_action: 'thread', response_url_uses: 5});
         expect(deliveryPolicySchema.parse({})).toMatchObject({fan_out: 'parallel', max_age_seconds: 86_400, rate_overflow: 'queue'});

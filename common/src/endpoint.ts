@@ -1,6 +1,6 @@
 import {z} from 'zod';
 
-import {parseTemplate} from './delivery_template';
+import {parseTemplate, replyTemplateRoots} from './delivery_template';
 
 /*
  * How a rule calls its services (`endpoints`), what it does with their replies (`response`) and how hard it tries
@@ -14,12 +14,12 @@ export type PayloadMode = (typeof payloadModes)[number];
 export const httpMethods = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
-const template = (max: number) =>
+const template = (max: number, roots?: readonly string[]) =>
     z
         .string()
         .max(max)
         .check((ctx) => {
-            const parsed = parseTemplate(ctx.value);
+            const parsed = parseTemplate(ctx.value, roots);
             if (!parsed.ok) ctx.issues.push({code: 'custom', message: parsed.error, input: ctx.value});
         });
 
@@ -165,6 +165,13 @@ export const responseOptionsSchema = z.strictObject({
     /** The scoped `response_url` each delivery carries for late replies. */
     response_url_uses: z.int().min(0).max(20).default(5),
     response_url_ttl_seconds: z.int().min(60).max(86_400).default(1800),
+    /**
+     * Turns a service's own answer (PagerDuty, GitLab, …: not Mattermost's reply format) into the reply's text:
+     * `{{reply.status}}`, `{{reply.json.<path>}}`, `{{reply.headers.<lower-case name>}}`, `{{reply.text}}` beside the
+     * trigger's variables (never `secrets`). When set, the HTTP answer is no longer read as a Mattermost reply;
+     * replies through the response_url still are.
+     */
+    reply_template: template(4096, replyTemplateRoots).optional(),
 });
 export type ResponseOptions = z.output<typeof responseOptionsSchema>;
 

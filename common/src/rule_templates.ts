@@ -29,8 +29,8 @@ export interface RuleTemplate {
     endpoint: Omit<EndpointInput, 'id'>;
     /**
      * The reply mapping: what becomes of the service's answer. Most of these services answer with a status document
-     * (`{"status":"success"}`, a pipeline, 204) that is no chat message: their replies are off and the answer is read
-     * in the delivery log. n8n's "Respond to Webhook" node answers with the message to post.
+     * (`{"status":"success"}`, a pipeline, 204) that is no chat message: a reply_template turns it into one, posted in
+     * the trigger's thread. n8n's "Respond to Webhook" node answers with the message to post, read natively.
      */
     response: Partial<ResponseOptions>;
 }
@@ -53,7 +53,7 @@ export const ruleTemplates: readonly RuleTemplate[] = [
             // event_type is what `on: repository_dispatch: types: [...]` filters on; client_payload reaches the workflow.
             body_template: `{"event_type": "mattermost-{{trigger_word}}", "client_payload": {${chatDetails}}}`,
         },
-        response: {enabled: false},
+        response: {enabled: true, reply_to: 'thread', reply_template: 'GitHub Actions: repository_dispatch sent ({{reply.status}})'},
     },
     {
         id: 'jenkins_build',
@@ -70,7 +70,7 @@ export const ruleTemplates: readonly RuleTemplate[] = [
             query: {token: TOKEN_PLACEHOLDER},
             form_fields: {CHAT_USER: '{{user.username}}', CHAT_CHANNEL: '{{channel.name}}', CHAT_MESSAGE: '{{post.message}}'},
         },
-        response: {enabled: false},
+        response: {enabled: true, reply_to: 'thread', reply_template: 'Jenkins queued the build: {{reply.headers.location}}'},
     },
     {
         id: 'gitlab_pipeline',
@@ -91,7 +91,7 @@ export const ruleTemplates: readonly RuleTemplate[] = [
                 'variables[CHAT_MESSAGE]': '{{post.message}}',
             },
         },
-        response: {enabled: false},
+        response: {enabled: true, reply_to: 'thread', reply_template: 'Pipeline #{{reply.json.id}} {{reply.json.status}}: {{reply.json.web_url}}'},
     },
     {
         id: 'pagerduty_event',
@@ -107,7 +107,7 @@ export const ruleTemplates: readonly RuleTemplate[] = [
             // The routing key is the integration key of the service's Events API v2 integration.
             body_template: `{"routing_key": "${TOKEN_PLACEHOLDER}", "event_action": "trigger", "dedup_key": "mattermost-{{post.id}}", "client": "Mattermost", "payload": {"summary": "{{post.message}}", "source": "Mattermost ~{{channel.name}}", "severity": "error", "custom_details": {${chatDetails}}}}`,
         },
-        response: {enabled: false},
+        response: {enabled: true, reply_to: 'thread', reply_template: 'PagerDuty {{reply.json.status}}: incident key `{{reply.json.dedup_key}}`'},
     },
     {
         id: 'opsgenie_alert',
@@ -123,7 +123,7 @@ export const ruleTemplates: readonly RuleTemplate[] = [
             headers: {Authorization: `GenieKey ${TOKEN_PLACEHOLDER}`},
             body_template: `{"message": "{{post.message}}", "alias": "mattermost-{{post.id}}", "source": "Mattermost", "user": "{{user.username}}", "tags": ["mattermost"], "details": {${chatDetails}}, "priority": "P3"}`,
         },
-        response: {enabled: false},
+        response: {enabled: true, reply_to: 'thread', reply_template: 'Opsgenie: {{reply.json.result}} (request {{reply.json.requestId}})'},
     },
     {
         id: 'n8n_webhook',
@@ -142,7 +142,7 @@ export const ruleTemplates: readonly RuleTemplate[] = [
             body_template: `{${chatDetails}, "trigger_word": "{{trigger_word}}", "response_url": "{{delivery.response_url}}"}`,
         },
         // A "Respond to Webhook" node answering {"text": "..."} posts in the thread.
-        response: {enabled: true, reply_to: 'thread'},
+        response: {enabled: true, reply_to: 'thread', reply_template: undefined},
     },
 ];
 

@@ -16,6 +16,7 @@ import {ParkingLot} from './parking';
 import {ReplyPosting} from './reply_posting';
 import {buildRequest, type PreparedRequest} from './payload/build_request';
 import {TemplateError} from './payload/template';
+import {replyTemplateVariables} from './payload/variables';
 import {excerptOf, isSensitiveName, redactUrl} from './redact';
 import {decideRetry, type AttemptOutcome, type RetryDecision} from './retry_policy';
 import {missingSecret} from './secret_requirements';
@@ -379,9 +380,10 @@ export class DeliveryRunner {
         if (!answered || answered.result.kind !== 'response') return undefined;
         if (decision.action !== 'succeed' && !r.response.accept_any_status) return undefined;
         const res = answered.result;
-        const serviceReply: ServiceReply = {status: res.status, contentType: res.headers['content-type'] ?? '', body: res.body, truncated: res.truncated, source: 'response'};
+        const serviceReply: ServiceReply = {status: res.status, contentType: res.headers['content-type'] ?? '', headers: res.headers, body: res.body, truncated: res.truncated, source: 'response'};
+        const trigger = r.response.reply_template === undefined ? undefined : replyTemplateVariables({facts: r.facts, rule: {id: r.rule.id, name: r.rule.name}, deliveryId: r.id, webhookId: r.webhook_id});
         try {
-            return await this.deps.replyPoster.prepare(replyTargetOf(r), serviceReply);
+            return await this.deps.replyPoster.prepare(replyTargetOf(r), serviceReply, trigger);
         } catch (err) {
             return {kind: 'outcome', outcome: {kind: 'error', reason: (err as Error).message}};
         }

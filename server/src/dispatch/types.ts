@@ -53,7 +53,8 @@ export type PreparedReply = {kind: 'parts'; parts: ReplyPart[]; delayed: boolean
  * the HTTP status Mattermost gave (4xx: never retried) or any other error (5xx, network: retried).
  */
 export interface ReplyPoster {
-    prepare(target: ReplyTarget, reply: ServiceReply): PreparedReply | Promise<PreparedReply>;
+    /** `trigger`: the delivery's template variables without secrets, for a rule's reply_template. */
+    prepare(target: ReplyTarget, reply: ServiceReply, trigger?: Record<string, unknown>): PreparedReply | Promise<PreparedReply>;
     /** Creates one part; returns the post's id. */
     create(part: ReplyPart): Promise<string>;
     /** Posts of a channel created since `since` (ms), by id with their props: where a crashed poster's parts are found. */

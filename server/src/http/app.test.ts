@@ -58,6 +58,21 @@ describe('the http app', () => {
         expect(res.body.error.fields).toEqual({name: 'name is required', colour: 'unknown field', 'trigger.words': 'add at least one word'});
     });
 
+    it('refuses a reply template naming secrets, and a body template naming the reply, field by field', async () => {
+        const res = await request(w.app)
+            .post('/api/v1/rules')
+            .set(as('chanadmin'))
+            .send(
+                ruleSpec({
+                    endpoints: [{url: 'https://svc.example.com/', payload: 'template', body_template: '{"s": "{{reply.status}}"}'}],
+                    response: {reply_template: 'key {{secrets.token}}'},
+                }),
+            )
+            .expect(400);
+        expect(Object.keys(res.body.error.fields).sort()).toEqual(['endpoints.0.body_template', 'response.reply_template']);
+        expect(res.body.error.fields['response.reply_template']).toMatch(/unknown variable "secrets.token"/);
+    });
+
     it('checks regular expressions with RE2 before saving', async () => {
         const res = await request(w.app)
             .post('/api/v1/rules')

@@ -39,6 +39,8 @@ describe('{{secrets.token}} through the REST API and the dispatcher', () => {
         expect(res.body.response.status).toBe(202);
         expect(res.body.request.body).toContain('"routing_key": "[redacted]"');
         expect(JSON.stringify(res.body)).not.toContain(TOKEN);
+        // The template's reply mapping, previewed: PagerDuty's status document in words, in the thread.
+        expect(res.body.reply).toEqual({kind: 'posts', posts: [expect.objectContaining({message: 'PagerDuty success: incident key `k`', in_thread: true, ephemeral: false})]});
     });
 
     it('logs a real delivery without it and keeps it out of every KV key but the secret store', async () => {

@@ -41,6 +41,30 @@ function world() {
 }
 
 describe('createReplyPoster', () => {
+    describe('with a reply template', () => {
+        const templated = (extra: Record<string, unknown> = {}): ReplyTarget => ({...target, bot_user_id: 'rulebot1', response: responseOptionsSchema.parse({reply_to: 'thread', reply_template: '{{user.username}}: PagerDuty {{reply.json.status}} `{{reply.json.dedup_key}}`', ...extra})});
+        const vars = {user: {username: 'alice'}};
+
+        it("makes the service's own answer a post: the rule's placement and bot, Tripwire's props", async () => {
+            const prepared = await world().poster.prepare(templated(), reply({status: 'success', dedup_key: 'k1', text: 'not this'}), vars);
+            expect(prepared).toEqual({
+                kind: 'parts',
+                delayed: false,
+                parts: [{kind: 'post', post: expect.objectContaining({message: 'alice: PagerDuty success `k1`', root_id: 'post1', user_id: 'rulebot1', props: expect.objectContaining({tripwire_delivery_id: 'd1', tripwire_hops: 1})})}],
+            });
+        });
+
+        it('still reads a response_url reply as Mattermost\'s reply format', async () => {
+            const prepared = await world().poster.prepare(templated(), {...reply({text: 'later'}), source: 'response_url'}, vars);
+            expect(prepared).toMatchObject({kind: 'parts', parts: [{post: {message: 'later'}}]});
+        });
+
+        it('posts nothing when the text renders empty, and says why', async () => {
+            const prepared = await world().poster.prepare(templated({reply_template: '{{reply.json.nope}}'}), reply({}), vars);
+            expect(prepared).toEqual({kind: 'outcome', outcome: {kind: 'none', reason: 'the reply template rendered no text'}});
+        });
+    });
+
     it('prepares posts first, then ephemeral parts, as the bot, posting nothing yet', async () => {
         const w = world();
         const prepared = await w.poster.prepare(target, reply({text: 'hi', extra_responses: [{text: 'psst', response_type: 'ephemeral'}, {text: 'also', response_type: 'comment'}]}));

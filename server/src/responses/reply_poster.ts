@@ -2,7 +2,8 @@ import type {ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
 
 import type {Clock, PluginAPI, PostDraft, ServerConfigInfo} from '../ports';
 
-import {parseReply} from './parse';
+import {parseReply, type ParsedReply} from './parse';
+import {replyFromTemplate} from './reply_template';
 import {replyToDrafts, type ReplyDrafts, type ReplyPostDraft} from './to_posts';
 import {resolveUserMentions, type UsernameLookup} from './user_mentions';
 
@@ -27,16 +28,30 @@ export interface StoredReplyPart {
 export type PreparedReplyParts = {kind: 'parts'; parts: StoredReplyPart[]; delayed: boolean} | {kind: 'outcome'; outcome: ReplyOutcome};
 
 /**
+ * A service's answer read as the rule says: through its reply_template when it has one (the HTTP answer only: a
+ * response_url reply is written for Mattermost on purpose), else as Mattermost's outgoing-webhook reply.
+ */
+export function readServiceReply(reply: ServiceReply, target: Pick<ReplyTarget, 'response'>, trigger: Record<string, unknown> | undefined): ParsedReply {
+    const template = target.response.reply_template;
+    if (template !== undefined && reply.source === 'response') return replyFromTemplate(template, reply, trigger ?? {});
+    return parseReply(reply);
+}
+
+/**
  * Parses a service's answer and maps it to drafts (user mentions resolved, as native does); it posts nothing. Every
- * other way it ends is an outcome.
+ * other way it ends is an outcome. `trigger`: the delivery's variables for a reply_template.
  */
 export async function draftsOf(
     reply: ServiceReply,
     target: ReplyTarget,
     deps: Pick<ReplyPosterDeps, 'clock' | 'serverConfig' | 'users'> & {botUserId: string},
+    trigger?: Record<string, unknown>,
 ): Promise<{kind: 'drafts'; drafts: ReplyDrafts} | {kind: 'outcome'; outcome: ReplyOutcome}> {
-    const parsed = parseReply(reply);
-    if (parsed.kind === 'empty') return {kind: 'outcome', outcome: {kind: 'none', reason: 'empty reply'}};
+    const parsed = readServiceReply(reply, target, trigger);
+    if (parsed.kind === 'empty') {
+        const reason = target.response.reply_template !== undefined && reply.source === 'response' ? 'the reply template rendered no text' : 'empty reply';
+        return {kind: 'outcome', outcome: {kind: 'none', reason}};
+    }
     if (parsed.kind === 'invalid') return {kind: 'outcome', outcome: parsed};
     const config = deps.serverConfig();
     const resolved = await resolveUserMentions(parsed.reply, deps.users);
@@ -58,8 +73,8 @@ export async function draftsOf(
  */
 export function createReplyPoster(deps: ReplyPosterDeps) {
     return {
-        async prepare(target: ReplyTarget, reply: ServiceReply): Promise<PreparedReplyParts> {
-            const made = await draftsOf(reply, target, {...deps, botUserId: deps.botUserId()});
+        async prepare(target: ReplyTarget, reply: ServiceReply, trigger?: Record<string, unknown>): Promise<PreparedReplyParts> {
+            const made = await draftsOf(reply, target, {...deps, botUserId: deps.botUserId()}, trigger);
             if (made.kind !== 'drafts') return made;
             const {posts, ephemerals, delayed} = made.drafts;
             const parts: StoredReplyPart[] = [

@@ -139,6 +139,8 @@ export const covered: Record<string, readonly string[]> = {
     // thread/channel override the service's response_type both ways; `service` follows it.
     'response.reply_to': ["response reply_to: thread or channel, whatever the service's response_type"],
     // override_username/override_icon_url: absent while Mattermost forbids overrides, the rule's once it allows them.
+    // A PagerDuty-style answer (not Mattermost's format) becomes the reply post, rendered from the rule's template.
+    'response.reply_template': ['response reply_template: a PagerDuty-style answer becomes the reply post'],
     'response.username': ['response username and icon_url: on replies only when Mattermost allows overrides'],
     'response.icon_url': ['response username and icon_url: on replies only when Mattermost allows overrides'],
     // The signed expiry in the URL the service gets (60 s vs 2 h). That the plugin then refuses it is unit-tested:

@@ -17,10 +17,9 @@ import {excerptOf} from '../../src/dispatch/redact';
 import {SsrfGuard} from '../../src/dispatch/ssrf/guard';
 import {facts} from '../../src/dispatch/testing/factories';
 import {TestReceiver, type ReceivedRequest} from '../../src/dispatch/testing/receiver';
-import {parseReply} from '../../src/responses/parse';
-import {replyToDrafts} from '../../src/responses/to_posts';
+import {createReplyPoster} from '../../src/responses/reply_poster';
 import {buildRequest} from '../../src/dispatch/payload/build_request';
-import type {RequestContext} from '../../src/dispatch/payload/variables';
+import {replyTemplateVariables, type RequestContext} from '../../src/dispatch/payload/variables';
 
 /*
  * Every rule template, sent for real: the template applied to a new rule as the panel does, the admin's blanks
@@ -47,6 +46,8 @@ interface StandIn {
     check: Check;
     /** The service's documented success answer. */
     answer: {status: number; body?: unknown; headers?: Record<string, string>};
+    /** The reply post the template's mapping makes of that answer. */
+    reply: string;
 }
 
 const json = (req: ReceivedRequest): Record<string, unknown> | null => {
@@ -86,6 +87,7 @@ const standIns: Record<RuleTemplateId, StandIn> = {
             return p;
         },
         answer: {status: 204},
+        reply: 'GitHub Actions: repository_dispatch sent (204)',
     },
     // POST /job/<name>/buildWithParameters?token=…, parameters as form fields; 201 with the queue item's Location.
     jenkins_build: {
@@ -100,6 +102,7 @@ const standIns: Record<RuleTemplateId, StandIn> = {
             return p;
         },
         answer: {status: 201, headers: {location: 'https://jenkins.acme.test/queue/item/17/'}},
+        reply: 'Jenkins queued the build: https://jenkins.acme.test/queue/item/17/',
     },
     // POST /api/v4/projects/:id/trigger/pipeline with token, ref and variables[KEY]; 201 with the pipeline.
     gitlab_pipeline: {
@@ -118,6 +121,7 @@ const standIns: Record<RuleTemplateId, StandIn> = {
             status: 201,
             body: {id: 1001, iid: 7, project_id: 42, sha: 'a91957a8', ref: 'main', status: 'created', source: 'trigger', web_url: 'https://gitlab.acme.test/acme/api/-/pipelines/1001'},
         },
+        reply: 'Pipeline #1001 created: https://gitlab.acme.test/acme/api/-/pipelines/1001',
     },
     // POST /v2/enqueue {routing_key, event_action, payload{summary, source, severity}}; 202 {status, message, dedup_key}.
     pagerduty_event: {
@@ -139,6 +143,7 @@ const standIns: Record<RuleTemplateId, StandIn> = {
             return p;
         },
         answer: {status: 202, body: {status: 'success', message: 'Event processed', dedup_key: 'mattermost-post1'}},
+        reply: 'PagerDuty success: incident key `mattermost-post1`',
     },
     // POST /v2/alerts, Authorization: GenieKey <key>, {message (≤ 130), alias, tags[], details{}, priority P1-P5}; 202.
     opsgenie_alert: {
@@ -157,6 +162,7 @@ const standIns: Record<RuleTemplateId, StandIn> = {
             return p;
         },
         answer: {status: 202, body: {result: 'Request will be processed', took: 0.302, requestId: '43a29c5c-3dbf-4fa4-9c26-f4f71023e120'}},
+        reply: 'Opsgenie: Request will be processed (request 43a29c5c-3dbf-4fa4-9c26-f4f71023e120)',
     },
     // POST /webhook/<path> JSON, Header Auth; a "Respond to Webhook" node answers with the text to post.
     n8n_webhook: {
@@ -172,6 +178,8 @@ const standIns: Record<RuleTemplateId, StandIn> = {
             return p;
         },
         answer: {status: 200, body: {text: 'Workflow ran: 3 items', response_type: 'comment'}},
+        // The workflow's own answer, read as Mattermost's reply format.
+        reply: 'Workflow ran: 3 items',
     },
 };
 
@@ -244,35 +252,38 @@ describe('rule templates against stand-ins of their services', () => {
         const logged = excerptOf({method: request.method, url: request.url, headers: request.headers, body: request.body}, [TOKEN, ...Object.values(secretHeaders)], [...secretNames]);
         expect(JSON.stringify(logged)).not.toContain(TOKEN);
 
-        // The reply mapping: the answer through the real parser and the template's response options.
-        const parsed = parseReply({body: result.body, truncated: result.truncated});
-        const posts =
-            parsed.kind === 'reply'
-                ? replyToDrafts(
-                      parsed.reply,
-                      {
-                          rule_id: 'rule1',
-                          rule_name: 'From a template',
-                          delivery_id: 'delivery1',
-                          channel_id: 'chan1',
-                          trigger_post_id: 'post1',
-                          thread_root_id: 'post1',
-                          trigger_in_thread: false,
-                          user_id: 'user1',
-                          triggered_at: 0,
-                          hops: 0,
-                          response: spec.response,
-                      },
-                      {botUserId: 'bot1', allowUsernameOverride: false, allowIconOverride: false, now: 0, source: 'response'},
-                  )
-                : {kind: 'none' as const};
-        if (spec.response.enabled) {
-            // n8n: the workflow's answer is posted, in the trigger's thread.
-            expect(posts).toMatchObject({kind: 'drafts', drafts: {posts: [{message: 'Workflow ran: 3 items', root_id: 'post1'}]}});
-        } else {
-            // A status document is no chat message: replies are off and nothing in the answer would have posted.
-            expect(posts.kind).toBe('none');
-        }
+        // The reply mapping: the answer through the real reply path (the dispatcher's prepare step), as the rule says.
+        const created: unknown[] = [];
+        const poster = createReplyPoster({
+            api: {createPost: async (p) => (created.push(p), {...p, id: 'x'}) as never, sendEphemeralPost: async () => ({}) as never, getPostsSince: async () => ({order: [], posts: {}}) as never},
+            botUserId: () => 'bot1',
+            clock: {now: () => 0},
+            users: {getUser: async () => ({username: 'someone'}) as never},
+            serverConfig: () => ({enablePostUsernameOverride: false, enablePostIconOverride: false}),
+        });
+        const target = {
+            rule_id: 'rule1',
+            rule_name: 'From a template',
+            delivery_id: 'delivery1',
+            channel_id: 'chan1',
+            trigger_post_id: 'post1',
+            thread_root_id: 'post1',
+            trigger_in_thread: false,
+            user_id: 'user1',
+            triggered_at: 0,
+            hops: 0,
+            response: spec.response,
+        };
+        const {facts: f, rule, deliveryId, webhookId} = context();
+        const prepared = await poster.prepare(
+            target,
+            {status: result.status, contentType: result.headers['content-type'] ?? '', headers: result.headers, body: result.body, truncated: result.truncated, source: 'response'},
+            replyTemplateVariables({facts: f, rule, deliveryId, webhookId}),
+        );
+        expect(spec.response.enabled).toBe(true);
+        // One post, in the trigger's thread, as the rule's bot: the service's answer in words.
+        expect(prepared).toMatchObject({kind: 'parts', parts: [{kind: 'post', post: {message: standIn.reply, root_id: 'post1', user_id: 'bot1', channel_id: 'chan1'}}]});
+        if (prepared.kind === 'parts') expect(prepared.parts).toHaveLength(1);
     });
 
     it('leaves the credential to the admin: no template holds one, and saving without the token is refused', () => {

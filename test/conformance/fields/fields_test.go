@@ -789,6 +789,25 @@ func TestRuleFieldsAct(t *testing.T) {
 		}
 	})
 
+	t.Run("response reply_template: a PagerDuty-style answer becomes the reply post", func(t *testing.T) {
+		// Not Mattermost's reply format: without the template this answer posts nothing.
+		e.svc.answers["/pagerduty"] = answer{status: 202, body: `{"status": "success", "message": "Event processed @channel", "dedup_key": "mm-42"}`, headers: map[string]string{"X-Request-Id": "req-7"}}
+		mapped, _ := e.rule(t, map[string]any{
+			"endpoints": []any{map[string]any{"id": "main", "url": "/pagerduty"}},
+			"response":  map[string]any{"reply_to": "thread", "reply_template": "PagerDuty {{reply.json.status}} ({{reply.status}}, {{reply.headers.x-request-id}}) for \"{{post.message}}\": incident key `{{reply.json.dedup_key}}`; {{reply.json.message}}"},
+		})
+		trigger := e.post(draft{message: "page the on-call"})
+		got := e.replies(t, mapped, 1)
+		if len(got) != 1 {
+			t.Fatalf("replies %v, want one", got)
+		}
+		// The service's @channel is text, not a mention: a zero-width space follows its @.
+		want := "PagerDuty success (202, req-7) for \"page the on-call\": incident key `mm-42`; Event processed @\u200bchannel"
+		if got[0].Message != want || got[0].RootId != trigger.Id {
+			t.Errorf("reply %q root %q, want %q in the trigger's thread", got[0].Message, got[0].RootId, want)
+		}
+	})
+
 	t.Run("response username and icon_url: on replies only when Mattermost allows overrides", func(t *testing.T) {
 		e.svc.answers["/dressed"] = answer{status: 200, body: `{"text": "dressed"}`}
 		e.svc.answers["/plain-dress"] = answer{status: 200, body: `{"text": "plain"}`}

@@ -41,3 +41,14 @@ function displayName(user: DeliveryFacts['user']): string {
     const full = `${user.first_name} ${user.last_name}`.trim();
     return full || user.nickname || user.username;
 }
+
+/**
+ * What a reply_template reads beside the answer: the same tree without `secrets` and without the response_url (both
+ * would end up in a channel post).
+ */
+export function replyTemplateVariables(ctx: Omit<RequestContext, 'token' | 'responseUrl'>): Record<string, unknown> {
+    const {secrets: _secrets, ...vars} = templateVariables({...ctx, token: '', responseUrl: ''});
+    const delivery = vars.delivery as Record<string, unknown>;
+    const {response_url: _url, ...rest} = delivery;
+    return {...vars, delivery: rest};
+}

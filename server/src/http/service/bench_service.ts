@@ -22,11 +22,12 @@ import {type z} from 'zod';
 
 import {triggerOf} from '../../dispatch/delivery_log';
 import {buildRequest, type PreparedRequest} from '../../dispatch/payload/build_request';
+import {replyTemplateVariables} from '../../dispatch/payload/variables';
 import {TemplateError} from '../../dispatch/payload/template';
 import {isSensitiveName, redactValues} from '../../dispatch/redact';
 import {PostDetails} from '../../engine/post_details';
 import {PluginApiError, type ChannelInfo, type PostInfo, type TeamInfo, type UserInfo} from '../../ports';
-import {parseReply} from '../../responses/parse';
+import {readServiceReply} from '../../responses/reply_poster';
 import {replyToDrafts} from '../../responses/to_posts';
 import {matchPost} from '../../rules/matcher';
 import {type MatchContext} from '../../rules/post_facts';
@@ -187,7 +188,7 @@ export class BenchService {
         // The client masks stored secrets; a token typed with the draft is not stored yet, so it is masked here.
         const sent = body.token ? (JSON.parse(redactValues(JSON.stringify(call), [body.token])) as typeof call) : call;
         const res = call.result;
-        const reply = res.kind === 'response' ? masked(this.preview(rule, facts, deliveryId, res.status, res.body, res.truncated), [...(await this.secretValues(rule.id, endpoint.secret_headers, request)), ...(body.token ? [body.token] : [])]) : undefined;
+        const reply = res.kind === 'response' ? masked(this.preview(rule, facts, deliveryId, {status: res.status, headers: res.headers, body: res.body, truncated: res.truncated}), [...(await this.secretValues(rule.id, endpoint.secret_headers, request)), ...(body.token ? [body.token] : [])]) : undefined;
         // A saved rule's log shows its tests, marked; a never-saved rule has no log (and no id to file one under).
         if (saved) {
             this.ctx.dispatcher.log.append({
@@ -227,10 +228,12 @@ export class BenchService {
     }
 
     /** The posts a reply would make, exactly as the reply handler would map them. */
-    private preview(rule: Rule, facts: DeliveryFacts, deliveryId: string, status: number, body: Uint8Array, truncated: boolean): ReplyPreview {
+    private preview(rule: Rule, facts: DeliveryFacts, deliveryId: string, answer: {status: number; headers: Record<string, string>; body: Uint8Array; truncated: boolean}): ReplyPreview {
+        const {status} = answer;
         if ((status < 200 || status >= 300) && !rule.response.accept_any_status) return {kind: 'none', reason: `HTTP ${status}: only 2xx replies are posted`};
-        const parsed = parseReply({body, truncated});
-        if (parsed.kind === 'empty') return {kind: 'none', reason: 'empty reply'};
+        const trigger = replyTemplateVariables({facts, rule: {id: rule.id, name: rule.name}, deliveryId, webhookId: `msg_${deliveryId}`});
+        const parsed = readServiceReply({...answer, contentType: answer.headers['content-type'] ?? '', source: 'response'}, rule, trigger);
+        if (parsed.kind === 'empty') return {kind: 'none', reason: rule.response.reply_template === undefined ? 'empty reply' : 'the reply template rendered no text'};
         if (parsed.kind === 'invalid') return parsed;
         const target: ReplyTarget = {
             rule_id: rule.id,

@@ -180,6 +180,11 @@ export const m = defineMessages({
     replyToChannel: {id: 'tripwire.response.reply_to.channel', defaultMessage: 'In the channel'},
     replyToService: {id: 'tripwire.response.reply_to.service', defaultMessage: 'As the service says'},
     replyToHelp: {id: 'tripwire.response.reply_to_help', defaultMessage: '“As the service says” follows each reply’s response_type (comment: in the thread), as native outgoing webhooks do. Ephemeral replies stay visible only to the author.'},
+    replyTemplate: {id: 'tripwire.response.reply_template', defaultMessage: 'Reply text from the service’s answer'},
+    replyTemplateHelp: {
+        id: 'tripwire.response.reply_template_help',
+        defaultMessage: 'For services that answer in their own format: this text is posted instead of reading the answer as a Mattermost reply. Use {status}, {json} (any path in a JSON answer), {header} (lower-case header names) and the message variables such as {user}. Secrets are not available; @channel, @here and @all from the answer are not mentions. Leave empty to read Mattermost’s reply format.',
+    },
     moreReplyOptions: {id: 'tripwire.response.more', defaultMessage: 'Username, picture, late replies, response_url'},
     responseEnabled: {id: 'tripwire.response.enabled', defaultMessage: 'Post the services’ replies'},
     acceptAnyStatus: {id: 'tripwire.response.accept_any_status', defaultMessage: 'Post replies whatever the HTTP status (native behaviour)'},

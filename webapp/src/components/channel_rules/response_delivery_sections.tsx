@@ -47,6 +47,20 @@ export function ResponseSection({value: r, onChange, errors, disabled}: SectionP
                 </div>
                 <div className='tw-help'>{f(m.replyToHelp)}</div>
             </fieldset>
+            <TextField
+                label={f(m.replyTemplate)}
+                path='response.reply_template'
+                mono={true}
+                multiline={true}
+                rows={2}
+                value={r.reply_template ?? ''}
+                placeholder='PagerDuty {{reply.json.status}}: incident key {{reply.json.dedup_key}}'
+                disabled={disabled || !r.enabled}
+                // Checked by the shared schema as the body templates are: unknown variables and `secrets` are refused.
+                error={e('reply_template')}
+                help={f(m.replyTemplateHelp, {status: '{{reply.status}}', json: '{{reply.json.id}}', header: '{{reply.headers.location}}', user: '{{user.username}}'})}
+                onChange={(v) => set({reply_template: v === '' ? undefined : v})}
+            />
             <details className='tw-more'>
                 <summary>{f(m.moreReplyOptions)}</summary>
                 <div className='tw-stack'>

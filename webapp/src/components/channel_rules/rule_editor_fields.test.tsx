@@ -177,6 +177,21 @@ describe('the rule editor', () => {
         expect(within(chosen).queryByText('Deployments')).not.toBeInTheDocument();
     });
 
+    it('takes a reply text made from the service’s answer, refusing the secrets, and saves it', async () => {
+        const rule = ruleView();
+        const {user, calls} = await editor(rule, {[`PUT ${API}/rules/${rule.id}`]: saved()});
+        const field = screen.getByLabelText('Reply text from the service’s answer');
+        // user-event reads `{` as a key descriptor: `{{` types one brace.
+        await user.type(field, 'key {{{{secrets.token}}');
+        await user.tab();
+        expect(field).toHaveAccessibleDescription(expect.stringContaining('unknown variable "secrets.token"'));
+        await user.clear(field);
+        await user.type(field, 'Pipeline #{{{{reply.json.id}}: {{{{reply.json.web_url}}');
+        await user.click(screen.getByRole('button', {name: 'Save rule'}));
+        await screen.findByText('Saved.');
+        expect(lastBody(calls, 'PUT').rule).toMatchObject({response: {reply_template: 'Pipeline #{{reply.json.id}}: {{reply.json.web_url}}'}});
+    });
+
     it('chooses reaction events with an emoji filter, which switches the trigger to every message, and saves them', async () => {
         const rule = ruleView();
         const {user, calls} = await editor(rule, {[`PUT ${API}/rules/${rule.id}`]: saved()});

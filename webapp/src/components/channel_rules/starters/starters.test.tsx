@@ -140,6 +140,8 @@ describe('rule templates in the new-rule flow', () => {
 
         expect(screen.getByLabelText('Name')).toHaveValue('PagerDuty (Events API v2)');
         expect(screen.getByLabelText('Callback URL')).toHaveValue('https://events.pagerduty.com/v2/enqueue');
+        // The reply mapping: PagerDuty's status document becomes the reply's text.
+        expect(screen.getByLabelText('Reply text from the service’s answer')).toHaveValue('PagerDuty {{reply.json.status}}: incident key `{{reply.json.dedup_key}}`');
         const token = screen.getByLabelText('Token');
         expect(token).toHaveValue('');
 
@@ -150,10 +152,10 @@ describe('rule templates in the new-rule flow', () => {
         await user.type(token, 'R0UTINGKEY123');
         await user.click(screen.getByRole('button', {name: 'Save rule'}));
         await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
-        const posted = calls.find((c) => c.method === 'POST' && c.path === `${API}/rules`)!.body as {endpoints: Array<{body_template: string; payload: string}>; response: {enabled: boolean}};
+        const posted = calls.find((c) => c.method === 'POST' && c.path === `${API}/rules`)!.body as {endpoints: Array<{body_template: string; payload: string}>; response: {enabled: boolean; reply_template?: string}};
         expect(posted.endpoints[0]!.payload).toBe('template');
         expect(posted.endpoints[0]!.body_template).toContain('"routing_key": "{{secrets.token}}"');
-        expect(posted.response.enabled).toBe(false);
+        expect(posted.response).toMatchObject({enabled: true, reply_to: 'thread', reply_template: 'PagerDuty {{reply.json.status}}: incident key `{{reply.json.dedup_key}}`'});
         expect(JSON.stringify(posted)).not.toContain('R0UTINGKEY123');
         expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({token: 'R0UTINGKEY123'});
     }, 30_000);

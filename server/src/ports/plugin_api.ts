@@ -8,7 +8,7 @@ import type {UserProfile} from '@mattermost/types/users';
 
 /**
  * What the domain needs from Mattermost, in Mattermost's own JSON field names (the shapes of @mattermost/types).
- * server/src/mattermost implements it over the plugin RPC; unit tests implement it in memory. Nothing here knows
+ * the Mattermost client of @tripwire/sdk (wired in main.ts) implements it over the plugin RPC; unit tests implement it in memory. Nothing here knows
  * about gob, RPC or express.
  */
 

@@ -6,14 +6,14 @@ import {parseSettings, type Settings} from '../../src/config/settings';
 import {Dispatcher} from '../../src/dispatch/dispatcher';
 import {createTripwireHttp} from '../../src/http/app';
 import {manifest, pluginVersion} from '../../src/manifest';
-import {runPlugin} from '../../src/mattermost';
+import {runPlugin} from '@tripwire/sdk/mattermost';
 import {RulePermissions} from '../../src/permissions/rule_permissions';
 import {systemClock, type ServerConfigInfo} from '../../src/ports';
 import {createReplyHandler} from '../../src/responses/reply_handler';
 import {createReplyPoster} from '../../src/responses/reply_poster';
 import {DirectOptIns} from '../../src/rules/direct_opt_in';
 import {RuleStore} from '../../src/rules/rule_store';
-import {hostLog} from '../../src/runtime/goplugin';
+import {hostLog} from '@tripwire/sdk/runtime/goplugin';
 
 process.on('unhandledRejection', (err) => hostLog.error('unhandled rejection', {error: err instanceof Error ? err.message : String(err)}));
 

@@ -1,6 +1,6 @@
-import {redactTokensIn} from '../../lib/redact_path';
+import {redactTokensIn} from '../../../../server/src/lib/redact_path';
 import {hostLog} from '../../runtime/goplugin';
-import type {Logger} from '../../ports';
+import type {Logger} from '../../../../server/src/ports';
 import {type ApiConnection} from './connection';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

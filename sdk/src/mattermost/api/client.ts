@@ -16,8 +16,8 @@ import type {
     TeamInfo,
     UserInfo,
     WebSocketBroadcast,
-} from '../../ports';
-import {PluginApiError} from '../../ports';
+} from '../../../../server/src/ports';
+import {PluginApiError} from '../../../../server/src/ports';
 import {fromJs, ifaceFromJs, model as m, toJs, w, type ApiMethodName, type BotJs, type CommandJs, type PostJs, type PostListJs, type ServerConfigJs, type SessionJs} from '../wire';
 import {callByName} from './call_by_name';
 import {type ApiConnection, type Returns} from './connection';

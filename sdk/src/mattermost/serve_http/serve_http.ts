@@ -1,8 +1,8 @@
 import {type IncomingMessage} from 'node:http';
 import {type Duplex} from 'node:stream';
-import {redactTarget, redactTokensIn} from '../../lib/redact_path';
+import {redactTarget, redactTokensIn} from '../../../../server/src/lib/redact_path';
 import {type MuxBroker} from '../../runtime/goplugin';
-import type {Logger} from '../../ports';
+import type {Logger} from '../../../../server/src/ports';
 import {model as m, toJs, type HTTPRequestJs, type PluginContextJs} from '../wire';
 import {contentLength, requestHeaderPairs, responseHeaderMap, type GoHeader} from './headers';
 import {InMemoryHttp, type NodeHandler} from './in_memory_http';

@@ -1,6 +1,6 @@
 import {GoValue, goTypeOf, t} from '../../runtime/gob';
 import {EmptyStruct, RpcClient, RpcServer} from '../../runtime/netrpc';
-import {PluginApiError, type Logger} from '../../ports';
+import {PluginApiError, type Logger} from '../../../../server/src/ports';
 import {ApiConnection} from '../api/connection';
 import {MattermostApi} from '../api/client';
 import {RpcApiTransport} from '../api/rpc_transport';

@@ -1,4 +1,4 @@
-import type {KVSetOptions, KVStore} from '../../ports';
+import type {KVSetOptions, KVStore} from '../../../../server/src/ports';
 import {type ApiConnection} from './connection';
 import {appError, throwIf} from './errors';
 

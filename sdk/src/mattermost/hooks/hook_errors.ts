@@ -1,5 +1,5 @@
 import {GoValue} from '../../runtime/gob';
-import {PluginApiError} from '../../ports';
+import {PluginApiError} from '../../../../server/src/ports';
 
 /** A *model.AppError value (gob field names) for an error a hook threw. */
 export function appErrorValue(err: unknown, fallbackId: string): Record<string, unknown> {

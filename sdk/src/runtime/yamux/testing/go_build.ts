@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 
-/** The repository root (this file is server/src/runtime/yamux/testing/go_build.ts). */
+/** The repository root (this file is sdk/src/runtime/yamux/testing/go_build.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 export const PEER_MODULE = path.join(REPO_ROOT, 'test/yamuxpeer');
 

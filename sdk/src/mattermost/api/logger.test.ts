@@ -1,4 +1,4 @@
-import {type Logger} from '../../ports';
+import {type Logger} from '../../../../server/src/ports';
 
 import {type ApiConnection} from './connection';
 import {ApiLogger} from './logger';

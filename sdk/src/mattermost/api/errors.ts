@@ -1,5 +1,5 @@
 import {goTypeOf, GoValue} from '../../runtime/gob';
-import {PluginApiError} from '../../ports';
+import {PluginApiError} from '../../../../server/src/ports';
 
 interface AppErrorWire {
     Id?: string;

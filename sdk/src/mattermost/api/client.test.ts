@@ -1,5 +1,5 @@
 import {GoValue, withGoType} from '../../runtime/gob';
-import {PluginApiError, type Logger} from '../../ports';
+import {PluginApiError, type Logger} from '../../../../server/src/ports';
 import {type ApiMethodName} from '../wire';
 import {MattermostApi} from './client';
 import {ApiConnection, NotActivatedError, type ApiTransport, type Returns} from './connection';

@@ -2,6 +2,7 @@ import {type Duplex} from 'node:stream';
 import {announce, hostLog, serveAnnounced, type Announced} from '../runtime/goplugin';
 import {ApiConnection} from './api/connection';
 import {MattermostApi} from './api/client';
+import {type Redact} from './api/logger';
 import {RpcApiTransport} from './api/rpc_transport';
 import {createHooksServer} from './hooks/dispatcher';
 import {type PluginHooks} from './hooks/hooks';
@@ -23,6 +24,8 @@ export interface RunPluginOptions {
      * loaded this module and the plugin's code. Without it runPlugin announces first.
      */
     announced?: Announced;
+    /** Applied to every line the plugin logs through the API (its own and the SDK's), e.g. to hide credentials. */
+    redact?: Redact;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function runPlugin(build: (runtime: PluginRuntime) => PluginHooks |
     const announced = options.announced ?? (await announce(options.aboutText !== undefined ? {aboutText: options.aboutText} : {}));
     registerMattermostTypes();
     const connection = new ApiConnection();
-    const api = new MattermostApi(connection, {settingKeys: options.settingKeys ?? [], fallbackLog: hostLog});
+    const api = new MattermostApi(connection, {settingKeys: options.settingKeys ?? [], fallbackLog: hostLog, ...(options.redact ? {redact: options.redact} : {})});
     let provide!: (hooks: PluginHooks | Promise<PluginHooks>) => void;
     const hooks = new Promise<PluginHooks>((resolve) => (provide = resolve));
     hooks.catch(() => undefined); // a failed build is logged below and answered through Plugin.Implemented

@@ -1,5 +1,6 @@
 import {GoValue, withGoType} from '../../runtime/gob';
-import {PluginApiError, type Logger} from '../../../../server/src/ports';
+import {AppError} from '../app_error';
+import {type Logger} from './types';
 import {type ApiMethodName} from '../wire';
 import {MattermostApi} from './client';
 import {ApiConnection, NotActivatedError, type ApiTransport, type Returns} from './connection';
@@ -44,7 +45,7 @@ describe('MattermostApi', () => {
         expect(post).toMatchObject({id: 'p2', channel_id: 'c', create_at: 5, message: 'm', root_id: ''});
     });
 
-    it('throws AppErrors as PluginApiError and reads a missing channel member as null', async () => {
+    it('throws AppErrors as AppError and reads a missing channel member as null', async () => {
         const {api} = apiWith({
             GetChannel: {A: null, B: appError(403, 'api.context.permissions')},
             GetChannelMember: {A: null, B: appError(404)},
@@ -52,7 +53,7 @@ describe('MattermostApi', () => {
         });
         await expect(api.getChannel('c')).rejects.toMatchObject({statusCode: 403, id: 'api.context.permissions', where: 'X.y', message: 'failed'});
         expect(await api.getChannelMember('c', 'u')).toBeNull();
-        await expect(api.getUser('u')).rejects.toBeInstanceOf(PluginApiError);
+        await expect(api.getUser('u')).rejects.toBeInstanceOf(AppError);
     });
 
     it('lists a page of channel members', async () => {

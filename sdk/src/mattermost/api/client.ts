@@ -1,30 +1,12 @@
-import type {
-    BotAccounts,
-    BotInfo,
-    ChannelInfo,
-    ChannelMemberInfo,
-    FileMetadata,
-    GroupInfo,
-    KVStore,
-    Logger,
-    OpenDialogRequest,
-    PluginAPI,
-    PostDraft,
-    PostInfo,
-    PostThread,
-    ServerConfigInfo,
-    TeamInfo,
-    UserInfo,
-    WebSocketBroadcast,
-} from '../../../../server/src/ports';
-import {PluginApiError} from '../../../../server/src/ports';
-import {fromJs, ifaceFromJs, model as m, toJs, w, type ApiMethodName, type BotJs, type CommandJs, type PostJs, type PostListJs, type ServerConfigJs, type SessionJs} from '../wire';
+import {AppError} from '../app_error';
+import {fromJs, ifaceFromJs, model as m, toJs, w, type ApiMethodName, type BotJs, type ChannelJs, type ChannelMemberJs, type CommandJs, type FileInfoJs, type GroupJs, type OpenDialogRequestJs, type PostDraftJs, type PostJs, type PostListJs, type ServerConfigJs, type SessionJs, type TeamJs, type UserJs, type WebsocketBroadcastJs} from '../wire';
 import {callByName} from './call_by_name';
 import {type ApiConnection, type Returns} from './connection';
 import {appError, goError, throwIf} from './errors';
 import {RpcKVStore} from './kv_store';
-import {ApiLogger, type LogLevel} from './logger';
+import {ApiLogger, type LogLevel, type Redact} from './logger';
 import {parsePluginConfiguration} from './plugin_configuration';
+import {type KVStore, type Logger, type PostThread, type ServerConfigInfo} from './types';
 
 const post = w.ptr(m.Post);
 
@@ -33,16 +15,18 @@ export interface MattermostApiOptions {
     settingKeys?: readonly string[];
     /** Where logs go while the API is not connected (before OnActivate): the host's stderr log. */
     fallbackLog: Logger;
+    /** Applied to every log line, message and field values (see ApiLogger). */
+    redact?: Redact;
 }
 
 export type ClusterSendType = 'reliable' | 'best_effort';
 
 /**
- * The PluginAPI port over Mattermost's API RPC, in Mattermost's JSON shapes. Model values are converted by the wire
- * declarations; *model.AppError results become PluginApiError. Calls beyond the port (bots, commands, sessions, the
- * raw config) live here on the concrete client for the composition root.
+ * Mattermost's plugin API over its RPC, in Mattermost's JSON shapes (the model structs as encoding/json writes them).
+ * Model values are converted by the wire declarations; *model.AppError results become AppError. Any method of the
+ * API is reachable by name through `call`; the typed methods here are the common ones.
  */
-export class MattermostApi implements PluginAPI, BotAccounts {
+export class MattermostApi {
     readonly kv: KVStore;
     readonly log: Logger & {write(level: LogLevel, message: string, fields?: Record<string, unknown>): Promise<void>};
 
@@ -51,7 +35,7 @@ export class MattermostApi implements PluginAPI, BotAccounts {
         private readonly options: MattermostApiOptions,
     ) {
         this.kv = new RpcKVStore(conn);
-        this.log = new ApiLogger(conn, options.fallbackLog);
+        this.log = new ApiLogger(conn, options.fallbackLog, options.redact);
     }
 
     /** Any API method of the wire table by name, with JSON-shaped arguments (see callByName). */
@@ -93,67 +77,67 @@ export class MattermostApi implements PluginAPI, BotAccounts {
 
     // ---- lookups ----
 
-    async getChannel(channelId: string): Promise<ChannelInfo> {
-        return found(await this.conn.call('GetChannel', channelId), m.Channel, 'channel') as ChannelInfo;
+    async getChannel(channelId: string): Promise<ChannelJs> {
+        return found(await this.conn.call('GetChannel', channelId), m.Channel, 'channel') as ChannelJs;
     }
 
-    async getChannelMember(channelId: string, userId: string): Promise<ChannelMemberInfo | null> {
+    async getChannelMember(channelId: string, userId: string): Promise<ChannelMemberJs | null> {
         try {
-            return found(await this.conn.call('GetChannelMember', channelId, userId), m.ChannelMember, 'channel member') as ChannelMemberInfo;
+            return found(await this.conn.call('GetChannelMember', channelId, userId), m.ChannelMember, 'channel member') as ChannelMemberJs;
         } catch (err) {
-            if (err instanceof PluginApiError && err.isNotFound) return null;
+            if (err instanceof AppError && err.isNotFound) return null;
             throw err;
         }
     }
 
-    async getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMemberInfo[]> {
+    async getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMemberJs[]> {
         const r = await this.conn.call('GetChannelMembers', channelId, page, perPage);
         throwIf(appError(r.B));
-        return Array.isArray(r.A) ? r.A.map((member) => toJs(m.ChannelMember, member) as ChannelMemberInfo) : [];
+        return Array.isArray(r.A) ? r.A.map((member) => toJs(m.ChannelMember, member) as ChannelMemberJs) : [];
     }
 
-    async getDirectChannel(userId1: string, userId2: string): Promise<ChannelInfo> {
-        return found(await this.conn.call('GetDirectChannel', userId1, userId2), m.Channel, 'channel') as ChannelInfo;
+    async getDirectChannel(userId1: string, userId2: string): Promise<ChannelJs> {
+        return found(await this.conn.call('GetDirectChannel', userId1, userId2), m.Channel, 'channel') as ChannelJs;
     }
 
-    async getUser(userId: string): Promise<UserInfo> {
-        return found(await this.conn.call('GetUser', userId), m.User, 'user') as UserInfo;
+    async getUser(userId: string): Promise<UserJs> {
+        return found(await this.conn.call('GetUser', userId), m.User, 'user') as UserJs;
     }
 
-    async getUserByUsername(username: string): Promise<UserInfo> {
-        return found(await this.conn.call('GetUserByUsername', username), m.User, 'user') as UserInfo;
+    async getUserByUsername(username: string): Promise<UserJs> {
+        return found(await this.conn.call('GetUserByUsername', username), m.User, 'user') as UserJs;
     }
 
-    async getTeam(teamId: string): Promise<TeamInfo> {
-        return found(await this.conn.call('GetTeam', teamId), m.Team, 'team') as TeamInfo;
+    async getTeam(teamId: string): Promise<TeamJs> {
+        return found(await this.conn.call('GetTeam', teamId), m.Team, 'team') as TeamJs;
     }
 
-    async getPost(postId: string): Promise<PostInfo> {
-        return asPostInfo(found(await this.conn.call('GetPost', postId), m.Post, 'post') as PostJs);
+    async getPost(postId: string): Promise<PostJs> {
+        return found(await this.conn.call('GetPost', postId), m.Post, 'post') as PostJs;
     }
 
     async getPostThread(postId: string): Promise<PostThread> {
         const list = found(await this.conn.call('GetPostThread', postId), m.PostList, 'post thread') as PostListJs;
-        const posts: Record<string, PostInfo> = {};
-        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = asPostInfo(p);
+        const posts: Record<string, PostJs> = {};
+        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = p;
         return {order: list.order, posts};
     }
 
     async getPostsSince(channelId: string, since: number): Promise<PostThread> {
         const list = found(await this.conn.call('GetPostsSince', channelId, since), m.PostList, 'posts') as PostListJs;
-        const posts: Record<string, PostInfo> = {};
-        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = asPostInfo(p);
+        const posts: Record<string, PostJs> = {};
+        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = p;
         return {order: list.order, posts};
     }
 
-    async getFileInfo(fileId: string): Promise<FileMetadata> {
-        return found(await this.conn.call('GetFileInfo', fileId), m.FileInfo, 'file') as FileMetadata;
+    async getFileInfo(fileId: string): Promise<FileInfoJs> {
+        return found(await this.conn.call('GetFileInfo', fileId), m.FileInfo, 'file') as FileInfoJs;
     }
 
-    async getGroupsForUser(userId: string): Promise<GroupInfo[]> {
+    async getGroupsForUser(userId: string): Promise<GroupJs[]> {
         const r = await this.conn.call('GetGroupsForUser', userId);
         throwIf(appError(r.B));
-        return Array.isArray(r.A) ? r.A.map((g) => toJs(m.Group, g) as GroupInfo) : [];
+        return Array.isArray(r.A) ? r.A.map((g) => toJs(m.Group, g) as GroupJs) : [];
     }
 
     async getSession(sessionId: string): Promise<SessionJs> {
@@ -162,17 +146,17 @@ export class MattermostApi implements PluginAPI, BotAccounts {
 
     // ---- posts ----
 
-    async createPost(draft: PostDraft): Promise<PostInfo> {
-        return asPostInfo(found(await this.conn.call('CreatePost', fromJs(post, draft)), m.Post, 'post') as PostJs);
+    async createPost(draft: PostDraftJs): Promise<PostJs> {
+        return found(await this.conn.call('CreatePost', fromJs(post, draft)), m.Post, 'post') as PostJs;
     }
 
-    async updatePost(draft: PostDraft & {id: string}): Promise<PostInfo> {
-        return asPostInfo(found(await this.conn.call('UpdatePost', fromJs(post, draft)), m.Post, 'post') as PostJs);
+    async updatePost(draft: PostDraftJs & {id: string}): Promise<PostJs> {
+        return found(await this.conn.call('UpdatePost', fromJs(post, draft)), m.Post, 'post') as PostJs;
     }
 
-    async sendEphemeralPost(userId: string, draft: PostDraft): Promise<PostInfo> {
+    async sendEphemeralPost(userId: string, draft: PostDraftJs): Promise<PostJs> {
         const r = await this.conn.call('SendEphemeralPost', userId, fromJs(post, draft));
-        return asPostInfo(toJs(m.Post, r.A) as PostJs);
+        return (toJs(m.Post, r.A) as PostJs);
     }
 
     async deletePost(postId: string): Promise<void> {
@@ -202,20 +186,20 @@ export class MattermostApi implements PluginAPI, BotAccounts {
         return String(r.A ?? '');
     }
 
-    async createBot(bot: {username: string; display_name?: string; description?: string}): Promise<BotInfo> {
-        return found(await this.conn.call('CreateBot', fromJs(m.Bot, bot)), m.Bot, 'bot') as BotInfo;
+    async createBot(bot: {username: string; display_name?: string; description?: string}): Promise<BotJs> {
+        return found(await this.conn.call('CreateBot', fromJs(m.Bot, bot)), m.Bot, 'bot') as BotJs;
     }
 
-    async patchBot(botUserId: string, patch: {username?: string; display_name?: string; description?: string}): Promise<BotInfo> {
-        return found(await this.conn.call('PatchBot', botUserId, fromJs(m.BotPatch, patch)), m.Bot, 'bot') as BotInfo;
+    async patchBot(botUserId: string, patch: {username?: string; display_name?: string; description?: string}): Promise<BotJs> {
+        return found(await this.conn.call('PatchBot', botUserId, fromJs(m.BotPatch, patch)), m.Bot, 'bot') as BotJs;
     }
 
-    async getBot(botUserId: string, includeDeleted: boolean): Promise<BotInfo> {
-        return found(await this.conn.call('GetBot', botUserId, includeDeleted), m.Bot, 'bot') as BotInfo;
+    async getBot(botUserId: string, includeDeleted: boolean): Promise<BotJs> {
+        return found(await this.conn.call('GetBot', botUserId, includeDeleted), m.Bot, 'bot') as BotJs;
     }
 
-    async updateBotActive(botUserId: string, active: boolean): Promise<BotInfo> {
-        return found(await this.conn.call('UpdateBotActive', botUserId, active), m.Bot, 'bot') as BotInfo;
+    async updateBotActive(botUserId: string, active: boolean): Promise<BotJs> {
+        return found(await this.conn.call('UpdateBotActive', botUserId, active), m.Bot, 'bot') as BotJs;
     }
 
     async setProfileImage(userId: string, data: Uint8Array): Promise<void> {
@@ -226,11 +210,11 @@ export class MattermostApi implements PluginAPI, BotAccounts {
         throwIf(goError((await this.conn.call('RegisterCommand', fromJs(m.Command, command))).A));
     }
 
-    async openInteractiveDialog(request: OpenDialogRequest): Promise<void> {
+    async openInteractiveDialog(request: OpenDialogRequestJs): Promise<void> {
         throwIf(appError((await this.conn.call('OpenInteractiveDialog', fromJs(m.OpenDialogRequest, request) ?? {})).A));
     }
 
-    async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebSocketBroadcast): Promise<void> {
+    async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebsocketBroadcastJs): Promise<void> {
         await this.conn.call('PublishWebSocketEvent', event, ifaceFromJs(payload) ?? {}, fromJs(m.WebsocketBroadcast, broadcast) ?? {});
     }
 
@@ -244,10 +228,6 @@ export class MattermostApi implements PluginAPI, BotAccounts {
 /** The first result, or the AppError in the second; a nil result without an error reads as 404. */
 function found(r: Returns, type: Parameters<typeof toJs>[0], what: string): unknown {
     throwIf(appError(r.B));
-    if (r.A == null) throw new PluginApiError(`${what} not found`, 404);
+    if (r.A == null) throw new AppError(`${what} not found`, 404);
     return toJs(type, r.A);
-}
-
-function asPostInfo(p: PostJs): PostInfo {
-    return p as unknown as PostInfo;
 }

@@ -1,4 +1,4 @@
-import type {KVSetOptions, KVStore} from '../../../../server/src/ports';
+import type {KVSetOptions, KVStore} from './types';
 import {type ApiConnection} from './connection';
 import {appError, throwIf} from './errors';
 

@@ -1,9 +1,11 @@
-import {redactTokensIn} from '../../../../server/src/lib/redact_path';
 import {hostLog} from '../../runtime/goplugin';
-import type {Logger} from '../../../../server/src/ports';
+import type {Logger} from './types';
 import {type ApiConnection} from './connection';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Rewrites text before it is logged, e.g. to hide the credentials in URLs; identity by default. */
+export type Redact = (text: string) => string;
 
 const METHOD = {debug: 'LogDebug', info: 'LogInfo', warn: 'LogWarn', error: 'LogError'} as const;
 
@@ -16,6 +18,7 @@ export class ApiLogger implements Logger {
     constructor(
         private readonly conn: ApiConnection,
         private readonly fallback: Logger = hostLog,
+        private readonly redact: Redact = (text) => text,
     ) {}
 
     debug(message: string, fields?: Record<string, unknown>): void {
@@ -35,12 +38,12 @@ export class ApiLogger implements Logger {
     }
 
     /**
-     * Logs and resolves once the server has it; never rejects. Every line, whoever wrote it, has the tokens of the URLs
-     * and paths it quotes redacted (inbound URLs, response_urls, credentials in query strings).
+     * Logs and resolves once the server has it; never rejects. Every line, whoever wrote it (the SDK's ServeHTTP
+     * bridge and hooks dispatcher too), goes through `redact`: message and every field value.
      */
     async write(level: LogLevel, rawMessage: string, rawFields?: Record<string, unknown>): Promise<void> {
-        const message = redactTokensIn(rawMessage);
-        const fields = rawFields && Object.fromEntries(Object.entries(rawFields).map(([k, v]) => [k, redacted(v)]));
+        const message = this.redact(rawMessage);
+        const fields = rawFields && Object.fromEntries(Object.entries(rawFields).map(([k, v]) => [k, redacted(v, this.redact)]));
         if (!this.conn.connected) {
             this.fallback[level](message, fields);
             return;
@@ -53,11 +56,11 @@ export class ApiLogger implements Logger {
     }
 }
 
-/** A field value with its tokens redacted; values that hold none keep their type (the host log writes JSON). */
-function redacted(v: unknown): unknown {
+/** A field value redacted; values that hold none keep their type (the host log writes JSON). */
+function redacted(v: unknown, redact: Redact): unknown {
     if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean') return v;
     const text = stringify(v);
-    const safe = redactTokensIn(text);
+    const safe = redact(text);
     return typeof v === 'string' || safe !== text ? safe : v;
 }
 

@@ -1,6 +1,6 @@
 import {t} from '../../runtime/gob';
 import {RpcServer} from '../../runtime/netrpc';
-import {type Logger} from '../../../../server/src/ports';
+import {type Logger} from './types';
 import {socketPair} from '../serve_http/socket_pair';
 import {registerMattermostTypes} from '../wire';
 import {MattermostApi} from './client';

@@ -1,6 +1,7 @@
 import {GoValue, goTypeOf, t} from '../../runtime/gob';
 import {EmptyStruct, RpcClient, RpcServer} from '../../runtime/netrpc';
-import {PluginApiError, type Logger} from '../../../../server/src/ports';
+import {AppError} from '../app_error';
+import {type Logger} from '../api/types';
 import {ApiConnection} from '../api/connection';
 import {MattermostApi} from '../api/client';
 import {RpcApiTransport} from '../api/rpc_transport';
@@ -149,7 +150,7 @@ describe('hooks dispatcher', () => {
         const plain = await activate(harness(() => ({onActivate: () => Promise.reject(new Error('activation refused by configuration'))})));
         expect(goTypeOf(plain.A)).toBe('*plugin.ErrorString');
         expect(plain.A).toMatchObject({Err: 'activation refused by configuration'});
-        const app = await activate(harness(() => ({onActivate: () => Promise.reject(new PluginApiError('no', 403, 'x.id'))})));
+        const app = await activate(harness(() => ({onActivate: () => Promise.reject(new AppError('no', 403, 'x.id'))})));
         expect(goTypeOf(app.A)).toBe('*model.AppError');
         expect(app.A).toMatchObject({Id: 'x.id', Message: 'no', StatusCode: 403});
     });
@@ -193,7 +194,7 @@ describe('hooks dispatcher', () => {
     it('answers ExecuteCommand with a response or a plain *model.AppError', async () => {
         const h = harness(() => ({
             executeCommand: (_ctx, args) => {
-                if (args.command.endsWith('error')) throw new PluginApiError('asked to fail', 400, 'conformance.error');
+                if (args.command.endsWith('error')) throw new AppError('asked to fail', 400, 'conformance.error');
                 if (args.command.endsWith('crash')) throw new Error('boom');
                 return {response_type: 'ephemeral', text: `ran: ${args.command}`, props: {n: new GoValue('int64', 3)}};
             },

@@ -2,7 +2,7 @@ import {type Duplex} from 'node:stream';
 import {t} from '../../runtime/gob';
 import {type MuxBroker} from '../../runtime/goplugin';
 import {EmptyStruct, RpcServer} from '../../runtime/netrpc';
-import type {Logger} from '../../../../server/src/ports';
+import type {Logger} from '../api/types';
 import {type ApiConnection, type ApiTransport} from '../api/connection';
 import {type ServeHttpBridge} from '../serve_http/serve_http';
 import {fromJs, goStruct, hookMethods, model as m, toJs, toJsConv, w, type ChannelMemberJs, type HookName, type PluginContextJs, type PostJs, type ReactionJs, type UserJs} from '../wire';

@@ -1,9 +1,9 @@
 import {GoValue} from '../../runtime/gob';
-import {PluginApiError} from '../../../../server/src/ports';
+import {isAppError} from '../app_error';
 
 /** A *model.AppError value (gob field names) for an error a hook threw. */
 export function appErrorValue(err: unknown, fallbackId: string): Record<string, unknown> {
-    if (err instanceof PluginApiError) {
+    if (isAppError(err)) {
         return {Id: err.id || fallbackId, Message: err.message, StatusCode: err.statusCode, Where: err.where};
     }
     return {Id: fallbackId, Message: messageOf(err), StatusCode: 500};
@@ -15,7 +15,7 @@ export function appErrorValue(err: unknown, fallbackId: string): Record<string, 
  */
 export function encodableError(err: unknown): GoValue | undefined {
     if (err === undefined || err === null) return undefined;
-    if (err instanceof PluginApiError) return new GoValue('*model.AppError', appErrorValue(err, ''));
+    if (isAppError(err)) return new GoValue('*model.AppError', appErrorValue(err, ''));
     return new GoValue('*plugin.ErrorString', {Err: messageOf(err)});
 }
 

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import {once} from 'node:events';
 import express from 'express';
-import {type Logger} from '../../../../server/src/ports';
+import {type Logger} from '../api/types';
 import {FakeBroker, serveIoReader} from '../testing/fake_broker';
 import {FakeResponseWriter} from '../testing/fake_response_writer';
 import {registerMattermostTypes} from '../wire';

@@ -1,8 +1,7 @@
 import {type IncomingMessage} from 'node:http';
 import {type Duplex} from 'node:stream';
-import {redactTarget, redactTokensIn} from '../../../../server/src/lib/redact_path';
 import {type MuxBroker} from '../../runtime/goplugin';
-import type {Logger} from '../../../../server/src/ports';
+import type {Logger} from '../api/types';
 import {model as m, toJs, type HTTPRequestJs, type PluginContextJs} from '../wire';
 import {contentLength, requestHeaderPairs, responseHeaderMap, type GoHeader} from './headers';
 import {InMemoryHttp, type NodeHandler} from './in_memory_http';
@@ -51,7 +50,8 @@ export class ServeHttpBridge {
             });
             await relay(response, writer, await hostHeader);
         } catch (err) {
-            this.log.error('ServeHTTP failed', {error: redactTokensIn(errorText(err)), url: redactTarget(request.url ?? '')});
+            // The URL may hold credentials: the plugin's logger redacts them (RunPluginOptions.redact).
+            this.log.error('ServeHTTP failed', {error: errorText(err), url: request.url ?? ''});
             response?.destroy();
             if (!response) await writer.writeHeader(500).catch(() => undefined);
         } finally {

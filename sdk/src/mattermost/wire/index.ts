@@ -42,3 +42,5 @@ export type CommandJs = Draft<Js<typeof m.Command>>;
 export type PluginClusterEventJs = Js<typeof m.PluginClusterEvent>;
 export type HTTPRequestJs = Js<typeof m.HTTPRequest>;
 export type ServerConfigJs = Js<typeof m.Config>;
+export type OpenDialogRequestJs = Draft<Js<typeof m.OpenDialogRequest>>;
+export type WebsocketBroadcastJs = Draft<Js<typeof m.WebsocketBroadcast>>;

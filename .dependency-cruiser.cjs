@@ -62,6 +62,13 @@ module.exports = {
             to: {path: '^(server|common|webapp)/'},
         },
         {
+            name: 'examples-use-the-sdk-only',
+            comment: 'an example plugin is what any plugin author writes: @tripwire/sdk and node built-ins, nothing of Tripwire',
+            severity: 'error',
+            from: {path: '^examples/'},
+            to: {path: '^(server|common|webapp)/'},
+        },
+        {
             name: 'sdk-only-in-composition-root',
             comment: 'the SDK (RPC transport and Mattermost client) is wired in main.ts and adapted in platform/; the domain sees ports',
             severity: 'error',

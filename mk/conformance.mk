@@ -13,7 +13,7 @@ CONF_BOTH = rc=0; for mod in go.mod go.esr.mod; do echo "== conformance with $(C
 TEST_TARGETS += conformance
 BENCH_TARGETS += bench-hooks
 
-conformance: server-build ## Conformance suite: Mattermost's plugin host (v11 and 10.11 ESR) drives the TS plugins
+conformance: server-build hello-build ## Conformance suite: Mattermost's plugin host (v11 and 10.11 ESR) drives the TS plugins
 	@$(call CONF_BOTH,./...)
 
 conformance-idle: server-build ## The plugin idles > 80 s under the host (keepalive, StreamOpenTimeout), then works

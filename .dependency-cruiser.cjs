@@ -2,8 +2,9 @@
 // Each server folder lists the project folders it may import; npm packages are checked separately below.
 const serverLayers = {
     lib: [],
-    runtime: [],
     ports: ['lib'],
+    // The adapter from @tripwire/sdk's client to the ports (see sdk-only-in-composition-root).
+    platform: ['lib', 'ports'],
     config: ['lib', 'ports'],
     rules: ['lib', 'ports', 'config'],
     dispatch: ['lib', 'ports', 'config'],
@@ -12,7 +13,6 @@ const serverLayers = {
     // prom-client lives here alone; everything else emits through ports/metrics.
     metrics: ['lib', 'ports'],
     engine: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions'],
-    mattermost: ['lib', 'ports', 'runtime'],
     http: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions', 'engine'],
     // The slash command is another face of the http layer's use cases (http/service), not of express.
     commands: ['lib', 'ports', 'config', 'rules', 'dispatch', 'responses', 'permissions', 'engine', 'http'],
@@ -41,24 +41,45 @@ module.exports = {
             to: {path: '^server/src/http/', pathNot: ['^server/src/http/(service/|testing/|errors\\.ts$)']},
         },
         {
-            name: 'runtime-node-builtins-only',
-            comment: 'the go-plugin runtime could be published alone: node built-ins only',
+            name: 'sdk-runtime-node-builtins-only',
+            comment: 'the go-plugin runtime knows nothing of Mattermost and could be published alone: node built-ins only',
             severity: 'error',
-            from: {path: '^server/src/runtime/'},
+            from: {path: '^sdk/src/runtime/'},
             to: {dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown']},
         },
         {
-            name: 'runtime-only-in-mattermost',
-            comment: 'the RPC transport lives behind server/src/mattermost; only it and main.ts may import it',
+            name: 'sdk-runtime-not-mattermost',
+            comment: 'the runtime sits below the Mattermost layer',
             severity: 'error',
-            from: {path: '^server/src/', pathNot: ['^server/src/(runtime|mattermost)/', '^server/src/main\\.ts$']},
-            to: {path: '^server/src/runtime/'},
+            from: {path: '^sdk/src/runtime/'},
+            to: {path: '^sdk/src/', pathNot: ['^sdk/src/runtime/']},
+        },
+        {
+            name: 'sdk-not-tripwire',
+            comment: '@tripwire/sdk is a package of its own (published to npm): it never imports Tripwire',
+            severity: 'error',
+            from: {path: '^sdk/'},
+            to: {path: '^(server|common|webapp)/'},
+        },
+        {
+            name: 'examples-use-the-sdk-only',
+            comment: 'an example plugin is what any plugin author writes: @tripwire/sdk and node built-ins, nothing of Tripwire',
+            severity: 'error',
+            from: {path: '^examples/'},
+            to: {path: '^(server|common|webapp)/'},
+        },
+        {
+            name: 'sdk-only-in-composition-root',
+            comment: 'the SDK (RPC transport and Mattermost client) is wired in main.ts and adapted in platform/; the domain sees ports',
+            severity: 'error',
+            from: {path: '^server/src/', pathNot: ['^server/src/main\\.ts$', '^server/src/platform/']},
+            to: {path: '^sdk/'},
         },
         {
             name: 'express-only-in-http',
             comment: 'domain code knows nothing of express',
             severity: 'error',
-            from: {path: '^server/src/', pathNot: ['^server/src/(http|mattermost)/', '^server/src/main\\.ts$']},
+            from: {path: '^server/src/', pathNot: ['^server/src/http/', '^server/src/main\\.ts$']},
             to: {path: 'node_modules/express/'},
         },
         {

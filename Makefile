@@ -37,7 +37,8 @@ check-style: $(NPM_STAMP) $(MANIFEST) ## eslint, tsc (strict) for each workspace
 	npx tsc -p server
 	npx tsc -p webapp
 	npx tsc -p sdk
-	npx depcruise --config .dependency-cruiser.cjs common/src server/src webapp/src sdk/src
+	npx tsc -p examples/hello
+	npx depcruise --config .dependency-cruiser.cjs common/src server/src webapp/src sdk/src examples/hello/src
 
 test-unit: $(NPM_STAMP) $(MANIFEST) ## Unit tests (jest) for common, server and webapp
 	npx jest --ci

@@ -16,9 +16,9 @@ export default tseslint.config(
         },
     },
     {
-        // Host globals live in one folder per side: process/stdio in server/src/runtime (and main.ts), window in webapp/src/host.
-        files: ['server/src/**/*.ts'],
-        ignores: ['server/src/runtime/**', 'server/src/main.ts'],
+        // Host globals live in one folder per side: process/stdio in sdk/src/runtime (and server/src/main.ts), window in webapp/src/host.
+        files: ['server/src/**/*.ts', 'sdk/src/**/*.ts'],
+        ignores: ['sdk/src/runtime/**', 'server/src/main.ts'],
         rules: {'no-restricted-globals': ['error', 'process']},
     },
     {

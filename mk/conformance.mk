@@ -21,7 +21,7 @@ CONF_ALL = rc=0; for mod in go.mod go.esr.mod; do echo "== conformance with $(CO
 TEST_TARGETS += conformance
 BENCH_TARGETS += bench-hooks
 
-conformance: server-build ## Conformance suite: Mattermost's plugin host (v11, 10.11 ESR; core on 9.11 ESR) drives the TS plugins
+conformance: server-build hello-build ## Conformance suite: Mattermost's plugin host (v11, 10.11 ESR; core on 9.11 ESR) drives the TS plugins
 	@$(call CONF_ALL,./...)
 
 conformance-idle: server-build ## The plugin idles > 80 s under the host (keepalive, StreamOpenTimeout), then works

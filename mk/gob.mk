@@ -1,5 +1,5 @@
 # gob/net-rpc differential checks: test/gobcheck is the Go side (stdlib only). The jest suites in
-# server/src/runtime/gob and server/src/runtime/netrpc build it on demand, so `make test` needs nothing more;
+# sdk/src/runtime/gob and sdk/src/runtime/netrpc build it on demand, so `make test` needs nothing more;
 # these targets are for working on it by hand.
 GOBCHECK_DIR := test/gobcheck
 GOBCHECK_ENV := GOTOOLCHAIN=local GOPROXY=off GOWORK=off GOFLAGS=-mod=mod
@@ -10,4 +10,4 @@ gobcheck: ## Build test/gobcheck (Go's encoding/gob and net/rpc, for the differe
 	cd $(GOBCHECK_DIR) && $(GOBCHECK_ENV) go vet ./... && $(GOBCHECK_ENV) go build -o bin/gobcheck .
 
 gob-test: $(NPM_STAMP) gobcheck ## gob and net/rpc tests only, including the differential and fuzz tests against Go and the API reply declarations
-	npx jest server/src/runtime/gob server/src/runtime/netrpc server/src/mattermost/wire/gob_go.test.ts
+	npx jest sdk/src/runtime/gob sdk/src/runtime/netrpc sdk/src/mattermost/wire/gob_go.test.ts

@@ -6,7 +6,7 @@ SDK_GEN_DIR := sdk/gen
 SDK_GEN_ENV := GOTOOLCHAIN=local GOWORK=off
 SDK_GEN_RUN = cd $(SDK_GEN_DIR) && $(SDK_GEN_ENV) go run . -out $(1) -go-out $(2)
 
-.PHONY: sdk-gen sdk-gen-check sdk-test
+.PHONY: sdk-gen sdk-gen-check sdk-test hello-build
 TEST_TARGETS += sdk-gen-check
 
 sdk-gen: ## Regenerate sdk/src/generated from the server/public module pinned in sdk/gen/go.mod
@@ -24,3 +24,7 @@ sdk-gen-check: ## Fail when sdk/src/generated (or the wirecheck table) differs f
 
 sdk-test: $(NPM_STAMP) ## The SDK's tests only, including the gob round trips of every API and hook struct against Go
 	npx jest --selectProjects sdk
+
+# examples/hello: the SDK's example plugin; test/conformance/hello runs this bundle under the real plugin host.
+hello-build: $(NPM_STAMP) ## Bundle examples/hello (examples/hello/dist/plugin.js)
+	$(MAKE) -C examples/hello build

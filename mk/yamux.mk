@@ -1,5 +1,5 @@
 # go-plugin round trips through Tripwire's runtime under the real go-plugin host (test/yamuxpeer/cmd/pluginhost).
-# The yamux and go-plugin interop tests themselves are jest tests (server/src/runtime/{yamux,goplugin}) and build
+# The yamux and go-plugin interop tests themselves are jest tests (sdk/src/runtime/{yamux,goplugin}) and build
 # what they need; this adds only the benchmark.
 YAMUX_PEER := test/yamuxpeer
 

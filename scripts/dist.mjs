@@ -15,7 +15,10 @@ import {bundleSbom, licenceProblems, nodeRuntimeComponents, renderNotices, sbomS
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // TRIPWIRE_MANIFEST_PATCH (JSON merged over plugin.json), TRIPWIRE_BUILD_DIR and TRIPWIRE_DIST_DIR let the e2e suite
 // build its conformance bundle (SERVER_ENTRY=server/test/conformance/plugin.ts) without touching build/ and dist/.
-const manifest = {...JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')), ...JSON.parse(process.env.TRIPWIRE_MANIFEST_PATCH || '{}')};
+// TRIPWIRE_MANIFEST (a plugin.json of its own, e.g. examples/hello's) builds another plugin on @tripwire/sdk: no
+// webapp unless its manifest names one, and Tripwire's changelog rule does not apply.
+const ownManifest = process.env.TRIPWIRE_MANIFEST;
+const manifest = {...JSON.parse(readFileSync(ownManifest ?? join(root, 'plugin.json'), 'utf8')), ...JSON.parse(process.env.TRIPWIRE_MANIFEST_PATCH || '{}')};
 const platforms = (process.env.PLATFORMS ?? 'linux-amd64 linux-arm64').split(/[\s,]+/).filter(Boolean);
 const build = process.env.TRIPWIRE_BUILD_DIR ?? join(root, 'build');
 const distDir = process.env.TRIPWIRE_DIST_DIR ?? join(root, 'dist');
@@ -44,7 +47,7 @@ function nodeBinary(platform) {
 }
 
 // 0. plugin.json's version is released only with its notes for admins.
-const refusal = changelogRefusal(manifest.version);
+const refusal = ownManifest ? null : changelogRefusal(manifest.version);
 if (refusal) fail(refusal);
 
 const STRIP = {'linux-amd64': 'strip', 'linux-arm64': 'aarch64-linux-gnu-strip'};
@@ -113,26 +116,28 @@ if (platforms.includes('linux-amd64') && process.platform === 'linux' && process
 
 // 5. Manifest listing exactly the built platforms, webapp bundle, assets.
 const staged = {...manifest, server: {executables}};
-const webappBundle = join(root, manifest.webapp.bundle_path);
-if (!existsSync(webappBundle)) fail(`${manifest.webapp.bundle_path} is missing: build the webapp first (make webapp-build)`);
-mkdirSync(join(stage, dirname(manifest.webapp.bundle_path)), {recursive: true});
-copyFileSync(webappBundle, join(stage, manifest.webapp.bundle_path));
-cpSync(join(root, 'assets'), join(stage, 'assets'), {recursive: true});
+const webappBundle = manifest.webapp ? join(root, manifest.webapp.bundle_path) : null;
+if (webappBundle) {
+    if (!existsSync(webappBundle)) fail(`${manifest.webapp.bundle_path} is missing: build the webapp first (make webapp-build)`);
+    mkdirSync(join(stage, dirname(manifest.webapp.bundle_path)), {recursive: true});
+    copyFileSync(webappBundle, join(stage, manifest.webapp.bundle_path));
+}
+if (!ownManifest) cpSync(join(root, 'assets'), join(stage, 'assets'), {recursive: true});
 writeFileSync(join(stage, 'plugin.json'), JSON.stringify(staged, null, 4) + '\n');
 
 // 6. Licence, changelog, third-party notices and the SBOM. The webapp's SBOM is written by webpack next to its
 // bundle (webapp/webpack.config.js). A bundle built around another webapp file (the demo's and e2e's test bundles
 // patch webapp.bundle_path) without one gets an SBOM whose webapp part is empty.
 const epoch = process.env.SOURCE_DATE_EPOCH ?? (sh('git', ['log', '-1', '--format=%ct']).trim() || '0');
-const webappSbomFile = join(dirname(webappBundle), 'cyclonedx', 'bom.json');
-const realWebapp = manifest.webapp.bundle_path === JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')).webapp.bundle_path;
+const webappSbomFile = webappBundle ? join(dirname(webappBundle), 'cyclonedx', 'bom.json') : '';
+const realWebapp = manifest.webapp?.bundle_path === JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')).webapp.bundle_path;
 if (!existsSync(webappSbomFile) && realWebapp) fail(`${webappSbomFile} is missing: rebuild the webapp (make webapp-build), whose webpack run writes it`);
 const emptySbom = {metadata: {component: {'bom-ref': 'main', name: 'main'}, tools: {components: []}}, components: [], dependencies: []};
 const lock = JSON.parse(readFileSync(join(root, 'node-runtimes.lock.json'), 'utf8'));
 const sbom = bundleSbom({
     manifest: staged,
     serverSbom: JSON.parse(readFileSync(serverSbomFile, 'utf8')),
-    webappSbom: existsSync(webappSbomFile) ? JSON.parse(readFileSync(webappSbomFile, 'utf8')) : emptySbom,
+    webappSbom: webappSbomFile && existsSync(webappSbomFile) ? JSON.parse(readFileSync(webappSbomFile, 'utf8')) : emptySbom,
     runtimes: nodeRuntimeComponents(lock, platforms, (platform) => join(dirname(nodeBinary(platform)), '..')),
     executables,
     epoch,
@@ -143,7 +148,7 @@ const notices = renderNotices(sbom);
 const problems = licenceProblems(sbom, notices);
 if (problems.length > 0) fail(`third-party licences:\n  ${problems.join('\n  ')}`);
 copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
-copyFileSync(join(root, 'CHANGELOG.md'), join(stage, 'CHANGELOG.md'));
+if (!ownManifest) copyFileSync(join(root, 'CHANGELOG.md'), join(stage, 'CHANGELOG.md'));
 writeFileSync(join(stage, 'THIRD_PARTY_NOTICES.txt'), notices);
 writeFileSync(join(stage, 'sbom.cdx.json'), JSON.stringify(sbom, null, 2) + '\n');
 

@@ -141,7 +141,7 @@ export function bundleSbom({manifest, serverSbom, webappSbom, runtimes, executab
         'bom-ref': webapp.rootRef,
         name: 'tripwire-webapp',
         version: manifest.version,
-        description: `the webapp bundle ${manifest.webapp.bundle_path}`,
+        description: manifest.webapp ? `the webapp bundle ${manifest.webapp.bundle_path}` : 'no webapp',
         components: webapp.components,
     };
     const doc = {

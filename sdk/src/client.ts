@@ -1,9 +1,9 @@
-import {type GoType} from '../../server/src/runtime/gob';
+import {type GoType} from './runtime/gob';
 import {apiMethods, type ApiSignatures} from './generated/api';
 import {fromJson, toJson} from './json';
 import {sdkGoType, type SdkMethodDef, type SdkWire} from './wire';
 
-/** What the client needs of a net/rpc connection: server/src/runtime/netrpc's RpcClient is one. */
+/** What the client needs of a net/rpc connection: sdk/src/runtime/netrpc's RpcClient is one. */
 export interface RpcCaller {
     call(serviceMethod: string, argType: GoType, arg: unknown, replyType: GoType | null): Promise<unknown>;
 }

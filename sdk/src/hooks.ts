@@ -1,9 +1,9 @@
-import {type GoType} from '../../server/src/runtime/gob';
+import {type GoType} from './runtime/gob';
 import {hookMethods, type HookSignatures} from './generated/hooks';
 import {fromJson, toJson} from './json';
 import {sdkGoType, type SdkMethodDef, type SdkWire} from './wire';
 
-/** What hook serving needs of a net/rpc server: server/src/runtime/netrpc's RpcServer is one. */
+/** What hook serving needs of a net/rpc server: sdk/src/runtime/netrpc's RpcServer is one. */
 export interface RpcRegistry {
     register(serviceMethod: string, argType: GoType, replyType: GoType, handler: (arg: Record<string, unknown>) => unknown): void;
 }

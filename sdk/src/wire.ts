@@ -1,7 +1,7 @@
-import {GobError, t, type GoType} from '../../server/src/runtime/gob';
+import {GobError, t, type GoType} from './runtime/gob';
 
 /**
- * The vocabulary sdk/gen writes the generated wire descriptions in: the shapes of server/src/mattermost/wire/types.ts
+ * The vocabulary sdk/gen writes the generated wire descriptions in: the shapes of ./mattermost/wire/types.ts
  * (so a generated struct that uses only those kinds is a WireType as it is), plus the Go kinds the whole plugin API
  * needs beyond them: time.Time, arrays, complex numbers and other self-encoding types (GobEncoder, BinaryMarshaler,
  * TextMarshaler: big.Int, net.IP, x509.OID), which travel as opaque bytes.

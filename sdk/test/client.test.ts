@@ -4,9 +4,9 @@
 // parameters from; its reply is compared with encoding/json's JSON of the Go value it sent.
 import {once} from 'node:events';
 import {Duplex} from 'node:stream';
-import {decodeGob, registerInterfaceType} from '../../server/src/runtime/gob';
-import {parseLines, type HexLine} from '../../server/src/runtime/gob/test/gobcheck';
-import {RpcClient} from '../../server/src/runtime/netrpc';
+import {decodeGob, registerInterfaceType} from '../src/runtime/gob';
+import {parseLines, type HexLine} from '../src/runtime/gob/test/gobcheck';
+import {RpcClient} from '../src/runtime/netrpc';
 import {PluginApiClient, type DirectApiMethod} from '../src/client';
 import {apiMethods} from '../src/generated/api';
 import * as W from '../src/generated/wire';

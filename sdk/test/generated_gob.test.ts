@@ -2,8 +2,8 @@
 // every API method and hook, built and gob-encoded by Go from the real structs of the pinned server/public module
 // (sdk/gen/wirecheck); we decode each by its generated description, encode it again, and Go must decode exactly its
 // own gob round trip of the original (reflect.DeepEqual). A field left out, mistyped or misnamed fails.
-import {decodeGob, encodeGob, GoTime, goTypeOf, GoValue, registerInterfaceType, t} from '../../server/src/runtime/gob';
-import {parseLines, type CheckResult, type HexLine} from '../../server/src/runtime/gob/test/gobcheck';
+import {decodeGob, encodeGob, GoTime, goTypeOf, GoValue, registerInterfaceType, t} from '../src/runtime/gob';
+import {parseLines, type CheckResult, type HexLine} from '../src/runtime/gob/test/gobcheck';
 import {apiMethods, apiMethodsWithoutRpc, hookMethods, hooksWithoutRpc} from '../src/generated';
 import * as W from '../src/generated/wire';
 import {sdkGoType, type SdkMethodDef, type SdkWire} from '../src/wire';

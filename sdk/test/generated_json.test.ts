@@ -1,8 +1,8 @@
 // Proof of the generated JSON names and of sdk/src/json.ts against Go's encoding/json: for random values of every
 // RPC struct (sdk/gen/wirecheck), our JSON shape of the gob value we decode must equal what encoding/json writes
 // for the same Go value: every JSON key, omitempty, embedded structs, time.Time, json.RawMessage, interface values.
-import {decodeGob, registerInterfaceType} from '../../server/src/runtime/gob';
-import {parseLines, type HexLine} from '../../server/src/runtime/gob/test/gobcheck';
+import {decodeGob, registerInterfaceType} from '../src/runtime/gob';
+import {parseLines, type HexLine} from '../src/runtime/gob/test/gobcheck';
 import * as W from '../src/generated/wire';
 import {fromJson, toJson} from '../src/json';
 import {sdkGoType, type SdkWire} from '../src/wire';

@@ -4,9 +4,9 @@
 // exactly the Z_<Hook>Returns value it expects.
 import {once} from 'node:events';
 import {Duplex} from 'node:stream';
-import {decodeGob, registerInterfaceType} from '../../server/src/runtime/gob';
-import {parseLines, type CheckResult, type HexLine} from '../../server/src/runtime/gob/test/gobcheck';
-import {RpcServer} from '../../server/src/runtime/netrpc';
+import {decodeGob, registerInterfaceType} from '../src/runtime/gob';
+import {parseLines, type CheckResult, type HexLine} from '../src/runtime/gob/test/gobcheck';
+import {RpcServer} from '../src/runtime/netrpc';
 import {hookMethods} from '../src/generated/hooks';
 import * as W from '../src/generated/wire';
 import {serveHooks, type DirectHook, type HookHandlers} from '../src/hooks';

@@ -6,7 +6,7 @@
 import {spawnSync} from 'node:child_process';
 import {rmSync} from 'node:fs';
 import {join} from 'node:path';
-import {parseLines, type CheckResult} from '../../server/src/runtime/gob/test/gobcheck';
+import {parseLines, type CheckResult} from '../src/runtime/gob/test/gobcheck';
 import {BUILD_TIMEOUT_MS, buildWirecheck, GEN_DIR, runWirecheck} from './wirecheck';
 
 const BUNDLE = join(GEN_DIR, 'bin', `host-plugin.${process.pid}.js`);

@@ -1,8 +1,8 @@
 // gob and net/rpc costs on the hook path: a MessageHasBeenPosted-shaped argument encoded and decoded on a warm
 // stream, the same on a fresh stream (type definitions and compilation included), and an RPC round trip in memory.
-import {GobDecoder, GobEncoder, NEED_MORE, t} from '../src/runtime/gob';
-import {RpcClient, RpcServer} from '../src/runtime/netrpc';
-import {pipePair} from '../src/runtime/netrpc/test/pipe';
+import {GobDecoder, GobEncoder, NEED_MORE, t} from '@tripwire/sdk/runtime/gob';
+import {RpcClient, RpcServer} from '@tripwire/sdk/runtime/netrpc';
+import {pipePair} from '../../sdk/src/runtime/netrpc/test/pipe';
 import {percentile, report} from './report';
 
 const Context = t.struct('plugin.Context', [

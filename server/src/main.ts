@@ -6,11 +6,13 @@
 // imported after it with `await import(…)`: esbuild keeps those lazy in the bundle (a chunk of its own in
 // server/dist, a function not yet run in the executable).
 import {manifest, pluginVersion} from './manifest';
-import type {MattermostApi, PluginHooks} from './mattermost';
+import type {PluginHooks} from '@tripwire/sdk/mattermost';
 import type {MetricsSample} from './metrics/prometheus';
+import {redactTokensIn} from './lib/redact_path';
+import {tripwireApi, type TripwireApi} from './platform/tripwire_api';
 import {channelStateOf, systemClock, type ServerConfigInfo, type UserInfo} from './ports';
-import {announce} from './runtime/goplugin/announce';
-import {hostLog} from './runtime/goplugin/host_log';
+import {announce} from '@tripwire/sdk/runtime/goplugin/announce';
+import {hostLog} from '@tripwire/sdk/runtime/goplugin/host_log';
 
 /** The bot Tripwire posts replies as. */
 const BOT = {username: 'tripwire', display_name: 'Tripwire', description: 'Posts the replies of services called by Tripwire rules.'};
@@ -26,7 +28,7 @@ const NO_SERVER_CONFIG: ServerConfigInfo = {
     enablePostIconOverride: false,
 };
 
-async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
+async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
     const [
         {parseSettings, parseSettingsReport},
         {RuleStore, RULES_CHANGED_EVENT},
@@ -67,7 +69,7 @@ async function createPlugin(api: MattermostApi): Promise<PluginHooks> {
         import('./commands/tripwire_command'),
         import('./rules/conversation_members'),
         import('./rules/rule_announcements'),
-        import('./mattermost'),
+        import('@tripwire/sdk/mattermost'),
         import('./rules/group_resolver'),
         import('./engine/lookup_cache'),
         import('./metrics/prometheus'),
@@ -286,8 +288,8 @@ const DISPATCHER_OPTIONS = {indexBatchMs: 1000};
 
 async function main(): Promise<void> {
     const announced = await announce({aboutText: ABOUT});
-    const {runPlugin} = await import('./mattermost');
-    await runPlugin(({api}) => createPlugin(api), {announced, settingKeys: manifest.settings_schema.settings.map((s) => s.key)});
+    const {runPlugin} = await import('@tripwire/sdk/mattermost');
+    await runPlugin(({api}) => createPlugin(tripwireApi(api)), {announced, redact: redactTokensIn, settingKeys: manifest.settings_schema.settings.map((s) => s.key)});
 }
 
 // Exiting closes the socket, so the host fails at once instead of waiting on a connection nobody serves.

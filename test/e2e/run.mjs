@@ -14,6 +14,7 @@ import {ensureServer} from './lib/mattermost_build.mjs';
 import {createFixtures, PASSWORD, waitForPluginRunning} from './lib/fixtures.mjs';
 import {startMattermost, startPostgres} from './lib/processes.mjs';
 import {conformanceScenarios} from './scenarios/conformance.mjs';
+import {helloScenarios} from './scenarios/hello.mjs';
 import {replyParityScenarios} from './scenarios/reply_parity.mjs';
 import {tripwireScenarios} from './scenarios/tripwire.mjs';
 import {tripwireBotScenarios} from './scenarios/tripwire_bots.mjs';
@@ -21,7 +22,7 @@ import {tripwireEventScenarios} from './scenarios/tripwire_events.mjs';
 import {tripwireInteractiveScenarios} from './scenarios/tripwire_interactive.mjs';
 import {tripwireMetricsScenarios} from './scenarios/tripwire_metrics.mjs';
 
-const SCENARIOS = {'tripwire-conformance': conformanceScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...tripwireEventScenarios, ...tripwireMetricsScenarios, ...tripwireBotScenarios, ...replyParityScenarios]};
+const SCENARIOS = {'tripwire-conformance': conformanceScenarios, hello: helloScenarios, tripwire: [...tripwireScenarios, ...tripwireInteractiveScenarios, ...tripwireEventScenarios, ...tripwireMetricsScenarios, ...tripwireBotScenarios, ...replyParityScenarios]};
 
 const bundlePaths = process.argv.slice(2);
 if (!bundlePaths.length) {

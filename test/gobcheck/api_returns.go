@@ -4,7 +4,7 @@ import "tripwire.test/gobcheck/model"
 
 // The reply structs of plugin API methods, as Mattermost's generator names them (client_rpc_generated.go). Each
 // has two cases: "<name>" with every field Mattermost sends, and "<name>/declared" with only the fields
-// server/src/mattermost/wire declares, which is what the TypeScript side re-encodes from the first.
+// sdk/src/mattermost/wire declares, which is what the TypeScript side re-encodes from the first.
 
 type Z_GetPostThreadReturns struct {
 	A *model.PostList

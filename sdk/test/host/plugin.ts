@@ -5,9 +5,9 @@
 // the Go side expects. What it finds wrong goes to $SDK_HOST_DIR/plugin-failures.txt.
 import {appendFileSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {decodeGob, registerInterfaceType, t} from '../../../server/src/runtime/gob';
-import {announce, serveAnnounced} from '../../../server/src/runtime/goplugin';
-import {EmptyStruct, RpcClient, RpcServer} from '../../../server/src/runtime/netrpc';
+import {decodeGob, registerInterfaceType, t} from '../../src/runtime/gob';
+import {announce, serveAnnounced} from '../../src/runtime/goplugin';
+import {EmptyStruct, RpcClient, RpcServer} from '../../src/runtime/netrpc';
 import {PluginApiClient, type DirectApiMethod} from '../../src/client';
 import {apiMethods} from '../../src/generated/api';
 import {hookMethods} from '../../src/generated/hooks';

@@ -8,7 +8,7 @@ import type {UserProfile} from '@mattermost/types/users';
 
 /**
  * What the domain needs from Mattermost, in Mattermost's own JSON field names (the shapes of @mattermost/types).
- * server/src/mattermost implements it over the plugin RPC; unit tests implement it in memory. Nothing here knows
+ * The Mattermost client of @tripwire/sdk implements it (server/src/platform adapts it) over the plugin RPC; unit tests implement it in memory. Nothing here knows
  * about gob, RPC or express.
  */
 
@@ -43,8 +43,17 @@ export interface PostThread {
     posts: Record<string, PostInfo>;
 }
 
+/**
+ * Marks Mattermost *model.AppErrors across packages: the platform client (@tripwire/sdk's AppError) sets the same
+ * registered symbol, so `instanceof PluginApiError` holds for its errors without the domain importing the SDK, and
+ * the SDK keeps the id and status of a PluginApiError a hook throws.
+ */
+const APP_ERROR_BRAND: unique symbol = Symbol.for('mattermost.AppError');
+
 /** A Mattermost *model.AppError (or any failed API call), carried as a JS error. */
 export class PluginApiError extends Error {
+    readonly [APP_ERROR_BRAND] = true;
+
     constructor(
         message: string,
         readonly statusCode: number,
@@ -53,6 +62,11 @@ export class PluginApiError extends Error {
     ) {
         super(message);
         this.name = 'PluginApiError';
+    }
+
+    /** Any error carrying the brand (and so statusCode, id, where and isNotFound), whichever class made it. */
+    static override [Symbol.hasInstance](value: unknown): boolean {
+        return typeof value === 'object' && value !== null && (value as {[APP_ERROR_BRAND]?: unknown})[APP_ERROR_BRAND] === true;
     }
 
     get isNotFound(): boolean {

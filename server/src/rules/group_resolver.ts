@@ -1,7 +1,7 @@
 import {type Clock, type PluginAPI} from '../ports';
 
 /**
- * Where the author's user groups come from. server/src/mattermost implements it (the plugin API's GetGroupsForUser);
+ * Where the author's user groups come from. the Mattermost client of @tripwire/sdk (wired in main.ts) implements it (the plugin API's GetGroupsForUser);
  * the engine calls it only when a rule set `needs.groups`, then hands the ids to the matcher.
  */
 export interface UserGroupSource {

@@ -1,7 +1,7 @@
 // The conformance plugin's behaviour (the contract the Go host in test/conformance checks); plugin.ts starts it. Its
 // HTTP surface (http_app.ts, express) loads on the first ServeHTTP, as it would in a plugin that keeps activation lean.
 import {PluginApiError} from '../../src/ports';
-import {lazyHandler, type MattermostApi, type PluginHooks} from '../../src/mattermost';
+import {lazyHandler, type MattermostApi, type PluginHooks} from '@tripwire/sdk/mattermost';
 
 export const PLUGIN_ID = 'tripwire-conformance';
 

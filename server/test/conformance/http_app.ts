@@ -5,7 +5,7 @@ import {once} from 'node:events';
 import express, {type Request, type Response} from 'express';
 import {z} from 'zod';
 import {PluginApiError} from '../../src/ports';
-import {isApiMethod, type MattermostApi} from '../../src/mattermost';
+import {isApiMethod, type MattermostApi} from '@tripwire/sdk/mattermost';
 
 const callArgs = z.array(z.unknown());
 

@@ -5,20 +5,23 @@
 import {parseSettings, type Settings} from '../../src/config/settings';
 import {Dispatcher} from '../../src/dispatch/dispatcher';
 import {createTripwireHttp} from '../../src/http/app';
+import {redactTokensIn} from '../../src/lib/redact_path';
 import {manifest, pluginVersion} from '../../src/manifest';
-import {runPlugin} from '../../src/mattermost';
+import {runPlugin} from '@tripwire/sdk/mattermost';
 import {RulePermissions} from '../../src/permissions/rule_permissions';
+import {tripwireApi} from '../../src/platform/tripwire_api';
 import {systemClock, type ServerConfigInfo} from '../../src/ports';
 import {createReplyHandler} from '../../src/responses/reply_handler';
 import {createReplyPoster} from '../../src/responses/reply_poster';
 import {DirectOptIns} from '../../src/rules/direct_opt_in';
 import {RuleStore} from '../../src/rules/rule_store';
-import {hostLog} from '../../src/runtime/goplugin';
+import {hostLog} from '@tripwire/sdk/runtime/goplugin';
 
 process.on('unhandledRejection', (err) => hostLog.error('unhandled rejection', {error: err instanceof Error ? err.message : String(err)}));
 
 void runPlugin(
-    ({api}) => {
+    ({api: sdkApi}) => {
+        const api = tripwireApi(sdkApi);
         let settings: Settings = parseSettings({});
         let config: ServerConfigInfo = {
             siteURL: '',
@@ -80,5 +83,5 @@ void runPlugin(
             serveHTTP: http.app,
         };
     },
-    {settingKeys: manifest.settings_schema.settings.map((s) => s.key)},
+    {redact: redactTokensIn, settingKeys: manifest.settings_schema.settings.map((s) => s.key)},
 );

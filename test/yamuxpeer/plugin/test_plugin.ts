@@ -1,8 +1,8 @@
 // A tiny go-plugin plugin on Tripwire's runtime, launched by cmd/pluginhost (through the real go-plugin client) and
-// by server/src/runtime/goplugin/process.test.ts. Bundled with esbuild into ../bin/test_plugin.js.
-import {t} from '../../../server/src/runtime/gob';
-import {announce, hostLog, serveAnnounced, servePlugin, type MuxBroker} from '../../../server/src/runtime/goplugin';
-import {RpcClient, RpcServer} from '../../../server/src/runtime/netrpc';
+// by sdk/src/runtime/goplugin/process.test.ts. Bundled with esbuild into ../bin/test_plugin.js.
+import {t} from '../../../sdk/src/runtime/gob';
+import {announce, hostLog, serveAnnounced, servePlugin, type MuxBroker} from '../../../sdk/src/runtime/goplugin';
+import {RpcClient, RpcServer} from '../../../sdk/src/runtime/netrpc';
 
 const emptyStruct = t.struct('struct {}', []);
 const addArgs = t.struct('main.AddArgs', [

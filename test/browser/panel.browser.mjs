@@ -418,6 +418,15 @@ async function main() {
             await audit(page, '[role="dialog"]', 'events and post-as, light');
             await dialog.getByRole('button', {name: 'Save rule'}).click();
             await dialog.getByText('Saved.').waitFor();
+            await dialog.getByText(/^Edit .Ticket reactions/).waitFor();
+            // Known defect (issue note, session 4): in about one run in three the editor still counts this freshly
+            // saved rule as changed, so Escape asks to discard; the rule is saved either way (checked below).
+            await page.keyboard.press('Escape');
+            const prompt = page.getByRole('button', {name: 'Discard changes'});
+            if (await prompt.waitFor({timeout: 1000}).then(() => true, () => false)) await prompt.click();
+            await dialog.waitFor({state: 'detached'});
+            await page.getByRole('button', {name: /Tripwire/i}).first().click();
+            await dialog.getByRole('listitem', {name: /^Ticket reactions/}).waitFor();
             await page.keyboard.press('Escape');
             await dialog.waitFor({state: 'detached'});
         });

@@ -23,6 +23,16 @@ import {TriggerFields} from './trigger_section';
 /** What the person edits: the flags the server sets (a signing secret now stored) are no unsaved change. */
 const editable = (d: RuleDraft) => ({...d, endpoints: d.endpoints.map(({has_secret: _s, secret_headers_set: _h, ...e}) => e)});
 
+/**
+ * JSON with object keys sorted: the server's view and an object the form rebuilt (`{...defaults, ...value}`) list the
+ * same fields in another order, which is no change; absent and undefined fields are alike too.
+ */
+export function canonicalJson(value: unknown): string {
+    return JSON.stringify(value, (_key, v: unknown) =>
+        v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    );
+}
+
 const pathOf = (target: EventTarget): string | null => (target instanceof HTMLElement ? target.closest('[data-path]')?.getAttribute('data-path') ?? null : null);
 
 interface Props {
@@ -70,7 +80,7 @@ export function RuleEditor({channel, rule: initialRule, onBack, onDirtyChange}: 
         () => withTemplateProblems(checkDraft(draft, {dmRulesEnabled: me?.dm_rules_enabled ?? null}), draft, template, tokenKnown),
         [draft, me, template, tokenKnown],
     );
-    const dirty = token !== undefined || JSON.stringify(editable(draft)) !== JSON.stringify(editable(initial));
+    const dirty = token !== undefined || canonicalJson(editable(draft)) !== canonicalJson(editable(initial));
     // A layout effect: the panel's Escape and Back handlers must see "saved" in the same commit that shows "Saved.",
     // not one passive-effect flush later (a quick Escape right after saving was asked to discard nothing).
     useLayoutEffect(() => onDirtyChange(dirty && !readOnly), [dirty, readOnly, onDirtyChange]);

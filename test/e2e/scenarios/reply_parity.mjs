@@ -242,7 +242,10 @@ async function replyParity(ctx) {
                 };
                 // Both answered (native posts right after reading the answer), and Tripwire's delivery logged.
                 await receiver.waitFor((r) => forTrigger(r) && r.answered !== undefined, shape.nativeCrashes ? 1 : 2, 15_000, `native + Tripwire requests for ${shape.id}`);
-                await waitForDeliveries(ctx, ctx.alice, rules[word].id, (entries) => entries.some((e) => e.post_id === trigger.id && e.status !== 'retrying'), 15_000, `the delivery for ${shape.id}`);
+                // Until what became of the reply is logged too: the posts are counted after that, not by a quiet spell
+                // alone (a reply posted just after 600 ms of quiet was once counted under the next shape).
+                const settled = (e) => e.post_id === trigger.id && e.status !== 'retrying' && (e.status !== 'succeeded' || e.reply !== undefined);
+                await waitForDeliveries(ctx, ctx.alice, rules[word].id, (entries) => entries.some(settled), 15_000, `the delivery and its reply for ${shape.id}`);
                 const posts = await settledPostsAfter(ctx, channel.id, trigger);
                 const names = {[trigger.id]: 'TRIGGER', [threadRoot.id]: 'THREAD_ROOT', [bot.id]: 'BOT', [ctx.admin.user.id]: 'HOOK_CREATOR'};
                 const native = posts.filter((p) => p.user_id === ctx.admin.user.id).map((p) => view(p, names));

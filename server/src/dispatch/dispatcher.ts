@@ -16,6 +16,7 @@ import {KeyedSemaphore, RateLimiter} from './limits';
 import type {Notifier} from './notices';
 import {isActive, OutboxStore, type OutboxRecord, type OutboxRetention} from './outbox';
 import {OutboxScheduler} from './outbox_scheduler';
+import {RecentSubmissions} from './recent_submissions';
 import {ResponseUrls} from './response_urls';
 import {RuleTombstones} from './rule_tombstones';
 import {sealEndpoints} from './secret_requirements';
@@ -137,6 +138,7 @@ export class Dispatcher {
     private readonly runner: DeliveryRunner;
     private readonly responseUrls: ResponseUrls;
     private readonly limiter = new RateLimiter();
+    private readonly recent = new RecentSubmissions();
     private readonly breakers: CircuitBreakers;
     private readonly nodeId: string;
     private readonly options: DispatcherOptions;
@@ -244,14 +246,22 @@ export class Dispatcher {
                 const required = Object.fromEntries(endpoints.map((e) => [e.id, sealed.required[e.id]!]));
                 const record = {...this.newRecord(ids[i]!, request, facts, endpoints, now, rate.delayMs), secrets_required: required};
                 const summary = {delivery_id: record.id, webhook_id: record.webhook_id, endpoint_ids: endpoints.map((e) => e.id), delay_ms: rate.delayMs};
-                const inserted = await this.store.insert(record);
-                if (!inserted) return {...summary, status: 'duplicate'};
-                if (rate.delayMs === 0) this.runner.run(record.id, inserted.stored);
-                else this.scheduler.schedule(record.id, record.next_attempt_at);
+                // The first attempt goes out while the record is written (one KV round trip through Mattermost to its
+                // database off every delivery's latency); it writes nothing back before the record is stored. Not for
+                // an event this node saw before: that one may be stored already, and waits for the earlier write.
+                const previous = this.recent.previous(record.id);
+                if (previous) await previous;
+                const write = this.store.write(record);
+                this.recent.add(record.id, write.durable);
+                const early = rate.delayMs === 0 && !previous;
+                if (early) this.runner.run(record.id, write.stored, write.durable);
+                if (!(await write.durable)) return {...summary, status: 'duplicate'};
+                if (rate.delayMs > 0) this.scheduler.schedule(record.id, record.next_attempt_at);
+                else if (!early) this.runner.run(record.id, write.stored);
                 // Resolved once the pending index lists it too (written alongside the record, grouped with other
                 // submits): from then on a restart or another node finds it without listing keys. A failed index
                 // write is retried by the index; the delivery itself goes ahead on this node.
-                await inserted.indexed.catch((err: unknown) => this.deps.logger.warn('outbox index write failed; retrying', {delivery_id: record.id, error: String(err)}));
+                await write.indexed.catch((err: unknown) => this.deps.logger.warn('outbox index write failed; retrying', {delivery_id: record.id, error: String(err)}));
                 return {...summary, status: 'queued'};
             }),
         );

@@ -124,15 +124,24 @@ export class OutboxStore {
      * once the index lists it (or it finished first), and the first attempt need not wait for it.
      */
     async insert(record: OutboxRecord): Promise<{stored: Versioned<OutboxRecord>; indexed: Promise<void>} | null> {
+        const write = this.write(record);
+        return (await write.durable) ? {stored: write.stored, indexed: write.indexed} : null;
+    }
+
+    /**
+     * insert without waiting: `stored` is what the write puts (the bytes later compare-and-sets start from) and
+     * `durable` settles true once it is in the KV store, false when a record with this id was there already, and
+     * rejects when the write failed. Lets the first attempt go out while the record is being written.
+     */
+    write(record: OutboxRecord): {stored: Versioned<OutboxRecord>; durable: Promise<boolean>; indexed: Promise<void>} {
         const bytes = encodeJson(record);
         const indexed = this.index.add(record.id);
-        const ok = await this.kv.setWithOptions(keys.pending(record.id), bytes, {atomic: true, oldValue: null});
-        if (!ok) {
+        const durable = this.kv.setWithOptions(keys.pending(record.id), bytes, {atomic: true, oldValue: null}).then((ok) => {
             // Already stored: if still pending it is listed already; if finished the sweep prunes the id.
-            indexed.catch(() => undefined);
-            return null;
-        }
-        return {stored: {value: record, bytes}, indexed};
+            if (!ok) indexed.catch(() => undefined);
+            return ok;
+        });
+        return {stored: {value: record, bytes}, durable, indexed};
     }
 
     /** A delivery's record in whatever state it is (pending, finished). */

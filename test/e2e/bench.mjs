@@ -215,7 +215,11 @@ try {
     if (pgStats) psql(postgres.port, 'CREATE EXTENSION pg_stat_statements');
     // E2E_BENCH_NODE_OPTIONS reaches the plugin process (Node honours NODE_OPTIONS in a single-executable app):
     // e.g. --require a script that logs process.memoryUsage(), or --cpu-prof.
-    const extraEnv = process.env.E2E_BENCH_NODE_OPTIONS ? {NODE_OPTIONS: process.env.E2E_BENCH_NODE_OPTIONS} : {};
+    // E2E_BENCH_ENV="K=V K2=V2" is added to Mattermost's environment, which the plugin inherits (e.g. MALLOC_ARENA_MAX).
+    const extraEnv = {
+        ...Object.fromEntries((process.env.E2E_BENCH_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+        ...(process.env.E2E_BENCH_NODE_OPTIONS && {NODE_OPTIONS: process.env.E2E_BENCH_NODE_OPTIONS}),
+    };
     const mattermost = await startMattermost({binary: server.binary, runDir, dsn: postgres.dsn, register: (p) => running.push(p), extraEnv});
     say(`Mattermost ${server.version} on ${mattermost.siteURL}, PostgreSQL ${postgres.version}`);
     const fixtures = await createFixtures(mattermost.siteURL);

@@ -14,8 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +25,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
@@ -126,50 +125,18 @@ type env struct {
 }
 
 func setup(t *testing.T) *env {
-	root, err := host.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe := host.RealExecutable(root)
-	if _, err := os.Stat(exe.Bundle + exe.Path); err != nil {
-		t.Fatalf("real plugin executable missing (build it with `make server-build`): %v", err)
-	}
-	manifest, err := host.RealManifest(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	manifest, exe := hosttest.RealPlugin(t)
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)
-	h, err := host.New(dir, srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: newService(t)}
+	svc := newService(t) // closed after the host, which may still be delivering to it
+	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
+	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: svc}
 	srv.SetSiteURL(e.web.URL)
 	// MaxHops 2: the reply-chain subtest reaches the limit in two hops.
 	// AllowRuleBots: the guardrail that lets a rule post as its own bot (the bot subtest).
 	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32", "MaxHops": 2, "AllowRuleBots": true})
-	t.Cleanup(func() {
-		e.web.Close()
-		h.Close()
-		if t.Failed() {
-			t.Logf("\n%s", h.Diagnostics())
-		}
-	})
-	if err := h.Install(manifest, exe); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Activate(host.RealID); err != nil {
-		t.Fatalf("Activate: %v", err)
-	}
-	if e.hooks, err = h.Hooks(host.RealID); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(e.web.Close)
+	e.hooks = hosttest.Activate(t, h, manifest, exe)
 	e.admin = srv.AddSession(fx.ChanAdmin.Id).Token
 	return e
 }
@@ -177,27 +144,7 @@ func setup(t *testing.T) *env {
 // call sends a REST request to /plugins/tripwire/api/v1<path> as token's user and checks the status.
 func (e *env) call(t *testing.T, method, path, token string, in any, want int, out any) {
 	t.Helper()
-	var body []byte
-	if in != nil {
-		body, _ = json.Marshal(in)
-	}
-	req, _ := http.NewRequest(method, e.web.URL+"/plugins/"+host.RealID+"/api/v1"+path, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := e.web.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, data, want)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, data)
-		}
-	}
+	hosttest.CallAPI(t, e.web, method, path, token, in, want, out)
 }
 
 // rule saves a town-square rule (the fields given over these defaults: any message, one endpoint on its own path)

@@ -23,6 +23,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
@@ -107,33 +108,15 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)
-	h, err := host.New(dir, srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: newService(t)}
+	svc := newService(t) // closed after the host
+	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
+	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: svc}
 	srv.SetSiteURL(e.web.URL)
 	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1"})
-	t.Cleanup(func() {
-		e.web.Close()
-		h.Close()
-		if t.Failed() {
-			t.Logf("\n%s", h.Diagnostics())
-		}
-	})
-	if err := h.Install(manifest, host.Executable{Bundle: bundle}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Activate(host.RealID); err != nil {
-		t.Fatalf("Activate: %v", err)
-	}
+	t.Cleanup(e.web.Close)
+	hosttest.Activate(t, h, manifest, host.Executable{Bundle: bundle})
 	return e
 }
 

@@ -6,11 +6,9 @@ package metrics
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,11 +32,9 @@ type env struct {
 	fx    *memapi.Fixtures
 	web   *httptest.Server
 	hooks plugin.Hooks
-	svc   *httptest.Server
+	svc   *hosttest.Service
 	admin string // the system admin's session
 	owner string // the channel admin's session: owner of the rules
-	mu    sync.Mutex
-	hits  map[string]int
 	last  string // the last scrape's text (shown with -v, and when the test fails)
 }
 
@@ -46,28 +42,14 @@ func setup(t *testing.T) *env {
 	manifest, exe := hosttest.RealPlugin(t)
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)
-	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
-	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), hits: map[string]int{}}
 	// /ok answers 200; /bad answers 503 (retried at once: Retry-After 0).
-	e.svc = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.ReadAll(r.Body)
-		e.mu.Lock()
-		e.hits[r.URL.Path]++
-		e.mu.Unlock()
-		if r.URL.Path == "/bad" {
-			w.Header().Set("Retry-After", "0")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, "{}")
-	}))
+	svc := hosttest.NewService(t, hosttest.Answer{Status: http.StatusOK, Body: "{}"}) // closed after the host
+	svc.Answer("/bad", hosttest.Answer{Status: http.StatusServiceUnavailable, Headers: map[string]string{"Retry-After": "0"}})
+	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
+	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: svc}
 	srv.SetSiteURL(e.web.URL)
 	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32"})
-	t.Cleanup(func() {
-		e.svc.Close()
-		e.web.Close()
-	})
+	t.Cleanup(e.web.Close)
 	e.hooks = hosttest.Activate(t, h, manifest, exe)
 	e.admin = srv.AddSession(fx.SysAdmin.Id).Token
 	e.owner = srv.AddSession(fx.ChanAdmin.Id).Token
@@ -174,11 +156,9 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	e.mu.Lock()
-	if fmt.Sprint(e.hits) != fmt.Sprint(want) {
-		t.Errorf("the service got %v, want %v", e.hits, want)
+	if hits := e.svc.Hits(); fmt.Sprint(hits) != fmt.Sprint(want) {
+		t.Errorf("the service got %v, want %v", hits, want)
 	}
-	e.mu.Unlock()
 
 	t.Logf("scrape after the deliveries:\n%s", e.last)
 	for _, name := range []string{

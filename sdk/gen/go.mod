@@ -5,7 +5,11 @@ go 1.26.7
 require (
 	github.com/mattermost/mattermost/server/public v0.4.4
 	golang.org/x/tools v0.53.0
+	tripwire.test/gobcheck v0.0.0
 )
+
+// wirecheck speaks test/gobcheck's line protocol (its stdlib-only package lineproto); never fetched.
+replace tripwire.test/gobcheck => ../../test/gobcheck
 
 require (
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect

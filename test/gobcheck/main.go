@@ -16,16 +16,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/gob"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"os"
 	"reflect"
 	"strconv"
 
+	"tripwire.test/gobcheck/lineproto"
 	"tripwire.test/gobcheck/model"
 	"tripwire.test/gobcheck/plugin"
 )
@@ -39,28 +37,20 @@ func init() {
 	gob.Register(&plugin.ErrorString{})
 }
 
-type line struct {
-	Name  string   `json:"name,omitempty"`
-	Names []string `json:"names,omitempty"`
-	Hex   string   `json:"hex"`
-}
+var tool = lineproto.Tool{Name: "gobcheck"}
 
-type result struct {
-	Name string `json:"name"`
-	OK   bool   `json:"ok"`
-	Err  string `json:"err,omitempty"`
-}
+type (
+	line   = lineproto.Line
+	result = lineproto.Result
+)
 
 func main() {
 	if len(os.Args) < 2 {
 		fail("usage: gobcheck cases|check-cases|stream|check-stream|random|check-random|rpc-server|rpc-client")
 	}
-	out := bufio.NewWriter(os.Stdout)
+	out := lineproto.NewWriter()
 	defer out.Flush()
-	emit := func(v any) {
-		b, _ := json.Marshal(v)
-		out.Write(append(b, '\n'))
-	}
+	emit := out.Emit
 	switch os.Args[1] {
 	case "cases":
 		for _, c := range cases() {
@@ -71,13 +61,13 @@ func main() {
 		for _, c := range cases() {
 			byName[c.name] = c.value
 		}
-		eachLine(func(l line) {
+		tool.EachLine(func(l line) {
 			want, ok := byName[l.Name]
 			if !ok {
 				emit(result{Name: l.Name, Err: "no such case"})
 				return
 			}
-			emit(check(l.Name, want, l.Hex))
+			emit(lineproto.Check(l.Name, want, l.Hex))
 		})
 	case "stream":
 		var buf bytes.Buffer
@@ -91,9 +81,9 @@ func main() {
 		}
 		emit(line{Names: names, Hex: hex.EncodeToString(buf.Bytes())})
 	case "check-stream":
-		eachLine(func(l line) { checkStream(l, emit) })
+		tool.EachLine(func(l line) { checkStream(l, emit) })
 	case "random", "check-random":
-		seed, n := intArg(2), intArg(3)
+		seed, n := tool.IntArg(2), tool.IntArg(3)
 		values := randomValues(int64(seed), n)
 		if os.Args[1] == "random" {
 			for i, v := range values {
@@ -101,13 +91,13 @@ func main() {
 			}
 			return
 		}
-		eachLine(func(l line) {
+		tool.EachLine(func(l line) {
 			i, err := strconv.Atoi(l.Name)
 			if err != nil || i < 0 || i >= len(values) {
 				emit(result{Name: l.Name, Err: "no such value"})
 				return
 			}
-			emit(check(l.Name, values[i], l.Hex))
+			emit(lineproto.Check(l.Name, values[i], l.Hex))
 		})
 	case "rpc-server":
 		out.Flush()
@@ -120,44 +110,13 @@ func main() {
 	}
 }
 
+// encode is v as a gob stream; every value here is meant to encode, so failing to is fatal.
 func encode(v any) []byte {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+	data, err := lineproto.Encode(v)
+	if err != nil {
 		fail("encode %T: %v", v, err)
 	}
-	return buf.Bytes()
-}
-
-// normalized is what Go's gob makes of v: the value the TypeScript round trip must reproduce.
-func normalized(v any) (any, error) {
-	return decodeAs(reflect.TypeOf(v), encode(v))
-}
-
-func decodeAs(typ reflect.Type, data []byte) (any, error) {
-	dst := reflect.New(typ)
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(dst.Interface()); err != nil {
-		return nil, err
-	}
-	return dst.Elem().Interface(), nil
-}
-
-func check(name string, original any, hexData string) result {
-	data, err := hex.DecodeString(hexData)
-	if err != nil {
-		return result{Name: name, Err: "bad hex: " + err.Error()}
-	}
-	want, err := normalized(original)
-	if err != nil {
-		return result{Name: name, Err: "go round trip: " + err.Error()}
-	}
-	got, err := decodeAs(reflect.TypeOf(original), data)
-	if err != nil {
-		return result{Name: name, Err: "decode: " + err.Error()}
-	}
-	if !reflect.DeepEqual(got, want) {
-		return result{Name: name, Err: fmt.Sprintf("not DeepEqual:\n got  %#v\n want %#v", got, want)}
-	}
-	return result{Name: name, OK: true}
+	return data
 }
 
 func checkStream(l line, emit func(any)) {
@@ -177,7 +136,7 @@ func checkStream(l line, emit func(any)) {
 			emit(result{Name: name, Err: "no such case"})
 			return
 		}
-		want, err := normalized(original)
+		want, err := lineproto.RoundTrip(original)
 		if err != nil {
 			emit(result{Name: name, Err: err.Error()})
 			return
@@ -187,41 +146,8 @@ func checkStream(l line, emit func(any)) {
 			emit(result{Name: name, Err: "decode: " + err.Error()})
 			return
 		}
-		if got := dst.Elem().Interface(); !reflect.DeepEqual(got, want) {
-			emit(result{Name: name, Err: fmt.Sprintf("not DeepEqual:\n got  %#v\n want %#v", got, want)})
-			continue
-		}
-		emit(result{Name: name, OK: true})
+		emit(lineproto.Compare(name, dst.Elem().Interface(), want))
 	}
 }
 
-func eachLine(fn func(line)) {
-	sc := bufio.NewScanner(os.Stdin)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var l line
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			fail("bad input line: %v", err)
-		}
-		fn(l)
-	}
-	if err := sc.Err(); err != nil {
-		fail("reading stdin: %v", err)
-	}
-}
-
-func intArg(i int) int {
-	if len(os.Args) <= i {
-		fail("missing argument %d", i)
-	}
-	n, err := strconv.Atoi(os.Args[i])
-	if err != nil {
-		fail("bad number %q", os.Args[i])
-	}
-	return n
-}
-
-func fail(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "gobcheck: "+format+"\n", args...)
-	os.Exit(2)
-}
+func fail(format string, args ...any) { tool.Fail(format, args...) }

@@ -2,21 +2,12 @@ package main
 
 import (
 	"errors"
-	"io"
 	"net/rpc"
-	"os"
 	"time"
 
+	"tripwire.test/gobcheck/lineproto"
 	"tripwire.test/gobcheck/model"
 )
-
-// stdio is the net/rpc connection: requests on stdin, responses on stdout.
-type stdio struct {
-	io.Reader
-	io.Writer
-}
-
-func (stdio) Close() error { return os.Stdout.Close() }
 
 type Arith int
 
@@ -71,5 +62,5 @@ func serveRPC() {
 	if err := srv.Register(new(Echo)); err != nil {
 		fail("register: %v", err)
 	}
-	srv.ServeConn(stdio{os.Stdin, os.Stdout})
+	srv.ServeConn(lineproto.Stdio())
 }

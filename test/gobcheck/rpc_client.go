@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"tripwire.test/gobcheck/lineproto"
 	"tripwire.test/gobcheck/model"
 )
 
@@ -27,7 +28,7 @@ type DelayReply struct {
 // runRPCClient drives the TypeScript server through every behaviour Go's net/rpc client relies on. It prints one
 // "ok <step>" line per passed step on stderr and returns the exit status.
 func runRPCClient() int {
-	client := rpc.NewClient(stdio{os.Stdin, os.Stdout})
+	client := rpc.NewClient(lineproto.Stdio())
 	steps := []struct {
 		name string
 		run  func(*rpc.Client) error
@@ -144,7 +145,7 @@ func echoPost(c *rpc.Client) error {
 	if err := c.Call("Test.Echo", in, &out); err != nil {
 		return err
 	}
-	want, err := normalized(*in)
+	want, err := lineproto.RoundTrip(*in)
 	if err != nil {
 		return err
 	}

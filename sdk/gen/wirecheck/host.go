@@ -17,6 +17,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
 	"github.com/mattermost/mattermost/server/public/shared/mlog"
+	"tripwire.test/gobcheck/lineproto"
 )
 
 // runHost is the conformance run under Mattermost's real plugin host: plugin.NewEnvironment launches the
@@ -35,15 +36,15 @@ func runHost(seed int, bundle string, emit func(any)) int {
 	var calls, hooks []map[string]string
 	for _, name := range sortedKeys(rpcStructs) {
 		if strings.HasSuffix(name, "Args") {
-			if data, err := encode(value(name, seed, 0)); err == nil {
+			if data, err := lineproto.Encode(value(name, seed, 0)); err == nil {
 				calls = append(calls, map[string]string{"args": name, "hex": hex.EncodeToString(data)})
 			}
 		}
 	}
 	for _, h := range directHooks {
-		v, err := roundTrip(value(h[1], seed, 0))
+		v, err := lineproto.RoundTrip(value(h[1], seed, 0))
 		js, jerr := json.Marshal(v)
-		ret, rerr := encode(value(h[2], seed, 0))
+		ret, rerr := lineproto.Encode(value(h[2], seed, 0))
 		if err != nil || rerr != nil {
 			fail("hook %s: %v %v", h[0], err, rerr)
 		}
@@ -61,12 +62,12 @@ func runHost(seed int, bundle string, emit func(any)) int {
 	api := &recordingAPI{serve: func(argsName string, args any, returnsName string, returns any) {
 		method := strings.TrimSuffix(strings.TrimPrefix(argsName, "Z_"), "Args")
 		problem := ""
-		if want, err := roundTrip(value(argsName, seed, 0)); err != nil {
+		if want, err := lineproto.RoundTrip(value(argsName, seed, 0)); err != nil {
 			problem = err.Error()
 		} else if got := reflect.ValueOf(args).Elem().Interface(); !reflect.DeepEqual(got, want) {
 			problem = "arguments not as sent: " + firstDiff("", reflect.ValueOf(got), reflect.ValueOf(want))
 		}
-		if reply, err := roundTrip(value(returnsName, seed, 0)); err == nil {
+		if reply, err := lineproto.RoundTrip(value(returnsName, seed, 0)); err == nil {
 			reflect.ValueOf(returns).Elem().Set(reflect.ValueOf(reply))
 		}
 		mu.Lock()
@@ -167,7 +168,7 @@ func expectedReturns(hook string, args, returns any) any {
 	if !mergingHooks[hook] {
 		return mustRoundTrip(returns)
 	}
-	data, err := encode(returns)
+	data, err := lineproto.Encode(returns)
 	if err != nil {
 		fail("%v", err)
 	}
@@ -180,7 +181,7 @@ func expectedReturns(hook string, args, returns any) any {
 }
 
 func mustRoundTrip(v any) any {
-	out, err := roundTrip(v)
+	out, err := lineproto.RoundTrip(v)
 	if err != nil {
 		fail("%v", err)
 	}

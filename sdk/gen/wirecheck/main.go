@@ -1,7 +1,7 @@
 // wirecheck is the Go side of the SDK's differential gob test: random values of every net/rpc argument and return
 // struct of the plugin API and hooks (the real types of the pinned server/public module, listed by sdk/gen in
 // structs_generated.go), encoded with Go's encoding/gob; and the check of what TypeScript encodes back. The line
-// protocol is test/gobcheck's:
+// protocol is test/gobcheck's (its package lineproto):
 //
 //	wirecheck names                     the struct names, one per line
 //	wirecheck random SEED N             N values of every struct: {"name":"<struct>/<i>","hex"}
@@ -27,14 +27,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"math/rand"
 	"net/rpc"
 	"os"
@@ -45,37 +41,31 @@ import (
 
 	// Registers the concrete types interface values carry (client_rpc.go init), as in Mattermost and its plugins.
 	_ "github.com/mattermost/mattermost/server/public/plugin"
+	"tripwire.test/gobcheck/lineproto"
 )
 
 // jsonSafe: set by a trailing "safe" argument (see filler.jsonSafe).
 var jsonSafe = os.Args[len(os.Args)-1] == "safe"
 
-type line struct {
-	Name string `json:"name"`
-	Hex  string `json:"hex"`
-}
+var tool = lineproto.Tool{Name: "wirecheck"}
+
+type (
+	line   = lineproto.Line
+	result = lineproto.Result
+)
 
 type jsonLine struct {
 	Name string `json:"name"`
 	JSON string `json:"json"`
 }
 
-type result struct {
-	Name string `json:"name"`
-	OK   bool   `json:"ok"`
-	Err  string `json:"err,omitempty"`
-}
-
 func main() {
 	if len(os.Args) < 2 {
 		fail("usage: wirecheck names|random SEED N|check-random SEED N|registered SEED|check-registered SEED")
 	}
-	out := bufio.NewWriter(os.Stdout)
+	out := lineproto.NewWriter()
 	defer out.Flush()
-	emit := func(v any) {
-		b, _ := json.Marshal(v)
-		out.Write(append(b, '\n'))
-	}
+	emit := out.Emit
 	names := sortedKeys(rpcStructs)
 	switch os.Args[1] {
 	case "names":
@@ -83,10 +73,10 @@ func main() {
 			fmt.Fprintln(out, n)
 		}
 	case "random":
-		seed, n := intArg(2), intArg(3)
+		seed, n := tool.IntArg(2), tool.IntArg(3)
 		for _, name := range names {
 			for i := 0; i < n; i++ {
-				data, err := encode(value(name, seed, i))
+				data, err := lineproto.Encode(value(name, seed, i))
 				if err != nil {
 					emit(result{Name: fmt.Sprintf("%s/%d", name, i), Err: "go encode: " + err.Error()})
 					continue
@@ -95,14 +85,14 @@ func main() {
 			}
 		}
 	case "json":
-		seed, n := intArg(2), intArg(3)
+		seed, n := tool.IntArg(2), tool.IntArg(3)
 		for _, name := range names {
 			for i := 0; i < n; i++ {
 				key := fmt.Sprintf("%s/%d", name, i)
 				v := value(name, seed, i)
-				data, err := encode(v)
+				data, err := lineproto.Encode(v)
 				if err == nil {
-					v, err = decodeAs(reflect.TypeOf(v), data)
+					v, err = lineproto.DecodeAs(reflect.TypeOf(v), data)
 				}
 				var js []byte
 				if err == nil {
@@ -118,24 +108,24 @@ func main() {
 	case "serve":
 		out.Flush()
 		srv := rpc.NewServer()
-		if err := srv.RegisterName("Plugin", &apiRecorder{seed: intArg(2)}); err != nil {
+		if err := srv.RegisterName("Plugin", &apiRecorder{seed: tool.IntArg(2)}); err != nil {
 			fail("register: %v", err)
 		}
-		srv.ServeConn(stdio{os.Stdin, os.Stdout})
+		srv.ServeConn(lineproto.Stdio())
 	case "host":
 		if len(os.Args) < 4 {
 			fail("usage: wirecheck host SEED BUNDLE [safe]")
 		}
-		code := runHost(intArg(2), os.Args[3], emit)
+		code := runHost(tool.IntArg(2), os.Args[3], emit)
 		out.Flush()
 		os.Exit(code)
 	case "call-hooks":
 		out.Flush()
-		os.Exit(callHooks(intArg(2)))
+		os.Exit(callHooks(tool.IntArg(2)))
 	case "registered":
-		seed := intArg(2)
+		seed := tool.IntArg(2)
 		for _, name := range sortedKeys(registeredValues) {
-			data, err := encode(registeredValue(name, seed))
+			data, err := lineproto.Encode(registeredValue(name, seed))
 			if err != nil {
 				emit(result{Name: name, Err: "go encode: " + err.Error()})
 				continue
@@ -143,24 +133,24 @@ func main() {
 			emit(line{Name: name, Hex: hex.EncodeToString(data)})
 		}
 	case "check-registered":
-		seed := intArg(2)
-		eachLine(func(l line) {
+		seed := tool.IntArg(2)
+		tool.EachLine(func(l line) {
 			if _, ok := registeredValues[l.Name]; !ok {
 				emit(result{Name: l.Name, Err: "no such registered type"})
 				return
 			}
-			emit(check(l.Name, registeredValue(l.Name, seed), l.Hex))
+			emit(lineproto.Check(l.Name, registeredValue(l.Name, seed), l.Hex))
 		})
 	case "check-random":
-		seed := intArg(2)
-		eachLine(func(l line) {
+		seed := tool.IntArg(2)
+		tool.EachLine(func(l line) {
 			name, idx, _ := strings.Cut(l.Name, "/")
 			i, err := strconv.Atoi(idx)
 			if _, ok := rpcStructs[name]; !ok || err != nil {
 				emit(result{Name: l.Name, Err: "no such value"})
 				return
 			}
-			emit(check(l.Name, value(name, seed, i), l.Hex))
+			emit(lineproto.Check(l.Name, value(name, seed, i), l.Hex))
 		})
 	default:
 		fail("unknown command %q", os.Args[1])
@@ -177,27 +167,19 @@ func value(name string, seed, i int) any {
 	return p.Elem().Interface()
 }
 
-// stdio is the net/rpc connection: requests on stdin, responses on stdout.
-type stdio struct {
-	io.Reader
-	io.Writer
-}
-
-func (stdio) Close() error { return os.Stdout.Close() }
-
 type apiRecorder struct{ seed int }
 
 // serve checks a call's arguments against the value the test sent (value 0 of the Args struct, as Go's gob round
 // trip leaves it) and answers value 0 of the Returns struct.
 func (s *apiRecorder) serve(argsName string, args any, returnsName string, returns any) error {
-	want, err := roundTrip(value(argsName, s.seed, 0))
+	want, err := lineproto.RoundTrip(value(argsName, s.seed, 0))
 	if err != nil {
 		return err
 	}
 	if got := reflect.ValueOf(args).Elem().Interface(); !reflect.DeepEqual(got, want) {
 		return fmt.Errorf("%s not as sent: %s", argsName, firstDiff("", reflect.ValueOf(got), reflect.ValueOf(want)))
 	}
-	reply, err := roundTrip(value(returnsName, s.seed, 0))
+	reply, err := lineproto.RoundTrip(value(returnsName, s.seed, 0))
 	if err != nil {
 		return err
 	}
@@ -206,14 +188,14 @@ func (s *apiRecorder) serve(argsName string, args any, returnsName string, retur
 }
 
 func callHooks(seed int) int {
-	client := rpc.NewClient(stdio{os.Stdin, os.Stdout})
+	client := rpc.NewClient(lineproto.Stdio())
 	report := json.NewEncoder(os.Stderr)
 	status := 0
 	for _, h := range directHooks {
 		hook, argsName, returnsName := h[0], h[1], h[2]
 		r := result{Name: hook}
 		reply := rpcStructs[returnsName]()
-		want, err := roundTrip(value(returnsName, seed, 0))
+		want, err := lineproto.RoundTrip(value(returnsName, seed, 0))
 		if err == nil {
 			err = client.Call("Plugin."+hook, value(argsName, seed, 0), reply)
 		}
@@ -231,14 +213,6 @@ func callHooks(seed int) int {
 	}
 	client.Close()
 	return status
-}
-
-func roundTrip(v any) (any, error) {
-	data, err := encode(v)
-	if err != nil {
-		return nil, err
-	}
-	return decodeAs(reflect.TypeOf(v), data)
 }
 
 // holder carries a registered type the way the RPC structs do: inside an interface field.
@@ -260,67 +234,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func eachLine(fn func(line)) {
-	sc := bufio.NewScanner(os.Stdin)
-	sc.Buffer(make([]byte, 1<<20), 256<<20)
-	for sc.Scan() {
-		var l line
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			fail("bad input line: %v", err)
-		}
-		fn(l)
-	}
-}
-
-func encode(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(v)
-	return buf.Bytes(), err
-}
-
-func decodeAs(typ reflect.Type, data []byte) (any, error) {
-	dst := reflect.New(typ)
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(dst.Interface()); err != nil {
-		return nil, err
-	}
-	return dst.Elem().Interface(), nil
-}
-
-func check(name string, original any, hexData string) result {
-	data, err := hex.DecodeString(hexData)
-	if err != nil {
-		return result{Name: name, Err: "bad hex: " + err.Error()}
-	}
-	enc, err := encode(original)
-	if err != nil {
-		return result{Name: name, Err: "go encode: " + err.Error()}
-	}
-	want, err := decodeAs(reflect.TypeOf(original), enc)
-	if err != nil {
-		return result{Name: name, Err: "go round trip: " + err.Error()}
-	}
-	got, err := decodeAs(reflect.TypeOf(original), data)
-	if err != nil {
-		return result{Name: name, Err: "decode: " + err.Error()}
-	}
-	if !reflect.DeepEqual(got, want) {
-		return result{Name: name, Err: fmt.Sprintf("not DeepEqual:\n got  %#v\n want %#v", got, want)}
-	}
-	return result{Name: name, OK: true}
-}
-
-func intArg(i int) int {
-	if len(os.Args) <= i {
-		fail("missing argument %d", i)
-	}
-	n, err := strconv.Atoi(os.Args[i])
-	if err != nil {
-		fail("bad number %q", os.Args[i])
-	}
-	return n
-}
-
-func fail(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "wirecheck: "+format+"\n", args...)
-	os.Exit(2)
-}
+func fail(format string, args ...any) { tool.Fail(format, args...) }

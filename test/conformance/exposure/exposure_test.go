@@ -24,8 +24,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -35,6 +33,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
@@ -430,23 +429,12 @@ func start(t *testing.T) *story {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exe := host.RealExecutable(root)
-	if _, err := os.Stat(exe.Bundle + exe.Path); err != nil {
-		t.Fatalf("real plugin executable missing (build it with `make server-build`, or set %s): %v", host.EnvRealPluginExecutable, err)
-	}
-	manifest, err := host.RealManifest(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	manifest, exe := hosttest.RealPlugin(t)
 	routes, err := loadRoutes(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := hosttest.Scratch(t)
 	s := &story{t: t, srv: memapi.NewServer(), sinks: &sinks{}, triggers: map[string]string{}}
 	s.f = memapi.Seed(s.srv)
 	// Loopback receivers: the SSRF guard refuses them unless the admin allows them (as `make demo` does); personal
@@ -459,24 +447,8 @@ func start(t *testing.T) *story {
 	s.a, s.b = startReceiver("A", &s.phase), startReceiver("B", &s.phase)
 	t.Cleanup(func() { s.a.close(); s.b.close() })
 
-	if s.h, err = host.New(dir, s.srv); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.h.Close()
-		if t.Failed() && os.Getenv("TRIPWIRE_EXPOSURE_DIAGNOSTICS") != "" {
-			t.Logf("\n%s", s.h.Diagnostics())
-		}
-	})
-	if err := s.h.Install(manifest, exe); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.h.Activate(host.RealID); err != nil {
-		t.Fatalf("Activate: %v\n%s", err, s.h.Diagnostics())
-	}
-	if s.hooks, err = s.h.Hooks(host.RealID); err != nil {
-		t.Fatal(err)
-	}
+	s.h = hosttest.NewHost(t, dir, s.srv, hosttest.Options{DiagnosticsEnv: "TRIPWIRE_EXPOSURE_DIAGNOSTICS"})
+	s.hooks = hosttest.Activate(t, s.h, manifest, exe)
 	s.api = &client{h: s.h, routes: routes, sinks: s.sinks, called: map[string]bool{}}
 	return s
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
 
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
@@ -38,7 +39,7 @@ func (e *env) bodies(t *testing.T, path string, want int) []richBody {
 	t.Helper()
 	e.delivered(t, path, want)
 	var out []richBody
-	for _, r := range e.svc.on(path) {
+	for _, r := range e.svc.On(path) {
 		var b richBody
 		if err := json.Unmarshal(r.Body, &b); err != nil {
 			t.Fatalf("%s: body is not JSON: %v in %s", path, err, r.Body)
@@ -106,9 +107,7 @@ func TestRuleEventsAct(t *testing.T) {
 	t.Run("events user_joined and user_left: who joined or left, and who added them", func(t *testing.T) {
 		joinRule, joins := e.rule(t, map[string]any{"events": []string{"user_joined"}})
 		// A welcome: the service's answer is posted in the channel (a join has no post to thread under).
-		e.svc.mu.Lock()
-		e.svc.answers[joins] = answer{status: 200, body: `{"text": "welcome!"}`}
-		e.svc.mu.Unlock()
+		e.svc.Answer(joins, hosttest.Answer{Status: 200, Body: `{"text": "welcome!"}`})
 		_, leaves := e.rule(t, map[string]any{"events": []string{"user_left"}})
 		member := e.srv.AddChannelMember(f.Public.Id, f.Guest.Id, memapi.ChannelUser)
 		e.hooks.UserHasJoinedChannel(&plugin.Context{RequestId: model.NewId()}, member, f.ChanAdmin)

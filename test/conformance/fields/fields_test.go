@@ -10,16 +10,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,19 +23,12 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
-// request is what the service got.
-type request struct {
-	Path   string
-	Method string
-	Header http.Header
-	Body   []byte
-}
-
-// text is the post message the request carries (compat JSON `text`, or the form field).
-func (r request) text() string {
+// text is the post message a request carries (compat JSON `text`, or the form field).
+func text(r hosttest.Request) string {
 	var body struct{ Text string }
 	if json.Unmarshal(r.Body, &body) == nil && body.Text != "" {
 		return body.Text
@@ -50,126 +39,30 @@ func (r request) text() string {
 	return ""
 }
 
-// service records every request and answers from a table by path (default 200 {}).
-type service struct {
-	mu       sync.Mutex
-	requests []request
-	answers  map[string]answer
-	inFlight map[string]int // requests being answered now, by path
-	peak     map[string]int // the most ever in flight at once, by path
-	srv      *httptest.Server
-}
-
-type answer struct {
-	status   int
-	body     string
-	delay    time.Duration
-	location string
-	headers  map[string]string
-}
-
-func newService(t *testing.T) *service {
-	s := &service{answers: map[string]answer{}, inFlight: map[string]int{}, peak: map[string]int{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		s.mu.Lock()
-		s.requests = append(s.requests, request{Path: r.URL.Path, Method: r.Method, Header: r.Header.Clone(), Body: body})
-		a, ok := s.answers[r.URL.Path]
-		s.inFlight[r.URL.Path]++
-		s.peak[r.URL.Path] = max(s.peak[r.URL.Path], s.inFlight[r.URL.Path])
-		s.mu.Unlock()
-		defer func() {
-			s.mu.Lock()
-			s.inFlight[r.URL.Path]--
-			s.mu.Unlock()
-		}()
-		if !ok {
-			a = answer{status: 200, body: "{}"}
-		}
-		time.Sleep(a.delay)
-		if a.location != "" {
-			w.Header().Set("Location", a.location)
-		}
-		for k, v := range a.headers {
-			w.Header().Set(k, v)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(a.status)
-		_, _ = io.WriteString(w, a.body)
-	}))
-	t.Cleanup(s.srv.Close)
-	return s
-}
-
-// on returns the requests made to a path so far.
-func (s *service) on(path string) []request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []request
-	for _, r := range s.requests {
-		if r.Path == path {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 type env struct {
 	t     *testing.T
 	srv   *memapi.Server
 	fx    *memapi.Fixtures
 	web   *httptest.Server
-	svc   *service
+	svc   *hosttest.Service
 	hooks plugin.Hooks
 	admin string // the channel admin's session token: owner of the rules
 	n     int
 }
 
 func setup(t *testing.T) *env {
-	root, err := host.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe := host.RealExecutable(root)
-	if _, err := os.Stat(exe.Bundle + exe.Path); err != nil {
-		t.Fatalf("real plugin executable missing (build it with `make server-build`): %v", err)
-	}
-	manifest, err := host.RealManifest(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	manifest, exe := hosttest.RealPlugin(t)
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)
-	h, err := host.New(dir, srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: newService(t)}
+	svc := hosttest.NewService(t, hosttest.Answer{Status: 200, Body: "{}"}) // closed after the host, which may still be delivering to it
+	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
+	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: svc}
 	srv.SetSiteURL(e.web.URL)
 	// MaxHops 2: the reply-chain subtest reaches the limit in two hops.
 	// AllowRuleBots: the guardrail that lets a rule post as its own bot (the bot subtest).
 	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32", "MaxHops": 2, "AllowRuleBots": true})
-	t.Cleanup(func() {
-		e.web.Close()
-		h.Close()
-		if t.Failed() {
-			t.Logf("\n%s", h.Diagnostics())
-		}
-	})
-	if err := h.Install(manifest, exe); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Activate(host.RealID); err != nil {
-		t.Fatalf("Activate: %v", err)
-	}
-	if e.hooks, err = h.Hooks(host.RealID); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(e.web.Close)
+	e.hooks = hosttest.Activate(t, h, manifest, exe)
 	e.admin = srv.AddSession(fx.ChanAdmin.Id).Token
 	return e
 }
@@ -177,27 +70,7 @@ func setup(t *testing.T) *env {
 // call sends a REST request to /plugins/tripwire/api/v1<path> as token's user and checks the status.
 func (e *env) call(t *testing.T, method, path, token string, in any, want int, out any) {
 	t.Helper()
-	var body []byte
-	if in != nil {
-		body, _ = json.Marshal(in)
-	}
-	req, _ := http.NewRequest(method, e.web.URL+"/plugins/"+host.RealID+"/api/v1"+path, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := e.web.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, data, want)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, data)
-		}
-	}
+	hosttest.CallAPI(t, e.web, method, path, token, in, want, out)
 }
 
 // rule saves a town-square rule (the fields given over these defaults: any message, one endpoint on its own path)
@@ -216,7 +89,7 @@ func (e *env) ruleAs(t *testing.T, token string, fields map[string]any) (string,
 		"name":      fmt.Sprintf("case %d", e.n),
 		"scope":     map[string]any{"kind": "channels", "teamId": e.fx.Alpha.Id, "channelIds": []string{e.fx.Public.Id}},
 		"trigger":   map[string]any{"mode": "any"},
-		"endpoints": []any{map[string]any{"id": "main", "url": e.svc.srv.URL + path}},
+		"endpoints": []any{map[string]any{"id": "main", "url": e.svc.URL + path}},
 	}
 	for k, v := range fields {
 		spec[k] = v
@@ -226,7 +99,7 @@ func (e *env) ruleAs(t *testing.T, token string, fields map[string]any) (string,
 		for _, ep := range eps {
 			if m, ok := ep.(map[string]any); ok {
 				if u, ok := m["url"].(string); ok && strings.HasPrefix(u, "/") {
-					m["url"] = e.svc.srv.URL + u
+					m["url"] = e.svc.URL + u
 				}
 			}
 		}
@@ -277,13 +150,13 @@ func (e *env) edit(p *model.Post, message string) {
 func (e *env) delivered(t *testing.T, path string, want int) []string {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for len(e.svc.on(path)) < want && time.Now().Before(deadline) {
+	for len(e.svc.On(path)) < want && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(300 * time.Millisecond)
 	var out []string
-	for _, r := range e.svc.on(path) {
-		out = append(out, r.text())
+	for _, r := range e.svc.On(path) {
+		out = append(out, text(r))
 	}
 	return out
 }
@@ -504,13 +377,13 @@ func TestRuleFieldsAct(t *testing.T) {
 		_, _ = e.rule(t, map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": "/form", "payload": "template", "content_type": "form", "form_fields": map[string]string{"said": "{{post.message}}"}}}})
 		e.post(draft{message: "shape me"})
 		e.delivered(t, "/form", 1)
-		if got := e.svc.on("/put"); len(got) != 1 || got[0].Method != http.MethodPut {
+		if got := e.svc.On("/put"); len(got) != 1 || got[0].Method != http.MethodPut {
 			t.Fatalf("/put got %d requests, method %v", len(got), got)
 		}
-		if got := e.svc.on("/tpl"); len(got) != 1 || string(got[0].Body) != `{"said": "shape me"}` {
+		if got := e.svc.On("/tpl"); len(got) != 1 || string(got[0].Body) != `{"said": "shape me"}` {
 			t.Fatalf("/tpl got %v", got)
 		}
-		if got := e.svc.on("/form"); len(got) != 1 || string(got[0].Body) != "said=shape+me" || !strings.HasPrefix(got[0].Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if got := e.svc.On("/form"); len(got) != 1 || string(got[0].Body) != "said=shape+me" || !strings.HasPrefix(got[0].Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 			t.Fatalf("/form got %v", got)
 		}
 	})
@@ -532,7 +405,7 @@ func TestRuleFieldsAct(t *testing.T) {
 		e.delivered(t, "/parallel2", 1)
 		counts := map[string]int{}
 		for _, p := range []string{"/off", "/on", "/first", "/second", "/parallel1", "/parallel2"} {
-			counts[p] = len(e.svc.on(p))
+			counts[p] = len(e.svc.On(p))
 		}
 		want := map[string]int{"/off": 0, "/on": 1, "/first": 1, "/second": 0, "/parallel1": 1, "/parallel2": 1}
 		if fmt.Sprint(counts) != fmt.Sprint(want) {
@@ -541,10 +414,10 @@ func TestRuleFieldsAct(t *testing.T) {
 	})
 
 	t.Run("response enabled and accept_any_status; the rule name on the reply", func(t *testing.T) {
-		e.svc.answers["/answers"] = answer{status: 200, body: `{"text": "done"}`}
-		e.svc.answers["/quiet"] = answer{status: 200, body: `{"text": "never shown"}`}
-		e.svc.answers["/broken"] = answer{status: 500, body: `{"text": "it broke"}`}
-		e.svc.answers["/broken-any"] = answer{status: 500, body: `{"text": "it broke, said anyway"}`}
+		e.svc.Answer("/answers", hosttest.Answer{Status: 200, Body: `{"text": "done"}`})
+		e.svc.Answer("/quiet", hosttest.Answer{Status: 200, Body: `{"text": "never shown"}`})
+		e.svc.Answer("/broken", hosttest.Answer{Status: 500, Body: `{"text": "it broke"}`})
+		e.svc.Answer("/broken-any", hosttest.Answer{Status: 500, Body: `{"text": "it broke, said anyway"}`})
 		answers, _ := e.rule(t, map[string]any{"name": "Answering", "endpoints": []any{map[string]any{"id": "main", "url": "/answers"}}})
 		quiet, _ := e.rule(t, map[string]any{"response": map[string]any{"enabled": false}, "endpoints": []any{map[string]any{"id": "main", "url": "/quiet"}}})
 		once := map[string]any{"max_attempts": 1}
@@ -567,12 +440,12 @@ func TestRuleFieldsAct(t *testing.T) {
 
 	t.Run("bot: the reply is posted as the rule's own bot; deleting the rule deactivates it and keeps its posts", func(t *testing.T) {
 		png := []byte("\x89PNG\r\n\x1a\nconformance-avatar")
-		e.svc.answers["/as-bot"] = answer{status: 200, body: `{"text": "posted by the rule bot"}`}
+		e.svc.Answer("/as-bot", hosttest.Answer{Status: 200, Body: `{"text": "posted by the rule bot"}`})
 		spec := map[string]any{
 			"name":      "Bot rule",
 			"scope":     map[string]any{"kind": "channels", "teamId": f.Alpha.Id, "channelIds": []string{f.Public.Id}},
 			"trigger":   map[string]any{"mode": "exact", "words": []string{"ship"}},
-			"endpoints": []any{map[string]any{"id": "main", "url": e.svc.srv.URL + "/as-bot"}},
+			"endpoints": []any{map[string]any{"id": "main", "url": e.svc.URL + "/as-bot"}},
 			"bot":       map[string]any{"username": "ship-bot", "display_name": "Ship It", "icon": "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)},
 		}
 		var rule struct {
@@ -637,14 +510,14 @@ func TestRuleFieldsAct(t *testing.T) {
 	})
 
 	t.Run("endpoint follow_redirects: a 3xx is followed only when on", func(t *testing.T) {
-		e.svc.answers["/moved-a"] = answer{status: http.StatusFound, location: e.svc.srv.URL + "/landed-a"}
-		e.svc.answers["/moved-b"] = answer{status: http.StatusFound, location: e.svc.srv.URL + "/landed-b"}
+		e.svc.Answer("/moved-a", hosttest.Answer{Status: http.StatusFound, Location: e.svc.URL + "/landed-a"})
+		e.svc.Answer("/moved-b", hosttest.Answer{Status: http.StatusFound, Location: e.svc.URL + "/landed-b"})
 		once := map[string]any{"max_attempts": 1}
 		_, _ = e.rule(t, map[string]any{"delivery": once, "endpoints": []any{map[string]any{"id": "main", "url": "/moved-a", "follow_redirects": true}}})
 		stays, _ := e.rule(t, map[string]any{"delivery": once, "endpoints": []any{map[string]any{"id": "main", "url": "/moved-b"}}})
 		e.post(draft{message: "go there"})
 		e.delivered(t, "/landed-a", 1)
-		if a, b := len(e.svc.on("/landed-a")), len(e.svc.on("/landed-b")); a != 1 || b != 0 {
+		if a, b := len(e.svc.On("/landed-a")), len(e.svc.On("/landed-b")); a != 1 || b != 0 {
 			t.Fatalf("followed %d times with follow_redirects on, %d times with it off; want 1 and 0", a, b)
 		}
 		if log := e.log(t, stays); len(log) == 0 || log[0].Status != "failed" {
@@ -653,7 +526,7 @@ func TestRuleFieldsAct(t *testing.T) {
 	})
 
 	t.Run("endpoint timeout_ms: a slower answer is a timeout", func(t *testing.T) {
-		e.svc.answers["/slow"] = answer{status: 200, body: `{"text": "too late"}`, delay: 1500 * time.Millisecond}
+		e.svc.Answer("/slow", hosttest.Answer{Status: 200, Body: `{"text": "too late"}`, Delay: 1500 * time.Millisecond})
 		id, _ := e.rule(t, map[string]any{"delivery": map[string]any{"max_attempts": 1}, "endpoints": []any{map[string]any{"id": "main", "url": "/slow", "timeout_ms": 500}}})
 		e.post(draft{message: "hurry"})
 		deadline := time.Now().Add(5 * time.Second)
@@ -669,8 +542,9 @@ func TestRuleFieldsAct(t *testing.T) {
 	})
 
 	t.Run("response stale_after_seconds and stale_action: a late reply is dropped or threaded as delayed", func(t *testing.T) {
-		late := answer{status: 200, body: `{"text": "late news"}`, delay: 1300 * time.Millisecond}
-		e.svc.answers["/late-drop"], e.svc.answers["/late-thread"] = late, late
+		late := hosttest.Answer{Status: 200, Body: `{"text": "late news"}`, Delay: 1300 * time.Millisecond}
+		e.svc.Answer("/late-drop", late)
+		e.svc.Answer("/late-thread", late)
 		stale := func(action, path string) map[string]any {
 			return map[string]any{"response": map[string]any{"stale_after_seconds": 1, "stale_action": action}, "endpoints": []any{map[string]any{"id": "main", "url": path}}}
 		}
@@ -693,8 +567,8 @@ func TestRuleFieldsAct(t *testing.T) {
 		var body struct {
 			ResponseURL string `json:"response_url"`
 		}
-		if err := json.Unmarshal(e.svc.on("/rich")[0].Body, &body); err != nil || body.ResponseURL == "" {
-			t.Fatalf("no response_url in %s", e.svc.on("/rich")[0].Body)
+		if err := json.Unmarshal(e.svc.On("/rich")[0].Body, &body); err != nil || body.ResponseURL == "" {
+			t.Fatalf("no response_url in %s", e.svc.On("/rich")[0].Body)
 		}
 		statuses := []int{}
 		for _, text := range []string{"first late reply", "second late reply"} {
@@ -719,7 +593,7 @@ func TestRuleFieldsAct(t *testing.T) {
 			"name":      "in the wrong team",
 			"scope":     map[string]any{"kind": "channels", "teamId": f.Beta.Id, "channelIds": []string{f.Public.Id}},
 			"trigger":   map[string]any{"mode": "any"},
-			"endpoints": []any{map[string]any{"id": "main", "url": e.svc.srv.URL + "/wrong-team"}},
+			"endpoints": []any{map[string]any{"id": "main", "url": e.svc.URL + "/wrong-team"}},
 		}
 		var refused struct {
 			Error struct {
@@ -738,8 +612,9 @@ func TestRuleFieldsAct(t *testing.T) {
 	})
 
 	t.Run("endpoint max_concurrency: 1 never has two requests in flight", func(t *testing.T) {
-		slow := answer{status: 200, body: "{}", delay: 600 * time.Millisecond}
-		e.svc.answers["/one-at-a-time"], e.svc.answers["/many-at-once"] = slow, slow
+		slow := hosttest.Answer{Status: 200, Body: "{}", Delay: 600 * time.Millisecond}
+		e.svc.Answer("/one-at-a-time", slow)
+		e.svc.Answer("/many-at-once", slow)
 		_, _ = e.rule(t, map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": "/one-at-a-time", "max_concurrency": 1}}})
 		_, _ = e.rule(t, map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": "/many-at-once"}}})
 		for _, m := range []string{"one", "two", "three"} {
@@ -747,17 +622,15 @@ func TestRuleFieldsAct(t *testing.T) {
 		}
 		e.delivered(t, "/many-at-once", 3)
 		e.delivered(t, "/one-at-a-time", 3)
-		e.svc.mu.Lock()
-		one, many := e.svc.peak["/one-at-a-time"], e.svc.peak["/many-at-once"]
-		e.svc.mu.Unlock()
-		if n := len(e.svc.on("/one-at-a-time")); n != 3 || one != 1 || many < 2 {
+		one, many := e.svc.Peak("/one-at-a-time"), e.svc.Peak("/many-at-once")
+		if n := len(e.svc.On("/one-at-a-time")); n != 3 || one != 1 || many < 2 {
 			t.Fatalf("max_concurrency 1: %d requests, at most %d at once; default: at most %d at once (want 3, 1 and at least 2)", n, one, many)
 		}
 	})
 
 	t.Run("response reply_to: thread or channel, whatever the service's response_type", func(t *testing.T) {
-		e.svc.answers["/plain"] = answer{status: 200, body: `{"text": "plain answer"}`}
-		e.svc.answers["/comment"] = answer{status: 200, body: `{"text": "comment answer", "response_type": "comment"}`}
+		e.svc.Answer("/plain", hosttest.Answer{Status: 200, Body: `{"text": "plain answer"}`})
+		e.svc.Answer("/comment", hosttest.Answer{Status: 200, Body: `{"text": "comment answer", "response_type": "comment"}`})
 		placed := func(to, path string) map[string]any {
 			fields := map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": path}}}
 			if to != "" {
@@ -791,7 +664,7 @@ func TestRuleFieldsAct(t *testing.T) {
 
 	t.Run("response reply_template: a PagerDuty-style answer becomes the reply post", func(t *testing.T) {
 		// Not Mattermost's reply format: without the template this answer posts nothing.
-		e.svc.answers["/pagerduty"] = answer{status: 202, body: `{"status": "success", "message": "Event processed @channel", "dedup_key": "mm-42"}`, headers: map[string]string{"X-Request-Id": "req-7"}}
+		e.svc.Answer("/pagerduty", hosttest.Answer{Status: 202, Body: `{"status": "success", "message": "Event processed @channel", "dedup_key": "mm-42"}`, Headers: map[string]string{"X-Request-Id": "req-7"}})
 		mapped, _ := e.rule(t, map[string]any{
 			"endpoints": []any{map[string]any{"id": "main", "url": "/pagerduty"}},
 			"response":  map[string]any{"reply_to": "thread", "reply_template": "PagerDuty {{reply.json.status}} ({{reply.status}}, {{reply.headers.x-request-id}}) for \"{{post.message}}\": incident key `{{reply.json.dedup_key}}`; {{reply.json.message}}"},
@@ -809,8 +682,8 @@ func TestRuleFieldsAct(t *testing.T) {
 	})
 
 	t.Run("response username and icon_url: on replies only when Mattermost allows overrides", func(t *testing.T) {
-		e.svc.answers["/dressed"] = answer{status: 200, body: `{"text": "dressed"}`}
-		e.svc.answers["/plain-dress"] = answer{status: 200, body: `{"text": "plain"}`}
+		e.svc.Answer("/dressed", hosttest.Answer{Status: 200, Body: `{"text": "dressed"}`})
+		e.svc.Answer("/plain-dress", hosttest.Answer{Status: 200, Body: `{"text": "plain"}`})
 		const icon = "https://icons.example.com/deploy.png"
 		dressed, _ := e.rule(t, map[string]any{"response": map[string]any{"username": "Deploy Bot", "icon_url": icon}, "endpoints": []any{map[string]any{"id": "main", "url": "/dressed"}}})
 		plain, _ := e.rule(t, map[string]any{"endpoints": []any{map[string]any{"id": "main", "url": "/plain-dress"}}})
@@ -844,13 +717,13 @@ func TestRuleFieldsAct(t *testing.T) {
 
 	t.Run("delivery backoff_base_ms and backoff_max_ms: the wait before each retry", func(t *testing.T) {
 		// A service of its own: its host's circuit breaker sees only these failures.
-		flaky := newService(t)
+		flaky := hosttest.NewService(t, hosttest.Answer{Status: 200, Body: "{}"})
 		for _, p := range []string{"/fast", "/capped", "/slow"} {
-			flaky.answers[p] = answer{status: 503, body: "{}"}
+			flaky.Answer(p, hosttest.Answer{Status: 503, Body: "{}"})
 		}
 		retried := func(path string, policy map[string]any) map[string]any {
 			policy["max_attempts"] = 4
-			return map[string]any{"delivery": policy, "endpoints": []any{map[string]any{"id": "main", "url": flaky.srv.URL + path}}}
+			return map[string]any{"delivery": policy, "endpoints": []any{map[string]any{"id": "main", "url": flaky.URL + path}}}
 		}
 		// Full jitter: the n-th retry waits random(0, min(max, base·2^(n-1))). Base 10 ms: all retries within 80 ms;
 		// base an hour capped at 10 ms: the same; base an hour uncapped: the first retry comes after a moment only with
@@ -861,21 +734,21 @@ func TestRuleFieldsAct(t *testing.T) {
 		_, _ = e.rule(t, retried("/slow", map[string]any{"backoff_base_ms": 3_600_000}))
 		e.post(draft{message: "try and try again"})
 		deadline := time.Now().Add(8 * time.Second)
-		for (len(flaky.on("/fast")) < 4 || len(flaky.on("/capped")) < 4) && time.Now().Before(deadline) {
+		for (len(flaky.On("/fast")) < 4 || len(flaky.On("/capped")) < 4) && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		time.Sleep(300 * time.Millisecond)
-		got := fmt.Sprintf("fast %d, capped %d, slow %d", len(flaky.on("/fast")), len(flaky.on("/capped")), len(flaky.on("/slow")))
+		got := fmt.Sprintf("fast %d, capped %d, slow %d", len(flaky.On("/fast")), len(flaky.On("/capped")), len(flaky.On("/slow")))
 		if got != "fast 4, capped 4, slow 1" {
 			t.Fatalf("attempts within 8 s: %s; want fast 4, capped 4, slow 1", got)
 		}
 	})
 
 	t.Run("delivery max_age_seconds: a retry that would come later is not made, the delivery fails expired", func(t *testing.T) {
-		busy := newService(t)
-		busy.answers["/busy"] = answer{status: 503, body: "{}", headers: map[string]string{"Retry-After": "30"}}
+		busy := hosttest.NewService(t, hosttest.Answer{Status: 200, Body: "{}"})
+		busy.Answer("/busy", hosttest.Answer{Status: 503, Body: "{}", Headers: map[string]string{"Retry-After": "30"}})
 		aged := func(seconds int) map[string]any {
-			return map[string]any{"delivery": map[string]any{"max_age_seconds": seconds}, "endpoints": []any{map[string]any{"id": "main", "url": busy.srv.URL + "/busy"}}}
+			return map[string]any{"delivery": map[string]any{"max_age_seconds": seconds}, "endpoints": []any{map[string]any{"id": "main", "url": busy.URL + "/busy"}}}
 		}
 		young, _ := e.rule(t, aged(10))
 		patient, _ := e.rule(t, aged(60))
@@ -890,7 +763,7 @@ func TestRuleFieldsAct(t *testing.T) {
 		if log := e.log(t, patient); len(log) == 0 || log[0].Status != "retrying" {
 			t.Fatalf("max_age_seconds 60, Retry-After 30: log %+v, want retrying", log)
 		}
-		if n := len(busy.on("/busy")); n != 2 {
+		if n := len(busy.On("/busy")); n != 2 {
 			t.Fatalf("%d attempts, want one per rule", n)
 		}
 	})
@@ -911,7 +784,7 @@ func TestRuleFieldsAct(t *testing.T) {
 			var body struct {
 				ResponseURL string `json:"response_url"`
 			}
-			reqs := e.svc.on(path)
+			reqs := e.svc.On(path)
 			if len(reqs) != 1 || json.Unmarshal(reqs[0].Body, &body) != nil || body.ResponseURL == "" {
 				t.Fatalf("%s: no response_url in %v", path, reqs)
 			}
@@ -945,7 +818,7 @@ func TestRuleFieldsAct(t *testing.T) {
 	// Mattermost runs MessageHasBeenPosted for the posts plugins create too; the in-memory server does not, so the
 	// test hands Tripwire's posts to the hook itself.
 	t.Run("reply chains: Tripwire's posts for services are integration posts, one hop further each, stopped by MaxHops", func(t *testing.T) {
-		e.svc.answers["/chain"] = answer{status: 200, body: `{"text": "chained reply"}`}
+		e.svc.Answer("/chain", hosttest.Answer{Status: 200, Body: `{"text": "chained reply"}`})
 		integrations := map[string]any{"sources": map[string]any{"integrations": true}}
 		chain, _ := e.rule(t, map[string]any{"sources": integrations["sources"], "endpoints": []any{map[string]any{"id": "main", "url": "/chain"}}})
 		e.post(draft{message: "start a chain"})
@@ -960,7 +833,7 @@ func TestRuleFieldsAct(t *testing.T) {
 		}
 		e.hooks.MessageHasBeenPosted(&plugin.Context{RequestId: model.NewId()}, second[1])
 		time.Sleep(500 * time.Millisecond)
-		if got := e.svc.on("/chain"); len(got) != 2 {
+		if got := e.svc.On("/chain"); len(got) != 2 {
 			t.Fatalf("the chain went on past MaxHops: %d deliveries", len(got))
 		}
 

@@ -24,10 +24,9 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
-
-const apiBase = "/plugins/" + host.RealID + "/api/v1"
 
 // receiver records every delivery: per webhook-id, the x-webhook-attempt of each request, in order.
 type receiver struct {
@@ -78,23 +77,8 @@ type cluster struct {
 
 func startCluster(t *testing.T, names ...string) *cluster {
 	t.Helper()
-	root, err := host.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe := host.RealExecutable(root)
-	if _, err := os.Stat(exe.Bundle + exe.Path); err != nil {
-		t.Fatalf("real plugin executable missing (build it with `make server-build`, or set %s): %v", host.EnvRealPluginExecutable, err)
-	}
-	manifest, err := host.RealManifest(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	manifest, exe := hosttest.RealPlugin(t)
+	dir := hosttest.Scratch(t)
 	c := &cluster{t: t, srv: memapi.NewServer()}
 	c.f = memapi.Seed(c.srv)
 	c.token = c.srv.AddSession(c.f.ChanAdmin.Id).Token
@@ -112,26 +96,8 @@ func startCluster(t *testing.T, names ...string) *cluster {
 		if err := os.MkdirAll(nodeDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		h, err := host.NewNode(nodeDir, c.srv, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			h.Close()
-			if t.Failed() && os.Getenv("TRIPWIRE_CONFORMANCE_VERBOSE") != "" {
-				t.Logf("\n%s", h.Diagnostics())
-			}
-		})
-		if err := h.Install(manifest, exe); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := h.Activate(host.RealID); err != nil {
-			t.Fatalf("Activate on %s: %v\n%s", name, err, h.Diagnostics())
-		}
-		hooks, err := h.Hooks(host.RealID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := hosttest.NewHost(t, nodeDir, c.srv, hosttest.Options{Node: name, DiagnosticsEnv: "TRIPWIRE_CONFORMANCE_VERBOSE"})
+		hooks := hosttest.Activate(t, h, manifest, exe)
 		c.mu.Lock()
 		c.nodes = append(c.nodes, &node{name: name, h: h, hooks: hooks})
 		c.mu.Unlock()
@@ -171,7 +137,7 @@ func (c *cluster) call(n *node, method, path string, body any, want int, out any
 	if body != nil {
 		data, _ = json.Marshal(body)
 	}
-	req := httptest.NewRequest(method, "http://tripwire.test"+apiBase+path, bytes.NewReader(data))
+	req := httptest.NewRequest(method, "http://tripwire.test"+hosttest.APIBase+path, bytes.NewReader(data))
 	req.RemoteAddr = "127.0.0.1:50000"
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.token)

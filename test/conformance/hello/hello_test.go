@@ -17,6 +17,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
@@ -39,29 +40,10 @@ func TestHello(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	scratch := t.TempDir()
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)
-	h, err := host.New(scratch, srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		h.Close()
-		if t.Failed() {
-			t.Logf("\n%s", h.Diagnostics())
-		}
-	})
-	if err := h.Install(&manifest, host.Executable{Bundle: bundle}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Activate("hello"); err != nil {
-		t.Fatalf("Activate: %v", err)
-	}
-	hooks, err := h.Hooks("hello")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
+	hooks := hosttest.Activate(t, h, &manifest, host.Executable{Bundle: bundle})
 
 	t.Run("/hello is registered and answers with the caller's name", func(t *testing.T) {
 		var triggers []string

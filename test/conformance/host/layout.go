@@ -109,3 +109,10 @@ func shellQuote(s string) string {
 	}
 	return out + "'"
 }
+
+// SocketDir makes <dir>/tmp and returns it: the directory to point $TMPDIR at, where go-plugin's os.CreateTemp puts
+// the plugin's socket (as on a server), so a run's sockets stay in its own scratch directory.
+func SocketDir(dir string) (string, error) {
+	tmp := filepath.Join(dir, "tmp")
+	return tmp, os.MkdirAll(tmp, 0o755)
+}

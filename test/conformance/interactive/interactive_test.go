@@ -17,61 +17,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
 const signingSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-// service is the rule's external service: it records what it receives and answers from a table by path.
-type service struct {
-	mu       sync.Mutex
-	requests []received
-	answers  map[string]string
-	srv      *httptest.Server
-}
-
-type received struct {
-	Path   string
-	Header http.Header
-	Body   []byte
-}
-
-func newService(t *testing.T) *service {
-	s := &service{answers: map[string]string{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		s.mu.Lock()
-		s.requests = append(s.requests, received{Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
-		answer := s.answers[r.URL.Path]
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, answer)
-	}))
-	t.Cleanup(s.srv.Close)
-	return s
-}
-
-func (s *service) last(t *testing.T, path string) received {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := len(s.requests) - 1; i >= 0; i-- {
-		if s.requests[i].Path == path {
-			return s.requests[i]
-		}
-	}
-	t.Fatalf("the service got no request on %s", path)
-	return received{}
-}
-
 // verifySignature checks a Standard Webhooks signature as a receiver would.
-func verifySignature(t *testing.T, r received) {
+func verifySignature(t *testing.T, r hosttest.Request) {
 	t.Helper()
 	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(signingSecret, "whsec_"))
 	if err != nil {
@@ -91,7 +49,7 @@ type env struct {
 	srv *memapi.Server
 	fx  *memapi.Fixtures
 	web *httptest.Server
-	svc *service
+	svc *hosttest.Service
 }
 
 func setup(t *testing.T) *env {
@@ -107,33 +65,15 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)
-	h, err := host.New(dir, srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: newService(t)}
+	svc := hosttest.NewService(t, hosttest.Answer{Status: 200}) // closed after the host
+	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
+	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: svc}
 	srv.SetSiteURL(e.web.URL)
 	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1"})
-	t.Cleanup(func() {
-		e.web.Close()
-		h.Close()
-		if t.Failed() {
-			t.Logf("\n%s", h.Diagnostics())
-		}
-	})
-	if err := h.Install(manifest, host.Executable{Bundle: bundle}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Activate(host.RealID); err != nil {
-		t.Fatalf("Activate: %v", err)
-	}
+	t.Cleanup(e.web.Close)
+	hosttest.Activate(t, h, manifest, host.Executable{Bundle: bundle})
 	return e
 }
 
@@ -186,7 +126,7 @@ func (e *env) buttonPost() (*model.Post, string) {
 		"name":      "Deploys",
 		"scope":     map[string]any{"kind": "channels", "teamId": e.fx.Alpha.Id, "channelIds": []string{e.fx.Public.Id}},
 		"trigger":   map[string]any{"mode": "exact", "words": []string{"deploy"}},
-		"endpoints": []any{map[string]any{"id": "main", "url": e.svc.srv.URL + "/hook"}},
+		"endpoints": []any{map[string]any{"id": "main", "url": e.svc.URL + "/hook"}},
 	}
 	var rule struct{ ID string }
 	e.json(http.MethodPost, "/api/v1/rules", admin, spec, http.StatusCreated, &rule)
@@ -198,7 +138,7 @@ func (e *env) buttonPost() (*model.Post, string) {
 		"text": "Deploy api to prod?",
 		"attachments": []any{map[string]any{"actions": []any{map[string]any{
 			"id": "approve", "name": "Approve", "type": "button",
-			"integration": map[string]any{"url": e.svc.srv.URL + "/act", "context": map[string]any{"ticket": 42}},
+			"integration": map[string]any{"url": e.svc.URL + "/act", "context": map[string]any{"ticket": 42}},
 		}}}},
 	}
 	path := strings.TrimPrefix(inbound.URL, e.web.URL+"/plugins/"+host.RealID)
@@ -245,13 +185,13 @@ func TestButtonClickAndDialogSubmit(t *testing.T) {
 	if action.Integration.URL != "/plugins/tripwire/interactive/action" {
 		t.Fatalf("the button points at %q, want the plugin", action.Integration.URL)
 	}
-	if _, leaked := action.Integration.Context["ticket"]; leaked || strings.Contains(postJSON(post), e.svc.srv.URL) {
+	if _, leaked := action.Integration.Context["ticket"]; leaked || strings.Contains(postJSON(post), e.svc.URL) {
 		t.Fatalf("the service's URL or context is readable in the post: %s", postJSON(post))
 	}
 	member := e.fx.MemberSession.Token
 
 	t.Run("a click is forwarded, signed, and the service's update comes back", func(t *testing.T) {
-		e.svc.answers["/act"] = `{"update": {"message": "Approved by Mia"}, "ephemeral_text": "Done."}`
+		e.svc.Answer("/act", hosttest.Answer{Status: 200, Body: `{"update": {"message": "Approved by Mia"}, "ephemeral_text": "Done."}`})
 		status, data := e.click(post, member, "trigger-1", nil)
 		var answer model.PostActionIntegrationResponse
 		if status != http.StatusOK || json.Unmarshal(data, &answer) != nil {
@@ -260,7 +200,7 @@ func TestButtonClickAndDialogSubmit(t *testing.T) {
 		if answer.Update == nil || answer.Update.Message != "Approved by Mia" || answer.EphemeralText != "Done." {
 			t.Fatalf("answer = %s", data)
 		}
-		got := e.svc.last(t, "/act")
+		got := e.svc.Last(t, "/act")
 		verifySignature(t, got)
 		var forwarded model.PostActionIntegrationRequest
 		if err := json.Unmarshal(got.Body, &forwarded); err != nil {
@@ -275,9 +215,9 @@ func TestButtonClickAndDialogSubmit(t *testing.T) {
 	})
 
 	t.Run("the dialog the service asks for is opened with the click's trigger id, and its errors reach the dialog", func(t *testing.T) {
-		e.svc.answers["/act"] = `{"dialog": {"callback_id": "why", "title": "Why approve?", "state": "svc-state",
-			"elements": [{"display_name": "Reason", "name": "reason", "type": "text"}]}, "dialog_url": "` + e.svc.srv.URL + `/submit"}`
-		e.svc.answers["/submit"] = `{"errors": {"reason": "Tell us why"}}`
+		e.svc.Answer("/act", hosttest.Answer{Status: 200, Body: `{"dialog": {"callback_id": "why", "title": "Why approve?", "state": "svc-state",
+			"elements": [{"display_name": "Reason", "name": "reason", "type": "text"}]}, "dialog_url": "` + e.svc.URL + `/submit"}`})
+		e.svc.Answer("/submit", hosttest.Answer{Status: 200, Body: `{"errors": {"reason": "Tell us why"}}`})
 		if status, data := e.click(post, member, "trigger-2", nil); status != http.StatusOK {
 			t.Fatalf("click = %d %s", status, data)
 		}
@@ -302,7 +242,7 @@ func TestButtonClickAndDialogSubmit(t *testing.T) {
 		if status != http.StatusOK || json.Unmarshal(data, &answer) != nil || answer.Errors["reason"] != "Tell us why" {
 			t.Fatalf("submit = %d %s", status, data)
 		}
-		got := e.svc.last(t, "/submit")
+		got := e.svc.Last(t, "/submit")
 		verifySignature(t, got)
 		var forwarded model.SubmitDialogRequest
 		if err := json.Unmarshal(got.Body, &forwarded); err != nil || forwarded.State != "svc-state" || forwarded.UserId != e.fx.Member.Id {
@@ -320,7 +260,7 @@ func TestButtonClickAndDialogSubmit(t *testing.T) {
 	})
 
 	t.Run("clicks that are not Mattermost's are refused", func(t *testing.T) {
-		before := len(e.svc.requests)
+		before := e.svc.Count()
 		if status, _ := e.click(post, "", "trigger-3", nil); status != http.StatusUnauthorized {
 			t.Errorf("anonymous click = %d, want 401", status)
 		}
@@ -334,7 +274,7 @@ func TestButtonClickAndDialogSubmit(t *testing.T) {
 		if status, data := e.click(post, outsider, "trigger-3", nil); status != http.StatusOK || !strings.HasPrefix(string(data), `{"ephemeral_text":"`) {
 			t.Errorf("click by a user who cannot read the channel = %d %s, want 200 with a refusal as ephemeral text", status, data)
 		}
-		if len(e.svc.requests) != before {
+		if e.svc.Count() != before {
 			t.Errorf("refused clicks reached the service")
 		}
 	})

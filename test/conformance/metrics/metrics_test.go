@@ -5,16 +5,10 @@
 package metrics
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +19,7 @@ import (
 	pmodel "github.com/prometheus/common/model"
 
 	"github.com/tripwire/test/conformance/host"
+	"github.com/tripwire/test/conformance/host/hosttest"
 	"github.com/tripwire/test/conformance/memapi"
 )
 
@@ -37,72 +32,25 @@ type env struct {
 	fx    *memapi.Fixtures
 	web   *httptest.Server
 	hooks plugin.Hooks
-	svc   *httptest.Server
+	svc   *hosttest.Service
 	admin string // the system admin's session
 	owner string // the channel admin's session: owner of the rules
-	mu    sync.Mutex
-	hits  map[string]int
 	last  string // the last scrape's text (shown with -v, and when the test fails)
 }
 
 func setup(t *testing.T) *env {
-	root, err := host.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe := host.RealExecutable(root)
-	if _, err := os.Stat(exe.Bundle + exe.Path); err != nil {
-		t.Fatalf("real plugin executable missing (build it with `make server-build`): %v", err)
-	}
-	manifest, err := host.RealManifest(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	manifest, exe := hosttest.RealPlugin(t)
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)
-	h, err := host.New(dir, srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), hits: map[string]int{}}
 	// /ok answers 200; /bad answers 503 (retried at once: Retry-After 0).
-	e.svc = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.ReadAll(r.Body)
-		e.mu.Lock()
-		e.hits[r.URL.Path]++
-		e.mu.Unlock()
-		if r.URL.Path == "/bad" {
-			w.Header().Set("Retry-After", "0")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, "{}")
-	}))
+	svc := hosttest.NewService(t, hosttest.Answer{Status: http.StatusOK, Body: "{}"}) // closed after the host
+	svc.Answer("/bad", hosttest.Answer{Status: http.StatusServiceUnavailable, Headers: map[string]string{"Retry-After": "0"}})
+	h := hosttest.NewHost(t, hosttest.Scratch(t), srv, hosttest.Options{})
+	e := &env{t: t, srv: srv, fx: fx, web: httptest.NewServer(h), svc: svc}
 	srv.SetSiteURL(e.web.URL)
 	srv.SetPluginConfig(host.RealID, map[string]any{"AllowedHosts": "127.0.0.1/32"})
-	t.Cleanup(func() {
-		e.svc.Close()
-		e.web.Close()
-		h.Close()
-		if t.Failed() {
-			t.Logf("\n%s", h.Diagnostics())
-		}
-	})
-	if err := h.Install(manifest, exe); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Activate(host.RealID); err != nil {
-		t.Fatalf("Activate: %v", err)
-	}
-	if e.hooks, err = h.Hooks(host.RealID); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(e.web.Close)
+	e.hooks = hosttest.Activate(t, h, manifest, exe)
 	e.admin = srv.AddSession(fx.SysAdmin.Id).Token
 	e.owner = srv.AddSession(fx.ChanAdmin.Id).Token
 	return e
@@ -111,27 +59,7 @@ func setup(t *testing.T) *env {
 // call sends a REST request to /plugins/tripwire/api/v1<path> and checks the status.
 func (e *env) call(method, path, token string, in any, want int, out any) {
 	e.t.Helper()
-	var body []byte
-	if in != nil {
-		body, _ = json.Marshal(in)
-	}
-	req, _ := http.NewRequest(method, e.web.URL+"/plugins/"+host.RealID+"/api/v1"+path, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := e.web.Client().Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		e.t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, data, want)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			e.t.Fatalf("%s %s: %v in %s", method, path, err, data)
-		}
-	}
+	hosttest.CallAPI(e.t, e.web, method, path, token, in, want, out)
 }
 
 // rule saves a town-square rule for every message, with one endpoint "main" on the service's path.
@@ -228,11 +156,9 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	e.mu.Lock()
-	if fmt.Sprint(e.hits) != fmt.Sprint(want) {
-		t.Errorf("the service got %v, want %v", e.hits, want)
+	if hits := e.svc.Hits(); fmt.Sprint(hits) != fmt.Sprint(want) {
+		t.Errorf("the service got %v, want %v", hits, want)
 	}
-	e.mu.Unlock()
 
 	t.Logf("scrape after the deliveries:\n%s", e.last)
 	for _, name := range []string{

@@ -68,9 +68,11 @@ func run(lifetime time.Duration, logPath string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "tmp")
-	_ = os.MkdirAll(tmp, 0o755)
-	os.Setenv("TMPDIR", tmp) // go-plugin's socket goes there, as on a server
+	tmp, err := host.SocketDir(dir)
+	if err != nil {
+		return err
+	}
+	os.Setenv("TMPDIR", tmp)
 
 	// Deliveries go to a sink on loopback (allowed by the guardrail below), never off the machine.
 	sink := newSink()

@@ -82,9 +82,12 @@ func run() int {
 		return 2
 	}
 	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "tmp")
-	_ = os.MkdirAll(tmp, 0o755)
-	os.Setenv("TMPDIR", tmp) // go-plugin's socket goes there, as on a server
+	tmp, err := host.SocketDir(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		return 2
+	}
+	os.Setenv("TMPDIR", tmp)
 
 	srv := memapi.NewServer()
 	w := seedWorld(srv)

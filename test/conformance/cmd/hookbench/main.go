@@ -71,10 +71,11 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+	tmp, err := host.SocketDir(dir)
+	if err != nil {
 		return err
 	}
-	os.Setenv("TMPDIR", filepath.Join(dir, "tmp")) // the plugins' sockets go there
+	os.Setenv("TMPDIR", tmp)
 
 	srv := memapi.NewServer()
 	fx := memapi.Seed(srv)

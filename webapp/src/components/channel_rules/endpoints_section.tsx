@@ -1,4 +1,4 @@
-import {endpointUsesToken, httpMethods, isSecretHeader, payloadModes, ruleLimits, secretHeaderNames, type Endpoint, type PayloadMode} from '@tripwire/common';
+import {endpointUsesToken, httpMethods, payloadModes, ruleLimits, type Endpoint, type PayloadMode} from '@tripwire/common';
 import {type ReactNode, useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
@@ -12,8 +12,10 @@ import {commonMessages} from '../common/messages';
 import {KeyValueEditor} from './key_value_editor';
 import {m} from './messages';
 import {compact, errorAt, errorCountUnder, errorsUnder, newEndpoint} from './rule_form_state';
+import {plainHeaders, SecretHeaders, secretHeaderValues} from './secret_headers';
 import {Section} from './section';
 import {TemplateEditor} from './template_editor';
+import {TokenField} from './token_field';
 
 const payloadMessages: Record<PayloadMode, (typeof m)[keyof typeof m]> = {
     compat: m.payloadCompat,
@@ -92,55 +94,6 @@ export function EndpointsSection({endpoints, onChange, errors, disabled, ruleId,
             )}
             {!solo && token}
         </Section>
-    );
-}
-
-/**
- * The native `token` compat and Slack payloads carry, which services check to trust a request. Write-only like
- * Mattermost's own: a stored token is never shown; a new one (typed or generated) is shown until saved, with Copy.
- */
-function TokenField({value, hasToken, disabled, error, onChange}: {
-    value: string | undefined;
-    hasToken: boolean;
-    disabled: boolean;
-    error?: string | undefined;
-    onChange(token: string | undefined): void;
-}) {
-    const f = useIntl().formatMessage;
-    const generate = () => {
-        const bytes = crypto.getRandomValues(new Uint8Array(20));
-        onChange([...bytes].map((b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join(''));
-    };
-    return (
-        <div className='tw-field'>
-            <TextField
-                label={f(m.token)}
-                path='secrets.token'
-                error={error}
-                mono={true}
-                value={value ?? ''}
-                placeholder={hasToken ? f(m.tokenKeep) : ''}
-                disabled={disabled}
-                help={f(value !== undefined && value !== '' ? m.tokenPending : hasToken ? m.tokenSet : m.tokenNotSet)}
-                onChange={(t) => onChange(t === '' ? undefined : t)}
-            />
-            <div className='tw-row'>
-                <button
-                    type='button'
-                    className='tw-btn tw-btn-tertiary'
-                    disabled={disabled}
-                    onClick={generate}
-                >
-                    {f(m.tokenGenerate)}
-                </button>
-                {value && (
-                    <CopyButton
-                        value={value}
-                        label={f(m.token)}
-                    />
-                )}
-            </div>
-        </div>
     );
 }
 
@@ -380,68 +333,6 @@ function EndpointForm({n, endpoint: ep, base, errors, disabled, ruleId, removabl
                     onSigned={() => set({has_secret: true})}
                 />
             </div>
-        </div>
-    );
-}
-
-/** The headers shown as they are: every one that is not secret. */
-function plainHeaders(ep: Endpoint): Record<string, string> {
-    return Object.fromEntries(Object.entries(ep.headers).filter(([name]) => !isSecretHeader(ep, name)));
-}
-
-/** Secret header values typed in this editor (the server never sends stored ones back). */
-function secretHeaderValues(ep: Endpoint): Record<string, string> {
-    return Object.fromEntries(Object.entries(ep.headers).filter(([name]) => isSecretHeader(ep, name)));
-}
-
-/**
- * Secret headers, write-only: each says whether a value is stored, with a field to replace it. An empty field keeps
- * the stored value; what is typed goes out with the rule once, like a password.
- */
-function SecretHeaders({endpoint: ep, disabled, errors, onChange}: {endpoint: Endpoint; disabled: boolean; errors: Record<string, string>; onChange(values: Record<string, string>): void}) {
-    const f = useIntl().formatMessage;
-    const names = secretHeaderNames(ep);
-    if (names.length === 0) return null;
-    const typed = secretHeaderValues(ep);
-    const stored = new Set(ep.secret_headers_set.map((n) => n.toLowerCase()));
-    const typedValue = (name: string) => Object.entries(typed).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-    const change = (name: string, value: string) => {
-        const next = Object.fromEntries(Object.entries(typed).filter(([n]) => n.toLowerCase() !== name.toLowerCase()));
-        onChange(value === '' ? next : {...next, [name]: value});
-    };
-    return (
-        <div className='tw-field'>
-            <span className='tw-label'>{f(m.secretHeaderValues)}</span>
-            <ul
-                className='tw-stack'
-                style={{listStyle: 'none', padding: 0, margin: 0}}
-            >
-                {names.map((name) => {
-                    const value = typedValue(name) ?? '';
-                    const problem = Object.entries(errors).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-                    const status = value ? m.secretHeaderPending : stored.has(name.toLowerCase()) ? m.secretHeaderSet : m.secretHeaderNotSet;
-                    return (
-                        <li
-                            key={name}
-                            className='tw-row tw-wrap'
-                            data-testid='tripwire-secret-header'
-                        >
-                            <span className='tw-help tw-mono tw-grow'>{f(status, {name})}</span>
-                            <input
-                                className='tw-input tw-mono'
-                                type='password'
-                                autoComplete='new-password'
-                                aria-label={f(m.secretHeaderReplace, {name})}
-                                aria-invalid={Boolean(problem)}
-                                value={value}
-                                disabled={disabled}
-                                onChange={(event) => change(name, event.target.value)}
-                            />
-                            {problem && <div className='tw-error'>{problem}</div>}
-                        </li>
-                    );
-                })}
-            </ul>
         </div>
     );
 }

@@ -204,9 +204,9 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
         },
 
         async onActivate() {
-            serverConfig = await api.getServerConfig();
-            botUserId = await api.ensureBotUser(BOT);
-            await api.registerCommand(commandDefinition);
+            // Three independent round trips to the host, at once; the dispatcher starts once the bot and the server's
+            // settings are known (a delivery it resumes may post a reply at once).
+            [serverConfig, botUserId] = await Promise.all([api.getServerConfig(), api.ensureBotUser(BOT), api.registerCommand(commandDefinition)]);
             await dispatcher.start();
             log.info('Tripwire activated', {version: pluginVersion, bot_user_id: botUserId});
         },

@@ -45,6 +45,11 @@ export default tseslint.config(
         rules: {'no-console': 'off', 'no-restricted-globals': 'off'},
     },
     {
+        // Declarations load nothing at run time.
+        files: ['**/*.d.ts'],
+        rules: {'@typescript-eslint/no-restricted-imports': 'off'},
+    },
+    {
         files: ['**/*.cjs', '**/*.js'],
         languageOptions: {sourceType: 'commonjs', globals: {...globals.node}},
         rules: {'@typescript-eslint/no-require-imports': 'off'},

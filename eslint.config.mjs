@@ -13,6 +13,16 @@ export default tseslint.config(
             '@typescript-eslint/consistent-type-imports': ['error', {fixStyle: 'inline-type-imports'}],
             eqeqeq: ['error', 'always', {null: 'ignore'}],
             'no-console': 'error',
+            // Start-up of the shipped executable (server/test/release/startup_imports.test.ts): zod's `z` export is one
+            // object of everything, its 60 locales too, which no bundler can then leave out; prom-client's index loads
+            // https, tls, zlib and cluster for features Tripwire does not use (server/src/metrics/prometheus.ts).
+            'no-restricted-syntax': ['error', {
+                selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > :matches(ImportDefaultSpecifier, ImportSpecifier[imported.name='z'][importKind!='type'])",
+                message: "import * as z from 'zod' (lets the bundler leave zod's locales out)",
+            }],
+            '@typescript-eslint/no-restricted-imports': ['error', {
+                paths: [{name: 'prom-client', allowTypeImports: true, message: 'import the classes from prom-client/lib/<name> (see server/src/metrics/prometheus.ts)'}],
+            }],
         },
     },
     {
@@ -33,6 +43,11 @@ export default tseslint.config(
     {
         files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', '**/bench/**', 'scripts/**', 'test/**'],
         rules: {'no-console': 'off', 'no-restricted-globals': 'off'},
+    },
+    {
+        // Declarations load nothing at run time.
+        files: ['**/*.d.ts'],
+        rules: {'@typescript-eslint/no-restricted-imports': 'off'},
     },
     {
         files: ['**/*.cjs', '**/*.js'],

@@ -69,7 +69,12 @@ await esbuild(await serverBuildOptions({entry: process.env.SERVER_ENTRY ?? join(
 // JavaScript first (spawn to handshake line here: ~170 → ~70 ms). A code cache is valid only for the V8 build that made
 // it, so the other platforms get a blob without one. Reproducible: --predictable fixes V8's per-process random seeds
 // (V8 leaves that flag out of the cache's flag hash, so the runtime still accepts the cache), and the script is named
-// relative to the build directory, which would otherwise be written into the cache.
+// relative to the build directory, which would otherwise be written into the cache. The cache holds what V8 compiles
+// before running the script, the top level: a function body compiles on its first call. --no-lazy (everything in
+// the cache) cost more than it saved (start-up CPU +10-25 %, the cache 3 MB larger). What start-up runs is kept
+// small instead (server/test/release/startup_imports.test.ts; the script 1.87 -> 1.45 MB): RSS after activation
+// 71.5 -> 64.8 MB and the process's CPU time until activated about -17 % (make bench-hooks: plugin_rss_sea_mb,
+// activation_sea_cpu_ms; medians of 3 runs on a loaded machine).
 // V8 grows the young generation up to 64 MB semi-spaces under a steady allocation rate (every delivery allocates):
 // measured in make bench-e2e, 128 MB of the plugin's ~200 MB RSS was new space holding garbage while the live heap
 // was under 20 MB. 2 MB semi-spaces keep RSS near the live heap for a few more (cheap) scavenges: against 4 MB, RSS
@@ -77,6 +82,8 @@ await esbuild(await serverBuildOptions({entry: process.env.SERVER_ENTRY ?? join(
 // this executable) about 167 against 180 MB, with no difference in post time or CPU beyond the noise of a shared
 // machine. 1 MB was no better under the burst (165-190 MB: short-lived objects promoted early); --optimize-for-size
 // cut the burst peak to about 115 MB but cost about 30 % more CPU per delivery; --v8-pool-size=1 saved nothing.
+// UV_THREADPOOL_SIZE is left alone: libuv starts its pool with the first job (a DNS lookup, an async fs call), and
+// none has run by the end of activation (no worker thread then), so it cannot change RSS after activation.
 // NODE_OPTIONS still applies on top (execArgvExtension's default, "env").
 const V8_FLAGS = ['--max-semi-space-size=2'];
 

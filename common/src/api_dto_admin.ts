@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {mattermostIdSchema} from './rule';
 import {int} from './api_dto_numbers';

@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {deliveryLogEntrySchema, deliveryStatuses, type DeliveryStats} from './delivery';
 import {endpointIdSchema} from './endpoint';

@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 /** Number shapes the API bodies share (not part of the public exports). */
 export const int = z.int();

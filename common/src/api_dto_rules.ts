@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {endpointIdSchema} from './endpoint';
 import {mattermostIdSchema, ruleSchema, ruleSpecSchema} from './rule';

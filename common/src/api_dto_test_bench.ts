@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {deliveryErrorClasses} from './delivery';
 import {endpointIdSchema} from './endpoint';

@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {mattermostIdSchema, ruleScopeSchema, ruleSpecSchema} from './rule';
 import {int, epochMs} from './api_dto_numbers';

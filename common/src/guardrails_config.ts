@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {guardrailBounds, guardrailsInputSchema} from './api_dto';
 

@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 import {deliveryPolicySchema, endpointSchema, responseOptionsSchema} from './endpoint';
 import {conditionSchema, conditionShapeProblem} from './rule_condition';
 import {triggerSchema} from './rule_trigger';

@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 /**
  * Conditions narrow a rule beyond its trigger. Leaves test one fact about the post; `all`, `any` and `not` combine

@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 /**
  * What in the message trips a rule. `exact` and `starts_with` are Mattermost's native `trigger_when` 0 and 1: they

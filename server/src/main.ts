@@ -4,7 +4,9 @@
 // Start-up: Mattermost waits up to 3 s for go-plugin's handshake line, then at once dispenses the hooks and calls
 // OnActivate. So the line comes first, from announce, which imports only what it needs; the rest of the plugin is
 // imported after it with `await import(…)`: esbuild keeps those lazy in the bundle (a chunk of its own in
-// server/dist, a function not yet run in the executable).
+// server/dist, a function not yet run in the executable). That rest still runs before OnActivate's answer, so what
+// it loads is kept small: server/test/release/startup_imports.test.ts pins what must wait for first use (https and
+// tls, zlib, dns, prom-client's extras, zod's locales); schemas are parsed on first use, not at module load.
 import {manifest, pluginVersion} from './manifest';
 import type {PluginHooks} from '@tripwire/sdk/mattermost';
 import type {MetricsSample} from './metrics/prometheus';
@@ -204,9 +206,9 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
         },
 
         async onActivate() {
-            serverConfig = await api.getServerConfig();
-            botUserId = await api.ensureBotUser(BOT);
-            await api.registerCommand(commandDefinition);
+            // Three independent round trips to the host, at once; the dispatcher starts once the bot and the server's
+            // settings are known (a delivery it resumes may post a reply at once).
+            [serverConfig, botUserId] = await Promise.all([api.getServerConfig(), api.ensureBotUser(BOT), api.registerCommand(commandDefinition)]);
             await dispatcher.start();
             log.info('Tripwire activated', {version: pluginVersion, bot_user_id: botUserId});
         },

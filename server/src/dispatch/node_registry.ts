@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import {hostname} from 'node:os';
 
-import {z} from 'zod';
+import * as z from 'zod';
 
 import type {Clock, KVStore, Logger} from '../ports';
 import {encodeJson, getJson, updateJson} from '../ports/kv_json';

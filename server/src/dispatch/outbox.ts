@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {deliveryErrorClasses, deliveryFactsSchema, deliveryPolicySchema, endpointSchema, responseOptionsSchema} from '@tripwire/common';
 

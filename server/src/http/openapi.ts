@@ -17,7 +17,7 @@ import {
     triggerSchema,
     type ApiRoute,
 } from '@tripwire/common';
-import {z} from 'zod';
+import * as z from 'zod';
 
 /*
  * The OpenAPI 3.1 document of the REST API, generated from the route table in common/src/api.ts. Served at

@@ -5,11 +5,17 @@ import {type Settings} from '../config/settings';
 
 type Table = Readonly<Partial<Record<string, Guardrail>>>;
 
-/** What a rule gets when it does not say: such a value over a guardrail is lowered to it, not refused. */
-const defaults = {
-    delivery: deliveryPolicySchema.parse({}) as Record<string, unknown>,
-    endpoint: endpointSchema.parse({url: 'https://example.invalid/'}) as Record<string, unknown>,
-};
+/**
+ * What a rule gets when it does not say: such a value over a guardrail is lowered to it, not refused. Worked out with
+ * the first rule saved, not when the module loads: a schema's first parse has zod compile its parser, start-up time
+ * the shipped executable's activation would wait for.
+ */
+let defaultsOnce: {delivery: Record<string, unknown>; endpoint: Record<string, unknown>} | undefined;
+const defaults = () =>
+    (defaultsOnce ??= {
+        delivery: deliveryPolicySchema.parse({}) as Record<string, unknown>,
+        endpoint: endpointSchema.parse({url: 'https://example.invalid/'}) as Record<string, unknown>,
+    });
 
 function fit<T extends object>(value: T, table: Table, fallback: Record<string, unknown>, settings: Settings, path: string, problems: FieldErrors): T {
     let out: T | undefined;
@@ -32,8 +38,9 @@ export type GuardrailFit<S> = {ok: true; spec: S} | {ok: false; problems: FieldE
  */
 export function fitGuardrails<S extends Pick<RuleSpec, 'delivery' | 'endpoints'>>(spec: S, settings: Settings, prefix = ''): GuardrailFit<S> {
     const problems: FieldErrors = {};
-    const delivery = fit(spec.delivery, deliveryGuardrails, defaults.delivery, settings, `${prefix}delivery.`, problems);
-    const endpoints = spec.endpoints.map((e, i) => fit(e, endpointGuardrails, defaults.endpoint, settings, `${prefix}endpoints.${i}.`, problems));
+    const {delivery: deliveryDefaults, endpoint: endpointDefaults} = defaults();
+    const delivery = fit(spec.delivery, deliveryGuardrails, deliveryDefaults, settings, `${prefix}delivery.`, problems);
+    const endpoints = spec.endpoints.map((e, i) => fit(e, endpointGuardrails, endpointDefaults, settings, `${prefix}endpoints.${i}.`, problems));
     if (Object.keys(problems).length > 0) return {ok: false, problems};
     return {ok: true, spec: {...spec, delivery, endpoints}};
 }

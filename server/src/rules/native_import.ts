@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import * as z from 'zod';
 import {endpointSchema, responseOptionsSchema, ruleLimits, triggerLimits, type EndpointInput, type RuleSpec} from '@tripwire/common';
 import {isGoSpace} from './text';
 import {validateRuleSpec} from './rule_validation';

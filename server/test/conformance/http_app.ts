@@ -3,7 +3,7 @@
 import {createHash} from 'node:crypto';
 import {once} from 'node:events';
 import express, {type Request, type Response} from 'express';
-import {z} from 'zod';
+import * as z from 'zod';
 import {PluginApiError} from '../../src/ports';
 import {isApiMethod, type MattermostApi} from '@tripwire/sdk/mattermost';
 

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Process inspection through /proc (Linux), to check what the plugin process is doing from the outside.
@@ -120,4 +121,27 @@ func MemorySplitKB(pid int) (rss, anon, file int, err error) {
 		return 0, 0, 0, fmt.Errorf("no VmRSS for pid %d", pid)
 	}
 	return rss, anon, file, nil
+}
+
+// CPUTime returns the time a process's main thread and all its threads have spent on a CPU so far (the first field
+// of /proc/<pid>/task/<tid>/schedstat). Unlike wall time it hardly depends on what else the machine runs.
+func CPUTime(pid int) (main, all time.Duration, err error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, 0, fmt.Errorf("no threads for pid %d", pid)
+	}
+	for _, path := range tasks {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue // the thread has exited
+		}
+		if fields := strings.Fields(string(data)); len(fields) > 0 {
+			ns, _ := strconv.ParseInt(fields[0], 10, 64)
+			all += time.Duration(ns)
+			if filepath.Base(filepath.Dir(path)) == strconv.Itoa(pid) {
+				main = time.Duration(ns)
+			}
+		}
+	}
+	return main, all, nil
 }

@@ -1,5 +1,5 @@
 import {deliveryErrorClasses, deliveryStatuses} from '@tripwire/common';
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {pluginId} from '../manifest';
 

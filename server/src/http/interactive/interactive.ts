@@ -1,5 +1,5 @@
 import {hopsOf, HOPS_PROP, integrationRoutes, PLUGIN_ROUTE, type Rule} from '@tripwire/common';
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {type Clock, type Logger, type OpenDialogRequest, type PluginAPI, type PostInfo} from '../../ports';
 import {type RuleStore} from '../../rules/rule_store';

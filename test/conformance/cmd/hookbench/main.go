@@ -51,6 +51,8 @@ type subject struct {
 	anonKB      int // RssAnon, fileKB RssFile: the parts of rssKB (SEA only)
 	fileKB      int
 	prestarts   []time.Duration // from Activate's start to the host starting the process (see prestart)
+	cpus        []time.Duration // the process's CPU time when Activate returned (all threads, the main thread): its
+	mainCPUs    []time.Duration // start-up work, less subject to machine noise than wall time
 }
 
 func main() {
@@ -112,6 +114,9 @@ func run() error {
 			s.activations = append(s.activations, took)
 			if d, ok := prestart(h.Logs(), s.id, start); ok {
 				s.prestarts = append(s.prestarts, d)
+			}
+			if main, all, err := host.CPUTime(h.PID(s.id)); err == nil {
+				s.mainCPUs, s.cpus = append(s.mainCPUs, main), append(s.cpus, all)
 			}
 			// Runs of the same call are one entry: "KVGet ×30 +1539" (the time of the last).
 			var parts []string
@@ -383,6 +388,7 @@ func report(node, gob, sea *subject) {
 		fmt.Printf("shipped executable of the real plugin (Node single-executable app%s): activation %.0f ms %v\n", size, ms(seaAct), sea.activations)
 		fmt.Printf("  of which before the host starts the process (it hashes the executable, sha256, twice): %s; start to handshake line: %.0f ms\n",
 			medianMs(sea.prestarts), ms(medianDur(sea.handshakes)))
+		fmt.Printf("  CPU time of the process when activated: %s, of which the main thread %s\n", medianMs(sea.cpus), medianMs(sea.mainCPUs))
 		fmt.Printf("  API calls during the last activation (ms after Activate began): %s\n", sea.timeline)
 		fmt.Printf("  RSS %.0f ms after activation: %.1f MB (anonymous %.1f MB, file-backed %.1f MB)\n",
 			ms(*flagSettle), float64(sea.rssKB)/1024, float64(sea.anonKB)/1024, float64(sea.fileKB)/1024)
@@ -417,6 +423,10 @@ func report(node, gob, sea *subject) {
 		bench("plugin_rss_sea_mb", float64(sea.rssKB)/1024)
 		if len(sea.prestarts) > 0 {
 			bench("activation_sea_prestart_ms", ms(medianDur(sea.prestarts)))
+		}
+		if len(sea.cpus) > 0 {
+			bench("activation_sea_cpu_ms", ms(medianDur(sea.cpus)))
+			bench("activation_sea_main_cpu_ms", ms(medianDur(sea.mainCPUs)))
 		}
 	}
 }

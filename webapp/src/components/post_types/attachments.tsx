@@ -1,6 +1,6 @@
 import {useState} from 'react';
 import {useIntl} from 'react-intl';
-import {z} from 'zod';
+import * as z from 'zod';
 
 import {ClientError} from '../../client/client_core';
 import {useClient} from '../common/client_context';

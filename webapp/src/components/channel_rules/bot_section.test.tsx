@@ -111,7 +111,7 @@ describe('the rule editor’s "Post as" section', () => {
             expect(body.bot).toEqual({username: 'alice', display_name: 'Alice Bot', icon: dataUrl('image/png', PNG)});
         });
 
-        it('takes the file picked last even when an earlier read finishes after it, and none once the bot is off or the avatar removed', async () => {
+        it('takes the file picked last even when an earlier read finishes after it, and none once the avatar was removed or the bot turned off', async () => {
             const {user} = await editor(true);
             await user.click(screen.getByLabelText('Post replies as a bot of this rule’s own'));
             await user.upload(screen.getByLabelText('Avatar'), new File([PNG], 'first.png', {type: 'image/png'}));
@@ -133,6 +133,15 @@ describe('the rule editor’s "Post as" section', () => {
             await user.click(screen.getByLabelText('Post replies as a bot of this rule’s own'));
             HeldFileReader.held[3]!.finish();
             expect(screen.queryByLabelText('Bot username')).not.toBeInTheDocument();
+
+            // Turned off and on again while a file is read: the new bot does not get the old bot's avatar.
+            await user.click(screen.getByLabelText('Post replies as a bot of this rule’s own'));
+            await user.upload(screen.getByLabelText('Avatar'), new File([PNG], 'fifth.png', {type: 'image/png'}));
+            await user.click(screen.getByLabelText('Post replies as a bot of this rule’s own'));
+            await user.click(screen.getByLabelText('Post replies as a bot of this rule’s own'));
+            HeldFileReader.held[4]!.finish();
+            expect(screen.getByLabelText('Bot username')).toBeInTheDocument();
+            expect(preview()).toBeUndefined();
         });
     });
 

@@ -22,7 +22,7 @@ export function BotSection({value, onChange, errors, disabled, allowed}: Props) 
     const f = useIntl().formatMessage;
     const [unreadable, setUnreadable] = useState(false);
     // The avatar is read asynchronously: its result lands on the bot as it is by then (a name typed meanwhile stays),
-    // only the file picked last counts, and none lands once the bot was turned off.
+    // only the file picked last counts, and none lands once the avatar was removed or the bot turned off.
     const latest = useRef({value, onChange});
     latest.current = {value, onChange};
     const reads = useRef(0);
@@ -70,7 +70,10 @@ export function BotSection({value, onChange, errors, disabled, allowed}: Props) 
                     help={f(m2.ownBotHelp)}
                     checked={value !== undefined}
                     disabled={disabled}
-                    onChange={(on) => onChange(on ? {username: '', display_name: ''} : undefined)}
+                    onChange={(on) => {
+                        reads.current++; // a file picked for the bot turned off is not its next bot's avatar
+                        onChange(on ? {username: '', display_name: ''} : undefined);
+                    }}
                 />
             )}
             {value !== undefined && (

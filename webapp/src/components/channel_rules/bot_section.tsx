@@ -1,5 +1,5 @@
 import {type RuleBot} from '@tripwire/common';
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 import {useIntl} from 'react-intl';
 
 import {Checkbox, TextField} from '../common/fields';
@@ -21,14 +21,25 @@ interface Props extends SectionProps<RuleBot | undefined> {
 export function BotSection({value, onChange, errors, disabled, allowed}: Props) {
     const f = useIntl().formatMessage;
     const [unreadable, setUnreadable] = useState(false);
+    // The avatar is read asynchronously: its result lands on the bot as it is by then (a name typed meanwhile stays),
+    // only the file picked last counts, and none lands once the avatar was removed or the bot turned off.
+    const latest = useRef({value, onChange});
+    latest.current = {value, onChange};
+    const reads = useRef(0);
     if (!allowed && value === undefined) return null;
     const set = (patch: Partial<RuleBot>) => onChange({username: '', display_name: '', ...value, ...patch});
     const pick = (file: File | undefined) => {
         setUnreadable(false);
+        const read = ++reads.current;
         if (!file) return;
         const reader = new FileReader();
-        reader.onload = () => set({icon: String(reader.result)});
-        reader.onerror = () => setUnreadable(true);
+        reader.onload = () => {
+            const now = latest.current;
+            if (read === reads.current && now.value !== undefined) now.onChange({...now.value, icon: String(reader.result)});
+        };
+        reader.onerror = () => {
+            if (read === reads.current) setUnreadable(true);
+        };
         reader.readAsDataURL(file);
     };
     const iconError = errorAt(errors, 'bot.icon') ?? (unreadable ? f(m2.botIconUnreadable) : undefined);
@@ -59,7 +70,10 @@ export function BotSection({value, onChange, errors, disabled, allowed}: Props) 
                     help={f(m2.ownBotHelp)}
                     checked={value !== undefined}
                     disabled={disabled}
-                    onChange={(on) => onChange(on ? {username: '', display_name: ''} : undefined)}
+                    onChange={(on) => {
+                        reads.current++; // a file picked for the bot turned off is not its next bot's avatar
+                        onChange(on ? {username: '', display_name: ''} : undefined);
+                    }}
                 />
             )}
             {value !== undefined && (
@@ -110,6 +124,7 @@ export function BotSection({value, onChange, errors, disabled, allowed}: Props) 
                                     type='button'
                                     className='tw-link'
                                     onClick={() => {
+                                        reads.current++; // a file still being read does not bring the avatar back
                                         const {icon: _icon, ...rest} = value;
                                         onChange(rest);
                                     }}

@@ -1,9 +1,12 @@
-import {act, fireEvent, screen, within} from '@testing-library/react';
+import {type RuleSpec, type RuleView} from '@tripwire/common';
+import {act, fireEvent, screen, waitFor, within} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import {openPanel} from '../../state/actions';
+import {getRule} from '../../state/selectors';
+import {rulesChangedHandler} from '../../state/websocket';
 import {ruleView} from '../../../test/factories';
-import {API, CHANNEL_ID, fakeServer, makeStore, renderWithProviders} from '../../../test/render';
+import {API, CHANNEL_ID, fakeServer, makeStore, renderWithProviders, type FakeAnswer} from '../../../test/render';
 
 import {ChannelRulesModal} from './channel_rules_modal';
 
@@ -132,6 +135,46 @@ describe('unsaved changes', () => {
         expect(prompt()).not.toBeInTheDocument();
         expect(screen.getByRole('listitem', {name: 'Deploys'})).toBeInTheDocument();
     }, 20_000);
+
+    it('asks while a save is on its way (nothing is saved yet), and no longer once "Saved." shows, a rules_changed reload included', async () => {
+        const user = userEvent.setup();
+        let answer: (() => void) | null = null;
+        let listed: RuleView[] = [];
+        const {store, client} = openFrom({
+            [`GET ${API}/channels/${CHANNEL_ID}/rules`]: () => ({body: {rules: listed}}),
+            // The server answers when the test says, its fields in another order than the form's; a later reload
+            // lists its own copy (another revision, a reworded description): the editor's baseline is the save's answer.
+            [`POST ${API}/rules`]: (call) =>
+                new Promise<FakeAnswer>((resolve) => {
+                    const saved = ruleView({...(call.body as RuleSpec), id: 'rule000000000000000000new1'});
+                    listed = [{...saved, revision: 2, description: 'Reworded by the server'}];
+                    answer = () => resolve({status: 201, body: Object.fromEntries(Object.entries(saved).reverse())});
+                }),
+        });
+        await user.click(await screen.findByRole('button', {name: 'Add rule'}));
+        await user.type(screen.getByLabelText('Name'), 'Reactions');
+        await user.type(screen.getByLabelText('Trigger words'), 'ticket');
+        await user.type(screen.getByLabelText('Callback URL'), 'https://hooks.example.com/r');
+        await user.click(screen.getByRole('button', {name: 'Save rule'}));
+        await waitFor(() => expect(answer).not.toBeNull());
+
+        // Still saving: the changes are not stored yet, so leaving asks. (The Send test note says "…before it is
+        // saved."; the browser test once took that for the "Saved." status and pressed Escape here.)
+        expect(screen.getByRole('button', {name: 'Saving…'})).toBeDisabled();
+        expect(screen.getByText(/before it is saved\./)).toBeInTheDocument();
+        await user.keyboard('{Escape}');
+        expect(prompt()).toBeInTheDocument();
+        await user.keyboard('{Escape}');
+        expect(prompt()).not.toBeInTheDocument();
+
+        await act(async () => answer!());
+        expect(await screen.findByRole('status')).toHaveTextContent(/^Saved\.$/);
+        act(() => rulesChangedHandler(store, client)({event: 'custom_tripwire_rules_changed', data: {channel_ids: [CHANNEL_ID]}}));
+        await waitFor(() => expect(getRule(store.getState(), 'rule000000000000000000new1')?.description).toBe('Reworded by the server'));
+        await user.keyboard('{Escape}');
+        expect(prompt()).not.toBeInTheDocument();
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
 
     it('closes the panel when the edit is discarded from ×', async () => {
         const user = userEvent.setup();

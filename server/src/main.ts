@@ -11,6 +11,7 @@ import {manifest, pluginVersion} from './manifest';
 import type {PluginHooks} from '@tripwire/sdk/mattermost';
 import type {MetricsSample} from './metrics/prometheus';
 import {redactTokensIn} from './lib/redact_path';
+import {HeapCompaction} from './platform/heap_compaction';
 import {tripwireApi, type TripwireApi} from './platform/tripwire_api';
 import {channelStateOf, systemClock, type ServerConfigInfo, type UserInfo} from './ports';
 import {announce} from '@tripwire/sdk/runtime/goplugin/announce';
@@ -192,6 +193,7 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
         log,
     });
     const command = createCommandHandler({...services, log});
+    const heapCompaction = new HeapCompaction({gc: (globalThis as {gc?: () => void}).gc, heap: () => process.memoryUsage(), now: () => Date.now()});
 
     return {
         // Mattermost calls this before OnActivate too (as the Go SDK does), so settings are loaded on activation.
@@ -210,11 +212,13 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
             // settings are known (a delivery it resumes may post a reply at once).
             [serverConfig, botUserId] = await Promise.all([api.getServerConfig(), api.ensureBotUser(BOT), api.registerCommand(commandDefinition)]);
             await dispatcher.start();
+            heapCompaction.start();
             log.info('Tripwire activated', {version: pluginVersion, bot_user_id: botUserId});
         },
 
         async onDeactivate() {
             // In-flight attempts finish or go back to the outbox for the next start (or another node).
+            heapCompaction.stop();
             await dispatcher.stop();
             log.info('Tripwire deactivated');
         },

@@ -346,12 +346,24 @@ func (g *gen) tableTS(kind string, ms []method) string {
 	return b.String()
 }
 
+// extrasTS: the API server's RPC methods that no plugin.API method names, with their structs.
+func (g *gen) extrasTS(extras []method) string {
+	var b strings.Builder
+	b.WriteString("\n/** RPC methods of the API server that no plugin.API method names: PluginHTTPStream, the streaming PluginHTTP. */\n")
+	b.WriteString("export const apiRpcExtras = {\n")
+	for _, m := range extras {
+		fmt.Fprintf(&b, "    %s: {args: %s, returns: %s},\n", m.name, g.structRef(m.args), g.structRef(m.returns))
+	}
+	b.WriteString("} as const satisfies Record<string, SdkMethodDef>;\n")
+	return b.String()
+}
+
 func indexTS(version string, api, hooks, structs int) string {
 	return fmt.Sprintf(`// The plugin API of github.com/mattermost/mattermost/server/public %s: %d API methods, %d hooks, %d structs.
 export const MODULE_VERSION = %q;
 export * as model from './model';
 export * as wire from './wire';
-export {apiMethods, apiMethodsWithoutRpc, type ApiSignatures} from './api';
+export {apiMethods, apiMethodsWithoutRpc, apiRpcExtras, type ApiSignatures} from './api';
 export {hookMethods, hooksWithoutRpc, type HookSignatures} from './hooks';
 `, version, api, hooks, structs, version)
 }
@@ -542,7 +554,7 @@ func (g *gen) goHost(api, hooks []method) string {
 		}
 		return strings.Join(parts, ""), fields
 	}
-	body.WriteString("// recordingAPI: every direct method of plugin.API; the others (file streams, PluginHTTP…) panic via the nil embedded API.\n")
+	body.WriteString("// recordingAPI: every direct method of plugin.API; host_shaped.go has the others (file streams, PluginHTTP…).\n")
 	body.WriteString("type recordingAPI struct {\n\tplugin.API\n\tserve func(argsName string, args any, returnsName string, returns any)\n}\n\n")
 	for _, m := range api {
 		if !g.direct(m) {

@@ -1,7 +1,7 @@
 import {Readable} from 'node:stream';
 import {type GoType} from './runtime/gob';
 import {type MuxBroker} from './runtime/goplugin';
-import {apiMethods, type ApiSignatures} from './generated/api';
+import {apiMethods, apiRpcExtras, type ApiSignatures} from './generated/api';
 import type * as m from './generated/model';
 import * as W from './generated/wire';
 import {serveIoReader, type ByteSource} from './io_rpc';
@@ -121,14 +121,46 @@ export class PluginApiClient {
         return JSON.parse(Buffer.from(raw).toString('utf8')) as unknown;
     }
 
-    /**
-     * PluginHTTP through the buffered RPC (Z_PluginHTTPArgs: request and whole body in one call), which Mattermost's
-     * API server keeps beside the streaming PluginHTTPStream for plugins built before it.
-     */
+    /** As Go's apiRPCClient.PluginHTTP: the streaming RPC when the server has it (and we have the broker), else the buffered one. */
     private async pluginHttp(request: PluginHttpRequest): Promise<PluginHttpResponse | null> {
-        const {Body: body, ...subset} = request;
-        const args: Record<string, unknown> = {Request: fromJson(W.PluginHTTPRequestSubset, {Method: 'GET', ProtoMajor: 1, ProtoMinor: 1, Proto: 'HTTP/1.1', ...subset})};
-        if (body != null) args['RequestBody'] = await readAll(body);
+        const {Body: body, ...fields} = request;
+        const subset = {Method: 'GET', Proto: 'HTTP/1.1', ProtoMajor: 1, ProtoMinor: 1, ...fields};
+        if (this.broker) {
+            const streamed = await this.pluginHttpStream(this.broker, subset, body ?? null);
+            if (streamed !== undefined) return streamed;
+        }
+        return this.pluginHttpBuffered(subset, body ?? null);
+    }
+
+    /**
+     * PluginHTTPStream (client_rpc.go pluginHTTPStream): the request body is a reader the host dials, the response
+     * body a stream the host dials and writes as it comes. Undefined when the server predates it.
+     */
+    private async pluginHttpStream(broker: MuxBroker, subset: Record<string, unknown>, body: ByteSource | null): Promise<PluginHttpResponse | undefined> {
+        const requestBodyStream = body === null ? 0 : this.offerReader('PluginHTTP', body);
+        const responseBodyStream = broker.nextId();
+        const responseBody = broker.accept(responseBodyStream);
+        responseBody.catch(() => undefined); // unclaimed when the server has no PluginHTTPStream
+        const def = apiRpcExtras.PluginHTTPStream;
+        let reply: Record<string, unknown>;
+        try {
+            const args = {ResponseBodyStream: responseBodyStream, Request: fromJson(W.PluginHTTPRequestSubset, subset), RequestBodyStream: requestBodyStream};
+            reply = (await this.rpc.call('Plugin.PluginHTTPStream', sdkGoType(def.args), args, sdkGoType(def.returns))) as Record<string, unknown>;
+        } catch (err) {
+            if (err instanceof Error && err.message === "rpc: can't find method Plugin.PluginHTTPStream") return undefined;
+            throw err;
+        }
+        const stream = await responseBody;
+        // The host only writes and then closes; our half closes once the body has been read.
+        stream.once('end', () => stream.end());
+        const head = toJson(W.HttpResponse, {StatusCode: reply['StatusCode'], Header: reply['Header'], Proto: subset['Proto'], ProtoMajor: subset['ProtoMajor'], ProtoMinor: subset['ProtoMinor']});
+        return {...(head as m.HttpResponse), Body: stream};
+    }
+
+    /** The buffered PluginHTTP (Z_PluginHTTPArgs: request and whole body in one call), for servers before PluginHTTPStream. */
+    private async pluginHttpBuffered(subset: Record<string, unknown>, body: ByteSource | null): Promise<PluginHttpResponse | null> {
+        const args: Record<string, unknown> = {Request: fromJson(W.PluginHTTPRequestSubset, subset)};
+        if (body !== null) args['RequestBody'] = await readAll(body);
         const reply = await this.callWire('PluginHTTP', args);
         if (reply['Response'] == null) return null;
         const response = toJson(W.HttpResponse, reply['Response']) as m.HttpResponse;

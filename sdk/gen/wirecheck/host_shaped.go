@@ -146,7 +146,12 @@ func checkRequest(ex httpExchange, r *http.Request) string {
 
 func (x *recordingAPI) PluginHTTP(r *http.Request) *http.Response {
 	ex := exchangeFor("PluginHTTP", hostSeed)
-	recordCall("PluginHTTP", checkRequest(ex, r))
+	problem := checkRequest(ex, r)
+	// PluginHTTPStream gives the body as the plugin's stream (remoteIOReader); the buffered PluginHTTP as bytes.
+	if kind := fmt.Sprintf("%T", r.Body); kind != "*plugin.remoteIOReader" {
+		problem = strings.TrimPrefix(problem+"; not streamed: the body is a "+kind, "; ")
+	}
+	recordCall("PluginHTTP", problem)
 	return &http.Response{StatusCode: ex.Status, Header: ex.ResponseHeader, Body: io.NopCloser(bytes.NewReader(ex.ResponseBody))}
 }
 

@@ -531,3 +531,8 @@ export interface ApiSignatures {
     UpsertPropertyValues: {params: [values: Array<m.PropertyValue | null>]; results: [r0: Array<m.PropertyValue | null>, r1: unknown]};
     UpsertPropertyValuesWithOptions: {params: [values: Array<m.PropertyValue | null>, options: m.PropertyRequestOptions]; results: [r0: Array<m.PropertyValue | null>, r1: unknown]};
 }
+
+/** RPC methods of the API server that no plugin.API method names: PluginHTTPStream, the streaming PluginHTTP. */
+export const apiRpcExtras = {
+    PluginHTTPStream: {args: W.Z_PluginHTTPStreamArgs, returns: W.Z_PluginHTTPStreamReturns},
+} as const satisfies Record<string, SdkMethodDef>;

@@ -150,7 +150,7 @@ async function onActivate(arg: Record<string, unknown>, handlers: HookHandlers, 
             const [err] = ((await handlers.OnConfigurationChange()) ?? []) as unknown[];
             if (err != null) throw err;
         } catch (err) {
-            process.stderr.write(`[ERROR] call to OnConfigurationChange failed, error: ${messageOf(err)}`);
+            hostLog.error(`call to OnConfigurationChange failed, error: ${messageOf(err)}`);
         }
     }
     try {

@@ -11,7 +11,7 @@ export {RemoteBody as RemoteReader};
  * The plugin's side of plugin/io_rpc.go serveIOReader, for an io.Reader the plugin passes to the host (InstallPlugin,
  * UploadData…): the host's remoteIOReader writes each wanted length as a Go varint and reads; we answer with up to
  * that many bytes of `source` and close after a short answer (the source ended), as Go's loop does. Resolves when
- * the stream is done; the source is read only as fast as the host asks.
+ * the stream is done or the host hung up; the source is read only as fast as the host asks, and closed early then.
  */
 export async function serveIoReader(source: ByteSource, stream: Duplex): Promise<void> {
     const chunks = (source instanceof Uint8Array ? Readable.from([source]) : source)[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
@@ -37,7 +37,8 @@ export async function serveIoReader(source: ByteSource, stream: Duplex): Promise
         }
         return Buffer.concat(parts);
     };
-    const write = (b: Buffer) => new Promise<void>((resolve, reject) => stream.write(b, (err) => (err ? reject(err) : resolve())));
+    // false once the host has gone: Go's loop stops there too, quietly.
+    const write = (b: Buffer) => new Promise<boolean>((resolve) => (stream.destroyed ? resolve(false) : stream.write(b, (err) => resolve(!err))));
     // Not `for await`: leaving that loop destroys the stream, and the host would read a reset instead of our EOF.
     const iterator = stream.iterator({destroyOnReturn: false}) as AsyncIterator<Buffer>;
     let pending = Buffer.alloc(0);
@@ -47,7 +48,7 @@ export async function serveIoReader(source: ByteSource, stream: Duplex): Promise
             for (let parsed = readVarint(pending); parsed !== null; parsed = readVarint(pending)) {
                 pending = pending.subarray(parsed.size);
                 const data = await take(parsed.value);
-                if (data.length > 0) await write(data);
+                if (data.length > 0 && !(await write(data))) return;
                 if (data.length < parsed.value) {
                     stream.end();
                     return;

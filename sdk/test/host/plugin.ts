@@ -7,12 +7,12 @@
 import {appendFileSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {isDeepStrictEqual} from 'node:util';
-import {type IncomingMessage, type ServerResponse} from 'node:http';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import {type Readable, type Writable} from 'node:stream';
 import {decodeGob, registerInterfaceType} from '../../src/runtime/gob';
 import {announce, serveAnnounced} from '../../src/runtime/goplugin';
 import {RpcServer} from '../../src/runtime/netrpc';
-import {PluginApiClient, type DirectApiMethod, type StreamApiMethod} from '../../src/client';
+import type {PluginApiClient, DirectApiMethod, StreamApiMethod} from '../../src/client';
 import {requestContext} from '../../src/mattermost/serve_http/in_memory_http';
 import {apiMethods} from '../../src/generated/api';
 import {hookMethods} from '../../src/generated/hooks';

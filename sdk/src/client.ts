@@ -49,8 +49,6 @@ export type ClientSignatures = {[M in DirectApiMethod]: ApiSignatures[M]} & {
     PluginHTTP: {params: [request: PluginHttpRequest]; results: [response: PluginHttpResponse | null]};
 };
 
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
 function fieldsOf(type: SdkWire) {
     if (type.kind !== 'struct') throw new Error('an RPC struct must be a struct');
     return type.def.fields;
@@ -94,7 +92,7 @@ export class PluginApiClient {
         fields.forEach((f, i) => {
             const stream = def.streams?.[i];
             if (stream !== undefined) args[f.go] = this.offerReader(method, values[i] as ByteSource);
-            else if (values[i] !== undefined) args[def.direct ? (LETTERS[i] as string) : f.go] = fromJson(f.type, values[i]);
+            else if (values[i] !== undefined) args[f.go] = fromJson(f.type, values[i]);
         });
         const reply = await this.callWire(method, args);
         return fieldsOf(def.returns).map((f) => toJson(f.type, reply[f.go]));

@@ -78,6 +78,9 @@ function fieldsOf(type: SdkWire) {
 export function serveHooks(server: RpcRegistry, handlers: HookHandlers, options: ServeHooksOptions = {}): void {
     const names = Object.keys(handlers).filter((h) => (handlers as Record<string, unknown>)[h] !== undefined);
     server.register('Plugin.Implemented', EmptyStruct, t.slice(t.string), () => names);
+    // Like hooksRPCServer, OnActivate is served with or without a handler: the host calls it regardless, and it
+    // connects the API and runs OnConfigurationChange.
+    if (!names.includes('OnActivate')) server.register('Plugin.OnActivate', sdkGoType(hookMethods.OnActivate.args), sdkGoType(hookMethods.OnActivate.returns), (a) => onActivate(a, handlers, options));
     for (const hook of names as Array<keyof Hooks>) {
         const def: SdkMethodDef = hookMethods[hook];
         const handler = (handlers as Record<string, Handler>)[hook] as Handler;

@@ -74,7 +74,8 @@ describe('serveHooks over net/rpc against the real RPC structs', () => {
         };
         const registered: string[] = [];
         serveHooks({register: (name) => void registered.push(name)}, handlers);
-        expect(registered.sort()).toEqual(['Plugin.Implemented', 'Plugin.MessageHasBeenPosted', 'Plugin.MessageWillBePosted']);
+        // OnActivate is served without a handler too: it connects the API and runs OnConfigurationChange, as in Go.
+        expect(registered.sort()).toEqual(['Plugin.Implemented', 'Plugin.MessageHasBeenPosted', 'Plugin.MessageWillBePosted', 'Plugin.OnActivate']);
     });
 
     it('types the hand-shaped hooks: OnActivate gets the API client, FileWillBeUploaded a Readable and a Writable, ServeHTTP a Node handler', async () => {

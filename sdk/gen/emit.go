@@ -323,6 +323,9 @@ func (g *gen) tableTS(kind string, ms []method) string {
 		if m.sig.Variadic() {
 			direct += ", variadic: true"
 		}
+		if streams := g.streams(m); streams != "" {
+			direct += ", streams: {" + streams + "}"
+		}
 		fmt.Fprintf(&b, "    %s: {%sargs: %s, returns: %s%s},\n", m.name, id, g.structRef(m.args), g.structRef(m.returns), direct)
 	}
 	b.WriteString("} as const satisfies Record<string, SdkMethodDef>;\n\n")
@@ -343,12 +346,24 @@ func (g *gen) tableTS(kind string, ms []method) string {
 	return b.String()
 }
 
+// extrasTS: the API server's RPC methods that no plugin.API method names, with their structs.
+func (g *gen) extrasTS(extras []method) string {
+	var b strings.Builder
+	b.WriteString("\n/** RPC methods of the API server that no plugin.API method names: PluginHTTPStream, the streaming PluginHTTP. */\n")
+	b.WriteString("export const apiRpcExtras = {\n")
+	for _, m := range extras {
+		fmt.Fprintf(&b, "    %s: {args: %s, returns: %s},\n", m.name, g.structRef(m.args), g.structRef(m.returns))
+	}
+	b.WriteString("} as const satisfies Record<string, SdkMethodDef>;\n")
+	return b.String()
+}
+
 func indexTS(version string, api, hooks, structs int) string {
 	return fmt.Sprintf(`// The plugin API of github.com/mattermost/mattermost/server/public %s: %d API methods, %d hooks, %d structs.
 export const MODULE_VERSION = %q;
 export * as model from './model';
 export * as wire from './wire';
-export {apiMethods, apiMethodsWithoutRpc, type ApiSignatures} from './api';
+export {apiMethods, apiMethodsWithoutRpc, apiRpcExtras, type ApiSignatures} from './api';
 export {hookMethods, hooksWithoutRpc, type HookSignatures} from './hooks';
 `, version, api, hooks, structs, version)
 }
@@ -437,6 +452,56 @@ func (g *gen) direct(m method) bool {
 	return m.args != nil && positional(m.args, m.sig.Params().Len()) && positional(m.returns, m.sig.Results().Len())
 }
 
+// streams: for a method shaped by hand only in that its io.Reader / io.Writer parameters travel as MuxBroker ids
+// (InstallPlugin, UploadData, ReceiveSharedChannelAttachmentSyncMsg, FileWillBeUploaded), "<index>: 'reader'" for
+// each such parameter: its Args field at the same position is the uint32 id, every other parameter is the positional
+// field it would be in a direct method, and the results are positional. Empty for any other method.
+func (g *gen) streams(m method) string {
+	if m.args == nil || g.direct(m) {
+		return ""
+	}
+	args, ok := m.args.Underlying().(*types.Struct)
+	res, rok := m.returns.Underlying().(*types.Struct)
+	ps, rs := m.sig.Params(), m.sig.Results()
+	if !ok || !rok || args.NumFields() != ps.Len() || res.NumFields() != rs.Len() {
+		return ""
+	}
+	for i := 0; i < rs.Len(); i++ {
+		if res.Field(i).Name() != string(rune('A'+i)) {
+			return ""
+		}
+	}
+	var out []string
+	for i := 0; i < ps.Len(); i++ {
+		f := args.Field(i)
+		kind := ioKind(ps.At(i).Type())
+		id, isID := f.Type().(*types.Basic)
+		switch {
+		case kind != "" && isID && id.Kind() == types.Uint32:
+			out = append(out, fmt.Sprintf("%d: '%s'", i, kind))
+		case kind == "" && f.Name() == string(rune('A'+i)):
+		default:
+			return ""
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// ioKind: "reader" for io.Reader, "writer" for io.Writer, "" for anything else.
+func ioKind(t types.Type) string {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "io" {
+		return ""
+	}
+	switch n.Obj().Name() {
+	case "Reader":
+		return "reader"
+	case "Writer":
+		return "writer"
+	}
+	return ""
+}
+
 // goRecorder is a net/rpc service with every API method the way Mattermost's apiRPCServer declares it
 // (func (s *apiRPCServer) M(args *Z_MArgs, returns *Z_MReturns) error), for sdk/gen/wirecheck's serve mode.
 func (g *gen) goRecorder(api []method) string {
@@ -489,7 +554,7 @@ func (g *gen) goHost(api, hooks []method) string {
 		}
 		return strings.Join(parts, ""), fields
 	}
-	body.WriteString("// recordingAPI: every direct method of plugin.API; the others (file streams, PluginHTTP…) panic via the nil embedded API.\n")
+	body.WriteString("// recordingAPI: every direct method of plugin.API; host_shaped.go has the others (file streams, PluginHTTP…).\n")
 	body.WriteString("type recordingAPI struct {\n\tplugin.API\n\tserve func(argsName string, args any, returnsName string, returns any)\n}\n\n")
 	for _, m := range api {
 		if !g.direct(m) {

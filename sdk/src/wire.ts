@@ -58,6 +58,11 @@ export interface SdkMethodDef {
     readonly direct?: boolean;
     /** The Go method is variadic (LogDebug(msg, keyValuePairs...)): its last field is a slice of the rest. */
     readonly variadic?: boolean;
+    /**
+     * The parameters that are io.Reader / io.Writer in Go, by index: each travels as a MuxBroker id in the Args
+     * field at its position (InstallPlugin, UploadData, …, FileWillBeUploaded); the other fields are positional.
+     */
+    readonly streams?: Readonly<Record<number, 'reader' | 'writer'>>;
     readonly args: SdkWire;
     readonly returns: SdkWire;
 }

@@ -4,7 +4,7 @@
 // own gob round trip of the original (reflect.DeepEqual). A field left out, mistyped or misnamed fails.
 import {decodeGob, encodeGob, GoTime, goTypeOf, GoValue, registerInterfaceType, t} from '../src/runtime/gob';
 import {parseLines, type CheckResult, type HexLine} from '../src/runtime/gob/test/gobcheck';
-import {apiMethods, apiMethodsWithoutRpc, hookMethods, hooksWithoutRpc} from '../src/generated';
+import {apiMethods, apiMethodsWithoutRpc, apiRpcExtras, hookMethods, hooksWithoutRpc} from '../src/generated';
 import * as W from '../src/generated/wire';
 import {sdkGoType, type SdkMethodDef, type SdkWire} from '../src/wire';
 import {BUILD_TIMEOUT_MS, buildWirecheck, runWirecheck} from './wirecheck';
@@ -70,8 +70,8 @@ function check(lines: HexLine[]): CheckResult[] {
 const structName = (t: SdkWire) => (t.kind === 'struct' ? t.def.goName : '?');
 
 describe('generated gob descriptions against Go', () => {
-    it('cover every argument and return struct of every API method and hook', () => {
-        const tables: Array<Record<string, SdkMethodDef>> = [apiMethods, hookMethods];
+    it('cover every argument and return struct of every API method and hook (and PluginHTTPStream)', () => {
+        const tables: Array<Record<string, SdkMethodDef>> = [apiMethods, apiRpcExtras, hookMethods];
         const ours = new Set(tables.flatMap((t) => Object.values(t).flatMap((m) => [m.args, m.returns])).filter((t) => t !== W.EMPTY).map(structName));
         expect(Object.keys(apiMethods).length + apiMethodsWithoutRpc.length).toBe(258);
         expect(Object.keys(hookMethods).length + hooksWithoutRpc.length).toBe(52);

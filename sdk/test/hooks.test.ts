@@ -74,6 +74,24 @@ describe('serveHooks over net/rpc against the real RPC structs', () => {
         };
         const registered: string[] = [];
         serveHooks({register: (name) => void registered.push(name)}, handlers);
-        expect(registered.sort()).toEqual(['Plugin.MessageHasBeenPosted', 'Plugin.MessageWillBePosted']);
+        // OnActivate is served without a handler too: it connects the API and runs OnConfigurationChange, as in Go.
+        expect(registered.sort()).toEqual(['Plugin.Implemented', 'Plugin.MessageHasBeenPosted', 'Plugin.MessageWillBePosted', 'Plugin.OnActivate']);
+    });
+
+    it('types the hand-shaped hooks: OnActivate gets the API client, FileWillBeUploaded a Readable and a Writable, ServeHTTP a Node handler', async () => {
+        const handlers: HookHandlers = {
+            OnActivate: async (api) => void (await api.call('GetServerVersion')),
+            FileWillBeUploaded: async (_c, info, file, output) => {
+                for await (const chunk of file) output.write(chunk as Buffer);
+                return [info, ''];
+            },
+            ServeHTTP: (_req, res) => void res.end('ok'),
+        };
+        const registered = new Map<string, (arg: Record<string, unknown>) => unknown>();
+        serveHooks({register: (name, _a, _r, handler) => void registered.set(name, handler)}, handlers);
+        expect([...registered.keys()].sort()).toEqual(['Plugin.FileWillBeUploaded', 'Plugin.Implemented', 'Plugin.OnActivate', 'Plugin.ServeHTTP']);
+        expect(await registered.get('Plugin.Implemented')?.({})).toEqual(['OnActivate', 'FileWillBeUploaded', 'ServeHTTP']);
+        // Without the broker the streams cannot be dialed: the call fails (net/rpc answers the host with the error).
+        await expect(Promise.resolve().then(() => registered.get('Plugin.OnActivate')?.({APIMuxId: 1, DriverMuxId: 2}))).rejects.toThrow('pass serveHooks the broker');
     });
 });

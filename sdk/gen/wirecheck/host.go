@@ -56,9 +56,16 @@ func runHost(seed int, bundle string, emit func(any)) int {
 	}
 	writeLines(filepath.Join(root, "calls.jsonl"), calls)
 	writeLines(filepath.Join(root, "hooks.jsonl"), hooks)
+	hostSeed = seed
+	mustWrite(filepath.Join(root, "shaped.json"), mustJSON(shapedSpec(seed)), 0o644)
 
 	var mu sync.Mutex
 	seen := map[string]string{} // API method → "" (as sent) or what differed
+	recordCall = func(method, problem string) {
+		mu.Lock()
+		seen[method] = problem
+		mu.Unlock()
+	}
 	api := &recordingAPI{serve: func(argsName string, args any, returnsName string, returns any) {
 		method := strings.TrimSuffix(strings.TrimPrefix(argsName, "Z_"), "Args")
 		problem := ""
@@ -70,9 +77,7 @@ func runHost(seed int, bundle string, emit func(any)) int {
 		if reply, err := lineproto.RoundTrip(value(returnsName, seed, 0)); err == nil {
 			reflect.ValueOf(returns).Elem().Set(reflect.ValueOf(reply))
 		}
-		mu.Lock()
-		seen[method] = problem
-		mu.Unlock()
+		recordCall(method, problem)
 	}}
 
 	logger, err := mlog.NewLogger()
@@ -122,6 +127,16 @@ func runHost(seed int, bundle string, emit func(any)) int {
 		}
 		report("hook/"+hk[0], problem)
 	}
+	implemented, err := h.Implemented()
+	if err != nil {
+		report("hook/Implemented", err.Error())
+	}
+	shaped := shapedHooks(h, seed, implemented)
+	for _, name := range sortedKeys(shaped) {
+		report("hook/"+name, shaped[name])
+	}
+	// OnActivate ran before any of this: Activate succeeded, and the plugin counts it among the hooks it checked.
+	report("hook/OnActivate", "")
 	env.Shutdown()
 
 	mu.Lock()
@@ -131,7 +146,11 @@ func runHost(seed int, bundle string, emit func(any)) int {
 	}
 	sort.Strings(methods)
 	for _, m := range methods {
-		report("api/"+m, seen[m])
+		problem := seen[m]
+		if p, ok := streamProblems.Load(m); ok {
+			problem = strings.TrimPrefix(problem+"; "+p.(string), "; ")
+		}
+		report("api/"+m, problem)
 	}
 	mu.Unlock()
 	if data, err := os.ReadFile(filepath.Join(root, "plugin-failures.txt")); err == nil && len(data) > 0 {
@@ -152,17 +171,21 @@ func runHost(seed int, bundle string, emit func(any)) int {
 		}
 	}
 	problem := ""
-	if called != len(methods) || checked != len(directHooks) {
-		problem = fmt.Sprintf("the plugin called %d API methods (host saw %d) and checked %d hooks (of %d)", called, len(methods), checked, len(directHooks))
+	// The hooks it checks: the direct ones, OnActivate, ServeHTTP, ServeMetrics and FileWillBeUploaded.
+	if called != len(methods) || checked != len(directHooks)+4 {
+		problem = fmt.Sprintf("the plugin called %d API methods (host saw %d) and checked %d hooks (of %d)", called, len(methods), checked, len(directHooks)+4)
 	}
 	report("plugin/did-everything", problem)
 	return status
 }
 
+// recordCall: how an API method reports that it was called, with what differed ("" for nothing).
+var recordCall func(method, problem string)
+
 // mergingHooks: the hooks whose RPC client (client_rpc.go) starts from Returns{A: the argument} and gob-decodes the
 // plugin's reply into it, so fields the reply leaves zero (gob does not send them) keep the argument's values, and
 // a nil reply keeps the argument itself: a plugin cannot clear a field or answer nil there.
-var mergingHooks = map[string]bool{"MessageWillBePosted": true, "ChannelMemberWillBeAdded": true, "TeamMemberWillBeAdded": true}
+var mergingHooks = map[string]bool{"MessageWillBePosted": true, "ChannelMemberWillBeAdded": true, "TeamMemberWillBeAdded": true, "FileWillBeUploaded": true}
 
 func expectedReturns(hook string, args, returns any) any {
 	if !mergingHooks[hook] {

@@ -8,7 +8,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/shared/mlog"
 )
 
-// recordingAPI: every direct method of plugin.API; the others (file streams, PluginHTTP…) panic via the nil embedded API.
+// recordingAPI: every direct method of plugin.API; host_shaped.go has the others (file streams, PluginHTTP…).
 type recordingAPI struct {
 	plugin.API
 	serve func(argsName string, args any, returnsName string, returns any)

@@ -426,6 +426,8 @@ var rpcStructs = map[string]func() any{
 	"Z_PermanentDeleteBotReturns":                       func() any { return new(plugin.Z_PermanentDeleteBotReturns) },
 	"Z_PluginHTTPArgs":                                  func() any { return new(plugin.Z_PluginHTTPArgs) },
 	"Z_PluginHTTPReturns":                               func() any { return new(plugin.Z_PluginHTTPReturns) },
+	"Z_PluginHTTPStreamArgs":                            func() any { return new(plugin.Z_PluginHTTPStreamArgs) },
+	"Z_PluginHTTPStreamReturns":                         func() any { return new(plugin.Z_PluginHTTPStreamReturns) },
 	"Z_PreferencesHaveChangedArgs":                      func() any { return new(plugin.Z_PreferencesHaveChangedArgs) },
 	"Z_PreferencesHaveChangedReturns":                   func() any { return new(plugin.Z_PreferencesHaveChangedReturns) },
 	"Z_PublishPluginClusterEventArgs":                   func() any { return new(plugin.Z_PublishPluginClusterEventArgs) },

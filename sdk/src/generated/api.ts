@@ -153,7 +153,7 @@ export const apiMethods = {
     HasPermissionTo: {args: W.Z_HasPermissionToArgs, returns: W.Z_HasPermissionToReturns, direct: true},
     HasPermissionToChannel: {args: W.Z_HasPermissionToChannelArgs, returns: W.Z_HasPermissionToChannelReturns, direct: true},
     HasPermissionToTeam: {args: W.Z_HasPermissionToTeamArgs, returns: W.Z_HasPermissionToTeamReturns, direct: true},
-    InstallPlugin: {args: W.Z_InstallPluginArgs, returns: W.Z_InstallPluginReturns},
+    InstallPlugin: {args: W.Z_InstallPluginArgs, returns: W.Z_InstallPluginReturns, streams: {0: 'reader'}},
     InviteRemoteToChannel: {args: W.Z_InviteRemoteToChannelArgs, returns: W.Z_InviteRemoteToChannelReturns, direct: true},
     IsEnterpriseReady: {args: W.Z_IsEnterpriseReadyArgs, returns: W.Z_IsEnterpriseReadyReturns, direct: true},
     KVCompareAndDelete: {args: W.Z_KVCompareAndDeleteArgs, returns: W.Z_KVCompareAndDeleteReturns, direct: true},
@@ -186,7 +186,7 @@ export const apiMethods = {
     PublishWebSocketEvent: {args: W.Z_PublishWebSocketEventArgs, returns: W.Z_PublishWebSocketEventReturns, direct: true},
     QueryUsersForAccessControlExpression: {args: W.Z_QueryUsersForAccessControlExpressionArgs, returns: W.Z_QueryUsersForAccessControlExpressionReturns, direct: true},
     ReadFile: {args: W.Z_ReadFileArgs, returns: W.Z_ReadFileReturns, direct: true},
-    ReceiveSharedChannelAttachmentSyncMsg: {args: W.Z_ReceiveSharedChannelAttachmentSyncMsgArgs, returns: W.Z_ReceiveSharedChannelAttachmentSyncMsgReturns},
+    ReceiveSharedChannelAttachmentSyncMsg: {args: W.Z_ReceiveSharedChannelAttachmentSyncMsgArgs, returns: W.Z_ReceiveSharedChannelAttachmentSyncMsgReturns, streams: {3: 'reader'}},
     ReceiveSharedChannelProfileImageSyncMsg: {args: W.Z_ReceiveSharedChannelProfileImageSyncMsgArgs, returns: W.Z_ReceiveSharedChannelProfileImageSyncMsgReturns, direct: true},
     ReceiveSharedChannelSyncMsg: {args: W.Z_ReceiveSharedChannelSyncMsgArgs, returns: W.Z_ReceiveSharedChannelSyncMsgReturns, direct: true},
     RegisterChannelGuard: {args: W.Z_RegisterChannelGuardArgs, returns: W.Z_RegisterChannelGuardReturns, direct: true},
@@ -256,7 +256,7 @@ export const apiMethods = {
     UpdateUserCustomStatus: {args: W.Z_UpdateUserCustomStatusArgs, returns: W.Z_UpdateUserCustomStatusReturns, direct: true},
     UpdateUserRoles: {args: W.Z_UpdateUserRolesArgs, returns: W.Z_UpdateUserRolesReturns, direct: true},
     UpdateUserStatus: {args: W.Z_UpdateUserStatusArgs, returns: W.Z_UpdateUserStatusReturns, direct: true},
-    UploadData: {args: W.Z_UploadDataArgs, returns: W.Z_UploadDataReturns},
+    UploadData: {args: W.Z_UploadDataArgs, returns: W.Z_UploadDataReturns, streams: {1: 'reader'}},
     UploadFile: {args: W.Z_UploadFileArgs, returns: W.Z_UploadFileReturns, direct: true},
     UpsertGroupMember: {args: W.Z_UpsertGroupMemberArgs, returns: W.Z_UpsertGroupMemberReturns, direct: true},
     UpsertGroupMembers: {args: W.Z_UpsertGroupMembersArgs, returns: W.Z_UpsertGroupMembersReturns, direct: true},
@@ -531,3 +531,8 @@ export interface ApiSignatures {
     UpsertPropertyValues: {params: [values: Array<m.PropertyValue | null>]; results: [r0: Array<m.PropertyValue | null>, r1: unknown]};
     UpsertPropertyValuesWithOptions: {params: [values: Array<m.PropertyValue | null>, options: m.PropertyRequestOptions]; results: [r0: Array<m.PropertyValue | null>, r1: unknown]};
 }
+
+/** RPC methods of the API server that no plugin.API method names: PluginHTTPStream, the streaming PluginHTTP. */
+export const apiRpcExtras = {
+    PluginHTTPStream: {args: W.Z_PluginHTTPStreamArgs, returns: W.Z_PluginHTTPStreamReturns},
+} as const satisfies Record<string, SdkMethodDef>;

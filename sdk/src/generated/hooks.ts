@@ -18,7 +18,7 @@ export const hookMethods = {
     EmailNotificationWillBeSent: {id: 47, args: W.Z_EmailNotificationWillBeSentArgs, returns: W.Z_EmailNotificationWillBeSentReturns, direct: true},
     ExecuteCommand: {id: 4, args: W.Z_ExecuteCommandArgs, returns: W.Z_ExecuteCommandReturns, direct: true},
     FileWillBeDownloaded: {id: 48, args: W.Z_FileWillBeDownloadedArgs, returns: W.Z_FileWillBeDownloadedReturns, direct: true},
-    FileWillBeUploaded: {id: 14, args: W.Z_FileWillBeUploadedArgs, returns: W.Z_FileWillBeUploadedReturns},
+    FileWillBeUploaded: {id: 14, args: W.Z_FileWillBeUploadedArgs, returns: W.Z_FileWillBeUploadedReturns, streams: {2: 'reader', 3: 'writer'}},
     GenerateSupportData: {id: 45, args: W.Z_GenerateSupportDataArgs, returns: W.Z_GenerateSupportDataReturns, direct: true},
     MessageHasBeenDeleted: {id: 37, args: W.Z_MessageHasBeenDeletedArgs, returns: W.Z_MessageHasBeenDeletedReturns, direct: true},
     MessageHasBeenPosted: {id: 7, args: W.Z_MessageHasBeenPostedArgs, returns: W.Z_MessageHasBeenPostedReturns, direct: true},

@@ -4562,6 +4562,17 @@ export const Z_PluginHTTPReturns: SdkWire<Record<string, unknown>> = x.struct("p
     ["ResponseBody", x.bytes, "ResponseBody"],
 ]);
 
+export const Z_PluginHTTPStreamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamArgs", [
+    ["ResponseBodyStream", x.int("uint32"), "ResponseBodyStream"],
+    ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
+    ["RequestBodyStream", x.int("uint32"), "RequestBodyStream"],
+]);
+
+export const Z_PluginHTTPStreamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamReturns", [
+    ["StatusCode", x.int("int"), "StatusCode"],
+    ["Header", x.map(x.string, x.slice(x.string)), "Header"],
+]);
+
 export const Z_PreferencesHaveChangedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PreferencesHaveChangedArgs", [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.slice(Preference), "B"],

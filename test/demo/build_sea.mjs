@@ -37,8 +37,9 @@ function walk(dir, out = []) {
 const inputs = [
     ...walk(join(root, 'server', 'src')),
     ...walk(join(root, 'common', 'src')),
+    ...walk(join(root, 'sdk', 'src')), // @tripwire/sdk is bundled in too (its own workspace since the SDK move)
     ...walk(join(root, 'scripts', 'lib')), // dist.mjs's build options (third_party.mjs, dedupe_packages.mjs)
-    ...['scripts/dist.mjs', 'node-runtimes.lock.json', 'plugin.json', 'package-lock.json', 'server/package.json', 'common/package.json'].map((f) => join(root, f)),
+    ...['scripts/dist.mjs', 'node-runtimes.lock.json', 'plugin.json', 'package-lock.json', 'server/package.json', 'common/package.json', 'sdk/package.json'].map((f) => join(root, f)),
 ].sort();
 const hash = createHash('sha256');
 for (const file of inputs) {

@@ -5,7 +5,7 @@ import {type SdkStructDef, type SdkWire} from './wire';
 /**
  * gob values (objects keyed by Go field names) ↔ Mattermost's JSON shapes (keyed by JSON names), for any generated
  * wire type, following encoding/json: omitempty, `json:"-"`, embedded structs lifted into the outer object,
- * time.Time as RFC 3339 text. The SDK's conventions, as in ./mattermost/wire/convert.ts: []byte stays a
+ * time.Time as RFC 3339 text. The SDK's conventions (the Mattermost layer's shapes are these): []byte stays a
  * Uint8Array (base64 text is accepted on the way in) and 64-bit integers are numbers, bigints beyond 2^53. Types with
  * their own MarshalJSON (SdkStructDef.customJson) are converted by their fields.
  */

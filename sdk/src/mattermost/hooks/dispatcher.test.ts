@@ -127,6 +127,19 @@ describe('hooks dispatcher', () => {
         ]);
     });
 
+    it("hands plugin.Context and PluginClusterEvent in encoding/json's keys (Go names: neither has json tags), a nil context as Go's zero value", async () => {
+        const seen: unknown[] = [];
+        const h = harness(() => ({onPluginClusterEvent: (ctx, event) => void seen.push([ctx, event])}));
+        await activate(h);
+        await h.call('OnPluginClusterEvent', {A: {SessionId: 's1', RequestId: 'r1', IPAddress: '10.0.0.1'}, B: {Id: 'rules_changed', Data: new Uint8Array([1, 2])}});
+        await h.call('OnPluginClusterEvent', {B: {Id: 'empty'}});
+        const zeroContext = {SessionId: '', ConnectionId: '', RequestId: '', IPAddress: '', AcceptLanguage: '', UserAgent: ''};
+        expect(seen).toEqual([
+            [{...zeroContext, SessionId: 's1', RequestId: 'r1', IPAddress: '10.0.0.1'}, {Id: 'rules_changed', Data: new Uint8Array([1, 2])}],
+            [zeroContext, {Id: 'empty', Data: null}],
+        ]);
+    });
+
     it('waits for hooks that are still loading, and fails Implemented when they cannot load', async () => {
         const slow = harness(() => new Promise((resolve) => setTimeout(() => resolve({executeCommand: () => ({text: 'ok'})}), 30)));
         const implemented = await slow.host.call('Plugin.Implemented', EmptyStruct, {}, t.slice(t.string));

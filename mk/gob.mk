@@ -9,5 +9,5 @@ GOBCHECK_ENV := GOTOOLCHAIN=local GOPROXY=off GOWORK=off GOFLAGS=-mod=mod
 gobcheck: ## Build test/gobcheck (Go's encoding/gob and net/rpc, for the differential tests)
 	cd $(GOBCHECK_DIR) && $(GOBCHECK_ENV) go vet ./... && $(GOBCHECK_ENV) go build -o bin/gobcheck .
 
-gob-test: $(NPM_STAMP) gobcheck ## gob and net/rpc tests only, including the differential and fuzz tests against Go and the API reply declarations
-	npx jest sdk/src/runtime/gob sdk/src/runtime/netrpc sdk/src/mattermost/wire/gob_go.test.ts
+gob-test: $(NPM_STAMP) gobcheck ## gob and net/rpc tests only, including the differential and fuzz tests against Go and the generated API structs
+	npx jest sdk/src/runtime/gob sdk/src/runtime/netrpc sdk/test/generated_gob.test.ts

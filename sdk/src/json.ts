@@ -1,11 +1,11 @@
 import {GoTime, GoValue, goTypeOf, withGoType} from './runtime/gob';
 import {interfaceTypes} from './generated/wire';
-import {type SdkStructDef, type SdkWire} from './wire';
+import {type SdkFieldDef, type SdkShape, type SdkStructDef, type SdkWire} from './wire';
 
 /**
  * gob values (objects keyed by Go field names) ↔ Mattermost's JSON shapes (keyed by JSON names), for any generated
  * wire type, following encoding/json: omitempty, `json:"-"`, embedded structs lifted into the outer object,
- * time.Time as RFC 3339 text. The SDK's conventions, as in ./mattermost/wire/convert.ts: []byte stays a
+ * time.Time as RFC 3339 text. The SDK's conventions (the Mattermost layer's shapes are these): []byte stays a
  * Uint8Array (base64 text is accepted on the way in) and 64-bit integers are numbers, bigints beyond 2^53. Types with
  * their own MarshalJSON (SdkStructDef.customJson) are converted by their fields.
  */
@@ -62,17 +62,40 @@ export function toJson(type: SdkWire, v: unknown): unknown {
     }
 }
 
+/** A struct's fields as structToJson walks them, worked out once per declaration (hooks convert on every call). */
+interface Plan {
+    readonly embedded: readonly SdkFieldDef[];
+    readonly fields: ReadonlyArray<{readonly go: string; readonly json: string; readonly omitEmpty: boolean; readonly type: SdkWire; readonly kind: SdkShape['kind']}>;
+}
+
+const plans = new WeakMap<SdkStructDef, Plan>();
+
+function planOf(def: SdkStructDef): Plan {
+    let plan = plans.get(def);
+    if (!plan) {
+        plan = {
+            embedded: def.fields.filter((f) => f.flatten),
+            fields: def.fields
+                .filter((f): f is SdkFieldDef & {json: string} => f.json !== null && !f.flatten)
+                .map((f) => ({go: f.go, json: f.json, omitEmpty: f.omitEmpty, type: f.type, kind: f.type.kind})),
+        };
+        plans.set(def, plan);
+    }
+    return plan;
+}
+
 function structToJson(def: SdkStructDef, v: Obj): Obj {
+    const plan = planOf(def);
     const out: Obj = {};
     // Embedded fields first: encoding/json lets the outer struct's own fields win a name clash.
-    for (const f of def.fields) {
-        if (!f.flatten) continue;
+    for (const f of plan.embedded) {
         const inner = toJson(f.type, v[f.go]);
         if (isObj(inner)) Object.assign(out, inner);
     }
-    for (const f of def.fields) {
-        if (f.json === null || f.flatten) continue;
-        const value = toJson(f.type, v[f.go]);
+    for (const f of plan.fields) {
+        const raw = v[f.go];
+        // Strings and bools inline: the bulk of every model struct.
+        const value = f.kind === 'string' ? (typeof raw === 'string' ? raw : '') : f.kind === 'bool' ? raw === true : toJson(f.type, raw);
         if (f.omitEmpty && isEmpty(value)) delete out[f.json];
         else out[f.json] = value;
     }

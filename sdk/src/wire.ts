@@ -1,10 +1,9 @@
 import {GobError, t, type GoType} from './runtime/gob';
 
 /**
- * The vocabulary sdk/gen writes the generated wire descriptions in: the shapes of ./mattermost/wire/types.ts
- * (so a generated struct that uses only those kinds is a WireType as it is), plus the Go kinds the whole plugin API
- * needs beyond them: time.Time, arrays, complex numbers and other self-encoding types (GobEncoder, BinaryMarshaler,
- * TextMarshaler: big.Int, net.IP, x509.OID), which travel as opaque bytes.
+ * The vocabulary sdk/gen writes the generated wire descriptions in: each Go type gob needs (structs with their
+ * fields' Go and JSON names), including time.Time, arrays, complex numbers and other self-encoding types
+ * (GobEncoder, BinaryMarshaler, TextMarshaler: big.Int, net.IP, x509.OID), which travel as opaque bytes.
  */
 
 export type SdkIntKind = 'int' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'uintptr';

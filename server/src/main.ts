@@ -12,8 +12,9 @@ import type {PluginHooks} from '@tripwire/sdk/mattermost';
 import type {MetricsSample} from './metrics/prometheus';
 import {redactTokensIn} from './lib/redact_path';
 import {HeapCompaction} from './platform/heap_compaction';
+import {clusterEvent, postInfo, userInfo} from './platform/shapes';
 import {tripwireApi, type TripwireApi} from './platform/tripwire_api';
-import {channelStateOf, systemClock, type ServerConfigInfo, type UserInfo} from './ports';
+import {channelStateOf, systemClock, type ServerConfigInfo} from './ports';
 import {announce} from '@tripwire/sdk/runtime/goplugin/announce';
 import {hostLog} from '@tripwire/sdk/runtime/goplugin/host_log';
 
@@ -224,11 +225,11 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
         },
 
         async messageHasBeenPosted(_context, post) {
-            await timed('MessageHasBeenPosted', () => engine.onPosted(post));
+            await timed('MessageHasBeenPosted', () => engine.onPosted(postInfo(post)));
         },
 
         async messageHasBeenUpdated(_context, newPost, oldPost) {
-            await timed('MessageHasBeenUpdated', () => engine.onEdited(newPost, oldPost));
+            await timed('MessageHasBeenUpdated', () => engine.onEdited(postInfo(newPost), postInfo(oldPost)));
         },
 
         async reactionHasBeenAdded(_context, reaction) {
@@ -240,11 +241,11 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
         },
 
         async userHasJoinedChannel(_context, member, actor) {
-            await engine.onMembership('user_joined', member, actor && userInfoOf(actor));
+            await engine.onMembership('user_joined', member, actor && userInfo(actor));
         },
 
         async userHasLeftChannel(_context, member, actor) {
-            await engine.onMembership('user_left', member, actor && userInfoOf(actor));
+            await engine.onMembership('user_left', member, actor && userInfo(actor));
         },
 
         executeCommand(_context, args) {
@@ -258,14 +259,15 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
             }));
         },
 
-        onPluginClusterEvent(_context, event) {
+        onPluginClusterEvent(_context, sent) {
+            const event = clusterEvent(sent);
             if (event.id === RULES_CHANGED_EVENT) {
-                rules.handleClusterEvent(event.data ?? new Uint8Array());
+                rules.handleClusterEvent(event.data);
                 // An update that moved an endpoint dropped its secrets before it saved the rule: this node must not
                 // send the new URL secrets it still has cached.
                 dispatcher.secrets.invalidate();
             }
-            else if (event.id === OPT_IN_CHANGED_EVENT) optIns.handleClusterEvent(event.data ?? new Uint8Array());
+            else if (event.id === OPT_IN_CHANGED_EVENT) optIns.handleClusterEvent(event.data);
         },
 
         // express and the REST routes load on the first request, not during activation.
@@ -274,11 +276,6 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
         // Mattermost's metrics listener (MetricsSettings.Enable): /plugins/tripwire/metrics.
         serveMetrics: metricsHandler(metrics, log),
     };
-}
-
-/** The hooks' *model.User as the engine reads users (`is_bot` is omitted on the wire when false). */
-function userInfoOf(user: NonNullable<Parameters<NonNullable<PluginHooks['userHasJoinedChannel']>>[2]>): UserInfo {
-    return {...user, is_bot: user.is_bot === true} as UserInfo;
 }
 
 const ABOUT = [

@@ -434,7 +434,8 @@ func TestAPI(t *testing.T) {
 	})
 
 	setOpts := func(key string, value any, atomic bool, old any, expire int) callResult {
-		return e.call("KVSetWithOptions", key, value, map[string]any{"atomic": atomic, "old_value": old, "expire_in_seconds": expire})
+		// model.PluginKVSetOptions has no json tags: encoding/json's keys are its field names.
+		return e.call("KVSetWithOptions", key, value, map[string]any{"Atomic": atomic, "OldValue": old, "ExpireInSeconds": expire})
 	}
 	checkSet := func(t *testing.T, what string, c callResult, want bool) { t.Helper(); checkBool(t, what, c, want) }
 
@@ -489,7 +490,7 @@ func TestAPI(t *testing.T) {
 		for _, k := range []string{"list-c", "list-a", "list-b"} {
 			e.call("KVSet", k, b64([]byte(k))).ok(t, "KVSet", nil)
 		}
-		e.call("KVSetWithOptions", "list-expired", b64([]byte("x")), map[string]any{"atomic": false, "old_value": nil, "expire_in_seconds": 1}).ok(t, "KVSetWithOptions", nil)
+		e.call("KVSetWithOptions", "list-expired", b64([]byte("x")), map[string]any{"Atomic": false, "OldValue": nil, "ExpireInSeconds": 1}).ok(t, "KVSetWithOptions", nil)
 		e.srv.Advance(2 * time.Second)
 		want := e.srv.KVKeys(e.id)
 		if !slices.IsSorted(want) || !slices.Contains(want, plugin.BotUserKey) || slices.Contains(want, "list-expired") {
@@ -627,8 +628,8 @@ func TestAPI(t *testing.T) {
 
 	t.Run("PublishPluginClusterEvent", func(t *testing.T) {
 		n := len(rec.ClusterEvents())
-		e.call("PublishPluginClusterEvent", map[string]any{"id": "invalidate", "data": b64([]byte{0, 'a', 0xff})},
-			map[string]any{"send_type": model.PluginClusterEventSendTypeReliable, "target_id": ""}).ok(t, "PublishPluginClusterEvent", nil)
+		e.call("PublishPluginClusterEvent", map[string]any{"Id": "invalidate", "Data": b64([]byte{0, 'a', 0xff})},
+			map[string]any{"SendType": model.PluginClusterEventSendTypeReliable, "TargetId": ""}).ok(t, "PublishPluginClusterEvent", nil)
 		all := rec.ClusterEvents()
 		if len(all) != n+1 {
 			t.Fatalf("want one cluster event, got %d", len(all)-n)

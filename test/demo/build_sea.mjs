@@ -5,7 +5,7 @@
 //   node test/demo/build_sea.mjs            build (or reuse) test-output/demo/sea-<hash>/plugin-linux-amd64
 //   TRIPWIRE_DEMO_CACHE=<dir>               where the cache lives (default test-output/demo)
 //
-// The inputs are what ends up in the executable: the server and common sources (tests excluded), the lock files, the
+// The inputs are what ends up in the executable: the server, common and sdk sources (tests excluded), the lock files, the
 // manifest and the packaging script with its helpers. The webapp is not: the tarball dist.mjs also writes is thrown away, so a
 // placeholder stands in for the webapp bundle and the demo does not wait for webpack.
 import {createHash} from 'node:crypto';
@@ -37,8 +37,9 @@ function walk(dir, out = []) {
 const inputs = [
     ...walk(join(root, 'server', 'src')),
     ...walk(join(root, 'common', 'src')),
+    ...walk(join(root, 'sdk', 'src')), // @tripwire/sdk is bundled in too (its own workspace since the SDK move)
     ...walk(join(root, 'scripts', 'lib')), // dist.mjs's build options (third_party.mjs, dedupe_packages.mjs)
-    ...['scripts/dist.mjs', 'node-runtimes.lock.json', 'plugin.json', 'package-lock.json', 'server/package.json', 'common/package.json'].map((f) => join(root, f)),
+    ...['scripts/dist.mjs', 'node-runtimes.lock.json', 'plugin.json', 'package-lock.json', 'server/package.json', 'common/package.json', 'sdk/package.json'].map((f) => join(root, f)),
 ].sort();
 const hash = createHash('sha256');
 for (const file of inputs) {

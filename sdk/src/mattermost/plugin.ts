@@ -1,13 +1,13 @@
 import {type Duplex} from 'node:stream';
 import {announce, hostLog, serveAnnounced, type Announced} from '../runtime/goplugin';
+import {RpcClient} from '../runtime/netrpc';
 import {ApiConnection} from './api/connection';
 import {MattermostApi} from './api/client';
 import {type Redact} from './api/logger';
-import {RpcApiTransport} from './api/rpc_transport';
 import {createHooksServer} from './hooks/dispatcher';
 import {type PluginHooks} from './hooks/hooks';
 import {ServeHttpBridge} from './serve_http/serve_http';
-import {registerMattermostTypes} from './wire';
+import {registerPluginTypes} from './register_types';
 
 export interface PluginRuntime {
     /** Mattermost's API; usable from OnActivate on (logs before that go to the host's stderr log). */
@@ -38,7 +38,7 @@ export interface RunPluginOptions {
  */
 export async function runPlugin(build: (runtime: PluginRuntime) => PluginHooks | Promise<PluginHooks>, options: RunPluginOptions = {}): Promise<void> {
     const announced = options.announced ?? (await announce(options.aboutText !== undefined ? {aboutText: options.aboutText} : {}));
-    registerMattermostTypes();
+    registerPluginTypes();
     const connection = new ApiConnection();
     const api = new MattermostApi(connection, {settingKeys: options.settingKeys ?? [], fallbackLog: hostLog, ...(options.redact ? {redact: options.redact} : {})});
     let provide!: (hooks: PluginHooks | Promise<PluginHooks>) => void;
@@ -51,7 +51,7 @@ export async function runPlugin(build: (runtime: PluginRuntime) => PluginHooks |
                 createHooksServer(broker, {
                     hooks,
                     api: connection,
-                    connectApi: (stream) => new RpcApiTransport(stream),
+                    connectApi: (stream) => new RpcClient(stream),
                     log: api.log,
                     hostLog,
                     http: (handler) => new ServeHttpBridge(handler, api.log),

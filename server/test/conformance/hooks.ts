@@ -18,11 +18,12 @@ export function conformanceHooks(api: MattermostApi): PluginHooks {
                 trigger: 'conformance',
                 auto_complete: true,
                 auto_complete_desc: 'Conformance checks',
+                // model.AutocompleteData has no json tags: Go's names (the SDK gives Data the Go type Type names).
                 autocomplete_data: {
-                    trigger: 'conformance',
-                    hint: '[text]',
-                    help_text: 'Echo the text back',
-                    arguments: [{name: 'text', help_text: 'Any text', type: 'TextInput', required: false, data: {hint: 'text', pattern: '.*'}}],
+                    Trigger: 'conformance',
+                    Hint: '[text]',
+                    HelpText: 'Echo the text back',
+                    Arguments: [{Name: 'text', HelpText: 'Any text', Type: 'TextInput', Required: false, Data: {Hint: 'text', Pattern: '.*'}}],
                 },
             });
             await api.log.write('info', 'conformance plugin activated', {bot_id: botId});
@@ -79,7 +80,7 @@ export function conformanceHooks(api: MattermostApi): PluginHooks {
         },
 
         async onPluginClusterEvent(_ctx, event) {
-            await api.kv.set(`cluster:${event.id}`, event.data ?? new Uint8Array(0));
+            await api.kv.set(`cluster:${event.Id}`, event.Data ?? new Uint8Array(0));
         },
 
         serveHTTP: lazyHandler(async () => (await import('./http_app')).conformanceApp(api)),

@@ -179,22 +179,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-type kvOptions struct {
-	Atomic          bool   `json:"atomic"`
-	OldValue        []byte `json:"old_value"`
-	ExpireInSeconds int64  `json:"expire_in_seconds"`
-}
-
-type clusterEvent struct {
-	Id   string `json:"id"`
-	Data []byte `json:"data"`
-}
-
-type clusterOptions struct {
-	SendType string `json:"send_type"`
-	TargetId string `json:"target_id"`
-}
-
 func (p *Plugin) serveCall(w http.ResponseWriter, r *http.Request, method string) {
 	var raw []json.RawMessage
 	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
@@ -270,10 +254,10 @@ func (p *Plugin) serveCall(w http.ResponseWriter, r *http.Request, method string
 		appErr = api.KVSet(str(0), v)
 	case "KVSetWithOptions":
 		var v []byte
-		var o kvOptions
+		var o model.PluginKVSetOptions
 		arg(1, &v)
 		arg(2, &o)
-		result, appErr = api.KVSetWithOptions(str(0), v, model.PluginKVSetOptions{Atomic: o.Atomic, OldValue: o.OldValue, ExpireInSeconds: o.ExpireInSeconds})
+		result, appErr = api.KVSetWithOptions(str(0), v, o)
 	case "KVDelete":
 		appErr = api.KVDelete(str(0))
 	case "KVList":
@@ -320,11 +304,11 @@ func (p *Plugin) serveCall(w http.ResponseWriter, r *http.Request, method string
 		arg(2, &b)
 		api.PublishWebSocketEvent(str(0), payload, &b)
 	case "PublishPluginClusterEvent":
-		var ev clusterEvent
-		var o clusterOptions
+		var ev model.PluginClusterEvent
+		var o model.PluginClusterEventSendOptions
 		arg(0, &ev)
 		arg(1, &o)
-		err = api.PublishPluginClusterEvent(model.PluginClusterEvent{Id: ev.Id, Data: ev.Data}, model.PluginClusterEventSendOptions{SendType: o.SendType, TargetId: o.TargetId})
+		err = api.PublishPluginClusterEvent(ev, o)
 	case "LogDebug", "LogInfo", "LogWarn", "LogError":
 		var kv []any
 		for i := 1; i < len(raw); i++ {

@@ -1,8 +1,15 @@
-import {apiMethods, fromJs, model as m, plainToJs, toJs, w, type ApiMethodName, type MethodDef, type WireType} from '../wire';
+import {PluginApiClient, type DirectApiMethod} from '../../client';
+import {apiMethods} from '../../generated/api';
+import {AppError as AppErrorWire} from '../../generated/wire';
+import type * as m from '../../generated/model';
+import {type SdkWire} from '../../wire';
+import {AppError} from '../app_error';
 import {type ApiConnection} from './connection';
 import {appError, goError, throwIf} from './errors';
 import {stringify} from './logger';
-import {parsePluginConfiguration} from './plugin_configuration';
+import {loadPluginConfiguration} from './plugin_configuration';
+
+export type ApiMethodName = keyof typeof apiMethods;
 
 const LOG_METHODS = new Set<string>(['LogDebug', 'LogInfo', 'LogWarn', 'LogError']);
 
@@ -11,33 +18,35 @@ export function isApiMethod(name: string): name is ApiMethodName {
 }
 
 /**
- * Calls any API method of the table by name with JSON-shaped arguments, as a Go plugin would call it: arguments are
- * converted by the declared parameter types, a *model.AppError or `error` result is thrown as PluginApiError, and
- * the first other result comes back JSON-shaped (null when the method returns nothing else; a dynamically decoded
- * result such as GetConfig's whole *model.Config keeps Go's field names, as its JSON does). LoadPluginConfiguration
- * answers the settings object; LogX take (message, key, value, …) like Go's variadic signature.
+ * Calls any API method by name with JSON-shaped arguments (the generated model's shapes), as a Go plugin would call
+ * it: a *model.AppError or `error` result is thrown as AppError, and the first other result comes back JSON-shaped
+ * (null when the method returns nothing else). LoadPluginConfiguration answers the settings object; LogX take
+ * (message, key, value, …) like Go's variadic signature, values stringified as the Go SDK does. The methods whose
+ * RPC client_rpc.go shapes by hand around streams (file uploads, PluginHTTP, InstallPlugin…) are not callable so.
  */
 export async function callByName(conn: ApiConnection, method: ApiMethodName, args: readonly unknown[]): Promise<unknown> {
-    const def: MethodDef = apiMethods[method];
-    const wireArgs = LOG_METHODS.has(method)
-        ? [String(args[0] ?? ''), args.length > 1 ? args.slice(1).map(stringify) : undefined]
-        : def.args.fields.map((f, i) => fromJs(f.type, args[i]));
-    const r = def.dynamicReply ? await conn.callDynamic(method, ...wireArgs) : await conn.call(method, ...wireArgs);
-    if (method === 'LoadPluginConfiguration') return parsePluginConfiguration(r.A, []);
+    if (method === 'LoadPluginConfiguration') return loadPluginConfiguration(new PluginApiClient(conn), []);
+    const def = apiMethods[method];
+    if (!('direct' in def)) throw new AppError(`${method} takes streams: it cannot be called by name`, 501);
+    const params = LOG_METHODS.has(method) ? [String(args[0] ?? ''), ...args.slice(1).map(stringify)] : args;
+    const call = PluginApiClient.prototype.call as (this: PluginApiClient, method: DirectApiMethod, ...params: unknown[]) => Promise<unknown[]>;
+    const results = await call.call(new PluginApiClient(conn), method as DirectApiMethod, ...params);
+    const fields = def.returns.kind === 'struct' ? def.returns.def.fields : [];
     let result: unknown = null;
     let found = false;
-    for (const f of def.returns.fields) {
-        const value = r[f.go];
-        if (isAppError(f.type)) throwIf(appError(value));
-        else if (f.type === w.error) throwIf(goError(value));
+    fields.forEach((f, i) => {
+        const value = results[i];
+        if (isAppError(f.type)) throwIf(appError(value as m.AppError | null));
+        // The plugin API has no interface{} results: an interface result is Go's `error`.
+        else if (f.type.kind === 'iface') throwIf(goError(value));
         else if (!found) {
             found = true;
-            result = def.dynamicReply ? plainToJs(value) : toJs(f.type, value);
+            result = value;
         }
-    }
+    });
     return result;
 }
 
-function isAppError(type: WireType): boolean {
-    return type.kind === 'ptr' && type.elem === m.AppError;
+function isAppError(type: SdkWire): boolean {
+    return type.kind === 'ptr' && type.elem === AppErrorWire;
 }

@@ -1,14 +1,18 @@
+import {PluginApiClient} from '../../client';
+import type * as m from '../../generated/model';
+import {Post} from '../../generated/wire';
+import {toJson} from '../../json';
 import {AppError} from '../app_error';
-import {fromJs, ifaceFromJs, model as m, toJs, w, type ApiMethodName, type BotJs, type ChannelJs, type ChannelMemberJs, type CommandJs, type FileInfoJs, type GroupJs, type OpenDialogRequestJs, type PostDraftJs, type PostJs, type PostListJs, type ServerConfigJs, type SessionJs, type TeamJs, type UserJs, type WebsocketBroadcastJs} from '../wire';
-import {callByName} from './call_by_name';
-import {type ApiConnection, type Returns} from './connection';
+import {type Draft} from '../model';
+import {withAutocompleteTypes} from './autocomplete';
+import {callByName, type ApiMethodName} from './call_by_name';
+import {type ApiConnection} from './connection';
 import {appError, goError, throwIf} from './errors';
 import {RpcKVStore} from './kv_store';
 import {ApiLogger, type LogLevel, type Redact} from './logger';
-import {parsePluginConfiguration} from './plugin_configuration';
+import {loadPluginConfiguration} from './plugin_configuration';
+import {readServerConfig, serverConfigInfo, type ServerConfig} from './server_config';
 import {type KVStore, type Logger, type PostThread, type ServerConfigInfo} from './types';
-
-const post = w.ptr(m.Post);
 
 export interface MattermostApiOptions {
     /** settings_schema keys, to give LoadPluginConfiguration's lower-cased keys their declared case back. */
@@ -22,212 +26,219 @@ export interface MattermostApiOptions {
 export type ClusterSendType = 'reliable' | 'best_effort';
 
 /**
- * Mattermost's plugin API over its RPC, in Mattermost's JSON shapes (the model structs as encoding/json writes them).
- * Model values are converted by the wire declarations; *model.AppError results become AppError. Any method of the
- * API is reachable by name through `call`; the typed methods here are the common ones.
+ * Mattermost's plugin API in the generated model's JSON shapes: thin typed methods over the generated client
+ * (PluginApiClient), where a *model.AppError or `error` result is thrown as AppError and a nil result without one
+ * reads as a 404. Any method of the API is reachable by name through `call`; the typed methods are the common ones.
  */
 export class MattermostApi {
     readonly kv: KVStore;
     readonly log: Logger & {write(level: LogLevel, message: string, fields?: Record<string, unknown>): Promise<void>};
+    private readonly client: PluginApiClient;
 
     constructor(
         private readonly conn: ApiConnection,
         private readonly options: MattermostApiOptions,
     ) {
-        this.kv = new RpcKVStore(conn);
+        this.client = new PluginApiClient(conn);
+        this.kv = new RpcKVStore(this.client);
         this.log = new ApiLogger(conn, options.fallbackLog, options.redact);
     }
 
-    /** Any API method of the wire table by name, with JSON-shaped arguments (see callByName). */
+    /** Any API method by name, with JSON-shaped arguments (see callByName). */
     call(method: ApiMethodName, args: readonly unknown[]): Promise<unknown> {
         return callByName(this.conn, method, args);
     }
 
     // ---- configuration ----
 
-    async getConfig(): Promise<ServerConfigJs> {
-        const r = await this.conn.call('GetConfig');
-        return toJs(m.Config, r.A) as ServerConfigJs;
+    /** ServiceSettings' outgoing-request fields of the server config (decoded alone: see server_config.ts). */
+    getConfig(): Promise<ServerConfig> {
+        return readServerConfig(this.conn);
     }
 
     async getServerConfig(): Promise<ServerConfigInfo> {
-        const s = (await this.getConfig()).ServiceSettings;
-        return {
-            siteURL: s.SiteURL ?? '',
-            allowedUntrustedInternalConnections: (s.AllowedUntrustedInternalConnections ?? '').split(/[\s,]+/).filter(Boolean),
-            enableInsecureOutgoingConnections: s.EnableInsecureOutgoingConnections ?? false,
-            enablePostUsernameOverride: s.EnablePostUsernameOverride ?? false,
-            enablePostIconOverride: s.EnablePostIconOverride ?? false,
-        };
+        return serverConfigInfo(await this.getConfig());
     }
 
-    async loadPluginConfiguration(): Promise<Record<string, unknown>> {
-        const r = await this.conn.call('LoadPluginConfiguration');
-        return parsePluginConfiguration(r.A, this.options.settingKeys ?? []);
+    loadPluginConfiguration(): Promise<Record<string, unknown>> {
+        return loadPluginConfiguration(this.client, this.options.settingKeys ?? []);
     }
 
     /** Replaces this plugin's settings (PluginSettings.Plugins[id]); Mattermost then calls OnConfigurationChange. */
     async savePluginConfig(config: Record<string, unknown>): Promise<void> {
-        throwIf(appError((await this.conn.call('SavePluginConfig', config)).A));
+        const [err] = await this.client.call('SavePluginConfig', config);
+        throwIf(appError(err));
     }
 
     async getServerVersion(): Promise<string> {
-        return String((await this.conn.call('GetServerVersion')).A ?? '');
+        const [version] = await this.client.call('GetServerVersion');
+        return version;
     }
 
     // ---- lookups ----
 
-    async getChannel(channelId: string): Promise<ChannelJs> {
-        return found(await this.conn.call('GetChannel', channelId), m.Channel, 'channel') as ChannelJs;
+    async getChannel(channelId: string): Promise<m.Channel> {
+        return found(await this.client.call('GetChannel', channelId), 'channel');
     }
 
-    async getChannelMember(channelId: string, userId: string): Promise<ChannelMemberJs | null> {
+    /** null when the user is not a member. */
+    async getChannelMember(channelId: string, userId: string): Promise<m.ChannelMember | null> {
         try {
-            return found(await this.conn.call('GetChannelMember', channelId, userId), m.ChannelMember, 'channel member') as ChannelMemberJs;
+            return found(await this.client.call('GetChannelMember', channelId, userId), 'channel member');
         } catch (err) {
             if (err instanceof AppError && err.isNotFound) return null;
             throw err;
         }
     }
 
-    async getChannelMembers(channelId: string, page: number, perPage: number): Promise<ChannelMemberJs[]> {
-        const r = await this.conn.call('GetChannelMembers', channelId, page, perPage);
-        throwIf(appError(r.B));
-        return Array.isArray(r.A) ? r.A.map((member) => toJs(m.ChannelMember, member) as ChannelMemberJs) : [];
+    async getChannelMembers(channelId: string, page: number, perPage: number): Promise<m.ChannelMember[]> {
+        const [members, err] = await this.client.call('GetChannelMembers', channelId, page, perPage);
+        throwIf(appError(err));
+        return members;
     }
 
-    async getDirectChannel(userId1: string, userId2: string): Promise<ChannelJs> {
-        return found(await this.conn.call('GetDirectChannel', userId1, userId2), m.Channel, 'channel') as ChannelJs;
+    async getDirectChannel(userId1: string, userId2: string): Promise<m.Channel> {
+        return found(await this.client.call('GetDirectChannel', userId1, userId2), 'channel');
     }
 
-    async getUser(userId: string): Promise<UserJs> {
-        return found(await this.conn.call('GetUser', userId), m.User, 'user') as UserJs;
+    async getUser(userId: string): Promise<m.User> {
+        return found(await this.client.call('GetUser', userId), 'user');
     }
 
-    async getUserByUsername(username: string): Promise<UserJs> {
-        return found(await this.conn.call('GetUserByUsername', username), m.User, 'user') as UserJs;
+    async getUserByUsername(username: string): Promise<m.User> {
+        return found(await this.client.call('GetUserByUsername', username), 'user');
     }
 
-    async getTeam(teamId: string): Promise<TeamJs> {
-        return found(await this.conn.call('GetTeam', teamId), m.Team, 'team') as TeamJs;
+    async getTeam(teamId: string): Promise<m.Team> {
+        return found(await this.client.call('GetTeam', teamId), 'team');
     }
 
-    async getPost(postId: string): Promise<PostJs> {
-        return found(await this.conn.call('GetPost', postId), m.Post, 'post') as PostJs;
+    async getPost(postId: string): Promise<m.Post> {
+        return found(await this.client.call('GetPost', postId), 'post');
     }
 
     async getPostThread(postId: string): Promise<PostThread> {
-        const list = found(await this.conn.call('GetPostThread', postId), m.PostList, 'post thread') as PostListJs;
-        const posts: Record<string, PostJs> = {};
-        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = p;
-        return {order: list.order, posts};
+        return thread(found(await this.client.call('GetPostThread', postId), 'post thread'));
     }
 
     async getPostsSince(channelId: string, since: number): Promise<PostThread> {
-        const list = found(await this.conn.call('GetPostsSince', channelId, since), m.PostList, 'posts') as PostListJs;
-        const posts: Record<string, PostJs> = {};
-        for (const [id, p] of Object.entries(list.posts)) if (p) posts[id] = p;
-        return {order: list.order, posts};
+        return thread(found(await this.client.call('GetPostsSince', channelId, since), 'posts'));
     }
 
-    async getFileInfo(fileId: string): Promise<FileInfoJs> {
-        return found(await this.conn.call('GetFileInfo', fileId), m.FileInfo, 'file') as FileInfoJs;
+    async getFileInfo(fileId: string): Promise<m.FileInfo> {
+        return found(await this.client.call('GetFileInfo', fileId), 'file');
     }
 
-    async getGroupsForUser(userId: string): Promise<GroupJs[]> {
-        const r = await this.conn.call('GetGroupsForUser', userId);
-        throwIf(appError(r.B));
-        return Array.isArray(r.A) ? r.A.map((g) => toJs(m.Group, g) as GroupJs) : [];
+    async getGroupsForUser(userId: string): Promise<m.Group[]> {
+        const [groups, err] = await this.client.call('GetGroupsForUser', userId);
+        throwIf(appError(err));
+        return groups.filter((g): g is m.Group => g !== null);
     }
 
-    async getSession(sessionId: string): Promise<SessionJs> {
-        return found(await this.conn.call('GetSession', sessionId), m.Session, 'session') as SessionJs;
+    async getSession(sessionId: string): Promise<m.Session> {
+        return found(await this.client.call('GetSession', sessionId), 'session');
     }
 
     // ---- posts ----
 
-    async createPost(draft: PostDraftJs): Promise<PostJs> {
-        return found(await this.conn.call('CreatePost', fromJs(post, draft)), m.Post, 'post') as PostJs;
+    async createPost(draft: Draft<m.Post>): Promise<m.Post> {
+        return found(await this.client.call('CreatePost', draft as m.Post), 'post');
     }
 
-    async updatePost(draft: PostDraftJs & {id: string}): Promise<PostJs> {
-        return found(await this.conn.call('UpdatePost', fromJs(post, draft)), m.Post, 'post') as PostJs;
+    async updatePost(draft: Draft<m.Post> & {id: string}): Promise<m.Post> {
+        return found(await this.client.call('UpdatePost', draft as m.Post), 'post');
     }
 
-    async sendEphemeralPost(userId: string, draft: PostDraftJs): Promise<PostJs> {
-        const r = await this.conn.call('SendEphemeralPost', userId, fromJs(post, draft));
-        return (toJs(m.Post, r.A) as PostJs);
+    /** The ephemeral post as sent (it is not stored, so no error comes back; a nil reply reads as a zero post). */
+    async sendEphemeralPost(userId: string, draft: Draft<m.Post>): Promise<m.Post> {
+        const [post] = await this.client.call('SendEphemeralPost', userId, draft as m.Post);
+        return post ?? (toJson(Post, {}) as m.Post);
     }
 
     async deletePost(postId: string): Promise<void> {
-        throwIf(appError((await this.conn.call('DeletePost', postId)).A));
+        const [err] = await this.client.call('DeletePost', postId);
+        throwIf(appError(err));
     }
 
     // ---- permissions ----
 
     async hasPermissionTo(userId: string, permission: string): Promise<boolean> {
-        return (await this.conn.call('HasPermissionTo', userId, {Id: permission})).A === true;
+        const [ok] = await this.client.call('HasPermissionTo', userId, {id: permission} as m.Permission);
+        return ok;
     }
 
     async hasPermissionToChannel(userId: string, channelId: string, permission: string): Promise<boolean> {
-        return (await this.conn.call('HasPermissionToChannel', userId, channelId, {Id: permission})).A === true;
+        const [ok] = await this.client.call('HasPermissionToChannel', userId, channelId, {id: permission} as m.Permission);
+        return ok;
     }
 
     async hasPermissionToTeam(userId: string, teamId: string, permission: string): Promise<boolean> {
-        return (await this.conn.call('HasPermissionToTeam', userId, teamId, {Id: permission})).A === true;
+        const [ok] = await this.client.call('HasPermissionToTeam', userId, teamId, {id: permission} as m.Permission);
+        return ok;
     }
 
     // ---- bots, commands, dialogs, events ----
 
     /** Creates or updates the plugin's bot (Mattermost ≥ 7.1) and returns its user id. */
-    async ensureBotUser(bot: Pick<BotJs, 'username'> & Partial<BotJs>): Promise<string> {
-        const r = await this.conn.call('EnsureBotUser', fromJs(m.Bot, bot));
-        throwIf(goError(r.B));
-        return String(r.A ?? '');
+    async ensureBotUser(bot: Draft<m.Bot> & {username: string}): Promise<string> {
+        const [id, err] = await this.client.call('EnsureBotUser', bot as m.Bot);
+        throwIf(goError(err));
+        return id;
     }
 
-    async createBot(bot: {username: string; display_name?: string; description?: string}): Promise<BotJs> {
-        return found(await this.conn.call('CreateBot', fromJs(m.Bot, bot)), m.Bot, 'bot') as BotJs;
+    async createBot(bot: {username: string; display_name?: string; description?: string}): Promise<m.Bot> {
+        return found(await this.client.call('CreateBot', bot as m.Bot), 'bot');
     }
 
-    async patchBot(botUserId: string, patch: {username?: string; display_name?: string; description?: string}): Promise<BotJs> {
-        return found(await this.conn.call('PatchBot', botUserId, fromJs(m.BotPatch, patch)), m.Bot, 'bot') as BotJs;
+    /** Changes only the fields given (a nil BotPatch field is left as it is). */
+    async patchBot(botUserId: string, patch: {username?: string; display_name?: string; description?: string}): Promise<m.Bot> {
+        return found(await this.client.call('PatchBot', botUserId, patch as m.BotPatch), 'bot');
     }
 
-    async getBot(botUserId: string, includeDeleted: boolean): Promise<BotJs> {
-        return found(await this.conn.call('GetBot', botUserId, includeDeleted), m.Bot, 'bot') as BotJs;
+    async getBot(botUserId: string, includeDeleted: boolean): Promise<m.Bot> {
+        return found(await this.client.call('GetBot', botUserId, includeDeleted), 'bot');
     }
 
-    async updateBotActive(botUserId: string, active: boolean): Promise<BotJs> {
-        return found(await this.conn.call('UpdateBotActive', botUserId, active), m.Bot, 'bot') as BotJs;
+    async updateBotActive(botUserId: string, active: boolean): Promise<m.Bot> {
+        return found(await this.client.call('UpdateBotActive', botUserId, active), 'bot');
     }
 
     async setProfileImage(userId: string, data: Uint8Array): Promise<void> {
-        throwIf(appError((await this.conn.call('SetProfileImage', userId, data)).A));
+        const [err] = await this.client.call('SetProfileImage', userId, data);
+        throwIf(appError(err));
     }
 
-    async registerCommand(command: CommandJs): Promise<void> {
-        throwIf(goError((await this.conn.call('RegisterCommand', fromJs(m.Command, command))).A));
+    /** An autocomplete argument's Data may be given as plain JSON: its Type chooses the Go type (see autocomplete.ts). */
+    async registerCommand(command: Draft<m.Command>): Promise<void> {
+        const [err] = await this.client.call('RegisterCommand', withAutocompleteTypes(command) as m.Command);
+        throwIf(goError(err));
     }
 
-    async openInteractiveDialog(request: OpenDialogRequestJs): Promise<void> {
-        throwIf(appError((await this.conn.call('OpenInteractiveDialog', fromJs(m.OpenDialogRequest, request) ?? {})).A));
+    async openInteractiveDialog(request: Draft<m.OpenDialogRequest>): Promise<void> {
+        const [err] = await this.client.call('OpenInteractiveDialog', request as m.OpenDialogRequest);
+        throwIf(appError(err));
     }
 
-    async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebsocketBroadcastJs): Promise<void> {
-        await this.conn.call('PublishWebSocketEvent', event, ifaceFromJs(payload) ?? {}, fromJs(m.WebsocketBroadcast, broadcast) ?? {});
+    async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: Draft<m.WebsocketBroadcast>): Promise<void> {
+        await this.client.call('PublishWebSocketEvent', event, payload, broadcast as m.WebsocketBroadcast);
     }
 
     async publishPluginClusterEvent(id: string, data: Uint8Array, sendType: ClusterSendType = 'reliable', targetId = ''): Promise<void> {
-        const event = fromJs(m.PluginClusterEvent, {id, data});
-        const options = fromJs(m.PluginClusterEventSendOptions, {send_type: sendType, target_id: targetId});
-        throwIf(goError((await this.conn.call('PublishPluginClusterEvent', event, options)).A));
+        const [err] = await this.client.call('PublishPluginClusterEvent', {Id: id, Data: data}, {SendType: sendType, TargetId: targetId});
+        throwIf(goError(err));
     }
 }
 
 /** The first result, or the AppError in the second; a nil result without an error reads as 404. */
-function found(r: Returns, type: Parameters<typeof toJs>[0], what: string): unknown {
-    throwIf(appError(r.B));
-    if (r.A == null) throw new AppError(`${what} not found`, 404);
-    return toJs(type, r.A);
+function found<T>([value, err]: readonly [T | null, m.AppError | null], what: string): T {
+    throwIf(appError(err));
+    if (value == null) throw new AppError(`${what} not found`, 404);
+    return value;
+}
+
+/** A PostList as a thread: nil posts (none in practice) left out. */
+function thread(list: m.PostList): PostThread {
+    const posts: Record<string, m.Post> = {};
+    for (const [id, p] of Object.entries(list.posts ?? {})) if (p) posts[id] = p;
+    return {order: list.order, posts};
 }

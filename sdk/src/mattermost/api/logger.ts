@@ -1,3 +1,4 @@
+import {PluginApiClient} from '../../client';
 import {hostLog} from '../../runtime/goplugin';
 import type {Logger} from './types';
 import {type ApiConnection} from './connection';
@@ -15,11 +16,15 @@ const METHOD = {debug: 'LogDebug', info: 'LogInfo', warn: 'LogWarn', error: 'Log
  * and when a call fails, the line goes to the host's stderr log instead, so nothing is lost.
  */
 export class ApiLogger implements Logger {
+    private readonly client: PluginApiClient;
+
     constructor(
         private readonly conn: ApiConnection,
         private readonly fallback: Logger = hostLog,
         private readonly redact: Redact = (text) => text,
-    ) {}
+    ) {
+        this.client = new PluginApiClient(conn);
+    }
 
     debug(message: string, fields?: Record<string, unknown>): void {
         void this.write('debug', message, fields);
@@ -49,7 +54,7 @@ export class ApiLogger implements Logger {
             return;
         }
         try {
-            await this.conn.call(METHOD[level], message, keyValues(fields));
+            await this.client.call(METHOD[level], message, ...(keyValues(fields) ?? []));
         } catch {
             this.fallback[level](message, fields);
         }

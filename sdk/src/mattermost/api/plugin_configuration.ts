@@ -1,3 +1,13 @@
+import {type PluginApiClient} from '../../client';
+
+/**
+ * LoadPluginConfiguration, called as the layer always has: client_rpc.go shapes it by hand (its structs are
+ * Z_LoadPluginConfigurationArgsArgs/Returns, the settings' JSON in A), so it goes through callWire.
+ */
+export async function loadPluginConfiguration(client: PluginApiClient, settingKeys: readonly string[]): Promise<Record<string, unknown>> {
+    return parsePluginConfiguration((await client.callWire('LoadPluginConfiguration', {})).A, settingKeys);
+}
+
 /**
  * LoadPluginConfiguration's reply: the JSON of the plugin's settings with keys lower-cased by the server (Go plugins
  * never notice, json.Unmarshal matches case-insensitively). Keys that match a declared setting case-insensitively get

@@ -1,4 +1,4 @@
-import {type PostJs} from '../wire';
+import type * as m from '../../generated/model';
 
 /** Where the plugin's log lines go: Mattermost's server log once activated (ApiLogger), the host's stderr before. */
 export interface Logger {
@@ -28,7 +28,7 @@ export interface KVStore {
 /** A thread or a channel's recent posts: every post by id, and their ids newest first (model.PostList). */
 export interface PostThread {
     order: string[];
-    posts: Record<string, PostJs>;
+    posts: Record<string, m.Post>;
 }
 
 /** The slice of Mattermost's server config (GetConfig, secrets masked) that outgoing-request policies need. */

@@ -1,19 +1,23 @@
 import {GoValue, goTypeOf, t} from '../../runtime/gob';
+import {apiMethods} from '../../generated/api';
+import {hookMethods} from '../../generated/hooks';
 import {EmptyStruct, RpcClient, RpcServer} from '../../runtime/netrpc';
+import {sdkGoType} from '../../wire';
 import {AppError} from '../app_error';
 import {type Logger} from '../api/types';
 import {ApiConnection} from '../api/connection';
 import {MattermostApi} from '../api/client';
-import {RpcApiTransport} from '../api/rpc_transport';
 import {ServeHttpBridge} from '../serve_http/serve_http';
 import {socketPair} from '../serve_http/socket_pair';
 import {FakeBroker} from '../testing/fake_broker';
 import {FakeResponseWriter} from '../testing/fake_response_writer';
-import {apiMethods, goStruct, hookMethods, registerMattermostTypes, type HookName} from '../wire';
+import {registerPluginTypes} from '../register_types';
 import {createHooksServer} from './dispatcher';
 import {type PluginHooks} from './hooks';
 
-registerMattermostTypes();
+registerPluginTypes();
+
+type HookName = keyof typeof hookMethods;
 
 interface Harness {
     host: RpcClient;
@@ -35,7 +39,7 @@ function harness(build: (api: MattermostApi) => PluginHooks | Promise<PluginHook
     const server = createHooksServer(broker, {
         hooks: build(api),
         api: connection,
-        connectApi: (s) => new RpcApiTransport(s),
+        connectApi: (s) => new RpcClient(s),
         log,
         hostLog: {error: (m: string) => hostErrors.push(m)},
         http: (handler) => new ServeHttpBridge(handler, log),
@@ -46,7 +50,7 @@ function harness(build: (api: MattermostApi) => PluginHooks | Promise<PluginHook
     const apiServer = new RpcServer();
     for (const name of ['CreatePost', 'LogInfo', 'LogError', 'KVSet'] as const) {
         const def = apiMethods[name];
-        apiServer.register(`Plugin.${name}`, goStruct(def.args), goStruct(def.returns), (args: Record<string, unknown>) => {
+        apiServer.register(`Plugin.${name}`, sdkGoType(def.args), sdkGoType(def.returns), (args: Record<string, unknown>) => {
             apiCalls.push([name, args]);
             return name === 'CreatePost' ? {A: {...(args.A as object), Id: 'new-post'}} : {};
         });
@@ -60,7 +64,7 @@ function harness(build: (api: MattermostApi) => PluginHooks | Promise<PluginHook
         apiCalls,
         errors,
         hostErrors,
-        call: (name, args) => host.call(`Plugin.${name}`, goStruct(hookMethods[name].args), args, goStruct(hookMethods[name].returns)),
+        call: (name, args) => host.call(`Plugin.${name}`, sdkGoType(hookMethods[name].args), args, sdkGoType(hookMethods[name].returns)),
     };
 }
 
@@ -123,6 +127,19 @@ describe('hooks dispatcher', () => {
         ]);
     });
 
+    it("hands plugin.Context and PluginClusterEvent in encoding/json's keys (Go names: neither has json tags), a nil context as Go's zero value", async () => {
+        const seen: unknown[] = [];
+        const h = harness(() => ({onPluginClusterEvent: (ctx, event) => void seen.push([ctx, event])}));
+        await activate(h);
+        await h.call('OnPluginClusterEvent', {A: {SessionId: 's1', RequestId: 'r1', IPAddress: '10.0.0.1'}, B: {Id: 'rules_changed', Data: new Uint8Array([1, 2])}});
+        await h.call('OnPluginClusterEvent', {B: {Id: 'empty'}});
+        const zeroContext = {SessionId: '', ConnectionId: '', RequestId: '', IPAddress: '', AcceptLanguage: '', UserAgent: ''};
+        expect(seen).toEqual([
+            [{...zeroContext, SessionId: 's1', RequestId: 'r1', IPAddress: '10.0.0.1'}, {Id: 'rules_changed', Data: new Uint8Array([1, 2])}],
+            [zeroContext, {Id: 'empty', Data: null}],
+        ]);
+    });
+
     it('waits for hooks that are still loading, and fails Implemented when they cannot load', async () => {
         const slow = harness(() => new Promise((resolve) => setTimeout(() => resolve({executeCommand: () => ({text: 'ok'})}), 30)));
         const implemented = await slow.host.call('Plugin.Implemented', EmptyStruct, {}, t.slice(t.string));
@@ -166,7 +183,7 @@ describe('hooks dispatcher', () => {
     it('hands posts to MessageHasBeenPosted in JSON shape and lets it call the API before replying', async () => {
         const h = harness((api) => ({
             messageHasBeenPosted: async (ctx, post) => {
-                await api.createPost({channel_id: post.channel_id, root_id: post.id, message: `echo: ${post.message} ${ctx.request_id}`, props: {hops: 1}});
+                await api.createPost({channel_id: post.channel_id, root_id: post.id, message: `echo: ${post.message} ${ctx.RequestId}`, props: {hops: 1}});
             },
         }));
         await activate(h);

@@ -1,12 +1,17 @@
 import {type Duplex} from 'node:stream';
+import {hookMethods} from '../../generated/hooks';
+import type * as m from '../../generated/model';
+import * as W from '../../generated/wire';
+import {serveHooks, type HookHandlers} from '../../hooks';
+import {toJson} from '../../json';
 import {t} from '../../runtime/gob';
 import {type MuxBroker} from '../../runtime/goplugin';
 import {EmptyStruct, RpcServer} from '../../runtime/netrpc';
+import {sdkGoType, type SdkWire} from '../../wire';
 import type {Logger} from '../api/types';
-import {type ApiConnection, type ApiTransport} from '../api/connection';
+import {type ApiConnection, type ApiRpc} from '../api/connection';
 import {type ServeHttpBridge} from '../serve_http/serve_http';
-import {fromJs, goStruct, hookMethods, model as m, toJs, toJsConv, w, type ChannelMemberJs, type HookName, type PluginContextJs, type PostJs, type ReactionJs, type UserJs} from '../wire';
-import {appErrorValue, encodableError, messageOf} from './hook_errors';
+import {appErrorJson, encodableError, messageOf} from './hook_errors';
 import {implementedHooks, type PluginHooks} from './hooks';
 
 export interface DispatcherDeps {
@@ -14,8 +19,8 @@ export interface DispatcherDeps {
     hooks: PluginHooks | Promise<PluginHooks>;
     /** Bound to the host's API at OnActivate. */
     api: ApiConnection;
-    /** Makes the API transport for the stream dialed to APIMuxId. */
-    connectApi: (stream: Duplex) => ApiTransport;
+    /** Makes the API's net/rpc client for the stream dialed to APIMuxId. */
+    connectApi: (stream: Duplex) => ApiRpc;
     /** Where hook failures are reported. */
     log: Logger;
     /** The stderr log, for what Go plugins print there (OnConfigurationChange failing during activation). */
@@ -27,27 +32,25 @@ export interface DispatcherDeps {
 }
 
 type Args = Readonly<Record<string, unknown>>;
+/** The hooks client_rpc.go writes by hand (broker streams): served here, with their generated structs. */
+type StreamHook = 'OnActivate' | 'ServeHTTP' | 'ServeMetrics';
 
 const EMPTY = Object.freeze({});
-// Looked up once: MessageHasBeenPosted is the hot path.
-const ctxConv = toJsConv(m.PluginContext) as (v: unknown) => PluginContextJs;
-const postConv = toJsConv(m.Post) as (v: unknown) => PostJs;
-const reactionConv = toJsConv(m.Reaction) as (v: unknown) => ReactionJs;
-const memberConv = toJsConv(m.ChannelMember) as (v: unknown) => ChannelMemberJs;
-const userConv = toJsConv(m.User) as (v: unknown) => UserJs;
 
 /**
  * The "hooks" net/rpc service Mattermost dispenses: Plugin.Implemented, Plugin.OnActivate and one method per hook
- * the plugin provides (any other method gets net/rpc's "can't find method" error, as from a Go server). Arguments
- * arrive as gob values and reach the plugin in Mattermost's JSON shapes; replies and errors go back the way the Go
- * SDK sends them (client_rpc.go, hooksRPCServer).
+ * the plugin provides (any other method gets net/rpc's "can't find method" error, as from a Go server). The direct
+ * hooks are served by the generated table (serveHooks: JSON shapes in, Go's results out); OnActivate, ServeHTTP and
+ * ServeMetrics dial broker streams, as client_rpc.go's hooksRPCServer does.
  */
 export function createHooksServer(broker: MuxBroker, deps: DispatcherDeps): RpcServer {
     const rpc = new RpcServer();
     // The hook methods are registered once the hooks are known. Mattermost calls nothing before Implemented and
     // OnActivate (registered now, waiting for the hooks), and only the hooks Implemented listed after them.
     const ready = Promise.resolve(deps.hooks).then((hooks) => {
-        registerHooks(rpc, broker, deps, hooks);
+        serveHooks(rpc, directHandlers(hooks, deps));
+        if (hooks.serveHTTP && deps.http) serveStreams(rpc, 'ServeHTTP', broker, deps.http(hooks.serveHTTP));
+        if (hooks.serveMetrics && deps.http) serveStreams(rpc, 'ServeMetrics', broker, deps.http(hooks.serveMetrics));
         return hooks;
     });
     ready.catch(() => undefined); // reported through Implemented's reply
@@ -65,85 +68,77 @@ export function createHooksServer(broker: MuxBroker, deps: DispatcherDeps): RpcS
                 deps.hostLog.error(`call to OnConfigurationChange failed, error: ${messageOf(err)}`);
             }
         }
-        return withError(hooks.onActivate && (() => hooks.onActivate?.()));
+        const err = await failure(hooks.onActivate && (() => hooks.onActivate?.()));
+        return err === undefined ? EMPTY : {A: err};
     });
     return rpc;
 }
 
-function register(rpc: RpcServer, name: HookName, handler: (args: Args) => unknown): void {
+function register(rpc: RpcServer, name: StreamHook, handler: (args: Args) => unknown): void {
     const def = hookMethods[name];
-    rpc.register(`Plugin.${name}`, goStruct(def.args), goStruct(def.returns), handler);
+    rpc.register(`Plugin.${name}`, sdkGoType(def.args), sdkGoType(def.returns), handler);
 }
 
-/** Runs a hook that returns Go's `error`: a throw becomes the encodable error in field A. */
-async function withError(run: (() => unknown) | undefined): Promise<object> {
+function serveStreams(rpc: RpcServer, name: 'ServeHTTP' | 'ServeMetrics', broker: MuxBroker, bridge: ServeHttpBridge): void {
+    register(rpc, name, (args) => bridge.serve(broker, args));
+}
+
+/** Runs a hook that returns Go's `error`: undefined (nil) when it succeeds, else the error as Go encodes it. */
+async function failure(run: (() => unknown) | undefined): Promise<unknown> {
     try {
         await run?.();
-        return EMPTY;
+        return undefined;
     } catch (err) {
-        return {A: encodableError(err)};
+        return encodableError(err);
     }
 }
 
-function registerHooks(rpc: RpcServer, broker: MuxBroker, deps: DispatcherDeps, hooks: PluginHooks): void {
-    const {log} = deps;
-    const on = (name: HookName, handler: (args: Args) => unknown) => register(rpc, name, handler);
-    /** Runs a hook whose failures are only logged; resolves to the empty reply either way. */
-    const guarded = async (name: string, run: () => unknown): Promise<object> => {
+/** PluginHooks → the generated table's handlers: parameters arrive in JSON shapes, results go back as Go's. */
+function directHandlers(hooks: PluginHooks, {log}: DispatcherDeps): HookHandlers {
+    /** Runs a hook whose failures are only logged. */
+    const guarded = async (name: string, run: () => unknown): Promise<void> => {
         try {
             await run();
         } catch (err) {
             log.error(`${name} hook failed`, {error: messageOf(err)});
         }
-        return EMPTY;
     };
-
-    if (hooks.onDeactivate) on('OnDeactivate', () => withError(() => hooks.onDeactivate?.()));
-    if (hooks.onConfigurationChange) on('OnConfigurationChange', () => withError(() => hooks.onConfigurationChange?.()));
-
-    const posted = hooks.messageHasBeenPosted;
-    if (posted) on('MessageHasBeenPosted', (a) => guarded('MessageHasBeenPosted', () => posted.call(hooks, ctxConv(a.A), postConv(a.B))));
-
-    const updated = hooks.messageHasBeenUpdated;
+    const h: HookHandlers = {};
+    const {onDeactivate, onConfigurationChange, messageHasBeenPosted: posted, messageHasBeenUpdated: updated, executeCommand: command} = hooks;
+    if (onDeactivate) h.OnDeactivate = async () => [await failure(() => onDeactivate.call(hooks))];
+    if (onConfigurationChange) h.OnConfigurationChange = async () => [await failure(() => onConfigurationChange.call(hooks))];
+    if (posted) h.MessageHasBeenPosted = (c, post) => guarded('MessageHasBeenPosted', () => posted.call(hooks, ctx(c), zero(W.Post, post)));
     if (updated) {
-        on('MessageHasBeenUpdated', (a) => guarded('MessageHasBeenUpdated', () => updated.call(hooks, ctxConv(a.A), postConv(a.B), postConv(a.C))));
+        h.MessageHasBeenUpdated = (c, a, b) => guarded('MessageHasBeenUpdated', () => updated.call(hooks, ctx(c), zero(W.Post, a), zero(W.Post, b)));
     }
-
-    const command = hooks.executeCommand;
     if (command) {
-        on('ExecuteCommand', async (a) => {
+        h.ExecuteCommand = async (c, args) => {
             try {
-                const response = await command.call(hooks, ctxConv(a.A), toJs(m.CommandArgs, a.B) as Parameters<typeof command>[1]);
-                return {A: fromJs(w.ptr(m.CommandResponse), response ?? {})};
+                // A Draft: fromJson leaves out what is absent, Go's zero values.
+                const response = (await command.call(hooks, ctx(c), zero(W.CommandArgs, args))) as m.CommandResponse | undefined;
+                return [response ?? null, null];
             } catch (err) {
-                return {B: appErrorValue(err, 'plugin.execute_command.app_error')};
+                return [null, appErrorJson(err, 'plugin.execute_command.app_error')];
             }
-        });
+        };
     }
-
     const cluster = hooks.onPluginClusterEvent;
-    if (cluster) {
-        on('OnPluginClusterEvent', (a) =>
-            guarded('OnPluginClusterEvent', () => cluster.call(hooks, ctxConv(a.A), toJs(m.PluginClusterEvent, a.B) as Parameters<typeof cluster>[1])),
-        );
-    }
-
-    for (const [name, key] of [['ReactionHasBeenAdded', 'reactionHasBeenAdded'], ['ReactionHasBeenRemoved', 'reactionHasBeenRemoved']] as const) {
-        const hook = hooks[key];
-        if (hook) on(name, (a) => guarded(name, () => hook.call(hooks, ctxConv(a.A), reactionConv(a.B))));
-    }
-    for (const [name, key] of [['UserHasJoinedChannel', 'userHasJoinedChannel'], ['UserHasLeftChannel', 'userHasLeftChannel']] as const) {
-        const hook = hooks[key];
-        // A nil *model.User (the user acted alone) arrives as an absent field.
-        if (hook) on(name, (a) => guarded(name, () => hook.call(hooks, ctxConv(a.A), memberConv(a.B), a.C == null ? null : userConv(a.C))));
-    }
-
-    if (hooks.serveHTTP && deps.http) {
-        const bridge = deps.http(hooks.serveHTTP);
-        on('ServeHTTP', (a) => bridge.serve(broker, a));
-    }
-    if (hooks.serveMetrics && deps.http) {
-        const bridge = deps.http(hooks.serveMetrics);
-        on('ServeMetrics', (a) => bridge.serve(broker, a));
-    }
+    if (cluster) h.OnPluginClusterEvent = (c, event) => guarded('OnPluginClusterEvent', () => cluster.call(hooks, ctx(c), event));
+    const added = hooks.reactionHasBeenAdded;
+    if (added) h.ReactionHasBeenAdded = (c, r) => guarded('ReactionHasBeenAdded', () => added.call(hooks, ctx(c), zero(W.Reaction, r)));
+    const removed = hooks.reactionHasBeenRemoved;
+    if (removed) h.ReactionHasBeenRemoved = (c, r) => guarded('ReactionHasBeenRemoved', () => removed.call(hooks, ctx(c), zero(W.Reaction, r)));
+    // The actor is a nil *model.User (null) when the user acted alone.
+    const joined = hooks.userHasJoinedChannel;
+    if (joined) h.UserHasJoinedChannel = (c, mbr, actor) => guarded('UserHasJoinedChannel', () => joined.call(hooks, ctx(c), zero(W.ChannelMember, mbr), actor));
+    const left = hooks.userHasLeftChannel;
+    if (left) h.UserHasLeftChannel = (c, mbr, actor) => guarded('UserHasLeftChannel', () => left.call(hooks, ctx(c), zero(W.ChannelMember, mbr), actor));
+    return h;
 }
+
+/** A nil pointer parameter the hook's signature does not allow for (Mattermost sends none) as the Go zero value. */
+function zero<T>(type: SdkWire<T>, value: T | null): T {
+    return value ?? (toJson(type, {}) as T);
+}
+
+const ctx = (c: m.PluginContext | null): m.PluginContext => zero(W.PluginContext, c);

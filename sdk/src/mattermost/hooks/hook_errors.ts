@@ -1,3 +1,4 @@
+import type * as m from '../../generated/model';
 import {GoValue} from '../../runtime/gob';
 import {isAppError} from '../app_error';
 
@@ -7,6 +8,12 @@ export function appErrorValue(err: unknown, fallbackId: string): Record<string, 
         return {Id: err.id || fallbackId, Message: err.message, StatusCode: err.statusCode, Where: err.where};
     }
     return {Id: fallbackId, Message: messageOf(err), StatusCode: 500};
+}
+
+/** The same *model.AppError in its JSON shape, for a hook result of that type (encoding/json has no Where). */
+export function appErrorJson(err: unknown, fallbackId: string): m.AppError {
+    const e = appErrorValue(err, fallbackId);
+    return {id: String(e.Id), message: String(e.Message), detailed_error: '', status_code: Number(e.StatusCode)};
 }
 
 /**

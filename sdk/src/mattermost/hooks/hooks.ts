@@ -1,10 +1,11 @@
+import type * as m from '../../generated/model';
+import {type Draft} from '../model';
 import type {NodeHandler} from '../serve_http/in_memory_http';
-import type {ChannelMemberJs, CommandArgsJs, CommandResponseJs, PluginClusterEventJs, PluginContextJs, PostJs, ReactionJs, UserJs} from '../wire';
 
 type Awaitable<T> = T | Promise<T>;
 
 /**
- * What a plugin implements, all optional, in Mattermost's JSON shapes. Only the hooks given are listed in
+ * What a plugin implements, all optional, in the generated model's JSON shapes (encoding/json's keys). Only the hooks given are listed in
  * Plugin.Implemented, so Mattermost never calls the others (OnActivate is always called).
  *
  * Errors: OnActivate, OnDeactivate and OnConfigurationChange report failure by throwing (a PluginApiError travels as
@@ -16,16 +17,16 @@ export interface PluginHooks {
     onActivate?(): Awaitable<void>;
     onDeactivate?(): Awaitable<void>;
     onConfigurationChange?(): Awaitable<void>;
-    messageHasBeenPosted?(context: PluginContextJs, post: PostJs): Awaitable<void>;
-    messageHasBeenUpdated?(context: PluginContextJs, newPost: PostJs, oldPost: PostJs): Awaitable<void>;
-    executeCommand?(context: PluginContextJs, args: CommandArgsJs): Awaitable<CommandResponseJs>;
-    onPluginClusterEvent?(context: PluginContextJs, event: PluginClusterEventJs): Awaitable<void>;
-    reactionHasBeenAdded?(context: PluginContextJs, reaction: ReactionJs): Awaitable<void>;
-    reactionHasBeenRemoved?(context: PluginContextJs, reaction: ReactionJs): Awaitable<void>;
+    messageHasBeenPosted?(context: m.PluginContext, post: m.Post): Awaitable<void>;
+    messageHasBeenUpdated?(context: m.PluginContext, newPost: m.Post, oldPost: m.Post): Awaitable<void>;
+    executeCommand?(context: m.PluginContext, args: m.CommandArgs): Awaitable<Draft<m.CommandResponse>>;
+    onPluginClusterEvent?(context: m.PluginContext, event: m.PluginClusterEvent): Awaitable<void>;
+    reactionHasBeenAdded?(context: m.PluginContext, reaction: m.Reaction): Awaitable<void>;
+    reactionHasBeenRemoved?(context: m.PluginContext, reaction: m.Reaction): Awaitable<void>;
     /** `actor` is who added the user, null when they joined by themselves. */
-    userHasJoinedChannel?(context: PluginContextJs, member: ChannelMemberJs, actor: UserJs | null): Awaitable<void>;
+    userHasJoinedChannel?(context: m.PluginContext, member: m.ChannelMember, actor: m.User | null): Awaitable<void>;
     /** `actor` is who removed the user, null when they left by themselves. */
-    userHasLeftChannel?(context: PluginContextJs, member: ChannelMemberJs, actor: UserJs | null): Awaitable<void>;
+    userHasLeftChannel?(context: m.PluginContext, member: m.ChannelMember, actor: m.User | null): Awaitable<void>;
     /**
      * HTTP requests to /plugins/<id>/…, with that prefix removed from the URL (Mattermost strips it). Any Node
      * (req, res) handler, e.g. an express app. Mattermost-User-Id is set only for authenticated requests;

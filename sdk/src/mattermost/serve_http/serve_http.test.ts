@@ -4,10 +4,10 @@ import express from 'express';
 import {type Logger} from '../api/types';
 import {FakeBroker, serveIoReader} from '../testing/fake_broker';
 import {FakeResponseWriter} from '../testing/fake_response_writer';
-import {registerMattermostTypes} from '../wire';
+import {registerPluginTypes} from '../register_types';
 import {hostOf, requestPath, ServeHttpBridge} from './serve_http';
 
-registerMattermostTypes();
+registerPluginTypes();
 
 const logged: unknown[] = [];
 const log: Logger = {debug: () => undefined, info: () => undefined, warn: () => undefined, error: (...a) => logged.push(a)};

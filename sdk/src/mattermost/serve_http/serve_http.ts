@@ -1,8 +1,10 @@
 import {type IncomingMessage} from 'node:http';
 import {type Duplex} from 'node:stream';
 import {type MuxBroker} from '../../runtime/goplugin';
+import type * as m from '../../generated/model';
+import {PluginContext, PluginHTTPRequestSubset} from '../../generated/wire';
+import {toJson} from '../../json';
 import type {Logger} from '../api/types';
-import {model as m, toJs, type HTTPRequestJs, type PluginContextJs} from '../wire';
 import {contentLength, requestHeaderPairs, responseHeaderMap, type GoHeader} from './headers';
 import {InMemoryHttp, type NodeHandler} from './in_memory_http';
 import {RemoteBody} from './remote_body';
@@ -28,8 +30,10 @@ export class ServeHttpBridge {
     }
 
     async serve(broker: MuxBroker, args: Readonly<Record<string, unknown>>): Promise<object> {
-        const request = toJs(m.HTTPRequest, args.Request) as HTTPRequestJs;
-        const context = toJs(m.PluginContext, args.Context) as PluginContextJs;
+        // HTTPRequestSubset (older servers send a whole *http.Request: the same field names, more of them).
+        const request = toJson(PluginHTTPRequestSubset, args.Request ?? {}) as m.PluginHTTPRequestSubset;
+        const context = toJson(PluginContext, args.Context ?? {}) as m.PluginContext;
+        const header = request.Header ?? {};
         const bodyId = Number(args.RequestBodyStream ?? 0);
         const [writerStream, bodyStream] = await Promise.all([
             broker.dial(Number(args.ResponseWriterStream)),
@@ -41,17 +45,17 @@ export class ServeHttpBridge {
         let response: IncomingMessage | null = null;
         try {
             response = await this.http.exchange({
-                method: request.method || 'GET',
-                url: requestPath(request.url ?? ''),
-                headers: requestHeaderPairs(request.header, request.host),
-                body: body && expectsBody(request) ? body : null,
-                remoteAddress: hostOf(request.remote_addr),
+                method: request.Method || 'GET',
+                url: requestPath(request.URL ?? ''),
+                headers: requestHeaderPairs(header, request.Host),
+                body: body && expectsBody(request.Method, header) ? body : null,
+                remoteAddress: hostOf(request.RemoteAddr),
                 context,
             });
             await relay(response, writer, await hostHeader);
         } catch (err) {
             // The URL may hold credentials: the plugin's logger redacts them (RunPluginOptions.redact).
-            this.log.error('ServeHTTP failed', {error: errorText(err), url: request.url ?? ''});
+            this.log.error('ServeHTTP failed', {error: errorText(err), url: request.URL ?? ''});
             response?.destroy();
             if (!response) await writer.writeHeader(500).catch(() => undefined);
         } finally {
@@ -79,10 +83,10 @@ async function relay(res: IncomingMessage, writer: ResponseWriterClient, hostHea
  * Only requests that declare a body get one forwarded: a Content-Length, or a method that normally carries one
  * (Go drops Transfer-Encoding from the header map, so chunked uploads show up without a length).
  */
-function expectsBody(request: HTTPRequestJs): boolean {
-    const length = contentLength(request.header);
+function expectsBody(method: string, header: GoHeader): boolean {
+    const length = contentLength(header);
     if (length >= 0) return length > 0;
-    return !['GET', 'HEAD', 'OPTIONS', 'TRACE', 'DELETE', ''].includes(request.method.toUpperCase());
+    return !['GET', 'HEAD', 'OPTIONS', 'TRACE', 'DELETE', ''].includes(method.toUpperCase());
 }
 
 /** The URL as the handler should see it: path and query (Mattermost already removed /plugins/<id>). */

@@ -1,17 +1,16 @@
 import {t} from '../../runtime/gob';
-import {RpcServer} from '../../runtime/netrpc';
-import {type Logger} from './types';
+import {RpcClient, RpcServer} from '../../runtime/netrpc';
 import {socketPair} from '../serve_http/socket_pair';
-import {registerMattermostTypes} from '../wire';
+import {registerPluginTypes} from '../register_types';
+import {type Logger} from './types';
 import {MattermostApi} from './client';
 import {ApiConnection} from './connection';
-import {RpcApiTransport} from './rpc_transport';
 
-registerMattermostTypes();
+registerPluginTypes();
 
 const silent: Logger = {debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined};
 
-/** A config type with more than we declare, as the host's *model.Config has. */
+/** The host's reply type: a *model.Config with settings beyond ServiceSettings' five that getConfig reads. */
 const hostConfig = t.struct('Z_GetConfigReturns', [
     [
         'A',
@@ -25,8 +24,8 @@ const hostConfig = t.struct('Z_GetConfigReturns', [
     ],
 ]);
 
-describe('RpcApiTransport', () => {
-    it('decodes GetConfig by the host’s own definitions for callByName (the whole config), by the declared slice for getConfig', async () => {
+describe('GetConfig', () => {
+    it('decodes the whole generated Config for call(), only the projected ServiceSettings for getConfig()', async () => {
         const host = new RpcServer();
         host.register('Plugin.GetConfig', t.struct('Z_GetConfigArgs', []), hostConfig, () => ({
             A: {
@@ -38,10 +37,10 @@ describe('RpcApiTransport', () => {
         const [pluginEnd, hostEnd] = socketPair();
         host.serveConn(hostEnd);
         const conn = new ApiConnection();
-        conn.bind(new RpcApiTransport(pluginEnd));
+        conn.bind(new RpcClient(pluginEnd));
         const api = new MattermostApi(conn, {fallbackLog: silent});
 
-        expect(await api.call('GetConfig', [])).toEqual({
+        expect(await api.call('GetConfig', [])).toMatchObject({
             ServiceSettings: {SiteURL: 'http://mm', EnablePostIconOverride: true, ReadTimeout: 300},
             TeamSettings: {MaxUsersPerTeam: 50},
             PluginSettings: {Plugins: {p: {Greeting: 'hi'}}},

@@ -486,6 +486,12 @@ export class DeliveryRunner {
     forget(id: string): void {
         this.known.delete(id);
     }
+
+    /** A cancelled delivery: forgotten, and out of the parking lot (an attempt in flight fails its compare-and-set). */
+    drop(id: string): void {
+        this.forget(id);
+        this.parking.remove(id);
+    }
 }
 
 const origins = new Map<string, string>();

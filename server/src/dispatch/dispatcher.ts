@@ -370,11 +370,11 @@ export class Dispatcher {
             });
             if (!done) return;
             // This node's copy of the record is stale now; an attempt in flight fails its compare-and-set.
-            this.runner.forget(id);
-            if (done.outcome === 'cancelled') {
-                this.scheduler.cancel(id);
-                cancelled.push(done.record);
-            }
+            if (done.outcome !== 'cancelled') return this.runner.forget(id);
+            // Cancelled: it no longer waits on a breaker or a timer either.
+            this.runner.drop(id);
+            this.scheduler.cancel(id);
+            cancelled.push(done.record);
         });
         return cancelled;
     }

@@ -42,6 +42,20 @@ export class ParkingLot {
         return this.hostOf.has(id);
     }
 
+    /** A delivery that no longer waits (cancelled): it leaves the lot without being run. */
+    remove(id: string): void {
+        const host = this.hostOf.get(id);
+        if (host === undefined) return;
+        this.hostOf.delete(id);
+        const lot = this.hosts.get(host)!;
+        lot.retries.delete(id);
+        lot.fresh.delete(id);
+        if (lot.retries.size + lot.fresh.size === 0) {
+            clearTimeout(lot.timer);
+            this.hosts.delete(host);
+        }
+    }
+
     get size(): number {
         return this.hostOf.size;
     }

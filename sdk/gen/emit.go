@@ -183,7 +183,8 @@ func (g *gen) modelTS() string {
 }
 
 // wireTS declares every struct in dependency order (a struct after the structs it uses), so only cycles need lazy
-// references.
+// references (the runtime builds a struct's descriptor from its fields'). Each struct's fields are a function the
+// runtime calls on first use: evaluating the module then costs a closure per struct, not every field table.
 func (g *gen) wireTS(registered []registration) string {
 	var b strings.Builder
 	b.WriteString("// gob wire descriptions: Go field names and types (what net/rpc sends), with each field's JSON name.\n")
@@ -208,7 +209,7 @@ func (g *gen) wireTS(registered []registration) string {
 		if strings.HasPrefix(s.ts, "Z_") {
 			jsType = "Record<string, unknown>"
 		}
-		fmt.Fprintf(&b, "\nexport const %s: SdkWire<%s> = x.struct(%q, [\n", s.ts, jsType, s.goName)
+		fmt.Fprintf(&b, "\nexport const %s: SdkWire<%s> = x.struct(%q, () => [\n", s.ts, jsType, s.goName)
 		for _, f := range s.fields {
 			if !f.gob {
 				continue

@@ -86,11 +86,30 @@ export const x = {
     array: (elem: SdkWire, len: number): SdkWire => ({kind: 'array', elem, len}),
     map: (key: SdkWire, elem: SdkWire): SdkWire => ({kind: 'map', key, elem}),
     lazy: (get: () => SdkWire): SdkWire => ({kind: 'lazy', get}),
-    struct: <T = unknown>(goName: string, fields: readonly FieldTuple[], customJson = false): SdkWire<T> => ({
+    /**
+     * A struct; `fields` may be a function, called on first use of the fields, so that loading the generated
+     * descriptions of ~840 structs costs a closure each, not their field tables (start-up time, issue #19).
+     */
+    struct: <T = unknown>(goName: string, fields: readonly FieldTuple[] | (() => readonly FieldTuple[]), customJson = false): SdkWire<T> => ({
         kind: 'struct',
-        def: {goName, customJson, fields: fields.map(([go, type, json, omitEmpty = false, flatten = false]) => ({go, type, json, omitEmpty, flatten}))},
+        def: typeof fields === 'function' ? lazyDef(goName, fields, customJson) : {goName, customJson, fields: fields.map(fieldDef)},
     }),
 };
+
+function fieldDef([go, type, json, omitEmpty = false, flatten = false]: FieldTuple): SdkFieldDef {
+    return {go, type, json, omitEmpty, flatten};
+}
+
+function lazyDef(goName: string, fields: () => readonly FieldTuple[], customJson: boolean): SdkStructDef {
+    let built: readonly SdkFieldDef[] | undefined;
+    return {
+        goName,
+        customJson,
+        get fields() {
+            return (built ??= fields().map(fieldDef));
+        },
+    };
+}
 
 const cache = new WeakMap<object, GoType>();
 const externals = new Map<string, GoType>();

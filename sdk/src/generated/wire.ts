@@ -8,7 +8,7 @@ import type * as m from './model';
 /** The reply of ServeHTTP and ServeMetrics (their RPC servers reply with *struct{}). */
 export const EMPTY: SdkWire<Record<string, never>> = x.struct('struct {}', []);
 
-export const RecapLimitSettings: SdkWire<m.RecapLimitSettings> = x.struct("model.RecapLimitSettings", [
+export const RecapLimitSettings: SdkWire<m.RecapLimitSettings> = x.struct("model.RecapLimitSettings", () => [
     ["MaxRecapsPerDay", x.ptr(x.int("int")), "MaxRecapsPerDay"],
     ["MaxScheduledRecaps", x.ptr(x.int("int")), "MaxScheduledRecaps"],
     ["MaxChannelsPerRecap", x.ptr(x.int("int")), "MaxChannelsPerRecap"],
@@ -18,7 +18,7 @@ export const RecapLimitSettings: SdkWire<m.RecapLimitSettings> = x.struct("model
     ["CooldownMinutes", x.ptr(x.int("int")), "CooldownMinutes"],
 ]);
 
-export const AIRecapSettings: SdkWire<m.AIRecapSettings> = x.struct("model.AIRecapSettings", [
+export const AIRecapSettings: SdkWire<m.AIRecapSettings> = x.struct("model.AIRecapSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["DefaultLimits", x.ptr(RecapLimitSettings), "DefaultLimits"],
     ["EnforceRecapsPerDay", x.ptr(x.bool), "EnforceRecapsPerDay"],
@@ -30,14 +30,14 @@ export const AIRecapSettings: SdkWire<m.AIRecapSettings> = x.struct("model.AIRec
     ["EnforceCooldown", x.ptr(x.bool), "EnforceCooldown"],
 ]);
 
-export const AccessControlPolicyRule: SdkWire<m.AccessControlPolicyRule> = x.struct("model.AccessControlPolicyRule", [
+export const AccessControlPolicyRule: SdkWire<m.AccessControlPolicyRule> = x.struct("model.AccessControlPolicyRule", () => [
     ["Actions", x.slice(x.string), "actions"],
     ["Expression", x.string, "expression"],
     ["Name", x.string, "name", true],
     ["Role", x.string, "role", true],
 ]);
 
-export const AccessControlPolicy: SdkWire<m.AccessControlPolicy> = x.struct("model.AccessControlPolicy", [
+export const AccessControlPolicy: SdkWire<m.AccessControlPolicy> = x.struct("model.AccessControlPolicy", () => [
     ["ID", x.string, "id"],
     ["Name", x.string, "name"],
     ["Type", x.string, "type"],
@@ -53,7 +53,7 @@ export const AccessControlPolicy: SdkWire<m.AccessControlPolicy> = x.struct("mod
     ["Props", x.map(x.string, x.iface), "props"],
 ]);
 
-export const User: SdkWire<m.User> = x.struct("model.User", [
+export const User: SdkWire<m.User> = x.struct("model.User", () => [
     ["Id", x.string, "id"],
     ["CreateAt", x.int("int64"), "create_at", true],
     ["UpdateAt", x.int("int64"), "update_at", true],
@@ -91,12 +91,12 @@ export const User: SdkWire<m.User> = x.struct("model.User", [
     ["MfaUsedTimestamps", x.slice(x.string), "mfa_used_timestamps", true],
 ]);
 
-export const AccessControlPolicyTestResponse: SdkWire<m.AccessControlPolicyTestResponse> = x.struct("model.AccessControlPolicyTestResponse", [
+export const AccessControlPolicyTestResponse: SdkWire<m.AccessControlPolicyTestResponse> = x.struct("model.AccessControlPolicyTestResponse", () => [
     ["Users", x.slice(x.ptr(User)), "users"],
     ["Total", x.int("int64"), "total"],
 ]);
 
-export const AccessControlSettings: SdkWire<m.AccessControlSettings> = x.struct("model.AccessControlSettings", [
+export const AccessControlSettings: SdkWire<m.AccessControlSettings> = x.struct("model.AccessControlSettings", () => [
     ["EnableAttributeBasedAccessControl", x.ptr(x.bool), "EnableAttributeBasedAccessControl"],
     ["EnableUserManagedAttributes", x.ptr(x.bool), "EnableUserManagedAttributes"],
     ["EnableChannelPolicyIndicators", x.ptr(x.bool), "EnableChannelPolicyIndicators"],
@@ -107,27 +107,27 @@ export const AccessControlSettings: SdkWire<m.AccessControlSettings> = x.struct(
     ["AttributeRefreshIntervalSeconds", x.ptr(x.int("int")), "AttributeRefreshIntervalSeconds"],
 ]);
 
-export const AccessDecision: SdkWire<m.AccessDecision> = x.struct("model.AccessDecision", [
+export const AccessDecision: SdkWire<m.AccessDecision> = x.struct("model.AccessDecision", () => [
     ["Decision", x.bool, "decision"],
     ["Context", x.map(x.string, x.iface), "context", true],
 ]);
 
-export const AdditionalContentFlaggingSettings: SdkWire<m.AdditionalContentFlaggingSettings> = x.struct("model.AdditionalContentFlaggingSettings", [
+export const AdditionalContentFlaggingSettings: SdkWire<m.AdditionalContentFlaggingSettings> = x.struct("model.AdditionalContentFlaggingSettings", () => [
     ["Reasons", x.ptr(x.slice(x.string)), "Reasons"],
     ["ReporterCommentRequired", x.ptr(x.bool), "ReporterCommentRequired"],
     ["ReviewerCommentRequired", x.ptr(x.bool), "ReviewerCommentRequired"],
     ["HideFlaggedContent", x.ptr(x.bool), "HideFlaggedContent"],
 ]);
 
-export const AgentsProviderSettings: SdkWire<m.AgentsProviderSettings> = x.struct("model.AgentsProviderSettings", [
+export const AgentsProviderSettings: SdkWire<m.AgentsProviderSettings> = x.struct("model.AgentsProviderSettings", () => [
     ["LLMServiceID", x.ptr(x.string), "LLMServiceID"],
 ]);
 
-export const AnalyticsSettings: SdkWire<m.AnalyticsSettings> = x.struct("model.AnalyticsSettings", [
+export const AnalyticsSettings: SdkWire<m.AnalyticsSettings> = x.struct("model.AnalyticsSettings", () => [
     ["MaxUsersForStatistics", x.ptr(x.int("int")), "MaxUsersForStatistics"],
 ]);
 
-export const AnnouncementSettings: SdkWire<m.AnnouncementSettings> = x.struct("model.AnnouncementSettings", [
+export const AnnouncementSettings: SdkWire<m.AnnouncementSettings> = x.struct("model.AnnouncementSettings", () => [
     ["EnableBanner", x.ptr(x.bool), "EnableBanner"],
     ["BannerText", x.ptr(x.string), "BannerText"],
     ["BannerColor", x.ptr(x.string), "BannerColor"],
@@ -140,7 +140,7 @@ export const AnnouncementSettings: SdkWire<m.AnnouncementSettings> = x.struct("m
     ["NoticesSkipCache", x.ptr(x.bool), "NoticesSkipCache"],
 ]);
 
-export const AppError: SdkWire<m.AppError> = x.struct("model.AppError", [
+export const AppError: SdkWire<m.AppError> = x.struct("model.AppError", () => [
     ["Id", x.string, "id"],
     ["Message", x.string, "message"],
     ["DetailedError", x.string, "detailed_error"],
@@ -150,7 +150,7 @@ export const AppError: SdkWire<m.AppError> = x.struct("model.AppError", [
     ["SkipTranslation", x.bool, null],
 ]);
 
-export const AuditEventActor: SdkWire<m.AuditEventActor> = x.struct("model.AuditEventActor", [
+export const AuditEventActor: SdkWire<m.AuditEventActor> = x.struct("model.AuditEventActor", () => [
     ["UserId", x.string, "user_id"],
     ["SessionId", x.string, "session_id"],
     ["Client", x.string, "client"],
@@ -158,19 +158,19 @@ export const AuditEventActor: SdkWire<m.AuditEventActor> = x.struct("model.Audit
     ["XForwardedFor", x.string, "x_forwarded_for"],
 ]);
 
-export const AuditEventData: SdkWire<m.AuditEventData> = x.struct("model.AuditEventData", [
+export const AuditEventData: SdkWire<m.AuditEventData> = x.struct("model.AuditEventData", () => [
     ["Parameters", x.map(x.string, x.iface), "parameters"],
     ["PriorState", x.map(x.string, x.iface), "prior_state"],
     ["ResultState", x.map(x.string, x.iface), "resulting_state"],
     ["ObjectType", x.string, "object_type"],
 ]);
 
-export const AuditEventError: SdkWire<m.AuditEventError> = x.struct("model.AuditEventError", [
+export const AuditEventError: SdkWire<m.AuditEventError> = x.struct("model.AuditEventError", () => [
     ["Description", x.string, "description", true],
     ["Code", x.int("int"), "status_code", true],
 ]);
 
-export const AuditRecord: SdkWire<m.AuditRecord> = x.struct("model.AuditRecord", [
+export const AuditRecord: SdkWire<m.AuditRecord> = x.struct("model.AuditRecord", () => [
     ["EventName", x.string, "event_name"],
     ["Status", x.string, "status"],
     ["EventData", AuditEventData, "event"],
@@ -179,12 +179,12 @@ export const AuditRecord: SdkWire<m.AuditRecord> = x.struct("model.AuditRecord",
     ["Error", AuditEventError, "error"],
 ]);
 
-export const LibreTranslateProviderSettings: SdkWire<m.LibreTranslateProviderSettings> = x.struct("model.LibreTranslateProviderSettings", [
+export const LibreTranslateProviderSettings: SdkWire<m.LibreTranslateProviderSettings> = x.struct("model.LibreTranslateProviderSettings", () => [
     ["URL", x.ptr(x.string), "URL"],
     ["APIKey", x.ptr(x.string), "APIKey"],
 ]);
 
-export const AutoTranslationSettings: SdkWire<m.AutoTranslationSettings> = x.struct("model.AutoTranslationSettings", [
+export const AutoTranslationSettings: SdkWire<m.AutoTranslationSettings> = x.struct("model.AutoTranslationSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["RestrictDMAndGM", x.ptr(x.bool), "RestrictDMAndGM"],
     ["Provider", x.ptr(x.string), "Provider"],
@@ -195,7 +195,7 @@ export const AutoTranslationSettings: SdkWire<m.AutoTranslationSettings> = x.str
     ["Agents", x.ptr(AgentsProviderSettings), "Agents"],
 ]);
 
-export const AutocompleteArg: SdkWire<m.AutocompleteArg> = x.struct("model.AutocompleteArg", [
+export const AutocompleteArg: SdkWire<m.AutocompleteArg> = x.struct("model.AutocompleteArg", () => [
     ["Name", x.string, "Name"],
     ["HelpText", x.string, "HelpText"],
     ["Type", x.string, "Type"],
@@ -203,7 +203,7 @@ export const AutocompleteArg: SdkWire<m.AutocompleteArg> = x.struct("model.Autoc
     ["Data", x.iface, "Data"],
 ]);
 
-export const AutocompleteData: SdkWire<m.AutocompleteData> = x.struct("model.AutocompleteData", [
+export const AutocompleteData: SdkWire<m.AutocompleteData> = x.struct("model.AutocompleteData", () => [
     ["Trigger", x.string, "Trigger"],
     ["Hint", x.string, "Hint"],
     ["HelpText", x.string, "HelpText"],
@@ -212,26 +212,26 @@ export const AutocompleteData: SdkWire<m.AutocompleteData> = x.struct("model.Aut
     ["SubCommands", x.slice(x.ptr(x.lazy(() => AutocompleteData))), "SubCommands"],
 ]);
 
-export const AutocompleteDynamicListArg: SdkWire<m.AutocompleteDynamicListArg> = x.struct("model.AutocompleteDynamicListArg", [
+export const AutocompleteDynamicListArg: SdkWire<m.AutocompleteDynamicListArg> = x.struct("model.AutocompleteDynamicListArg", () => [
     ["FetchURL", x.string, "FetchURL"],
 ]);
 
-export const AutocompleteListItem: SdkWire<m.AutocompleteListItem> = x.struct("model.AutocompleteListItem", [
+export const AutocompleteListItem: SdkWire<m.AutocompleteListItem> = x.struct("model.AutocompleteListItem", () => [
     ["Item", x.string, "Item"],
     ["Hint", x.string, "Hint"],
     ["HelpText", x.string, "HelpText"],
 ]);
 
-export const AutocompleteStaticListArg: SdkWire<m.AutocompleteStaticListArg> = x.struct("model.AutocompleteStaticListArg", [
+export const AutocompleteStaticListArg: SdkWire<m.AutocompleteStaticListArg> = x.struct("model.AutocompleteStaticListArg", () => [
     ["PossibleArguments", x.slice(AutocompleteListItem), "PossibleArguments"],
 ]);
 
-export const AutocompleteTextArg: SdkWire<m.AutocompleteTextArg> = x.struct("model.AutocompleteTextArg", [
+export const AutocompleteTextArg: SdkWire<m.AutocompleteTextArg> = x.struct("model.AutocompleteTextArg", () => [
     ["Hint", x.string, "Hint"],
     ["Pattern", x.string, "Pattern"],
 ]);
 
-export const Bot: SdkWire<m.Bot> = x.struct("model.Bot", [
+export const Bot: SdkWire<m.Bot> = x.struct("model.Bot", () => [
     ["UserId", x.string, "user_id"],
     ["Username", x.string, "username"],
     ["DisplayName", x.string, "display_name", true],
@@ -243,7 +243,7 @@ export const Bot: SdkWire<m.Bot> = x.struct("model.Bot", [
     ["DeleteAt", x.int("int64"), "delete_at"],
 ], true);
 
-export const BotGetOptions: SdkWire<m.BotGetOptions> = x.struct("model.BotGetOptions", [
+export const BotGetOptions: SdkWire<m.BotGetOptions> = x.struct("model.BotGetOptions", () => [
     ["OwnerId", x.string, "OwnerId"],
     ["IncludeDeleted", x.bool, "IncludeDeleted"],
     ["OnlyOrphaned", x.bool, "OnlyOrphaned"],
@@ -251,19 +251,19 @@ export const BotGetOptions: SdkWire<m.BotGetOptions> = x.struct("model.BotGetOpt
     ["PerPage", x.int("int"), "PerPage"],
 ]);
 
-export const BotPatch: SdkWire<m.BotPatch> = x.struct("model.BotPatch", [
+export const BotPatch: SdkWire<m.BotPatch> = x.struct("model.BotPatch", () => [
     ["Username", x.ptr(x.string), "username"],
     ["DisplayName", x.ptr(x.string), "display_name"],
     ["Description", x.ptr(x.string), "description"],
 ]);
 
-export const CELExpressionError: SdkWire<m.CELExpressionError> = x.struct("model.CELExpressionError", [
+export const CELExpressionError: SdkWire<m.CELExpressionError> = x.struct("model.CELExpressionError", () => [
     ["Line", x.int("int"), "line"],
     ["Column", x.int("int"), "column"],
     ["Message", x.string, "message"],
 ]);
 
-export const CacheSettings: SdkWire<m.CacheSettings> = x.struct("model.CacheSettings", [
+export const CacheSettings: SdkWire<m.CacheSettings> = x.struct("model.CacheSettings", () => [
     ["CacheType", x.ptr(x.string), "CacheType"],
     ["RedisAddress", x.ptr(x.string), "RedisAddress"],
     ["RedisPassword", x.ptr(x.string), "RedisPassword"],
@@ -272,13 +272,13 @@ export const CacheSettings: SdkWire<m.CacheSettings> = x.struct("model.CacheSett
     ["DisableClientCache", x.ptr(x.bool), "DisableClientCache"],
 ]);
 
-export const ChannelBannerInfo: SdkWire<m.ChannelBannerInfo> = x.struct("model.ChannelBannerInfo", [
+export const ChannelBannerInfo: SdkWire<m.ChannelBannerInfo> = x.struct("model.ChannelBannerInfo", () => [
     ["Enabled", x.ptr(x.bool), "enabled"],
     ["Text", x.ptr(x.string), "text"],
     ["BackgroundColor", x.ptr(x.string), "background_color"],
 ]);
 
-export const Channel: SdkWire<m.Channel> = x.struct("model.Channel", [
+export const Channel: SdkWire<m.Channel> = x.struct("model.Channel", () => [
     ["Id", x.string, "id"],
     ["CreateAt", x.int("int64"), "create_at"],
     ["UpdateAt", x.int("int64"), "update_at"],
@@ -310,7 +310,7 @@ export const Channel: SdkWire<m.Channel> = x.struct("model.Channel", [
     ["Discoverable", x.bool, "discoverable"],
 ]);
 
-export const ChannelMember: SdkWire<m.ChannelMember> = x.struct("model.ChannelMember", [
+export const ChannelMember: SdkWire<m.ChannelMember> = x.struct("model.ChannelMember", () => [
     ["ChannelId", x.string, "channel_id"],
     ["UserId", x.string, "user_id"],
     ["Roles", x.string, "roles"],
@@ -329,12 +329,12 @@ export const ChannelMember: SdkWire<m.ChannelMember> = x.struct("model.ChannelMe
     ["AutoTranslationDisabled", x.bool, "autotranslation_disabled"],
 ], true);
 
-export const ChannelMemberIdentifier: SdkWire<m.ChannelMemberIdentifier> = x.struct("model.ChannelMemberIdentifier", [
+export const ChannelMemberIdentifier: SdkWire<m.ChannelMemberIdentifier> = x.struct("model.ChannelMemberIdentifier", () => [
     ["ChannelId", x.string, "channel_id"],
     ["UserId", x.string, "user_id"],
 ]);
 
-export const ChannelStats: SdkWire<m.ChannelStats> = x.struct("model.ChannelStats", [
+export const ChannelStats: SdkWire<m.ChannelStats> = x.struct("model.ChannelStats", () => [
     ["ChannelId", x.string, "channel_id"],
     ["MemberCount", x.int("int64"), "member_count"],
     ["GuestCount", x.int("int64"), "guest_count"],
@@ -342,14 +342,14 @@ export const ChannelStats: SdkWire<m.ChannelStats> = x.struct("model.ChannelStat
     ["FilesCount", x.int("int64"), "files_count"],
 ]);
 
-export const ClientRequirements: SdkWire<m.ClientRequirements> = x.struct("model.ClientRequirements", [
+export const ClientRequirements: SdkWire<m.ClientRequirements> = x.struct("model.ClientRequirements", () => [
     ["AndroidLatestVersion", x.string, "AndroidLatestVersion"],
     ["AndroidMinVersion", x.string, "AndroidMinVersion"],
     ["IosLatestVersion", x.string, "IosLatestVersion"],
     ["IosMinVersion", x.string, "IosMinVersion"],
 ]);
 
-export const CloudSettings: SdkWire<m.CloudSettings> = x.struct("model.CloudSettings", [
+export const CloudSettings: SdkWire<m.CloudSettings> = x.struct("model.CloudSettings", () => [
     ["CWSURL", x.ptr(x.string), "CWSURL"],
     ["CWSAPIURL", x.ptr(x.string), "CWSAPIURL"],
     ["CWSMock", x.ptr(x.bool), "CWSMock"],
@@ -357,7 +357,7 @@ export const CloudSettings: SdkWire<m.CloudSettings> = x.struct("model.CloudSett
     ["PreviewModalBucketURL", x.ptr(x.string), "PreviewModalBucketURL"],
 ]);
 
-export const ClusterSettings: SdkWire<m.ClusterSettings> = x.struct("model.ClusterSettings", [
+export const ClusterSettings: SdkWire<m.ClusterSettings> = x.struct("model.ClusterSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["ClusterName", x.ptr(x.string), "ClusterName"],
     ["OverrideHostname", x.ptr(x.string), "OverrideHostname"],
@@ -372,7 +372,7 @@ export const ClusterSettings: SdkWire<m.ClusterSettings> = x.struct("model.Clust
     ["GossipPort", x.ptr(x.int("int")), "GossipPort"],
 ]);
 
-export const Command: SdkWire<m.Command> = x.struct("model.Command", [
+export const Command: SdkWire<m.Command> = x.struct("model.Command", () => [
     ["Id", x.string, "id"],
     ["Token", x.string, "token"],
     ["CreateAt", x.int("int64"), "create_at"],
@@ -395,7 +395,7 @@ export const Command: SdkWire<m.Command> = x.struct("model.Command", [
     ["AutocompleteIconData", x.string, "autocomplete_icon_data", true],
 ]);
 
-export const CommandArgs: SdkWire<m.CommandArgs> = x.struct("model.CommandArgs", [
+export const CommandArgs: SdkWire<m.CommandArgs> = x.struct("model.CommandArgs", () => [
     ["UserId", x.string, "user_id"],
     ["ChannelId", x.string, "channel_id"],
     ["TeamId", x.string, "team_id"],
@@ -409,23 +409,23 @@ export const CommandArgs: SdkWire<m.CommandArgs> = x.struct("model.CommandArgs",
     ["ChannelMentions", x.map(x.string, x.string), null],
 ]);
 
-export const MessageAttachmentField: SdkWire<m.MessageAttachmentField> = x.struct("model.MessageAttachmentField", [
+export const MessageAttachmentField: SdkWire<m.MessageAttachmentField> = x.struct("model.MessageAttachmentField", () => [
     ["Title", x.string, "title"],
     ["Value", x.iface, "value"],
     ["Short", x.bool, "short"],
 ]);
 
-export const PostActionOptions: SdkWire<m.PostActionOptions> = x.struct("model.PostActionOptions", [
+export const PostActionOptions: SdkWire<m.PostActionOptions> = x.struct("model.PostActionOptions", () => [
     ["Text", x.string, "text"],
     ["Value", x.string, "value"],
 ]);
 
-export const PostActionIntegration: SdkWire<m.PostActionIntegration> = x.struct("model.PostActionIntegration", [
+export const PostActionIntegration: SdkWire<m.PostActionIntegration> = x.struct("model.PostActionIntegration", () => [
     ["URL", x.string, "url", true],
     ["Context", x.map(x.string, x.iface), "context", true],
 ]);
 
-export const PostAction: SdkWire<m.PostAction> = x.struct("model.PostAction", [
+export const PostAction: SdkWire<m.PostAction> = x.struct("model.PostAction", () => [
     ["Id", x.string, "id", true],
     ["Type", x.string, "type", true],
     ["Name", x.string, "name", true],
@@ -439,7 +439,7 @@ export const PostAction: SdkWire<m.PostAction> = x.struct("model.PostAction", [
     ["Cookie", x.string, "cookie", true],
 ]);
 
-export const MessageAttachment: SdkWire<m.MessageAttachment> = x.struct("model.MessageAttachment", [
+export const MessageAttachment: SdkWire<m.MessageAttachment> = x.struct("model.MessageAttachment", () => [
     ["Id", x.int("int64"), "id"],
     ["Fallback", x.string, "fallback"],
     ["Color", x.string, "color"],
@@ -459,7 +459,7 @@ export const MessageAttachment: SdkWire<m.MessageAttachment> = x.struct("model.M
     ["Actions", x.slice(x.ptr(PostAction)), "actions", true],
 ]);
 
-export const CommandResponse: SdkWire<m.CommandResponse> = x.struct("model.CommandResponse", [
+export const CommandResponse: SdkWire<m.CommandResponse> = x.struct("model.CommandResponse", () => [
     ["ResponseType", x.string, "response_type"],
     ["Text", x.string, "text"],
     ["Username", x.string, "username"],
@@ -474,14 +474,14 @@ export const CommandResponse: SdkWire<m.CommandResponse> = x.struct("model.Comma
     ["ExtraResponses", x.slice(x.ptr(x.lazy(() => CommandResponse))), "extra_responses"],
 ]);
 
-export const ComplianceSettings: SdkWire<m.ComplianceSettings> = x.struct("model.ComplianceSettings", [
+export const ComplianceSettings: SdkWire<m.ComplianceSettings> = x.struct("model.ComplianceSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["Directory", x.ptr(x.string), "Directory"],
     ["EnableDaily", x.ptr(x.bool), "EnableDaily"],
     ["BatchSize", x.ptr(x.int("int")), "BatchSize"],
 ]);
 
-export const Condition: SdkWire<m.Condition> = x.struct("model.Condition", [
+export const Condition: SdkWire<m.Condition> = x.struct("model.Condition", () => [
     ["Attribute", x.string, "attribute"],
     ["Operator", x.string, "operator"],
     ["Value", x.iface, "value"],
@@ -490,7 +490,7 @@ export const Condition: SdkWire<m.Condition> = x.struct("model.Condition", [
     ["HasMaskedValues", x.bool, "has_masked_values", true],
 ]);
 
-export const ServiceSettings: SdkWire<m.ServiceSettings> = x.struct("model.ServiceSettings", [
+export const ServiceSettings: SdkWire<m.ServiceSettings> = x.struct("model.ServiceSettings", () => [
     ["SiteURL", x.ptr(x.string), "SiteURL"],
     ["WebsocketURL", x.ptr(x.string), "WebsocketURL"],
     ["LicenseFileLocation", x.ptr(x.string), "LicenseFileLocation"],
@@ -620,7 +620,7 @@ export const ServiceSettings: SdkWire<m.ServiceSettings> = x.struct("model.Servi
     ["DeleteAccountLink", x.ptr(x.string), "DeleteAccountLink"],
 ]);
 
-export const TeamSettings: SdkWire<m.TeamSettings> = x.struct("model.TeamSettings", [
+export const TeamSettings: SdkWire<m.TeamSettings> = x.struct("model.TeamSettings", () => [
     ["SiteName", x.ptr(x.string), "SiteName"],
     ["MaxUsersPerTeam", x.ptr(x.int("int")), "MaxUsersPerTeam"],
     ["EnableJoinLeaveMessageByDefault", x.ptr(x.bool), "EnableJoinLeaveMessageByDefault"],
@@ -648,13 +648,13 @@ export const TeamSettings: SdkWire<m.TeamSettings> = x.struct("model.TeamSetting
     ["ExperimentalDefaultChannels", x.slice(x.string), "ExperimentalDefaultChannels"],
 ]);
 
-export const ReplicaLagSettings: SdkWire<m.ReplicaLagSettings> = x.struct("model.ReplicaLagSettings", [
+export const ReplicaLagSettings: SdkWire<m.ReplicaLagSettings> = x.struct("model.ReplicaLagSettings", () => [
     ["DataSource", x.ptr(x.string), "DataSource"],
     ["QueryAbsoluteLag", x.ptr(x.string), "QueryAbsoluteLag"],
     ["QueryTimeLag", x.ptr(x.string), "QueryTimeLag"],
 ]);
 
-export const SqlSettings: SdkWire<m.SqlSettings> = x.struct("model.SqlSettings", [
+export const SqlSettings: SdkWire<m.SqlSettings> = x.struct("model.SqlSettings", () => [
     ["DriverName", x.ptr(x.string), "DriverName"],
     ["DataSource", x.ptr(x.string), "DataSource"],
     ["DataSourceReplicas", x.slice(x.string), "DataSourceReplicas"],
@@ -673,7 +673,7 @@ export const SqlSettings: SdkWire<m.SqlSettings> = x.struct("model.SqlSettings",
     ["ReplicaMonitorIntervalSeconds", x.ptr(x.int("int")), "ReplicaMonitorIntervalSeconds"],
 ]);
 
-export const LogSettings: SdkWire<m.LogSettings> = x.struct("model.LogSettings", [
+export const LogSettings: SdkWire<m.LogSettings> = x.struct("model.LogSettings", () => [
     ["EnableConsole", x.ptr(x.bool), "EnableConsole"],
     ["ConsoleLevel", x.ptr(x.string), "ConsoleLevel"],
     ["ConsoleJson", x.ptr(x.bool), "ConsoleJson"],
@@ -689,14 +689,14 @@ export const LogSettings: SdkWire<m.LogSettings> = x.struct("model.LogSettings",
     ["MaxFieldSize", x.ptr(x.int("int")), "MaxFieldSize"],
 ]);
 
-export const ExperimentalAuditSettings: SdkWire<m.ExperimentalAuditSettings> = x.struct("model.ExperimentalAuditSettings", [
+export const ExperimentalAuditSettings: SdkWire<m.ExperimentalAuditSettings> = x.struct("model.ExperimentalAuditSettings", () => [
     ["FileEnabled", x.ptr(x.bool), "FileEnabled"],
     ["FileName", x.ptr(x.string), "FileName"],
     ["AdvancedLoggingJSON", x.rawJson, "AdvancedLoggingJSON"],
     ["Certificate", x.ptr(x.string), "Certificate"],
 ]);
 
-export const PasswordSettings: SdkWire<m.PasswordSettings> = x.struct("model.PasswordSettings", [
+export const PasswordSettings: SdkWire<m.PasswordSettings> = x.struct("model.PasswordSettings", () => [
     ["MinimumLength", x.ptr(x.int("int")), "MinimumLength"],
     ["Lowercase", x.ptr(x.bool), "Lowercase"],
     ["Number", x.ptr(x.bool), "Number"],
@@ -705,7 +705,7 @@ export const PasswordSettings: SdkWire<m.PasswordSettings> = x.struct("model.Pas
     ["EnableForgotLink", x.ptr(x.bool), "EnableForgotLink"],
 ]);
 
-export const FileSettings: SdkWire<m.FileSettings> = x.struct("model.FileSettings", [
+export const FileSettings: SdkWire<m.FileSettings> = x.struct("model.FileSettings", () => [
     ["EnableFileAttachments", x.ptr(x.bool), "EnableFileAttachments"],
     ["EnableMobileUpload", x.ptr(x.bool), "EnableMobileUpload"],
     ["EnableMobileDownload", x.ptr(x.bool), "EnableMobileDownload"],
@@ -771,7 +771,7 @@ export const FileSettings: SdkWire<m.FileSettings> = x.struct("model.FileSetting
     ["ExportAzurePresignExpiresSeconds", x.ptr(x.int("int64")), "ExportAzurePresignExpiresSeconds"],
 ]);
 
-export const EmailSettings: SdkWire<m.EmailSettings> = x.struct("model.EmailSettings", [
+export const EmailSettings: SdkWire<m.EmailSettings> = x.struct("model.EmailSettings", () => [
     ["EnableSignUpWithEmail", x.ptr(x.bool), "EnableSignUpWithEmail"],
     ["EnableSignInWithEmail", x.ptr(x.bool), "EnableSignInWithEmail"],
     ["EnableSignInWithUsername", x.ptr(x.bool), "EnableSignInWithUsername"],
@@ -801,7 +801,7 @@ export const EmailSettings: SdkWire<m.EmailSettings> = x.struct("model.EmailSett
     ["EmailNotificationContentsType", x.ptr(x.string), "EmailNotificationContentsType"],
 ]);
 
-export const RateLimitSettings: SdkWire<m.RateLimitSettings> = x.struct("model.RateLimitSettings", [
+export const RateLimitSettings: SdkWire<m.RateLimitSettings> = x.struct("model.RateLimitSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["PerSec", x.ptr(x.int("int")), "PerSec"],
     ["MaxBurst", x.ptr(x.int("int")), "MaxBurst"],
@@ -811,13 +811,13 @@ export const RateLimitSettings: SdkWire<m.RateLimitSettings> = x.struct("model.R
     ["VaryByHeader", x.string, "VaryByHeader"],
 ]);
 
-export const PrivacySettings: SdkWire<m.PrivacySettings> = x.struct("model.PrivacySettings", [
+export const PrivacySettings: SdkWire<m.PrivacySettings> = x.struct("model.PrivacySettings", () => [
     ["ShowEmailAddress", x.ptr(x.bool), "ShowEmailAddress"],
     ["ShowFullName", x.ptr(x.bool), "ShowFullName"],
     ["UseAnonymousURLs", x.ptr(x.bool), "UseAnonymousURLs"],
 ]);
 
-export const SupportSettings: SdkWire<m.SupportSettings> = x.struct("model.SupportSettings", [
+export const SupportSettings: SdkWire<m.SupportSettings> = x.struct("model.SupportSettings", () => [
     ["TermsOfServiceLink", x.ptr(x.string), "TermsOfServiceLink"],
     ["PrivacyPolicyLink", x.ptr(x.string), "PrivacyPolicyLink"],
     ["AboutLink", x.ptr(x.string), "AboutLink"],
@@ -833,14 +833,14 @@ export const SupportSettings: SdkWire<m.SupportSettings> = x.struct("model.Suppo
     ["EnableAskCommunityLink", x.ptr(x.bool), "EnableAskCommunityLink"],
 ]);
 
-export const ThemeSettings: SdkWire<m.ThemeSettings> = x.struct("model.ThemeSettings", [
+export const ThemeSettings: SdkWire<m.ThemeSettings> = x.struct("model.ThemeSettings", () => [
     ["EnableThemeSelection", x.ptr(x.bool), "EnableThemeSelection"],
     ["DefaultTheme", x.ptr(x.string), "DefaultTheme"],
     ["AllowCustomThemes", x.ptr(x.bool), "AllowCustomThemes"],
     ["AllowedThemes", x.slice(x.string), "AllowedThemes"],
 ]);
 
-export const SSOSettings: SdkWire<m.SSOSettings> = x.struct("model.SSOSettings", [
+export const SSOSettings: SdkWire<m.SSOSettings> = x.struct("model.SSOSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["Secret", x.ptr(x.string), "Secret"],
     ["Id", x.ptr(x.string), "Id"],
@@ -854,7 +854,7 @@ export const SSOSettings: SdkWire<m.SSOSettings> = x.struct("model.SSOSettings",
     ["UsePreferredUsername", x.ptr(x.bool), "UsePreferredUsername"],
 ]);
 
-export const Office365Settings: SdkWire<m.Office365Settings> = x.struct("model.Office365Settings", [
+export const Office365Settings: SdkWire<m.Office365Settings> = x.struct("model.Office365Settings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["Secret", x.ptr(x.string), "Secret"],
     ["Id", x.ptr(x.string), "Id"],
@@ -867,7 +867,7 @@ export const Office365Settings: SdkWire<m.Office365Settings> = x.struct("model.O
     ["UsePreferredUsername", x.ptr(x.bool), "UsePreferredUsername"],
 ]);
 
-export const LdapSettings: SdkWire<m.LdapSettings> = x.struct("model.LdapSettings", [
+export const LdapSettings: SdkWire<m.LdapSettings> = x.struct("model.LdapSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["EnableSync", x.ptr(x.bool), "EnableSync"],
     ["LdapServer", x.ptr(x.string), "LdapServer"],
@@ -903,14 +903,14 @@ export const LdapSettings: SdkWire<m.LdapSettings> = x.struct("model.LdapSetting
     ["LoginFieldName", x.ptr(x.string), "LoginFieldName"],
 ]);
 
-export const LocalizationSettings: SdkWire<m.LocalizationSettings> = x.struct("model.LocalizationSettings", [
+export const LocalizationSettings: SdkWire<m.LocalizationSettings> = x.struct("model.LocalizationSettings", () => [
     ["DefaultServerLocale", x.ptr(x.string), "DefaultServerLocale"],
     ["DefaultClientLocale", x.ptr(x.string), "DefaultClientLocale"],
     ["AvailableLocales", x.ptr(x.string), "AvailableLocales"],
     ["EnableExperimentalLocales", x.ptr(x.bool), "EnableExperimentalLocales"],
 ]);
 
-export const SamlSettings: SdkWire<m.SamlSettings> = x.struct("model.SamlSettings", [
+export const SamlSettings: SdkWire<m.SamlSettings> = x.struct("model.SamlSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["EnableSyncWithLdap", x.ptr(x.bool), "EnableSyncWithLdap"],
     ["EnableSyncWithLdapIncludeAuth", x.ptr(x.bool), "EnableSyncWithLdapIncludeAuth"],
@@ -944,7 +944,7 @@ export const SamlSettings: SdkWire<m.SamlSettings> = x.struct("model.SamlSetting
     ["LoginButtonText", x.ptr(x.string), "LoginButtonText"],
 ]);
 
-export const NativeAppSettings: SdkWire<m.NativeAppSettings> = x.struct("model.NativeAppSettings", [
+export const NativeAppSettings: SdkWire<m.NativeAppSettings> = x.struct("model.NativeAppSettings", () => [
     ["AppCustomURLSchemes", x.slice(x.string), "AppCustomURLSchemes"],
     ["AppDownloadLink", x.ptr(x.string), "AppDownloadLink"],
     ["AndroidAppDownloadLink", x.ptr(x.string), "AndroidAppDownloadLink"],
@@ -958,14 +958,14 @@ export const NativeAppSettings: SdkWire<m.NativeAppSettings> = x.struct("model.N
     ["EnableIntuneMAM", x.ptr(x.bool), "EnableIntuneMAM"],
 ]);
 
-export const IntuneSettings: SdkWire<m.IntuneSettings> = x.struct("model.IntuneSettings", [
+export const IntuneSettings: SdkWire<m.IntuneSettings> = x.struct("model.IntuneSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["TenantId", x.ptr(x.string), "TenantId"],
     ["ClientId", x.ptr(x.string), "ClientId"],
     ["AuthService", x.ptr(x.string), "AuthService"],
 ]);
 
-export const MetricsSettings: SdkWire<m.MetricsSettings> = x.struct("model.MetricsSettings", [
+export const MetricsSettings: SdkWire<m.MetricsSettings> = x.struct("model.MetricsSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["BlockProfileRate", x.ptr(x.int("int")), "BlockProfileRate"],
     ["ListenAddress", x.ptr(x.string), "ListenAddress"],
@@ -974,7 +974,7 @@ export const MetricsSettings: SdkWire<m.MetricsSettings> = x.struct("model.Metri
     ["ClientSideUserIds", x.slice(x.string), "ClientSideUserIds"],
 ]);
 
-export const ExperimentalSettings: SdkWire<m.ExperimentalSettings> = x.struct("model.ExperimentalSettings", [
+export const ExperimentalSettings: SdkWire<m.ExperimentalSettings> = x.struct("model.ExperimentalSettings", () => [
     ["ClientSideCertEnable", x.ptr(x.bool), "ClientSideCertEnable"],
     ["LinkMetadataTimeoutMilliseconds", x.ptr(x.int("int64")), "LinkMetadataTimeoutMilliseconds"],
     ["RestrictSystemAdmin", x.ptr(x.bool), "RestrictSystemAdmin"],
@@ -989,7 +989,7 @@ export const ExperimentalSettings: SdkWire<m.ExperimentalSettings> = x.struct("m
     ["EnableWatermark", x.ptr(x.bool), "EnableWatermark"],
 ]);
 
-export const ElasticsearchSettings: SdkWire<m.ElasticsearchSettings> = x.struct("model.ElasticsearchSettings", [
+export const ElasticsearchSettings: SdkWire<m.ElasticsearchSettings> = x.struct("model.ElasticsearchSettings", () => [
     ["ConnectionURL", x.ptr(x.string), "ConnectionURL"],
     ["Backend", x.ptr(x.string), "Backend"],
     ["Username", x.ptr(x.string), "Username"],
@@ -1022,7 +1022,7 @@ export const ElasticsearchSettings: SdkWire<m.ElasticsearchSettings> = x.struct(
     ["EnableSearchPublicChannelsWithoutMembership", x.ptr(x.bool), "EnableSearchPublicChannelsWithoutMembership"],
 ]);
 
-export const DataRetentionSettings: SdkWire<m.DataRetentionSettings> = x.struct("model.DataRetentionSettings", [
+export const DataRetentionSettings: SdkWire<m.DataRetentionSettings> = x.struct("model.DataRetentionSettings", () => [
     ["EnableMessageDeletion", x.ptr(x.bool), "EnableMessageDeletion"],
     ["EnableFileDeletion", x.ptr(x.bool), "EnableFileDeletion"],
     ["EnableBoardsDeletion", x.ptr(x.bool), "EnableBoardsDeletion"],
@@ -1038,14 +1038,14 @@ export const DataRetentionSettings: SdkWire<m.DataRetentionSettings> = x.struct(
     ["PreservePinnedPosts", x.ptr(x.bool), "PreservePinnedPosts"],
 ]);
 
-export const MobileEphemeralModeSettings: SdkWire<m.MobileEphemeralModeSettings> = x.struct("model.MobileEphemeralModeSettings", [
+export const MobileEphemeralModeSettings: SdkWire<m.MobileEphemeralModeSettings> = x.struct("model.MobileEphemeralModeSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["DisconnectionTimeoutSeconds", x.ptr(x.int("int")), "DisconnectionTimeoutSeconds"],
     ["OfflinePersistenceTimerHours", x.ptr(x.int("int")), "OfflinePersistenceTimerHours"],
     ["AutoCacheCleanupDays", x.ptr(x.int("int")), "AutoCacheCleanupDays"],
 ]);
 
-export const GlobalRelayMessageExportSettings: SdkWire<m.GlobalRelayMessageExportSettings> = x.struct("model.GlobalRelayMessageExportSettings", [
+export const GlobalRelayMessageExportSettings: SdkWire<m.GlobalRelayMessageExportSettings> = x.struct("model.GlobalRelayMessageExportSettings", () => [
     ["CustomerType", x.ptr(x.string), "CustomerType"],
     ["SMTPUsername", x.ptr(x.string), "SMTPUsername"],
     ["SMTPPassword", x.ptr(x.string), "SMTPPassword"],
@@ -1055,7 +1055,7 @@ export const GlobalRelayMessageExportSettings: SdkWire<m.GlobalRelayMessageExpor
     ["CustomSMTPPort", x.ptr(x.string), "CustomSMTPPort"],
 ]);
 
-export const MessageExportSettings: SdkWire<m.MessageExportSettings> = x.struct("model.MessageExportSettings", [
+export const MessageExportSettings: SdkWire<m.MessageExportSettings> = x.struct("model.MessageExportSettings", () => [
     ["EnableExport", x.ptr(x.bool), "EnableExport"],
     ["ExportFormat", x.ptr(x.string), "ExportFormat"],
     ["DailyRunTime", x.ptr(x.string), "DailyRunTime"],
@@ -1067,18 +1067,18 @@ export const MessageExportSettings: SdkWire<m.MessageExportSettings> = x.struct(
     ["GlobalRelaySettings", x.ptr(GlobalRelayMessageExportSettings), "GlobalRelaySettings"],
 ]);
 
-export const JobSettings: SdkWire<m.JobSettings> = x.struct("model.JobSettings", [
+export const JobSettings: SdkWire<m.JobSettings> = x.struct("model.JobSettings", () => [
     ["RunJobs", x.ptr(x.bool), "RunJobs"],
     ["RunScheduler", x.ptr(x.bool), "RunScheduler"],
     ["CleanupJobsThresholdDays", x.ptr(x.int("int")), "CleanupJobsThresholdDays"],
     ["CleanupConfigThresholdDays", x.ptr(x.int("int")), "CleanupConfigThresholdDays"],
 ]);
 
-export const PluginState: SdkWire<m.PluginState> = x.struct("model.PluginState", [
+export const PluginState: SdkWire<m.PluginState> = x.struct("model.PluginState", () => [
     ["Enable", x.bool, "Enable"],
 ]);
 
-export const PluginSettings: SdkWire<m.PluginSettings> = x.struct("model.PluginSettings", [
+export const PluginSettings: SdkWire<m.PluginSettings> = x.struct("model.PluginSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["EnableUploads", x.ptr(x.bool), "EnableUploads"],
     ["AllowInsecureDownloadURL", x.ptr(x.bool), "AllowInsecureDownloadURL"],
@@ -1096,12 +1096,12 @@ export const PluginSettings: SdkWire<m.PluginSettings> = x.struct("model.PluginS
     ["ChimeraOAuthProxyURL", x.ptr(x.string), "ChimeraOAuthProxyURL"],
 ]);
 
-export const DisplaySettings: SdkWire<m.DisplaySettings> = x.struct("model.DisplaySettings", [
+export const DisplaySettings: SdkWire<m.DisplaySettings> = x.struct("model.DisplaySettings", () => [
     ["CustomURLSchemes", x.slice(x.string), "CustomURLSchemes"],
     ["MaxMarkdownNodes", x.ptr(x.int("int")), "MaxMarkdownNodes"],
 ]);
 
-export const GuestAccountsSettings: SdkWire<m.GuestAccountsSettings> = x.struct("model.GuestAccountsSettings", [
+export const GuestAccountsSettings: SdkWire<m.GuestAccountsSettings> = x.struct("model.GuestAccountsSettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["HideTags", x.ptr(x.bool), "HideTags"],
     ["AllowEmailAccounts", x.ptr(x.bool), "AllowEmailAccounts"],
@@ -1110,12 +1110,12 @@ export const GuestAccountsSettings: SdkWire<m.GuestAccountsSettings> = x.struct(
     ["EnableGuestMagicLink", x.ptr(x.bool), "EnableGuestMagicLink"],
 ]);
 
-export const ImageProxySettings: SdkWire<m.ImageProxySettings> = x.struct("model.ImageProxySettings", [
+export const ImageProxySettings: SdkWire<m.ImageProxySettings> = x.struct("model.ImageProxySettings", () => [
     ["Enable", x.ptr(x.bool), "Enable"],
     ["ImageProxyType", x.ptr(x.string), "ImageProxyType"],
 ]);
 
-export const FeatureFlags: SdkWire<m.FeatureFlags> = x.struct("model.FeatureFlags", [
+export const FeatureFlags: SdkWire<m.FeatureFlags> = x.struct("model.FeatureFlags", () => [
     ["TestFeature", x.string, "TestFeature"],
     ["TestBoolFeature", x.bool, "TestBoolFeature"],
     ["EnableSharedChannelsDMs", x.bool, "EnableSharedChannelsDMs"],
@@ -1158,17 +1158,17 @@ export const FeatureFlags: SdkWire<m.FeatureFlags> = x.struct("model.FeatureFlag
     ["RecurringScheduledPosts", x.bool, "RecurringScheduledPosts"],
 ]);
 
-export const ImportSettings: SdkWire<m.ImportSettings> = x.struct("model.ImportSettings", [
+export const ImportSettings: SdkWire<m.ImportSettings> = x.struct("model.ImportSettings", () => [
     ["Directory", x.ptr(x.string), "Directory"],
     ["RetentionDays", x.ptr(x.int("int")), "RetentionDays"],
 ]);
 
-export const ExportSettings: SdkWire<m.ExportSettings> = x.struct("model.ExportSettings", [
+export const ExportSettings: SdkWire<m.ExportSettings> = x.struct("model.ExportSettings", () => [
     ["Directory", x.ptr(x.string), "Directory"],
     ["RetentionDays", x.ptr(x.int("int")), "RetentionDays"],
 ]);
 
-export const WranglerSettings: SdkWire<m.WranglerSettings> = x.struct("model.WranglerSettings", [
+export const WranglerSettings: SdkWire<m.WranglerSettings> = x.struct("model.WranglerSettings", () => [
     ["PermittedWranglerRoles", x.slice(x.string), "PermittedWranglerRoles"],
     ["AllowedEmailDomain", x.slice(x.string), "AllowedEmailDomain"],
     ["MoveThreadMaxCount", x.ptr(x.int("int64")), "MoveThreadMaxCount"],
@@ -1178,7 +1178,7 @@ export const WranglerSettings: SdkWire<m.WranglerSettings> = x.struct("model.Wra
     ["MoveThreadFromGroupMessageChannelEnable", x.ptr(x.bool), "MoveThreadFromGroupMessageChannelEnable"],
 ]);
 
-export const ConnectedWorkspacesSettings: SdkWire<m.ConnectedWorkspacesSettings> = x.struct("model.ConnectedWorkspacesSettings", [
+export const ConnectedWorkspacesSettings: SdkWire<m.ConnectedWorkspacesSettings> = x.struct("model.ConnectedWorkspacesSettings", () => [
     ["EnableSharedChannels", x.ptr(x.bool), "EnableSharedChannels"],
     ["EnableRemoteClusterService", x.ptr(x.bool), "EnableRemoteClusterService"],
     ["DisableSharedChannelsStatusSync", x.ptr(x.bool), "DisableSharedChannelsStatusSync"],
@@ -1188,28 +1188,28 @@ export const ConnectedWorkspacesSettings: SdkWire<m.ConnectedWorkspacesSettings>
     ["MemberSyncBatchSize", x.ptr(x.int("int")), "MemberSyncBatchSize"],
 ]);
 
-export const ContentFlaggingNotificationSettings: SdkWire<m.ContentFlaggingNotificationSettings> = x.struct("model.ContentFlaggingNotificationSettings", [
+export const ContentFlaggingNotificationSettings: SdkWire<m.ContentFlaggingNotificationSettings> = x.struct("model.ContentFlaggingNotificationSettings", () => [
     ["EventTargetMapping", x.map(x.string, x.slice(x.string)), "EventTargetMapping"],
 ]);
 
-export const ContentFlaggingSettingsBase: SdkWire<m.ContentFlaggingSettingsBase> = x.struct("model.ContentFlaggingSettingsBase", [
+export const ContentFlaggingSettingsBase: SdkWire<m.ContentFlaggingSettingsBase> = x.struct("model.ContentFlaggingSettingsBase", () => [
     ["EnableContentFlagging", x.ptr(x.bool), "EnableContentFlagging"],
     ["NotificationSettings", x.ptr(ContentFlaggingNotificationSettings), "NotificationSettings"],
     ["AdditionalSettings", x.ptr(AdditionalContentFlaggingSettings), "AdditionalSettings"],
 ]);
 
-export const ReviewerSettings: SdkWire<m.ReviewerSettings> = x.struct("model.ReviewerSettings", [
+export const ReviewerSettings: SdkWire<m.ReviewerSettings> = x.struct("model.ReviewerSettings", () => [
     ["CommonReviewers", x.ptr(x.bool), "CommonReviewers"],
     ["SystemAdminsAsReviewers", x.ptr(x.bool), "SystemAdminsAsReviewers"],
     ["TeamAdminsAsReviewers", x.ptr(x.bool), "TeamAdminsAsReviewers"],
 ]);
 
-export const ContentFlaggingSettings: SdkWire<m.ContentFlaggingSettings> = x.struct("model.ContentFlaggingSettings", [
+export const ContentFlaggingSettings: SdkWire<m.ContentFlaggingSettings> = x.struct("model.ContentFlaggingSettings", () => [
     ["ContentFlaggingSettingsBase", ContentFlaggingSettingsBase, null, false, true],
     ["ReviewerSettings", x.ptr(ReviewerSettings), "ReviewerSettings"],
 ]);
 
-export const Config: SdkWire<m.Config> = x.struct("model.Config", [
+export const Config: SdkWire<m.Config> = x.struct("model.Config", () => [
     ["ServiceSettings", ServiceSettings, "ServiceSettings"],
     ["TeamSettings", TeamSettings, "TeamSettings"],
     ["ClientRequirements", ClientRequirements, "ClientRequirements"],
@@ -1260,7 +1260,7 @@ export const Config: SdkWire<m.Config> = x.struct("model.Config", [
     ["AIRecapSettings", AIRecapSettings, "AIRecapSettings"],
 ]);
 
-export const CreateDefaultMembershipParams: SdkWire<m.CreateDefaultMembershipParams> = x.struct("model.CreateDefaultMembershipParams", [
+export const CreateDefaultMembershipParams: SdkWire<m.CreateDefaultMembershipParams> = x.struct("model.CreateDefaultMembershipParams", () => [
     ["Since", x.int("int64"), "Since"],
     ["ReAddRemovedMembers", x.bool, "ReAddRemovedMembers"],
     ["ScopedUserID", x.ptr(x.string), "ScopedUserID"],
@@ -1268,21 +1268,21 @@ export const CreateDefaultMembershipParams: SdkWire<m.CreateDefaultMembershipPar
     ["ScopedChannelID", x.ptr(x.string), "ScopedChannelID"],
 ]);
 
-export const CustomStatus: SdkWire<m.CustomStatus> = x.struct("model.CustomStatus", [
+export const CustomStatus: SdkWire<m.CustomStatus> = x.struct("model.CustomStatus", () => [
     ["Emoji", x.string, "emoji"],
     ["Text", x.string, "text"],
     ["Duration", x.string, "duration"],
     ["ExpiresAt", x.time, "expires_at"],
 ]);
 
-export const Customer: SdkWire<m.Customer> = x.struct("model.Customer", [
+export const Customer: SdkWire<m.Customer> = x.struct("model.Customer", () => [
     ["Id", x.string, "id"],
     ["Name", x.string, "name"],
     ["Email", x.string, "email"],
     ["Company", x.string, "company"],
 ]);
 
-export const DialogDateTimeConfig: SdkWire<m.DialogDateTimeConfig> = x.struct("model.DialogDateTimeConfig", [
+export const DialogDateTimeConfig: SdkWire<m.DialogDateTimeConfig> = x.struct("model.DialogDateTimeConfig", () => [
     ["MinDate", x.string, "min_date", true],
     ["MaxDate", x.string, "max_date", true],
     ["TimeInterval", x.int("int"), "time_interval", true],
@@ -1290,12 +1290,12 @@ export const DialogDateTimeConfig: SdkWire<m.DialogDateTimeConfig> = x.struct("m
     ["ManualTimeEntry", x.bool, "manual_time_entry", true],
 ]);
 
-export const DialogActionButton: SdkWire<m.DialogActionButton> = x.struct("model.DialogActionButton", [
+export const DialogActionButton: SdkWire<m.DialogActionButton> = x.struct("model.DialogActionButton", () => [
     ["URL", x.string, "url"],
     ["Context", x.map(x.string, x.string), "context", true],
 ]);
 
-export const DialogElement: SdkWire<m.DialogElement> = x.struct("model.DialogElement", [
+export const DialogElement: SdkWire<m.DialogElement> = x.struct("model.DialogElement", () => [
     ["DisplayName", x.string, "display_name"],
     ["Name", x.string, "name"],
     ["Type", x.string, "type"],
@@ -1316,7 +1316,7 @@ export const DialogElement: SdkWire<m.DialogElement> = x.struct("model.DialogEle
     ["ActionButton", x.ptr(DialogActionButton), "action_button", true],
 ]);
 
-export const Dialog: SdkWire<m.Dialog> = x.struct("model.Dialog", [
+export const Dialog: SdkWire<m.Dialog> = x.struct("model.Dialog", () => [
     ["CallbackId", x.string, "callback_id"],
     ["Title", x.string, "title"],
     ["IntroductionText", x.string, "introduction_text"],
@@ -1328,13 +1328,13 @@ export const Dialog: SdkWire<m.Dialog> = x.struct("model.Dialog", [
     ["SourceURL", x.string, "source_url", true],
 ]);
 
-export const PostEmbed: SdkWire<m.PostEmbed> = x.struct("model.PostEmbed", [
+export const PostEmbed: SdkWire<m.PostEmbed> = x.struct("model.PostEmbed", () => [
     ["Type", x.string, "type"],
     ["URL", x.string, "url", true],
     ["Data", x.iface, "data", true],
 ]);
 
-export const Emoji: SdkWire<m.Emoji> = x.struct("model.Emoji", [
+export const Emoji: SdkWire<m.Emoji> = x.struct("model.Emoji", () => [
     ["Id", x.string, "id"],
     ["CreateAt", x.int("int64"), "create_at"],
     ["UpdateAt", x.int("int64"), "update_at"],
@@ -1343,7 +1343,7 @@ export const Emoji: SdkWire<m.Emoji> = x.struct("model.Emoji", [
     ["Name", x.string, "name"],
 ]);
 
-export const FileInfo: SdkWire<m.FileInfo> = x.struct("model.FileInfo", [
+export const FileInfo: SdkWire<m.FileInfo> = x.struct("model.FileInfo", () => [
     ["Id", x.string, "id"],
     ["CreatorId", x.string, "user_id"],
     ["PostId", x.string, "post_id", true],
@@ -1367,14 +1367,14 @@ export const FileInfo: SdkWire<m.FileInfo> = x.struct("model.FileInfo", [
     ["Archived", x.bool, "archived"],
 ]);
 
-export const PostImage: SdkWire<m.PostImage> = x.struct("model.PostImage", [
+export const PostImage: SdkWire<m.PostImage> = x.struct("model.PostImage", () => [
     ["Width", x.int("int"), "width"],
     ["Height", x.int("int"), "height"],
     ["Format", x.string, "format"],
     ["FrameCount", x.int("int"), "frame_count"],
 ]);
 
-export const Reaction: SdkWire<m.Reaction> = x.struct("model.Reaction", [
+export const Reaction: SdkWire<m.Reaction> = x.struct("model.Reaction", () => [
     ["UserId", x.string, "user_id"],
     ["PostId", x.string, "post_id"],
     ["EmojiName", x.string, "emoji_name"],
@@ -1385,7 +1385,7 @@ export const Reaction: SdkWire<m.Reaction> = x.struct("model.Reaction", [
     ["ChannelId", x.string, "channel_id"],
 ]);
 
-export const PostPriority: SdkWire<m.PostPriority> = x.struct("model.PostPriority", [
+export const PostPriority: SdkWire<m.PostPriority> = x.struct("model.PostPriority", () => [
     ["Priority", x.ptr(x.string), "priority"],
     ["RequestedAck", x.ptr(x.bool), "requested_ack"],
     ["PersistentNotifications", x.ptr(x.bool), "persistent_notifications"],
@@ -1393,7 +1393,7 @@ export const PostPriority: SdkWire<m.PostPriority> = x.struct("model.PostPriorit
     ["ChannelId", x.string, "ChannelId", true],
 ]);
 
-export const PostAcknowledgement: SdkWire<m.PostAcknowledgement> = x.struct("model.PostAcknowledgement", [
+export const PostAcknowledgement: SdkWire<m.PostAcknowledgement> = x.struct("model.PostAcknowledgement", () => [
     ["UserId", x.string, "user_id"],
     ["PostId", x.string, "post_id"],
     ["AcknowledgedAt", x.int("int64"), "acknowledged_at"],
@@ -1401,7 +1401,7 @@ export const PostAcknowledgement: SdkWire<m.PostAcknowledgement> = x.struct("mod
     ["RemoteId", x.ptr(x.string), "remote_id", true],
 ]);
 
-export const PostTranslation: SdkWire<m.PostTranslation> = x.struct("model.PostTranslation", [
+export const PostTranslation: SdkWire<m.PostTranslation> = x.struct("model.PostTranslation", () => [
     ["Text", x.string, "text", true],
     ["Object", x.rawJson, "object", true],
     ["Type", x.string, "type"],
@@ -1409,7 +1409,7 @@ export const PostTranslation: SdkWire<m.PostTranslation> = x.struct("model.PostT
     ["SourceLang", x.string, "source_lang", true],
 ]);
 
-export const PostMetadata: SdkWire<m.PostMetadata> = x.struct("model.PostMetadata", [
+export const PostMetadata: SdkWire<m.PostMetadata> = x.struct("model.PostMetadata", () => [
     ["Embeds", x.slice(x.ptr(PostEmbed)), "embeds", true],
     ["Emojis", x.slice(x.ptr(Emoji)), "emojis", true],
     ["Files", x.slice(x.ptr(FileInfo)), "files", true],
@@ -1423,7 +1423,7 @@ export const PostMetadata: SdkWire<m.PostMetadata> = x.struct("model.PostMetadat
     ["Recipients", x.slice(x.string), "recipients", true],
 ]);
 
-export const Draft: SdkWire<m.Draft> = x.struct("model.Draft", [
+export const Draft: SdkWire<m.Draft> = x.struct("model.Draft", () => [
     ["CreateAt", x.int("int64"), "create_at"],
     ["UpdateAt", x.int("int64"), "update_at"],
     ["DeleteAt", x.int("int64"), "delete_at"],
@@ -1438,7 +1438,7 @@ export const Draft: SdkWire<m.Draft> = x.struct("model.Draft", [
     ["Priority", x.map(x.string, x.iface), "priority", true],
 ]);
 
-export const EmailNotificationContent: SdkWire<m.EmailNotificationContent> = x.struct("model.EmailNotificationContent", [
+export const EmailNotificationContent: SdkWire<m.EmailNotificationContent> = x.struct("model.EmailNotificationContent", () => [
     ["Subject", x.string, "subject", true],
     ["Title", x.string, "title", true],
     ["SubTitle", x.string, "subtitle", true],
@@ -1449,7 +1449,7 @@ export const EmailNotificationContent: SdkWire<m.EmailNotificationContent> = x.s
     ["FooterText", x.string, "footer_text", true],
 ]);
 
-export const EmailNotification: SdkWire<m.EmailNotification> = x.struct("model.EmailNotification", [
+export const EmailNotification: SdkWire<m.EmailNotification> = x.struct("model.EmailNotification", () => [
     ["PostId", x.string, "post_id"],
     ["ChannelId", x.string, "channel_id"],
     ["TeamId", x.string, "team_id"],
@@ -1469,7 +1469,7 @@ export const EmailNotification: SdkWire<m.EmailNotification> = x.struct("model.E
     ["EmailNotificationContent", EmailNotificationContent, null, false, true],
 ]);
 
-export const Features: SdkWire<m.Features> = x.struct("model.Features", [
+export const Features: SdkWire<m.Features> = x.struct("model.Features", () => [
     ["Users", x.ptr(x.int("int")), "users"],
     ["LDAP", x.ptr(x.bool), "ldap"],
     ["LDAPGroups", x.ptr(x.bool), "ldap_groups"],
@@ -1504,16 +1504,16 @@ export const Features: SdkWire<m.Features> = x.struct("model.Features", [
     ["FutureFeatures", x.ptr(x.bool), "future_features"],
 ]);
 
-export const FileData: SdkWire<m.FileData> = x.struct("model.FileData", [
+export const FileData: SdkWire<m.FileData> = x.struct("model.FileData", () => [
     ["Filename", x.string, "Filename"],
     ["Body", x.bytes, "Body"],
 ]);
 
-export const FilesLimits: SdkWire<m.FilesLimits> = x.struct("model.FilesLimits", [
+export const FilesLimits: SdkWire<m.FilesLimits> = x.struct("model.FilesLimits", () => [
     ["TotalStorage", x.ptr(x.int("int64")), "total_storage"],
 ]);
 
-export const GetFileInfosOptions: SdkWire<m.GetFileInfosOptions> = x.struct("model.GetFileInfosOptions", [
+export const GetFileInfosOptions: SdkWire<m.GetFileInfosOptions> = x.struct("model.GetFileInfosOptions", () => [
     ["UserIds", x.slice(x.string), "user_ids"],
     ["ChannelIds", x.slice(x.string), "channel_ids"],
     ["Since", x.int("int64"), "since"],
@@ -1523,14 +1523,14 @@ export const GetFileInfosOptions: SdkWire<m.GetFileInfosOptions> = x.struct("mod
     ["OnlyEmptyContent", x.bool, "only_empty_content"],
 ]);
 
-export const GetPostsSinceForSyncCursor: SdkWire<m.GetPostsSinceForSyncCursor> = x.struct("model.GetPostsSinceForSyncCursor", [
+export const GetPostsSinceForSyncCursor: SdkWire<m.GetPostsSinceForSyncCursor> = x.struct("model.GetPostsSinceForSyncCursor", () => [
     ["LastPostUpdateAt", x.int("int64"), "LastPostUpdateAt"],
     ["LastPostUpdateID", x.string, "LastPostUpdateID"],
     ["LastPostCreateAt", x.int("int64"), "LastPostCreateAt"],
     ["LastPostCreateID", x.string, "LastPostCreateID"],
 ]);
 
-export const Group: SdkWire<m.Group> = x.struct("model.Group", [
+export const Group: SdkWire<m.Group> = x.struct("model.Group", () => [
     ["Id", x.string, "id"],
     ["Name", x.ptr(x.string), "name", true],
     ["DisplayName", x.string, "display_name"],
@@ -1548,19 +1548,19 @@ export const Group: SdkWire<m.Group> = x.struct("model.Group", [
     ["MemberIDs", x.slice(x.string), "member_ids"],
 ]);
 
-export const GroupMember: SdkWire<m.GroupMember> = x.struct("model.GroupMember", [
+export const GroupMember: SdkWire<m.GroupMember> = x.struct("model.GroupMember", () => [
     ["GroupId", x.string, "group_id"],
     ["UserId", x.string, "user_id"],
     ["CreateAt", x.int("int64"), "create_at"],
     ["DeleteAt", x.int("int64"), "delete_at"],
 ]);
 
-export const PageOpts: SdkWire<m.PageOpts> = x.struct("model.PageOpts", [
+export const PageOpts: SdkWire<m.PageOpts> = x.struct("model.PageOpts", () => [
     ["Page", x.int("int"), "Page"],
     ["PerPage", x.int("int"), "PerPage"],
 ]);
 
-export const GroupSearchOpts: SdkWire<m.GroupSearchOpts> = x.struct("model.GroupSearchOpts", [
+export const GroupSearchOpts: SdkWire<m.GroupSearchOpts> = x.struct("model.GroupSearchOpts", () => [
     ["Q", x.string, "Q"],
     ["NotAssociatedToTeam", x.string, "NotAssociatedToTeam"],
     ["NotAssociatedToChannel", x.string, "NotAssociatedToChannel"],
@@ -1579,7 +1579,7 @@ export const GroupSearchOpts: SdkWire<m.GroupSearchOpts> = x.struct("model.Group
     ["OnlySyncableSources", x.bool, "OnlySyncableSources"],
 ]);
 
-export const GroupSyncable: SdkWire<m.GroupSyncable> = x.struct("model.GroupSyncable", [
+export const GroupSyncable: SdkWire<m.GroupSyncable> = x.struct("model.GroupSyncable", () => [
     ["GroupId", x.string, "group_id"],
     ["SyncableId", x.string, null],
     ["AutoAdd", x.bool, "auto_add"],
@@ -1595,23 +1595,23 @@ export const GroupSyncable: SdkWire<m.GroupSyncable> = x.struct("model.GroupSync
     ["TeamID", x.string, null],
 ], true);
 
-export const MultipartFileHeader: SdkWire<m.MultipartFileHeader> = x.struct("multipart.FileHeader", [
+export const MultipartFileHeader: SdkWire<m.MultipartFileHeader> = x.struct("multipart.FileHeader", () => [
     ["Filename", x.string, "Filename"],
     ["Header", x.map(x.string, x.slice(x.string)), "Header"],
     ["Size", x.int("int64"), "Size"],
 ]);
 
-export const MultipartForm: SdkWire<m.MultipartForm> = x.struct("multipart.Form", [
+export const MultipartForm: SdkWire<m.MultipartForm> = x.struct("multipart.Form", () => [
     ["Value", x.map(x.string, x.slice(x.string)), "Value"],
     ["File", x.map(x.string, x.slice(x.ptr(MultipartFileHeader))), "File"],
 ]);
 
-export const PkixAttributeTypeAndValue: SdkWire<m.PkixAttributeTypeAndValue> = x.struct("pkix.AttributeTypeAndValue", [
+export const PkixAttributeTypeAndValue: SdkWire<m.PkixAttributeTypeAndValue> = x.struct("pkix.AttributeTypeAndValue", () => [
     ["Type", x.slice(x.int("int")), "Type"],
     ["Value", x.iface, "Value"],
 ]);
 
-export const PkixName: SdkWire<m.PkixName> = x.struct("pkix.Name", [
+export const PkixName: SdkWire<m.PkixName> = x.struct("pkix.Name", () => [
     ["Country", x.slice(x.string), "Country"],
     ["Organization", x.slice(x.string), "Organization"],
     ["OrganizationalUnit", x.slice(x.string), "OrganizationalUnit"],
@@ -1625,23 +1625,23 @@ export const PkixName: SdkWire<m.PkixName> = x.struct("pkix.Name", [
     ["ExtraNames", x.slice(PkixAttributeTypeAndValue), "ExtraNames"],
 ]);
 
-export const PkixExtension: SdkWire<m.PkixExtension> = x.struct("pkix.Extension", [
+export const PkixExtension: SdkWire<m.PkixExtension> = x.struct("pkix.Extension", () => [
     ["Id", x.slice(x.int("int")), "Id"],
     ["Critical", x.bool, "Critical"],
     ["Value", x.bytes, "Value"],
 ]);
 
-export const NetIPNet: SdkWire<m.NetIPNet> = x.struct("net.IPNet", [
+export const NetIPNet: SdkWire<m.NetIPNet> = x.struct("net.IPNet", () => [
     ["IP", x.bytes, "IP"],
     ["Mask", x.bytes, "Mask"],
 ]);
 
-export const X509PolicyMapping: SdkWire<m.X509PolicyMapping> = x.struct("x509.PolicyMapping", [
+export const X509PolicyMapping: SdkWire<m.X509PolicyMapping> = x.struct("x509.PolicyMapping", () => [
     ["IssuerDomainPolicy", x.external("x509.OID", "binary"), "IssuerDomainPolicy"],
     ["SubjectDomainPolicy", x.external("x509.OID", "binary"), "SubjectDomainPolicy"],
 ]);
 
-export const X509Certificate: SdkWire<m.X509Certificate> = x.struct("x509.Certificate", [
+export const X509Certificate: SdkWire<m.X509Certificate> = x.struct("x509.Certificate", () => [
     ["Raw", x.bytes, "Raw"],
     ["RawTBSCertificate", x.bytes, "RawTBSCertificate"],
     ["RawSubjectPublicKeyInfo", x.bytes, "RawSubjectPublicKeyInfo"],
@@ -1696,7 +1696,7 @@ export const X509Certificate: SdkWire<m.X509Certificate> = x.struct("x509.Certif
     ["PolicyMappings", x.slice(X509PolicyMapping), "PolicyMappings"],
 ]);
 
-export const TlsConnectionState: SdkWire<m.TlsConnectionState> = x.struct("tls.ConnectionState", [
+export const TlsConnectionState: SdkWire<m.TlsConnectionState> = x.struct("tls.ConnectionState", () => [
     ["Version", x.int("uint16"), "Version"],
     ["HandshakeComplete", x.bool, "HandshakeComplete"],
     ["DidResume", x.bool, "DidResume"],
@@ -1714,7 +1714,7 @@ export const TlsConnectionState: SdkWire<m.TlsConnectionState> = x.struct("tls.C
     ["HelloRetryRequest", x.bool, "HelloRetryRequest"],
 ]);
 
-export const HttpResponse: SdkWire<m.HttpResponse> = x.struct("http.Response", [
+export const HttpResponse: SdkWire<m.HttpResponse> = x.struct("http.Response", () => [
     ["Status", x.string, "Status"],
     ["StatusCode", x.int("int"), "StatusCode"],
     ["Proto", x.string, "Proto"],
@@ -1731,7 +1731,7 @@ export const HttpResponse: SdkWire<m.HttpResponse> = x.struct("http.Response", [
     ["TLS", x.ptr(TlsConnectionState), "TLS"],
 ]);
 
-export const HttpRequest: SdkWire<m.HttpRequest> = x.struct("http.Request", [
+export const HttpRequest: SdkWire<m.HttpRequest> = x.struct("http.Request", () => [
     ["Method", x.string, "Method"],
     ["URL", x.ptr(x.url), "URL"],
     ["Proto", x.string, "Proto"],
@@ -1754,7 +1754,7 @@ export const HttpRequest: SdkWire<m.HttpRequest> = x.struct("http.Request", [
     ["Pattern", x.string, "Pattern"],
 ]);
 
-export const LicenseLimits: SdkWire<m.LicenseLimits> = x.struct("model.LicenseLimits", [
+export const LicenseLimits: SdkWire<m.LicenseLimits> = x.struct("model.LicenseLimits", () => [
     ["PostHistory", x.int("int64"), "post_history"],
     ["BoardCards", x.int("int64"), "board_cards"],
     ["PlaybookRuns", x.int("int64"), "playbook_runs"],
@@ -1763,7 +1763,7 @@ export const LicenseLimits: SdkWire<m.LicenseLimits> = x.struct("model.LicenseLi
     ["PushNotifications", x.int("int64"), "push_notifications"],
 ]);
 
-export const License: SdkWire<m.License> = x.struct("model.License", [
+export const License: SdkWire<m.License> = x.struct("model.License", () => [
     ["Id", x.string, "id"],
     ["IssuedAt", x.int("int64"), "issued_at"],
     ["StartsAt", x.int("int64"), "starts_at"],
@@ -1781,29 +1781,29 @@ export const License: SdkWire<m.License> = x.struct("model.License", [
     ["Limits", x.ptr(LicenseLimits), "limits"],
 ]);
 
-export const LogrLevel: SdkWire<m.LogrLevel> = x.struct("logr.Level", [
+export const LogrLevel: SdkWire<m.LogrLevel> = x.struct("logr.Level", () => [
     ["ID", x.int("uint"), "id"],
     ["Name", x.string, "name"],
     ["Stacktrace", x.bool, "stacktrace", true],
     ["Color", x.int("uint8"), "color", true],
 ]);
 
-export const ManifestServer: SdkWire<m.ManifestServer> = x.struct("model.ManifestServer", [
+export const ManifestServer: SdkWire<m.ManifestServer> = x.struct("model.ManifestServer", () => [
     ["Executables", x.map(x.string, x.string), "executables", true],
     ["Executable", x.string, "executable"],
 ]);
 
-export const ManifestWebapp: SdkWire<m.ManifestWebapp> = x.struct("model.ManifestWebapp", [
+export const ManifestWebapp: SdkWire<m.ManifestWebapp> = x.struct("model.ManifestWebapp", () => [
     ["BundlePath", x.string, "bundle_path"],
     ["BundleHash", x.bytes, null],
 ]);
 
-export const PluginOption: SdkWire<m.PluginOption> = x.struct("model.PluginOption", [
+export const PluginOption: SdkWire<m.PluginOption> = x.struct("model.PluginOption", () => [
     ["DisplayName", x.string, "display_name"],
     ["Value", x.string, "value"],
 ]);
 
-export const PluginSetting: SdkWire<m.PluginSetting> = x.struct("model.PluginSetting", [
+export const PluginSetting: SdkWire<m.PluginSetting> = x.struct("model.PluginSetting", () => [
     ["Key", x.string, "key"],
     ["DisplayName", x.string, "display_name"],
     ["Type", x.string, "type"],
@@ -1816,7 +1816,7 @@ export const PluginSetting: SdkWire<m.PluginSetting> = x.struct("model.PluginSet
     ["Secret", x.bool, "secret"],
 ]);
 
-export const PluginSettingsSection: SdkWire<m.PluginSettingsSection> = x.struct("model.PluginSettingsSection", [
+export const PluginSettingsSection: SdkWire<m.PluginSettingsSection> = x.struct("model.PluginSettingsSection", () => [
     ["Key", x.string, "key"],
     ["Title", x.string, "title"],
     ["Subtitle", x.string, "subtitle"],
@@ -1827,14 +1827,14 @@ export const PluginSettingsSection: SdkWire<m.PluginSettingsSection> = x.struct(
     ["Fallback", x.bool, "fallback"],
 ]);
 
-export const PluginSettingsSchema: SdkWire<m.PluginSettingsSchema> = x.struct("model.PluginSettingsSchema", [
+export const PluginSettingsSchema: SdkWire<m.PluginSettingsSchema> = x.struct("model.PluginSettingsSchema", () => [
     ["Header", x.string, "header"],
     ["Footer", x.string, "footer"],
     ["Settings", x.slice(x.ptr(PluginSetting)), "settings"],
     ["Sections", x.slice(x.ptr(PluginSettingsSection)), "sections"],
 ]);
 
-export const Manifest: SdkWire<m.Manifest> = x.struct("model.Manifest", [
+export const Manifest: SdkWire<m.Manifest> = x.struct("model.Manifest", () => [
     ["Id", x.string, "id"],
     ["Name", x.string, "name"],
     ["Description", x.string, "description", true],
@@ -1850,7 +1850,7 @@ export const Manifest: SdkWire<m.Manifest> = x.struct("model.Manifest", [
     ["Props", x.map(x.string, x.iface), "props", true],
 ]);
 
-export const MembershipChangeMsg: SdkWire<m.MembershipChangeMsg> = x.struct("model.MembershipChangeMsg", [
+export const MembershipChangeMsg: SdkWire<m.MembershipChangeMsg> = x.struct("model.MembershipChangeMsg", () => [
     ["ChannelId", x.string, "channel_id"],
     ["UserId", x.string, "user_id"],
     ["IsAdd", x.bool, "is_add"],
@@ -1858,11 +1858,11 @@ export const MembershipChangeMsg: SdkWire<m.MembershipChangeMsg> = x.struct("mod
     ["ChangeTime", x.int("int64"), "change_time"],
 ]);
 
-export const MessagesLimits: SdkWire<m.MessagesLimits> = x.struct("model.MessagesLimits", [
+export const MessagesLimits: SdkWire<m.MessagesLimits> = x.struct("model.MessagesLimits", () => [
     ["History", x.ptr(x.int("int")), "history"],
 ]);
 
-export const OAuthApp: SdkWire<m.OAuthApp> = x.struct("model.OAuthApp", [
+export const OAuthApp: SdkWire<m.OAuthApp> = x.struct("model.OAuthApp", () => [
     ["Id", x.string, "id"],
     ["CreatorId", x.string, "creator_id"],
     ["CreateAt", x.int("int64"), "create_at"],
@@ -1878,17 +1878,17 @@ export const OAuthApp: SdkWire<m.OAuthApp> = x.struct("model.OAuthApp", [
     ["IsDynamicallyRegistered", x.bool, "is_dynamically_registered", true],
 ]);
 
-export const OnInstallEvent: SdkWire<m.OnInstallEvent> = x.struct("model.OnInstallEvent", [
+export const OnInstallEvent: SdkWire<m.OnInstallEvent> = x.struct("model.OnInstallEvent", () => [
     ["UserId", x.string, "UserId"],
 ]);
 
-export const OpenDialogRequest: SdkWire<m.OpenDialogRequest> = x.struct("model.OpenDialogRequest", [
+export const OpenDialogRequest: SdkWire<m.OpenDialogRequest> = x.struct("model.OpenDialogRequest", () => [
     ["TriggerId", x.string, "trigger_id"],
     ["URL", x.string, "url"],
     ["Dialog", Dialog, "dialog"],
 ]);
 
-export const SidebarCategory: SdkWire<m.SidebarCategory> = x.struct("model.SidebarCategory", [
+export const SidebarCategory: SdkWire<m.SidebarCategory> = x.struct("model.SidebarCategory", () => [
     ["Id", x.string, "id"],
     ["UserId", x.string, "user_id"],
     ["TeamId", x.string, "team_id"],
@@ -1900,34 +1900,34 @@ export const SidebarCategory: SdkWire<m.SidebarCategory> = x.struct("model.Sideb
     ["Collapsed", x.bool, "collapsed"],
 ]);
 
-export const SidebarCategoryWithChannels: SdkWire<m.SidebarCategoryWithChannels> = x.struct("model.SidebarCategoryWithChannels", [
+export const SidebarCategoryWithChannels: SdkWire<m.SidebarCategoryWithChannels> = x.struct("model.SidebarCategoryWithChannels", () => [
     ["SidebarCategory", SidebarCategory, null, false, true],
     ["Channels", x.slice(x.string), "channel_ids"],
 ]);
 
-export const OrderedSidebarCategories: SdkWire<m.OrderedSidebarCategories> = x.struct("model.OrderedSidebarCategories", [
+export const OrderedSidebarCategories: SdkWire<m.OrderedSidebarCategories> = x.struct("model.OrderedSidebarCategories", () => [
     ["Categories", x.slice(x.ptr(SidebarCategoryWithChannels)), "categories"],
     ["Order", x.slice(x.string), "order"],
 ]);
 
-export const Permission: SdkWire<m.Permission> = x.struct("model.Permission", [
+export const Permission: SdkWire<m.Permission> = x.struct("model.Permission", () => [
     ["Id", x.string, "id"],
     ["Name", x.string, "name"],
     ["Description", x.string, "description"],
     ["Scope", x.string, "scope"],
 ]);
 
-export const PluginClusterEvent: SdkWire<m.PluginClusterEvent> = x.struct("model.PluginClusterEvent", [
+export const PluginClusterEvent: SdkWire<m.PluginClusterEvent> = x.struct("model.PluginClusterEvent", () => [
     ["Id", x.string, "Id"],
     ["Data", x.bytes, "Data"],
 ]);
 
-export const PluginClusterEventSendOptions: SdkWire<m.PluginClusterEventSendOptions> = x.struct("model.PluginClusterEventSendOptions", [
+export const PluginClusterEventSendOptions: SdkWire<m.PluginClusterEventSendOptions> = x.struct("model.PluginClusterEventSendOptions", () => [
     ["SendType", x.string, "SendType"],
     ["TargetId", x.string, "TargetId"],
 ]);
 
-export const PluginContext: SdkWire<m.PluginContext> = x.struct("plugin.Context", [
+export const PluginContext: SdkWire<m.PluginContext> = x.struct("plugin.Context", () => [
     ["SessionId", x.string, "SessionId"],
     ["ConnectionId", x.string, "ConnectionId"],
     ["RequestId", x.string, "RequestId"],
@@ -1936,12 +1936,12 @@ export const PluginContext: SdkWire<m.PluginContext> = x.struct("plugin.Context"
     ["UserAgent", x.string, "UserAgent"],
 ]);
 
-export const PluginErrorString: SdkWire<m.PluginErrorString> = x.struct("plugin.ErrorString", [
+export const PluginErrorString: SdkWire<m.PluginErrorString> = x.struct("plugin.ErrorString", () => [
     ["Code", x.int("int"), "Code"],
     ["Err", x.string, "Err"],
 ]);
 
-export const PluginHTTPRequestSubset: SdkWire<m.PluginHTTPRequestSubset> = x.struct("plugin.HTTPRequestSubset", [
+export const PluginHTTPRequestSubset: SdkWire<m.PluginHTTPRequestSubset> = x.struct("plugin.HTTPRequestSubset", () => [
     ["Method", x.string, "Method"],
     ["URL", x.ptr(x.url), "URL"],
     ["Proto", x.string, "Proto"],
@@ -1954,17 +1954,17 @@ export const PluginHTTPRequestSubset: SdkWire<m.PluginHTTPRequestSubset> = x.str
     ["Body", x.iface, "Body"],
 ]);
 
-export const PluginKVSetOptions: SdkWire<m.PluginKVSetOptions> = x.struct("model.PluginKVSetOptions", [
+export const PluginKVSetOptions: SdkWire<m.PluginKVSetOptions> = x.struct("model.PluginKVSetOptions", () => [
     ["Atomic", x.bool, "Atomic"],
     ["OldValue", x.bytes, "OldValue"],
     ["ExpireInSeconds", x.int("int64"), "ExpireInSeconds"],
 ]);
 
-export const PluginPropertyOption: SdkWire<m.PluginPropertyOption> = x.struct("model.PluginPropertyOption", [
+export const PluginPropertyOption: SdkWire<m.PluginPropertyOption> = x.struct("model.PluginPropertyOption", () => [
     ["Data", x.map(x.string, x.string), "data"],
 ], true);
 
-export const PluginStatus: SdkWire<m.PluginStatus> = x.struct("model.PluginStatus", [
+export const PluginStatus: SdkWire<m.PluginStatus> = x.struct("model.PluginStatus", () => [
     ["PluginId", x.string, "plugin_id"],
     ["ClusterId", x.string, "cluster_id"],
     ["PluginPath", x.string, "plugin_path"],
@@ -1975,7 +1975,7 @@ export const PluginStatus: SdkWire<m.PluginStatus> = x.struct("model.PluginStatu
     ["Version", x.string, "version"],
 ]);
 
-export const Post: SdkWire<m.Post> = x.struct("model.Post", [
+export const Post: SdkWire<m.Post> = x.struct("model.Post", () => [
     ["Id", x.string, "id"],
     ["CreateAt", x.int("int64"), "create_at"],
     ["UpdateAt", x.int("int64"), "update_at"],
@@ -2003,7 +2003,7 @@ export const Post: SdkWire<m.Post> = x.struct("model.Post", [
     ["Metadata", x.ptr(PostMetadata), "metadata", true],
 ]);
 
-export const PostList: SdkWire<m.PostList> = x.struct("model.PostList", [
+export const PostList: SdkWire<m.PostList> = x.struct("model.PostList", () => [
     ["Order", x.slice(x.string), "order"],
     ["Posts", x.map(x.string, x.ptr(Post)), "posts"],
     ["NextPostId", x.string, "next_post_id"],
@@ -2013,12 +2013,12 @@ export const PostList: SdkWire<m.PostList> = x.struct("model.PostList", [
     ["BurnOnReadPosts", x.map(x.string, x.ptr(Post)), null],
 ]);
 
-export const PostSearchResults: SdkWire<m.PostSearchResults> = x.struct("model.PostSearchResults", [
+export const PostSearchResults: SdkWire<m.PostSearchResults> = x.struct("model.PostSearchResults", () => [
     ["PostList", x.ptr(PostList), null, false, true],
     ["Matches", x.map(x.string, x.slice(x.string)), "matches"],
 ]);
 
-export const PqError: SdkWire<m.PqError> = x.struct("pq.Error", [
+export const PqError: SdkWire<m.PqError> = x.struct("pq.Error", () => [
     ["Severity", x.string, "Severity"],
     ["Code", x.string, "Code"],
     ["Message", x.string, "Message"],
@@ -2038,14 +2038,14 @@ export const PqError: SdkWire<m.PqError> = x.struct("pq.Error", [
     ["Routine", x.string, "Routine"],
 ]);
 
-export const Preference: SdkWire<m.Preference> = x.struct("model.Preference", [
+export const Preference: SdkWire<m.Preference> = x.struct("model.Preference", () => [
     ["UserId", x.string, "user_id"],
     ["Category", x.string, "category"],
     ["Name", x.string, "name"],
     ["Value", x.string, "value"],
 ]);
 
-export const PreviewPost: SdkWire<m.PreviewPost> = x.struct("model.PreviewPost", [
+export const PreviewPost: SdkWire<m.PreviewPost> = x.struct("model.PreviewPost", () => [
     ["PostID", x.string, "post_id"],
     ["Post", x.ptr(Post), "post"],
     ["TeamName", x.string, "team_name"],
@@ -2054,17 +2054,17 @@ export const PreviewPost: SdkWire<m.PreviewPost> = x.struct("model.PreviewPost",
     ["ChannelID", x.string, "channel_id"],
 ]);
 
-export const TeamsLimits: SdkWire<m.TeamsLimits> = x.struct("model.TeamsLimits", [
+export const TeamsLimits: SdkWire<m.TeamsLimits> = x.struct("model.TeamsLimits", () => [
     ["Active", x.ptr(x.int("int")), "active"],
 ]);
 
-export const ProductLimits: SdkWire<m.ProductLimits> = x.struct("model.ProductLimits", [
+export const ProductLimits: SdkWire<m.ProductLimits> = x.struct("model.ProductLimits", () => [
     ["Files", x.ptr(FilesLimits), "files", true],
     ["Messages", x.ptr(MessagesLimits), "messages", true],
     ["Teams", x.ptr(TeamsLimits), "teams", true],
 ]);
 
-export const PropertyField: SdkWire<m.PropertyField> = x.struct("model.PropertyField", [
+export const PropertyField: SdkWire<m.PropertyField> = x.struct("model.PropertyField", () => [
     ["ID", x.string, "id"],
     ["GroupID", x.string, "group_id"],
     ["Name", x.string, "name"],
@@ -2085,13 +2085,13 @@ export const PropertyField: SdkWire<m.PropertyField> = x.struct("model.PropertyF
     ["UpdatedBy", x.string, "updated_by"],
 ]);
 
-export const PropertyFieldSearchCursor: SdkWire<m.PropertyFieldSearchCursor> = x.struct("model.PropertyFieldSearchCursor", [
+export const PropertyFieldSearchCursor: SdkWire<m.PropertyFieldSearchCursor> = x.struct("model.PropertyFieldSearchCursor", () => [
     ["PropertyFieldID", x.string, "PropertyFieldID"],
     ["CreateAt", x.int("int64"), "CreateAt"],
     ["UpdateAt", x.int("int64"), "UpdateAt"],
 ]);
 
-export const PropertyFieldSearchOpts: SdkWire<m.PropertyFieldSearchOpts> = x.struct("model.PropertyFieldSearchOpts", [
+export const PropertyFieldSearchOpts: SdkWire<m.PropertyFieldSearchOpts> = x.struct("model.PropertyFieldSearchOpts", () => [
     ["GroupID", x.string, "GroupID"],
     ["ObjectType", x.string, "ObjectType"],
     ["ObjectTypes", x.slice(x.string), "ObjectTypes"],
@@ -2106,24 +2106,24 @@ export const PropertyFieldSearchOpts: SdkWire<m.PropertyFieldSearchOpts> = x.str
     ["PerPage", x.int("int"), "PerPage"],
 ]);
 
-export const PropertyGroup: SdkWire<m.PropertyGroup> = x.struct("model.PropertyGroup", [
+export const PropertyGroup: SdkWire<m.PropertyGroup> = x.struct("model.PropertyGroup", () => [
     ["ID", x.string, "id"],
     ["Name", x.string, "name"],
     ["Version", x.int("int"), "version"],
     ["SchemaVersion", x.int("int"), "schema_version"],
 ]);
 
-export const PropertyOwner: SdkWire<m.PropertyOwner> = x.struct("model.PropertyOwner", [
+export const PropertyOwner: SdkWire<m.PropertyOwner> = x.struct("model.PropertyOwner", () => [
     ["ID", x.string, "id"],
     ["Type", x.string, "type"],
     ["Scopes", x.slice(x.string), "scopes"],
 ]);
 
-export const PropertyRequestOptions: SdkWire<m.PropertyRequestOptions> = x.struct("model.PropertyRequestOptions", [
+export const PropertyRequestOptions: SdkWire<m.PropertyRequestOptions> = x.struct("model.PropertyRequestOptions", () => [
     ["ActingAsScope", x.string, "ActingAsScope"],
 ]);
 
-export const PropertyValue: SdkWire<m.PropertyValue> = x.struct("model.PropertyValue", [
+export const PropertyValue: SdkWire<m.PropertyValue> = x.struct("model.PropertyValue", () => [
     ["ID", x.string, "id"],
     ["TargetID", x.string, "target_id"],
     ["TargetType", x.string, "target_type"],
@@ -2137,13 +2137,13 @@ export const PropertyValue: SdkWire<m.PropertyValue> = x.struct("model.PropertyV
     ["UpdatedBy", x.string, "updated_by"],
 ]);
 
-export const PropertyValueSearchCursor: SdkWire<m.PropertyValueSearchCursor> = x.struct("model.PropertyValueSearchCursor", [
+export const PropertyValueSearchCursor: SdkWire<m.PropertyValueSearchCursor> = x.struct("model.PropertyValueSearchCursor", () => [
     ["PropertyValueID", x.string, "PropertyValueID"],
     ["CreateAt", x.int("int64"), "CreateAt"],
     ["UpdateAt", x.int("int64"), "UpdateAt"],
 ]);
 
-export const PropertyValueSearchOpts: SdkWire<m.PropertyValueSearchOpts> = x.struct("model.PropertyValueSearchOpts", [
+export const PropertyValueSearchOpts: SdkWire<m.PropertyValueSearchOpts> = x.struct("model.PropertyValueSearchOpts", () => [
     ["GroupID", x.string, "GroupID"],
     ["TargetType", x.string, "TargetType"],
     ["TargetIDs", x.slice(x.string), "TargetIDs"],
@@ -2155,7 +2155,7 @@ export const PropertyValueSearchOpts: SdkWire<m.PropertyValueSearchOpts> = x.str
     ["Value", x.rawJson, "Value"],
 ]);
 
-export const PushNotification: SdkWire<m.PushNotification> = x.struct("model.PushNotification", [
+export const PushNotification: SdkWire<m.PushNotification> = x.struct("model.PushNotification", () => [
     ["AckId", x.string, "ack_id"],
     ["Platform", x.string, "platform"],
     ["ServerId", x.string, "server_id"],
@@ -2186,7 +2186,7 @@ export const PushNotification: SdkWire<m.PushNotification> = x.struct("model.Pus
     ["Signature", x.string, "signature"],
 ]);
 
-export const RegisterPluginOpts: SdkWire<m.RegisterPluginOpts> = x.struct("model.RegisterPluginOpts", [
+export const RegisterPluginOpts: SdkWire<m.RegisterPluginOpts> = x.struct("model.RegisterPluginOpts", () => [
     ["Displayname", x.string, "Displayname"],
     ["PluginID", x.string, "PluginID"],
     ["CreatorID", x.string, "CreatorID"],
@@ -2195,7 +2195,7 @@ export const RegisterPluginOpts: SdkWire<m.RegisterPluginOpts> = x.struct("model
     ["SiteURL", x.string, "SiteURL"],
 ]);
 
-export const RemoteCluster: SdkWire<m.RemoteCluster> = x.struct("model.RemoteCluster", [
+export const RemoteCluster: SdkWire<m.RemoteCluster> = x.struct("model.RemoteCluster", () => [
     ["RemoteId", x.string, "remote_id"],
     ["RemoteTeamId", x.string, "remote_team_id"],
     ["Name", x.string, "name"],
@@ -2214,18 +2214,18 @@ export const RemoteCluster: SdkWire<m.RemoteCluster> = x.struct("model.RemoteClu
     ["Options", x.int("uint32"), "options"],
 ]);
 
-export const XmlName: SdkWire<m.XmlName> = x.struct("xml.Name", [
+export const XmlName: SdkWire<m.XmlName> = x.struct("xml.Name", () => [
     ["Space", x.string, "Space"],
     ["Local", x.string, "Local"],
 ]);
 
-export const TypesAttributeValue: SdkWire<m.TypesAttributeValue> = x.struct("types.AttributeValue", [
+export const TypesAttributeValue: SdkWire<m.TypesAttributeValue> = x.struct("types.AttributeValue", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Type", x.string, "Type"],
     ["Value", x.string, "Value"],
 ]);
 
-export const TypesAttribute: SdkWire<m.TypesAttribute> = x.struct("types.Attribute", [
+export const TypesAttribute: SdkWire<m.TypesAttribute> = x.struct("types.Attribute", () => [
     ["XMLName", XmlName, "XMLName"],
     ["FriendlyName", x.string, "FriendlyName"],
     ["Name", x.string, "Name"],
@@ -2233,72 +2233,72 @@ export const TypesAttribute: SdkWire<m.TypesAttribute> = x.struct("types.Attribu
     ["Values", x.slice(TypesAttributeValue), "Values"],
 ]);
 
-export const Saml2ProxyRestriction: SdkWire<m.Saml2ProxyRestriction> = x.struct("saml2.ProxyRestriction", [
+export const Saml2ProxyRestriction: SdkWire<m.Saml2ProxyRestriction> = x.struct("saml2.ProxyRestriction", () => [
     ["Count", x.int("int"), "Count"],
     ["Audience", x.slice(x.string), "Audience"],
 ]);
 
-export const Saml2WarningInfo: SdkWire<m.Saml2WarningInfo> = x.struct("saml2.WarningInfo", [
+export const Saml2WarningInfo: SdkWire<m.Saml2WarningInfo> = x.struct("saml2.WarningInfo", () => [
     ["OneTimeUse", x.bool, "OneTimeUse"],
     ["ProxyRestriction", x.ptr(Saml2ProxyRestriction), "ProxyRestriction"],
     ["NotInAudience", x.bool, "NotInAudience"],
     ["InvalidTime", x.bool, "InvalidTime"],
 ]);
 
-export const TypesIssuer: SdkWire<m.TypesIssuer> = x.struct("types.Issuer", [
+export const TypesIssuer: SdkWire<m.TypesIssuer> = x.struct("types.Issuer", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Value", x.string, "Value"],
 ]);
 
-export const TypesSignature: SdkWire<m.TypesSignature> = x.struct("types.Signature", [
+export const TypesSignature: SdkWire<m.TypesSignature> = x.struct("types.Signature", () => [
     ["SignatureDocument", x.bytes, "SignatureDocument"],
 ]);
 
-export const TypesNameID: SdkWire<m.TypesNameID> = x.struct("types.NameID", [
+export const TypesNameID: SdkWire<m.TypesNameID> = x.struct("types.NameID", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Value", x.string, "Value"],
 ]);
 
-export const TypesSubjectConfirmationData: SdkWire<m.TypesSubjectConfirmationData> = x.struct("types.SubjectConfirmationData", [
+export const TypesSubjectConfirmationData: SdkWire<m.TypesSubjectConfirmationData> = x.struct("types.SubjectConfirmationData", () => [
     ["XMLName", XmlName, "XMLName"],
     ["NotOnOrAfter", x.string, "NotOnOrAfter"],
     ["Recipient", x.string, "Recipient"],
     ["InResponseTo", x.string, "InResponseTo"],
 ]);
 
-export const TypesSubjectConfirmation: SdkWire<m.TypesSubjectConfirmation> = x.struct("types.SubjectConfirmation", [
+export const TypesSubjectConfirmation: SdkWire<m.TypesSubjectConfirmation> = x.struct("types.SubjectConfirmation", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Method", x.string, "Method"],
     ["SubjectConfirmationData", x.ptr(TypesSubjectConfirmationData), "SubjectConfirmationData"],
 ]);
 
-export const TypesSubject: SdkWire<m.TypesSubject> = x.struct("types.Subject", [
+export const TypesSubject: SdkWire<m.TypesSubject> = x.struct("types.Subject", () => [
     ["XMLName", XmlName, "XMLName"],
     ["NameID", x.ptr(TypesNameID), "NameID"],
     ["SubjectConfirmation", x.ptr(TypesSubjectConfirmation), "SubjectConfirmation"],
 ]);
 
-export const TypesAudience: SdkWire<m.TypesAudience> = x.struct("types.Audience", [
+export const TypesAudience: SdkWire<m.TypesAudience> = x.struct("types.Audience", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Value", x.string, "Value"],
 ]);
 
-export const TypesAudienceRestriction: SdkWire<m.TypesAudienceRestriction> = x.struct("types.AudienceRestriction", [
+export const TypesAudienceRestriction: SdkWire<m.TypesAudienceRestriction> = x.struct("types.AudienceRestriction", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Audiences", x.slice(TypesAudience), "Audiences"],
 ]);
 
-export const TypesOneTimeUse: SdkWire<m.TypesOneTimeUse> = x.struct("types.OneTimeUse", [
+export const TypesOneTimeUse: SdkWire<m.TypesOneTimeUse> = x.struct("types.OneTimeUse", () => [
     ["XMLName", XmlName, "XMLName"],
 ]);
 
-export const TypesProxyRestriction: SdkWire<m.TypesProxyRestriction> = x.struct("types.ProxyRestriction", [
+export const TypesProxyRestriction: SdkWire<m.TypesProxyRestriction> = x.struct("types.ProxyRestriction", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Count", x.int("int"), "Count"],
     ["Audience", x.slice(TypesAudience), "Audience"],
 ]);
 
-export const TypesConditions: SdkWire<m.TypesConditions> = x.struct("types.Conditions", [
+export const TypesConditions: SdkWire<m.TypesConditions> = x.struct("types.Conditions", () => [
     ["XMLName", XmlName, "XMLName"],
     ["NotBefore", x.string, "NotBefore"],
     ["NotOnOrAfter", x.string, "NotOnOrAfter"],
@@ -2307,22 +2307,22 @@ export const TypesConditions: SdkWire<m.TypesConditions> = x.struct("types.Condi
     ["ProxyRestriction", x.ptr(TypesProxyRestriction), "ProxyRestriction"],
 ]);
 
-export const TypesAttributeStatement: SdkWire<m.TypesAttributeStatement> = x.struct("types.AttributeStatement", [
+export const TypesAttributeStatement: SdkWire<m.TypesAttributeStatement> = x.struct("types.AttributeStatement", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Attributes", x.slice(TypesAttribute), "Attributes"],
 ]);
 
-export const TypesAuthnContextClassRef: SdkWire<m.TypesAuthnContextClassRef> = x.struct("types.AuthnContextClassRef", [
+export const TypesAuthnContextClassRef: SdkWire<m.TypesAuthnContextClassRef> = x.struct("types.AuthnContextClassRef", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Value", x.string, "Value"],
 ]);
 
-export const TypesAuthnContext: SdkWire<m.TypesAuthnContext> = x.struct("types.AuthnContext", [
+export const TypesAuthnContext: SdkWire<m.TypesAuthnContext> = x.struct("types.AuthnContext", () => [
     ["XMLName", XmlName, "XMLName"],
     ["AuthnContextClassRef", x.ptr(TypesAuthnContextClassRef), "AuthnContextClassRef"],
 ]);
 
-export const TypesAuthnStatement: SdkWire<m.TypesAuthnStatement> = x.struct("types.AuthnStatement", [
+export const TypesAuthnStatement: SdkWire<m.TypesAuthnStatement> = x.struct("types.AuthnStatement", () => [
     ["XMLName", XmlName, "XMLName"],
     ["SessionIndex", x.string, "SessionIndex"],
     ["AuthnInstant", x.ptr(x.time), "AuthnInstant"],
@@ -2330,7 +2330,7 @@ export const TypesAuthnStatement: SdkWire<m.TypesAuthnStatement> = x.struct("typ
     ["AuthnContext", x.ptr(TypesAuthnContext), "AuthnContext"],
 ]);
 
-export const TypesAssertion: SdkWire<m.TypesAssertion> = x.struct("types.Assertion", [
+export const TypesAssertion: SdkWire<m.TypesAssertion> = x.struct("types.Assertion", () => [
     ["XMLName", XmlName, "XMLName"],
     ["Version", x.string, "Version"],
     ["ID", x.string, "ID"],
@@ -2344,7 +2344,7 @@ export const TypesAssertion: SdkWire<m.TypesAssertion> = x.struct("types.Asserti
     ["SignatureValidated", x.bool, "SignatureValidated"],
 ]);
 
-export const Saml2AssertionInfo: SdkWire<m.Saml2AssertionInfo> = x.struct("saml2.AssertionInfo", [
+export const Saml2AssertionInfo: SdkWire<m.Saml2AssertionInfo> = x.struct("saml2.AssertionInfo", () => [
     ["NameID", x.string, "NameID"],
     ["Values", x.map(x.string, TypesAttribute), "Values"],
     ["WarningInfo", x.ptr(Saml2WarningInfo), "WarningInfo"],
@@ -2355,7 +2355,7 @@ export const Saml2AssertionInfo: SdkWire<m.Saml2AssertionInfo> = x.struct("saml2
     ["ResponseSignatureValidated", x.bool, "ResponseSignatureValidated"],
 ]);
 
-export const ScheduledPost: SdkWire<m.ScheduledPost> = x.struct("model.ScheduledPost", [
+export const ScheduledPost: SdkWire<m.ScheduledPost> = x.struct("model.ScheduledPost", () => [
     ["Draft", Draft, null, false, true],
     ["Id", x.string, "id"],
     ["ScheduledAt", x.int("int64"), "scheduled_at"],
@@ -2365,7 +2365,7 @@ export const ScheduledPost: SdkWire<m.ScheduledPost> = x.struct("model.Scheduled
     ["RepeatTimezone", x.string, "repeat_timezone"],
 ]);
 
-export const SearchParameter: SdkWire<m.SearchParameter> = x.struct("model.SearchParameter", [
+export const SearchParameter: SdkWire<m.SearchParameter> = x.struct("model.SearchParameter", () => [
     ["Terms", x.ptr(x.string), "terms"],
     ["IsOrSearch", x.ptr(x.bool), "is_or_search"],
     ["TimeZoneOffset", x.ptr(x.int("int")), "time_zone_offset"],
@@ -2374,7 +2374,7 @@ export const SearchParameter: SdkWire<m.SearchParameter> = x.struct("model.Searc
     ["IncludeDeletedChannels", x.ptr(x.bool), "include_deleted_channels"],
 ]);
 
-export const SearchParams: SdkWire<m.SearchParams> = x.struct("model.SearchParams", [
+export const SearchParams: SdkWire<m.SearchParams> = x.struct("model.SearchParams", () => [
     ["Terms", x.string, "terms", true],
     ["ExcludedTerms", x.string, "excluded_terms", true],
     ["IsHashtag", x.bool, "ishashtag", true],
@@ -2397,11 +2397,11 @@ export const SearchParams: SdkWire<m.SearchParams> = x.struct("model.SearchParam
     ["Modifier", x.string, "modifier"],
 ]);
 
-export const SendToastMessageOptions: SdkWire<m.SendToastMessageOptions> = x.struct("model.SendToastMessageOptions", [
+export const SendToastMessageOptions: SdkWire<m.SendToastMessageOptions> = x.struct("model.SendToastMessageOptions", () => [
     ["Position", x.string, "position", true],
 ]);
 
-export const TeamMember: SdkWire<m.TeamMember> = x.struct("model.TeamMember", [
+export const TeamMember: SdkWire<m.TeamMember> = x.struct("model.TeamMember", () => [
     ["TeamId", x.string, "team_id"],
     ["UserId", x.string, "user_id"],
     ["Roles", x.string, "roles"],
@@ -2413,7 +2413,7 @@ export const TeamMember: SdkWire<m.TeamMember> = x.struct("model.TeamMember", [
     ["CreateAt", x.int("int64"), null],
 ]);
 
-export const Session: SdkWire<m.Session> = x.struct("model.Session", [
+export const Session: SdkWire<m.Session> = x.struct("model.Session", () => [
     ["Id", x.string, "id"],
     ["Token", x.string, "token"],
     ["CreateAt", x.int("int64"), "create_at"],
@@ -2430,7 +2430,7 @@ export const Session: SdkWire<m.Session> = x.struct("model.Session", [
     ["Local", x.bool, "local"],
 ]);
 
-export const SharedChannel: SdkWire<m.SharedChannel> = x.struct("model.SharedChannel", [
+export const SharedChannel: SdkWire<m.SharedChannel> = x.struct("model.SharedChannel", () => [
     ["ChannelId", x.string, "id"],
     ["TeamId", x.string, "team_id"],
     ["Home", x.bool, "home"],
@@ -2446,7 +2446,7 @@ export const SharedChannel: SdkWire<m.SharedChannel> = x.struct("model.SharedCha
     ["Type", x.string, "Type"],
 ]);
 
-export const Status: SdkWire<m.Status> = x.struct("model.Status", [
+export const Status: SdkWire<m.Status> = x.struct("model.Status", () => [
     ["UserId", x.string, "user_id"],
     ["Status", x.string, "status"],
     ["Manual", x.bool, "manual"],
@@ -2456,7 +2456,7 @@ export const Status: SdkWire<m.Status> = x.struct("model.Status", [
     ["PrevStatus", x.string, null],
 ]);
 
-export const SyncMsg: SdkWire<m.SyncMsg> = x.struct("model.SyncMsg", [
+export const SyncMsg: SdkWire<m.SyncMsg> = x.struct("model.SyncMsg", () => [
     ["Id", x.string, "id"],
     ["ChannelId", x.string, "channel_id"],
     ["Users", x.map(x.string, x.ptr(User)), "users", true],
@@ -2468,7 +2468,7 @@ export const SyncMsg: SdkWire<m.SyncMsg> = x.struct("model.SyncMsg", [
     ["MentionTransforms", x.map(x.string, x.string), "mention_transforms", true],
 ]);
 
-export const SyncResponse: SdkWire<m.SyncResponse> = x.struct("model.SyncResponse", [
+export const SyncResponse: SdkWire<m.SyncResponse> = x.struct("model.SyncResponse", () => [
     ["UsersLastUpdateAt", x.int("int64"), "users_last_update_at"],
     ["UserErrors", x.slice(x.string), "user_errors"],
     ["UsersSyncd", x.slice(x.string), "users_syncd"],
@@ -2482,7 +2482,7 @@ export const SyncResponse: SdkWire<m.SyncResponse> = x.struct("model.SyncRespons
     ["MembershipErrors", x.slice(x.string), "membership_errors", true],
 ]);
 
-export const Team: SdkWire<m.Team> = x.struct("model.Team", [
+export const Team: SdkWire<m.Team> = x.struct("model.Team", () => [
     ["Id", x.string, "id"],
     ["CreateAt", x.int("int64"), "create_at"],
     ["UpdateAt", x.int("int64"), "update_at"],
@@ -2507,19 +2507,19 @@ export const Team: SdkWire<m.Team> = x.struct("model.Team", [
     ["Recommended", x.bool, "recommended", true],
 ]);
 
-export const TeamMemberWithError: SdkWire<m.TeamMemberWithError> = x.struct("model.TeamMemberWithError", [
+export const TeamMemberWithError: SdkWire<m.TeamMemberWithError> = x.struct("model.TeamMemberWithError", () => [
     ["UserId", x.string, "user_id"],
     ["Member", x.ptr(TeamMember), "member"],
     ["Error", x.ptr(AppError), "error"],
 ]);
 
-export const TeamStats: SdkWire<m.TeamStats> = x.struct("model.TeamStats", [
+export const TeamStats: SdkWire<m.TeamStats> = x.struct("model.TeamStats", () => [
     ["TeamId", x.string, "team_id"],
     ["TotalMemberCount", x.int("int64"), "total_member_count"],
     ["ActiveMemberCount", x.int("int64"), "active_member_count"],
 ]);
 
-export const TeamUnread: SdkWire<m.TeamUnread> = x.struct("model.TeamUnread", [
+export const TeamUnread: SdkWire<m.TeamUnread> = x.struct("model.TeamUnread", () => [
     ["TeamId", x.string, "team_id"],
     ["MsgCount", x.int("int64"), "msg_count"],
     ["MentionCount", x.int("int64"), "mention_count"],
@@ -2530,7 +2530,7 @@ export const TeamUnread: SdkWire<m.TeamUnread> = x.struct("model.TeamUnread", [
     ["ThreadUrgentMentionCount", x.int("int64"), "thread_urgent_mention_count"],
 ]);
 
-export const UploadSession: SdkWire<m.UploadSession> = x.struct("model.UploadSession", [
+export const UploadSession: SdkWire<m.UploadSession> = x.struct("model.UploadSession", () => [
     ["Id", x.string, "id"],
     ["Type", x.string, "type"],
     ["CreateAt", x.int("int64"), "create_at"],
@@ -2544,7 +2544,7 @@ export const UploadSession: SdkWire<m.UploadSession> = x.struct("model.UploadSes
     ["ReqFileId", x.string, "req_file_id"],
 ]);
 
-export const UserAccessToken: SdkWire<m.UserAccessToken> = x.struct("model.UserAccessToken", [
+export const UserAccessToken: SdkWire<m.UserAccessToken> = x.struct("model.UserAccessToken", () => [
     ["Id", x.string, "id"],
     ["Token", x.string, "token", true],
     ["UserId", x.string, "user_id"],
@@ -2554,17 +2554,17 @@ export const UserAccessToken: SdkWire<m.UserAccessToken> = x.struct("model.UserA
     ["LastNotifiedAt", x.ptr(x.int("int64")), null],
 ]);
 
-export const UserAuth: SdkWire<m.UserAuth> = x.struct("model.UserAuth", [
+export const UserAuth: SdkWire<m.UserAuth> = x.struct("model.UserAuth", () => [
     ["AuthData", x.ptr(x.string), "auth_data", true],
     ["AuthService", x.string, "auth_service", true],
 ]);
 
-export const ViewUsersRestrictions: SdkWire<m.ViewUsersRestrictions> = x.struct("model.ViewUsersRestrictions", [
+export const ViewUsersRestrictions: SdkWire<m.ViewUsersRestrictions> = x.struct("model.ViewUsersRestrictions", () => [
     ["Teams", x.slice(x.string), "Teams"],
     ["Channels", x.slice(x.string), "Channels"],
 ]);
 
-export const UserGetOptions: SdkWire<m.UserGetOptions> = x.struct("model.UserGetOptions", [
+export const UserGetOptions: SdkWire<m.UserGetOptions> = x.struct("model.UserGetOptions", () => [
     ["InTeamId", x.string, "InTeamId"],
     ["NotInTeamId", x.string, "NotInTeamId"],
     ["InChannelId", x.string, "InChannelId"],
@@ -2586,7 +2586,7 @@ export const UserGetOptions: SdkWire<m.UserGetOptions> = x.struct("model.UserGet
     ["UpdatedAfter", x.int("int64"), "UpdatedAfter"],
 ]);
 
-export const UserSearch: SdkWire<m.UserSearch> = x.struct("model.UserSearch", [
+export const UserSearch: SdkWire<m.UserSearch> = x.struct("model.UserSearch", () => [
     ["Term", x.string, "term"],
     ["TeamId", x.string, "team_id"],
     ["NotInTeamId", x.string, "not_in_team_id"],
@@ -2604,11 +2604,11 @@ export const UserSearch: SdkWire<m.UserSearch> = x.struct("model.UserSearch", [
     ["NotInGroupId", x.string, "not_in_group_id"],
 ]);
 
-export const VisualExpression: SdkWire<m.VisualExpression> = x.struct("model.VisualExpression", [
+export const VisualExpression: SdkWire<m.VisualExpression> = x.struct("model.VisualExpression", () => [
     ["Conditions", x.slice(Condition), "conditions"],
 ]);
 
-export const WebSocketRequest: SdkWire<m.WebSocketRequest> = x.struct("model.WebSocketRequest", [
+export const WebSocketRequest: SdkWire<m.WebSocketRequest> = x.struct("model.WebSocketRequest", () => [
     ["Seq", x.int("int64"), "seq"],
     ["Action", x.string, "action"],
     ["Data", x.map(x.string, x.iface), "data"],
@@ -2616,7 +2616,7 @@ export const WebSocketRequest: SdkWire<m.WebSocketRequest> = x.struct("model.Web
     ["Locale", x.string, null],
 ]);
 
-export const WebsocketBroadcast: SdkWire<m.WebsocketBroadcast> = x.struct("model.WebsocketBroadcast", [
+export const WebsocketBroadcast: SdkWire<m.WebsocketBroadcast> = x.struct("model.WebsocketBroadcast", () => [
     ["OmitUsers", x.map(x.string, x.bool), "omit_users"],
     ["UserId", x.string, "user_id"],
     ["ChannelId", x.string, "channel_id"],
@@ -2631,1985 +2631,1985 @@ export const WebsocketBroadcast: SdkWire<m.WebsocketBroadcast> = x.struct("model
     ["BroadcastHookArgs", x.slice(x.map(x.string, x.iface)), "broadcast_hook_args", true],
 ]);
 
-export const Z_AddChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddChannelMemberArgs", [
+export const Z_AddChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddChannelMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_AddChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddChannelMemberReturns", [
+export const Z_AddChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddChannelMemberReturns", () => [
     ["A", x.ptr(ChannelMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_AddReactionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddReactionArgs", [
+export const Z_AddReactionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddReactionArgs", () => [
     ["A", x.ptr(Reaction), "A"],
 ]);
 
-export const Z_AddReactionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddReactionReturns", [
+export const Z_AddReactionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddReactionReturns", () => [
     ["A", x.ptr(Reaction), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_AddUserToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddUserToChannelArgs", [
+export const Z_AddUserToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddUserToChannelArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_AddUserToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddUserToChannelReturns", [
+export const Z_AddUserToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddUserToChannelReturns", () => [
     ["A", x.ptr(ChannelMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ChannelHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelHasBeenCreatedArgs", [
+export const Z_ChannelHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelHasBeenCreatedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Channel), "B"],
 ]);
 
-export const Z_ChannelHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelHasBeenCreatedReturns", [
+export const Z_ChannelHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelHasBeenCreatedReturns", () => [
 ]);
 
-export const Z_ChannelMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelMemberWillBeAddedArgs", [
+export const Z_ChannelMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelMemberWillBeAddedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(ChannelMember), "B"],
 ]);
 
-export const Z_ChannelMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelMemberWillBeAddedReturns", [
+export const Z_ChannelMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelMemberWillBeAddedReturns", () => [
     ["A", x.ptr(ChannelMember), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_ChannelWillBeArchivedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeArchivedArgs", [
+export const Z_ChannelWillBeArchivedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeArchivedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Channel), "B"],
 ]);
 
-export const Z_ChannelWillBeArchivedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeArchivedReturns", [
+export const Z_ChannelWillBeArchivedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeArchivedReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_ChannelWillBeRestoredArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeRestoredArgs", [
+export const Z_ChannelWillBeRestoredArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeRestoredArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Channel), "B"],
 ]);
 
-export const Z_ChannelWillBeRestoredReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeRestoredReturns", [
+export const Z_ChannelWillBeRestoredReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeRestoredReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_ChannelWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeUpdatedArgs", [
+export const Z_ChannelWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeUpdatedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Channel), "B"],
     ["C", x.ptr(Channel), "C"],
 ]);
 
-export const Z_ChannelWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeUpdatedReturns", [
+export const Z_ChannelWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeUpdatedReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_CheckAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CheckAccessControlExpressionArgs", [
+export const Z_CheckAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CheckAccessControlExpressionArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_CheckAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CheckAccessControlExpressionReturns", [
+export const Z_CheckAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CheckAccessControlExpressionReturns", () => [
     ["A", x.slice(CELExpressionError), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ConfigurationWillBeSavedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ConfigurationWillBeSavedArgs", [
+export const Z_ConfigurationWillBeSavedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ConfigurationWillBeSavedArgs", () => [
     ["A", x.ptr(Config), "A"],
 ]);
 
-export const Z_ConfigurationWillBeSavedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ConfigurationWillBeSavedReturns", [
+export const Z_ConfigurationWillBeSavedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ConfigurationWillBeSavedReturns", () => [
     ["A", x.ptr(Config), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_CopyFileInfosArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CopyFileInfosArgs", [
+export const Z_CopyFileInfosArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CopyFileInfosArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
 ]);
 
-export const Z_CopyFileInfosReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CopyFileInfosReturns", [
+export const Z_CopyFileInfosReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CopyFileInfosReturns", () => [
     ["A", x.slice(x.string), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CountPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsArgs", [
+export const Z_CountPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bool, "B"],
 ]);
 
-export const Z_CountPropertyFieldsForTargetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsForTargetArgs", [
+export const Z_CountPropertyFieldsForTargetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsForTargetArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
     ["D", x.bool, "D"],
 ]);
 
-export const Z_CountPropertyFieldsForTargetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsForTargetReturns", [
+export const Z_CountPropertyFieldsForTargetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsForTargetReturns", () => [
     ["A", x.int("int64"), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_CountPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsReturns", [
+export const Z_CountPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsReturns", () => [
     ["A", x.int("int64"), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_CreateBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateBotArgs", [
+export const Z_CreateBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateBotArgs", () => [
     ["A", x.ptr(Bot), "A"],
 ]);
 
-export const Z_CreateBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateBotReturns", [
+export const Z_CreateBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateBotReturns", () => [
     ["A", x.ptr(Bot), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelArgs", [
+export const Z_CreateChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelArgs", () => [
     ["A", x.ptr(Channel), "A"],
 ]);
 
-export const Z_CreateChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelReturns", [
+export const Z_CreateChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateChannelSidebarCategoryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelSidebarCategoryArgs", [
+export const Z_CreateChannelSidebarCategoryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelSidebarCategoryArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.ptr(SidebarCategoryWithChannels), "C"],
 ]);
 
-export const Z_CreateChannelSidebarCategoryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelSidebarCategoryReturns", [
+export const Z_CreateChannelSidebarCategoryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelSidebarCategoryReturns", () => [
     ["A", x.ptr(SidebarCategoryWithChannels), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateCommandArgs", [
+export const Z_CreateCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateCommandArgs", () => [
     ["A", x.ptr(Command), "A"],
 ]);
 
-export const Z_CreateCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateCommandReturns", [
+export const Z_CreateCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateCommandReturns", () => [
     ["A", x.ptr(Command), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_CreateDefaultSyncableMembershipsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateDefaultSyncableMembershipsArgs", [
+export const Z_CreateDefaultSyncableMembershipsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateDefaultSyncableMembershipsArgs", () => [
     ["A", CreateDefaultMembershipParams, "A"],
 ]);
 
-export const Z_CreateDefaultSyncableMembershipsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateDefaultSyncableMembershipsReturns", [
+export const Z_CreateDefaultSyncableMembershipsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateDefaultSyncableMembershipsReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_CreateGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateGroupArgs", [
+export const Z_CreateGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateGroupArgs", () => [
     ["A", x.ptr(Group), "A"],
 ]);
 
-export const Z_CreateGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateGroupReturns", [
+export const Z_CreateGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateGroupReturns", () => [
     ["A", x.ptr(Group), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateOAuthAppArgs", [
+export const Z_CreateOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateOAuthAppArgs", () => [
     ["A", x.ptr(OAuthApp), "A"],
 ]);
 
-export const Z_CreateOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateOAuthAppReturns", [
+export const Z_CreateOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateOAuthAppReturns", () => [
     ["A", x.ptr(OAuthApp), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreatePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePostArgs", [
+export const Z_CreatePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePostArgs", () => [
     ["A", x.ptr(Post), "A"],
 ]);
 
-export const Z_CreatePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePostReturns", [
+export const Z_CreatePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePostReturns", () => [
     ["A", x.ptr(Post), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreatePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyFieldArgs", [
+export const Z_CreatePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyFieldArgs", () => [
     ["A", x.ptr(PropertyField), "A"],
 ]);
 
-export const Z_CreatePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyFieldReturns", [
+export const Z_CreatePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyFieldReturns", () => [
     ["A", x.ptr(PropertyField), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_CreatePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyValueArgs", [
+export const Z_CreatePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyValueArgs", () => [
     ["A", x.ptr(PropertyValue), "A"],
 ]);
 
-export const Z_CreatePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyValueReturns", [
+export const Z_CreatePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyValueReturns", () => [
     ["A", x.ptr(PropertyValue), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_CreateSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateSessionArgs", [
+export const Z_CreateSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateSessionArgs", () => [
     ["A", x.ptr(Session), "A"],
 ]);
 
-export const Z_CreateSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateSessionReturns", [
+export const Z_CreateSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateSessionReturns", () => [
     ["A", x.ptr(Session), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamArgs", [
+export const Z_CreateTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamArgs", () => [
     ["A", x.ptr(Team), "A"],
 ]);
 
-export const Z_CreateTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMemberArgs", [
+export const Z_CreateTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_CreateTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMemberReturns", [
+export const Z_CreateTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMemberReturns", () => [
     ["A", x.ptr(TeamMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateTeamMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersArgs", [
+export const Z_CreateTeamMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_CreateTeamMembersGracefullyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersGracefullyArgs", [
+export const Z_CreateTeamMembersGracefullyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersGracefullyArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_CreateTeamMembersGracefullyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersGracefullyReturns", [
+export const Z_CreateTeamMembersGracefullyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersGracefullyReturns", () => [
     ["A", x.slice(x.ptr(TeamMemberWithError)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateTeamMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersReturns", [
+export const Z_CreateTeamMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersReturns", () => [
     ["A", x.slice(x.ptr(TeamMember)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamReturns", [
+export const Z_CreateTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamReturns", () => [
     ["A", x.ptr(Team), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateUploadSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUploadSessionArgs", [
+export const Z_CreateUploadSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUploadSessionArgs", () => [
     ["A", x.ptr(UploadSession), "A"],
 ]);
 
-export const Z_CreateUploadSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUploadSessionReturns", [
+export const Z_CreateUploadSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUploadSessionReturns", () => [
     ["A", x.ptr(UploadSession), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_CreateUserAccessTokenArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserAccessTokenArgs", [
+export const Z_CreateUserAccessTokenArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserAccessTokenArgs", () => [
     ["A", x.ptr(UserAccessToken), "A"],
 ]);
 
-export const Z_CreateUserAccessTokenReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserAccessTokenReturns", [
+export const Z_CreateUserAccessTokenReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserAccessTokenReturns", () => [
     ["A", x.ptr(UserAccessToken), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_CreateUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserArgs", [
+export const Z_CreateUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserArgs", () => [
     ["A", x.ptr(User), "A"],
 ]);
 
-export const Z_CreateUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserReturns", [
+export const Z_CreateUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserReturns", () => [
     ["A", x.ptr(User), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_DeleteAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteAccessControlPolicyArgs", [
+export const Z_DeleteAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteAccessControlPolicyArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_DeleteAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteAccessControlPolicyReturns", [
+export const Z_DeleteAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteAccessControlPolicyReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeleteChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelArgs", [
+export const Z_DeleteChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DeleteChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelMemberArgs", [
+export const Z_DeleteChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_DeleteChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelMemberReturns", [
+export const Z_DeleteChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelMemberReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeleteChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelReturns", [
+export const Z_DeleteChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeleteCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteCommandArgs", [
+export const Z_DeleteCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteCommandArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DeleteCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteCommandReturns", [
+export const Z_DeleteCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteCommandReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_DeleteEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteEphemeralPostArgs", [
+export const Z_DeleteEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteEphemeralPostArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_DeleteEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteEphemeralPostReturns", [
+export const Z_DeleteEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteEphemeralPostReturns", () => [
 ]);
 
-export const Z_DeleteGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupArgs", [
+export const Z_DeleteGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DeleteGroupConstrainedMembershipsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupConstrainedMembershipsArgs", [
+export const Z_DeleteGroupConstrainedMembershipsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupConstrainedMembershipsArgs", () => [
 ]);
 
-export const Z_DeleteGroupConstrainedMembershipsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupConstrainedMembershipsReturns", [
+export const Z_DeleteGroupConstrainedMembershipsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupConstrainedMembershipsReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeleteGroupMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupMemberArgs", [
+export const Z_DeleteGroupMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_DeleteGroupMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupMemberReturns", [
+export const Z_DeleteGroupMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupMemberReturns", () => [
     ["A", x.ptr(GroupMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_DeleteGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupReturns", [
+export const Z_DeleteGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupReturns", () => [
     ["A", x.ptr(Group), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_DeleteGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupSyncableArgs", [
+export const Z_DeleteGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupSyncableArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_DeleteGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupSyncableReturns", [
+export const Z_DeleteGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupSyncableReturns", () => [
     ["A", x.ptr(GroupSyncable), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_DeleteOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteOAuthAppArgs", [
+export const Z_DeleteOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteOAuthAppArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DeleteOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteOAuthAppReturns", [
+export const Z_DeleteOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteOAuthAppReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeletePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePostArgs", [
+export const Z_DeletePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePostArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DeletePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePostReturns", [
+export const Z_DeletePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePostReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeletePreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePreferencesForUserArgs", [
+export const Z_DeletePreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePreferencesForUserArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(Preference), "B"],
 ]);
 
-export const Z_DeletePreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePreferencesForUserReturns", [
+export const Z_DeletePreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePreferencesForUserReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeletePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyFieldArgs", [
+export const Z_DeletePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyFieldArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_DeletePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyFieldReturns", [
+export const Z_DeletePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyFieldReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_DeletePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueArgs", [
+export const Z_DeletePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_DeletePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueReturns", [
+export const Z_DeletePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_DeletePropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueWithOptionsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", PropertyRequestOptions, "C"],
-]);
-
-export const Z_DeletePropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueWithOptionsReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValuesForFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_DeletePropertyValuesForFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValuesForFieldWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldWithOptionsArgs", [
+export const Z_DeletePropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueWithOptionsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", PropertyRequestOptions, "C"],
 ]);
 
-export const Z_DeletePropertyValuesForFieldWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldWithOptionsReturns", [
+export const Z_DeletePropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueWithOptionsReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_DeletePropertyValuesForTargetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetArgs", [
+export const Z_DeletePropertyValuesForFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldArgs", () => [
+    ["A", x.string, "A"],
+    ["B", x.string, "B"],
+]);
+
+export const Z_DeletePropertyValuesForFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldReturns", () => [
+    ["A", x.iface, "A"],
+]);
+
+export const Z_DeletePropertyValuesForFieldWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldWithOptionsArgs", () => [
+    ["A", x.string, "A"],
+    ["B", x.string, "B"],
+    ["C", PropertyRequestOptions, "C"],
+]);
+
+export const Z_DeletePropertyValuesForFieldWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldWithOptionsReturns", () => [
+    ["A", x.iface, "A"],
+]);
+
+export const Z_DeletePropertyValuesForTargetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_DeletePropertyValuesForTargetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetReturns", [
+export const Z_DeletePropertyValuesForTargetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_DeletePropertyValuesForTargetWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetWithOptionsArgs", [
+export const Z_DeletePropertyValuesForTargetWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetWithOptionsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
     ["D", PropertyRequestOptions, "D"],
 ]);
 
-export const Z_DeletePropertyValuesForTargetWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetWithOptionsReturns", [
+export const Z_DeletePropertyValuesForTargetWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetWithOptionsReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_DeleteTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamArgs", [
+export const Z_DeleteTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DeleteTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamMemberArgs", [
+export const Z_DeleteTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_DeleteTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamMemberReturns", [
+export const Z_DeleteTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamMemberReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeleteTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamReturns", [
+export const Z_DeleteTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DeleteUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteUserArgs", [
+export const Z_DeleteUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteUserArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DeleteUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteUserReturns", [
+export const Z_DeleteUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteUserReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DisablePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DisablePluginArgs", [
+export const Z_DisablePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DisablePluginArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_DisablePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DisablePluginReturns", [
+export const Z_DisablePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DisablePluginReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_DraftWillBeUpsertedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DraftWillBeUpsertedArgs", [
+export const Z_DraftWillBeUpsertedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DraftWillBeUpsertedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Draft), "B"],
 ]);
 
-export const Z_DraftWillBeUpsertedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DraftWillBeUpsertedReturns", [
+export const Z_DraftWillBeUpsertedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DraftWillBeUpsertedReturns", () => [
     ["A", x.ptr(Draft), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_EmailNotificationWillBeSentArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EmailNotificationWillBeSentArgs", [
+export const Z_EmailNotificationWillBeSentArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EmailNotificationWillBeSentArgs", () => [
     ["A", x.ptr(EmailNotification), "A"],
 ]);
 
-export const Z_EmailNotificationWillBeSentReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EmailNotificationWillBeSentReturns", [
+export const Z_EmailNotificationWillBeSentReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EmailNotificationWillBeSentReturns", () => [
     ["A", x.ptr(EmailNotificationContent), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_EnablePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnablePluginArgs", [
+export const Z_EnablePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnablePluginArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_EnablePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnablePluginReturns", [
+export const Z_EnablePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnablePluginReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_EnsureBotUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnsureBotUserArgs", [
+export const Z_EnsureBotUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnsureBotUserArgs", () => [
     ["A", x.ptr(Bot), "A"],
 ]);
 
-export const Z_EnsureBotUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnsureBotUserReturns", [
+export const Z_EnsureBotUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnsureBotUserReturns", () => [
     ["A", x.string, "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_EvaluateAccessControlArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EvaluateAccessControlArgs", [
+export const Z_EvaluateAccessControlArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EvaluateAccessControlArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
     ["D", x.string, "D"],
 ]);
 
-export const Z_EvaluateAccessControlReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EvaluateAccessControlReturns", [
+export const Z_EvaluateAccessControlReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EvaluateAccessControlReturns", () => [
     ["A", x.ptr(AccessDecision), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ExecuteCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteCommandArgs", [
+export const Z_ExecuteCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteCommandArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(CommandArgs), "B"],
 ]);
 
-export const Z_ExecuteCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteCommandReturns", [
+export const Z_ExecuteCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteCommandReturns", () => [
     ["A", x.ptr(CommandResponse), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ExecuteSlashCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteSlashCommandArgs", [
+export const Z_ExecuteSlashCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteSlashCommandArgs", () => [
     ["A", x.ptr(CommandArgs), "A"],
 ]);
 
-export const Z_ExecuteSlashCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteSlashCommandReturns", [
+export const Z_ExecuteSlashCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteSlashCommandReturns", () => [
     ["A", x.ptr(CommandResponse), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_ExtendSessionExpiryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExtendSessionExpiryArgs", [
+export const Z_ExtendSessionExpiryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExtendSessionExpiryArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int64"), "B"],
 ]);
 
-export const Z_ExtendSessionExpiryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExtendSessionExpiryReturns", [
+export const Z_ExtendSessionExpiryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExtendSessionExpiryReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_FileWillBeDownloadedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeDownloadedArgs", [
+export const Z_FileWillBeDownloadedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeDownloadedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(FileInfo), "B"],
     ["C", x.string, "C"],
     ["D", x.string, "D"],
 ]);
 
-export const Z_FileWillBeDownloadedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeDownloadedReturns", [
+export const Z_FileWillBeDownloadedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeDownloadedReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_FileWillBeUploadedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeUploadedArgs", [
+export const Z_FileWillBeUploadedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeUploadedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(FileInfo), "B"],
     ["UploadedFileStream", x.int("uint32"), "UploadedFileStream"],
     ["ReplacementFileStream", x.int("uint32"), "ReplacementFileStream"],
 ]);
 
-export const Z_FileWillBeUploadedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeUploadedReturns", [
+export const Z_FileWillBeUploadedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeUploadedReturns", () => [
     ["A", x.ptr(FileInfo), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GenerateSupportDataArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GenerateSupportDataArgs", [
+export const Z_GenerateSupportDataArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GenerateSupportDataArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
 ]);
 
-export const Z_GenerateSupportDataReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GenerateSupportDataReturns", [
+export const Z_GenerateSupportDataReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GenerateSupportDataReturns", () => [
     ["A", x.slice(x.ptr(FileData)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetAccessControlFieldsAutocompleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlFieldsAutocompleteArgs", [
+export const Z_GetAccessControlFieldsAutocompleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlFieldsAutocompleteArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetAccessControlFieldsAutocompleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlFieldsAutocompleteReturns", [
+export const Z_GetAccessControlFieldsAutocompleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlFieldsAutocompleteReturns", () => [
     ["A", x.slice(x.ptr(PropertyField)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlPolicyArgs", [
+export const Z_GetAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlPolicyArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlPolicyReturns", [
+export const Z_GetAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlPolicyReturns", () => [
     ["A", x.ptr(AccessControlPolicy), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetAccessControlVisualASTArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlVisualASTArgs", [
+export const Z_GetAccessControlVisualASTArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlVisualASTArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_GetAccessControlVisualASTReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlVisualASTReturns", [
+export const Z_GetAccessControlVisualASTReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlVisualASTReturns", () => [
     ["A", x.ptr(VisualExpression), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotArgs", [
+export const Z_GetBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bool, "B"],
 ]);
 
-export const Z_GetBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotReturns", [
+export const Z_GetBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotReturns", () => [
     ["A", x.ptr(Bot), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetBotsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotsArgs", [
+export const Z_GetBotsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotsArgs", () => [
     ["A", x.ptr(BotGetOptions), "A"],
 ]);
 
-export const Z_GetBotsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotsReturns", [
+export const Z_GetBotsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotsReturns", () => [
     ["A", x.slice(x.ptr(Bot)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetBundlePathArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBundlePathArgs", [
+export const Z_GetBundlePathArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBundlePathArgs", () => [
 ]);
 
-export const Z_GetBundlePathReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBundlePathReturns", [
+export const Z_GetBundlePathReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBundlePathReturns", () => [
     ["A", x.string, "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelArgs", [
+export const Z_GetChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetChannelByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.bool, "C"],
-]);
-
-export const Z_GetChannelByNameForTeamNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameForTeamNameArgs", [
+export const Z_GetChannelByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.bool, "C"],
 ]);
 
-export const Z_GetChannelByNameForTeamNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameForTeamNameReturns", [
+export const Z_GetChannelByNameForTeamNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameForTeamNameArgs", () => [
+    ["A", x.string, "A"],
+    ["B", x.string, "B"],
+    ["C", x.bool, "C"],
+]);
+
+export const Z_GetChannelByNameForTeamNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameForTeamNameReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameReturns", [
+export const Z_GetChannelByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMemberArgs", [
+export const Z_GetChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMemberReturns", [
+export const Z_GetChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMemberReturns", () => [
     ["A", x.ptr(ChannelMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersArgs", [
+export const Z_GetChannelMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetChannelMembersByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersByIdsArgs", [
+export const Z_GetChannelMembersByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersByIdsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
 ]);
 
-export const Z_GetChannelMembersByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersByIdsReturns", [
+export const Z_GetChannelMembersByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersByIdsReturns", () => [
     ["A", x.slice(ChannelMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelMembersForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersForUserArgs", [
+export const Z_GetChannelMembersForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersForUserArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.int("int"), "C"],
     ["D", x.int("int"), "D"],
 ]);
 
-export const Z_GetChannelMembersForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersForUserReturns", [
+export const Z_GetChannelMembersForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersForUserReturns", () => [
     ["A", x.slice(x.ptr(ChannelMember)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersReturns", [
+export const Z_GetChannelMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersReturns", () => [
     ["A", x.slice(ChannelMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelOfTypeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelOfTypeArgs", [
+export const Z_GetChannelOfTypeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelOfTypeArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetChannelOfTypeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelOfTypeReturns", [
+export const Z_GetChannelOfTypeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelOfTypeReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelReturns", [
+export const Z_GetChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelSidebarCategoriesArgs", [
+export const Z_GetChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelSidebarCategoriesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelSidebarCategoriesReturns", [
+export const Z_GetChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelSidebarCategoriesReturns", () => [
     ["A", x.ptr(OrderedSidebarCategories), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelStatsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelStatsArgs", [
+export const Z_GetChannelStatsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelStatsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetChannelStatsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelStatsReturns", [
+export const Z_GetChannelStatsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelStatsReturns", () => [
     ["A", x.ptr(ChannelStats), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetChannelsForTeamForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelsForTeamForUserArgs", [
+export const Z_GetChannelsForTeamForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelsForTeamForUserArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.bool, "C"],
 ]);
 
-export const Z_GetChannelsForTeamForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelsForTeamForUserReturns", [
+export const Z_GetChannelsForTeamForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelsForTeamForUserReturns", () => [
     ["A", x.slice(x.ptr(Channel)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetCloudLimitsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCloudLimitsArgs", [
+export const Z_GetCloudLimitsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCloudLimitsArgs", () => [
 ]);
 
-export const Z_GetCloudLimitsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCloudLimitsReturns", [
+export const Z_GetCloudLimitsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCloudLimitsReturns", () => [
     ["A", x.ptr(ProductLimits), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCommandArgs", [
+export const Z_GetCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCommandArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCommandReturns", [
+export const Z_GetCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCommandReturns", () => [
     ["A", x.ptr(Command), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetConfigArgs", [
+export const Z_GetConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetConfigArgs", () => [
 ]);
 
-export const Z_GetConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetConfigReturns", [
+export const Z_GetConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetConfigReturns", () => [
     ["A", x.ptr(Config), "A"],
 ]);
 
-export const Z_GetDiagnosticIdArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDiagnosticIdArgs", [
+export const Z_GetDiagnosticIdArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDiagnosticIdArgs", () => [
 ]);
 
-export const Z_GetDiagnosticIdReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDiagnosticIdReturns", [
+export const Z_GetDiagnosticIdReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDiagnosticIdReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetDirectChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDirectChannelArgs", [
+export const Z_GetDirectChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDirectChannelArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetDirectChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDirectChannelReturns", [
+export const Z_GetDirectChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDirectChannelReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetEmojiArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiArgs", [
+export const Z_GetEmojiArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetEmojiByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiByNameArgs", [
+export const Z_GetEmojiByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiByNameArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetEmojiByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiByNameReturns", [
+export const Z_GetEmojiByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiByNameReturns", () => [
     ["A", x.ptr(Emoji), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetEmojiImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiImageArgs", [
+export const Z_GetEmojiImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiImageArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetEmojiImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiImageReturns", [
+export const Z_GetEmojiImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiImageReturns", () => [
     ["A", x.bytes, "A"],
     ["B", x.string, "B"],
     ["C", x.ptr(AppError), "C"],
 ]);
 
-export const Z_GetEmojiListArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiListArgs", [
+export const Z_GetEmojiListArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiListArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetEmojiListReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiListReturns", [
+export const Z_GetEmojiListReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiListReturns", () => [
     ["A", x.slice(x.ptr(Emoji)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetEmojiReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiReturns", [
+export const Z_GetEmojiReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiReturns", () => [
     ["A", x.ptr(Emoji), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileArgs", [
+export const Z_GetFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetFileInfoArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfoArgs", [
+export const Z_GetFileInfoArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfoArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetFileInfoReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfoReturns", [
+export const Z_GetFileInfoReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfoReturns", () => [
     ["A", x.ptr(FileInfo), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetFileInfosArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfosArgs", [
+export const Z_GetFileInfosArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfosArgs", () => [
     ["A", x.int("int"), "A"],
     ["B", x.int("int"), "B"],
     ["C", x.ptr(GetFileInfosOptions), "C"],
 ]);
 
-export const Z_GetFileInfosReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfosReturns", [
+export const Z_GetFileInfosReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfosReturns", () => [
     ["A", x.slice(x.ptr(FileInfo)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetFileLinkArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileLinkArgs", [
+export const Z_GetFileLinkArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileLinkArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetFileLinkReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileLinkReturns", [
+export const Z_GetFileLinkReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileLinkReturns", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileReturns", [
+export const Z_GetFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileReturns", () => [
     ["A", x.bytes, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupArgs", [
+export const Z_GetGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetGroupByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByNameArgs", [
+export const Z_GetGroupByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByNameArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetGroupByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByNameReturns", [
+export const Z_GetGroupByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByNameReturns", () => [
     ["A", x.ptr(Group), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupByRemoteIDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByRemoteIDArgs", [
+export const Z_GetGroupByRemoteIDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByRemoteIDArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetGroupByRemoteIDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByRemoteIDReturns", [
+export const Z_GetGroupByRemoteIDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByRemoteIDReturns", () => [
     ["A", x.ptr(Group), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupChannelArgs", [
+export const Z_GetGroupChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupChannelArgs", () => [
     ["A", x.slice(x.string), "A"],
 ]);
 
-export const Z_GetGroupChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupChannelReturns", [
+export const Z_GetGroupChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupChannelReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupMemberUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupMemberUsersArgs", [
+export const Z_GetGroupMemberUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupMemberUsersArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetGroupMemberUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupMemberUsersReturns", [
+export const Z_GetGroupMemberUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupMemberUsersReturns", () => [
     ["A", x.slice(x.ptr(User)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupReturns", [
+export const Z_GetGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupReturns", () => [
     ["A", x.ptr(Group), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncableArgs", [
+export const Z_GetGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncableArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_GetGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncableReturns", [
+export const Z_GetGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncableReturns", () => [
     ["A", x.ptr(GroupSyncable), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupSyncablesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncablesArgs", [
+export const Z_GetGroupSyncablesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncablesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetGroupSyncablesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncablesReturns", [
+export const Z_GetGroupSyncablesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncablesReturns", () => [
     ["A", x.slice(x.ptr(GroupSyncable)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsArgs", [
+export const Z_GetGroupsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsArgs", () => [
     ["A", x.int("int"), "A"],
     ["B", x.int("int"), "B"],
     ["C", GroupSearchOpts, "C"],
     ["D", x.ptr(ViewUsersRestrictions), "D"],
 ]);
 
-export const Z_GetGroupsBySourceArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsBySourceArgs", [
+export const Z_GetGroupsBySourceArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsBySourceArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetGroupsBySourceReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsBySourceReturns", [
+export const Z_GetGroupsBySourceReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsBySourceReturns", () => [
     ["A", x.slice(x.ptr(Group)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupsForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsForUserArgs", [
+export const Z_GetGroupsForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsForUserArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetGroupsForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsForUserReturns", [
+export const Z_GetGroupsForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsForUserReturns", () => [
     ["A", x.slice(x.ptr(Group)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetGroupsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsReturns", [
+export const Z_GetGroupsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsReturns", () => [
     ["A", x.slice(x.ptr(Group)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetLDAPUserAttributesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLDAPUserAttributesArgs", [
+export const Z_GetLDAPUserAttributesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLDAPUserAttributesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
 ]);
 
-export const Z_GetLDAPUserAttributesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLDAPUserAttributesReturns", [
+export const Z_GetLDAPUserAttributesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLDAPUserAttributesReturns", () => [
     ["A", x.map(x.string, x.string), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetLicenseArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLicenseArgs", [
+export const Z_GetLicenseArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLicenseArgs", () => [
 ]);
 
-export const Z_GetLicenseReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLicenseReturns", [
+export const Z_GetLicenseReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLicenseReturns", () => [
     ["A", x.ptr(License), "A"],
 ]);
 
-export const Z_GetOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetOAuthAppArgs", [
+export const Z_GetOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetOAuthAppArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetOAuthAppReturns", [
+export const Z_GetOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetOAuthAppReturns", () => [
     ["A", x.ptr(OAuthApp), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPluginConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginConfigArgs", [
+export const Z_GetPluginConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginConfigArgs", () => [
 ]);
 
-export const Z_GetPluginConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginConfigReturns", [
+export const Z_GetPluginConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginConfigReturns", () => [
     ["A", x.map(x.string, x.iface), "A"],
 ]);
 
-export const Z_GetPluginIDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginIDArgs", [
+export const Z_GetPluginIDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginIDArgs", () => [
 ]);
 
-export const Z_GetPluginIDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginIDReturns", [
+export const Z_GetPluginIDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginIDReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetPluginStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginStatusArgs", [
+export const Z_GetPluginStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginStatusArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetPluginStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginStatusReturns", [
+export const Z_GetPluginStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginStatusReturns", () => [
     ["A", x.ptr(PluginStatus), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPluginsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginsArgs", [
+export const Z_GetPluginsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginsArgs", () => [
 ]);
 
-export const Z_GetPluginsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginsReturns", [
+export const Z_GetPluginsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginsReturns", () => [
     ["A", x.slice(x.ptr(Manifest)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostArgs", [
+export const Z_GetPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostReturns", [
+export const Z_GetPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostReturns", () => [
     ["A", x.ptr(Post), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPostThreadArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostThreadArgs", [
+export const Z_GetPostThreadArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostThreadArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetPostThreadReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostThreadReturns", [
+export const Z_GetPostThreadReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostThreadReturns", () => [
     ["A", x.ptr(PostList), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPostsAfterArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsAfterArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.int("int"), "C"],
-    ["D", x.int("int"), "D"],
-]);
-
-export const Z_GetPostsAfterReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsAfterReturns", [
-    ["A", x.ptr(PostList), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPostsBeforeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsBeforeArgs", [
+export const Z_GetPostsAfterArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsAfterArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.int("int"), "C"],
     ["D", x.int("int"), "D"],
 ]);
 
-export const Z_GetPostsBeforeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsBeforeReturns", [
+export const Z_GetPostsAfterReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsAfterReturns", () => [
     ["A", x.ptr(PostList), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPostsForChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsForChannelArgs", [
+export const Z_GetPostsBeforeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsBeforeArgs", () => [
+    ["A", x.string, "A"],
+    ["B", x.string, "B"],
+    ["C", x.int("int"), "C"],
+    ["D", x.int("int"), "D"],
+]);
+
+export const Z_GetPostsBeforeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsBeforeReturns", () => [
+    ["A", x.ptr(PostList), "A"],
+    ["B", x.ptr(AppError), "B"],
+]);
+
+export const Z_GetPostsForChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsForChannelArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetPostsForChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsForChannelReturns", [
+export const Z_GetPostsForChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsForChannelReturns", () => [
     ["A", x.ptr(PostList), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPostsSinceArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsSinceArgs", [
+export const Z_GetPostsSinceArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsSinceArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int64"), "B"],
 ]);
 
-export const Z_GetPostsSinceReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsSinceReturns", [
+export const Z_GetPostsSinceReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsSinceReturns", () => [
     ["A", x.ptr(PostList), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPreferenceForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferenceForUserArgs", [
+export const Z_GetPreferenceForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferenceForUserArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_GetPreferenceForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferenceForUserReturns", [
+export const Z_GetPreferenceForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferenceForUserReturns", () => [
     ["A", Preference, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferencesForUserArgs", [
+export const Z_GetPreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferencesForUserArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetPreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferencesForUserReturns", [
+export const Z_GetPreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferencesForUserReturns", () => [
     ["A", x.slice(Preference), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetProfileImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetProfileImageArgs", [
+export const Z_GetProfileImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetProfileImageArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetProfileImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetProfileImageReturns", [
+export const Z_GetProfileImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetProfileImageReturns", () => [
     ["A", x.bytes, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetPropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldArgs", [
+export const Z_GetPropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetPropertyFieldByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldByNameArgs", [
+export const Z_GetPropertyFieldByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldByNameArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_GetPropertyFieldByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldByNameReturns", [
+export const Z_GetPropertyFieldByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldByNameReturns", () => [
     ["A", x.ptr(PropertyField), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetPropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldReturns", [
+export const Z_GetPropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldReturns", () => [
     ["A", x.ptr(PropertyField), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldsArgs", [
+export const Z_GetPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
 ]);
 
-export const Z_GetPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldsReturns", [
+export const Z_GetPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldsReturns", () => [
     ["A", x.slice(x.ptr(PropertyField)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetPropertyGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyGroupArgs", [
+export const Z_GetPropertyGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyGroupArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetPropertyGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyGroupReturns", [
+export const Z_GetPropertyGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyGroupReturns", () => [
     ["A", x.ptr(PropertyGroup), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetPropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValueArgs", [
+export const Z_GetPropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValueArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetPropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValueReturns", [
+export const Z_GetPropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValueReturns", () => [
     ["A", x.ptr(PropertyValue), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValuesArgs", [
+export const Z_GetPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValuesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
 ]);
 
-export const Z_GetPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValuesReturns", [
+export const Z_GetPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValuesReturns", () => [
     ["A", x.slice(x.ptr(PropertyValue)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetPublicChannelsForTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPublicChannelsForTeamArgs", [
+export const Z_GetPublicChannelsForTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPublicChannelsForTeamArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetPublicChannelsForTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPublicChannelsForTeamReturns", [
+export const Z_GetPublicChannelsForTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPublicChannelsForTeamReturns", () => [
     ["A", x.slice(x.ptr(Channel)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetReactionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetReactionsArgs", [
+export const Z_GetReactionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetReactionsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetReactionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetReactionsReturns", [
+export const Z_GetReactionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetReactionsReturns", () => [
     ["A", x.slice(x.ptr(Reaction)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetServerVersionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetServerVersionArgs", [
+export const Z_GetServerVersionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetServerVersionArgs", () => [
 ]);
 
-export const Z_GetServerVersionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetServerVersionReturns", [
+export const Z_GetServerVersionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetServerVersionReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSessionArgs", [
+export const Z_GetSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSessionArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSessionReturns", [
+export const Z_GetSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSessionReturns", () => [
     ["A", x.ptr(Session), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetSystemInstallDateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSystemInstallDateArgs", [
+export const Z_GetSystemInstallDateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSystemInstallDateArgs", () => [
 ]);
 
-export const Z_GetSystemInstallDateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSystemInstallDateReturns", [
+export const Z_GetSystemInstallDateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSystemInstallDateReturns", () => [
     ["A", x.int("int64"), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamArgs", [
+export const Z_GetTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetTeamByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamByNameArgs", [
+export const Z_GetTeamByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamByNameArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetTeamByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamByNameReturns", [
+export const Z_GetTeamByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamByNameReturns", () => [
     ["A", x.ptr(Team), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamIconArgs", [
+export const Z_GetTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamIconArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamIconReturns", [
+export const Z_GetTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamIconReturns", () => [
     ["A", x.bytes, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMemberArgs", [
+export const Z_GetTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_GetTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMemberReturns", [
+export const Z_GetTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMemberReturns", () => [
     ["A", x.ptr(TeamMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersArgs", [
+export const Z_GetTeamMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetTeamMembersForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersForUserArgs", [
+export const Z_GetTeamMembersForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersForUserArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetTeamMembersForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersForUserReturns", [
+export const Z_GetTeamMembersForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersForUserReturns", () => [
     ["A", x.slice(x.ptr(TeamMember)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersReturns", [
+export const Z_GetTeamMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersReturns", () => [
     ["A", x.slice(x.ptr(TeamMember)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamReturns", [
+export const Z_GetTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamReturns", () => [
     ["A", x.ptr(Team), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamStatsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamStatsArgs", [
+export const Z_GetTeamStatsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamStatsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetTeamStatsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamStatsReturns", [
+export const Z_GetTeamStatsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamStatsReturns", () => [
     ["A", x.ptr(TeamStats), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsArgs", [
+export const Z_GetTeamsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsArgs", () => [
 ]);
 
-export const Z_GetTeamsForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsForUserArgs", [
+export const Z_GetTeamsForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsForUserArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetTeamsForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsForUserReturns", [
+export const Z_GetTeamsForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsForUserReturns", () => [
     ["A", x.slice(x.ptr(Team)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsReturns", [
+export const Z_GetTeamsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsReturns", () => [
     ["A", x.slice(x.ptr(Team)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTeamsUnreadForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsUnreadForUserArgs", [
+export const Z_GetTeamsUnreadForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsUnreadForUserArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetTeamsUnreadForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsUnreadForUserReturns", [
+export const Z_GetTeamsUnreadForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsUnreadForUserReturns", () => [
     ["A", x.slice(x.ptr(TeamUnread)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetTelemetryIdArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTelemetryIdArgs", [
+export const Z_GetTelemetryIdArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTelemetryIdArgs", () => [
 ]);
 
-export const Z_GetTelemetryIdReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTelemetryIdReturns", [
+export const Z_GetTelemetryIdReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTelemetryIdReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetUnsanitizedConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUnsanitizedConfigArgs", [
+export const Z_GetUnsanitizedConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUnsanitizedConfigArgs", () => [
 ]);
 
-export const Z_GetUnsanitizedConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUnsanitizedConfigReturns", [
+export const Z_GetUnsanitizedConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUnsanitizedConfigReturns", () => [
     ["A", x.ptr(Config), "A"],
 ]);
 
-export const Z_GetUploadSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUploadSessionArgs", [
+export const Z_GetUploadSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUploadSessionArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetUploadSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUploadSessionReturns", [
+export const Z_GetUploadSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUploadSessionReturns", () => [
     ["A", x.ptr(UploadSession), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_GetUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserArgs", [
+export const Z_GetUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetUserByEmailArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByEmailArgs", [
+export const Z_GetUserByEmailArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByEmailArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetUserByEmailReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByEmailReturns", [
+export const Z_GetUserByEmailReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByEmailReturns", () => [
     ["A", x.ptr(User), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUserByUsernameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByUsernameArgs", [
+export const Z_GetUserByUsernameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByUsernameArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetUserByUsernameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByUsernameReturns", [
+export const Z_GetUserByUsernameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByUsernameReturns", () => [
     ["A", x.ptr(User), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserReturns", [
+export const Z_GetUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserReturns", () => [
     ["A", x.ptr(User), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUserStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusArgs", [
+export const Z_GetUserStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_GetUserStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusReturns", [
+export const Z_GetUserStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusReturns", () => [
     ["A", x.ptr(Status), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUserStatusesByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusesByIdsArgs", [
+export const Z_GetUserStatusesByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusesByIdsArgs", () => [
     ["A", x.slice(x.string), "A"],
 ]);
 
-export const Z_GetUserStatusesByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusesByIdsReturns", [
+export const Z_GetUserStatusesByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusesByIdsReturns", () => [
     ["A", x.slice(x.ptr(Status)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersArgs", [
+export const Z_GetUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersArgs", () => [
     ["A", x.ptr(UserGetOptions), "A"],
 ]);
 
-export const Z_GetUsersByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByIdsArgs", [
+export const Z_GetUsersByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByIdsArgs", () => [
     ["A", x.slice(x.string), "A"],
 ]);
 
-export const Z_GetUsersByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByIdsReturns", [
+export const Z_GetUsersByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByIdsReturns", () => [
     ["A", x.slice(x.ptr(User)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUsersByUsernamesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByUsernamesArgs", [
+export const Z_GetUsersByUsernamesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByUsernamesArgs", () => [
     ["A", x.slice(x.string), "A"],
 ]);
 
-export const Z_GetUsersByUsernamesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByUsernamesReturns", [
+export const Z_GetUsersByUsernamesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByUsernamesReturns", () => [
     ["A", x.slice(x.ptr(User)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUsersInChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInChannelArgs", [
+export const Z_GetUsersInChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInChannelArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.int("int"), "C"],
     ["D", x.int("int"), "D"],
 ]);
 
-export const Z_GetUsersInChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInChannelReturns", [
+export const Z_GetUsersInChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInChannelReturns", () => [
     ["A", x.slice(x.ptr(User)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUsersInTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInTeamArgs", [
+export const Z_GetUsersInTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInTeamArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.int("int"), "C"],
 ]);
 
-export const Z_GetUsersInTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInTeamReturns", [
+export const Z_GetUsersInTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInTeamReturns", () => [
     ["A", x.slice(x.ptr(User)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_GetUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersReturns", [
+export const Z_GetUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersReturns", () => [
     ["A", x.slice(x.ptr(User)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_HasPermissionToArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToArgs", [
+export const Z_HasPermissionToArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(Permission), "B"],
 ]);
 
-export const Z_HasPermissionToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToChannelArgs", [
+export const Z_HasPermissionToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToChannelArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.ptr(Permission), "C"],
 ]);
 
-export const Z_HasPermissionToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToChannelReturns", [
+export const Z_HasPermissionToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToChannelReturns", () => [
     ["A", x.bool, "A"],
 ]);
 
-export const Z_HasPermissionToReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToReturns", [
+export const Z_HasPermissionToReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToReturns", () => [
     ["A", x.bool, "A"],
 ]);
 
-export const Z_HasPermissionToTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToTeamArgs", [
+export const Z_HasPermissionToTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToTeamArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.ptr(Permission), "C"],
 ]);
 
-export const Z_HasPermissionToTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToTeamReturns", [
+export const Z_HasPermissionToTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToTeamReturns", () => [
     ["A", x.bool, "A"],
 ]);
 
-export const Z_InstallPluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InstallPluginArgs", [
+export const Z_InstallPluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InstallPluginArgs", () => [
     ["PluginStreamID", x.int("uint32"), "PluginStreamID"],
     ["B", x.bool, "B"],
 ]);
 
-export const Z_InstallPluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InstallPluginReturns", [
+export const Z_InstallPluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InstallPluginReturns", () => [
     ["A", x.ptr(Manifest), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_InviteRemoteToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InviteRemoteToChannelArgs", [
+export const Z_InviteRemoteToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InviteRemoteToChannelArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
     ["D", x.bool, "D"],
 ]);
 
-export const Z_InviteRemoteToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InviteRemoteToChannelReturns", [
+export const Z_InviteRemoteToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InviteRemoteToChannelReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_IsEnterpriseReadyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_IsEnterpriseReadyArgs", [
+export const Z_IsEnterpriseReadyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_IsEnterpriseReadyArgs", () => [
 ]);
 
-export const Z_IsEnterpriseReadyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_IsEnterpriseReadyReturns", [
+export const Z_IsEnterpriseReadyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_IsEnterpriseReadyReturns", () => [
     ["A", x.bool, "A"],
 ]);
 
-export const Z_KVCompareAndDeleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndDeleteArgs", [
+export const Z_KVCompareAndDeleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndDeleteArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bytes, "B"],
 ]);
 
-export const Z_KVCompareAndDeleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndDeleteReturns", [
+export const Z_KVCompareAndDeleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndDeleteReturns", () => [
     ["A", x.bool, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_KVCompareAndSetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndSetArgs", [
+export const Z_KVCompareAndSetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndSetArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bytes, "B"],
     ["C", x.bytes, "C"],
 ]);
 
-export const Z_KVCompareAndSetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndSetReturns", [
+export const Z_KVCompareAndSetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndSetReturns", () => [
     ["A", x.bool, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_KVDeleteAllArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteAllArgs", [
+export const Z_KVDeleteAllArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteAllArgs", () => [
 ]);
 
-export const Z_KVDeleteAllReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteAllReturns", [
+export const Z_KVDeleteAllReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteAllReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_KVDeleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteArgs", [
+export const Z_KVDeleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_KVDeleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteReturns", [
+export const Z_KVDeleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_KVGetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVGetArgs", [
+export const Z_KVGetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVGetArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_KVGetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVGetReturns", [
+export const Z_KVGetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVGetReturns", () => [
     ["A", x.bytes, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_KVListArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVListArgs", [
+export const Z_KVListArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVListArgs", () => [
     ["A", x.int("int"), "A"],
     ["B", x.int("int"), "B"],
 ]);
 
-export const Z_KVListReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVListReturns", [
+export const Z_KVListReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVListReturns", () => [
     ["A", x.slice(x.string), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_KVSetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetArgs", [
+export const Z_KVSetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bytes, "B"],
 ]);
 
-export const Z_KVSetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetReturns", [
+export const Z_KVSetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_KVSetWithExpiryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithExpiryArgs", [
+export const Z_KVSetWithExpiryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithExpiryArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bytes, "B"],
     ["C", x.int("int64"), "C"],
 ]);
 
-export const Z_KVSetWithExpiryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithExpiryReturns", [
+export const Z_KVSetWithExpiryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithExpiryReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_KVSetWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithOptionsArgs", [
+export const Z_KVSetWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithOptionsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bytes, "B"],
     ["C", PluginKVSetOptions, "C"],
 ]);
 
-export const Z_KVSetWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithOptionsReturns", [
+export const Z_KVSetWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithOptionsReturns", () => [
     ["A", x.bool, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ListBuiltInCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListBuiltInCommandsArgs", [
+export const Z_ListBuiltInCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListBuiltInCommandsArgs", () => [
 ]);
 
-export const Z_ListBuiltInCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListBuiltInCommandsReturns", [
+export const Z_ListBuiltInCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListBuiltInCommandsReturns", () => [
     ["A", x.slice(x.ptr(Command)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_ListCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCommandsArgs", [
+export const Z_ListCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCommandsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_ListCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCommandsReturns", [
+export const Z_ListCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCommandsReturns", () => [
     ["A", x.slice(x.ptr(Command)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_ListCustomCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCustomCommandsArgs", [
+export const Z_ListCustomCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCustomCommandsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_ListCustomCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCustomCommandsReturns", [
+export const Z_ListCustomCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCustomCommandsReturns", () => [
     ["A", x.slice(x.ptr(Command)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_ListPluginCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListPluginCommandsArgs", [
+export const Z_ListPluginCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListPluginCommandsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_ListPluginCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListPluginCommandsReturns", [
+export const Z_ListPluginCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListPluginCommandsReturns", () => [
     ["A", x.slice(x.ptr(Command)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_LoadPluginConfigurationArgsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LoadPluginConfigurationArgsArgs", [
+export const Z_LoadPluginConfigurationArgsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LoadPluginConfigurationArgsArgs", () => [
 ]);
 
-export const Z_LoadPluginConfigurationArgsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LoadPluginConfigurationArgsReturns", [
+export const Z_LoadPluginConfigurationArgsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LoadPluginConfigurationArgsReturns", () => [
     ["A", x.bytes, "A"],
 ]);
 
-export const Z_LogAuditRecArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecArgs", [
+export const Z_LogAuditRecArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecArgs", () => [
     ["A", x.ptr(AuditRecord), "A"],
 ]);
 
-export const Z_LogAuditRecReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecReturns", [
+export const Z_LogAuditRecReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecReturns", () => [
 ]);
 
-export const Z_LogAuditRecWithLevelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecWithLevelArgs", [
+export const Z_LogAuditRecWithLevelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecWithLevelArgs", () => [
     ["A", x.ptr(AuditRecord), "A"],
     ["B", LogrLevel, "B"],
 ]);
 
-export const Z_LogAuditRecWithLevelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecWithLevelReturns", [
+export const Z_LogAuditRecWithLevelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecWithLevelReturns", () => [
 ]);
 
-export const Z_LogDebugArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogDebugArgs", [
+export const Z_LogDebugArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogDebugArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.iface), "B"],
 ]);
 
-export const Z_LogDebugReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogDebugReturns", [
+export const Z_LogDebugReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogDebugReturns", () => [
 ]);
 
-export const Z_LogErrorArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogErrorArgs", [
+export const Z_LogErrorArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogErrorArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.iface), "B"],
 ]);
 
-export const Z_LogErrorReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogErrorReturns", [
+export const Z_LogErrorReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogErrorReturns", () => [
 ]);
 
-export const Z_LogInfoArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogInfoArgs", [
+export const Z_LogInfoArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogInfoArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.iface), "B"],
 ]);
 
-export const Z_LogInfoReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogInfoReturns", [
+export const Z_LogInfoReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogInfoReturns", () => [
 ]);
 
-export const Z_LogWarnArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogWarnArgs", [
+export const Z_LogWarnArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogWarnArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.iface), "B"],
 ]);
 
-export const Z_LogWarnReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogWarnReturns", [
+export const Z_LogWarnReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogWarnReturns", () => [
 ]);
 
-export const Z_MessageHasBeenDeletedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenDeletedArgs", [
+export const Z_MessageHasBeenDeletedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenDeletedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Post), "B"],
 ]);
 
-export const Z_MessageHasBeenDeletedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenDeletedReturns", [
+export const Z_MessageHasBeenDeletedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenDeletedReturns", () => [
 ]);
 
-export const Z_MessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenPostedArgs", [
+export const Z_MessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenPostedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Post), "B"],
 ]);
 
-export const Z_MessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenPostedReturns", [
+export const Z_MessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenPostedReturns", () => [
 ]);
 
-export const Z_MessageHasBeenUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenUpdatedArgs", [
+export const Z_MessageHasBeenUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenUpdatedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Post), "B"],
     ["C", x.ptr(Post), "C"],
 ]);
 
-export const Z_MessageHasBeenUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenUpdatedReturns", [
+export const Z_MessageHasBeenUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenUpdatedReturns", () => [
 ]);
 
-export const Z_MessageWillBePostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBePostedArgs", [
+export const Z_MessageWillBePostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBePostedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Post), "B"],
 ]);
 
-export const Z_MessageWillBePostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBePostedReturns", [
+export const Z_MessageWillBePostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBePostedReturns", () => [
     ["A", x.ptr(Post), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_MessageWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBeUpdatedArgs", [
+export const Z_MessageWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBeUpdatedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Post), "B"],
     ["C", x.ptr(Post), "C"],
 ]);
 
-export const Z_MessageWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBeUpdatedReturns", [
+export const Z_MessageWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBeUpdatedReturns", () => [
     ["A", x.ptr(Post), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_MessagesWillBeConsumedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedArgs", [
+export const Z_MessagesWillBeConsumedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedArgs", () => [
     ["A", x.slice(x.ptr(Post)), "A"],
 ]);
 
-export const Z_MessagesWillBeConsumedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedReturns", [
+export const Z_MessagesWillBeConsumedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedReturns", () => [
     ["A", x.slice(x.ptr(Post)), "A"],
 ]);
 
-export const Z_MessagesWillBeConsumedWithContextArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedWithContextArgs", [
+export const Z_MessagesWillBeConsumedWithContextArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedWithContextArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.slice(x.ptr(Post)), "B"],
 ]);
 
-export const Z_MessagesWillBeConsumedWithContextReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedWithContextReturns", [
+export const Z_MessagesWillBeConsumedWithContextReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedWithContextReturns", () => [
     ["A", x.slice(x.ptr(Post)), "A"],
 ]);
 
-export const Z_NotificationWillBePushedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_NotificationWillBePushedArgs", [
+export const Z_NotificationWillBePushedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_NotificationWillBePushedArgs", () => [
     ["A", x.ptr(PushNotification), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_NotificationWillBePushedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_NotificationWillBePushedReturns", [
+export const Z_NotificationWillBePushedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_NotificationWillBePushedReturns", () => [
     ["A", x.ptr(PushNotification), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_OnActivateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnActivateArgs", [
+export const Z_OnActivateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnActivateArgs", () => [
     ["APIMuxId", x.int("uint32"), "APIMuxId"],
     ["DriverMuxId", x.int("uint32"), "DriverMuxId"],
 ]);
 
-export const Z_OnActivateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnActivateReturns", [
+export const Z_OnActivateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnActivateReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_OnCloudLimitsUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnCloudLimitsUpdatedArgs", [
+export const Z_OnCloudLimitsUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnCloudLimitsUpdatedArgs", () => [
     ["A", x.ptr(ProductLimits), "A"],
 ]);
 
-export const Z_OnCloudLimitsUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnCloudLimitsUpdatedReturns", [
+export const Z_OnCloudLimitsUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnCloudLimitsUpdatedReturns", () => [
 ]);
 
-export const Z_OnConfigurationChangeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnConfigurationChangeArgs", [
+export const Z_OnConfigurationChangeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnConfigurationChangeArgs", () => [
 ]);
 
-export const Z_OnConfigurationChangeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnConfigurationChangeReturns", [
+export const Z_OnConfigurationChangeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnConfigurationChangeReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_OnDeactivateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnDeactivateArgs", [
+export const Z_OnDeactivateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnDeactivateArgs", () => [
 ]);
 
-export const Z_OnDeactivateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnDeactivateReturns", [
+export const Z_OnDeactivateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnDeactivateReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_OnInstallArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnInstallArgs", [
+export const Z_OnInstallArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnInstallArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", OnInstallEvent, "B"],
 ]);
 
-export const Z_OnInstallReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnInstallReturns", [
+export const Z_OnInstallReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnInstallReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_OnPluginClusterEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnPluginClusterEventArgs", [
+export const Z_OnPluginClusterEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnPluginClusterEventArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", PluginClusterEvent, "B"],
 ]);
 
-export const Z_OnPluginClusterEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnPluginClusterEventReturns", [
+export const Z_OnPluginClusterEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnPluginClusterEventReturns", () => [
 ]);
 
-export const Z_OnSAMLLoginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSAMLLoginArgs", [
+export const Z_OnSAMLLoginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSAMLLoginArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(User), "B"],
     ["C", x.ptr(Saml2AssertionInfo), "C"],
 ]);
 
-export const Z_OnSAMLLoginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSAMLLoginReturns", [
+export const Z_OnSAMLLoginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSAMLLoginReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_OnSendDailyTelemetryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSendDailyTelemetryArgs", [
+export const Z_OnSendDailyTelemetryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSendDailyTelemetryArgs", () => [
 ]);
 
-export const Z_OnSendDailyTelemetryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSendDailyTelemetryReturns", [
+export const Z_OnSendDailyTelemetryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSendDailyTelemetryReturns", () => [
 ]);
 
-export const Z_OnSharedChannelsAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsAttachmentSyncMsgArgs", [
+export const Z_OnSharedChannelsAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsAttachmentSyncMsgArgs", () => [
     ["A", x.ptr(FileInfo), "A"],
     ["B", x.ptr(Post), "B"],
     ["C", x.ptr(RemoteCluster), "C"],
 ]);
 
-export const Z_OnSharedChannelsAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsAttachmentSyncMsgReturns", [
+export const Z_OnSharedChannelsAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsAttachmentSyncMsgReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_OnSharedChannelsPingArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsPingArgs", [
+export const Z_OnSharedChannelsPingArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsPingArgs", () => [
     ["A", x.ptr(RemoteCluster), "A"],
 ]);
 
-export const Z_OnSharedChannelsPingReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsPingReturns", [
+export const Z_OnSharedChannelsPingReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsPingReturns", () => [
     ["A", x.bool, "A"],
 ]);
 
-export const Z_OnSharedChannelsProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsProfileImageSyncMsgArgs", [
+export const Z_OnSharedChannelsProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsProfileImageSyncMsgArgs", () => [
     ["A", x.ptr(User), "A"],
     ["B", x.ptr(RemoteCluster), "B"],
 ]);
 
-export const Z_OnSharedChannelsProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsProfileImageSyncMsgReturns", [
+export const Z_OnSharedChannelsProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsProfileImageSyncMsgReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_OnSharedChannelsSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsSyncMsgArgs", [
+export const Z_OnSharedChannelsSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsSyncMsgArgs", () => [
     ["A", x.ptr(SyncMsg), "A"],
     ["B", x.ptr(RemoteCluster), "B"],
 ]);
 
-export const Z_OnSharedChannelsSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsSyncMsgReturns", [
+export const Z_OnSharedChannelsSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsSyncMsgReturns", () => [
     ["A", SyncResponse, "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_OnWebSocketConnectArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketConnectArgs", [
+export const Z_OnWebSocketConnectArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketConnectArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_OnWebSocketConnectReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketConnectReturns", [
+export const Z_OnWebSocketConnectReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketConnectReturns", () => [
 ]);
 
-export const Z_OnWebSocketDisconnectArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketDisconnectArgs", [
+export const Z_OnWebSocketDisconnectArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketDisconnectArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_OnWebSocketDisconnectReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketDisconnectReturns", [
+export const Z_OnWebSocketDisconnectReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketDisconnectReturns", () => [
 ]);
 
-export const Z_OpenInteractiveDialogArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OpenInteractiveDialogArgs", [
+export const Z_OpenInteractiveDialogArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OpenInteractiveDialogArgs", () => [
     ["A", OpenDialogRequest, "A"],
 ]);
 
-export const Z_OpenInteractiveDialogReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OpenInteractiveDialogReturns", [
+export const Z_OpenInteractiveDialogReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OpenInteractiveDialogReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_PatchBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchBotArgs", [
+export const Z_PatchBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchBotArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(BotPatch), "B"],
 ]);
 
-export const Z_PatchBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchBotReturns", [
+export const Z_PatchBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchBotReturns", () => [
     ["A", x.ptr(Bot), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_PatchChannelMembersNotificationsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchChannelMembersNotificationsArgs", [
+export const Z_PatchChannelMembersNotificationsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchChannelMembersNotificationsArgs", () => [
     ["A", x.slice(x.ptr(ChannelMemberIdentifier)), "A"],
     ["B", x.map(x.string, x.string), "B"],
 ]);
 
-export const Z_PatchChannelMembersNotificationsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchChannelMembersNotificationsReturns", [
+export const Z_PatchChannelMembersNotificationsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchChannelMembersNotificationsReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_PermanentDeleteBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PermanentDeleteBotArgs", [
+export const Z_PermanentDeleteBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PermanentDeleteBotArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_PermanentDeleteBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PermanentDeleteBotReturns", [
+export const Z_PermanentDeleteBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PermanentDeleteBotReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_PluginHTTPArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPArgs", [
+export const Z_PluginHTTPArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPArgs", () => [
     ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
     ["RequestBody", x.bytes, "RequestBody"],
 ]);
 
-export const Z_PluginHTTPReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPReturns", [
+export const Z_PluginHTTPReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPReturns", () => [
     ["Response", x.ptr(HttpResponse), "Response"],
     ["ResponseBody", x.bytes, "ResponseBody"],
 ]);
 
-export const Z_PluginHTTPStreamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamArgs", [
+export const Z_PluginHTTPStreamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamArgs", () => [
     ["ResponseBodyStream", x.int("uint32"), "ResponseBodyStream"],
     ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
     ["RequestBodyStream", x.int("uint32"), "RequestBodyStream"],
 ]);
 
-export const Z_PluginHTTPStreamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamReturns", [
+export const Z_PluginHTTPStreamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamReturns", () => [
     ["StatusCode", x.int("int"), "StatusCode"],
     ["Header", x.map(x.string, x.slice(x.string)), "Header"],
 ]);
 
-export const Z_PreferencesHaveChangedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PreferencesHaveChangedArgs", [
+export const Z_PreferencesHaveChangedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PreferencesHaveChangedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.slice(Preference), "B"],
 ]);
 
-export const Z_PreferencesHaveChangedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PreferencesHaveChangedReturns", [
+export const Z_PreferencesHaveChangedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PreferencesHaveChangedReturns", () => [
 ]);
 
-export const Z_PublishPluginClusterEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishPluginClusterEventArgs", [
+export const Z_PublishPluginClusterEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishPluginClusterEventArgs", () => [
     ["A", PluginClusterEvent, "A"],
     ["B", PluginClusterEventSendOptions, "B"],
 ]);
 
-export const Z_PublishPluginClusterEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishPluginClusterEventReturns", [
+export const Z_PublishPluginClusterEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishPluginClusterEventReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_PublishUserTypingArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishUserTypingArgs", [
+export const Z_PublishUserTypingArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishUserTypingArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_PublishUserTypingReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishUserTypingReturns", [
+export const Z_PublishUserTypingReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishUserTypingReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_PublishWebSocketEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishWebSocketEventArgs", [
+export const Z_PublishWebSocketEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishWebSocketEventArgs", () => [
     ["A", x.string, "A"],
     ["B", x.map(x.string, x.iface), "B"],
     ["C", x.ptr(WebsocketBroadcast), "C"],
 ]);
 
-export const Z_PublishWebSocketEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishWebSocketEventReturns", [
+export const Z_PublishWebSocketEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishWebSocketEventReturns", () => [
 ]);
 
-export const Z_QueryUsersForAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_QueryUsersForAccessControlExpressionArgs", [
+export const Z_QueryUsersForAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_QueryUsersForAccessControlExpressionArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
@@ -4618,895 +4618,895 @@ export const Z_QueryUsersForAccessControlExpressionArgs: SdkWire<Record<string, 
     ["F", x.int("int"), "F"],
 ]);
 
-export const Z_QueryUsersForAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_QueryUsersForAccessControlExpressionReturns", [
+export const Z_QueryUsersForAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_QueryUsersForAccessControlExpressionReturns", () => [
     ["A", x.ptr(AccessControlPolicyTestResponse), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ReactionHasBeenAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenAddedArgs", [
+export const Z_ReactionHasBeenAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenAddedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Reaction), "B"],
 ]);
 
-export const Z_ReactionHasBeenAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenAddedReturns", [
+export const Z_ReactionHasBeenAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenAddedReturns", () => [
 ]);
 
-export const Z_ReactionHasBeenRemovedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenRemovedArgs", [
+export const Z_ReactionHasBeenRemovedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenRemovedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(Reaction), "B"],
 ]);
 
-export const Z_ReactionHasBeenRemovedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenRemovedReturns", [
+export const Z_ReactionHasBeenRemovedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenRemovedReturns", () => [
 ]);
 
-export const Z_ReadFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReadFileArgs", [
+export const Z_ReadFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReadFileArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_ReadFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReadFileReturns", [
+export const Z_ReadFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReadFileReturns", () => [
     ["A", x.bytes, "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ReceiveSharedChannelAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelAttachmentSyncMsgArgs", [
+export const Z_ReceiveSharedChannelAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelAttachmentSyncMsgArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.ptr(FileInfo), "C"],
     ["DataStreamID", x.int("uint32"), "DataStreamID"],
 ]);
 
-export const Z_ReceiveSharedChannelAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelAttachmentSyncMsgReturns", [
+export const Z_ReceiveSharedChannelAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelAttachmentSyncMsgReturns", () => [
     ["A", x.ptr(FileInfo), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_ReceiveSharedChannelProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelProfileImageSyncMsgArgs", [
+export const Z_ReceiveSharedChannelProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelProfileImageSyncMsgArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.bytes, "C"],
 ]);
 
-export const Z_ReceiveSharedChannelProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelProfileImageSyncMsgReturns", [
+export const Z_ReceiveSharedChannelProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelProfileImageSyncMsgReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_ReceiveSharedChannelSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelSyncMsgArgs", [
+export const Z_ReceiveSharedChannelSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelSyncMsgArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(SyncMsg), "B"],
 ]);
 
-export const Z_ReceiveSharedChannelSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelSyncMsgReturns", [
+export const Z_ReceiveSharedChannelSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelSyncMsgReturns", () => [
     ["A", SyncResponse, "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_RegisterChannelGuardArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterChannelGuardArgs", [
+export const Z_RegisterChannelGuardArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterChannelGuardArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RegisterChannelGuardReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterChannelGuardReturns", [
+export const Z_RegisterChannelGuardReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterChannelGuardReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RegisterCollectionAndTopicArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCollectionAndTopicArgs", [
+export const Z_RegisterCollectionAndTopicArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCollectionAndTopicArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_RegisterCollectionAndTopicReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCollectionAndTopicReturns", [
+export const Z_RegisterCollectionAndTopicReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCollectionAndTopicReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_RegisterCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCommandArgs", [
+export const Z_RegisterCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCommandArgs", () => [
     ["A", x.ptr(Command), "A"],
 ]);
 
-export const Z_RegisterCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCommandReturns", [
+export const Z_RegisterCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCommandReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_RegisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPluginForSharedChannelsArgs", [
+export const Z_RegisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPluginForSharedChannelsArgs", () => [
     ["A", RegisterPluginOpts, "A"],
 ]);
 
-export const Z_RegisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPluginForSharedChannelsReturns", [
+export const Z_RegisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPluginForSharedChannelsReturns", () => [
     ["A", x.string, "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_RegisterPropertyGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPropertyGroupArgs", [
+export const Z_RegisterPropertyGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPropertyGroupArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RegisterPropertyGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPropertyGroupReturns", [
+export const Z_RegisterPropertyGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPropertyGroupReturns", () => [
     ["A", x.ptr(PropertyGroup), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_RemovePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemovePluginArgs", [
+export const Z_RemovePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemovePluginArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RemovePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemovePluginReturns", [
+export const Z_RemovePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemovePluginReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RemoveReactionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveReactionArgs", [
+export const Z_RemoveReactionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveReactionArgs", () => [
     ["A", x.ptr(Reaction), "A"],
 ]);
 
-export const Z_RemoveReactionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveReactionReturns", [
+export const Z_RemoveReactionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveReactionReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RemoveTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveTeamIconArgs", [
+export const Z_RemoveTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveTeamIconArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RemoveTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveTeamIconReturns", [
+export const Z_RemoveTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveTeamIconReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RemoveUserCustomStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveUserCustomStatusArgs", [
+export const Z_RemoveUserCustomStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveUserCustomStatusArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RemoveUserCustomStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveUserCustomStatusReturns", [
+export const Z_RemoveUserCustomStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveUserCustomStatusReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RequestTrialLicenseArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RequestTrialLicenseArgs", [
+export const Z_RequestTrialLicenseArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RequestTrialLicenseArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int"), "B"],
     ["C", x.bool, "C"],
     ["D", x.bool, "D"],
 ]);
 
-export const Z_RequestTrialLicenseReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RequestTrialLicenseReturns", [
+export const Z_RequestTrialLicenseReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RequestTrialLicenseReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RestoreChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreChannelArgs", [
+export const Z_RestoreChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreChannelArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RestoreChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreChannelReturns", [
+export const Z_RestoreChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreChannelReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RestoreGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreGroupArgs", [
+export const Z_RestoreGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreGroupArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RestoreGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreGroupReturns", [
+export const Z_RestoreGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreGroupReturns", () => [
     ["A", x.ptr(Group), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_RevokeSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeSessionArgs", [
+export const Z_RevokeSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeSessionArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RevokeSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeSessionReturns", [
+export const Z_RevokeSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeSessionReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RevokeUserAccessTokenArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeUserAccessTokenArgs", [
+export const Z_RevokeUserAccessTokenArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeUserAccessTokenArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_RevokeUserAccessTokenReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeUserAccessTokenReturns", [
+export const Z_RevokeUserAccessTokenReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeUserAccessTokenReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_RolesGrantPermissionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RolesGrantPermissionArgs", [
+export const Z_RolesGrantPermissionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RolesGrantPermissionArgs", () => [
     ["A", x.slice(x.string), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_RolesGrantPermissionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RolesGrantPermissionReturns", [
+export const Z_RolesGrantPermissionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RolesGrantPermissionReturns", () => [
     ["A", x.bool, "A"],
 ]);
 
-export const Z_RunDataRetentionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RunDataRetentionArgs", [
+export const Z_RunDataRetentionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RunDataRetentionArgs", () => [
     ["A", x.int("int64"), "A"],
     ["B", x.int("int64"), "B"],
 ]);
 
-export const Z_RunDataRetentionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RunDataRetentionReturns", [
+export const Z_RunDataRetentionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RunDataRetentionReturns", () => [
     ["A", x.int("int64"), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_SaveAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveAccessControlPolicyArgs", [
+export const Z_SaveAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveAccessControlPolicyArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(AccessControlPolicy), "B"],
 ]);
 
-export const Z_SaveAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveAccessControlPolicyReturns", [
+export const Z_SaveAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveAccessControlPolicyReturns", () => [
     ["A", x.ptr(AccessControlPolicy), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_SaveConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveConfigArgs", [
+export const Z_SaveConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveConfigArgs", () => [
     ["A", x.ptr(Config), "A"],
 ]);
 
-export const Z_SaveConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveConfigReturns", [
+export const Z_SaveConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveConfigReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_SavePluginConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SavePluginConfigArgs", [
+export const Z_SavePluginConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SavePluginConfigArgs", () => [
     ["A", x.map(x.string, x.iface), "A"],
 ]);
 
-export const Z_SavePluginConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SavePluginConfigReturns", [
+export const Z_SavePluginConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SavePluginConfigReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_ScheduledPostWillBeCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ScheduledPostWillBeCreatedArgs", [
+export const Z_ScheduledPostWillBeCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ScheduledPostWillBeCreatedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(ScheduledPost), "B"],
 ]);
 
-export const Z_ScheduledPostWillBeCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ScheduledPostWillBeCreatedReturns", [
+export const Z_ScheduledPostWillBeCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ScheduledPostWillBeCreatedReturns", () => [
     ["A", x.ptr(ScheduledPost), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_SearchChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchChannelsArgs", [
+export const Z_SearchChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchChannelsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_SearchChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchChannelsReturns", [
+export const Z_SearchChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchChannelsReturns", () => [
     ["A", x.slice(x.ptr(Channel)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_SearchPostsInTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamArgs", [
+export const Z_SearchPostsInTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.ptr(SearchParams)), "B"],
 ]);
 
-export const Z_SearchPostsInTeamForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamForUserArgs", [
+export const Z_SearchPostsInTeamForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamForUserArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", SearchParameter, "C"],
 ]);
 
-export const Z_SearchPostsInTeamForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamForUserReturns", [
+export const Z_SearchPostsInTeamForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamForUserReturns", () => [
     ["A", x.ptr(PostSearchResults), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_SearchPostsInTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamReturns", [
+export const Z_SearchPostsInTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamReturns", () => [
     ["A", x.slice(x.ptr(Post)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_SearchPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyFieldsArgs", [
+export const Z_SearchPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyFieldsArgs", () => [
     ["A", x.string, "A"],
     ["B", PropertyFieldSearchOpts, "B"],
 ]);
 
-export const Z_SearchPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyFieldsReturns", [
+export const Z_SearchPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyFieldsReturns", () => [
     ["A", x.slice(x.ptr(PropertyField)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_SearchPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyValuesArgs", [
+export const Z_SearchPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyValuesArgs", () => [
     ["A", x.string, "A"],
     ["B", PropertyValueSearchOpts, "B"],
 ]);
 
-export const Z_SearchPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyValuesReturns", [
+export const Z_SearchPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyValuesReturns", () => [
     ["A", x.slice(x.ptr(PropertyValue)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_SearchTeamsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchTeamsArgs", [
+export const Z_SearchTeamsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchTeamsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_SearchTeamsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchTeamsReturns", [
+export const Z_SearchTeamsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchTeamsReturns", () => [
     ["A", x.slice(x.ptr(Team)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_SearchUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchUsersArgs", [
+export const Z_SearchUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchUsersArgs", () => [
     ["A", x.ptr(UserSearch), "A"],
 ]);
 
-export const Z_SearchUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchUsersReturns", [
+export const Z_SearchUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchUsersReturns", () => [
     ["A", x.slice(x.ptr(User)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_SendEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendEphemeralPostArgs", [
+export const Z_SendEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendEphemeralPostArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(Post), "B"],
 ]);
 
-export const Z_SendEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendEphemeralPostReturns", [
+export const Z_SendEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendEphemeralPostReturns", () => [
     ["A", x.ptr(Post), "A"],
 ]);
 
-export const Z_SendMailArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendMailArgs", [
+export const Z_SendMailArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendMailArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_SendMailReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendMailReturns", [
+export const Z_SendMailReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendMailReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_SendPushNotificationArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendPushNotificationArgs", [
+export const Z_SendPushNotificationArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendPushNotificationArgs", () => [
     ["A", x.ptr(PushNotification), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_SendPushNotificationReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendPushNotificationReturns", [
+export const Z_SendPushNotificationReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendPushNotificationReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_SendToastMessageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendToastMessageArgs", [
+export const Z_SendToastMessageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendToastMessageArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
     ["D", SendToastMessageOptions, "D"],
 ]);
 
-export const Z_SendToastMessageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendToastMessageReturns", [
+export const Z_SendToastMessageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendToastMessageReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_ServeHTTPArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ServeHTTPArgs", [
+export const Z_ServeHTTPArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ServeHTTPArgs", () => [
     ["ResponseWriterStream", x.int("uint32"), "ResponseWriterStream"],
     ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
     ["Context", x.ptr(PluginContext), "Context"],
     ["RequestBodyStream", x.int("uint32"), "RequestBodyStream"],
 ]);
 
-export const Z_ServeMetricsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ServeMetricsArgs", [
+export const Z_ServeMetricsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ServeMetricsArgs", () => [
     ["ResponseWriterStream", x.int("uint32"), "ResponseWriterStream"],
     ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
     ["Context", x.ptr(PluginContext), "Context"],
     ["RequestBodyStream", x.int("uint32"), "RequestBodyStream"],
 ]);
 
-export const Z_SetFileSearchableContentArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetFileSearchableContentArgs", [
+export const Z_SetFileSearchableContentArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetFileSearchableContentArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_SetFileSearchableContentReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetFileSearchableContentReturns", [
+export const Z_SetFileSearchableContentReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetFileSearchableContentReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_SetProfileImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetProfileImageArgs", [
+export const Z_SetProfileImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetProfileImageArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bytes, "B"],
 ]);
 
-export const Z_SetProfileImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetProfileImageReturns", [
+export const Z_SetProfileImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetProfileImageReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_SetTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetTeamIconArgs", [
+export const Z_SetTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetTeamIconArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bytes, "B"],
 ]);
 
-export const Z_SetTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetTeamIconReturns", [
+export const Z_SetTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetTeamIconReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_SetUserStatusTimedDNDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetUserStatusTimedDNDArgs", [
+export const Z_SetUserStatusTimedDNDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetUserStatusTimedDNDArgs", () => [
     ["A", x.string, "A"],
     ["B", x.int("int64"), "B"],
 ]);
 
-export const Z_SetUserStatusTimedDNDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetUserStatusTimedDNDReturns", [
+export const Z_SetUserStatusTimedDNDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetUserStatusTimedDNDReturns", () => [
     ["A", x.ptr(Status), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_ShareChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ShareChannelArgs", [
+export const Z_ShareChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ShareChannelArgs", () => [
     ["A", x.ptr(SharedChannel), "A"],
 ]);
 
-export const Z_ShareChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ShareChannelReturns", [
+export const Z_ShareChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ShareChannelReturns", () => [
     ["A", x.ptr(SharedChannel), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_SyncSharedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SyncSharedChannelArgs", [
+export const Z_SyncSharedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SyncSharedChannelArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_SyncSharedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SyncSharedChannelReturns", [
+export const Z_SyncSharedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SyncSharedChannelReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_TeamMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_TeamMemberWillBeAddedArgs", [
+export const Z_TeamMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_TeamMemberWillBeAddedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(TeamMember), "B"],
 ]);
 
-export const Z_TeamMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_TeamMemberWillBeAddedReturns", [
+export const Z_TeamMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_TeamMemberWillBeAddedReturns", () => [
     ["A", x.ptr(TeamMember), "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_UninviteRemoteFromChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UninviteRemoteFromChannelArgs", [
+export const Z_UninviteRemoteFromChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UninviteRemoteFromChannelArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_UninviteRemoteFromChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UninviteRemoteFromChannelReturns", [
+export const Z_UninviteRemoteFromChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UninviteRemoteFromChannelReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_UnregisterChannelGuardArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterChannelGuardArgs", [
+export const Z_UnregisterChannelGuardArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterChannelGuardArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_UnregisterChannelGuardReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterChannelGuardReturns", [
+export const Z_UnregisterChannelGuardReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterChannelGuardReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_UnregisterCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterCommandArgs", [
+export const Z_UnregisterCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterCommandArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_UnregisterCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterCommandReturns", [
+export const Z_UnregisterCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterCommandReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_UnregisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginForSharedChannelsArgs", [
+export const Z_UnregisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginForSharedChannelsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_UnregisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginForSharedChannelsReturns", [
+export const Z_UnregisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginForSharedChannelsReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_UnregisterPluginRemoteForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginRemoteForSharedChannelsArgs", [
+export const Z_UnregisterPluginRemoteForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginRemoteForSharedChannelsArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_UnregisterPluginRemoteForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginRemoteForSharedChannelsReturns", [
+export const Z_UnregisterPluginRemoteForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginRemoteForSharedChannelsReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_UnshareChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnshareChannelArgs", [
+export const Z_UnshareChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnshareChannelArgs", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_UnshareChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnshareChannelReturns", [
+export const Z_UnshareChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnshareChannelReturns", () => [
     ["A", x.bool, "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpdateBotActiveArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateBotActiveArgs", [
+export const Z_UpdateBotActiveArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateBotActiveArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bool, "B"],
 ]);
 
-export const Z_UpdateBotActiveReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateBotActiveReturns", [
+export const Z_UpdateBotActiveReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateBotActiveReturns", () => [
     ["A", x.ptr(Bot), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelArgs", [
+export const Z_UpdateChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelArgs", () => [
     ["A", x.ptr(Channel), "A"],
 ]);
 
-export const Z_UpdateChannelMemberNotificationsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberNotificationsArgs", [
+export const Z_UpdateChannelMemberNotificationsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberNotificationsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.map(x.string, x.string), "C"],
 ]);
 
-export const Z_UpdateChannelMemberNotificationsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberNotificationsReturns", [
+export const Z_UpdateChannelMemberNotificationsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberNotificationsReturns", () => [
     ["A", x.ptr(ChannelMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateChannelMemberRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberRolesArgs", [
+export const Z_UpdateChannelMemberRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberRolesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_UpdateChannelMemberRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberRolesReturns", [
+export const Z_UpdateChannelMemberRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberRolesReturns", () => [
     ["A", x.ptr(ChannelMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelReturns", [
+export const Z_UpdateChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelReturns", () => [
     ["A", x.ptr(Channel), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelSidebarCategoriesArgs", [
+export const Z_UpdateChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelSidebarCategoriesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.slice(x.ptr(SidebarCategoryWithChannels)), "C"],
 ]);
 
-export const Z_UpdateChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelSidebarCategoriesReturns", [
+export const Z_UpdateChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelSidebarCategoriesReturns", () => [
     ["A", x.slice(x.ptr(SidebarCategoryWithChannels)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateCommandArgs", [
+export const Z_UpdateCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateCommandArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(Command), "B"],
 ]);
 
-export const Z_UpdateCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateCommandReturns", [
+export const Z_UpdateCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateCommandReturns", () => [
     ["A", x.ptr(Command), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpdateEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateEphemeralPostArgs", [
+export const Z_UpdateEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateEphemeralPostArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(Post), "B"],
 ]);
 
-export const Z_UpdateEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateEphemeralPostReturns", [
+export const Z_UpdateEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateEphemeralPostReturns", () => [
     ["A", x.ptr(Post), "A"],
 ]);
 
-export const Z_UpdateGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupArgs", [
+export const Z_UpdateGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupArgs", () => [
     ["A", x.ptr(Group), "A"],
 ]);
 
-export const Z_UpdateGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupReturns", [
+export const Z_UpdateGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupReturns", () => [
     ["A", x.ptr(Group), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupSyncableArgs", [
+export const Z_UpdateGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupSyncableArgs", () => [
     ["A", x.ptr(GroupSyncable), "A"],
 ]);
 
-export const Z_UpdateGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupSyncableReturns", [
+export const Z_UpdateGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupSyncableReturns", () => [
     ["A", x.ptr(GroupSyncable), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateOAuthAppArgs", [
+export const Z_UpdateOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateOAuthAppArgs", () => [
     ["A", x.ptr(OAuthApp), "A"],
 ]);
 
-export const Z_UpdateOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateOAuthAppReturns", [
+export const Z_UpdateOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateOAuthAppReturns", () => [
     ["A", x.ptr(OAuthApp), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdatePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePostArgs", [
+export const Z_UpdatePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePostArgs", () => [
     ["A", x.ptr(Post), "A"],
 ]);
 
-export const Z_UpdatePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePostReturns", [
+export const Z_UpdatePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePostReturns", () => [
     ["A", x.ptr(Post), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdatePreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePreferencesForUserArgs", [
+export const Z_UpdatePreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePreferencesForUserArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(Preference), "B"],
 ]);
 
-export const Z_UpdatePreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePreferencesForUserReturns", [
+export const Z_UpdatePreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePreferencesForUserReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_UpdatePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldArgs", [
+export const Z_UpdatePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(PropertyField), "B"],
 ]);
 
-export const Z_UpdatePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldReturns", [
+export const Z_UpdatePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldReturns", () => [
     ["A", x.ptr(PropertyField), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpdatePropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldsArgs", [
+export const Z_UpdatePropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldsArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.ptr(PropertyField)), "B"],
 ]);
 
-export const Z_UpdatePropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldsReturns", [
+export const Z_UpdatePropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldsReturns", () => [
     ["A", x.slice(x.ptr(PropertyField)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpdatePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValueArgs", [
+export const Z_UpdatePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValueArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(PropertyValue), "B"],
 ]);
 
-export const Z_UpdatePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValueReturns", [
+export const Z_UpdatePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValueReturns", () => [
     ["A", x.ptr(PropertyValue), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpdatePropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValuesArgs", [
+export const Z_UpdatePropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValuesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.ptr(PropertyValue)), "B"],
 ]);
 
-export const Z_UpdatePropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValuesReturns", [
+export const Z_UpdatePropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValuesReturns", () => [
     ["A", x.slice(x.ptr(PropertyValue)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpdateSharedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelArgs", [
+export const Z_UpdateSharedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelArgs", () => [
     ["A", x.ptr(SharedChannel), "A"],
 ]);
 
-export const Z_UpdateSharedChannelCursorArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelCursorArgs", [
+export const Z_UpdateSharedChannelCursorArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelCursorArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", GetPostsSinceForSyncCursor, "C"],
 ]);
 
-export const Z_UpdateSharedChannelCursorReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelCursorReturns", [
+export const Z_UpdateSharedChannelCursorReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelCursorReturns", () => [
     ["A", x.iface, "A"],
 ]);
 
-export const Z_UpdateSharedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelReturns", [
+export const Z_UpdateSharedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelReturns", () => [
     ["A", x.ptr(SharedChannel), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpdateTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamArgs", [
+export const Z_UpdateTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamArgs", () => [
     ["A", x.ptr(Team), "A"],
 ]);
 
-export const Z_UpdateTeamMemberRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamMemberRolesArgs", [
+export const Z_UpdateTeamMemberRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamMemberRolesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_UpdateTeamMemberRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamMemberRolesReturns", [
+export const Z_UpdateTeamMemberRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamMemberRolesReturns", () => [
     ["A", x.ptr(TeamMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamReturns", [
+export const Z_UpdateTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamReturns", () => [
     ["A", x.ptr(Team), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateUserActiveArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserActiveArgs", [
+export const Z_UpdateUserActiveArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserActiveArgs", () => [
     ["A", x.string, "A"],
     ["B", x.bool, "B"],
 ]);
 
-export const Z_UpdateUserActiveReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserActiveReturns", [
+export const Z_UpdateUserActiveReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserActiveReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_UpdateUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserArgs", [
+export const Z_UpdateUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserArgs", () => [
     ["A", x.ptr(User), "A"],
 ]);
 
-export const Z_UpdateUserAuthArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserAuthArgs", [
+export const Z_UpdateUserAuthArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserAuthArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(UserAuth), "B"],
 ]);
 
-export const Z_UpdateUserAuthReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserAuthReturns", [
+export const Z_UpdateUserAuthReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserAuthReturns", () => [
     ["A", x.ptr(UserAuth), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateUserCustomStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserCustomStatusArgs", [
+export const Z_UpdateUserCustomStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserCustomStatusArgs", () => [
     ["A", x.string, "A"],
     ["B", x.ptr(CustomStatus), "B"],
 ]);
 
-export const Z_UpdateUserCustomStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserCustomStatusReturns", [
+export const Z_UpdateUserCustomStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserCustomStatusReturns", () => [
     ["A", x.ptr(AppError), "A"],
 ]);
 
-export const Z_UpdateUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserReturns", [
+export const Z_UpdateUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserReturns", () => [
     ["A", x.ptr(User), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateUserRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserRolesArgs", [
+export const Z_UpdateUserRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserRolesArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_UpdateUserRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserRolesReturns", [
+export const Z_UpdateUserRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserRolesReturns", () => [
     ["A", x.ptr(User), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpdateUserStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserStatusArgs", [
+export const Z_UpdateUserStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserStatusArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_UpdateUserStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserStatusReturns", [
+export const Z_UpdateUserStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserStatusReturns", () => [
     ["A", x.ptr(Status), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UploadDataArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadDataArgs", [
+export const Z_UploadDataArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadDataArgs", () => [
     ["A", x.ptr(UploadSession), "A"],
     ["PluginStreamID", x.int("uint32"), "PluginStreamID"],
 ]);
 
-export const Z_UploadDataReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadDataReturns", [
+export const Z_UploadDataReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadDataReturns", () => [
     ["A", x.ptr(FileInfo), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UploadFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadFileArgs", [
+export const Z_UploadFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadFileArgs", () => [
     ["A", x.bytes, "A"],
     ["B", x.string, "B"],
     ["C", x.string, "C"],
 ]);
 
-export const Z_UploadFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadFileReturns", [
+export const Z_UploadFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadFileReturns", () => [
     ["A", x.ptr(FileInfo), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpsertGroupMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMemberArgs", [
+export const Z_UpsertGroupMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMemberArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
 ]);
 
-export const Z_UpsertGroupMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMemberReturns", [
+export const Z_UpsertGroupMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMemberReturns", () => [
     ["A", x.ptr(GroupMember), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpsertGroupMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMembersArgs", [
+export const Z_UpsertGroupMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMembersArgs", () => [
     ["A", x.string, "A"],
     ["B", x.slice(x.string), "B"],
 ]);
 
-export const Z_UpsertGroupMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMembersReturns", [
+export const Z_UpsertGroupMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMembersReturns", () => [
     ["A", x.slice(x.ptr(GroupMember)), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpsertGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupSyncableArgs", [
+export const Z_UpsertGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupSyncableArgs", () => [
     ["A", x.ptr(GroupSyncable), "A"],
 ]);
 
-export const Z_UpsertGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupSyncableReturns", [
+export const Z_UpsertGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupSyncableReturns", () => [
     ["A", x.ptr(GroupSyncable), "A"],
     ["B", x.ptr(AppError), "B"],
 ]);
 
-export const Z_UpsertPropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueArgs", [
+export const Z_UpsertPropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueArgs", () => [
     ["A", x.ptr(PropertyValue), "A"],
 ]);
 
-export const Z_UpsertPropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueReturns", [
+export const Z_UpsertPropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueReturns", () => [
     ["A", x.ptr(PropertyValue), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpsertPropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueWithOptionsArgs", [
+export const Z_UpsertPropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueWithOptionsArgs", () => [
     ["A", x.ptr(PropertyValue), "A"],
     ["B", PropertyRequestOptions, "B"],
 ]);
 
-export const Z_UpsertPropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueWithOptionsReturns", [
+export const Z_UpsertPropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueWithOptionsReturns", () => [
     ["A", x.ptr(PropertyValue), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpsertPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesArgs", [
+export const Z_UpsertPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesArgs", () => [
     ["A", x.slice(x.ptr(PropertyValue)), "A"],
 ]);
 
-export const Z_UpsertPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesReturns", [
+export const Z_UpsertPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesReturns", () => [
     ["A", x.slice(x.ptr(PropertyValue)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UpsertPropertyValuesWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesWithOptionsArgs", [
+export const Z_UpsertPropertyValuesWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesWithOptionsArgs", () => [
     ["A", x.slice(x.ptr(PropertyValue)), "A"],
     ["B", PropertyRequestOptions, "B"],
 ]);
 
-export const Z_UpsertPropertyValuesWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesWithOptionsReturns", [
+export const Z_UpsertPropertyValuesWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesWithOptionsReturns", () => [
     ["A", x.slice(x.ptr(PropertyValue)), "A"],
     ["B", x.iface, "B"],
 ]);
 
-export const Z_UserHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenCreatedArgs", [
+export const Z_UserHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenCreatedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(User), "B"],
 ]);
 
-export const Z_UserHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenCreatedReturns", [
+export const Z_UserHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenCreatedReturns", () => [
 ]);
 
-export const Z_UserHasBeenDeactivatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenDeactivatedArgs", [
+export const Z_UserHasBeenDeactivatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenDeactivatedArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(User), "B"],
 ]);
 
-export const Z_UserHasBeenDeactivatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenDeactivatedReturns", [
+export const Z_UserHasBeenDeactivatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenDeactivatedReturns", () => [
 ]);
 
-export const Z_UserHasJoinedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedChannelArgs", [
+export const Z_UserHasJoinedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedChannelArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(ChannelMember), "B"],
     ["C", x.ptr(User), "C"],
 ]);
 
-export const Z_UserHasJoinedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedChannelReturns", [
+export const Z_UserHasJoinedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedChannelReturns", () => [
 ]);
 
-export const Z_UserHasJoinedTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedTeamArgs", [
+export const Z_UserHasJoinedTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedTeamArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(TeamMember), "B"],
     ["C", x.ptr(User), "C"],
 ]);
 
-export const Z_UserHasJoinedTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedTeamReturns", [
+export const Z_UserHasJoinedTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedTeamReturns", () => [
 ]);
 
-export const Z_UserHasLeftChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftChannelArgs", [
+export const Z_UserHasLeftChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftChannelArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(ChannelMember), "B"],
     ["C", x.ptr(User), "C"],
 ]);
 
-export const Z_UserHasLeftChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftChannelReturns", [
+export const Z_UserHasLeftChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftChannelReturns", () => [
 ]);
 
-export const Z_UserHasLeftTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftTeamArgs", [
+export const Z_UserHasLeftTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftTeamArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(TeamMember), "B"],
     ["C", x.ptr(User), "C"],
 ]);
 
-export const Z_UserHasLeftTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftTeamReturns", [
+export const Z_UserHasLeftTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftTeamReturns", () => [
 ]);
 
-export const Z_UserHasLoggedInArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLoggedInArgs", [
+export const Z_UserHasLoggedInArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLoggedInArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(User), "B"],
 ]);
 
-export const Z_UserHasLoggedInReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLoggedInReturns", [
+export const Z_UserHasLoggedInReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLoggedInReturns", () => [
 ]);
 
-export const Z_UserWillLogInArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserWillLogInArgs", [
+export const Z_UserWillLogInArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserWillLogInArgs", () => [
     ["A", x.ptr(PluginContext), "A"],
     ["B", x.ptr(User), "B"],
 ]);
 
-export const Z_UserWillLogInReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserWillLogInReturns", [
+export const Z_UserWillLogInReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserWillLogInReturns", () => [
     ["A", x.string, "A"],
 ]);
 
-export const Z_WebSocketMessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_WebSocketMessageHasBeenPostedArgs", [
+export const Z_WebSocketMessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_WebSocketMessageHasBeenPostedArgs", () => [
     ["A", x.string, "A"],
     ["B", x.string, "B"],
     ["C", x.ptr(WebSocketRequest), "C"],
 ]);
 
-export const Z_WebSocketMessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_WebSocketMessageHasBeenPostedReturns", [
+export const Z_WebSocketMessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_WebSocketMessageHasBeenPostedReturns", () => [
 ]);
 
 /** The concrete types interface values may carry, by the name plugin's init() registers them with gob. */

@@ -5,13 +5,13 @@
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.argv[2] ?? 21);
-const entry = join(root, process.argv[3] ?? 'sdk/src/mattermost/index.ts');
+const entry = resolve(root, process.argv[3] ?? 'sdk/src/mattermost/index.ts');
 const dir = mkdtempSync(join(tmpdir(), 'tripwire-sdk-load-'));
 try {
     const outfile = join(dir, 'sdk.cjs');

@@ -92,7 +92,7 @@ export const x = {
      */
     struct: <T = unknown>(goName: string, fields: readonly FieldTuple[] | (() => readonly FieldTuple[]), customJson = false): SdkWire<T> => ({
         kind: 'struct',
-        def: typeof fields === 'function' ? lazyDef(goName, fields, customJson) : {goName, customJson, fields: fields.map(fieldDef)},
+        def: typeof fields === 'function' ? new LazyStructDef(goName, customJson, fields) : {goName, customJson, fields: fields.map(fieldDef)},
     }),
 };
 
@@ -100,15 +100,20 @@ function fieldDef([go, type, json, omitEmpty = false, flatten = false]: FieldTup
     return {go, type, json, omitEmpty, flatten};
 }
 
-function lazyDef(goName: string, fields: () => readonly FieldTuple[], customJson: boolean): SdkStructDef {
-    let built: readonly SdkFieldDef[] | undefined;
-    return {
-        goName,
-        customJson,
-        get fields() {
-            return (built ??= fields().map(fieldDef));
-        },
-    };
+/** Fields built on first read; a class, as an object literal with a getter per struct is slower to create. */
+class LazyStructDef implements SdkStructDef {
+    readonly #tuples: () => readonly FieldTuple[];
+    #fields: readonly SdkFieldDef[] | undefined;
+    constructor(
+        readonly goName: string,
+        readonly customJson: boolean,
+        tuples: () => readonly FieldTuple[],
+    ) {
+        this.#tuples = tuples;
+    }
+    get fields(): readonly SdkFieldDef[] {
+        return (this.#fields ??= this.#tuples().map(fieldDef));
+    }
 }
 
 const cache = new WeakMap<object, GoType>();

@@ -76,12 +76,22 @@ function fieldsOf(type: SdkWire) {
  * the SDK's ServeHTTP bridge, FileWillBeUploaded dials its file streams (the generated `streams`).
  */
 export function serveHooks(server: RpcRegistry, handlers: HookHandlers, options: ServeHooksOptions = {}): void {
-    const names = Object.keys(handlers).filter((h) => (handlers as Record<string, unknown>)[h] !== undefined);
+    const names = providedHooks(handlers);
     server.register('Plugin.Implemented', EmptyStruct, t.slice(t.string), () => names);
     // Like hooksRPCServer, OnActivate is served with or without a handler: the host calls it regardless, and it
     // connects the API and runs OnConfigurationChange.
     if (!names.includes('OnActivate')) server.register('Plugin.OnActivate', sdkGoType(hookMethods.OnActivate.args), sdkGoType(hookMethods.OnActivate.returns), (a) => onActivate(a, handlers, options));
-    for (const hook of names as Array<keyof Hooks>) {
+    serveHookMethods(server, handlers, options);
+}
+
+const providedHooks = (handlers: HookHandlers): string[] => Object.keys(handlers).filter((h) => (handlers as Record<string, unknown>)[h] !== undefined);
+
+/**
+ * Only the "Plugin.<Hook>" methods of the given handlers, for a server that answers Implemented and OnActivate
+ * itself (the Mattermost layer's dispatcher, whose hooks may still be loading when the host asks).
+ */
+export function serveHookMethods(server: RpcRegistry, handlers: HookHandlers, options: ServeHooksOptions = {}): void {
+    for (const hook of providedHooks(handlers) as Array<keyof Hooks>) {
         const def: SdkMethodDef = hookMethods[hook];
         const handler = (handlers as Record<string, Handler>)[hook] as Handler;
         const serve = (fn: (arg: Record<string, unknown>) => unknown) => server.register(`Plugin.${hook}`, sdkGoType(def.args), sdkGoType(def.returns), fn);

@@ -16,6 +16,8 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
+
+	"tripwire.test/gobcheck/lineproto"
 )
 
 // The host run's part for the API methods and hooks client_rpc.go shapes by hand: file streams over the MuxBroker
@@ -236,9 +238,9 @@ func shapedHooks(h plugin.Hooks, seed int, implemented []string) map[string]stri
 }
 
 func hexOf(v any) string {
-	data, err := encode(v)
+	data, err := lineproto.Encode(v)
 	if err != nil {
-		fail("%v", err)
+		tool.Fail("%v", err)
 	}
 	return fmt.Sprintf("%x", data)
 }

@@ -2,7 +2,7 @@ import {type Duplex} from 'node:stream';
 import {hookMethods} from '../../generated/hooks';
 import type * as m from '../../generated/model';
 import * as W from '../../generated/wire';
-import {serveHooks, type HookHandlers} from '../../hooks';
+import {serveHookMethods, type HookHandlers} from '../../hooks';
 import {toJson} from '../../json';
 import {t} from '../../runtime/gob';
 import {type MuxBroker} from '../../runtime/goplugin';
@@ -40,7 +40,7 @@ const EMPTY = Object.freeze({});
 /**
  * The "hooks" net/rpc service Mattermost dispenses: Plugin.Implemented, Plugin.OnActivate and one method per hook
  * the plugin provides (any other method gets net/rpc's "can't find method" error, as from a Go server). The direct
- * hooks are served by the generated table (serveHooks: JSON shapes in, Go's results out); OnActivate, ServeHTTP and
+ * hooks are served by the generated table (serveHookMethods: JSON shapes in, Go's results out); OnActivate, ServeHTTP and
  * ServeMetrics dial broker streams, as client_rpc.go's hooksRPCServer does.
  */
 export function createHooksServer(broker: MuxBroker, deps: DispatcherDeps): RpcServer {
@@ -48,7 +48,7 @@ export function createHooksServer(broker: MuxBroker, deps: DispatcherDeps): RpcS
     // The hook methods are registered once the hooks are known. Mattermost calls nothing before Implemented and
     // OnActivate (registered now, waiting for the hooks), and only the hooks Implemented listed after them.
     const ready = Promise.resolve(deps.hooks).then((hooks) => {
-        serveHooks(rpc, directHandlers(hooks, deps));
+        serveHookMethods(rpc, directHandlers(hooks, deps));
         if (hooks.serveHTTP && deps.http) serveStreams(rpc, 'ServeHTTP', broker, deps.http(hooks.serveHTTP));
         if (hooks.serveMetrics && deps.http) serveStreams(rpc, 'ServeMetrics', broker, deps.http(hooks.serveMetrics));
         return hooks;

@@ -66,7 +66,7 @@ export interface SdkMethodDef {
     readonly returns: SdkWire;
 }
 
-type FieldTuple = readonly [go: string, type: SdkWire, json: string | null, omitEmpty?: boolean, flatten?: boolean];
+export type FieldTuple = readonly [go: string, type: SdkWire, json: string | null, omitEmpty?: boolean, flatten?: boolean];
 
 export const x = {
     string: {kind: 'string'} as SdkWire<string>,

@@ -183,14 +183,18 @@ func (g *gen) modelTS() string {
 }
 
 // wireTS declares every struct in dependency order (a struct after the structs it uses), so only cycles need lazy
-// references.
+// references (the runtime builds a struct's descriptor from its fields'). Each struct's fields are a string in the
+// notation of spec.go, parsed on first use: loading the module costs little more than scanning the strings.
 func (g *gen) wireTS(registered []registration) string {
 	var b strings.Builder
 	b.WriteString("// gob wire descriptions: Go field names and types (what net/rpc sends), with each field's JSON name.\n")
 	b.WriteString("import {x, type SdkWire} from '../wire';\n")
+	b.WriteString("import {structTable} from '../wire_spec';\n")
 	b.WriteString("import type * as m from './model';\n")
 	b.WriteString("\n/** The reply of ServeHTTP and ServeMetrics (their RPC servers reply with *struct{}). */\n")
 	b.WriteString("export const EMPTY: SdkWire<Record<string, never>> = x.struct('struct {}', []);\n")
+	b.WriteString("\n// Each struct's fields in the compact notation of sdk/src/wire_spec.ts, parsed on first use.\n")
+	b.WriteString("const struct = structTable();\n\n")
 	declared := map[string]bool{}
 	visiting := map[string]bool{}
 	var emit func(s *structInfo)
@@ -208,29 +212,11 @@ func (g *gen) wireTS(registered []registration) string {
 		if strings.HasPrefix(s.ts, "Z_") {
 			jsType = "Record<string, unknown>"
 		}
-		fmt.Fprintf(&b, "\nexport const %s: SdkWire<%s> = x.struct(%q, [\n", s.ts, jsType, s.goName)
-		for _, f := range s.fields {
-			if !f.gob {
-				continue
-			}
-			json := "null"
-			if f.json != "" {
-				json = fmt.Sprintf("%q", f.json)
-			}
-			omit := ""
-			if f.omit || f.flatten {
-				omit = fmt.Sprintf(", %v", f.omit)
-			}
-			if f.flatten {
-				omit += ", true"
-			}
-			fmt.Fprintf(&b, "    [%q, %s, %s%s],\n", f.goName, g.wireType(f.typ, declared), json, omit)
-		}
+		custom := ""
 		if s.customJSON {
-			b.WriteString("], true);\n")
-		} else {
-			b.WriteString("]);\n")
+			custom = ", true"
 		}
+		fmt.Fprintf(&b, "export const %s: SdkWire<%s> = struct(%q, %q, %s%s);\n", s.ts, jsType, s.ts, s.goName, g.fieldsSpec(s, declared), custom)
 		declared[s.key] = true
 	}
 	for _, s := range g.structs {

@@ -66,7 +66,7 @@ export interface SdkMethodDef {
     readonly returns: SdkWire;
 }
 
-type FieldTuple = readonly [go: string, type: SdkWire, json: string | null, omitEmpty?: boolean, flatten?: boolean];
+export type FieldTuple = readonly [go: string, type: SdkWire, json: string | null, omitEmpty?: boolean, flatten?: boolean];
 
 export const x = {
     string: {kind: 'string'} as SdkWire<string>,
@@ -86,11 +86,35 @@ export const x = {
     array: (elem: SdkWire, len: number): SdkWire => ({kind: 'array', elem, len}),
     map: (key: SdkWire, elem: SdkWire): SdkWire => ({kind: 'map', key, elem}),
     lazy: (get: () => SdkWire): SdkWire => ({kind: 'lazy', get}),
-    struct: <T = unknown>(goName: string, fields: readonly FieldTuple[], customJson = false): SdkWire<T> => ({
+    /**
+     * A struct; `fields` may be a function, called on first use of the fields, so that loading the generated
+     * descriptions of ~840 structs costs a closure each, not their field tables (start-up time, issue #19).
+     */
+    struct: <T = unknown>(goName: string, fields: readonly FieldTuple[] | (() => readonly FieldTuple[]), customJson = false): SdkWire<T> => ({
         kind: 'struct',
-        def: {goName, customJson, fields: fields.map(([go, type, json, omitEmpty = false, flatten = false]) => ({go, type, json, omitEmpty, flatten}))},
+        def: typeof fields === 'function' ? new LazyStructDef(goName, customJson, fields) : {goName, customJson, fields: fields.map(fieldDef)},
     }),
 };
+
+function fieldDef([go, type, json, omitEmpty = false, flatten = false]: FieldTuple): SdkFieldDef {
+    return {go, type, json, omitEmpty, flatten};
+}
+
+/** Fields built on first read; a class, as an object literal with a getter per struct is slower to create. */
+class LazyStructDef implements SdkStructDef {
+    readonly #tuples: () => readonly FieldTuple[];
+    #fields: readonly SdkFieldDef[] | undefined;
+    constructor(
+        readonly goName: string,
+        readonly customJson: boolean,
+        tuples: () => readonly FieldTuple[],
+    ) {
+        this.#tuples = tuples;
+    }
+    get fields(): readonly SdkFieldDef[] {
+        return (this.#fields ??= this.#tuples().map(fieldDef));
+    }
+}
 
 const cache = new WeakMap<object, GoType>();
 const externals = new Map<string, GoType>();

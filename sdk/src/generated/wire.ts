@@ -3,5511 +3,856 @@
 
 // gob wire descriptions: Go field names and types (what net/rpc sends), with each field's JSON name.
 import {x, type SdkWire} from '../wire';
+import {structTable} from '../wire_spec';
 import type * as m from './model';
 
 /** The reply of ServeHTTP and ServeMetrics (their RPC servers reply with *struct{}). */
 export const EMPTY: SdkWire<Record<string, never>> = x.struct('struct {}', []);
 
-export const RecapLimitSettings: SdkWire<m.RecapLimitSettings> = x.struct("model.RecapLimitSettings", [
-    ["MaxRecapsPerDay", x.ptr(x.int("int")), "MaxRecapsPerDay"],
-    ["MaxScheduledRecaps", x.ptr(x.int("int")), "MaxScheduledRecaps"],
-    ["MaxChannelsPerRecap", x.ptr(x.int("int")), "MaxChannelsPerRecap"],
-    ["MaxPostsPerRecap", x.ptr(x.int("int")), "MaxPostsPerRecap"],
-    ["MaxTokensPerRecap", x.ptr(x.int("int")), "MaxTokensPerRecap"],
-    ["MaxPostsPerDay", x.ptr(x.int("int")), "MaxPostsPerDay"],
-    ["CooldownMinutes", x.ptr(x.int("int")), "CooldownMinutes"],
-]);
-
-export const AIRecapSettings: SdkWire<m.AIRecapSettings> = x.struct("model.AIRecapSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["DefaultLimits", x.ptr(RecapLimitSettings), "DefaultLimits"],
-    ["EnforceRecapsPerDay", x.ptr(x.bool), "EnforceRecapsPerDay"],
-    ["EnforceScheduledRecaps", x.ptr(x.bool), "EnforceScheduledRecaps"],
-    ["EnforceChannelsPerRecap", x.ptr(x.bool), "EnforceChannelsPerRecap"],
-    ["EnforcePostsPerRecap", x.ptr(x.bool), "EnforcePostsPerRecap"],
-    ["EnforceTokensPerRecap", x.ptr(x.bool), "EnforceTokensPerRecap"],
-    ["EnforcePostsPerDay", x.ptr(x.bool), "EnforcePostsPerDay"],
-    ["EnforceCooldown", x.ptr(x.bool), "EnforceCooldown"],
-]);
-
-export const AccessControlPolicyRule: SdkWire<m.AccessControlPolicyRule> = x.struct("model.AccessControlPolicyRule", [
-    ["Actions", x.slice(x.string), "actions"],
-    ["Expression", x.string, "expression"],
-    ["Name", x.string, "name", true],
-    ["Role", x.string, "role", true],
-]);
-
-export const AccessControlPolicy: SdkWire<m.AccessControlPolicy> = x.struct("model.AccessControlPolicy", [
-    ["ID", x.string, "id"],
-    ["Name", x.string, "name"],
-    ["Type", x.string, "type"],
-    ["Active", x.bool, "active"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["Revision", x.int("int"), "revision"],
-    ["Version", x.string, "version"],
-    ["Roles", x.slice(x.string), "roles"],
-    ["Imports", x.slice(x.string), "imports"],
-    ["Rules", x.slice(AccessControlPolicyRule), "rules"],
-    ["Scope", x.string, "scope", true],
-    ["ScopeID", x.string, "scope_id", true],
-    ["Props", x.map(x.string, x.iface), "props"],
-]);
-
-export const User: SdkWire<m.User> = x.struct("model.User", [
-    ["Id", x.string, "id"],
-    ["CreateAt", x.int("int64"), "create_at", true],
-    ["UpdateAt", x.int("int64"), "update_at", true],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["Username", x.string, "username"],
-    ["Password", x.string, "password", true],
-    ["AuthData", x.ptr(x.string), "auth_data", true],
-    ["AuthService", x.string, "auth_service"],
-    ["Email", x.string, "email"],
-    ["EmailVerified", x.bool, "email_verified", true],
-    ["Nickname", x.string, "nickname"],
-    ["FirstName", x.string, "first_name"],
-    ["LastName", x.string, "last_name"],
-    ["Position", x.string, "position"],
-    ["Roles", x.string, "roles"],
-    ["AllowMarketing", x.bool, "allow_marketing", true],
-    ["Props", x.map(x.string, x.string), "props", true],
-    ["NotifyProps", x.map(x.string, x.string), "notify_props", true],
-    ["LastPasswordUpdate", x.int("int64"), "last_password_update", true],
-    ["LastPictureUpdate", x.int("int64"), "last_picture_update", true],
-    ["FailedAttempts", x.int("int"), "failed_attempts", true],
-    ["Locale", x.string, "locale"],
-    ["Timezone", x.map(x.string, x.string), "timezone"],
-    ["MfaActive", x.bool, "mfa_active", true],
-    ["MfaSecret", x.string, "mfa_secret", true],
-    ["RemoteId", x.ptr(x.string), "remote_id", true],
-    ["LastActivityAt", x.int("int64"), "last_activity_at", true],
-    ["IsBot", x.bool, "is_bot", true],
-    ["BotDescription", x.string, "bot_description", true],
-    ["BotLastIconUpdate", x.int("int64"), "bot_last_icon_update", true],
-    ["TermsOfServiceId", x.string, "terms_of_service_id", true],
-    ["TermsOfServiceCreateAt", x.int("int64"), "terms_of_service_create_at", true],
-    ["DisableWelcomeEmail", x.bool, "disable_welcome_email"],
-    ["LastLogin", x.int("int64"), "last_login", true],
-    ["MfaUsedTimestamps", x.slice(x.string), "mfa_used_timestamps", true],
-]);
-
-export const AccessControlPolicyTestResponse: SdkWire<m.AccessControlPolicyTestResponse> = x.struct("model.AccessControlPolicyTestResponse", [
-    ["Users", x.slice(x.ptr(User)), "users"],
-    ["Total", x.int("int64"), "total"],
-]);
-
-export const AccessControlSettings: SdkWire<m.AccessControlSettings> = x.struct("model.AccessControlSettings", [
-    ["EnableAttributeBasedAccessControl", x.ptr(x.bool), "EnableAttributeBasedAccessControl"],
-    ["EnableUserManagedAttributes", x.ptr(x.bool), "EnableUserManagedAttributes"],
-    ["EnableChannelPolicyIndicators", x.ptr(x.bool), "EnableChannelPolicyIndicators"],
-    ["TrustProxyDeviceIdentityHeader", x.ptr(x.bool), "TrustProxyDeviceIdentityHeader"],
-    ["EnforceDeviceIDConsistency", x.ptr(x.bool), "EnforceDeviceIDConsistency"],
-    ["EnableAccessControlAuditLogging", x.ptr(x.bool), "EnableAccessControlAuditLogging"],
-    ["SyncJobIntervalSeconds", x.ptr(x.int("int")), "SyncJobIntervalSeconds"],
-    ["AttributeRefreshIntervalSeconds", x.ptr(x.int("int")), "AttributeRefreshIntervalSeconds"],
-]);
-
-export const AccessDecision: SdkWire<m.AccessDecision> = x.struct("model.AccessDecision", [
-    ["Decision", x.bool, "decision"],
-    ["Context", x.map(x.string, x.iface), "context", true],
-]);
-
-export const AdditionalContentFlaggingSettings: SdkWire<m.AdditionalContentFlaggingSettings> = x.struct("model.AdditionalContentFlaggingSettings", [
-    ["Reasons", x.ptr(x.slice(x.string)), "Reasons"],
-    ["ReporterCommentRequired", x.ptr(x.bool), "ReporterCommentRequired"],
-    ["ReviewerCommentRequired", x.ptr(x.bool), "ReviewerCommentRequired"],
-    ["HideFlaggedContent", x.ptr(x.bool), "HideFlaggedContent"],
-]);
-
-export const AgentsProviderSettings: SdkWire<m.AgentsProviderSettings> = x.struct("model.AgentsProviderSettings", [
-    ["LLMServiceID", x.ptr(x.string), "LLMServiceID"],
-]);
-
-export const AnalyticsSettings: SdkWire<m.AnalyticsSettings> = x.struct("model.AnalyticsSettings", [
-    ["MaxUsersForStatistics", x.ptr(x.int("int")), "MaxUsersForStatistics"],
-]);
-
-export const AnnouncementSettings: SdkWire<m.AnnouncementSettings> = x.struct("model.AnnouncementSettings", [
-    ["EnableBanner", x.ptr(x.bool), "EnableBanner"],
-    ["BannerText", x.ptr(x.string), "BannerText"],
-    ["BannerColor", x.ptr(x.string), "BannerColor"],
-    ["BannerTextColor", x.ptr(x.string), "BannerTextColor"],
-    ["AllowBannerDismissal", x.ptr(x.bool), "AllowBannerDismissal"],
-    ["AdminNoticesEnabled", x.ptr(x.bool), "AdminNoticesEnabled"],
-    ["UserNoticesEnabled", x.ptr(x.bool), "UserNoticesEnabled"],
-    ["NoticesURL", x.ptr(x.string), "NoticesURL"],
-    ["NoticesFetchFrequency", x.ptr(x.int("int")), "NoticesFetchFrequency"],
-    ["NoticesSkipCache", x.ptr(x.bool), "NoticesSkipCache"],
-]);
-
-export const AppError: SdkWire<m.AppError> = x.struct("model.AppError", [
-    ["Id", x.string, "id"],
-    ["Message", x.string, "message"],
-    ["DetailedError", x.string, "detailed_error"],
-    ["RequestId", x.string, "request_id", true],
-    ["StatusCode", x.int("int"), "status_code", true],
-    ["Where", x.string, null],
-    ["SkipTranslation", x.bool, null],
-]);
-
-export const AuditEventActor: SdkWire<m.AuditEventActor> = x.struct("model.AuditEventActor", [
-    ["UserId", x.string, "user_id"],
-    ["SessionId", x.string, "session_id"],
-    ["Client", x.string, "client"],
-    ["IpAddress", x.string, "ip_address"],
-    ["XForwardedFor", x.string, "x_forwarded_for"],
-]);
-
-export const AuditEventData: SdkWire<m.AuditEventData> = x.struct("model.AuditEventData", [
-    ["Parameters", x.map(x.string, x.iface), "parameters"],
-    ["PriorState", x.map(x.string, x.iface), "prior_state"],
-    ["ResultState", x.map(x.string, x.iface), "resulting_state"],
-    ["ObjectType", x.string, "object_type"],
-]);
-
-export const AuditEventError: SdkWire<m.AuditEventError> = x.struct("model.AuditEventError", [
-    ["Description", x.string, "description", true],
-    ["Code", x.int("int"), "status_code", true],
-]);
-
-export const AuditRecord: SdkWire<m.AuditRecord> = x.struct("model.AuditRecord", [
-    ["EventName", x.string, "event_name"],
-    ["Status", x.string, "status"],
-    ["EventData", AuditEventData, "event"],
-    ["Actor", AuditEventActor, "actor"],
-    ["Meta", x.map(x.string, x.iface), "meta"],
-    ["Error", AuditEventError, "error"],
-]);
-
-export const LibreTranslateProviderSettings: SdkWire<m.LibreTranslateProviderSettings> = x.struct("model.LibreTranslateProviderSettings", [
-    ["URL", x.ptr(x.string), "URL"],
-    ["APIKey", x.ptr(x.string), "APIKey"],
-]);
-
-export const AutoTranslationSettings: SdkWire<m.AutoTranslationSettings> = x.struct("model.AutoTranslationSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["RestrictDMAndGM", x.ptr(x.bool), "RestrictDMAndGM"],
-    ["Provider", x.ptr(x.string), "Provider"],
-    ["TargetLanguages", x.ptr(x.slice(x.string)), "TargetLanguages"],
-    ["Workers", x.ptr(x.int("int")), "Workers"],
-    ["TimeoutMs", x.ptr(x.int("int")), "TimeoutMs"],
-    ["LibreTranslate", x.ptr(LibreTranslateProviderSettings), "LibreTranslate"],
-    ["Agents", x.ptr(AgentsProviderSettings), "Agents"],
-]);
-
-export const AutocompleteArg: SdkWire<m.AutocompleteArg> = x.struct("model.AutocompleteArg", [
-    ["Name", x.string, "Name"],
-    ["HelpText", x.string, "HelpText"],
-    ["Type", x.string, "Type"],
-    ["Required", x.bool, "Required"],
-    ["Data", x.iface, "Data"],
-]);
-
-export const AutocompleteData: SdkWire<m.AutocompleteData> = x.struct("model.AutocompleteData", [
-    ["Trigger", x.string, "Trigger"],
-    ["Hint", x.string, "Hint"],
-    ["HelpText", x.string, "HelpText"],
-    ["RoleID", x.string, "RoleID"],
-    ["Arguments", x.slice(x.ptr(AutocompleteArg)), "Arguments"],
-    ["SubCommands", x.slice(x.ptr(x.lazy(() => AutocompleteData))), "SubCommands"],
-]);
-
-export const AutocompleteDynamicListArg: SdkWire<m.AutocompleteDynamicListArg> = x.struct("model.AutocompleteDynamicListArg", [
-    ["FetchURL", x.string, "FetchURL"],
-]);
-
-export const AutocompleteListItem: SdkWire<m.AutocompleteListItem> = x.struct("model.AutocompleteListItem", [
-    ["Item", x.string, "Item"],
-    ["Hint", x.string, "Hint"],
-    ["HelpText", x.string, "HelpText"],
-]);
-
-export const AutocompleteStaticListArg: SdkWire<m.AutocompleteStaticListArg> = x.struct("model.AutocompleteStaticListArg", [
-    ["PossibleArguments", x.slice(AutocompleteListItem), "PossibleArguments"],
-]);
-
-export const AutocompleteTextArg: SdkWire<m.AutocompleteTextArg> = x.struct("model.AutocompleteTextArg", [
-    ["Hint", x.string, "Hint"],
-    ["Pattern", x.string, "Pattern"],
-]);
-
-export const Bot: SdkWire<m.Bot> = x.struct("model.Bot", [
-    ["UserId", x.string, "user_id"],
-    ["Username", x.string, "username"],
-    ["DisplayName", x.string, "display_name", true],
-    ["Description", x.string, "description", true],
-    ["OwnerId", x.string, "owner_id"],
-    ["LastIconUpdate", x.int("int64"), "last_icon_update", true],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-], true);
-
-export const BotGetOptions: SdkWire<m.BotGetOptions> = x.struct("model.BotGetOptions", [
-    ["OwnerId", x.string, "OwnerId"],
-    ["IncludeDeleted", x.bool, "IncludeDeleted"],
-    ["OnlyOrphaned", x.bool, "OnlyOrphaned"],
-    ["Page", x.int("int"), "Page"],
-    ["PerPage", x.int("int"), "PerPage"],
-]);
-
-export const BotPatch: SdkWire<m.BotPatch> = x.struct("model.BotPatch", [
-    ["Username", x.ptr(x.string), "username"],
-    ["DisplayName", x.ptr(x.string), "display_name"],
-    ["Description", x.ptr(x.string), "description"],
-]);
-
-export const CELExpressionError: SdkWire<m.CELExpressionError> = x.struct("model.CELExpressionError", [
-    ["Line", x.int("int"), "line"],
-    ["Column", x.int("int"), "column"],
-    ["Message", x.string, "message"],
-]);
-
-export const CacheSettings: SdkWire<m.CacheSettings> = x.struct("model.CacheSettings", [
-    ["CacheType", x.ptr(x.string), "CacheType"],
-    ["RedisAddress", x.ptr(x.string), "RedisAddress"],
-    ["RedisPassword", x.ptr(x.string), "RedisPassword"],
-    ["RedisDB", x.ptr(x.int("int")), "RedisDB"],
-    ["RedisCachePrefix", x.ptr(x.string), "RedisCachePrefix"],
-    ["DisableClientCache", x.ptr(x.bool), "DisableClientCache"],
-]);
-
-export const ChannelBannerInfo: SdkWire<m.ChannelBannerInfo> = x.struct("model.ChannelBannerInfo", [
-    ["Enabled", x.ptr(x.bool), "enabled"],
-    ["Text", x.ptr(x.string), "text"],
-    ["BackgroundColor", x.ptr(x.string), "background_color"],
-]);
-
-export const Channel: SdkWire<m.Channel> = x.struct("model.Channel", [
-    ["Id", x.string, "id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["TeamId", x.string, "team_id"],
-    ["Type", x.string, "type"],
-    ["DisplayName", x.string, "display_name"],
-    ["Name", x.string, "name"],
-    ["Header", x.string, "header"],
-    ["Purpose", x.string, "purpose"],
-    ["LastPostAt", x.int("int64"), "last_post_at"],
-    ["TotalMsgCount", x.int("int64"), "total_msg_count"],
-    ["ExtraUpdateAt", x.int("int64"), "extra_update_at"],
-    ["CreatorId", x.string, "creator_id"],
-    ["SchemeId", x.ptr(x.string), "scheme_id"],
-    ["Props", x.map(x.string, x.iface), "props"],
-    ["GroupConstrained", x.ptr(x.bool), "group_constrained"],
-    ["AutoTranslation", x.bool, "autotranslation"],
-    ["Shared", x.ptr(x.bool), "shared"],
-    ["TotalMsgCountRoot", x.int("int64"), "total_msg_count_root"],
-    ["PolicyID", x.ptr(x.string), "policy_id"],
-    ["LastRootPostAt", x.int("int64"), "last_root_post_at"],
-    ["BannerInfo", x.ptr(ChannelBannerInfo), "banner_info"],
-    ["PolicyEnforced", x.bool, "policy_enforced"],
-    ["PolicyActions", x.map(x.string, x.bool), "policy_actions", true],
-    ["PolicyIsActive", x.bool, "policy_is_active"],
-    ["DefaultCategoryName", x.string, "default_category_name"],
-    ["ManagedCategoryName", x.string, "managed_category_name"],
-    ["Discoverable", x.bool, "discoverable"],
-]);
-
-export const ChannelMember: SdkWire<m.ChannelMember> = x.struct("model.ChannelMember", [
-    ["ChannelId", x.string, "channel_id"],
-    ["UserId", x.string, "user_id"],
-    ["Roles", x.string, "roles"],
-    ["LastViewedAt", x.int("int64"), "last_viewed_at"],
-    ["MsgCount", x.int("int64"), "msg_count"],
-    ["MentionCount", x.int("int64"), "mention_count"],
-    ["MentionCountRoot", x.int("int64"), "mention_count_root"],
-    ["UrgentMentionCount", x.int("int64"), "urgent_mention_count"],
-    ["MsgCountRoot", x.int("int64"), "msg_count_root"],
-    ["NotifyProps", x.map(x.string, x.string), "notify_props"],
-    ["LastUpdateAt", x.int("int64"), "last_update_at"],
-    ["SchemeGuest", x.bool, "scheme_guest"],
-    ["SchemeUser", x.bool, "scheme_user"],
-    ["SchemeAdmin", x.bool, "scheme_admin"],
-    ["ExplicitRoles", x.string, "explicit_roles"],
-    ["AutoTranslationDisabled", x.bool, "autotranslation_disabled"],
-], true);
-
-export const ChannelMemberIdentifier: SdkWire<m.ChannelMemberIdentifier> = x.struct("model.ChannelMemberIdentifier", [
-    ["ChannelId", x.string, "channel_id"],
-    ["UserId", x.string, "user_id"],
-]);
-
-export const ChannelStats: SdkWire<m.ChannelStats> = x.struct("model.ChannelStats", [
-    ["ChannelId", x.string, "channel_id"],
-    ["MemberCount", x.int("int64"), "member_count"],
-    ["GuestCount", x.int("int64"), "guest_count"],
-    ["PinnedPostCount", x.int("int64"), "pinnedpost_count"],
-    ["FilesCount", x.int("int64"), "files_count"],
-]);
-
-export const ClientRequirements: SdkWire<m.ClientRequirements> = x.struct("model.ClientRequirements", [
-    ["AndroidLatestVersion", x.string, "AndroidLatestVersion"],
-    ["AndroidMinVersion", x.string, "AndroidMinVersion"],
-    ["IosLatestVersion", x.string, "IosLatestVersion"],
-    ["IosMinVersion", x.string, "IosMinVersion"],
-]);
-
-export const CloudSettings: SdkWire<m.CloudSettings> = x.struct("model.CloudSettings", [
-    ["CWSURL", x.ptr(x.string), "CWSURL"],
-    ["CWSAPIURL", x.ptr(x.string), "CWSAPIURL"],
-    ["CWSMock", x.ptr(x.bool), "CWSMock"],
-    ["Disable", x.ptr(x.bool), "Disable"],
-    ["PreviewModalBucketURL", x.ptr(x.string), "PreviewModalBucketURL"],
-]);
-
-export const ClusterSettings: SdkWire<m.ClusterSettings> = x.struct("model.ClusterSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["ClusterName", x.ptr(x.string), "ClusterName"],
-    ["OverrideHostname", x.ptr(x.string), "OverrideHostname"],
-    ["NetworkInterface", x.ptr(x.string), "NetworkInterface"],
-    ["BindAddress", x.ptr(x.string), "BindAddress"],
-    ["AdvertiseAddress", x.ptr(x.string), "AdvertiseAddress"],
-    ["UseIPAddress", x.ptr(x.bool), "UseIPAddress"],
-    ["EnableGossipCompression", x.ptr(x.bool), "EnableGossipCompression"],
-    ["EnableExperimentalGossipEncryption", x.ptr(x.bool), "EnableExperimentalGossipEncryption", true],
-    ["EnableGossipEncryption", x.ptr(x.bool), "EnableGossipEncryption"],
-    ["ReadOnlyConfig", x.ptr(x.bool), "ReadOnlyConfig"],
-    ["GossipPort", x.ptr(x.int("int")), "GossipPort"],
-]);
-
-export const Command: SdkWire<m.Command> = x.struct("model.Command", [
-    ["Id", x.string, "id"],
-    ["Token", x.string, "token"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["CreatorId", x.string, "creator_id"],
-    ["TeamId", x.string, "team_id"],
-    ["Trigger", x.string, "trigger"],
-    ["Method", x.string, "method"],
-    ["Username", x.string, "username"],
-    ["IconURL", x.string, "icon_url"],
-    ["AutoComplete", x.bool, "auto_complete"],
-    ["AutoCompleteDesc", x.string, "auto_complete_desc"],
-    ["AutoCompleteHint", x.string, "auto_complete_hint"],
-    ["DisplayName", x.string, "display_name"],
-    ["Description", x.string, "description"],
-    ["URL", x.string, "url"],
-    ["PluginId", x.string, "plugin_id"],
-    ["AutocompleteData", x.ptr(AutocompleteData), "autocomplete_data", true],
-    ["AutocompleteIconData", x.string, "autocomplete_icon_data", true],
-]);
-
-export const CommandArgs: SdkWire<m.CommandArgs> = x.struct("model.CommandArgs", [
-    ["UserId", x.string, "user_id"],
-    ["ChannelId", x.string, "channel_id"],
-    ["TeamId", x.string, "team_id"],
-    ["RootId", x.string, "root_id"],
-    ["ParentId", x.string, "parent_id"],
-    ["TriggerId", x.string, "trigger_id", true],
-    ["ConnectionId", x.string, "connection_id", true],
-    ["Command", x.string, "command"],
-    ["SiteURL", x.string, null],
-    ["UserMentions", x.map(x.string, x.string), null],
-    ["ChannelMentions", x.map(x.string, x.string), null],
-]);
-
-export const MessageAttachmentField: SdkWire<m.MessageAttachmentField> = x.struct("model.MessageAttachmentField", [
-    ["Title", x.string, "title"],
-    ["Value", x.iface, "value"],
-    ["Short", x.bool, "short"],
-]);
-
-export const PostActionOptions: SdkWire<m.PostActionOptions> = x.struct("model.PostActionOptions", [
-    ["Text", x.string, "text"],
-    ["Value", x.string, "value"],
-]);
-
-export const PostActionIntegration: SdkWire<m.PostActionIntegration> = x.struct("model.PostActionIntegration", [
-    ["URL", x.string, "url", true],
-    ["Context", x.map(x.string, x.iface), "context", true],
-]);
-
-export const PostAction: SdkWire<m.PostAction> = x.struct("model.PostAction", [
-    ["Id", x.string, "id", true],
-    ["Type", x.string, "type", true],
-    ["Name", x.string, "name", true],
-    ["Tooltip", x.string, "tooltip", true],
-    ["Disabled", x.bool, "disabled", true],
-    ["Style", x.string, "style", true],
-    ["DataSource", x.string, "data_source", true],
-    ["Options", x.slice(x.ptr(PostActionOptions)), "options", true],
-    ["DefaultOption", x.string, "default_option", true],
-    ["Integration", x.ptr(PostActionIntegration), "integration", true],
-    ["Cookie", x.string, "cookie", true],
-]);
-
-export const MessageAttachment: SdkWire<m.MessageAttachment> = x.struct("model.MessageAttachment", [
-    ["Id", x.int("int64"), "id"],
-    ["Fallback", x.string, "fallback"],
-    ["Color", x.string, "color"],
-    ["Pretext", x.string, "pretext"],
-    ["AuthorName", x.string, "author_name"],
-    ["AuthorLink", x.string, "author_link"],
-    ["AuthorIcon", x.string, "author_icon"],
-    ["Title", x.string, "title"],
-    ["TitleLink", x.string, "title_link"],
-    ["Text", x.string, "text"],
-    ["Fields", x.slice(x.ptr(MessageAttachmentField)), "fields"],
-    ["ImageURL", x.string, "image_url"],
-    ["ThumbURL", x.string, "thumb_url"],
-    ["Footer", x.string, "footer"],
-    ["FooterIcon", x.string, "footer_icon"],
-    ["Timestamp", x.iface, "ts"],
-    ["Actions", x.slice(x.ptr(PostAction)), "actions", true],
-]);
-
-export const CommandResponse: SdkWire<m.CommandResponse> = x.struct("model.CommandResponse", [
-    ["ResponseType", x.string, "response_type"],
-    ["Text", x.string, "text"],
-    ["Username", x.string, "username"],
-    ["ChannelId", x.string, "channel_id"],
-    ["IconURL", x.string, "icon_url"],
-    ["Type", x.string, "type"],
-    ["Props", x.map(x.string, x.iface), "props"],
-    ["GotoLocation", x.string, "goto_location"],
-    ["TriggerId", x.string, "trigger_id"],
-    ["SkipSlackParsing", x.bool, "skip_slack_parsing"],
-    ["Attachments", x.slice(x.ptr(MessageAttachment)), "attachments"],
-    ["ExtraResponses", x.slice(x.ptr(x.lazy(() => CommandResponse))), "extra_responses"],
-]);
-
-export const ComplianceSettings: SdkWire<m.ComplianceSettings> = x.struct("model.ComplianceSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["Directory", x.ptr(x.string), "Directory"],
-    ["EnableDaily", x.ptr(x.bool), "EnableDaily"],
-    ["BatchSize", x.ptr(x.int("int")), "BatchSize"],
-]);
-
-export const Condition: SdkWire<m.Condition> = x.struct("model.Condition", [
-    ["Attribute", x.string, "attribute"],
-    ["Operator", x.string, "operator"],
-    ["Value", x.iface, "value"],
-    ["ValueType", x.int("int"), "value_type"],
-    ["AttributeType", x.string, "attribute_type"],
-    ["HasMaskedValues", x.bool, "has_masked_values", true],
-]);
-
-export const ServiceSettings: SdkWire<m.ServiceSettings> = x.struct("model.ServiceSettings", [
-    ["SiteURL", x.ptr(x.string), "SiteURL"],
-    ["WebsocketURL", x.ptr(x.string), "WebsocketURL"],
-    ["LicenseFileLocation", x.ptr(x.string), "LicenseFileLocation"],
-    ["ListenAddress", x.ptr(x.string), "ListenAddress"],
-    ["ConnectionSecurity", x.ptr(x.string), "ConnectionSecurity"],
-    ["TLSCertFile", x.ptr(x.string), "TLSCertFile"],
-    ["TLSKeyFile", x.ptr(x.string), "TLSKeyFile"],
-    ["TLSMinVer", x.ptr(x.string), "TLSMinVer"],
-    ["TLSStrictTransport", x.ptr(x.bool), "TLSStrictTransport"],
-    ["TLSStrictTransportMaxAge", x.ptr(x.int("int64")), "TLSStrictTransportMaxAge"],
-    ["TLSOverwriteCiphers", x.slice(x.string), "TLSOverwriteCiphers"],
-    ["UseLetsEncrypt", x.ptr(x.bool), "UseLetsEncrypt"],
-    ["LetsEncryptCertificateCacheFile", x.ptr(x.string), "LetsEncryptCertificateCacheFile"],
-    ["Forward80To443", x.ptr(x.bool), "Forward80To443"],
-    ["TrustedProxyIPHeader", x.slice(x.string), "TrustedProxyIPHeader"],
-    ["ReadTimeout", x.ptr(x.int("int")), "ReadTimeout"],
-    ["WriteTimeout", x.ptr(x.int("int")), "WriteTimeout"],
-    ["IdleTimeout", x.ptr(x.int("int")), "IdleTimeout"],
-    ["MaximumLoginAttempts", x.ptr(x.int("int")), "MaximumLoginAttempts"],
-    ["GoroutineHealthThreshold", x.ptr(x.int("int")), "GoroutineHealthThreshold"],
-    ["EnableOAuthServiceProvider", x.ptr(x.bool), "EnableOAuthServiceProvider"],
-    ["EnableDynamicClientRegistration", x.ptr(x.bool), "EnableDynamicClientRegistration"],
-    ["DCRRedirectURIAllowlist", x.slice(x.string), "DCRRedirectURIAllowlist"],
-    ["EnableIncomingWebhooks", x.ptr(x.bool), "EnableIncomingWebhooks"],
-    ["EnableOutgoingWebhooks", x.ptr(x.bool), "EnableOutgoingWebhooks"],
-    ["EnableOutgoingOAuthConnections", x.ptr(x.bool), "EnableOutgoingOAuthConnections"],
-    ["EnableCommands", x.ptr(x.bool), "EnableCommands"],
-    ["OutgoingIntegrationRequestsTimeout", x.ptr(x.int("int64")), "OutgoingIntegrationRequestsTimeout"],
-    ["EnablePostUsernameOverride", x.ptr(x.bool), "EnablePostUsernameOverride"],
-    ["EnablePostIconOverride", x.ptr(x.bool), "EnablePostIconOverride"],
-    ["GoogleDeveloperKey", x.ptr(x.string), "GoogleDeveloperKey"],
-    ["EnableLinkPreviews", x.ptr(x.bool), "EnableLinkPreviews"],
-    ["EnablePermalinkPreviews", x.ptr(x.bool), "EnablePermalinkPreviews"],
-    ["RestrictLinkPreviews", x.ptr(x.string), "RestrictLinkPreviews"],
-    ["EnableTesting", x.ptr(x.bool), "EnableTesting"],
-    ["EnableDeveloper", x.ptr(x.bool), "EnableDeveloper"],
-    ["DeveloperFlags", x.ptr(x.string), "DeveloperFlags"],
-    ["EnableClientPerformanceDebugging", x.ptr(x.bool), "EnableClientPerformanceDebugging"],
-    ["EnableSecurityFixAlert", x.ptr(x.bool), "EnableSecurityFixAlert"],
-    ["EnableInsecureOutgoingConnections", x.ptr(x.bool), "EnableInsecureOutgoingConnections"],
-    ["AllowedUntrustedInternalConnections", x.ptr(x.string), "AllowedUntrustedInternalConnections"],
-    ["EnableMultifactorAuthentication", x.ptr(x.bool), "EnableMultifactorAuthentication"],
-    ["EnforceMultifactorAuthentication", x.ptr(x.bool), "EnforceMultifactorAuthentication"],
-    ["EnableUserAccessTokens", x.ptr(x.bool), "EnableUserAccessTokens"],
-    ["MaximumPersonalAccessTokenLifetimeDays", x.ptr(x.int("int")), "MaximumPersonalAccessTokenLifetimeDays"],
-    ["AllowCorsFrom", x.ptr(x.string), "AllowCorsFrom"],
-    ["CorsExposedHeaders", x.ptr(x.string), "CorsExposedHeaders"],
-    ["CorsAllowCredentials", x.ptr(x.bool), "CorsAllowCredentials"],
-    ["CorsDebug", x.ptr(x.bool), "CorsDebug"],
-    ["AllowCookiesForSubdomains", x.ptr(x.bool), "AllowCookiesForSubdomains"],
-    ["ExtendSessionLengthWithActivity", x.ptr(x.bool), "ExtendSessionLengthWithActivity"],
-    ["TerminateSessionsOnPasswordChange", x.ptr(x.bool), "TerminateSessionsOnPasswordChange"],
-    ["SessionLengthWebInDays", x.ptr(x.int("int")), "SessionLengthWebInDays"],
-    ["SessionLengthWebInHours", x.ptr(x.int("int")), "SessionLengthWebInHours"],
-    ["SessionLengthMobileInDays", x.ptr(x.int("int")), "SessionLengthMobileInDays"],
-    ["SessionLengthMobileInHours", x.ptr(x.int("int")), "SessionLengthMobileInHours"],
-    ["SessionLengthSSOInDays", x.ptr(x.int("int")), "SessionLengthSSOInDays"],
-    ["SessionLengthSSOInHours", x.ptr(x.int("int")), "SessionLengthSSOInHours"],
-    ["SessionCacheInMinutes", x.ptr(x.int("int")), "SessionCacheInMinutes"],
-    ["SessionIdleTimeoutInMinutes", x.ptr(x.int("int")), "SessionIdleTimeoutInMinutes"],
-    ["WebsocketSecurePort", x.ptr(x.int("int")), "WebsocketSecurePort"],
-    ["WebsocketPort", x.ptr(x.int("int")), "WebsocketPort"],
-    ["WebserverMode", x.ptr(x.string), "WebserverMode"],
-    ["EnableGifPicker", x.ptr(x.bool), "EnableGifPicker"],
-    ["GiphySdkKey", x.ptr(x.string), "GiphySdkKey"],
-    ["EnableCustomEmoji", x.ptr(x.bool), "EnableCustomEmoji"],
-    ["EnableEmojiPicker", x.ptr(x.bool), "EnableEmojiPicker"],
-    ["PostEditTimeLimit", x.ptr(x.int("int")), "PostEditTimeLimit"],
-    ["TimeBetweenUserTypingUpdatesMilliseconds", x.ptr(x.int("int64")), "TimeBetweenUserTypingUpdatesMilliseconds"],
-    ["EnableCrossTeamSearch", x.ptr(x.bool), "EnableCrossTeamSearch"],
-    ["EnablePostSearch", x.ptr(x.bool), "EnablePostSearch"],
-    ["EnableFileSearch", x.ptr(x.bool), "EnableFileSearch"],
-    ["MinimumHashtagLength", x.ptr(x.int("int")), "MinimumHashtagLength"],
-    ["EnableUserTypingMessages", x.ptr(x.bool), "EnableUserTypingMessages"],
-    ["EnableChannelViewedMessages", x.ptr(x.bool), "EnableChannelViewedMessages"],
-    ["EnableUserStatuses", x.ptr(x.bool), "EnableUserStatuses"],
-    ["ExperimentalEnableAuthenticationTransfer", x.ptr(x.bool), "ExperimentalEnableAuthenticationTransfer"],
-    ["ClusterLogTimeoutMilliseconds", x.ptr(x.int("int")), "ClusterLogTimeoutMilliseconds"],
-    ["EnableTutorial", x.ptr(x.bool), "EnableTutorial"],
-    ["EnableOnboardingFlow", x.ptr(x.bool), "EnableOnboardingFlow"],
-    ["ExperimentalEnableDefaultChannelLeaveJoinMessages", x.ptr(x.bool), "ExperimentalEnableDefaultChannelLeaveJoinMessages"],
-    ["ExperimentalGroupUnreadChannels", x.ptr(x.string), "ExperimentalGroupUnreadChannels"],
-    ["EnableAPITeamDeletion", x.ptr(x.bool), "EnableAPITeamDeletion"],
-    ["EnableAPITriggerAdminNotifications", x.ptr(x.bool), "EnableAPITriggerAdminNotifications"],
-    ["EnableAPIUserDeletion", x.ptr(x.bool), "EnableAPIUserDeletion"],
-    ["EnableAPIPostDeletion", x.ptr(x.bool), "EnableAPIPostDeletion"],
-    ["EnableDesktopLandingPage", x.ptr(x.bool), "EnableDesktopLandingPage"],
-    ["MinimumDesktopAppVersion", x.ptr(x.string), "MinimumDesktopAppVersion"],
-    ["ExperimentalEnableHardenedMode", x.ptr(x.bool), "ExperimentalEnableHardenedMode"],
-    ["ExperimentalStrictCSRFEnforcement", x.ptr(x.bool), "ExperimentalStrictCSRFEnforcement"],
-    ["EnableEmailInvitations", x.ptr(x.bool), "EnableEmailInvitations"],
-    ["DisableBotsWhenOwnerIsDeactivated", x.ptr(x.bool), "DisableBotsWhenOwnerIsDeactivated"],
-    ["EnableBotAccountCreation", x.ptr(x.bool), "EnableBotAccountCreation"],
-    ["EnableSVGs", x.ptr(x.bool), "EnableSVGs"],
-    ["EnableLatex", x.ptr(x.bool), "EnableLatex"],
-    ["EnableInlineLatex", x.ptr(x.bool), "EnableInlineLatex"],
-    ["PostPriority", x.ptr(x.bool), "PostPriority"],
-    ["AllowPersistentNotifications", x.ptr(x.bool), "AllowPersistentNotifications"],
-    ["AllowPersistentNotificationsForGuests", x.ptr(x.bool), "AllowPersistentNotificationsForGuests"],
-    ["PersistentNotificationIntervalMinutes", x.ptr(x.int("int")), "PersistentNotificationIntervalMinutes"],
-    ["PersistentNotificationMaxCount", x.ptr(x.int("int")), "PersistentNotificationMaxCount"],
-    ["PersistentNotificationMaxRecipients", x.ptr(x.int("int")), "PersistentNotificationMaxRecipients"],
-    ["EnableBurnOnRead", x.ptr(x.bool), "EnableBurnOnRead"],
-    ["BurnOnReadDurationSeconds", x.ptr(x.int("int")), "BurnOnReadDurationSeconds"],
-    ["BurnOnReadMaximumTimeToLiveSeconds", x.ptr(x.int("int")), "BurnOnReadMaximumTimeToLiveSeconds"],
-    ["BurnOnReadSchedulerFrequencySeconds", x.ptr(x.int("int")), "BurnOnReadSchedulerFrequencySeconds"],
-    ["EnableAPIChannelDeletion", x.ptr(x.bool), "EnableAPIChannelDeletion"],
-    ["EnableLocalMode", x.ptr(x.bool), "EnableLocalMode"],
-    ["LocalModeSocketLocation", x.ptr(x.string), "LocalModeSocketLocation"],
-    ["EnableAWSMetering", x.ptr(x.bool), "EnableAWSMetering"],
-    ["AWSMeteringTimeoutSeconds", x.ptr(x.int("int")), "AWSMeteringTimeoutSeconds"],
-    ["SplitKey", x.ptr(x.string), "SplitKey"],
-    ["FeatureFlagSyncIntervalSeconds", x.ptr(x.int("int")), "FeatureFlagSyncIntervalSeconds"],
-    ["DebugSplit", x.ptr(x.bool), "DebugSplit"],
-    ["ThreadAutoFollow", x.ptr(x.bool), "ThreadAutoFollow"],
-    ["CollapsedThreads", x.ptr(x.string), "CollapsedThreads"],
-    ["ManagedResourcePaths", x.ptr(x.string), "ManagedResourcePaths"],
-    ["EnableCustomGroups", x.ptr(x.bool), "EnableCustomGroups"],
-    ["AllowSyncedDrafts", x.ptr(x.bool), "AllowSyncedDrafts"],
-    ["UniqueEmojiReactionLimitPerPost", x.ptr(x.int("int")), "UniqueEmojiReactionLimitPerPost"],
-    ["RefreshPostStatsRunTime", x.ptr(x.string), "RefreshPostStatsRunTime"],
-    ["MaximumPayloadSizeBytes", x.ptr(x.int("int64")), "MaximumPayloadSizeBytes"],
-    ["MaximumURLLength", x.ptr(x.int("int")), "MaximumURLLength"],
-    ["ScheduledPosts", x.ptr(x.bool), "ScheduledPosts"],
-    ["EnableWebHubChannelIteration", x.ptr(x.bool), "EnableWebHubChannelIteration"],
-    ["FrameAncestors", x.ptr(x.string), "FrameAncestors"],
-    ["DeleteAccountLink", x.ptr(x.string), "DeleteAccountLink"],
-]);
-
-export const TeamSettings: SdkWire<m.TeamSettings> = x.struct("model.TeamSettings", [
-    ["SiteName", x.ptr(x.string), "SiteName"],
-    ["MaxUsersPerTeam", x.ptr(x.int("int")), "MaxUsersPerTeam"],
-    ["EnableJoinLeaveMessageByDefault", x.ptr(x.bool), "EnableJoinLeaveMessageByDefault"],
-    ["EnableUserCreation", x.ptr(x.bool), "EnableUserCreation"],
-    ["EnableOpenServer", x.ptr(x.bool), "EnableOpenServer"],
-    ["EnableUserDeactivation", x.ptr(x.bool), "EnableUserDeactivation"],
-    ["RestrictCreationToDomains", x.ptr(x.string), "RestrictCreationToDomains"],
-    ["EnableCustomUserStatuses", x.ptr(x.bool), "EnableCustomUserStatuses"],
-    ["EnableCustomBrand", x.ptr(x.bool), "EnableCustomBrand"],
-    ["CustomBrandText", x.ptr(x.string), "CustomBrandText"],
-    ["CustomDescriptionText", x.ptr(x.string), "CustomDescriptionText"],
-    ["RestrictDirectMessage", x.ptr(x.string), "RestrictDirectMessage"],
-    ["EnableLastActiveTime", x.ptr(x.bool), "EnableLastActiveTime"],
-    ["UserStatusAwayTimeout", x.ptr(x.int("int64")), "UserStatusAwayTimeout"],
-    ["MaxChannelsPerTeam", x.ptr(x.int("int64")), "MaxChannelsPerTeam"],
-    ["EnableChannelCategorySorting", x.ptr(x.bool), "EnableChannelCategorySorting"],
-    ["MaxNotificationsPerChannel", x.ptr(x.int("int64")), "MaxNotificationsPerChannel"],
-    ["EnableConfirmNotificationsToChannel", x.ptr(x.bool), "EnableConfirmNotificationsToChannel"],
-    ["TeammateNameDisplay", x.ptr(x.string), "TeammateNameDisplay"],
-    ["ExperimentalViewArchivedChannels", x.ptr(x.bool), "ExperimentalViewArchivedChannels"],
-    ["ExperimentalEnableAutomaticReplies", x.ptr(x.bool), "ExperimentalEnableAutomaticReplies"],
-    ["LockTeammateNameDisplay", x.ptr(x.bool), "LockTeammateNameDisplay"],
-    ["LockProfileFieldsForEmailUsers", x.ptr(x.string), "LockProfileFieldsForEmailUsers"],
-    ["ExperimentalPrimaryTeam", x.ptr(x.string), "ExperimentalPrimaryTeam"],
-    ["ExperimentalDefaultChannels", x.slice(x.string), "ExperimentalDefaultChannels"],
-]);
-
-export const ReplicaLagSettings: SdkWire<m.ReplicaLagSettings> = x.struct("model.ReplicaLagSettings", [
-    ["DataSource", x.ptr(x.string), "DataSource"],
-    ["QueryAbsoluteLag", x.ptr(x.string), "QueryAbsoluteLag"],
-    ["QueryTimeLag", x.ptr(x.string), "QueryTimeLag"],
-]);
-
-export const SqlSettings: SdkWire<m.SqlSettings> = x.struct("model.SqlSettings", [
-    ["DriverName", x.ptr(x.string), "DriverName"],
-    ["DataSource", x.ptr(x.string), "DataSource"],
-    ["DataSourceReplicas", x.slice(x.string), "DataSourceReplicas"],
-    ["DataSourceSearchReplicas", x.slice(x.string), "DataSourceSearchReplicas"],
-    ["MaxIdleConns", x.ptr(x.int("int")), "MaxIdleConns"],
-    ["ConnMaxLifetimeMilliseconds", x.ptr(x.int("int")), "ConnMaxLifetimeMilliseconds"],
-    ["ConnMaxIdleTimeMilliseconds", x.ptr(x.int("int")), "ConnMaxIdleTimeMilliseconds"],
-    ["MaxOpenConns", x.ptr(x.int("int")), "MaxOpenConns"],
-    ["Trace", x.ptr(x.bool), "Trace"],
-    ["AtRestEncryptKey", x.ptr(x.string), "AtRestEncryptKey"],
-    ["QueryTimeout", x.ptr(x.int("int")), "QueryTimeout"],
-    ["AnalyticsQueryTimeout", x.ptr(x.int("int")), "AnalyticsQueryTimeout"],
-    ["DisableDatabaseSearch", x.ptr(x.bool), "DisableDatabaseSearch"],
-    ["MigrationsStatementTimeoutSeconds", x.ptr(x.int("int")), "MigrationsStatementTimeoutSeconds"],
-    ["ReplicaLagSettings", x.slice(x.ptr(ReplicaLagSettings)), "ReplicaLagSettings"],
-    ["ReplicaMonitorIntervalSeconds", x.ptr(x.int("int")), "ReplicaMonitorIntervalSeconds"],
-]);
-
-export const LogSettings: SdkWire<m.LogSettings> = x.struct("model.LogSettings", [
-    ["EnableConsole", x.ptr(x.bool), "EnableConsole"],
-    ["ConsoleLevel", x.ptr(x.string), "ConsoleLevel"],
-    ["ConsoleJson", x.ptr(x.bool), "ConsoleJson"],
-    ["EnableColor", x.ptr(x.bool), "EnableColor"],
-    ["EnableFile", x.ptr(x.bool), "EnableFile"],
-    ["FileLevel", x.ptr(x.string), "FileLevel"],
-    ["FileJson", x.ptr(x.bool), "FileJson"],
-    ["FileLocation", x.ptr(x.string), "FileLocation"],
-    ["EnableWebhookDebugging", x.ptr(x.bool), "EnableWebhookDebugging"],
-    ["EnableDiagnostics", x.ptr(x.bool), "EnableDiagnostics"],
-    ["EnableSentry", x.ptr(x.bool), "EnableSentry"],
-    ["AdvancedLoggingJSON", x.rawJson, "AdvancedLoggingJSON"],
-    ["MaxFieldSize", x.ptr(x.int("int")), "MaxFieldSize"],
-]);
-
-export const ExperimentalAuditSettings: SdkWire<m.ExperimentalAuditSettings> = x.struct("model.ExperimentalAuditSettings", [
-    ["FileEnabled", x.ptr(x.bool), "FileEnabled"],
-    ["FileName", x.ptr(x.string), "FileName"],
-    ["AdvancedLoggingJSON", x.rawJson, "AdvancedLoggingJSON"],
-    ["Certificate", x.ptr(x.string), "Certificate"],
-]);
-
-export const PasswordSettings: SdkWire<m.PasswordSettings> = x.struct("model.PasswordSettings", [
-    ["MinimumLength", x.ptr(x.int("int")), "MinimumLength"],
-    ["Lowercase", x.ptr(x.bool), "Lowercase"],
-    ["Number", x.ptr(x.bool), "Number"],
-    ["Uppercase", x.ptr(x.bool), "Uppercase"],
-    ["Symbol", x.ptr(x.bool), "Symbol"],
-    ["EnableForgotLink", x.ptr(x.bool), "EnableForgotLink"],
-]);
-
-export const FileSettings: SdkWire<m.FileSettings> = x.struct("model.FileSettings", [
-    ["EnableFileAttachments", x.ptr(x.bool), "EnableFileAttachments"],
-    ["EnableMobileUpload", x.ptr(x.bool), "EnableMobileUpload"],
-    ["EnableMobileDownload", x.ptr(x.bool), "EnableMobileDownload"],
-    ["MaxFileSize", x.ptr(x.int("int64")), "MaxFileSize"],
-    ["MaxImageResolution", x.ptr(x.int("int64")), "MaxImageResolution"],
-    ["MaxImageDecoderConcurrency", x.ptr(x.int("int64")), "MaxImageDecoderConcurrency"],
-    ["DriverName", x.ptr(x.string), "DriverName"],
-    ["Directory", x.ptr(x.string), "Directory"],
-    ["EnablePublicLink", x.ptr(x.bool), "EnablePublicLink"],
-    ["ExtractContent", x.ptr(x.bool), "ExtractContent"],
-    ["ExtractContentTimeout", x.ptr(x.int("int")), "ExtractContentTimeout"],
-    ["ArchiveRecursion", x.ptr(x.bool), "ArchiveRecursion"],
-    ["PublicLinkSalt", x.ptr(x.string), "PublicLinkSalt"],
-    ["InitialFont", x.ptr(x.string), "InitialFont"],
-    ["AmazonS3AccessKeyId", x.ptr(x.string), "AmazonS3AccessKeyId"],
-    ["AmazonS3SecretAccessKey", x.ptr(x.string), "AmazonS3SecretAccessKey"],
-    ["AmazonS3Bucket", x.ptr(x.string), "AmazonS3Bucket"],
-    ["AmazonS3PathPrefix", x.ptr(x.string), "AmazonS3PathPrefix"],
-    ["AmazonS3Region", x.ptr(x.string), "AmazonS3Region"],
-    ["AmazonS3Endpoint", x.ptr(x.string), "AmazonS3Endpoint"],
-    ["AmazonS3SSL", x.ptr(x.bool), "AmazonS3SSL"],
-    ["AmazonS3SignV2", x.ptr(x.bool), "AmazonS3SignV2"],
-    ["AmazonS3SSE", x.ptr(x.bool), "AmazonS3SSE"],
-    ["AmazonS3Trace", x.ptr(x.bool), "AmazonS3Trace"],
-    ["AmazonS3RequestTimeoutMilliseconds", x.ptr(x.int("int64")), "AmazonS3RequestTimeoutMilliseconds"],
-    ["AmazonS3UploadPartSizeBytes", x.ptr(x.int("int64")), "AmazonS3UploadPartSizeBytes"],
-    ["AmazonS3StorageClass", x.ptr(x.string), "AmazonS3StorageClass"],
-    ["AzureStorageAccount", x.ptr(x.string), "AzureStorageAccount"],
-    ["AzureAuthMode", x.ptr(x.string), "AzureAuthMode"],
-    ["AzureAccessKey", x.ptr(x.string), "AzureAccessKey"],
-    ["AzureContainer", x.ptr(x.string), "AzureContainer"],
-    ["AzurePathPrefix", x.ptr(x.string), "AzurePathPrefix"],
-    ["AzureCloud", x.ptr(x.string), "AzureCloud"],
-    ["AzureEndpoint", x.ptr(x.string), "AzureEndpoint"],
-    ["AzureSSL", x.ptr(x.bool), "AzureSSL"],
-    ["AzureRequestTimeoutMilliseconds", x.ptr(x.int("int64")), "AzureRequestTimeoutMilliseconds"],
-    ["DedicatedExportStore", x.ptr(x.bool), "DedicatedExportStore"],
-    ["ExportDriverName", x.ptr(x.string), "ExportDriverName"],
-    ["ExportDirectory", x.ptr(x.string), "ExportDirectory"],
-    ["ExportAmazonS3AccessKeyId", x.ptr(x.string), "ExportAmazonS3AccessKeyId"],
-    ["ExportAmazonS3SecretAccessKey", x.ptr(x.string), "ExportAmazonS3SecretAccessKey"],
-    ["ExportAmazonS3Bucket", x.ptr(x.string), "ExportAmazonS3Bucket"],
-    ["ExportAmazonS3PathPrefix", x.ptr(x.string), "ExportAmazonS3PathPrefix"],
-    ["ExportAmazonS3Region", x.ptr(x.string), "ExportAmazonS3Region"],
-    ["ExportAmazonS3Endpoint", x.ptr(x.string), "ExportAmazonS3Endpoint"],
-    ["ExportAmazonS3SSL", x.ptr(x.bool), "ExportAmazonS3SSL"],
-    ["ExportAmazonS3SignV2", x.ptr(x.bool), "ExportAmazonS3SignV2"],
-    ["ExportAmazonS3SSE", x.ptr(x.bool), "ExportAmazonS3SSE"],
-    ["ExportAmazonS3Trace", x.ptr(x.bool), "ExportAmazonS3Trace"],
-    ["ExportAmazonS3RequestTimeoutMilliseconds", x.ptr(x.int("int64")), "ExportAmazonS3RequestTimeoutMilliseconds"],
-    ["ExportAmazonS3PresignExpiresSeconds", x.ptr(x.int("int64")), "ExportAmazonS3PresignExpiresSeconds"],
-    ["ExportAmazonS3UploadPartSizeBytes", x.ptr(x.int("int64")), "ExportAmazonS3UploadPartSizeBytes"],
-    ["ExportAmazonS3StorageClass", x.ptr(x.string), "ExportAmazonS3StorageClass"],
-    ["ExportAzureStorageAccount", x.ptr(x.string), "ExportAzureStorageAccount"],
-    ["ExportAzureAuthMode", x.ptr(x.string), "ExportAzureAuthMode"],
-    ["ExportAzureAccessKey", x.ptr(x.string), "ExportAzureAccessKey"],
-    ["ExportAzureContainer", x.ptr(x.string), "ExportAzureContainer"],
-    ["ExportAzurePathPrefix", x.ptr(x.string), "ExportAzurePathPrefix"],
-    ["ExportAzureCloud", x.ptr(x.string), "ExportAzureCloud"],
-    ["ExportAzureEndpoint", x.ptr(x.string), "ExportAzureEndpoint"],
-    ["ExportAzureSSL", x.ptr(x.bool), "ExportAzureSSL"],
-    ["ExportAzureRequestTimeoutMilliseconds", x.ptr(x.int("int64")), "ExportAzureRequestTimeoutMilliseconds"],
-    ["ExportAzurePresignExpiresSeconds", x.ptr(x.int("int64")), "ExportAzurePresignExpiresSeconds"],
-]);
-
-export const EmailSettings: SdkWire<m.EmailSettings> = x.struct("model.EmailSettings", [
-    ["EnableSignUpWithEmail", x.ptr(x.bool), "EnableSignUpWithEmail"],
-    ["EnableSignInWithEmail", x.ptr(x.bool), "EnableSignInWithEmail"],
-    ["EnableSignInWithUsername", x.ptr(x.bool), "EnableSignInWithUsername"],
-    ["SendEmailNotifications", x.ptr(x.bool), "SendEmailNotifications"],
-    ["UseChannelInEmailNotifications", x.ptr(x.bool), "UseChannelInEmailNotifications"],
-    ["RequireEmailVerification", x.ptr(x.bool), "RequireEmailVerification"],
-    ["FeedbackName", x.ptr(x.string), "FeedbackName"],
-    ["FeedbackEmail", x.ptr(x.string), "FeedbackEmail"],
-    ["ReplyToAddress", x.ptr(x.string), "ReplyToAddress"],
-    ["FeedbackOrganization", x.ptr(x.string), "FeedbackOrganization"],
-    ["EnableSMTPAuth", x.ptr(x.bool), "EnableSMTPAuth"],
-    ["SMTPUsername", x.ptr(x.string), "SMTPUsername"],
-    ["SMTPPassword", x.ptr(x.string), "SMTPPassword"],
-    ["SMTPServer", x.ptr(x.string), "SMTPServer"],
-    ["SMTPPort", x.ptr(x.string), "SMTPPort"],
-    ["SMTPServerTimeout", x.ptr(x.int("int")), "SMTPServerTimeout"],
-    ["ConnectionSecurity", x.ptr(x.string), "ConnectionSecurity"],
-    ["SendPushNotifications", x.ptr(x.bool), "SendPushNotifications"],
-    ["PushNotificationServer", x.ptr(x.string), "PushNotificationServer"],
-    ["PushNotificationContents", x.ptr(x.string), "PushNotificationContents"],
-    ["PushNotificationBuffer", x.ptr(x.int("int")), "PushNotificationBuffer"],
-    ["EnableEmailBatching", x.ptr(x.bool), "EnableEmailBatching"],
-    ["EmailBatchingBufferSize", x.ptr(x.int("int")), "EmailBatchingBufferSize"],
-    ["EmailBatchingInterval", x.ptr(x.int("int")), "EmailBatchingInterval"],
-    ["EnablePreviewModeBanner", x.ptr(x.bool), "EnablePreviewModeBanner"],
-    ["SkipServerCertificateVerification", x.ptr(x.bool), "SkipServerCertificateVerification"],
-    ["EmailNotificationContentsType", x.ptr(x.string), "EmailNotificationContentsType"],
-]);
-
-export const RateLimitSettings: SdkWire<m.RateLimitSettings> = x.struct("model.RateLimitSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["PerSec", x.ptr(x.int("int")), "PerSec"],
-    ["MaxBurst", x.ptr(x.int("int")), "MaxBurst"],
-    ["MemoryStoreSize", x.ptr(x.int("int")), "MemoryStoreSize"],
-    ["VaryByRemoteAddr", x.ptr(x.bool), "VaryByRemoteAddr"],
-    ["VaryByUser", x.ptr(x.bool), "VaryByUser"],
-    ["VaryByHeader", x.string, "VaryByHeader"],
-]);
-
-export const PrivacySettings: SdkWire<m.PrivacySettings> = x.struct("model.PrivacySettings", [
-    ["ShowEmailAddress", x.ptr(x.bool), "ShowEmailAddress"],
-    ["ShowFullName", x.ptr(x.bool), "ShowFullName"],
-    ["UseAnonymousURLs", x.ptr(x.bool), "UseAnonymousURLs"],
-]);
-
-export const SupportSettings: SdkWire<m.SupportSettings> = x.struct("model.SupportSettings", [
-    ["TermsOfServiceLink", x.ptr(x.string), "TermsOfServiceLink"],
-    ["PrivacyPolicyLink", x.ptr(x.string), "PrivacyPolicyLink"],
-    ["AboutLink", x.ptr(x.string), "AboutLink"],
-    ["HelpLink", x.ptr(x.string), "HelpLink"],
-    ["ReportAProblemLink", x.ptr(x.string), "ReportAProblemLink"],
-    ["ReportAProblemType", x.ptr(x.string), "ReportAProblemType"],
-    ["ReportAProblemMail", x.ptr(x.string), "ReportAProblemMail"],
-    ["AllowDownloadLogs", x.ptr(x.bool), "AllowDownloadLogs"],
-    ["ForgotPasswordLink", x.ptr(x.string), "ForgotPasswordLink"],
-    ["SupportEmail", x.ptr(x.string), "SupportEmail"],
-    ["CustomTermsOfServiceEnabled", x.ptr(x.bool), "CustomTermsOfServiceEnabled"],
-    ["CustomTermsOfServiceReAcceptancePeriod", x.ptr(x.int("int")), "CustomTermsOfServiceReAcceptancePeriod"],
-    ["EnableAskCommunityLink", x.ptr(x.bool), "EnableAskCommunityLink"],
-]);
-
-export const ThemeSettings: SdkWire<m.ThemeSettings> = x.struct("model.ThemeSettings", [
-    ["EnableThemeSelection", x.ptr(x.bool), "EnableThemeSelection"],
-    ["DefaultTheme", x.ptr(x.string), "DefaultTheme"],
-    ["AllowCustomThemes", x.ptr(x.bool), "AllowCustomThemes"],
-    ["AllowedThemes", x.slice(x.string), "AllowedThemes"],
-]);
-
-export const SSOSettings: SdkWire<m.SSOSettings> = x.struct("model.SSOSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["Secret", x.ptr(x.string), "Secret"],
-    ["Id", x.ptr(x.string), "Id"],
-    ["Scope", x.ptr(x.string), "Scope"],
-    ["AuthEndpoint", x.ptr(x.string), "AuthEndpoint"],
-    ["TokenEndpoint", x.ptr(x.string), "TokenEndpoint"],
-    ["UserAPIEndpoint", x.ptr(x.string), "UserAPIEndpoint"],
-    ["DiscoveryEndpoint", x.ptr(x.string), "DiscoveryEndpoint"],
-    ["ButtonText", x.ptr(x.string), "ButtonText"],
-    ["ButtonColor", x.ptr(x.string), "ButtonColor"],
-    ["UsePreferredUsername", x.ptr(x.bool), "UsePreferredUsername"],
-]);
-
-export const Office365Settings: SdkWire<m.Office365Settings> = x.struct("model.Office365Settings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["Secret", x.ptr(x.string), "Secret"],
-    ["Id", x.ptr(x.string), "Id"],
-    ["Scope", x.ptr(x.string), "Scope"],
-    ["AuthEndpoint", x.ptr(x.string), "AuthEndpoint"],
-    ["TokenEndpoint", x.ptr(x.string), "TokenEndpoint"],
-    ["UserAPIEndpoint", x.ptr(x.string), "UserAPIEndpoint"],
-    ["DiscoveryEndpoint", x.ptr(x.string), "DiscoveryEndpoint"],
-    ["DirectoryId", x.ptr(x.string), "DirectoryId"],
-    ["UsePreferredUsername", x.ptr(x.bool), "UsePreferredUsername"],
-]);
-
-export const LdapSettings: SdkWire<m.LdapSettings> = x.struct("model.LdapSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["EnableSync", x.ptr(x.bool), "EnableSync"],
-    ["LdapServer", x.ptr(x.string), "LdapServer"],
-    ["LdapPort", x.ptr(x.int("int")), "LdapPort"],
-    ["ConnectionSecurity", x.ptr(x.string), "ConnectionSecurity"],
-    ["BaseDN", x.ptr(x.string), "BaseDN"],
-    ["BindUsername", x.ptr(x.string), "BindUsername"],
-    ["BindPassword", x.ptr(x.string), "BindPassword"],
-    ["MaximumLoginAttempts", x.ptr(x.int("int")), "MaximumLoginAttempts"],
-    ["UserFilter", x.ptr(x.string), "UserFilter"],
-    ["GroupFilter", x.ptr(x.string), "GroupFilter"],
-    ["GuestFilter", x.ptr(x.string), "GuestFilter"],
-    ["EnableAdminFilter", x.ptr(x.bool), "EnableAdminFilter"],
-    ["AdminFilter", x.ptr(x.string), "AdminFilter"],
-    ["GroupDisplayNameAttribute", x.ptr(x.string), "GroupDisplayNameAttribute"],
-    ["GroupIdAttribute", x.ptr(x.string), "GroupIdAttribute"],
-    ["FirstNameAttribute", x.ptr(x.string), "FirstNameAttribute"],
-    ["LastNameAttribute", x.ptr(x.string), "LastNameAttribute"],
-    ["EmailAttribute", x.ptr(x.string), "EmailAttribute"],
-    ["UsernameAttribute", x.ptr(x.string), "UsernameAttribute"],
-    ["NicknameAttribute", x.ptr(x.string), "NicknameAttribute"],
-    ["IdAttribute", x.ptr(x.string), "IdAttribute"],
-    ["PositionAttribute", x.ptr(x.string), "PositionAttribute"],
-    ["LoginIdAttribute", x.ptr(x.string), "LoginIdAttribute"],
-    ["PictureAttribute", x.ptr(x.string), "PictureAttribute"],
-    ["SyncIntervalMinutes", x.ptr(x.int("int")), "SyncIntervalMinutes"],
-    ["ReAddRemovedMembers", x.ptr(x.bool), "ReAddRemovedMembers"],
-    ["SkipCertificateVerification", x.ptr(x.bool), "SkipCertificateVerification"],
-    ["PublicCertificateFile", x.ptr(x.string), "PublicCertificateFile"],
-    ["PrivateKeyFile", x.ptr(x.string), "PrivateKeyFile"],
-    ["QueryTimeout", x.ptr(x.int("int")), "QueryTimeout"],
-    ["MaxPageSize", x.ptr(x.int("int")), "MaxPageSize"],
-    ["LoginFieldName", x.ptr(x.string), "LoginFieldName"],
-]);
-
-export const LocalizationSettings: SdkWire<m.LocalizationSettings> = x.struct("model.LocalizationSettings", [
-    ["DefaultServerLocale", x.ptr(x.string), "DefaultServerLocale"],
-    ["DefaultClientLocale", x.ptr(x.string), "DefaultClientLocale"],
-    ["AvailableLocales", x.ptr(x.string), "AvailableLocales"],
-    ["EnableExperimentalLocales", x.ptr(x.bool), "EnableExperimentalLocales"],
-]);
-
-export const SamlSettings: SdkWire<m.SamlSettings> = x.struct("model.SamlSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["EnableSyncWithLdap", x.ptr(x.bool), "EnableSyncWithLdap"],
-    ["EnableSyncWithLdapIncludeAuth", x.ptr(x.bool), "EnableSyncWithLdapIncludeAuth"],
-    ["IgnoreGuestsLdapSync", x.ptr(x.bool), "IgnoreGuestsLdapSync"],
-    ["Verify", x.ptr(x.bool), "Verify"],
-    ["Encrypt", x.ptr(x.bool), "Encrypt"],
-    ["SignRequest", x.ptr(x.bool), "SignRequest"],
-    ["IdpURL", x.ptr(x.string), "IdpURL"],
-    ["IdpDescriptorURL", x.ptr(x.string), "IdpDescriptorURL"],
-    ["IdpMetadataURL", x.ptr(x.string), "IdpMetadataURL"],
-    ["ServiceProviderIdentifier", x.ptr(x.string), "ServiceProviderIdentifier"],
-    ["AssertionConsumerServiceURL", x.ptr(x.string), "AssertionConsumerServiceURL"],
-    ["SignatureAlgorithm", x.ptr(x.string), "SignatureAlgorithm"],
-    ["CanonicalAlgorithm", x.ptr(x.string), "CanonicalAlgorithm"],
-    ["ScopingIDPProviderId", x.ptr(x.string), "ScopingIDPProviderId"],
-    ["ScopingIDPName", x.ptr(x.string), "ScopingIDPName"],
-    ["IdpCertificateFile", x.ptr(x.string), "IdpCertificateFile"],
-    ["PublicCertificateFile", x.ptr(x.string), "PublicCertificateFile"],
-    ["PrivateKeyFile", x.ptr(x.string), "PrivateKeyFile"],
-    ["IdAttribute", x.ptr(x.string), "IdAttribute"],
-    ["GuestAttribute", x.ptr(x.string), "GuestAttribute"],
-    ["EnableAdminAttribute", x.ptr(x.bool), "EnableAdminAttribute"],
-    ["AdminAttribute", x.ptr(x.string), "AdminAttribute"],
-    ["FirstNameAttribute", x.ptr(x.string), "FirstNameAttribute"],
-    ["LastNameAttribute", x.ptr(x.string), "LastNameAttribute"],
-    ["EmailAttribute", x.ptr(x.string), "EmailAttribute"],
-    ["UsernameAttribute", x.ptr(x.string), "UsernameAttribute"],
-    ["NicknameAttribute", x.ptr(x.string), "NicknameAttribute"],
-    ["LocaleAttribute", x.ptr(x.string), "LocaleAttribute"],
-    ["PositionAttribute", x.ptr(x.string), "PositionAttribute"],
-    ["LoginButtonText", x.ptr(x.string), "LoginButtonText"],
-]);
-
-export const NativeAppSettings: SdkWire<m.NativeAppSettings> = x.struct("model.NativeAppSettings", [
-    ["AppCustomURLSchemes", x.slice(x.string), "AppCustomURLSchemes"],
-    ["AppDownloadLink", x.ptr(x.string), "AppDownloadLink"],
-    ["AndroidAppDownloadLink", x.ptr(x.string), "AndroidAppDownloadLink"],
-    ["IosAppDownloadLink", x.ptr(x.string), "IosAppDownloadLink"],
-    ["MobileExternalBrowser", x.ptr(x.bool), "MobileExternalBrowser"],
-    ["MobileEnableBiometrics", x.ptr(x.bool), "MobileEnableBiometrics"],
-    ["MobilePreventScreenCapture", x.ptr(x.bool), "MobilePreventScreenCapture"],
-    ["MobileJailbreakProtection", x.ptr(x.bool), "MobileJailbreakProtection"],
-    ["MobileEnableSecureFilePreview", x.ptr(x.bool), "MobileEnableSecureFilePreview"],
-    ["MobileAllowPdfLinkNavigation", x.ptr(x.bool), "MobileAllowPdfLinkNavigation"],
-    ["EnableIntuneMAM", x.ptr(x.bool), "EnableIntuneMAM"],
-]);
-
-export const IntuneSettings: SdkWire<m.IntuneSettings> = x.struct("model.IntuneSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["TenantId", x.ptr(x.string), "TenantId"],
-    ["ClientId", x.ptr(x.string), "ClientId"],
-    ["AuthService", x.ptr(x.string), "AuthService"],
-]);
-
-export const MetricsSettings: SdkWire<m.MetricsSettings> = x.struct("model.MetricsSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["BlockProfileRate", x.ptr(x.int("int")), "BlockProfileRate"],
-    ["ListenAddress", x.ptr(x.string), "ListenAddress"],
-    ["EnableClientMetrics", x.ptr(x.bool), "EnableClientMetrics"],
-    ["EnableNotificationMetrics", x.ptr(x.bool), "EnableNotificationMetrics"],
-    ["ClientSideUserIds", x.slice(x.string), "ClientSideUserIds"],
-]);
-
-export const ExperimentalSettings: SdkWire<m.ExperimentalSettings> = x.struct("model.ExperimentalSettings", [
-    ["ClientSideCertEnable", x.ptr(x.bool), "ClientSideCertEnable"],
-    ["LinkMetadataTimeoutMilliseconds", x.ptr(x.int("int64")), "LinkMetadataTimeoutMilliseconds"],
-    ["RestrictSystemAdmin", x.ptr(x.bool), "RestrictSystemAdmin"],
-    ["EnableSharedChannels", x.ptr(x.bool), "EnableSharedChannels"],
-    ["EnableRemoteClusterService", x.ptr(x.bool), "EnableRemoteClusterService"],
-    ["DisableAppBar", x.ptr(x.bool), "DisableAppBar"],
-    ["DisableRefetchingOnBrowserFocus", x.ptr(x.bool), "DisableRefetchingOnBrowserFocus"],
-    ["DelayChannelAutocomplete", x.ptr(x.bool), "DelayChannelAutocomplete"],
-    ["DisableWakeUpReconnectHandler", x.ptr(x.bool), "DisableWakeUpReconnectHandler"],
-    ["UsersStatusAndProfileFetchingPollIntervalMilliseconds", x.ptr(x.int("int64")), "UsersStatusAndProfileFetchingPollIntervalMilliseconds"],
-    ["YoutubeReferrerPolicy", x.ptr(x.bool), "YoutubeReferrerPolicy"],
-    ["EnableWatermark", x.ptr(x.bool), "EnableWatermark"],
-]);
-
-export const ElasticsearchSettings: SdkWire<m.ElasticsearchSettings> = x.struct("model.ElasticsearchSettings", [
-    ["ConnectionURL", x.ptr(x.string), "ConnectionURL"],
-    ["Backend", x.ptr(x.string), "Backend"],
-    ["Username", x.ptr(x.string), "Username"],
-    ["Password", x.ptr(x.string), "Password"],
-    ["EnableIndexing", x.ptr(x.bool), "EnableIndexing"],
-    ["EnableSearching", x.ptr(x.bool), "EnableSearching"],
-    ["EnableCJKAnalyzers", x.ptr(x.bool), "EnableCJKAnalyzers"],
-    ["EnableAutocomplete", x.ptr(x.bool), "EnableAutocomplete"],
-    ["Sniff", x.ptr(x.bool), "Sniff"],
-    ["PostIndexReplicas", x.ptr(x.int("int")), "PostIndexReplicas"],
-    ["PostIndexShards", x.ptr(x.int("int")), "PostIndexShards"],
-    ["ChannelIndexReplicas", x.ptr(x.int("int")), "ChannelIndexReplicas"],
-    ["ChannelIndexShards", x.ptr(x.int("int")), "ChannelIndexShards"],
-    ["UserIndexReplicas", x.ptr(x.int("int")), "UserIndexReplicas"],
-    ["UserIndexShards", x.ptr(x.int("int")), "UserIndexShards"],
-    ["AggregatePostsAfterDays", x.ptr(x.int("int")), "AggregatePostsAfterDays"],
-    ["PostsAggregatorJobStartTime", x.ptr(x.string), "PostsAggregatorJobStartTime"],
-    ["IndexPrefix", x.ptr(x.string), "IndexPrefix"],
-    ["GlobalSearchPrefix", x.ptr(x.string), "GlobalSearchPrefix"],
-    ["LiveIndexingBatchSize", x.ptr(x.int("int")), "LiveIndexingBatchSize"],
-    ["BulkIndexingTimeWindowSeconds", x.ptr(x.int("int")), "BulkIndexingTimeWindowSeconds", true],
-    ["BatchSize", x.ptr(x.int("int")), "BatchSize"],
-    ["RequestTimeoutSeconds", x.ptr(x.int("int")), "RequestTimeoutSeconds"],
-    ["SkipTLSVerification", x.ptr(x.bool), "SkipTLSVerification"],
-    ["CA", x.ptr(x.string), "CA"],
-    ["ClientCert", x.ptr(x.string), "ClientCert"],
-    ["ClientKey", x.ptr(x.string), "ClientKey"],
-    ["Trace", x.ptr(x.string), "Trace"],
-    ["IgnoredPurgeIndexes", x.ptr(x.string), "IgnoredPurgeIndexes"],
-    ["EnableSearchPublicChannelsWithoutMembership", x.ptr(x.bool), "EnableSearchPublicChannelsWithoutMembership"],
-]);
-
-export const DataRetentionSettings: SdkWire<m.DataRetentionSettings> = x.struct("model.DataRetentionSettings", [
-    ["EnableMessageDeletion", x.ptr(x.bool), "EnableMessageDeletion"],
-    ["EnableFileDeletion", x.ptr(x.bool), "EnableFileDeletion"],
-    ["EnableBoardsDeletion", x.ptr(x.bool), "EnableBoardsDeletion"],
-    ["MessageRetentionDays", x.ptr(x.int("int")), "MessageRetentionDays"],
-    ["MessageRetentionHours", x.ptr(x.int("int")), "MessageRetentionHours"],
-    ["FileRetentionDays", x.ptr(x.int("int")), "FileRetentionDays"],
-    ["FileRetentionHours", x.ptr(x.int("int")), "FileRetentionHours"],
-    ["BoardsRetentionDays", x.ptr(x.int("int")), "BoardsRetentionDays"],
-    ["DeletionJobStartTime", x.ptr(x.string), "DeletionJobStartTime"],
-    ["BatchSize", x.ptr(x.int("int")), "BatchSize"],
-    ["TimeBetweenBatchesMilliseconds", x.ptr(x.int("int")), "TimeBetweenBatchesMilliseconds"],
-    ["RetentionIdsBatchSize", x.ptr(x.int("int")), "RetentionIdsBatchSize"],
-    ["PreservePinnedPosts", x.ptr(x.bool), "PreservePinnedPosts"],
-]);
-
-export const MobileEphemeralModeSettings: SdkWire<m.MobileEphemeralModeSettings> = x.struct("model.MobileEphemeralModeSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["DisconnectionTimeoutSeconds", x.ptr(x.int("int")), "DisconnectionTimeoutSeconds"],
-    ["OfflinePersistenceTimerHours", x.ptr(x.int("int")), "OfflinePersistenceTimerHours"],
-    ["AutoCacheCleanupDays", x.ptr(x.int("int")), "AutoCacheCleanupDays"],
-]);
-
-export const GlobalRelayMessageExportSettings: SdkWire<m.GlobalRelayMessageExportSettings> = x.struct("model.GlobalRelayMessageExportSettings", [
-    ["CustomerType", x.ptr(x.string), "CustomerType"],
-    ["SMTPUsername", x.ptr(x.string), "SMTPUsername"],
-    ["SMTPPassword", x.ptr(x.string), "SMTPPassword"],
-    ["EmailAddress", x.ptr(x.string), "EmailAddress"],
-    ["SMTPServerTimeout", x.ptr(x.int("int")), "SMTPServerTimeout"],
-    ["CustomSMTPServerName", x.ptr(x.string), "CustomSMTPServerName"],
-    ["CustomSMTPPort", x.ptr(x.string), "CustomSMTPPort"],
-]);
-
-export const MessageExportSettings: SdkWire<m.MessageExportSettings> = x.struct("model.MessageExportSettings", [
-    ["EnableExport", x.ptr(x.bool), "EnableExport"],
-    ["ExportFormat", x.ptr(x.string), "ExportFormat"],
-    ["DailyRunTime", x.ptr(x.string), "DailyRunTime"],
-    ["ExportFromTimestamp", x.ptr(x.int("int64")), "ExportFromTimestamp"],
-    ["BatchSize", x.ptr(x.int("int")), "BatchSize"],
-    ["DownloadExportResults", x.ptr(x.bool), "DownloadExportResults"],
-    ["ChannelBatchSize", x.ptr(x.int("int")), "ChannelBatchSize"],
-    ["ChannelHistoryBatchSize", x.ptr(x.int("int")), "ChannelHistoryBatchSize"],
-    ["GlobalRelaySettings", x.ptr(GlobalRelayMessageExportSettings), "GlobalRelaySettings"],
-]);
-
-export const JobSettings: SdkWire<m.JobSettings> = x.struct("model.JobSettings", [
-    ["RunJobs", x.ptr(x.bool), "RunJobs"],
-    ["RunScheduler", x.ptr(x.bool), "RunScheduler"],
-    ["CleanupJobsThresholdDays", x.ptr(x.int("int")), "CleanupJobsThresholdDays"],
-    ["CleanupConfigThresholdDays", x.ptr(x.int("int")), "CleanupConfigThresholdDays"],
-]);
-
-export const PluginState: SdkWire<m.PluginState> = x.struct("model.PluginState", [
-    ["Enable", x.bool, "Enable"],
-]);
-
-export const PluginSettings: SdkWire<m.PluginSettings> = x.struct("model.PluginSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["EnableUploads", x.ptr(x.bool), "EnableUploads"],
-    ["AllowInsecureDownloadURL", x.ptr(x.bool), "AllowInsecureDownloadURL"],
-    ["EnableHealthCheck", x.ptr(x.bool), "EnableHealthCheck"],
-    ["Directory", x.ptr(x.string), "Directory"],
-    ["ClientDirectory", x.ptr(x.string), "ClientDirectory"],
-    ["Plugins", x.map(x.string, x.map(x.string, x.iface)), "Plugins"],
-    ["PluginStates", x.map(x.string, x.ptr(PluginState)), "PluginStates"],
-    ["EnableMarketplace", x.ptr(x.bool), "EnableMarketplace"],
-    ["EnableRemoteMarketplace", x.ptr(x.bool), "EnableRemoteMarketplace"],
-    ["AutomaticPrepackagedPlugins", x.ptr(x.bool), "AutomaticPrepackagedPlugins"],
-    ["RequirePluginSignature", x.ptr(x.bool), "RequirePluginSignature"],
-    ["MarketplaceURL", x.ptr(x.string), "MarketplaceURL"],
-    ["SignaturePublicKeyFiles", x.slice(x.string), "SignaturePublicKeyFiles"],
-    ["ChimeraOAuthProxyURL", x.ptr(x.string), "ChimeraOAuthProxyURL"],
-]);
-
-export const DisplaySettings: SdkWire<m.DisplaySettings> = x.struct("model.DisplaySettings", [
-    ["CustomURLSchemes", x.slice(x.string), "CustomURLSchemes"],
-    ["MaxMarkdownNodes", x.ptr(x.int("int")), "MaxMarkdownNodes"],
-]);
-
-export const GuestAccountsSettings: SdkWire<m.GuestAccountsSettings> = x.struct("model.GuestAccountsSettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["HideTags", x.ptr(x.bool), "HideTags"],
-    ["AllowEmailAccounts", x.ptr(x.bool), "AllowEmailAccounts"],
-    ["EnforceMultifactorAuthentication", x.ptr(x.bool), "EnforceMultifactorAuthentication"],
-    ["RestrictCreationToDomains", x.ptr(x.string), "RestrictCreationToDomains"],
-    ["EnableGuestMagicLink", x.ptr(x.bool), "EnableGuestMagicLink"],
-]);
-
-export const ImageProxySettings: SdkWire<m.ImageProxySettings> = x.struct("model.ImageProxySettings", [
-    ["Enable", x.ptr(x.bool), "Enable"],
-    ["ImageProxyType", x.ptr(x.string), "ImageProxyType"],
-]);
-
-export const FeatureFlags: SdkWire<m.FeatureFlags> = x.struct("model.FeatureFlags", [
-    ["TestFeature", x.string, "TestFeature"],
-    ["TestBoolFeature", x.bool, "TestBoolFeature"],
-    ["EnableSharedChannelsDMs", x.bool, "EnableSharedChannelsDMs"],
-    ["EnableSyncAllUsersForRemoteCluster", x.bool, "EnableSyncAllUsersForRemoteCluster"],
-    ["AppsEnabled", x.bool, "AppsEnabled"],
-    ["NormalizeLdapDNs", x.bool, "NormalizeLdapDNs"],
-    ["WysiwygEditor", x.bool, "WysiwygEditor"],
-    ["MoveThreadsEnabled", x.bool, "MoveThreadsEnabled"],
-    ["NotificationMonitoring", x.bool, "NotificationMonitoring"],
-    ["AttributeValueMasking", x.bool, "AttributeValueMasking"],
-    ["PermissionPolicies", x.bool, "PermissionPolicies"],
-    ["ChannelPermissionPolicies", x.bool, "ChannelPermissionPolicies"],
-    ["PolicySimulation", x.bool, "PolicySimulation"],
-    ["ContentFlagging", x.bool, "ContentFlagging"],
-    ["EnableMattermostEntry", x.bool, "EnableMattermostEntry"],
-    ["MobileSSOCodeExchange", x.bool, "MobileSSOCodeExchange"],
-    ["EnableShiftEscapeToMarkAllRead", x.bool, "EnableShiftEscapeToMarkAllRead"],
-    ["AutoTranslation", x.bool, "AutoTranslation"],
-    ["ClassificationMarkings", x.bool, "ClassificationMarkings"],
-    ["GlobalAttributes", x.bool, "GlobalAttributes"],
-    ["BurnOnRead", x.bool, "BurnOnRead"],
-    ["EnableAIPluginBridge", x.bool, "EnableAIPluginBridge"],
-    ["EnableAIRecaps", x.bool, "EnableAIRecaps"],
-    ["IntegratedBoards", x.bool, "IntegratedBoards"],
-    ["EnableDocs", x.bool, "EnableDocs"],
-    ["CJKSearch", x.bool, "CJKSearch"],
-    ["AggregatePluginMetrics", x.bool, "AggregatePluginMetrics"],
-    ["ManagedChannelCategories", x.bool, "ManagedChannelCategories"],
-    ["SessionAttributes", x.bool, "SessionAttributes"],
-    ["PostAttributes", x.bool, "PostAttributes"],
-    ["DiscoverableChannels", x.bool, "DiscoverableChannels"],
-    ["MobileEphemeralMode", x.bool, "MobileEphemeralMode"],
-    ["PropertyFieldRank", x.bool, "PropertyFieldRank"],
-    ["TeamMembershipAccessControl", x.bool, "TeamMembershipAccessControl"],
-    ["MmBlocksEnabled", x.bool, "MmBlocksEnabled"],
-    ["ClusterGracefulDrain", x.bool, "ClusterGracefulDrain"],
-    ["ChannelBookmarks", x.bool, "ChannelBookmarks"],
-    ["EnableConcurrentReact", x.bool, "EnableConcurrentReact"],
-    ["EnableMFIPluginSignaturePublicKey", x.bool, "EnableMFIPluginSignaturePublicKey"],
-    ["RecurringScheduledPosts", x.bool, "RecurringScheduledPosts"],
-]);
-
-export const ImportSettings: SdkWire<m.ImportSettings> = x.struct("model.ImportSettings", [
-    ["Directory", x.ptr(x.string), "Directory"],
-    ["RetentionDays", x.ptr(x.int("int")), "RetentionDays"],
-]);
-
-export const ExportSettings: SdkWire<m.ExportSettings> = x.struct("model.ExportSettings", [
-    ["Directory", x.ptr(x.string), "Directory"],
-    ["RetentionDays", x.ptr(x.int("int")), "RetentionDays"],
-]);
-
-export const WranglerSettings: SdkWire<m.WranglerSettings> = x.struct("model.WranglerSettings", [
-    ["PermittedWranglerRoles", x.slice(x.string), "PermittedWranglerRoles"],
-    ["AllowedEmailDomain", x.slice(x.string), "AllowedEmailDomain"],
-    ["MoveThreadMaxCount", x.ptr(x.int("int64")), "MoveThreadMaxCount"],
-    ["MoveThreadToAnotherTeamEnable", x.ptr(x.bool), "MoveThreadToAnotherTeamEnable"],
-    ["MoveThreadFromPrivateChannelEnable", x.ptr(x.bool), "MoveThreadFromPrivateChannelEnable"],
-    ["MoveThreadFromDirectMessageChannelEnable", x.ptr(x.bool), "MoveThreadFromDirectMessageChannelEnable"],
-    ["MoveThreadFromGroupMessageChannelEnable", x.ptr(x.bool), "MoveThreadFromGroupMessageChannelEnable"],
-]);
-
-export const ConnectedWorkspacesSettings: SdkWire<m.ConnectedWorkspacesSettings> = x.struct("model.ConnectedWorkspacesSettings", [
-    ["EnableSharedChannels", x.ptr(x.bool), "EnableSharedChannels"],
-    ["EnableRemoteClusterService", x.ptr(x.bool), "EnableRemoteClusterService"],
-    ["DisableSharedChannelsStatusSync", x.ptr(x.bool), "DisableSharedChannelsStatusSync"],
-    ["SyncUsersOnConnectionOpen", x.ptr(x.bool), "SyncUsersOnConnectionOpen"],
-    ["GlobalUserSyncBatchSize", x.ptr(x.int("int")), "GlobalUserSyncBatchSize"],
-    ["MaxPostsPerSync", x.ptr(x.int("int")), "MaxPostsPerSync"],
-    ["MemberSyncBatchSize", x.ptr(x.int("int")), "MemberSyncBatchSize"],
-]);
-
-export const ContentFlaggingNotificationSettings: SdkWire<m.ContentFlaggingNotificationSettings> = x.struct("model.ContentFlaggingNotificationSettings", [
-    ["EventTargetMapping", x.map(x.string, x.slice(x.string)), "EventTargetMapping"],
-]);
-
-export const ContentFlaggingSettingsBase: SdkWire<m.ContentFlaggingSettingsBase> = x.struct("model.ContentFlaggingSettingsBase", [
-    ["EnableContentFlagging", x.ptr(x.bool), "EnableContentFlagging"],
-    ["NotificationSettings", x.ptr(ContentFlaggingNotificationSettings), "NotificationSettings"],
-    ["AdditionalSettings", x.ptr(AdditionalContentFlaggingSettings), "AdditionalSettings"],
-]);
-
-export const ReviewerSettings: SdkWire<m.ReviewerSettings> = x.struct("model.ReviewerSettings", [
-    ["CommonReviewers", x.ptr(x.bool), "CommonReviewers"],
-    ["SystemAdminsAsReviewers", x.ptr(x.bool), "SystemAdminsAsReviewers"],
-    ["TeamAdminsAsReviewers", x.ptr(x.bool), "TeamAdminsAsReviewers"],
-]);
-
-export const ContentFlaggingSettings: SdkWire<m.ContentFlaggingSettings> = x.struct("model.ContentFlaggingSettings", [
-    ["ContentFlaggingSettingsBase", ContentFlaggingSettingsBase, null, false, true],
-    ["ReviewerSettings", x.ptr(ReviewerSettings), "ReviewerSettings"],
-]);
-
-export const Config: SdkWire<m.Config> = x.struct("model.Config", [
-    ["ServiceSettings", ServiceSettings, "ServiceSettings"],
-    ["TeamSettings", TeamSettings, "TeamSettings"],
-    ["ClientRequirements", ClientRequirements, "ClientRequirements"],
-    ["SqlSettings", SqlSettings, "SqlSettings"],
-    ["LogSettings", LogSettings, "LogSettings"],
-    ["ExperimentalAuditSettings", ExperimentalAuditSettings, "ExperimentalAuditSettings"],
-    ["PasswordSettings", PasswordSettings, "PasswordSettings"],
-    ["FileSettings", FileSettings, "FileSettings"],
-    ["EmailSettings", EmailSettings, "EmailSettings"],
-    ["RateLimitSettings", RateLimitSettings, "RateLimitSettings"],
-    ["PrivacySettings", PrivacySettings, "PrivacySettings"],
-    ["SupportSettings", SupportSettings, "SupportSettings"],
-    ["AnnouncementSettings", AnnouncementSettings, "AnnouncementSettings"],
-    ["ThemeSettings", ThemeSettings, "ThemeSettings"],
-    ["GitLabSettings", SSOSettings, "GitLabSettings"],
-    ["GoogleSettings", SSOSettings, "GoogleSettings"],
-    ["Office365Settings", Office365Settings, "Office365Settings"],
-    ["OpenIdSettings", SSOSettings, "OpenIdSettings"],
-    ["LdapSettings", LdapSettings, "LdapSettings"],
-    ["ComplianceSettings", ComplianceSettings, "ComplianceSettings"],
-    ["LocalizationSettings", LocalizationSettings, "LocalizationSettings"],
-    ["SamlSettings", SamlSettings, "SamlSettings"],
-    ["NativeAppSettings", NativeAppSettings, "NativeAppSettings"],
-    ["IntuneSettings", IntuneSettings, "IntuneSettings"],
-    ["CacheSettings", CacheSettings, "CacheSettings"],
-    ["ClusterSettings", ClusterSettings, "ClusterSettings"],
-    ["MetricsSettings", MetricsSettings, "MetricsSettings"],
-    ["ExperimentalSettings", ExperimentalSettings, "ExperimentalSettings"],
-    ["AnalyticsSettings", AnalyticsSettings, "AnalyticsSettings"],
-    ["ElasticsearchSettings", ElasticsearchSettings, "ElasticsearchSettings"],
-    ["DataRetentionSettings", DataRetentionSettings, "DataRetentionSettings"],
-    ["MobileEphemeralModeSettings", MobileEphemeralModeSettings, "MobileEphemeralModeSettings"],
-    ["MessageExportSettings", MessageExportSettings, "MessageExportSettings"],
-    ["JobSettings", JobSettings, "JobSettings"],
-    ["PluginSettings", PluginSettings, "PluginSettings"],
-    ["DisplaySettings", DisplaySettings, "DisplaySettings"],
-    ["GuestAccountsSettings", GuestAccountsSettings, "GuestAccountsSettings"],
-    ["ImageProxySettings", ImageProxySettings, "ImageProxySettings"],
-    ["CloudSettings", CloudSettings, "CloudSettings"],
-    ["FeatureFlags", x.ptr(FeatureFlags), "FeatureFlags", true],
-    ["ImportSettings", ImportSettings, "ImportSettings"],
-    ["ExportSettings", ExportSettings, "ExportSettings"],
-    ["WranglerSettings", WranglerSettings, "WranglerSettings"],
-    ["ConnectedWorkspacesSettings", ConnectedWorkspacesSettings, "ConnectedWorkspacesSettings"],
-    ["AccessControlSettings", AccessControlSettings, "AccessControlSettings"],
-    ["ContentFlaggingSettings", ContentFlaggingSettings, "ContentFlaggingSettings"],
-    ["AutoTranslationSettings", AutoTranslationSettings, "AutoTranslationSettings"],
-    ["AIRecapSettings", AIRecapSettings, "AIRecapSettings"],
-]);
-
-export const CreateDefaultMembershipParams: SdkWire<m.CreateDefaultMembershipParams> = x.struct("model.CreateDefaultMembershipParams", [
-    ["Since", x.int("int64"), "Since"],
-    ["ReAddRemovedMembers", x.bool, "ReAddRemovedMembers"],
-    ["ScopedUserID", x.ptr(x.string), "ScopedUserID"],
-    ["ScopedTeamID", x.ptr(x.string), "ScopedTeamID"],
-    ["ScopedChannelID", x.ptr(x.string), "ScopedChannelID"],
-]);
-
-export const CustomStatus: SdkWire<m.CustomStatus> = x.struct("model.CustomStatus", [
-    ["Emoji", x.string, "emoji"],
-    ["Text", x.string, "text"],
-    ["Duration", x.string, "duration"],
-    ["ExpiresAt", x.time, "expires_at"],
-]);
-
-export const Customer: SdkWire<m.Customer> = x.struct("model.Customer", [
-    ["Id", x.string, "id"],
-    ["Name", x.string, "name"],
-    ["Email", x.string, "email"],
-    ["Company", x.string, "company"],
-]);
-
-export const DialogDateTimeConfig: SdkWire<m.DialogDateTimeConfig> = x.struct("model.DialogDateTimeConfig", [
-    ["MinDate", x.string, "min_date", true],
-    ["MaxDate", x.string, "max_date", true],
-    ["TimeInterval", x.int("int"), "time_interval", true],
-    ["LocationTimezone", x.string, "location_timezone", true],
-    ["ManualTimeEntry", x.bool, "manual_time_entry", true],
-]);
-
-export const DialogActionButton: SdkWire<m.DialogActionButton> = x.struct("model.DialogActionButton", [
-    ["URL", x.string, "url"],
-    ["Context", x.map(x.string, x.string), "context", true],
-]);
-
-export const DialogElement: SdkWire<m.DialogElement> = x.struct("model.DialogElement", [
-    ["DisplayName", x.string, "display_name"],
-    ["Name", x.string, "name"],
-    ["Type", x.string, "type"],
-    ["SubType", x.string, "subtype"],
-    ["Default", x.string, "default"],
-    ["Placeholder", x.string, "placeholder"],
-    ["HelpText", x.string, "help_text"],
-    ["Optional", x.bool, "optional"],
-    ["MinLength", x.int("int"), "min_length"],
-    ["MaxLength", x.int("int"), "max_length"],
-    ["DataSource", x.string, "data_source"],
-    ["DataSourceURL", x.string, "data_source_url", true],
-    ["Options", x.slice(x.ptr(PostActionOptions)), "options"],
-    ["MultiSelect", x.bool, "multiselect"],
-    ["AllowMultiple", x.bool, "allow_multiple", true],
-    ["Refresh", x.bool, "refresh", true],
-    ["DateTimeConfig", x.ptr(DialogDateTimeConfig), "datetime_config", true],
-    ["ActionButton", x.ptr(DialogActionButton), "action_button", true],
-]);
-
-export const Dialog: SdkWire<m.Dialog> = x.struct("model.Dialog", [
-    ["CallbackId", x.string, "callback_id"],
-    ["Title", x.string, "title"],
-    ["IntroductionText", x.string, "introduction_text"],
-    ["IconURL", x.string, "icon_url"],
-    ["Elements", x.slice(DialogElement), "elements"],
-    ["SubmitLabel", x.string, "submit_label"],
-    ["NotifyOnCancel", x.bool, "notify_on_cancel"],
-    ["State", x.string, "state"],
-    ["SourceURL", x.string, "source_url", true],
-]);
-
-export const PostEmbed: SdkWire<m.PostEmbed> = x.struct("model.PostEmbed", [
-    ["Type", x.string, "type"],
-    ["URL", x.string, "url", true],
-    ["Data", x.iface, "data", true],
-]);
-
-export const Emoji: SdkWire<m.Emoji> = x.struct("model.Emoji", [
-    ["Id", x.string, "id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["CreatorId", x.string, "creator_id"],
-    ["Name", x.string, "name"],
-]);
-
-export const FileInfo: SdkWire<m.FileInfo> = x.struct("model.FileInfo", [
-    ["Id", x.string, "id"],
-    ["CreatorId", x.string, "user_id"],
-    ["PostId", x.string, "post_id", true],
-    ["ChannelId", x.string, "channel_id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["Path", x.string, null],
-    ["ThumbnailPath", x.string, null],
-    ["PreviewPath", x.string, null],
-    ["Name", x.string, "name"],
-    ["Extension", x.string, "extension"],
-    ["Size", x.int("int64"), "size"],
-    ["MimeType", x.string, "mime_type"],
-    ["Width", x.int("int"), "width", true],
-    ["Height", x.int("int"), "height", true],
-    ["HasPreviewImage", x.bool, "has_preview_image", true],
-    ["MiniPreview", x.ptr(x.bytes), "mini_preview"],
-    ["Content", x.string, null],
-    ["RemoteId", x.ptr(x.string), "remote_id"],
-    ["Archived", x.bool, "archived"],
-]);
-
-export const PostImage: SdkWire<m.PostImage> = x.struct("model.PostImage", [
-    ["Width", x.int("int"), "width"],
-    ["Height", x.int("int"), "height"],
-    ["Format", x.string, "format"],
-    ["FrameCount", x.int("int"), "frame_count"],
-]);
-
-export const Reaction: SdkWire<m.Reaction> = x.struct("model.Reaction", [
-    ["UserId", x.string, "user_id"],
-    ["PostId", x.string, "post_id"],
-    ["EmojiName", x.string, "emoji_name"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["RemoteId", x.ptr(x.string), "remote_id"],
-    ["ChannelId", x.string, "channel_id"],
-]);
-
-export const PostPriority: SdkWire<m.PostPriority> = x.struct("model.PostPriority", [
-    ["Priority", x.ptr(x.string), "priority"],
-    ["RequestedAck", x.ptr(x.bool), "requested_ack"],
-    ["PersistentNotifications", x.ptr(x.bool), "persistent_notifications"],
-    ["PostId", x.string, "PostId", true],
-    ["ChannelId", x.string, "ChannelId", true],
-]);
-
-export const PostAcknowledgement: SdkWire<m.PostAcknowledgement> = x.struct("model.PostAcknowledgement", [
-    ["UserId", x.string, "user_id"],
-    ["PostId", x.string, "post_id"],
-    ["AcknowledgedAt", x.int("int64"), "acknowledged_at"],
-    ["ChannelId", x.string, "channel_id"],
-    ["RemoteId", x.ptr(x.string), "remote_id", true],
-]);
-
-export const PostTranslation: SdkWire<m.PostTranslation> = x.struct("model.PostTranslation", [
-    ["Text", x.string, "text", true],
-    ["Object", x.rawJson, "object", true],
-    ["Type", x.string, "type"],
-    ["State", x.string, "state"],
-    ["SourceLang", x.string, "source_lang", true],
-]);
-
-export const PostMetadata: SdkWire<m.PostMetadata> = x.struct("model.PostMetadata", [
-    ["Embeds", x.slice(x.ptr(PostEmbed)), "embeds", true],
-    ["Emojis", x.slice(x.ptr(Emoji)), "emojis", true],
-    ["Files", x.slice(x.ptr(FileInfo)), "files", true],
-    ["RedactedFileCount", x.int("int"), "redacted_file_count", true],
-    ["Images", x.map(x.string, x.ptr(PostImage)), "images", true],
-    ["Reactions", x.slice(x.ptr(Reaction)), "reactions", true],
-    ["Priority", x.ptr(PostPriority), "priority", true],
-    ["Acknowledgements", x.slice(x.ptr(PostAcknowledgement)), "acknowledgements", true],
-    ["Translations", x.map(x.string, x.ptr(PostTranslation)), "translations", true],
-    ["ExpireAt", x.int("int64"), "expire_at", true],
-    ["Recipients", x.slice(x.string), "recipients", true],
-]);
-
-export const Draft: SdkWire<m.Draft> = x.struct("model.Draft", [
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["UserId", x.string, "user_id"],
-    ["ChannelId", x.string, "channel_id"],
-    ["RootId", x.string, "root_id"],
-    ["Message", x.string, "message"],
-    ["Type", x.string, "type"],
-    ["Props", x.map(x.string, x.iface), "props"],
-    ["FileIds", x.slice(x.string), "file_ids", true],
-    ["Metadata", x.ptr(PostMetadata), "metadata", true],
-    ["Priority", x.map(x.string, x.iface), "priority", true],
-]);
-
-export const EmailNotificationContent: SdkWire<m.EmailNotificationContent> = x.struct("model.EmailNotificationContent", [
-    ["Subject", x.string, "subject", true],
-    ["Title", x.string, "title", true],
-    ["SubTitle", x.string, "subtitle", true],
-    ["MessageHTML", x.string, "message_html", true],
-    ["MessageText", x.string, "message_text", true],
-    ["ButtonText", x.string, "button_text", true],
-    ["ButtonURL", x.string, "button_url", true],
-    ["FooterText", x.string, "footer_text", true],
-]);
-
-export const EmailNotification: SdkWire<m.EmailNotification> = x.struct("model.EmailNotification", [
-    ["PostId", x.string, "post_id"],
-    ["ChannelId", x.string, "channel_id"],
-    ["TeamId", x.string, "team_id"],
-    ["SenderId", x.string, "sender_id"],
-    ["SenderDisplayName", x.string, "sender_display_name", true],
-    ["RecipientId", x.string, "recipient_id"],
-    ["RootId", x.string, "root_id", true],
-    ["ChannelType", x.string, "channel_type"],
-    ["ChannelName", x.string, "channel_name"],
-    ["TeamName", x.string, "team_name"],
-    ["SenderUsername", x.string, "sender_username"],
-    ["IsDirectMessage", x.bool, "is_direct_message"],
-    ["IsGroupMessage", x.bool, "is_group_message"],
-    ["IsThreadReply", x.bool, "is_thread_reply"],
-    ["IsCRTEnabled", x.bool, "is_crt_enabled"],
-    ["UseMilitaryTime", x.bool, "use_military_time"],
-    ["EmailNotificationContent", EmailNotificationContent, null, false, true],
-]);
-
-export const Features: SdkWire<m.Features> = x.struct("model.Features", [
-    ["Users", x.ptr(x.int("int")), "users"],
-    ["LDAP", x.ptr(x.bool), "ldap"],
-    ["LDAPGroups", x.ptr(x.bool), "ldap_groups"],
-    ["MFA", x.ptr(x.bool), "mfa"],
-    ["GoogleOAuth", x.ptr(x.bool), "google_oauth"],
-    ["Office365OAuth", x.ptr(x.bool), "office365_oauth"],
-    ["OpenId", x.ptr(x.bool), "openid"],
-    ["Compliance", x.ptr(x.bool), "compliance"],
-    ["Cluster", x.ptr(x.bool), "cluster"],
-    ["Metrics", x.ptr(x.bool), "metrics"],
-    ["MHPNS", x.ptr(x.bool), "mhpns"],
-    ["SAML", x.ptr(x.bool), "saml"],
-    ["Elasticsearch", x.ptr(x.bool), "elastic_search"],
-    ["Announcement", x.ptr(x.bool), "announcement"],
-    ["ThemeManagement", x.ptr(x.bool), "theme_management"],
-    ["EmailNotificationContents", x.ptr(x.bool), "email_notification_contents"],
-    ["DataRetention", x.ptr(x.bool), "data_retention"],
-    ["MessageExport", x.ptr(x.bool), "message_export"],
-    ["CustomPermissionsSchemes", x.ptr(x.bool), "custom_permissions_schemes"],
-    ["CustomTermsOfService", x.ptr(x.bool), "custom_terms_of_service"],
-    ["GuestAccounts", x.ptr(x.bool), "guest_accounts"],
-    ["GuestAccountsPermissions", x.ptr(x.bool), "guest_accounts_permissions"],
-    ["IDLoadedPushNotifications", x.ptr(x.bool), "id_loaded"],
-    ["LockTeammateNameDisplay", x.ptr(x.bool), "lock_teammate_name_display"],
-    ["EnterprisePlugins", x.ptr(x.bool), "enterprise_plugins"],
-    ["AdvancedLogging", x.ptr(x.bool), "advanced_logging"],
-    ["Cloud", x.ptr(x.bool), "cloud"],
-    ["SharedChannels", x.ptr(x.bool), "shared_channels"],
-    ["RemoteClusterService", x.ptr(x.bool), "remote_cluster_service"],
-    ["OutgoingOAuthConnections", x.ptr(x.bool), "outgoing_oauth_connections"],
-    ["AutoTranslation", x.ptr(x.bool), "auto_translation"],
-    ["FutureFeatures", x.ptr(x.bool), "future_features"],
-]);
-
-export const FileData: SdkWire<m.FileData> = x.struct("model.FileData", [
-    ["Filename", x.string, "Filename"],
-    ["Body", x.bytes, "Body"],
-]);
-
-export const FilesLimits: SdkWire<m.FilesLimits> = x.struct("model.FilesLimits", [
-    ["TotalStorage", x.ptr(x.int("int64")), "total_storage"],
-]);
-
-export const GetFileInfosOptions: SdkWire<m.GetFileInfosOptions> = x.struct("model.GetFileInfosOptions", [
-    ["UserIds", x.slice(x.string), "user_ids"],
-    ["ChannelIds", x.slice(x.string), "channel_ids"],
-    ["Since", x.int("int64"), "since"],
-    ["IncludeDeleted", x.bool, "include_deleted"],
-    ["SortBy", x.string, "sort_by"],
-    ["SortDescending", x.bool, "sort_descending"],
-    ["OnlyEmptyContent", x.bool, "only_empty_content"],
-]);
-
-export const GetPostsSinceForSyncCursor: SdkWire<m.GetPostsSinceForSyncCursor> = x.struct("model.GetPostsSinceForSyncCursor", [
-    ["LastPostUpdateAt", x.int("int64"), "LastPostUpdateAt"],
-    ["LastPostUpdateID", x.string, "LastPostUpdateID"],
-    ["LastPostCreateAt", x.int("int64"), "LastPostCreateAt"],
-    ["LastPostCreateID", x.string, "LastPostCreateID"],
-]);
-
-export const Group: SdkWire<m.Group> = x.struct("model.Group", [
-    ["Id", x.string, "id"],
-    ["Name", x.ptr(x.string), "name", true],
-    ["DisplayName", x.string, "display_name"],
-    ["Description", x.string, "description"],
-    ["Source", x.string, "source"],
-    ["RemoteId", x.ptr(x.string), "remote_id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["HasSyncables", x.bool, "has_syncables"],
-    ["MemberCount", x.ptr(x.int("int")), "member_count", true],
-    ["AllowReference", x.bool, "allow_reference"],
-    ["ChannelMemberCount", x.ptr(x.int("int")), "channel_member_count", true],
-    ["ChannelMemberTimezonesCount", x.ptr(x.int("int")), "channel_member_timezones_count", true],
-    ["MemberIDs", x.slice(x.string), "member_ids"],
-]);
-
-export const GroupMember: SdkWire<m.GroupMember> = x.struct("model.GroupMember", [
-    ["GroupId", x.string, "group_id"],
-    ["UserId", x.string, "user_id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-]);
-
-export const PageOpts: SdkWire<m.PageOpts> = x.struct("model.PageOpts", [
-    ["Page", x.int("int"), "Page"],
-    ["PerPage", x.int("int"), "PerPage"],
-]);
-
-export const GroupSearchOpts: SdkWire<m.GroupSearchOpts> = x.struct("model.GroupSearchOpts", [
-    ["Q", x.string, "Q"],
-    ["NotAssociatedToTeam", x.string, "NotAssociatedToTeam"],
-    ["NotAssociatedToChannel", x.string, "NotAssociatedToChannel"],
-    ["IncludeMemberCount", x.bool, "IncludeMemberCount"],
-    ["FilterAllowReference", x.bool, "FilterAllowReference"],
-    ["PageOpts", x.ptr(PageOpts), "PageOpts"],
-    ["Since", x.int("int64"), "Since"],
-    ["Source", x.string, "Source"],
-    ["FilterParentTeamPermitted", x.bool, "FilterParentTeamPermitted"],
-    ["FilterHasMember", x.string, "FilterHasMember"],
-    ["IncludeChannelMemberCount", x.string, "IncludeChannelMemberCount"],
-    ["IncludeTimezones", x.bool, "IncludeTimezones"],
-    ["IncludeMemberIDs", x.bool, "IncludeMemberIDs"],
-    ["IncludeArchived", x.bool, "IncludeArchived"],
-    ["FilterArchived", x.bool, "FilterArchived"],
-    ["OnlySyncableSources", x.bool, "OnlySyncableSources"],
-]);
-
-export const GroupSyncable: SdkWire<m.GroupSyncable> = x.struct("model.GroupSyncable", [
-    ["GroupId", x.string, "group_id"],
-    ["SyncableId", x.string, null],
-    ["AutoAdd", x.bool, "auto_add"],
-    ["SchemeAdmin", x.bool, "scheme_admin"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["Type", x.string, null],
-    ["ChannelDisplayName", x.string, null],
-    ["TeamDisplayName", x.string, null],
-    ["TeamType", x.string, null],
-    ["ChannelType", x.string, null],
-    ["TeamID", x.string, null],
-], true);
-
-export const MultipartFileHeader: SdkWire<m.MultipartFileHeader> = x.struct("multipart.FileHeader", [
-    ["Filename", x.string, "Filename"],
-    ["Header", x.map(x.string, x.slice(x.string)), "Header"],
-    ["Size", x.int("int64"), "Size"],
-]);
-
-export const MultipartForm: SdkWire<m.MultipartForm> = x.struct("multipart.Form", [
-    ["Value", x.map(x.string, x.slice(x.string)), "Value"],
-    ["File", x.map(x.string, x.slice(x.ptr(MultipartFileHeader))), "File"],
-]);
-
-export const PkixAttributeTypeAndValue: SdkWire<m.PkixAttributeTypeAndValue> = x.struct("pkix.AttributeTypeAndValue", [
-    ["Type", x.slice(x.int("int")), "Type"],
-    ["Value", x.iface, "Value"],
-]);
-
-export const PkixName: SdkWire<m.PkixName> = x.struct("pkix.Name", [
-    ["Country", x.slice(x.string), "Country"],
-    ["Organization", x.slice(x.string), "Organization"],
-    ["OrganizationalUnit", x.slice(x.string), "OrganizationalUnit"],
-    ["Locality", x.slice(x.string), "Locality"],
-    ["Province", x.slice(x.string), "Province"],
-    ["StreetAddress", x.slice(x.string), "StreetAddress"],
-    ["PostalCode", x.slice(x.string), "PostalCode"],
-    ["SerialNumber", x.string, "SerialNumber"],
-    ["CommonName", x.string, "CommonName"],
-    ["Names", x.slice(PkixAttributeTypeAndValue), "Names"],
-    ["ExtraNames", x.slice(PkixAttributeTypeAndValue), "ExtraNames"],
-]);
-
-export const PkixExtension: SdkWire<m.PkixExtension> = x.struct("pkix.Extension", [
-    ["Id", x.slice(x.int("int")), "Id"],
-    ["Critical", x.bool, "Critical"],
-    ["Value", x.bytes, "Value"],
-]);
-
-export const NetIPNet: SdkWire<m.NetIPNet> = x.struct("net.IPNet", [
-    ["IP", x.bytes, "IP"],
-    ["Mask", x.bytes, "Mask"],
-]);
-
-export const X509PolicyMapping: SdkWire<m.X509PolicyMapping> = x.struct("x509.PolicyMapping", [
-    ["IssuerDomainPolicy", x.external("x509.OID", "binary"), "IssuerDomainPolicy"],
-    ["SubjectDomainPolicy", x.external("x509.OID", "binary"), "SubjectDomainPolicy"],
-]);
-
-export const X509Certificate: SdkWire<m.X509Certificate> = x.struct("x509.Certificate", [
-    ["Raw", x.bytes, "Raw"],
-    ["RawTBSCertificate", x.bytes, "RawTBSCertificate"],
-    ["RawSubjectPublicKeyInfo", x.bytes, "RawSubjectPublicKeyInfo"],
-    ["RawSubject", x.bytes, "RawSubject"],
-    ["RawIssuer", x.bytes, "RawIssuer"],
-    ["Signature", x.bytes, "Signature"],
-    ["SignatureAlgorithm", x.int("int"), "SignatureAlgorithm"],
-    ["PublicKeyAlgorithm", x.int("int"), "PublicKeyAlgorithm"],
-    ["PublicKey", x.iface, "PublicKey"],
-    ["Version", x.int("int"), "Version"],
-    ["SerialNumber", x.ptr(x.external("big.Int", "gob")), "SerialNumber"],
-    ["Issuer", PkixName, "Issuer"],
-    ["Subject", PkixName, "Subject"],
-    ["NotBefore", x.time, "NotBefore"],
-    ["NotAfter", x.time, "NotAfter"],
-    ["KeyUsage", x.int("int"), "KeyUsage"],
-    ["Extensions", x.slice(PkixExtension), "Extensions"],
-    ["ExtraExtensions", x.slice(PkixExtension), "ExtraExtensions"],
-    ["UnhandledCriticalExtensions", x.slice(x.slice(x.int("int"))), "UnhandledCriticalExtensions"],
-    ["ExtKeyUsage", x.slice(x.int("int")), "ExtKeyUsage"],
-    ["UnknownExtKeyUsage", x.slice(x.slice(x.int("int"))), "UnknownExtKeyUsage"],
-    ["BasicConstraintsValid", x.bool, "BasicConstraintsValid"],
-    ["IsCA", x.bool, "IsCA"],
-    ["MaxPathLen", x.int("int"), "MaxPathLen"],
-    ["MaxPathLenZero", x.bool, "MaxPathLenZero"],
-    ["SubjectKeyId", x.bytes, "SubjectKeyId"],
-    ["AuthorityKeyId", x.bytes, "AuthorityKeyId"],
-    ["OCSPServer", x.slice(x.string), "OCSPServer"],
-    ["IssuingCertificateURL", x.slice(x.string), "IssuingCertificateURL"],
-    ["DNSNames", x.slice(x.string), "DNSNames"],
-    ["EmailAddresses", x.slice(x.string), "EmailAddresses"],
-    ["IPAddresses", x.slice(x.bytes), "IPAddresses"],
-    ["URIs", x.slice(x.ptr(x.url)), "URIs"],
-    ["PermittedDNSDomainsCritical", x.bool, "PermittedDNSDomainsCritical"],
-    ["PermittedDNSDomains", x.slice(x.string), "PermittedDNSDomains"],
-    ["ExcludedDNSDomains", x.slice(x.string), "ExcludedDNSDomains"],
-    ["PermittedIPRanges", x.slice(x.ptr(NetIPNet)), "PermittedIPRanges"],
-    ["ExcludedIPRanges", x.slice(x.ptr(NetIPNet)), "ExcludedIPRanges"],
-    ["PermittedEmailAddresses", x.slice(x.string), "PermittedEmailAddresses"],
-    ["ExcludedEmailAddresses", x.slice(x.string), "ExcludedEmailAddresses"],
-    ["PermittedURIDomains", x.slice(x.string), "PermittedURIDomains"],
-    ["ExcludedURIDomains", x.slice(x.string), "ExcludedURIDomains"],
-    ["CRLDistributionPoints", x.slice(x.string), "CRLDistributionPoints"],
-    ["PolicyIdentifiers", x.slice(x.slice(x.int("int"))), "PolicyIdentifiers"],
-    ["Policies", x.slice(x.external("x509.OID", "binary")), "Policies"],
-    ["InhibitAnyPolicy", x.int("int"), "InhibitAnyPolicy"],
-    ["InhibitAnyPolicyZero", x.bool, "InhibitAnyPolicyZero"],
-    ["InhibitPolicyMapping", x.int("int"), "InhibitPolicyMapping"],
-    ["InhibitPolicyMappingZero", x.bool, "InhibitPolicyMappingZero"],
-    ["RequireExplicitPolicy", x.int("int"), "RequireExplicitPolicy"],
-    ["RequireExplicitPolicyZero", x.bool, "RequireExplicitPolicyZero"],
-    ["PolicyMappings", x.slice(X509PolicyMapping), "PolicyMappings"],
-]);
-
-export const TlsConnectionState: SdkWire<m.TlsConnectionState> = x.struct("tls.ConnectionState", [
-    ["Version", x.int("uint16"), "Version"],
-    ["HandshakeComplete", x.bool, "HandshakeComplete"],
-    ["DidResume", x.bool, "DidResume"],
-    ["CipherSuite", x.int("uint16"), "CipherSuite"],
-    ["CurveID", x.int("uint16"), "CurveID"],
-    ["NegotiatedProtocol", x.string, "NegotiatedProtocol"],
-    ["NegotiatedProtocolIsMutual", x.bool, "NegotiatedProtocolIsMutual"],
-    ["ServerName", x.string, "ServerName"],
-    ["PeerCertificates", x.slice(x.ptr(X509Certificate)), "PeerCertificates"],
-    ["VerifiedChains", x.slice(x.slice(x.ptr(X509Certificate))), "VerifiedChains"],
-    ["SignedCertificateTimestamps", x.slice(x.bytes), "SignedCertificateTimestamps"],
-    ["OCSPResponse", x.bytes, "OCSPResponse"],
-    ["TLSUnique", x.bytes, "TLSUnique"],
-    ["ECHAccepted", x.bool, "ECHAccepted"],
-    ["HelloRetryRequest", x.bool, "HelloRetryRequest"],
-]);
-
-export const HttpResponse: SdkWire<m.HttpResponse> = x.struct("http.Response", [
-    ["Status", x.string, "Status"],
-    ["StatusCode", x.int("int"), "StatusCode"],
-    ["Proto", x.string, "Proto"],
-    ["ProtoMajor", x.int("int"), "ProtoMajor"],
-    ["ProtoMinor", x.int("int"), "ProtoMinor"],
-    ["Header", x.map(x.string, x.slice(x.string)), "Header"],
-    ["Body", x.iface, "Body"],
-    ["ContentLength", x.int("int64"), "ContentLength"],
-    ["TransferEncoding", x.slice(x.string), "TransferEncoding"],
-    ["Close", x.bool, "Close"],
-    ["Uncompressed", x.bool, "Uncompressed"],
-    ["Trailer", x.map(x.string, x.slice(x.string)), "Trailer"],
-    ["Request", x.ptr(x.lazy(() => HttpRequest)), "Request"],
-    ["TLS", x.ptr(TlsConnectionState), "TLS"],
-]);
-
-export const HttpRequest: SdkWire<m.HttpRequest> = x.struct("http.Request", [
-    ["Method", x.string, "Method"],
-    ["URL", x.ptr(x.url), "URL"],
-    ["Proto", x.string, "Proto"],
-    ["ProtoMajor", x.int("int"), "ProtoMajor"],
-    ["ProtoMinor", x.int("int"), "ProtoMinor"],
-    ["Header", x.map(x.string, x.slice(x.string)), "Header"],
-    ["Body", x.iface, "Body"],
-    ["ContentLength", x.int("int64"), "ContentLength"],
-    ["TransferEncoding", x.slice(x.string), "TransferEncoding"],
-    ["Close", x.bool, "Close"],
-    ["Host", x.string, "Host"],
-    ["Form", x.map(x.string, x.slice(x.string)), "Form"],
-    ["PostForm", x.map(x.string, x.slice(x.string)), "PostForm"],
-    ["MultipartForm", x.ptr(MultipartForm), "MultipartForm"],
-    ["Trailer", x.map(x.string, x.slice(x.string)), "Trailer"],
-    ["RemoteAddr", x.string, "RemoteAddr"],
-    ["RequestURI", x.string, "RequestURI"],
-    ["TLS", x.ptr(TlsConnectionState), "TLS"],
-    ["Response", x.ptr(HttpResponse), "Response"],
-    ["Pattern", x.string, "Pattern"],
-]);
-
-export const LicenseLimits: SdkWire<m.LicenseLimits> = x.struct("model.LicenseLimits", [
-    ["PostHistory", x.int("int64"), "post_history"],
-    ["BoardCards", x.int("int64"), "board_cards"],
-    ["PlaybookRuns", x.int("int64"), "playbook_runs"],
-    ["CallDurationSeconds", x.int("int64"), "call_duration"],
-    ["AgentsPrompts", x.int("int64"), "agents_prompts"],
-    ["PushNotifications", x.int("int64"), "push_notifications"],
-]);
-
-export const License: SdkWire<m.License> = x.struct("model.License", [
-    ["Id", x.string, "id"],
-    ["IssuedAt", x.int("int64"), "issued_at"],
-    ["StartsAt", x.int("int64"), "starts_at"],
-    ["ExpiresAt", x.int("int64"), "expires_at"],
-    ["Customer", x.ptr(Customer), "customer"],
-    ["Features", x.ptr(Features), "features"],
-    ["SkuName", x.string, "sku_name"],
-    ["SkuShortName", x.string, "sku_short_name"],
-    ["IsTrial", x.bool, "is_trial"],
-    ["IsGovSku", x.bool, "is_gov_sku"],
-    ["IsNonProduction", x.bool, "is_non_production"],
-    ["IsSeatCountEnforced", x.bool, "is_seat_count_enforced"],
-    ["ExtraUsers", x.ptr(x.int("int")), "extra_users"],
-    ["SignupJWT", x.ptr(x.string), "signup_jwt"],
-    ["Limits", x.ptr(LicenseLimits), "limits"],
-]);
-
-export const LogrLevel: SdkWire<m.LogrLevel> = x.struct("logr.Level", [
-    ["ID", x.int("uint"), "id"],
-    ["Name", x.string, "name"],
-    ["Stacktrace", x.bool, "stacktrace", true],
-    ["Color", x.int("uint8"), "color", true],
-]);
-
-export const ManifestServer: SdkWire<m.ManifestServer> = x.struct("model.ManifestServer", [
-    ["Executables", x.map(x.string, x.string), "executables", true],
-    ["Executable", x.string, "executable"],
-]);
-
-export const ManifestWebapp: SdkWire<m.ManifestWebapp> = x.struct("model.ManifestWebapp", [
-    ["BundlePath", x.string, "bundle_path"],
-    ["BundleHash", x.bytes, null],
-]);
-
-export const PluginOption: SdkWire<m.PluginOption> = x.struct("model.PluginOption", [
-    ["DisplayName", x.string, "display_name"],
-    ["Value", x.string, "value"],
-]);
-
-export const PluginSetting: SdkWire<m.PluginSetting> = x.struct("model.PluginSetting", [
-    ["Key", x.string, "key"],
-    ["DisplayName", x.string, "display_name"],
-    ["Type", x.string, "type"],
-    ["HelpText", x.string, "help_text"],
-    ["RegenerateHelpText", x.string, "regenerate_help_text", true],
-    ["Placeholder", x.string, "placeholder"],
-    ["Default", x.iface, "default"],
-    ["Options", x.slice(x.ptr(PluginOption)), "options", true],
-    ["Hosting", x.string, "hosting"],
-    ["Secret", x.bool, "secret"],
-]);
-
-export const PluginSettingsSection: SdkWire<m.PluginSettingsSection> = x.struct("model.PluginSettingsSection", [
-    ["Key", x.string, "key"],
-    ["Title", x.string, "title"],
-    ["Subtitle", x.string, "subtitle"],
-    ["Settings", x.slice(x.ptr(PluginSetting)), "settings"],
-    ["Header", x.string, "header"],
-    ["Footer", x.string, "footer"],
-    ["Custom", x.bool, "custom"],
-    ["Fallback", x.bool, "fallback"],
-]);
-
-export const PluginSettingsSchema: SdkWire<m.PluginSettingsSchema> = x.struct("model.PluginSettingsSchema", [
-    ["Header", x.string, "header"],
-    ["Footer", x.string, "footer"],
-    ["Settings", x.slice(x.ptr(PluginSetting)), "settings"],
-    ["Sections", x.slice(x.ptr(PluginSettingsSection)), "sections"],
-]);
-
-export const Manifest: SdkWire<m.Manifest> = x.struct("model.Manifest", [
-    ["Id", x.string, "id"],
-    ["Name", x.string, "name"],
-    ["Description", x.string, "description", true],
-    ["HomepageURL", x.string, "homepage_url", true],
-    ["SupportURL", x.string, "support_url", true],
-    ["ReleaseNotesURL", x.string, "release_notes_url", true],
-    ["IconPath", x.string, "icon_path", true],
-    ["Version", x.string, "version"],
-    ["MinServerVersion", x.string, "min_server_version", true],
-    ["Server", x.ptr(ManifestServer), "server", true],
-    ["Webapp", x.ptr(ManifestWebapp), "webapp", true],
-    ["SettingsSchema", x.ptr(PluginSettingsSchema), "settings_schema", true],
-    ["Props", x.map(x.string, x.iface), "props", true],
-]);
-
-export const MembershipChangeMsg: SdkWire<m.MembershipChangeMsg> = x.struct("model.MembershipChangeMsg", [
-    ["ChannelId", x.string, "channel_id"],
-    ["UserId", x.string, "user_id"],
-    ["IsAdd", x.bool, "is_add"],
-    ["RemoteId", x.string, "remote_id"],
-    ["ChangeTime", x.int("int64"), "change_time"],
-]);
-
-export const MessagesLimits: SdkWire<m.MessagesLimits> = x.struct("model.MessagesLimits", [
-    ["History", x.ptr(x.int("int")), "history"],
-]);
-
-export const OAuthApp: SdkWire<m.OAuthApp> = x.struct("model.OAuthApp", [
-    ["Id", x.string, "id"],
-    ["CreatorId", x.string, "creator_id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["ClientSecret", x.string, "client_secret"],
-    ["Name", x.string, "name"],
-    ["Description", x.string, "description"],
-    ["IconURL", x.string, "icon_url"],
-    ["CallbackUrls", x.slice(x.string), "callback_urls"],
-    ["Homepage", x.string, "homepage"],
-    ["IsTrusted", x.bool, "is_trusted"],
-    ["MattermostAppID", x.string, "mattermost_app_id"],
-    ["IsDynamicallyRegistered", x.bool, "is_dynamically_registered", true],
-]);
-
-export const OnInstallEvent: SdkWire<m.OnInstallEvent> = x.struct("model.OnInstallEvent", [
-    ["UserId", x.string, "UserId"],
-]);
-
-export const OpenDialogRequest: SdkWire<m.OpenDialogRequest> = x.struct("model.OpenDialogRequest", [
-    ["TriggerId", x.string, "trigger_id"],
-    ["URL", x.string, "url"],
-    ["Dialog", Dialog, "dialog"],
-]);
-
-export const SidebarCategory: SdkWire<m.SidebarCategory> = x.struct("model.SidebarCategory", [
-    ["Id", x.string, "id"],
-    ["UserId", x.string, "user_id"],
-    ["TeamId", x.string, "team_id"],
-    ["SortOrder", x.int("int64"), "sort_order"],
-    ["Sorting", x.string, "sorting"],
-    ["Type", x.string, "type"],
-    ["DisplayName", x.string, "display_name"],
-    ["Muted", x.bool, "muted"],
-    ["Collapsed", x.bool, "collapsed"],
-]);
-
-export const SidebarCategoryWithChannels: SdkWire<m.SidebarCategoryWithChannels> = x.struct("model.SidebarCategoryWithChannels", [
-    ["SidebarCategory", SidebarCategory, null, false, true],
-    ["Channels", x.slice(x.string), "channel_ids"],
-]);
-
-export const OrderedSidebarCategories: SdkWire<m.OrderedSidebarCategories> = x.struct("model.OrderedSidebarCategories", [
-    ["Categories", x.slice(x.ptr(SidebarCategoryWithChannels)), "categories"],
-    ["Order", x.slice(x.string), "order"],
-]);
-
-export const Permission: SdkWire<m.Permission> = x.struct("model.Permission", [
-    ["Id", x.string, "id"],
-    ["Name", x.string, "name"],
-    ["Description", x.string, "description"],
-    ["Scope", x.string, "scope"],
-]);
-
-export const PluginClusterEvent: SdkWire<m.PluginClusterEvent> = x.struct("model.PluginClusterEvent", [
-    ["Id", x.string, "Id"],
-    ["Data", x.bytes, "Data"],
-]);
-
-export const PluginClusterEventSendOptions: SdkWire<m.PluginClusterEventSendOptions> = x.struct("model.PluginClusterEventSendOptions", [
-    ["SendType", x.string, "SendType"],
-    ["TargetId", x.string, "TargetId"],
-]);
-
-export const PluginContext: SdkWire<m.PluginContext> = x.struct("plugin.Context", [
-    ["SessionId", x.string, "SessionId"],
-    ["ConnectionId", x.string, "ConnectionId"],
-    ["RequestId", x.string, "RequestId"],
-    ["IPAddress", x.string, "IPAddress"],
-    ["AcceptLanguage", x.string, "AcceptLanguage"],
-    ["UserAgent", x.string, "UserAgent"],
-]);
-
-export const PluginErrorString: SdkWire<m.PluginErrorString> = x.struct("plugin.ErrorString", [
-    ["Code", x.int("int"), "Code"],
-    ["Err", x.string, "Err"],
-]);
-
-export const PluginHTTPRequestSubset: SdkWire<m.PluginHTTPRequestSubset> = x.struct("plugin.HTTPRequestSubset", [
-    ["Method", x.string, "Method"],
-    ["URL", x.ptr(x.url), "URL"],
-    ["Proto", x.string, "Proto"],
-    ["ProtoMajor", x.int("int"), "ProtoMajor"],
-    ["ProtoMinor", x.int("int"), "ProtoMinor"],
-    ["Header", x.map(x.string, x.slice(x.string)), "Header"],
-    ["Host", x.string, "Host"],
-    ["RemoteAddr", x.string, "RemoteAddr"],
-    ["RequestURI", x.string, "RequestURI"],
-    ["Body", x.iface, "Body"],
-]);
-
-export const PluginKVSetOptions: SdkWire<m.PluginKVSetOptions> = x.struct("model.PluginKVSetOptions", [
-    ["Atomic", x.bool, "Atomic"],
-    ["OldValue", x.bytes, "OldValue"],
-    ["ExpireInSeconds", x.int("int64"), "ExpireInSeconds"],
-]);
-
-export const PluginPropertyOption: SdkWire<m.PluginPropertyOption> = x.struct("model.PluginPropertyOption", [
-    ["Data", x.map(x.string, x.string), "data"],
-], true);
-
-export const PluginStatus: SdkWire<m.PluginStatus> = x.struct("model.PluginStatus", [
-    ["PluginId", x.string, "plugin_id"],
-    ["ClusterId", x.string, "cluster_id"],
-    ["PluginPath", x.string, "plugin_path"],
-    ["State", x.int("int"), "state"],
-    ["Error", x.string, "error"],
-    ["Name", x.string, "name"],
-    ["Description", x.string, "description"],
-    ["Version", x.string, "version"],
-]);
-
-export const Post: SdkWire<m.Post> = x.struct("model.Post", [
-    ["Id", x.string, "id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["EditAt", x.int("int64"), "edit_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["IsPinned", x.bool, "is_pinned"],
-    ["UserId", x.string, "user_id"],
-    ["ChannelId", x.string, "channel_id"],
-    ["RootId", x.string, "root_id"],
-    ["OriginalId", x.string, "original_id"],
-    ["Message", x.string, "message"],
-    ["MessageSource", x.string, "message_source", true],
-    ["Type", x.string, "type"],
-    ["Props", x.map(x.string, x.iface), "props"],
-    ["Hashtags", x.string, "hashtags"],
-    ["Filenames", x.slice(x.string), null],
-    ["FileIds", x.slice(x.string), "file_ids"],
-    ["PendingPostId", x.string, "pending_post_id"],
-    ["HasReactions", x.bool, "has_reactions", true],
-    ["RemoteId", x.ptr(x.string), "remote_id", true],
-    ["ReplyCount", x.int("int64"), "reply_count"],
-    ["LastReplyAt", x.int("int64"), "last_reply_at"],
-    ["Participants", x.slice(x.ptr(User)), "participants"],
-    ["IsFollowing", x.ptr(x.bool), "is_following", true],
-    ["Metadata", x.ptr(PostMetadata), "metadata", true],
-]);
-
-export const PostList: SdkWire<m.PostList> = x.struct("model.PostList", [
-    ["Order", x.slice(x.string), "order"],
-    ["Posts", x.map(x.string, x.ptr(Post)), "posts"],
-    ["NextPostId", x.string, "next_post_id"],
-    ["PrevPostId", x.string, "prev_post_id"],
-    ["HasNext", x.ptr(x.bool), "has_next", true],
-    ["FirstInaccessiblePostTime", x.int("int64"), "first_inaccessible_post_time"],
-    ["BurnOnReadPosts", x.map(x.string, x.ptr(Post)), null],
-]);
-
-export const PostSearchResults: SdkWire<m.PostSearchResults> = x.struct("model.PostSearchResults", [
-    ["PostList", x.ptr(PostList), null, false, true],
-    ["Matches", x.map(x.string, x.slice(x.string)), "matches"],
-]);
-
-export const PqError: SdkWire<m.PqError> = x.struct("pq.Error", [
-    ["Severity", x.string, "Severity"],
-    ["Code", x.string, "Code"],
-    ["Message", x.string, "Message"],
-    ["Detail", x.string, "Detail"],
-    ["Hint", x.string, "Hint"],
-    ["Position", x.string, "Position"],
-    ["InternalPosition", x.string, "InternalPosition"],
-    ["InternalQuery", x.string, "InternalQuery"],
-    ["Where", x.string, "Where"],
-    ["Schema", x.string, "Schema"],
-    ["Table", x.string, "Table"],
-    ["Column", x.string, "Column"],
-    ["DataTypeName", x.string, "DataTypeName"],
-    ["Constraint", x.string, "Constraint"],
-    ["File", x.string, "File"],
-    ["Line", x.string, "Line"],
-    ["Routine", x.string, "Routine"],
-]);
-
-export const Preference: SdkWire<m.Preference> = x.struct("model.Preference", [
-    ["UserId", x.string, "user_id"],
-    ["Category", x.string, "category"],
-    ["Name", x.string, "name"],
-    ["Value", x.string, "value"],
-]);
-
-export const PreviewPost: SdkWire<m.PreviewPost> = x.struct("model.PreviewPost", [
-    ["PostID", x.string, "post_id"],
-    ["Post", x.ptr(Post), "post"],
-    ["TeamName", x.string, "team_name"],
-    ["ChannelDisplayName", x.string, "channel_display_name"],
-    ["ChannelType", x.string, "channel_type"],
-    ["ChannelID", x.string, "channel_id"],
-]);
-
-export const TeamsLimits: SdkWire<m.TeamsLimits> = x.struct("model.TeamsLimits", [
-    ["Active", x.ptr(x.int("int")), "active"],
-]);
-
-export const ProductLimits: SdkWire<m.ProductLimits> = x.struct("model.ProductLimits", [
-    ["Files", x.ptr(FilesLimits), "files", true],
-    ["Messages", x.ptr(MessagesLimits), "messages", true],
-    ["Teams", x.ptr(TeamsLimits), "teams", true],
-]);
-
-export const PropertyField: SdkWire<m.PropertyField> = x.struct("model.PropertyField", [
-    ["ID", x.string, "id"],
-    ["GroupID", x.string, "group_id"],
-    ["Name", x.string, "name"],
-    ["Type", x.string, "type"],
-    ["Attrs", x.map(x.string, x.iface), "attrs"],
-    ["TargetID", x.string, "target_id"],
-    ["TargetType", x.string, "target_type"],
-    ["ObjectType", x.string, "object_type"],
-    ["Protected", x.bool, "protected"],
-    ["PermissionField", x.ptr(x.string), "permission_field", true],
-    ["PermissionValues", x.ptr(x.string), "permission_values", true],
-    ["PermissionOptions", x.ptr(x.string), "permission_options", true],
-    ["LinkedFieldID", x.ptr(x.string), "linked_field_id", true],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["CreatedBy", x.string, "created_by"],
-    ["UpdatedBy", x.string, "updated_by"],
-]);
-
-export const PropertyFieldSearchCursor: SdkWire<m.PropertyFieldSearchCursor> = x.struct("model.PropertyFieldSearchCursor", [
-    ["PropertyFieldID", x.string, "PropertyFieldID"],
-    ["CreateAt", x.int("int64"), "CreateAt"],
-    ["UpdateAt", x.int("int64"), "UpdateAt"],
-]);
-
-export const PropertyFieldSearchOpts: SdkWire<m.PropertyFieldSearchOpts> = x.struct("model.PropertyFieldSearchOpts", [
-    ["GroupID", x.string, "GroupID"],
-    ["ObjectType", x.string, "ObjectType"],
-    ["ObjectTypes", x.slice(x.string), "ObjectTypes"],
-    ["TargetType", x.string, "TargetType"],
-    ["TargetIDs", x.slice(x.string), "TargetIDs"],
-    ["ChannelID", x.string, "ChannelID"],
-    ["TeamID", x.string, "TeamID"],
-    ["LinkedFieldID", x.string, "LinkedFieldID"],
-    ["SinceUpdateAt", x.int("int64"), "SinceUpdateAt"],
-    ["IncludeDeleted", x.bool, "IncludeDeleted"],
-    ["Cursor", PropertyFieldSearchCursor, "Cursor"],
-    ["PerPage", x.int("int"), "PerPage"],
-]);
-
-export const PropertyGroup: SdkWire<m.PropertyGroup> = x.struct("model.PropertyGroup", [
-    ["ID", x.string, "id"],
-    ["Name", x.string, "name"],
-    ["Version", x.int("int"), "version"],
-    ["SchemaVersion", x.int("int"), "schema_version"],
-]);
-
-export const PropertyOwner: SdkWire<m.PropertyOwner> = x.struct("model.PropertyOwner", [
-    ["ID", x.string, "id"],
-    ["Type", x.string, "type"],
-    ["Scopes", x.slice(x.string), "scopes"],
-]);
-
-export const PropertyRequestOptions: SdkWire<m.PropertyRequestOptions> = x.struct("model.PropertyRequestOptions", [
-    ["ActingAsScope", x.string, "ActingAsScope"],
-]);
-
-export const PropertyValue: SdkWire<m.PropertyValue> = x.struct("model.PropertyValue", [
-    ["ID", x.string, "id"],
-    ["TargetID", x.string, "target_id"],
-    ["TargetType", x.string, "target_type"],
-    ["GroupID", x.string, "group_id"],
-    ["FieldID", x.string, "field_id"],
-    ["Value", x.rawJson, "value"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["CreatedBy", x.string, "created_by"],
-    ["UpdatedBy", x.string, "updated_by"],
-]);
-
-export const PropertyValueSearchCursor: SdkWire<m.PropertyValueSearchCursor> = x.struct("model.PropertyValueSearchCursor", [
-    ["PropertyValueID", x.string, "PropertyValueID"],
-    ["CreateAt", x.int("int64"), "CreateAt"],
-    ["UpdateAt", x.int("int64"), "UpdateAt"],
-]);
-
-export const PropertyValueSearchOpts: SdkWire<m.PropertyValueSearchOpts> = x.struct("model.PropertyValueSearchOpts", [
-    ["GroupID", x.string, "GroupID"],
-    ["TargetType", x.string, "TargetType"],
-    ["TargetIDs", x.slice(x.string), "TargetIDs"],
-    ["FieldID", x.string, "FieldID"],
-    ["SinceUpdateAt", x.int("int64"), "SinceUpdateAt"],
-    ["IncludeDeleted", x.bool, "IncludeDeleted"],
-    ["Cursor", PropertyValueSearchCursor, "Cursor"],
-    ["PerPage", x.int("int"), "PerPage"],
-    ["Value", x.rawJson, "Value"],
-]);
-
-export const PushNotification: SdkWire<m.PushNotification> = x.struct("model.PushNotification", [
-    ["AckId", x.string, "ack_id"],
-    ["Platform", x.string, "platform"],
-    ["ServerId", x.string, "server_id"],
-    ["DeviceId", x.string, "device_id"],
-    ["PostId", x.string, "post_id"],
-    ["Category", x.string, "category", true],
-    ["Sound", x.string, "sound", true],
-    ["Message", x.string, "message", true],
-    ["Badge", x.int("int"), "badge", true],
-    ["ContentAvailable", x.int("int"), "cont_ava", true],
-    ["TeamId", x.string, "team_id", true],
-    ["ChannelId", x.string, "channel_id", true],
-    ["RootId", x.string, "root_id", true],
-    ["ChannelName", x.string, "channel_name", true],
-    ["Type", x.string, "type", true],
-    ["SubType", x.string, "sub_type", true],
-    ["Transport", x.string, "transport", true],
-    ["SenderId", x.string, "sender_id", true],
-    ["SenderName", x.string, "sender_name", true],
-    ["OverrideUsername", x.string, "override_username", true],
-    ["OverrideIconURL", x.string, "override_icon_url", true],
-    ["FromWebhook", x.string, "from_webhook", true],
-    ["Version", x.string, "version", true],
-    ["IsCRTEnabled", x.bool, "is_crt_enabled"],
-    ["IsIdLoaded", x.bool, "is_id_loaded"],
-    ["PostType", x.string, null],
-    ["ChannelType", x.string, null],
-    ["Signature", x.string, "signature"],
-]);
-
-export const RegisterPluginOpts: SdkWire<m.RegisterPluginOpts> = x.struct("model.RegisterPluginOpts", [
-    ["Displayname", x.string, "Displayname"],
-    ["PluginID", x.string, "PluginID"],
-    ["CreatorID", x.string, "CreatorID"],
-    ["AutoShareDMs", x.bool, "AutoShareDMs"],
-    ["AutoInvited", x.bool, "AutoInvited"],
-    ["SiteURL", x.string, "SiteURL"],
-]);
-
-export const RemoteCluster: SdkWire<m.RemoteCluster> = x.struct("model.RemoteCluster", [
-    ["RemoteId", x.string, "remote_id"],
-    ["RemoteTeamId", x.string, "remote_team_id"],
-    ["Name", x.string, "name"],
-    ["DisplayName", x.string, "display_name"],
-    ["SiteURL", x.string, "site_url"],
-    ["DefaultTeamId", x.string, "default_team_id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["LastPingAt", x.int("int64"), "last_ping_at"],
-    ["LastGlobalUserSyncAt", x.int("int64"), "last_global_user_sync_at"],
-    ["Token", x.string, "token"],
-    ["RemoteToken", x.string, "remote_token"],
-    ["Topics", x.string, "topics"],
-    ["CreatorId", x.string, "creator_id"],
-    ["PluginID", x.string, "plugin_id"],
-    ["Options", x.int("uint32"), "options"],
-]);
-
-export const XmlName: SdkWire<m.XmlName> = x.struct("xml.Name", [
-    ["Space", x.string, "Space"],
-    ["Local", x.string, "Local"],
-]);
-
-export const TypesAttributeValue: SdkWire<m.TypesAttributeValue> = x.struct("types.AttributeValue", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Type", x.string, "Type"],
-    ["Value", x.string, "Value"],
-]);
-
-export const TypesAttribute: SdkWire<m.TypesAttribute> = x.struct("types.Attribute", [
-    ["XMLName", XmlName, "XMLName"],
-    ["FriendlyName", x.string, "FriendlyName"],
-    ["Name", x.string, "Name"],
-    ["NameFormat", x.string, "NameFormat"],
-    ["Values", x.slice(TypesAttributeValue), "Values"],
-]);
-
-export const Saml2ProxyRestriction: SdkWire<m.Saml2ProxyRestriction> = x.struct("saml2.ProxyRestriction", [
-    ["Count", x.int("int"), "Count"],
-    ["Audience", x.slice(x.string), "Audience"],
-]);
-
-export const Saml2WarningInfo: SdkWire<m.Saml2WarningInfo> = x.struct("saml2.WarningInfo", [
-    ["OneTimeUse", x.bool, "OneTimeUse"],
-    ["ProxyRestriction", x.ptr(Saml2ProxyRestriction), "ProxyRestriction"],
-    ["NotInAudience", x.bool, "NotInAudience"],
-    ["InvalidTime", x.bool, "InvalidTime"],
-]);
-
-export const TypesIssuer: SdkWire<m.TypesIssuer> = x.struct("types.Issuer", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Value", x.string, "Value"],
-]);
-
-export const TypesSignature: SdkWire<m.TypesSignature> = x.struct("types.Signature", [
-    ["SignatureDocument", x.bytes, "SignatureDocument"],
-]);
-
-export const TypesNameID: SdkWire<m.TypesNameID> = x.struct("types.NameID", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Value", x.string, "Value"],
-]);
-
-export const TypesSubjectConfirmationData: SdkWire<m.TypesSubjectConfirmationData> = x.struct("types.SubjectConfirmationData", [
-    ["XMLName", XmlName, "XMLName"],
-    ["NotOnOrAfter", x.string, "NotOnOrAfter"],
-    ["Recipient", x.string, "Recipient"],
-    ["InResponseTo", x.string, "InResponseTo"],
-]);
-
-export const TypesSubjectConfirmation: SdkWire<m.TypesSubjectConfirmation> = x.struct("types.SubjectConfirmation", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Method", x.string, "Method"],
-    ["SubjectConfirmationData", x.ptr(TypesSubjectConfirmationData), "SubjectConfirmationData"],
-]);
-
-export const TypesSubject: SdkWire<m.TypesSubject> = x.struct("types.Subject", [
-    ["XMLName", XmlName, "XMLName"],
-    ["NameID", x.ptr(TypesNameID), "NameID"],
-    ["SubjectConfirmation", x.ptr(TypesSubjectConfirmation), "SubjectConfirmation"],
-]);
-
-export const TypesAudience: SdkWire<m.TypesAudience> = x.struct("types.Audience", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Value", x.string, "Value"],
-]);
-
-export const TypesAudienceRestriction: SdkWire<m.TypesAudienceRestriction> = x.struct("types.AudienceRestriction", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Audiences", x.slice(TypesAudience), "Audiences"],
-]);
-
-export const TypesOneTimeUse: SdkWire<m.TypesOneTimeUse> = x.struct("types.OneTimeUse", [
-    ["XMLName", XmlName, "XMLName"],
-]);
-
-export const TypesProxyRestriction: SdkWire<m.TypesProxyRestriction> = x.struct("types.ProxyRestriction", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Count", x.int("int"), "Count"],
-    ["Audience", x.slice(TypesAudience), "Audience"],
-]);
-
-export const TypesConditions: SdkWire<m.TypesConditions> = x.struct("types.Conditions", [
-    ["XMLName", XmlName, "XMLName"],
-    ["NotBefore", x.string, "NotBefore"],
-    ["NotOnOrAfter", x.string, "NotOnOrAfter"],
-    ["AudienceRestrictions", x.slice(TypesAudienceRestriction), "AudienceRestrictions"],
-    ["OneTimeUse", x.ptr(TypesOneTimeUse), "OneTimeUse"],
-    ["ProxyRestriction", x.ptr(TypesProxyRestriction), "ProxyRestriction"],
-]);
-
-export const TypesAttributeStatement: SdkWire<m.TypesAttributeStatement> = x.struct("types.AttributeStatement", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Attributes", x.slice(TypesAttribute), "Attributes"],
-]);
-
-export const TypesAuthnContextClassRef: SdkWire<m.TypesAuthnContextClassRef> = x.struct("types.AuthnContextClassRef", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Value", x.string, "Value"],
-]);
-
-export const TypesAuthnContext: SdkWire<m.TypesAuthnContext> = x.struct("types.AuthnContext", [
-    ["XMLName", XmlName, "XMLName"],
-    ["AuthnContextClassRef", x.ptr(TypesAuthnContextClassRef), "AuthnContextClassRef"],
-]);
-
-export const TypesAuthnStatement: SdkWire<m.TypesAuthnStatement> = x.struct("types.AuthnStatement", [
-    ["XMLName", XmlName, "XMLName"],
-    ["SessionIndex", x.string, "SessionIndex"],
-    ["AuthnInstant", x.ptr(x.time), "AuthnInstant"],
-    ["SessionNotOnOrAfter", x.ptr(x.time), "SessionNotOnOrAfter"],
-    ["AuthnContext", x.ptr(TypesAuthnContext), "AuthnContext"],
-]);
-
-export const TypesAssertion: SdkWire<m.TypesAssertion> = x.struct("types.Assertion", [
-    ["XMLName", XmlName, "XMLName"],
-    ["Version", x.string, "Version"],
-    ["ID", x.string, "ID"],
-    ["IssueInstant", x.time, "IssueInstant"],
-    ["Issuer", x.ptr(TypesIssuer), "Issuer"],
-    ["Signature", x.ptr(TypesSignature), "Signature"],
-    ["Subject", x.ptr(TypesSubject), "Subject"],
-    ["Conditions", x.ptr(TypesConditions), "Conditions"],
-    ["AttributeStatement", x.ptr(TypesAttributeStatement), "AttributeStatement"],
-    ["AuthnStatement", x.ptr(TypesAuthnStatement), "AuthnStatement"],
-    ["SignatureValidated", x.bool, "SignatureValidated"],
-]);
-
-export const Saml2AssertionInfo: SdkWire<m.Saml2AssertionInfo> = x.struct("saml2.AssertionInfo", [
-    ["NameID", x.string, "NameID"],
-    ["Values", x.map(x.string, TypesAttribute), "Values"],
-    ["WarningInfo", x.ptr(Saml2WarningInfo), "WarningInfo"],
-    ["SessionIndex", x.string, "SessionIndex"],
-    ["AuthnInstant", x.ptr(x.time), "AuthnInstant"],
-    ["SessionNotOnOrAfter", x.ptr(x.time), "SessionNotOnOrAfter"],
-    ["Assertions", x.slice(TypesAssertion), "Assertions"],
-    ["ResponseSignatureValidated", x.bool, "ResponseSignatureValidated"],
-]);
-
-export const ScheduledPost: SdkWire<m.ScheduledPost> = x.struct("model.ScheduledPost", [
-    ["Draft", Draft, null, false, true],
-    ["Id", x.string, "id"],
-    ["ScheduledAt", x.int("int64"), "scheduled_at"],
-    ["ProcessedAt", x.int("int64"), "processed_at"],
-    ["ErrorCode", x.string, "error_code"],
-    ["RepeatType", x.string, "repeat_type"],
-    ["RepeatTimezone", x.string, "repeat_timezone"],
-]);
-
-export const SearchParameter: SdkWire<m.SearchParameter> = x.struct("model.SearchParameter", [
-    ["Terms", x.ptr(x.string), "terms"],
-    ["IsOrSearch", x.ptr(x.bool), "is_or_search"],
-    ["TimeZoneOffset", x.ptr(x.int("int")), "time_zone_offset"],
-    ["Page", x.ptr(x.int("int")), "page"],
-    ["PerPage", x.ptr(x.int("int")), "per_page"],
-    ["IncludeDeletedChannels", x.ptr(x.bool), "include_deleted_channels"],
-]);
-
-export const SearchParams: SdkWire<m.SearchParams> = x.struct("model.SearchParams", [
-    ["Terms", x.string, "terms", true],
-    ["ExcludedTerms", x.string, "excluded_terms", true],
-    ["IsHashtag", x.bool, "ishashtag", true],
-    ["InChannels", x.slice(x.string), "in_channels", true],
-    ["ExcludedChannels", x.slice(x.string), "excluded_channels", true],
-    ["FromUsers", x.slice(x.string), "from_users", true],
-    ["ExcludedUsers", x.slice(x.string), "excluded_users", true],
-    ["AfterDate", x.string, "after_date", true],
-    ["ExcludedAfterDate", x.string, "excluded_after_date", true],
-    ["BeforeDate", x.string, "before_date", true],
-    ["ExcludedBeforeDate", x.string, "excluded_before_date", true],
-    ["Extensions", x.slice(x.string), "extensions", true],
-    ["ExcludedExtensions", x.slice(x.string), "excluded_extensions", true],
-    ["OnDate", x.string, "on_date", true],
-    ["ExcludedDate", x.string, "excluded_date", true],
-    ["OrTerms", x.bool, "or_terms", true],
-    ["IncludeDeletedChannels", x.bool, "include_deleted_channels", true],
-    ["TimeZoneOffset", x.int("int"), "timezone_offset", true],
-    ["SearchWithoutUserId", x.bool, "search_without_user_id", true],
-    ["Modifier", x.string, "modifier"],
-]);
-
-export const SendToastMessageOptions: SdkWire<m.SendToastMessageOptions> = x.struct("model.SendToastMessageOptions", [
-    ["Position", x.string, "position", true],
-]);
-
-export const TeamMember: SdkWire<m.TeamMember> = x.struct("model.TeamMember", [
-    ["TeamId", x.string, "team_id"],
-    ["UserId", x.string, "user_id"],
-    ["Roles", x.string, "roles"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["SchemeGuest", x.bool, "scheme_guest"],
-    ["SchemeUser", x.bool, "scheme_user"],
-    ["SchemeAdmin", x.bool, "scheme_admin"],
-    ["ExplicitRoles", x.string, "explicit_roles"],
-    ["CreateAt", x.int("int64"), null],
-]);
-
-export const Session: SdkWire<m.Session> = x.struct("model.Session", [
-    ["Id", x.string, "id"],
-    ["Token", x.string, "token"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["ExpiresAt", x.int("int64"), "expires_at"],
-    ["LastActivityAt", x.int("int64"), "last_activity_at"],
-    ["UserId", x.string, "user_id"],
-    ["DeviceId", x.string, "device_id"],
-    ["VoIPDeviceId", x.string, "voip_device_id"],
-    ["Roles", x.string, "roles"],
-    ["IsOAuth", x.bool, "is_oauth"],
-    ["ExpiredNotify", x.bool, "expired_notify"],
-    ["Props", x.map(x.string, x.string), "props"],
-    ["TeamMembers", x.slice(x.ptr(TeamMember)), "team_members"],
-    ["Local", x.bool, "local"],
-]);
-
-export const SharedChannel: SdkWire<m.SharedChannel> = x.struct("model.SharedChannel", [
-    ["ChannelId", x.string, "id"],
-    ["TeamId", x.string, "team_id"],
-    ["Home", x.bool, "home"],
-    ["ReadOnly", x.bool, "readonly"],
-    ["ShareName", x.string, "name"],
-    ["ShareDisplayName", x.string, "display_name"],
-    ["SharePurpose", x.string, "purpose"],
-    ["ShareHeader", x.string, "header"],
-    ["CreatorId", x.string, "creator_id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["RemoteId", x.string, "remote_id", true],
-    ["Type", x.string, "Type"],
-]);
-
-export const Status: SdkWire<m.Status> = x.struct("model.Status", [
-    ["UserId", x.string, "user_id"],
-    ["Status", x.string, "status"],
-    ["Manual", x.bool, "manual"],
-    ["LastActivityAt", x.int("int64"), "last_activity_at"],
-    ["ActiveChannel", x.string, "active_channel", true],
-    ["DNDEndTime", x.int("int64"), "dnd_end_time"],
-    ["PrevStatus", x.string, null],
-]);
-
-export const SyncMsg: SdkWire<m.SyncMsg> = x.struct("model.SyncMsg", [
-    ["Id", x.string, "id"],
-    ["ChannelId", x.string, "channel_id"],
-    ["Users", x.map(x.string, x.ptr(User)), "users", true],
-    ["Posts", x.slice(x.ptr(Post)), "posts", true],
-    ["Reactions", x.slice(x.ptr(Reaction)), "reactions", true],
-    ["Statuses", x.slice(x.ptr(Status)), "statuses", true],
-    ["MembershipChanges", x.slice(x.ptr(MembershipChangeMsg)), "membership_changes", true],
-    ["Acknowledgements", x.slice(x.ptr(PostAcknowledgement)), "acknowledgements", true],
-    ["MentionTransforms", x.map(x.string, x.string), "mention_transforms", true],
-]);
-
-export const SyncResponse: SdkWire<m.SyncResponse> = x.struct("model.SyncResponse", [
-    ["UsersLastUpdateAt", x.int("int64"), "users_last_update_at"],
-    ["UserErrors", x.slice(x.string), "user_errors"],
-    ["UsersSyncd", x.slice(x.string), "users_syncd"],
-    ["PostsLastUpdateAt", x.int("int64"), "posts_last_update_at"],
-    ["PostErrors", x.slice(x.string), "post_errors"],
-    ["ReactionsLastUpdateAt", x.int("int64"), "reactions_last_update_at"],
-    ["ReactionErrors", x.slice(x.string), "reaction_errors"],
-    ["AcknowledgementsLastUpdateAt", x.int("int64"), "acknowledgements_last_update_at"],
-    ["AcknowledgementErrors", x.slice(x.string), "acknowledgement_errors"],
-    ["StatusErrors", x.slice(x.string), "status_errors"],
-    ["MembershipErrors", x.slice(x.string), "membership_errors", true],
-]);
-
-export const Team: SdkWire<m.Team> = x.struct("model.Team", [
-    ["Id", x.string, "id"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UpdateAt", x.int("int64"), "update_at"],
-    ["DeleteAt", x.int("int64"), "delete_at"],
-    ["DisplayName", x.string, "display_name"],
-    ["Name", x.string, "name"],
-    ["Description", x.string, "description"],
-    ["Email", x.string, "email"],
-    ["Type", x.string, "type"],
-    ["CompanyName", x.string, "company_name"],
-    ["AllowedDomains", x.string, "allowed_domains"],
-    ["InviteId", x.string, "invite_id"],
-    ["AllowOpenInvite", x.bool, "allow_open_invite"],
-    ["LastTeamIconUpdate", x.int("int64"), "last_team_icon_update", true],
-    ["SchemeId", x.ptr(x.string), "scheme_id"],
-    ["GroupConstrained", x.ptr(x.bool), "group_constrained"],
-    ["PolicyID", x.ptr(x.string), "policy_id"],
-    ["CloudLimitsArchived", x.bool, "cloud_limits_archived"],
-    ["PolicyEnforced", x.bool, "policy_enforced"],
-    ["PolicyActions", x.map(x.string, x.bool), "policy_actions", true],
-    ["PolicyIsActive", x.bool, "policy_is_active"],
-    ["Recommended", x.bool, "recommended", true],
-]);
-
-export const TeamMemberWithError: SdkWire<m.TeamMemberWithError> = x.struct("model.TeamMemberWithError", [
-    ["UserId", x.string, "user_id"],
-    ["Member", x.ptr(TeamMember), "member"],
-    ["Error", x.ptr(AppError), "error"],
-]);
-
-export const TeamStats: SdkWire<m.TeamStats> = x.struct("model.TeamStats", [
-    ["TeamId", x.string, "team_id"],
-    ["TotalMemberCount", x.int("int64"), "total_member_count"],
-    ["ActiveMemberCount", x.int("int64"), "active_member_count"],
-]);
-
-export const TeamUnread: SdkWire<m.TeamUnread> = x.struct("model.TeamUnread", [
-    ["TeamId", x.string, "team_id"],
-    ["MsgCount", x.int("int64"), "msg_count"],
-    ["MentionCount", x.int("int64"), "mention_count"],
-    ["MentionCountRoot", x.int("int64"), "mention_count_root"],
-    ["MsgCountRoot", x.int("int64"), "msg_count_root"],
-    ["ThreadCount", x.int("int64"), "thread_count"],
-    ["ThreadMentionCount", x.int("int64"), "thread_mention_count"],
-    ["ThreadUrgentMentionCount", x.int("int64"), "thread_urgent_mention_count"],
-]);
-
-export const UploadSession: SdkWire<m.UploadSession> = x.struct("model.UploadSession", [
-    ["Id", x.string, "id"],
-    ["Type", x.string, "type"],
-    ["CreateAt", x.int("int64"), "create_at"],
-    ["UserId", x.string, "user_id"],
-    ["ChannelId", x.string, "channel_id", true],
-    ["Filename", x.string, "filename"],
-    ["Path", x.string, null],
-    ["FileSize", x.int("int64"), "file_size"],
-    ["FileOffset", x.int("int64"), "file_offset"],
-    ["RemoteId", x.string, "remote_id"],
-    ["ReqFileId", x.string, "req_file_id"],
-]);
-
-export const UserAccessToken: SdkWire<m.UserAccessToken> = x.struct("model.UserAccessToken", [
-    ["Id", x.string, "id"],
-    ["Token", x.string, "token", true],
-    ["UserId", x.string, "user_id"],
-    ["Description", x.string, "description"],
-    ["IsActive", x.bool, "is_active"],
-    ["ExpiresAt", x.int("int64"), "expires_at"],
-    ["LastNotifiedAt", x.ptr(x.int("int64")), null],
-]);
-
-export const UserAuth: SdkWire<m.UserAuth> = x.struct("model.UserAuth", [
-    ["AuthData", x.ptr(x.string), "auth_data", true],
-    ["AuthService", x.string, "auth_service", true],
-]);
-
-export const ViewUsersRestrictions: SdkWire<m.ViewUsersRestrictions> = x.struct("model.ViewUsersRestrictions", [
-    ["Teams", x.slice(x.string), "Teams"],
-    ["Channels", x.slice(x.string), "Channels"],
-]);
-
-export const UserGetOptions: SdkWire<m.UserGetOptions> = x.struct("model.UserGetOptions", [
-    ["InTeamId", x.string, "InTeamId"],
-    ["NotInTeamId", x.string, "NotInTeamId"],
-    ["InChannelId", x.string, "InChannelId"],
-    ["NotInChannelId", x.string, "NotInChannelId"],
-    ["InGroupId", x.string, "InGroupId"],
-    ["NotInGroupId", x.string, "NotInGroupId"],
-    ["GroupConstrained", x.bool, "GroupConstrained"],
-    ["WithoutTeam", x.bool, "WithoutTeam"],
-    ["Inactive", x.bool, "Inactive"],
-    ["Active", x.bool, "Active"],
-    ["Role", x.string, "Role"],
-    ["Roles", x.slice(x.string), "Roles"],
-    ["ChannelRoles", x.slice(x.string), "ChannelRoles"],
-    ["TeamRoles", x.slice(x.string), "TeamRoles"],
-    ["Sort", x.string, "Sort"],
-    ["ViewRestrictions", x.ptr(ViewUsersRestrictions), "ViewRestrictions"],
-    ["Page", x.int("int"), "Page"],
-    ["PerPage", x.int("int"), "PerPage"],
-    ["UpdatedAfter", x.int("int64"), "UpdatedAfter"],
-]);
-
-export const UserSearch: SdkWire<m.UserSearch> = x.struct("model.UserSearch", [
-    ["Term", x.string, "term"],
-    ["TeamId", x.string, "team_id"],
-    ["NotInTeamId", x.string, "not_in_team_id"],
-    ["InChannelId", x.string, "in_channel_id"],
-    ["NotInChannelId", x.string, "not_in_channel_id"],
-    ["InGroupId", x.string, "in_group_id"],
-    ["GroupConstrained", x.bool, "group_constrained"],
-    ["AllowInactive", x.bool, "allow_inactive"],
-    ["WithoutTeam", x.bool, "without_team"],
-    ["Limit", x.int("int"), "limit"],
-    ["Role", x.string, "role"],
-    ["Roles", x.slice(x.string), "roles"],
-    ["ChannelRoles", x.slice(x.string), "channel_roles"],
-    ["TeamRoles", x.slice(x.string), "team_roles"],
-    ["NotInGroupId", x.string, "not_in_group_id"],
-]);
-
-export const VisualExpression: SdkWire<m.VisualExpression> = x.struct("model.VisualExpression", [
-    ["Conditions", x.slice(Condition), "conditions"],
-]);
-
-export const WebSocketRequest: SdkWire<m.WebSocketRequest> = x.struct("model.WebSocketRequest", [
-    ["Seq", x.int("int64"), "seq"],
-    ["Action", x.string, "action"],
-    ["Data", x.map(x.string, x.iface), "data"],
-    ["Session", Session, null],
-    ["Locale", x.string, null],
-]);
-
-export const WebsocketBroadcast: SdkWire<m.WebsocketBroadcast> = x.struct("model.WebsocketBroadcast", [
-    ["OmitUsers", x.map(x.string, x.bool), "omit_users"],
-    ["UserId", x.string, "user_id"],
-    ["ChannelId", x.string, "channel_id"],
-    ["TeamId", x.string, "team_id"],
-    ["ConnectionId", x.string, "connection_id"],
-    ["OmitConnectionId", x.string, "omit_connection_id"],
-    ["ContainsSanitizedData", x.bool, "contains_sanitized_data", true],
-    ["ContainsSensitiveData", x.bool, "contains_sensitive_data", true],
-    ["RequiredPermissions", x.slice(x.string), "required_permissions", true],
-    ["ReliableClusterSend", x.bool, null],
-    ["BroadcastHooks", x.slice(x.string), "broadcast_hooks", true],
-    ["BroadcastHookArgs", x.slice(x.map(x.string, x.iface)), "broadcast_hook_args", true],
-]);
-
-export const Z_AddChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddChannelMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_AddChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddChannelMemberReturns", [
-    ["A", x.ptr(ChannelMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_AddReactionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddReactionArgs", [
-    ["A", x.ptr(Reaction), "A"],
-]);
-
-export const Z_AddReactionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddReactionReturns", [
-    ["A", x.ptr(Reaction), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_AddUserToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddUserToChannelArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_AddUserToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_AddUserToChannelReturns", [
-    ["A", x.ptr(ChannelMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ChannelHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelHasBeenCreatedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Channel), "B"],
-]);
-
-export const Z_ChannelHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelHasBeenCreatedReturns", [
-]);
-
-export const Z_ChannelMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelMemberWillBeAddedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(ChannelMember), "B"],
-]);
-
-export const Z_ChannelMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelMemberWillBeAddedReturns", [
-    ["A", x.ptr(ChannelMember), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_ChannelWillBeArchivedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeArchivedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Channel), "B"],
-]);
-
-export const Z_ChannelWillBeArchivedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeArchivedReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_ChannelWillBeRestoredArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeRestoredArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Channel), "B"],
-]);
-
-export const Z_ChannelWillBeRestoredReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeRestoredReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_ChannelWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeUpdatedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Channel), "B"],
-    ["C", x.ptr(Channel), "C"],
-]);
-
-export const Z_ChannelWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ChannelWillBeUpdatedReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_CheckAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CheckAccessControlExpressionArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_CheckAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CheckAccessControlExpressionReturns", [
-    ["A", x.slice(CELExpressionError), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ConfigurationWillBeSavedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ConfigurationWillBeSavedArgs", [
-    ["A", x.ptr(Config), "A"],
-]);
-
-export const Z_ConfigurationWillBeSavedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ConfigurationWillBeSavedReturns", [
-    ["A", x.ptr(Config), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_CopyFileInfosArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CopyFileInfosArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-]);
-
-export const Z_CopyFileInfosReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CopyFileInfosReturns", [
-    ["A", x.slice(x.string), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CountPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bool, "B"],
-]);
-
-export const Z_CountPropertyFieldsForTargetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsForTargetArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-    ["D", x.bool, "D"],
-]);
-
-export const Z_CountPropertyFieldsForTargetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsForTargetReturns", [
-    ["A", x.int("int64"), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_CountPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CountPropertyFieldsReturns", [
-    ["A", x.int("int64"), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_CreateBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateBotArgs", [
-    ["A", x.ptr(Bot), "A"],
-]);
-
-export const Z_CreateBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateBotReturns", [
-    ["A", x.ptr(Bot), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelArgs", [
-    ["A", x.ptr(Channel), "A"],
-]);
-
-export const Z_CreateChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateChannelSidebarCategoryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelSidebarCategoryArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.ptr(SidebarCategoryWithChannels), "C"],
-]);
-
-export const Z_CreateChannelSidebarCategoryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateChannelSidebarCategoryReturns", [
-    ["A", x.ptr(SidebarCategoryWithChannels), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateCommandArgs", [
-    ["A", x.ptr(Command), "A"],
-]);
-
-export const Z_CreateCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateCommandReturns", [
-    ["A", x.ptr(Command), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_CreateDefaultSyncableMembershipsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateDefaultSyncableMembershipsArgs", [
-    ["A", CreateDefaultMembershipParams, "A"],
-]);
-
-export const Z_CreateDefaultSyncableMembershipsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateDefaultSyncableMembershipsReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_CreateGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateGroupArgs", [
-    ["A", x.ptr(Group), "A"],
-]);
-
-export const Z_CreateGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateGroupReturns", [
-    ["A", x.ptr(Group), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateOAuthAppArgs", [
-    ["A", x.ptr(OAuthApp), "A"],
-]);
-
-export const Z_CreateOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateOAuthAppReturns", [
-    ["A", x.ptr(OAuthApp), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreatePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePostArgs", [
-    ["A", x.ptr(Post), "A"],
-]);
-
-export const Z_CreatePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePostReturns", [
-    ["A", x.ptr(Post), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreatePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyFieldArgs", [
-    ["A", x.ptr(PropertyField), "A"],
-]);
-
-export const Z_CreatePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyFieldReturns", [
-    ["A", x.ptr(PropertyField), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_CreatePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyValueArgs", [
-    ["A", x.ptr(PropertyValue), "A"],
-]);
-
-export const Z_CreatePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreatePropertyValueReturns", [
-    ["A", x.ptr(PropertyValue), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_CreateSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateSessionArgs", [
-    ["A", x.ptr(Session), "A"],
-]);
-
-export const Z_CreateSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateSessionReturns", [
-    ["A", x.ptr(Session), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamArgs", [
-    ["A", x.ptr(Team), "A"],
-]);
-
-export const Z_CreateTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_CreateTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMemberReturns", [
-    ["A", x.ptr(TeamMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateTeamMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_CreateTeamMembersGracefullyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersGracefullyArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_CreateTeamMembersGracefullyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersGracefullyReturns", [
-    ["A", x.slice(x.ptr(TeamMemberWithError)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateTeamMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamMembersReturns", [
-    ["A", x.slice(x.ptr(TeamMember)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateTeamReturns", [
-    ["A", x.ptr(Team), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateUploadSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUploadSessionArgs", [
-    ["A", x.ptr(UploadSession), "A"],
-]);
-
-export const Z_CreateUploadSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUploadSessionReturns", [
-    ["A", x.ptr(UploadSession), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_CreateUserAccessTokenArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserAccessTokenArgs", [
-    ["A", x.ptr(UserAccessToken), "A"],
-]);
-
-export const Z_CreateUserAccessTokenReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserAccessTokenReturns", [
-    ["A", x.ptr(UserAccessToken), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_CreateUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserArgs", [
-    ["A", x.ptr(User), "A"],
-]);
-
-export const Z_CreateUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_CreateUserReturns", [
-    ["A", x.ptr(User), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_DeleteAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteAccessControlPolicyArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_DeleteAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteAccessControlPolicyReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeleteChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DeleteChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_DeleteChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelMemberReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeleteChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteChannelReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeleteCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteCommandArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DeleteCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteCommandReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeleteEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteEphemeralPostArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_DeleteEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteEphemeralPostReturns", [
-]);
-
-export const Z_DeleteGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DeleteGroupConstrainedMembershipsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupConstrainedMembershipsArgs", [
-]);
-
-export const Z_DeleteGroupConstrainedMembershipsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupConstrainedMembershipsReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeleteGroupMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_DeleteGroupMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupMemberReturns", [
-    ["A", x.ptr(GroupMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_DeleteGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupReturns", [
-    ["A", x.ptr(Group), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_DeleteGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupSyncableArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_DeleteGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteGroupSyncableReturns", [
-    ["A", x.ptr(GroupSyncable), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_DeleteOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteOAuthAppArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DeleteOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteOAuthAppReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeletePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePostArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DeletePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePostReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeletePreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePreferencesForUserArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(Preference), "B"],
-]);
-
-export const Z_DeletePreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePreferencesForUserReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeletePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyFieldArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_DeletePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyFieldReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_DeletePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueWithOptionsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", PropertyRequestOptions, "C"],
-]);
-
-export const Z_DeletePropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValueWithOptionsReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValuesForFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_DeletePropertyValuesForFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValuesForFieldWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldWithOptionsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", PropertyRequestOptions, "C"],
-]);
-
-export const Z_DeletePropertyValuesForFieldWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForFieldWithOptionsReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValuesForTargetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_DeletePropertyValuesForTargetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeletePropertyValuesForTargetWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetWithOptionsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-    ["D", PropertyRequestOptions, "D"],
-]);
-
-export const Z_DeletePropertyValuesForTargetWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeletePropertyValuesForTargetWithOptionsReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_DeleteTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DeleteTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_DeleteTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamMemberReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeleteTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteTeamReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DeleteUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteUserArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DeleteUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DeleteUserReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DisablePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DisablePluginArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_DisablePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DisablePluginReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_DraftWillBeUpsertedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DraftWillBeUpsertedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Draft), "B"],
-]);
-
-export const Z_DraftWillBeUpsertedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_DraftWillBeUpsertedReturns", [
-    ["A", x.ptr(Draft), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_EmailNotificationWillBeSentArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EmailNotificationWillBeSentArgs", [
-    ["A", x.ptr(EmailNotification), "A"],
-]);
-
-export const Z_EmailNotificationWillBeSentReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EmailNotificationWillBeSentReturns", [
-    ["A", x.ptr(EmailNotificationContent), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_EnablePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnablePluginArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_EnablePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnablePluginReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_EnsureBotUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnsureBotUserArgs", [
-    ["A", x.ptr(Bot), "A"],
-]);
-
-export const Z_EnsureBotUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EnsureBotUserReturns", [
-    ["A", x.string, "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_EvaluateAccessControlArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EvaluateAccessControlArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-    ["D", x.string, "D"],
-]);
-
-export const Z_EvaluateAccessControlReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_EvaluateAccessControlReturns", [
-    ["A", x.ptr(AccessDecision), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ExecuteCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteCommandArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(CommandArgs), "B"],
-]);
-
-export const Z_ExecuteCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteCommandReturns", [
-    ["A", x.ptr(CommandResponse), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ExecuteSlashCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteSlashCommandArgs", [
-    ["A", x.ptr(CommandArgs), "A"],
-]);
-
-export const Z_ExecuteSlashCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExecuteSlashCommandReturns", [
-    ["A", x.ptr(CommandResponse), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_ExtendSessionExpiryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExtendSessionExpiryArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int64"), "B"],
-]);
-
-export const Z_ExtendSessionExpiryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ExtendSessionExpiryReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_FileWillBeDownloadedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeDownloadedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(FileInfo), "B"],
-    ["C", x.string, "C"],
-    ["D", x.string, "D"],
-]);
-
-export const Z_FileWillBeDownloadedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeDownloadedReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_FileWillBeUploadedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeUploadedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(FileInfo), "B"],
-    ["UploadedFileStream", x.int("uint32"), "UploadedFileStream"],
-    ["ReplacementFileStream", x.int("uint32"), "ReplacementFileStream"],
-]);
-
-export const Z_FileWillBeUploadedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_FileWillBeUploadedReturns", [
-    ["A", x.ptr(FileInfo), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GenerateSupportDataArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GenerateSupportDataArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-]);
-
-export const Z_GenerateSupportDataReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GenerateSupportDataReturns", [
-    ["A", x.slice(x.ptr(FileData)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetAccessControlFieldsAutocompleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlFieldsAutocompleteArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetAccessControlFieldsAutocompleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlFieldsAutocompleteReturns", [
-    ["A", x.slice(x.ptr(PropertyField)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlPolicyArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlPolicyReturns", [
-    ["A", x.ptr(AccessControlPolicy), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetAccessControlVisualASTArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlVisualASTArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_GetAccessControlVisualASTReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetAccessControlVisualASTReturns", [
-    ["A", x.ptr(VisualExpression), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bool, "B"],
-]);
-
-export const Z_GetBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotReturns", [
-    ["A", x.ptr(Bot), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetBotsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotsArgs", [
-    ["A", x.ptr(BotGetOptions), "A"],
-]);
-
-export const Z_GetBotsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBotsReturns", [
-    ["A", x.slice(x.ptr(Bot)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetBundlePathArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBundlePathArgs", [
-]);
-
-export const Z_GetBundlePathReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetBundlePathReturns", [
-    ["A", x.string, "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetChannelByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.bool, "C"],
-]);
-
-export const Z_GetChannelByNameForTeamNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameForTeamNameArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.bool, "C"],
-]);
-
-export const Z_GetChannelByNameForTeamNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameForTeamNameReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelByNameReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetChannelMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMemberReturns", [
-    ["A", x.ptr(ChannelMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetChannelMembersByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersByIdsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-]);
-
-export const Z_GetChannelMembersByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersByIdsReturns", [
-    ["A", x.slice(ChannelMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelMembersForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersForUserArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.int("int"), "C"],
-    ["D", x.int("int"), "D"],
-]);
-
-export const Z_GetChannelMembersForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersForUserReturns", [
-    ["A", x.slice(x.ptr(ChannelMember)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelMembersReturns", [
-    ["A", x.slice(ChannelMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelOfTypeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelOfTypeArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetChannelOfTypeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelOfTypeReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelSidebarCategoriesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelSidebarCategoriesReturns", [
-    ["A", x.ptr(OrderedSidebarCategories), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelStatsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelStatsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetChannelStatsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelStatsReturns", [
-    ["A", x.ptr(ChannelStats), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetChannelsForTeamForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelsForTeamForUserArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.bool, "C"],
-]);
-
-export const Z_GetChannelsForTeamForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetChannelsForTeamForUserReturns", [
-    ["A", x.slice(x.ptr(Channel)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetCloudLimitsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCloudLimitsArgs", [
-]);
-
-export const Z_GetCloudLimitsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCloudLimitsReturns", [
-    ["A", x.ptr(ProductLimits), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCommandArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetCommandReturns", [
-    ["A", x.ptr(Command), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetConfigArgs", [
-]);
-
-export const Z_GetConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetConfigReturns", [
-    ["A", x.ptr(Config), "A"],
-]);
-
-export const Z_GetDiagnosticIdArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDiagnosticIdArgs", [
-]);
-
-export const Z_GetDiagnosticIdReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDiagnosticIdReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetDirectChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDirectChannelArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetDirectChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetDirectChannelReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetEmojiArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetEmojiByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiByNameArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetEmojiByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiByNameReturns", [
-    ["A", x.ptr(Emoji), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetEmojiImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiImageArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetEmojiImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiImageReturns", [
-    ["A", x.bytes, "A"],
-    ["B", x.string, "B"],
-    ["C", x.ptr(AppError), "C"],
-]);
-
-export const Z_GetEmojiListArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiListArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetEmojiListReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiListReturns", [
-    ["A", x.slice(x.ptr(Emoji)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetEmojiReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetEmojiReturns", [
-    ["A", x.ptr(Emoji), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetFileInfoArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfoArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetFileInfoReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfoReturns", [
-    ["A", x.ptr(FileInfo), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetFileInfosArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfosArgs", [
-    ["A", x.int("int"), "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.ptr(GetFileInfosOptions), "C"],
-]);
-
-export const Z_GetFileInfosReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileInfosReturns", [
-    ["A", x.slice(x.ptr(FileInfo)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetFileLinkArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileLinkArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetFileLinkReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileLinkReturns", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetFileReturns", [
-    ["A", x.bytes, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetGroupByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByNameArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetGroupByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByNameReturns", [
-    ["A", x.ptr(Group), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupByRemoteIDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByRemoteIDArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetGroupByRemoteIDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupByRemoteIDReturns", [
-    ["A", x.ptr(Group), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupChannelArgs", [
-    ["A", x.slice(x.string), "A"],
-]);
-
-export const Z_GetGroupChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupChannelReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupMemberUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupMemberUsersArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetGroupMemberUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupMemberUsersReturns", [
-    ["A", x.slice(x.ptr(User)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupReturns", [
-    ["A", x.ptr(Group), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncableArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_GetGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncableReturns", [
-    ["A", x.ptr(GroupSyncable), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupSyncablesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncablesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetGroupSyncablesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupSyncablesReturns", [
-    ["A", x.slice(x.ptr(GroupSyncable)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsArgs", [
-    ["A", x.int("int"), "A"],
-    ["B", x.int("int"), "B"],
-    ["C", GroupSearchOpts, "C"],
-    ["D", x.ptr(ViewUsersRestrictions), "D"],
-]);
-
-export const Z_GetGroupsBySourceArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsBySourceArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetGroupsBySourceReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsBySourceReturns", [
-    ["A", x.slice(x.ptr(Group)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupsForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsForUserArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetGroupsForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsForUserReturns", [
-    ["A", x.slice(x.ptr(Group)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetGroupsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetGroupsReturns", [
-    ["A", x.slice(x.ptr(Group)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetLDAPUserAttributesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLDAPUserAttributesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-]);
-
-export const Z_GetLDAPUserAttributesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLDAPUserAttributesReturns", [
-    ["A", x.map(x.string, x.string), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetLicenseArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLicenseArgs", [
-]);
-
-export const Z_GetLicenseReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetLicenseReturns", [
-    ["A", x.ptr(License), "A"],
-]);
-
-export const Z_GetOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetOAuthAppArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetOAuthAppReturns", [
-    ["A", x.ptr(OAuthApp), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPluginConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginConfigArgs", [
-]);
-
-export const Z_GetPluginConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginConfigReturns", [
-    ["A", x.map(x.string, x.iface), "A"],
-]);
-
-export const Z_GetPluginIDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginIDArgs", [
-]);
-
-export const Z_GetPluginIDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginIDReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetPluginStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginStatusArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetPluginStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginStatusReturns", [
-    ["A", x.ptr(PluginStatus), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPluginsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginsArgs", [
-]);
-
-export const Z_GetPluginsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPluginsReturns", [
-    ["A", x.slice(x.ptr(Manifest)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostReturns", [
-    ["A", x.ptr(Post), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPostThreadArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostThreadArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetPostThreadReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostThreadReturns", [
-    ["A", x.ptr(PostList), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPostsAfterArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsAfterArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.int("int"), "C"],
-    ["D", x.int("int"), "D"],
-]);
-
-export const Z_GetPostsAfterReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsAfterReturns", [
-    ["A", x.ptr(PostList), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPostsBeforeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsBeforeArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.int("int"), "C"],
-    ["D", x.int("int"), "D"],
-]);
-
-export const Z_GetPostsBeforeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsBeforeReturns", [
-    ["A", x.ptr(PostList), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPostsForChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsForChannelArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetPostsForChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsForChannelReturns", [
-    ["A", x.ptr(PostList), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPostsSinceArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsSinceArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int64"), "B"],
-]);
-
-export const Z_GetPostsSinceReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPostsSinceReturns", [
-    ["A", x.ptr(PostList), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPreferenceForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferenceForUserArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_GetPreferenceForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferenceForUserReturns", [
-    ["A", Preference, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferencesForUserArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetPreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPreferencesForUserReturns", [
-    ["A", x.slice(Preference), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetProfileImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetProfileImageArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetProfileImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetProfileImageReturns", [
-    ["A", x.bytes, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetPropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetPropertyFieldByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldByNameArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_GetPropertyFieldByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldByNameReturns", [
-    ["A", x.ptr(PropertyField), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetPropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldReturns", [
-    ["A", x.ptr(PropertyField), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-]);
-
-export const Z_GetPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyFieldsReturns", [
-    ["A", x.slice(x.ptr(PropertyField)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetPropertyGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyGroupArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetPropertyGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyGroupReturns", [
-    ["A", x.ptr(PropertyGroup), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetPropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValueArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetPropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValueReturns", [
-    ["A", x.ptr(PropertyValue), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValuesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-]);
-
-export const Z_GetPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPropertyValuesReturns", [
-    ["A", x.slice(x.ptr(PropertyValue)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetPublicChannelsForTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPublicChannelsForTeamArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetPublicChannelsForTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetPublicChannelsForTeamReturns", [
-    ["A", x.slice(x.ptr(Channel)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetReactionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetReactionsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetReactionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetReactionsReturns", [
-    ["A", x.slice(x.ptr(Reaction)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetServerVersionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetServerVersionArgs", [
-]);
-
-export const Z_GetServerVersionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetServerVersionReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSessionArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSessionReturns", [
-    ["A", x.ptr(Session), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetSystemInstallDateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSystemInstallDateArgs", [
-]);
-
-export const Z_GetSystemInstallDateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetSystemInstallDateReturns", [
-    ["A", x.int("int64"), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetTeamByNameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamByNameArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetTeamByNameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamByNameReturns", [
-    ["A", x.ptr(Team), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamIconArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamIconReturns", [
-    ["A", x.bytes, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_GetTeamMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMemberReturns", [
-    ["A", x.ptr(TeamMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetTeamMembersForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersForUserArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetTeamMembersForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersForUserReturns", [
-    ["A", x.slice(x.ptr(TeamMember)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamMembersReturns", [
-    ["A", x.slice(x.ptr(TeamMember)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamReturns", [
-    ["A", x.ptr(Team), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamStatsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamStatsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetTeamStatsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamStatsReturns", [
-    ["A", x.ptr(TeamStats), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsArgs", [
-]);
-
-export const Z_GetTeamsForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsForUserArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetTeamsForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsForUserReturns", [
-    ["A", x.slice(x.ptr(Team)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsReturns", [
-    ["A", x.slice(x.ptr(Team)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTeamsUnreadForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsUnreadForUserArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetTeamsUnreadForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTeamsUnreadForUserReturns", [
-    ["A", x.slice(x.ptr(TeamUnread)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetTelemetryIdArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTelemetryIdArgs", [
-]);
-
-export const Z_GetTelemetryIdReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetTelemetryIdReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetUnsanitizedConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUnsanitizedConfigArgs", [
-]);
-
-export const Z_GetUnsanitizedConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUnsanitizedConfigReturns", [
-    ["A", x.ptr(Config), "A"],
-]);
-
-export const Z_GetUploadSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUploadSessionArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetUploadSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUploadSessionReturns", [
-    ["A", x.ptr(UploadSession), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_GetUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetUserByEmailArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByEmailArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetUserByEmailReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByEmailReturns", [
-    ["A", x.ptr(User), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUserByUsernameArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByUsernameArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetUserByUsernameReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserByUsernameReturns", [
-    ["A", x.ptr(User), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserReturns", [
-    ["A", x.ptr(User), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUserStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_GetUserStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusReturns", [
-    ["A", x.ptr(Status), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUserStatusesByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusesByIdsArgs", [
-    ["A", x.slice(x.string), "A"],
-]);
-
-export const Z_GetUserStatusesByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUserStatusesByIdsReturns", [
-    ["A", x.slice(x.ptr(Status)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersArgs", [
-    ["A", x.ptr(UserGetOptions), "A"],
-]);
-
-export const Z_GetUsersByIdsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByIdsArgs", [
-    ["A", x.slice(x.string), "A"],
-]);
-
-export const Z_GetUsersByIdsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByIdsReturns", [
-    ["A", x.slice(x.ptr(User)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUsersByUsernamesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByUsernamesArgs", [
-    ["A", x.slice(x.string), "A"],
-]);
-
-export const Z_GetUsersByUsernamesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersByUsernamesReturns", [
-    ["A", x.slice(x.ptr(User)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUsersInChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInChannelArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.int("int"), "C"],
-    ["D", x.int("int"), "D"],
-]);
-
-export const Z_GetUsersInChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInChannelReturns", [
-    ["A", x.slice(x.ptr(User)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUsersInTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInTeamArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.int("int"), "C"],
-]);
-
-export const Z_GetUsersInTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersInTeamReturns", [
-    ["A", x.slice(x.ptr(User)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_GetUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_GetUsersReturns", [
-    ["A", x.slice(x.ptr(User)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_HasPermissionToArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(Permission), "B"],
-]);
-
-export const Z_HasPermissionToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToChannelArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.ptr(Permission), "C"],
-]);
-
-export const Z_HasPermissionToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToChannelReturns", [
-    ["A", x.bool, "A"],
-]);
-
-export const Z_HasPermissionToReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToReturns", [
-    ["A", x.bool, "A"],
-]);
-
-export const Z_HasPermissionToTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToTeamArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.ptr(Permission), "C"],
-]);
-
-export const Z_HasPermissionToTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_HasPermissionToTeamReturns", [
-    ["A", x.bool, "A"],
-]);
-
-export const Z_InstallPluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InstallPluginArgs", [
-    ["PluginStreamID", x.int("uint32"), "PluginStreamID"],
-    ["B", x.bool, "B"],
-]);
-
-export const Z_InstallPluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InstallPluginReturns", [
-    ["A", x.ptr(Manifest), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_InviteRemoteToChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InviteRemoteToChannelArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-    ["D", x.bool, "D"],
-]);
-
-export const Z_InviteRemoteToChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_InviteRemoteToChannelReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_IsEnterpriseReadyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_IsEnterpriseReadyArgs", [
-]);
-
-export const Z_IsEnterpriseReadyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_IsEnterpriseReadyReturns", [
-    ["A", x.bool, "A"],
-]);
-
-export const Z_KVCompareAndDeleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndDeleteArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bytes, "B"],
-]);
-
-export const Z_KVCompareAndDeleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndDeleteReturns", [
-    ["A", x.bool, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_KVCompareAndSetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndSetArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bytes, "B"],
-    ["C", x.bytes, "C"],
-]);
-
-export const Z_KVCompareAndSetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVCompareAndSetReturns", [
-    ["A", x.bool, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_KVDeleteAllArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteAllArgs", [
-]);
-
-export const Z_KVDeleteAllReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteAllReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_KVDeleteArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_KVDeleteReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVDeleteReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_KVGetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVGetArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_KVGetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVGetReturns", [
-    ["A", x.bytes, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_KVListArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVListArgs", [
-    ["A", x.int("int"), "A"],
-    ["B", x.int("int"), "B"],
-]);
-
-export const Z_KVListReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVListReturns", [
-    ["A", x.slice(x.string), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_KVSetArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bytes, "B"],
-]);
-
-export const Z_KVSetReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_KVSetWithExpiryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithExpiryArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bytes, "B"],
-    ["C", x.int("int64"), "C"],
-]);
-
-export const Z_KVSetWithExpiryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithExpiryReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_KVSetWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithOptionsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bytes, "B"],
-    ["C", PluginKVSetOptions, "C"],
-]);
-
-export const Z_KVSetWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_KVSetWithOptionsReturns", [
-    ["A", x.bool, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ListBuiltInCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListBuiltInCommandsArgs", [
-]);
-
-export const Z_ListBuiltInCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListBuiltInCommandsReturns", [
-    ["A", x.slice(x.ptr(Command)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_ListCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCommandsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_ListCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCommandsReturns", [
-    ["A", x.slice(x.ptr(Command)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_ListCustomCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCustomCommandsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_ListCustomCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListCustomCommandsReturns", [
-    ["A", x.slice(x.ptr(Command)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_ListPluginCommandsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListPluginCommandsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_ListPluginCommandsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ListPluginCommandsReturns", [
-    ["A", x.slice(x.ptr(Command)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_LoadPluginConfigurationArgsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LoadPluginConfigurationArgsArgs", [
-]);
-
-export const Z_LoadPluginConfigurationArgsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LoadPluginConfigurationArgsReturns", [
-    ["A", x.bytes, "A"],
-]);
-
-export const Z_LogAuditRecArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecArgs", [
-    ["A", x.ptr(AuditRecord), "A"],
-]);
-
-export const Z_LogAuditRecReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecReturns", [
-]);
-
-export const Z_LogAuditRecWithLevelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecWithLevelArgs", [
-    ["A", x.ptr(AuditRecord), "A"],
-    ["B", LogrLevel, "B"],
-]);
-
-export const Z_LogAuditRecWithLevelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogAuditRecWithLevelReturns", [
-]);
-
-export const Z_LogDebugArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogDebugArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.iface), "B"],
-]);
-
-export const Z_LogDebugReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogDebugReturns", [
-]);
-
-export const Z_LogErrorArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogErrorArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.iface), "B"],
-]);
-
-export const Z_LogErrorReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogErrorReturns", [
-]);
-
-export const Z_LogInfoArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogInfoArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.iface), "B"],
-]);
-
-export const Z_LogInfoReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogInfoReturns", [
-]);
-
-export const Z_LogWarnArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogWarnArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.iface), "B"],
-]);
-
-export const Z_LogWarnReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_LogWarnReturns", [
-]);
-
-export const Z_MessageHasBeenDeletedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenDeletedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Post), "B"],
-]);
-
-export const Z_MessageHasBeenDeletedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenDeletedReturns", [
-]);
-
-export const Z_MessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenPostedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Post), "B"],
-]);
-
-export const Z_MessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenPostedReturns", [
-]);
-
-export const Z_MessageHasBeenUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenUpdatedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Post), "B"],
-    ["C", x.ptr(Post), "C"],
-]);
-
-export const Z_MessageHasBeenUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageHasBeenUpdatedReturns", [
-]);
-
-export const Z_MessageWillBePostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBePostedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Post), "B"],
-]);
-
-export const Z_MessageWillBePostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBePostedReturns", [
-    ["A", x.ptr(Post), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_MessageWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBeUpdatedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Post), "B"],
-    ["C", x.ptr(Post), "C"],
-]);
-
-export const Z_MessageWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessageWillBeUpdatedReturns", [
-    ["A", x.ptr(Post), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_MessagesWillBeConsumedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedArgs", [
-    ["A", x.slice(x.ptr(Post)), "A"],
-]);
-
-export const Z_MessagesWillBeConsumedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedReturns", [
-    ["A", x.slice(x.ptr(Post)), "A"],
-]);
-
-export const Z_MessagesWillBeConsumedWithContextArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedWithContextArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.slice(x.ptr(Post)), "B"],
-]);
-
-export const Z_MessagesWillBeConsumedWithContextReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_MessagesWillBeConsumedWithContextReturns", [
-    ["A", x.slice(x.ptr(Post)), "A"],
-]);
-
-export const Z_NotificationWillBePushedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_NotificationWillBePushedArgs", [
-    ["A", x.ptr(PushNotification), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_NotificationWillBePushedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_NotificationWillBePushedReturns", [
-    ["A", x.ptr(PushNotification), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_OnActivateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnActivateArgs", [
-    ["APIMuxId", x.int("uint32"), "APIMuxId"],
-    ["DriverMuxId", x.int("uint32"), "DriverMuxId"],
-]);
-
-export const Z_OnActivateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnActivateReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_OnCloudLimitsUpdatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnCloudLimitsUpdatedArgs", [
-    ["A", x.ptr(ProductLimits), "A"],
-]);
-
-export const Z_OnCloudLimitsUpdatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnCloudLimitsUpdatedReturns", [
-]);
-
-export const Z_OnConfigurationChangeArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnConfigurationChangeArgs", [
-]);
-
-export const Z_OnConfigurationChangeReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnConfigurationChangeReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_OnDeactivateArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnDeactivateArgs", [
-]);
-
-export const Z_OnDeactivateReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnDeactivateReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_OnInstallArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnInstallArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", OnInstallEvent, "B"],
-]);
-
-export const Z_OnInstallReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnInstallReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_OnPluginClusterEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnPluginClusterEventArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", PluginClusterEvent, "B"],
-]);
-
-export const Z_OnPluginClusterEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnPluginClusterEventReturns", [
-]);
-
-export const Z_OnSAMLLoginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSAMLLoginArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(User), "B"],
-    ["C", x.ptr(Saml2AssertionInfo), "C"],
-]);
-
-export const Z_OnSAMLLoginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSAMLLoginReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_OnSendDailyTelemetryArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSendDailyTelemetryArgs", [
-]);
-
-export const Z_OnSendDailyTelemetryReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSendDailyTelemetryReturns", [
-]);
-
-export const Z_OnSharedChannelsAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsAttachmentSyncMsgArgs", [
-    ["A", x.ptr(FileInfo), "A"],
-    ["B", x.ptr(Post), "B"],
-    ["C", x.ptr(RemoteCluster), "C"],
-]);
-
-export const Z_OnSharedChannelsAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsAttachmentSyncMsgReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_OnSharedChannelsPingArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsPingArgs", [
-    ["A", x.ptr(RemoteCluster), "A"],
-]);
-
-export const Z_OnSharedChannelsPingReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsPingReturns", [
-    ["A", x.bool, "A"],
-]);
-
-export const Z_OnSharedChannelsProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsProfileImageSyncMsgArgs", [
-    ["A", x.ptr(User), "A"],
-    ["B", x.ptr(RemoteCluster), "B"],
-]);
-
-export const Z_OnSharedChannelsProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsProfileImageSyncMsgReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_OnSharedChannelsSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsSyncMsgArgs", [
-    ["A", x.ptr(SyncMsg), "A"],
-    ["B", x.ptr(RemoteCluster), "B"],
-]);
-
-export const Z_OnSharedChannelsSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnSharedChannelsSyncMsgReturns", [
-    ["A", SyncResponse, "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_OnWebSocketConnectArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketConnectArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_OnWebSocketConnectReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketConnectReturns", [
-]);
-
-export const Z_OnWebSocketDisconnectArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketDisconnectArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_OnWebSocketDisconnectReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OnWebSocketDisconnectReturns", [
-]);
-
-export const Z_OpenInteractiveDialogArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OpenInteractiveDialogArgs", [
-    ["A", OpenDialogRequest, "A"],
-]);
-
-export const Z_OpenInteractiveDialogReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_OpenInteractiveDialogReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_PatchBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchBotArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(BotPatch), "B"],
-]);
-
-export const Z_PatchBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchBotReturns", [
-    ["A", x.ptr(Bot), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_PatchChannelMembersNotificationsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchChannelMembersNotificationsArgs", [
-    ["A", x.slice(x.ptr(ChannelMemberIdentifier)), "A"],
-    ["B", x.map(x.string, x.string), "B"],
-]);
-
-export const Z_PatchChannelMembersNotificationsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PatchChannelMembersNotificationsReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_PermanentDeleteBotArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PermanentDeleteBotArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_PermanentDeleteBotReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PermanentDeleteBotReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_PluginHTTPArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPArgs", [
-    ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
-    ["RequestBody", x.bytes, "RequestBody"],
-]);
-
-export const Z_PluginHTTPReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPReturns", [
-    ["Response", x.ptr(HttpResponse), "Response"],
-    ["ResponseBody", x.bytes, "ResponseBody"],
-]);
-
-export const Z_PluginHTTPStreamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamArgs", [
-    ["ResponseBodyStream", x.int("uint32"), "ResponseBodyStream"],
-    ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
-    ["RequestBodyStream", x.int("uint32"), "RequestBodyStream"],
-]);
-
-export const Z_PluginHTTPStreamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PluginHTTPStreamReturns", [
-    ["StatusCode", x.int("int"), "StatusCode"],
-    ["Header", x.map(x.string, x.slice(x.string)), "Header"],
-]);
-
-export const Z_PreferencesHaveChangedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PreferencesHaveChangedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.slice(Preference), "B"],
-]);
-
-export const Z_PreferencesHaveChangedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PreferencesHaveChangedReturns", [
-]);
-
-export const Z_PublishPluginClusterEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishPluginClusterEventArgs", [
-    ["A", PluginClusterEvent, "A"],
-    ["B", PluginClusterEventSendOptions, "B"],
-]);
-
-export const Z_PublishPluginClusterEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishPluginClusterEventReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_PublishUserTypingArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishUserTypingArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_PublishUserTypingReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishUserTypingReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_PublishWebSocketEventArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishWebSocketEventArgs", [
-    ["A", x.string, "A"],
-    ["B", x.map(x.string, x.iface), "B"],
-    ["C", x.ptr(WebsocketBroadcast), "C"],
-]);
-
-export const Z_PublishWebSocketEventReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_PublishWebSocketEventReturns", [
-]);
-
-export const Z_QueryUsersForAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_QueryUsersForAccessControlExpressionArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-    ["D", x.string, "D"],
-    ["E", x.string, "E"],
-    ["F", x.int("int"), "F"],
-]);
-
-export const Z_QueryUsersForAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_QueryUsersForAccessControlExpressionReturns", [
-    ["A", x.ptr(AccessControlPolicyTestResponse), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ReactionHasBeenAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenAddedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Reaction), "B"],
-]);
-
-export const Z_ReactionHasBeenAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenAddedReturns", [
-]);
-
-export const Z_ReactionHasBeenRemovedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenRemovedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(Reaction), "B"],
-]);
-
-export const Z_ReactionHasBeenRemovedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReactionHasBeenRemovedReturns", [
-]);
-
-export const Z_ReadFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReadFileArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_ReadFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReadFileReturns", [
-    ["A", x.bytes, "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ReceiveSharedChannelAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelAttachmentSyncMsgArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.ptr(FileInfo), "C"],
-    ["DataStreamID", x.int("uint32"), "DataStreamID"],
-]);
-
-export const Z_ReceiveSharedChannelAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelAttachmentSyncMsgReturns", [
-    ["A", x.ptr(FileInfo), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_ReceiveSharedChannelProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelProfileImageSyncMsgArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.bytes, "C"],
-]);
-
-export const Z_ReceiveSharedChannelProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelProfileImageSyncMsgReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_ReceiveSharedChannelSyncMsgArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelSyncMsgArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(SyncMsg), "B"],
-]);
-
-export const Z_ReceiveSharedChannelSyncMsgReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ReceiveSharedChannelSyncMsgReturns", [
-    ["A", SyncResponse, "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_RegisterChannelGuardArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterChannelGuardArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RegisterChannelGuardReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterChannelGuardReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RegisterCollectionAndTopicArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCollectionAndTopicArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_RegisterCollectionAndTopicReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCollectionAndTopicReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_RegisterCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCommandArgs", [
-    ["A", x.ptr(Command), "A"],
-]);
-
-export const Z_RegisterCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterCommandReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_RegisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPluginForSharedChannelsArgs", [
-    ["A", RegisterPluginOpts, "A"],
-]);
-
-export const Z_RegisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPluginForSharedChannelsReturns", [
-    ["A", x.string, "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_RegisterPropertyGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPropertyGroupArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RegisterPropertyGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RegisterPropertyGroupReturns", [
-    ["A", x.ptr(PropertyGroup), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_RemovePluginArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemovePluginArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RemovePluginReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemovePluginReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RemoveReactionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveReactionArgs", [
-    ["A", x.ptr(Reaction), "A"],
-]);
-
-export const Z_RemoveReactionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveReactionReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RemoveTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveTeamIconArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RemoveTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveTeamIconReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RemoveUserCustomStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveUserCustomStatusArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RemoveUserCustomStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RemoveUserCustomStatusReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RequestTrialLicenseArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RequestTrialLicenseArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int"), "B"],
-    ["C", x.bool, "C"],
-    ["D", x.bool, "D"],
-]);
-
-export const Z_RequestTrialLicenseReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RequestTrialLicenseReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RestoreChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreChannelArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RestoreChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreChannelReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RestoreGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreGroupArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RestoreGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RestoreGroupReturns", [
-    ["A", x.ptr(Group), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_RevokeSessionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeSessionArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RevokeSessionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeSessionReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RevokeUserAccessTokenArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeUserAccessTokenArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_RevokeUserAccessTokenReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RevokeUserAccessTokenReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_RolesGrantPermissionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RolesGrantPermissionArgs", [
-    ["A", x.slice(x.string), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_RolesGrantPermissionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RolesGrantPermissionReturns", [
-    ["A", x.bool, "A"],
-]);
-
-export const Z_RunDataRetentionArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RunDataRetentionArgs", [
-    ["A", x.int("int64"), "A"],
-    ["B", x.int("int64"), "B"],
-]);
-
-export const Z_RunDataRetentionReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_RunDataRetentionReturns", [
-    ["A", x.int("int64"), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_SaveAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveAccessControlPolicyArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(AccessControlPolicy), "B"],
-]);
-
-export const Z_SaveAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveAccessControlPolicyReturns", [
-    ["A", x.ptr(AccessControlPolicy), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_SaveConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveConfigArgs", [
-    ["A", x.ptr(Config), "A"],
-]);
-
-export const Z_SaveConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SaveConfigReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_SavePluginConfigArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SavePluginConfigArgs", [
-    ["A", x.map(x.string, x.iface), "A"],
-]);
-
-export const Z_SavePluginConfigReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SavePluginConfigReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_ScheduledPostWillBeCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ScheduledPostWillBeCreatedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(ScheduledPost), "B"],
-]);
-
-export const Z_ScheduledPostWillBeCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ScheduledPostWillBeCreatedReturns", [
-    ["A", x.ptr(ScheduledPost), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_SearchChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchChannelsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_SearchChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchChannelsReturns", [
-    ["A", x.slice(x.ptr(Channel)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_SearchPostsInTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.ptr(SearchParams)), "B"],
-]);
-
-export const Z_SearchPostsInTeamForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamForUserArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", SearchParameter, "C"],
-]);
-
-export const Z_SearchPostsInTeamForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamForUserReturns", [
-    ["A", x.ptr(PostSearchResults), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_SearchPostsInTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPostsInTeamReturns", [
-    ["A", x.slice(x.ptr(Post)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_SearchPropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyFieldsArgs", [
-    ["A", x.string, "A"],
-    ["B", PropertyFieldSearchOpts, "B"],
-]);
-
-export const Z_SearchPropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyFieldsReturns", [
-    ["A", x.slice(x.ptr(PropertyField)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_SearchPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyValuesArgs", [
-    ["A", x.string, "A"],
-    ["B", PropertyValueSearchOpts, "B"],
-]);
-
-export const Z_SearchPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchPropertyValuesReturns", [
-    ["A", x.slice(x.ptr(PropertyValue)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_SearchTeamsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchTeamsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_SearchTeamsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchTeamsReturns", [
-    ["A", x.slice(x.ptr(Team)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_SearchUsersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchUsersArgs", [
-    ["A", x.ptr(UserSearch), "A"],
-]);
-
-export const Z_SearchUsersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SearchUsersReturns", [
-    ["A", x.slice(x.ptr(User)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_SendEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendEphemeralPostArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(Post), "B"],
-]);
-
-export const Z_SendEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendEphemeralPostReturns", [
-    ["A", x.ptr(Post), "A"],
-]);
-
-export const Z_SendMailArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendMailArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_SendMailReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendMailReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_SendPushNotificationArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendPushNotificationArgs", [
-    ["A", x.ptr(PushNotification), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_SendPushNotificationReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendPushNotificationReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_SendToastMessageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendToastMessageArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-    ["D", SendToastMessageOptions, "D"],
-]);
-
-export const Z_SendToastMessageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SendToastMessageReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_ServeHTTPArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ServeHTTPArgs", [
-    ["ResponseWriterStream", x.int("uint32"), "ResponseWriterStream"],
-    ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
-    ["Context", x.ptr(PluginContext), "Context"],
-    ["RequestBodyStream", x.int("uint32"), "RequestBodyStream"],
-]);
-
-export const Z_ServeMetricsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ServeMetricsArgs", [
-    ["ResponseWriterStream", x.int("uint32"), "ResponseWriterStream"],
-    ["Request", x.ptr(PluginHTTPRequestSubset), "Request"],
-    ["Context", x.ptr(PluginContext), "Context"],
-    ["RequestBodyStream", x.int("uint32"), "RequestBodyStream"],
-]);
-
-export const Z_SetFileSearchableContentArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetFileSearchableContentArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_SetFileSearchableContentReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetFileSearchableContentReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_SetProfileImageArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetProfileImageArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bytes, "B"],
-]);
-
-export const Z_SetProfileImageReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetProfileImageReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_SetTeamIconArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetTeamIconArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bytes, "B"],
-]);
-
-export const Z_SetTeamIconReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetTeamIconReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_SetUserStatusTimedDNDArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetUserStatusTimedDNDArgs", [
-    ["A", x.string, "A"],
-    ["B", x.int("int64"), "B"],
-]);
-
-export const Z_SetUserStatusTimedDNDReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SetUserStatusTimedDNDReturns", [
-    ["A", x.ptr(Status), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_ShareChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ShareChannelArgs", [
-    ["A", x.ptr(SharedChannel), "A"],
-]);
-
-export const Z_ShareChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_ShareChannelReturns", [
-    ["A", x.ptr(SharedChannel), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_SyncSharedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SyncSharedChannelArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_SyncSharedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_SyncSharedChannelReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_TeamMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_TeamMemberWillBeAddedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(TeamMember), "B"],
-]);
-
-export const Z_TeamMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_TeamMemberWillBeAddedReturns", [
-    ["A", x.ptr(TeamMember), "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_UninviteRemoteFromChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UninviteRemoteFromChannelArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_UninviteRemoteFromChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UninviteRemoteFromChannelReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_UnregisterChannelGuardArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterChannelGuardArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_UnregisterChannelGuardReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterChannelGuardReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_UnregisterCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterCommandArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_UnregisterCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterCommandReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_UnregisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginForSharedChannelsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_UnregisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginForSharedChannelsReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_UnregisterPluginRemoteForSharedChannelsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginRemoteForSharedChannelsArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_UnregisterPluginRemoteForSharedChannelsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnregisterPluginRemoteForSharedChannelsReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_UnshareChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnshareChannelArgs", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_UnshareChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UnshareChannelReturns", [
-    ["A", x.bool, "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpdateBotActiveArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateBotActiveArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bool, "B"],
-]);
-
-export const Z_UpdateBotActiveReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateBotActiveReturns", [
-    ["A", x.ptr(Bot), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelArgs", [
-    ["A", x.ptr(Channel), "A"],
-]);
-
-export const Z_UpdateChannelMemberNotificationsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberNotificationsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.map(x.string, x.string), "C"],
-]);
-
-export const Z_UpdateChannelMemberNotificationsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberNotificationsReturns", [
-    ["A", x.ptr(ChannelMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateChannelMemberRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberRolesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_UpdateChannelMemberRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelMemberRolesReturns", [
-    ["A", x.ptr(ChannelMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelReturns", [
-    ["A", x.ptr(Channel), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelSidebarCategoriesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.slice(x.ptr(SidebarCategoryWithChannels)), "C"],
-]);
-
-export const Z_UpdateChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateChannelSidebarCategoriesReturns", [
-    ["A", x.slice(x.ptr(SidebarCategoryWithChannels)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateCommandArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateCommandArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(Command), "B"],
-]);
-
-export const Z_UpdateCommandReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateCommandReturns", [
-    ["A", x.ptr(Command), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpdateEphemeralPostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateEphemeralPostArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(Post), "B"],
-]);
-
-export const Z_UpdateEphemeralPostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateEphemeralPostReturns", [
-    ["A", x.ptr(Post), "A"],
-]);
-
-export const Z_UpdateGroupArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupArgs", [
-    ["A", x.ptr(Group), "A"],
-]);
-
-export const Z_UpdateGroupReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupReturns", [
-    ["A", x.ptr(Group), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupSyncableArgs", [
-    ["A", x.ptr(GroupSyncable), "A"],
-]);
-
-export const Z_UpdateGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateGroupSyncableReturns", [
-    ["A", x.ptr(GroupSyncable), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateOAuthAppArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateOAuthAppArgs", [
-    ["A", x.ptr(OAuthApp), "A"],
-]);
-
-export const Z_UpdateOAuthAppReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateOAuthAppReturns", [
-    ["A", x.ptr(OAuthApp), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdatePostArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePostArgs", [
-    ["A", x.ptr(Post), "A"],
-]);
-
-export const Z_UpdatePostReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePostReturns", [
-    ["A", x.ptr(Post), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdatePreferencesForUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePreferencesForUserArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(Preference), "B"],
-]);
-
-export const Z_UpdatePreferencesForUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePreferencesForUserReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_UpdatePropertyFieldArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(PropertyField), "B"],
-]);
-
-export const Z_UpdatePropertyFieldReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldReturns", [
-    ["A", x.ptr(PropertyField), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpdatePropertyFieldsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldsArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.ptr(PropertyField)), "B"],
-]);
-
-export const Z_UpdatePropertyFieldsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyFieldsReturns", [
-    ["A", x.slice(x.ptr(PropertyField)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpdatePropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValueArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(PropertyValue), "B"],
-]);
-
-export const Z_UpdatePropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValueReturns", [
-    ["A", x.ptr(PropertyValue), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpdatePropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValuesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.ptr(PropertyValue)), "B"],
-]);
-
-export const Z_UpdatePropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdatePropertyValuesReturns", [
-    ["A", x.slice(x.ptr(PropertyValue)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpdateSharedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelArgs", [
-    ["A", x.ptr(SharedChannel), "A"],
-]);
-
-export const Z_UpdateSharedChannelCursorArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelCursorArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", GetPostsSinceForSyncCursor, "C"],
-]);
-
-export const Z_UpdateSharedChannelCursorReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelCursorReturns", [
-    ["A", x.iface, "A"],
-]);
-
-export const Z_UpdateSharedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateSharedChannelReturns", [
-    ["A", x.ptr(SharedChannel), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpdateTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamArgs", [
-    ["A", x.ptr(Team), "A"],
-]);
-
-export const Z_UpdateTeamMemberRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamMemberRolesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_UpdateTeamMemberRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamMemberRolesReturns", [
-    ["A", x.ptr(TeamMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateTeamReturns", [
-    ["A", x.ptr(Team), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateUserActiveArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserActiveArgs", [
-    ["A", x.string, "A"],
-    ["B", x.bool, "B"],
-]);
-
-export const Z_UpdateUserActiveReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserActiveReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_UpdateUserArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserArgs", [
-    ["A", x.ptr(User), "A"],
-]);
-
-export const Z_UpdateUserAuthArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserAuthArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(UserAuth), "B"],
-]);
-
-export const Z_UpdateUserAuthReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserAuthReturns", [
-    ["A", x.ptr(UserAuth), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateUserCustomStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserCustomStatusArgs", [
-    ["A", x.string, "A"],
-    ["B", x.ptr(CustomStatus), "B"],
-]);
-
-export const Z_UpdateUserCustomStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserCustomStatusReturns", [
-    ["A", x.ptr(AppError), "A"],
-]);
-
-export const Z_UpdateUserReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserReturns", [
-    ["A", x.ptr(User), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateUserRolesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserRolesArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_UpdateUserRolesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserRolesReturns", [
-    ["A", x.ptr(User), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpdateUserStatusArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserStatusArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_UpdateUserStatusReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpdateUserStatusReturns", [
-    ["A", x.ptr(Status), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UploadDataArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadDataArgs", [
-    ["A", x.ptr(UploadSession), "A"],
-    ["PluginStreamID", x.int("uint32"), "PluginStreamID"],
-]);
-
-export const Z_UploadDataReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadDataReturns", [
-    ["A", x.ptr(FileInfo), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UploadFileArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadFileArgs", [
-    ["A", x.bytes, "A"],
-    ["B", x.string, "B"],
-    ["C", x.string, "C"],
-]);
-
-export const Z_UploadFileReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UploadFileReturns", [
-    ["A", x.ptr(FileInfo), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpsertGroupMemberArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMemberArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-]);
-
-export const Z_UpsertGroupMemberReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMemberReturns", [
-    ["A", x.ptr(GroupMember), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpsertGroupMembersArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMembersArgs", [
-    ["A", x.string, "A"],
-    ["B", x.slice(x.string), "B"],
-]);
-
-export const Z_UpsertGroupMembersReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupMembersReturns", [
-    ["A", x.slice(x.ptr(GroupMember)), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpsertGroupSyncableArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupSyncableArgs", [
-    ["A", x.ptr(GroupSyncable), "A"],
-]);
-
-export const Z_UpsertGroupSyncableReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertGroupSyncableReturns", [
-    ["A", x.ptr(GroupSyncable), "A"],
-    ["B", x.ptr(AppError), "B"],
-]);
-
-export const Z_UpsertPropertyValueArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueArgs", [
-    ["A", x.ptr(PropertyValue), "A"],
-]);
-
-export const Z_UpsertPropertyValueReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueReturns", [
-    ["A", x.ptr(PropertyValue), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpsertPropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueWithOptionsArgs", [
-    ["A", x.ptr(PropertyValue), "A"],
-    ["B", PropertyRequestOptions, "B"],
-]);
-
-export const Z_UpsertPropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValueWithOptionsReturns", [
-    ["A", x.ptr(PropertyValue), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpsertPropertyValuesArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesArgs", [
-    ["A", x.slice(x.ptr(PropertyValue)), "A"],
-]);
-
-export const Z_UpsertPropertyValuesReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesReturns", [
-    ["A", x.slice(x.ptr(PropertyValue)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UpsertPropertyValuesWithOptionsArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesWithOptionsArgs", [
-    ["A", x.slice(x.ptr(PropertyValue)), "A"],
-    ["B", PropertyRequestOptions, "B"],
-]);
-
-export const Z_UpsertPropertyValuesWithOptionsReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UpsertPropertyValuesWithOptionsReturns", [
-    ["A", x.slice(x.ptr(PropertyValue)), "A"],
-    ["B", x.iface, "B"],
-]);
-
-export const Z_UserHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenCreatedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(User), "B"],
-]);
-
-export const Z_UserHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenCreatedReturns", [
-]);
-
-export const Z_UserHasBeenDeactivatedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenDeactivatedArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(User), "B"],
-]);
-
-export const Z_UserHasBeenDeactivatedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasBeenDeactivatedReturns", [
-]);
-
-export const Z_UserHasJoinedChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedChannelArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(ChannelMember), "B"],
-    ["C", x.ptr(User), "C"],
-]);
-
-export const Z_UserHasJoinedChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedChannelReturns", [
-]);
-
-export const Z_UserHasJoinedTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedTeamArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(TeamMember), "B"],
-    ["C", x.ptr(User), "C"],
-]);
-
-export const Z_UserHasJoinedTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasJoinedTeamReturns", [
-]);
-
-export const Z_UserHasLeftChannelArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftChannelArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(ChannelMember), "B"],
-    ["C", x.ptr(User), "C"],
-]);
-
-export const Z_UserHasLeftChannelReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftChannelReturns", [
-]);
-
-export const Z_UserHasLeftTeamArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftTeamArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(TeamMember), "B"],
-    ["C", x.ptr(User), "C"],
-]);
-
-export const Z_UserHasLeftTeamReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLeftTeamReturns", [
-]);
-
-export const Z_UserHasLoggedInArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLoggedInArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(User), "B"],
-]);
-
-export const Z_UserHasLoggedInReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserHasLoggedInReturns", [
-]);
-
-export const Z_UserWillLogInArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserWillLogInArgs", [
-    ["A", x.ptr(PluginContext), "A"],
-    ["B", x.ptr(User), "B"],
-]);
-
-export const Z_UserWillLogInReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_UserWillLogInReturns", [
-    ["A", x.string, "A"],
-]);
-
-export const Z_WebSocketMessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_WebSocketMessageHasBeenPostedArgs", [
-    ["A", x.string, "A"],
-    ["B", x.string, "B"],
-    ["C", x.ptr(WebSocketRequest), "C"],
-]);
-
-export const Z_WebSocketMessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = x.struct("plugin.Z_WebSocketMessageHasBeenPostedReturns", [
-]);
+// Each struct's fields in the compact notation of sdk/src/wire_spec.ts, parsed on first use.
+const struct = structTable();
+
+export const RecapLimitSettings: SdkWire<m.RecapLimitSettings> = struct("RecapLimitSettings", "model.RecapLimitSettings", '[["MaxRecapsPerDay","*int","MaxRecapsPerDay"],["MaxScheduledRecaps","*int","MaxScheduledRecaps"],["MaxChannelsPerRecap","*int","MaxChannelsPerRecap"],["MaxPostsPerRecap","*int","MaxPostsPerRecap"],["MaxTokensPerRecap","*int","MaxTokensPerRecap"],["MaxPostsPerDay","*int","MaxPostsPerDay"],["CooldownMinutes","*int","CooldownMinutes"]]');
+export const AIRecapSettings: SdkWire<m.AIRecapSettings> = struct("AIRecapSettings", "model.AIRecapSettings", '[["Enable","*bool","Enable"],["DefaultLimits","*@RecapLimitSettings","DefaultLimits"],["EnforceRecapsPerDay","*bool","EnforceRecapsPerDay"],["EnforceScheduledRecaps","*bool","EnforceScheduledRecaps"],["EnforceChannelsPerRecap","*bool","EnforceChannelsPerRecap"],["EnforcePostsPerRecap","*bool","EnforcePostsPerRecap"],["EnforceTokensPerRecap","*bool","EnforceTokensPerRecap"],["EnforcePostsPerDay","*bool","EnforcePostsPerDay"],["EnforceCooldown","*bool","EnforceCooldown"]]');
+export const AccessControlPolicyRule: SdkWire<m.AccessControlPolicyRule> = struct("AccessControlPolicyRule", "model.AccessControlPolicyRule", '[["Actions","[]string","actions"],["Expression","string","expression"],["Name","string","name",1],["Role","string","role",1]]');
+export const AccessControlPolicy: SdkWire<m.AccessControlPolicy> = struct("AccessControlPolicy", "model.AccessControlPolicy", '[["ID","string","id"],["Name","string","name"],["Type","string","type"],["Active","bool","active"],["CreateAt","int64","create_at"],["Revision","int","revision"],["Version","string","version"],["Roles","[]string","roles"],["Imports","[]string","imports"],["Rules","[]@AccessControlPolicyRule","rules"],["Scope","string","scope",1],["ScopeID","string","scope_id",1],["Props","map[string]iface","props"]]');
+export const User: SdkWire<m.User> = struct("User", "model.User", '[["Id","string","id"],["CreateAt","int64","create_at",1],["UpdateAt","int64","update_at",1],["DeleteAt","int64","delete_at"],["Username","string","username"],["Password","string","password",1],["AuthData","*string","auth_data",1],["AuthService","string","auth_service"],["Email","string","email"],["EmailVerified","bool","email_verified",1],["Nickname","string","nickname"],["FirstName","string","first_name"],["LastName","string","last_name"],["Position","string","position"],["Roles","string","roles"],["AllowMarketing","bool","allow_marketing",1],["Props","map[string]string","props",1],["NotifyProps","map[string]string","notify_props",1],["LastPasswordUpdate","int64","last_password_update",1],["LastPictureUpdate","int64","last_picture_update",1],["FailedAttempts","int","failed_attempts",1],["Locale","string","locale"],["Timezone","map[string]string","timezone"],["MfaActive","bool","mfa_active",1],["MfaSecret","string","mfa_secret",1],["RemoteId","*string","remote_id",1],["LastActivityAt","int64","last_activity_at",1],["IsBot","bool","is_bot",1],["BotDescription","string","bot_description",1],["BotLastIconUpdate","int64","bot_last_icon_update",1],["TermsOfServiceId","string","terms_of_service_id",1],["TermsOfServiceCreateAt","int64","terms_of_service_create_at",1],["DisableWelcomeEmail","bool","disable_welcome_email"],["LastLogin","int64","last_login",1],["MfaUsedTimestamps","[]string","mfa_used_timestamps",1]]');
+export const AccessControlPolicyTestResponse: SdkWire<m.AccessControlPolicyTestResponse> = struct("AccessControlPolicyTestResponse", "model.AccessControlPolicyTestResponse", '[["Users","[]*@User","users"],["Total","int64","total"]]');
+export const AccessControlSettings: SdkWire<m.AccessControlSettings> = struct("AccessControlSettings", "model.AccessControlSettings", '[["EnableAttributeBasedAccessControl","*bool","EnableAttributeBasedAccessControl"],["EnableUserManagedAttributes","*bool","EnableUserManagedAttributes"],["EnableChannelPolicyIndicators","*bool","EnableChannelPolicyIndicators"],["TrustProxyDeviceIdentityHeader","*bool","TrustProxyDeviceIdentityHeader"],["EnforceDeviceIDConsistency","*bool","EnforceDeviceIDConsistency"],["EnableAccessControlAuditLogging","*bool","EnableAccessControlAuditLogging"],["SyncJobIntervalSeconds","*int","SyncJobIntervalSeconds"],["AttributeRefreshIntervalSeconds","*int","AttributeRefreshIntervalSeconds"]]');
+export const AccessDecision: SdkWire<m.AccessDecision> = struct("AccessDecision", "model.AccessDecision", '[["Decision","bool","decision"],["Context","map[string]iface","context",1]]');
+export const AdditionalContentFlaggingSettings: SdkWire<m.AdditionalContentFlaggingSettings> = struct("AdditionalContentFlaggingSettings", "model.AdditionalContentFlaggingSettings", '[["Reasons","*[]string","Reasons"],["ReporterCommentRequired","*bool","ReporterCommentRequired"],["ReviewerCommentRequired","*bool","ReviewerCommentRequired"],["HideFlaggedContent","*bool","HideFlaggedContent"]]');
+export const AgentsProviderSettings: SdkWire<m.AgentsProviderSettings> = struct("AgentsProviderSettings", "model.AgentsProviderSettings", '[["LLMServiceID","*string","LLMServiceID"]]');
+export const AnalyticsSettings: SdkWire<m.AnalyticsSettings> = struct("AnalyticsSettings", "model.AnalyticsSettings", '[["MaxUsersForStatistics","*int","MaxUsersForStatistics"]]');
+export const AnnouncementSettings: SdkWire<m.AnnouncementSettings> = struct("AnnouncementSettings", "model.AnnouncementSettings", '[["EnableBanner","*bool","EnableBanner"],["BannerText","*string","BannerText"],["BannerColor","*string","BannerColor"],["BannerTextColor","*string","BannerTextColor"],["AllowBannerDismissal","*bool","AllowBannerDismissal"],["AdminNoticesEnabled","*bool","AdminNoticesEnabled"],["UserNoticesEnabled","*bool","UserNoticesEnabled"],["NoticesURL","*string","NoticesURL"],["NoticesFetchFrequency","*int","NoticesFetchFrequency"],["NoticesSkipCache","*bool","NoticesSkipCache"]]');
+export const AppError: SdkWire<m.AppError> = struct("AppError", "model.AppError", '[["Id","string","id"],["Message","string","message"],["DetailedError","string","detailed_error"],["RequestId","string","request_id",1],["StatusCode","int","status_code",1],["Where","string",null],["SkipTranslation","bool",null]]');
+export const AuditEventActor: SdkWire<m.AuditEventActor> = struct("AuditEventActor", "model.AuditEventActor", '[["UserId","string","user_id"],["SessionId","string","session_id"],["Client","string","client"],["IpAddress","string","ip_address"],["XForwardedFor","string","x_forwarded_for"]]');
+export const AuditEventData: SdkWire<m.AuditEventData> = struct("AuditEventData", "model.AuditEventData", '[["Parameters","map[string]iface","parameters"],["PriorState","map[string]iface","prior_state"],["ResultState","map[string]iface","resulting_state"],["ObjectType","string","object_type"]]');
+export const AuditEventError: SdkWire<m.AuditEventError> = struct("AuditEventError", "model.AuditEventError", '[["Description","string","description",1],["Code","int","status_code",1]]');
+export const AuditRecord: SdkWire<m.AuditRecord> = struct("AuditRecord", "model.AuditRecord", '[["EventName","string","event_name"],["Status","string","status"],["EventData","@AuditEventData","event"],["Actor","@AuditEventActor","actor"],["Meta","map[string]iface","meta"],["Error","@AuditEventError","error"]]');
+export const LibreTranslateProviderSettings: SdkWire<m.LibreTranslateProviderSettings> = struct("LibreTranslateProviderSettings", "model.LibreTranslateProviderSettings", '[["URL","*string","URL"],["APIKey","*string","APIKey"]]');
+export const AutoTranslationSettings: SdkWire<m.AutoTranslationSettings> = struct("AutoTranslationSettings", "model.AutoTranslationSettings", '[["Enable","*bool","Enable"],["RestrictDMAndGM","*bool","RestrictDMAndGM"],["Provider","*string","Provider"],["TargetLanguages","*[]string","TargetLanguages"],["Workers","*int","Workers"],["TimeoutMs","*int","TimeoutMs"],["LibreTranslate","*@LibreTranslateProviderSettings","LibreTranslate"],["Agents","*@AgentsProviderSettings","Agents"]]');
+export const AutocompleteArg: SdkWire<m.AutocompleteArg> = struct("AutocompleteArg", "model.AutocompleteArg", '[["Name","string","Name"],["HelpText","string","HelpText"],["Type","string","Type"],["Required","bool","Required"],["Data","iface","Data"]]');
+export const AutocompleteData: SdkWire<m.AutocompleteData> = struct("AutocompleteData", "model.AutocompleteData", '[["Trigger","string","Trigger"],["Hint","string","Hint"],["HelpText","string","HelpText"],["RoleID","string","RoleID"],["Arguments","[]*@AutocompleteArg","Arguments"],["SubCommands","[]*~AutocompleteData","SubCommands"]]');
+export const AutocompleteDynamicListArg: SdkWire<m.AutocompleteDynamicListArg> = struct("AutocompleteDynamicListArg", "model.AutocompleteDynamicListArg", '[["FetchURL","string","FetchURL"]]');
+export const AutocompleteListItem: SdkWire<m.AutocompleteListItem> = struct("AutocompleteListItem", "model.AutocompleteListItem", '[["Item","string","Item"],["Hint","string","Hint"],["HelpText","string","HelpText"]]');
+export const AutocompleteStaticListArg: SdkWire<m.AutocompleteStaticListArg> = struct("AutocompleteStaticListArg", "model.AutocompleteStaticListArg", '[["PossibleArguments","[]@AutocompleteListItem","PossibleArguments"]]');
+export const AutocompleteTextArg: SdkWire<m.AutocompleteTextArg> = struct("AutocompleteTextArg", "model.AutocompleteTextArg", '[["Hint","string","Hint"],["Pattern","string","Pattern"]]');
+export const Bot: SdkWire<m.Bot> = struct("Bot", "model.Bot", '[["UserId","string","user_id"],["Username","string","username"],["DisplayName","string","display_name",1],["Description","string","description",1],["OwnerId","string","owner_id"],["LastIconUpdate","int64","last_icon_update",1],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"]]', true);
+export const BotGetOptions: SdkWire<m.BotGetOptions> = struct("BotGetOptions", "model.BotGetOptions", '[["OwnerId","string","OwnerId"],["IncludeDeleted","bool","IncludeDeleted"],["OnlyOrphaned","bool","OnlyOrphaned"],["Page","int","Page"],["PerPage","int","PerPage"]]');
+export const BotPatch: SdkWire<m.BotPatch> = struct("BotPatch", "model.BotPatch", '[["Username","*string","username"],["DisplayName","*string","display_name"],["Description","*string","description"]]');
+export const CELExpressionError: SdkWire<m.CELExpressionError> = struct("CELExpressionError", "model.CELExpressionError", '[["Line","int","line"],["Column","int","column"],["Message","string","message"]]');
+export const CacheSettings: SdkWire<m.CacheSettings> = struct("CacheSettings", "model.CacheSettings", '[["CacheType","*string","CacheType"],["RedisAddress","*string","RedisAddress"],["RedisPassword","*string","RedisPassword"],["RedisDB","*int","RedisDB"],["RedisCachePrefix","*string","RedisCachePrefix"],["DisableClientCache","*bool","DisableClientCache"]]');
+export const ChannelBannerInfo: SdkWire<m.ChannelBannerInfo> = struct("ChannelBannerInfo", "model.ChannelBannerInfo", '[["Enabled","*bool","enabled"],["Text","*string","text"],["BackgroundColor","*string","background_color"]]');
+export const Channel: SdkWire<m.Channel> = struct("Channel", "model.Channel", '[["Id","string","id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["TeamId","string","team_id"],["Type","string","type"],["DisplayName","string","display_name"],["Name","string","name"],["Header","string","header"],["Purpose","string","purpose"],["LastPostAt","int64","last_post_at"],["TotalMsgCount","int64","total_msg_count"],["ExtraUpdateAt","int64","extra_update_at"],["CreatorId","string","creator_id"],["SchemeId","*string","scheme_id"],["Props","map[string]iface","props"],["GroupConstrained","*bool","group_constrained"],["AutoTranslation","bool","autotranslation"],["Shared","*bool","shared"],["TotalMsgCountRoot","int64","total_msg_count_root"],["PolicyID","*string","policy_id"],["LastRootPostAt","int64","last_root_post_at"],["BannerInfo","*@ChannelBannerInfo","banner_info"],["PolicyEnforced","bool","policy_enforced"],["PolicyActions","map[string]bool","policy_actions",1],["PolicyIsActive","bool","policy_is_active"],["DefaultCategoryName","string","default_category_name"],["ManagedCategoryName","string","managed_category_name"],["Discoverable","bool","discoverable"]]');
+export const ChannelMember: SdkWire<m.ChannelMember> = struct("ChannelMember", "model.ChannelMember", '[["ChannelId","string","channel_id"],["UserId","string","user_id"],["Roles","string","roles"],["LastViewedAt","int64","last_viewed_at"],["MsgCount","int64","msg_count"],["MentionCount","int64","mention_count"],["MentionCountRoot","int64","mention_count_root"],["UrgentMentionCount","int64","urgent_mention_count"],["MsgCountRoot","int64","msg_count_root"],["NotifyProps","map[string]string","notify_props"],["LastUpdateAt","int64","last_update_at"],["SchemeGuest","bool","scheme_guest"],["SchemeUser","bool","scheme_user"],["SchemeAdmin","bool","scheme_admin"],["ExplicitRoles","string","explicit_roles"],["AutoTranslationDisabled","bool","autotranslation_disabled"]]', true);
+export const ChannelMemberIdentifier: SdkWire<m.ChannelMemberIdentifier> = struct("ChannelMemberIdentifier", "model.ChannelMemberIdentifier", '[["ChannelId","string","channel_id"],["UserId","string","user_id"]]');
+export const ChannelStats: SdkWire<m.ChannelStats> = struct("ChannelStats", "model.ChannelStats", '[["ChannelId","string","channel_id"],["MemberCount","int64","member_count"],["GuestCount","int64","guest_count"],["PinnedPostCount","int64","pinnedpost_count"],["FilesCount","int64","files_count"]]');
+export const ClientRequirements: SdkWire<m.ClientRequirements> = struct("ClientRequirements", "model.ClientRequirements", '[["AndroidLatestVersion","string","AndroidLatestVersion"],["AndroidMinVersion","string","AndroidMinVersion"],["IosLatestVersion","string","IosLatestVersion"],["IosMinVersion","string","IosMinVersion"]]');
+export const CloudSettings: SdkWire<m.CloudSettings> = struct("CloudSettings", "model.CloudSettings", '[["CWSURL","*string","CWSURL"],["CWSAPIURL","*string","CWSAPIURL"],["CWSMock","*bool","CWSMock"],["Disable","*bool","Disable"],["PreviewModalBucketURL","*string","PreviewModalBucketURL"]]');
+export const ClusterSettings: SdkWire<m.ClusterSettings> = struct("ClusterSettings", "model.ClusterSettings", '[["Enable","*bool","Enable"],["ClusterName","*string","ClusterName"],["OverrideHostname","*string","OverrideHostname"],["NetworkInterface","*string","NetworkInterface"],["BindAddress","*string","BindAddress"],["AdvertiseAddress","*string","AdvertiseAddress"],["UseIPAddress","*bool","UseIPAddress"],["EnableGossipCompression","*bool","EnableGossipCompression"],["EnableExperimentalGossipEncryption","*bool","EnableExperimentalGossipEncryption",1],["EnableGossipEncryption","*bool","EnableGossipEncryption"],["ReadOnlyConfig","*bool","ReadOnlyConfig"],["GossipPort","*int","GossipPort"]]');
+export const Command: SdkWire<m.Command> = struct("Command", "model.Command", '[["Id","string","id"],["Token","string","token"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["CreatorId","string","creator_id"],["TeamId","string","team_id"],["Trigger","string","trigger"],["Method","string","method"],["Username","string","username"],["IconURL","string","icon_url"],["AutoComplete","bool","auto_complete"],["AutoCompleteDesc","string","auto_complete_desc"],["AutoCompleteHint","string","auto_complete_hint"],["DisplayName","string","display_name"],["Description","string","description"],["URL","string","url"],["PluginId","string","plugin_id"],["AutocompleteData","*@AutocompleteData","autocomplete_data",1],["AutocompleteIconData","string","autocomplete_icon_data",1]]');
+export const CommandArgs: SdkWire<m.CommandArgs> = struct("CommandArgs", "model.CommandArgs", '[["UserId","string","user_id"],["ChannelId","string","channel_id"],["TeamId","string","team_id"],["RootId","string","root_id"],["ParentId","string","parent_id"],["TriggerId","string","trigger_id",1],["ConnectionId","string","connection_id",1],["Command","string","command"],["SiteURL","string",null],["UserMentions","map[string]string",null],["ChannelMentions","map[string]string",null]]');
+export const MessageAttachmentField: SdkWire<m.MessageAttachmentField> = struct("MessageAttachmentField", "model.MessageAttachmentField", '[["Title","string","title"],["Value","iface","value"],["Short","bool","short"]]');
+export const PostActionOptions: SdkWire<m.PostActionOptions> = struct("PostActionOptions", "model.PostActionOptions", '[["Text","string","text"],["Value","string","value"]]');
+export const PostActionIntegration: SdkWire<m.PostActionIntegration> = struct("PostActionIntegration", "model.PostActionIntegration", '[["URL","string","url",1],["Context","map[string]iface","context",1]]');
+export const PostAction: SdkWire<m.PostAction> = struct("PostAction", "model.PostAction", '[["Id","string","id",1],["Type","string","type",1],["Name","string","name",1],["Tooltip","string","tooltip",1],["Disabled","bool","disabled",1],["Style","string","style",1],["DataSource","string","data_source",1],["Options","[]*@PostActionOptions","options",1],["DefaultOption","string","default_option",1],["Integration","*@PostActionIntegration","integration",1],["Cookie","string","cookie",1]]');
+export const MessageAttachment: SdkWire<m.MessageAttachment> = struct("MessageAttachment", "model.MessageAttachment", '[["Id","int64","id"],["Fallback","string","fallback"],["Color","string","color"],["Pretext","string","pretext"],["AuthorName","string","author_name"],["AuthorLink","string","author_link"],["AuthorIcon","string","author_icon"],["Title","string","title"],["TitleLink","string","title_link"],["Text","string","text"],["Fields","[]*@MessageAttachmentField","fields"],["ImageURL","string","image_url"],["ThumbURL","string","thumb_url"],["Footer","string","footer"],["FooterIcon","string","footer_icon"],["Timestamp","iface","ts"],["Actions","[]*@PostAction","actions",1]]');
+export const CommandResponse: SdkWire<m.CommandResponse> = struct("CommandResponse", "model.CommandResponse", '[["ResponseType","string","response_type"],["Text","string","text"],["Username","string","username"],["ChannelId","string","channel_id"],["IconURL","string","icon_url"],["Type","string","type"],["Props","map[string]iface","props"],["GotoLocation","string","goto_location"],["TriggerId","string","trigger_id"],["SkipSlackParsing","bool","skip_slack_parsing"],["Attachments","[]*@MessageAttachment","attachments"],["ExtraResponses","[]*~CommandResponse","extra_responses"]]');
+export const ComplianceSettings: SdkWire<m.ComplianceSettings> = struct("ComplianceSettings", "model.ComplianceSettings", '[["Enable","*bool","Enable"],["Directory","*string","Directory"],["EnableDaily","*bool","EnableDaily"],["BatchSize","*int","BatchSize"]]');
+export const Condition: SdkWire<m.Condition> = struct("Condition", "model.Condition", '[["Attribute","string","attribute"],["Operator","string","operator"],["Value","iface","value"],["ValueType","int","value_type"],["AttributeType","string","attribute_type"],["HasMaskedValues","bool","has_masked_values",1]]');
+export const ServiceSettings: SdkWire<m.ServiceSettings> = struct("ServiceSettings", "model.ServiceSettings", '[["SiteURL","*string","SiteURL"],["WebsocketURL","*string","WebsocketURL"],["LicenseFileLocation","*string","LicenseFileLocation"],["ListenAddress","*string","ListenAddress"],["ConnectionSecurity","*string","ConnectionSecurity"],["TLSCertFile","*string","TLSCertFile"],["TLSKeyFile","*string","TLSKeyFile"],["TLSMinVer","*string","TLSMinVer"],["TLSStrictTransport","*bool","TLSStrictTransport"],["TLSStrictTransportMaxAge","*int64","TLSStrictTransportMaxAge"],["TLSOverwriteCiphers","[]string","TLSOverwriteCiphers"],["UseLetsEncrypt","*bool","UseLetsEncrypt"],["LetsEncryptCertificateCacheFile","*string","LetsEncryptCertificateCacheFile"],["Forward80To443","*bool","Forward80To443"],["TrustedProxyIPHeader","[]string","TrustedProxyIPHeader"],["ReadTimeout","*int","ReadTimeout"],["WriteTimeout","*int","WriteTimeout"],["IdleTimeout","*int","IdleTimeout"],["MaximumLoginAttempts","*int","MaximumLoginAttempts"],["GoroutineHealthThreshold","*int","GoroutineHealthThreshold"],["EnableOAuthServiceProvider","*bool","EnableOAuthServiceProvider"],["EnableDynamicClientRegistration","*bool","EnableDynamicClientRegistration"],["DCRRedirectURIAllowlist","[]string","DCRRedirectURIAllowlist"],["EnableIncomingWebhooks","*bool","EnableIncomingWebhooks"],["EnableOutgoingWebhooks","*bool","EnableOutgoingWebhooks"],["EnableOutgoingOAuthConnections","*bool","EnableOutgoingOAuthConnections"],["EnableCommands","*bool","EnableCommands"],["OutgoingIntegrationRequestsTimeout","*int64","OutgoingIntegrationRequestsTimeout"],["EnablePostUsernameOverride","*bool","EnablePostUsernameOverride"],["EnablePostIconOverride","*bool","EnablePostIconOverride"],["GoogleDeveloperKey","*string","GoogleDeveloperKey"],["EnableLinkPreviews","*bool","EnableLinkPreviews"],["EnablePermalinkPreviews","*bool","EnablePermalinkPreviews"],["RestrictLinkPreviews","*string","RestrictLinkPreviews"],["EnableTesting","*bool","EnableTesting"],["EnableDeveloper","*bool","EnableDeveloper"],["DeveloperFlags","*string","DeveloperFlags"],["EnableClientPerformanceDebugging","*bool","EnableClientPerformanceDebugging"],["EnableSecurityFixAlert","*bool","EnableSecurityFixAlert"],["EnableInsecureOutgoingConnections","*bool","EnableInsecureOutgoingConnections"],["AllowedUntrustedInternalConnections","*string","AllowedUntrustedInternalConnections"],["EnableMultifactorAuthentication","*bool","EnableMultifactorAuthentication"],["EnforceMultifactorAuthentication","*bool","EnforceMultifactorAuthentication"],["EnableUserAccessTokens","*bool","EnableUserAccessTokens"],["MaximumPersonalAccessTokenLifetimeDays","*int","MaximumPersonalAccessTokenLifetimeDays"],["AllowCorsFrom","*string","AllowCorsFrom"],["CorsExposedHeaders","*string","CorsExposedHeaders"],["CorsAllowCredentials","*bool","CorsAllowCredentials"],["CorsDebug","*bool","CorsDebug"],["AllowCookiesForSubdomains","*bool","AllowCookiesForSubdomains"],["ExtendSessionLengthWithActivity","*bool","ExtendSessionLengthWithActivity"],["TerminateSessionsOnPasswordChange","*bool","TerminateSessionsOnPasswordChange"],["SessionLengthWebInDays","*int","SessionLengthWebInDays"],["SessionLengthWebInHours","*int","SessionLengthWebInHours"],["SessionLengthMobileInDays","*int","SessionLengthMobileInDays"],["SessionLengthMobileInHours","*int","SessionLengthMobileInHours"],["SessionLengthSSOInDays","*int","SessionLengthSSOInDays"],["SessionLengthSSOInHours","*int","SessionLengthSSOInHours"],["SessionCacheInMinutes","*int","SessionCacheInMinutes"],["SessionIdleTimeoutInMinutes","*int","SessionIdleTimeoutInMinutes"],["WebsocketSecurePort","*int","WebsocketSecurePort"],["WebsocketPort","*int","WebsocketPort"],["WebserverMode","*string","WebserverMode"],["EnableGifPicker","*bool","EnableGifPicker"],["GiphySdkKey","*string","GiphySdkKey"],["EnableCustomEmoji","*bool","EnableCustomEmoji"],["EnableEmojiPicker","*bool","EnableEmojiPicker"],["PostEditTimeLimit","*int","PostEditTimeLimit"],["TimeBetweenUserTypingUpdatesMilliseconds","*int64","TimeBetweenUserTypingUpdatesMilliseconds"],["EnableCrossTeamSearch","*bool","EnableCrossTeamSearch"],["EnablePostSearch","*bool","EnablePostSearch"],["EnableFileSearch","*bool","EnableFileSearch"],["MinimumHashtagLength","*int","MinimumHashtagLength"],["EnableUserTypingMessages","*bool","EnableUserTypingMessages"],["EnableChannelViewedMessages","*bool","EnableChannelViewedMessages"],["EnableUserStatuses","*bool","EnableUserStatuses"],["ExperimentalEnableAuthenticationTransfer","*bool","ExperimentalEnableAuthenticationTransfer"],["ClusterLogTimeoutMilliseconds","*int","ClusterLogTimeoutMilliseconds"],["EnableTutorial","*bool","EnableTutorial"],["EnableOnboardingFlow","*bool","EnableOnboardingFlow"],["ExperimentalEnableDefaultChannelLeaveJoinMessages","*bool","ExperimentalEnableDefaultChannelLeaveJoinMessages"],["ExperimentalGroupUnreadChannels","*string","ExperimentalGroupUnreadChannels"],["EnableAPITeamDeletion","*bool","EnableAPITeamDeletion"],["EnableAPITriggerAdminNotifications","*bool","EnableAPITriggerAdminNotifications"],["EnableAPIUserDeletion","*bool","EnableAPIUserDeletion"],["EnableAPIPostDeletion","*bool","EnableAPIPostDeletion"],["EnableDesktopLandingPage","*bool","EnableDesktopLandingPage"],["MinimumDesktopAppVersion","*string","MinimumDesktopAppVersion"],["ExperimentalEnableHardenedMode","*bool","ExperimentalEnableHardenedMode"],["ExperimentalStrictCSRFEnforcement","*bool","ExperimentalStrictCSRFEnforcement"],["EnableEmailInvitations","*bool","EnableEmailInvitations"],["DisableBotsWhenOwnerIsDeactivated","*bool","DisableBotsWhenOwnerIsDeactivated"],["EnableBotAccountCreation","*bool","EnableBotAccountCreation"],["EnableSVGs","*bool","EnableSVGs"],["EnableLatex","*bool","EnableLatex"],["EnableInlineLatex","*bool","EnableInlineLatex"],["PostPriority","*bool","PostPriority"],["AllowPersistentNotifications","*bool","AllowPersistentNotifications"],["AllowPersistentNotificationsForGuests","*bool","AllowPersistentNotificationsForGuests"],["PersistentNotificationIntervalMinutes","*int","PersistentNotificationIntervalMinutes"],["PersistentNotificationMaxCount","*int","PersistentNotificationMaxCount"],["PersistentNotificationMaxRecipients","*int","PersistentNotificationMaxRecipients"],["EnableBurnOnRead","*bool","EnableBurnOnRead"],["BurnOnReadDurationSeconds","*int","BurnOnReadDurationSeconds"],["BurnOnReadMaximumTimeToLiveSeconds","*int","BurnOnReadMaximumTimeToLiveSeconds"],["BurnOnReadSchedulerFrequencySeconds","*int","BurnOnReadSchedulerFrequencySeconds"],["EnableAPIChannelDeletion","*bool","EnableAPIChannelDeletion"],["EnableLocalMode","*bool","EnableLocalMode"],["LocalModeSocketLocation","*string","LocalModeSocketLocation"],["EnableAWSMetering","*bool","EnableAWSMetering"],["AWSMeteringTimeoutSeconds","*int","AWSMeteringTimeoutSeconds"],["SplitKey","*string","SplitKey"],["FeatureFlagSyncIntervalSeconds","*int","FeatureFlagSyncIntervalSeconds"],["DebugSplit","*bool","DebugSplit"],["ThreadAutoFollow","*bool","ThreadAutoFollow"],["CollapsedThreads","*string","CollapsedThreads"],["ManagedResourcePaths","*string","ManagedResourcePaths"],["EnableCustomGroups","*bool","EnableCustomGroups"],["AllowSyncedDrafts","*bool","AllowSyncedDrafts"],["UniqueEmojiReactionLimitPerPost","*int","UniqueEmojiReactionLimitPerPost"],["RefreshPostStatsRunTime","*string","RefreshPostStatsRunTime"],["MaximumPayloadSizeBytes","*int64","MaximumPayloadSizeBytes"],["MaximumURLLength","*int","MaximumURLLength"],["ScheduledPosts","*bool","ScheduledPosts"],["EnableWebHubChannelIteration","*bool","EnableWebHubChannelIteration"],["FrameAncestors","*string","FrameAncestors"],["DeleteAccountLink","*string","DeleteAccountLink"]]');
+export const TeamSettings: SdkWire<m.TeamSettings> = struct("TeamSettings", "model.TeamSettings", '[["SiteName","*string","SiteName"],["MaxUsersPerTeam","*int","MaxUsersPerTeam"],["EnableJoinLeaveMessageByDefault","*bool","EnableJoinLeaveMessageByDefault"],["EnableUserCreation","*bool","EnableUserCreation"],["EnableOpenServer","*bool","EnableOpenServer"],["EnableUserDeactivation","*bool","EnableUserDeactivation"],["RestrictCreationToDomains","*string","RestrictCreationToDomains"],["EnableCustomUserStatuses","*bool","EnableCustomUserStatuses"],["EnableCustomBrand","*bool","EnableCustomBrand"],["CustomBrandText","*string","CustomBrandText"],["CustomDescriptionText","*string","CustomDescriptionText"],["RestrictDirectMessage","*string","RestrictDirectMessage"],["EnableLastActiveTime","*bool","EnableLastActiveTime"],["UserStatusAwayTimeout","*int64","UserStatusAwayTimeout"],["MaxChannelsPerTeam","*int64","MaxChannelsPerTeam"],["EnableChannelCategorySorting","*bool","EnableChannelCategorySorting"],["MaxNotificationsPerChannel","*int64","MaxNotificationsPerChannel"],["EnableConfirmNotificationsToChannel","*bool","EnableConfirmNotificationsToChannel"],["TeammateNameDisplay","*string","TeammateNameDisplay"],["ExperimentalViewArchivedChannels","*bool","ExperimentalViewArchivedChannels"],["ExperimentalEnableAutomaticReplies","*bool","ExperimentalEnableAutomaticReplies"],["LockTeammateNameDisplay","*bool","LockTeammateNameDisplay"],["LockProfileFieldsForEmailUsers","*string","LockProfileFieldsForEmailUsers"],["ExperimentalPrimaryTeam","*string","ExperimentalPrimaryTeam"],["ExperimentalDefaultChannels","[]string","ExperimentalDefaultChannels"]]');
+export const ReplicaLagSettings: SdkWire<m.ReplicaLagSettings> = struct("ReplicaLagSettings", "model.ReplicaLagSettings", '[["DataSource","*string","DataSource"],["QueryAbsoluteLag","*string","QueryAbsoluteLag"],["QueryTimeLag","*string","QueryTimeLag"]]');
+export const SqlSettings: SdkWire<m.SqlSettings> = struct("SqlSettings", "model.SqlSettings", '[["DriverName","*string","DriverName"],["DataSource","*string","DataSource"],["DataSourceReplicas","[]string","DataSourceReplicas"],["DataSourceSearchReplicas","[]string","DataSourceSearchReplicas"],["MaxIdleConns","*int","MaxIdleConns"],["ConnMaxLifetimeMilliseconds","*int","ConnMaxLifetimeMilliseconds"],["ConnMaxIdleTimeMilliseconds","*int","ConnMaxIdleTimeMilliseconds"],["MaxOpenConns","*int","MaxOpenConns"],["Trace","*bool","Trace"],["AtRestEncryptKey","*string","AtRestEncryptKey"],["QueryTimeout","*int","QueryTimeout"],["AnalyticsQueryTimeout","*int","AnalyticsQueryTimeout"],["DisableDatabaseSearch","*bool","DisableDatabaseSearch"],["MigrationsStatementTimeoutSeconds","*int","MigrationsStatementTimeoutSeconds"],["ReplicaLagSettings","[]*@ReplicaLagSettings","ReplicaLagSettings"],["ReplicaMonitorIntervalSeconds","*int","ReplicaMonitorIntervalSeconds"]]');
+export const LogSettings: SdkWire<m.LogSettings> = struct("LogSettings", "model.LogSettings", '[["EnableConsole","*bool","EnableConsole"],["ConsoleLevel","*string","ConsoleLevel"],["ConsoleJson","*bool","ConsoleJson"],["EnableColor","*bool","EnableColor"],["EnableFile","*bool","EnableFile"],["FileLevel","*string","FileLevel"],["FileJson","*bool","FileJson"],["FileLocation","*string","FileLocation"],["EnableWebhookDebugging","*bool","EnableWebhookDebugging"],["EnableDiagnostics","*bool","EnableDiagnostics"],["EnableSentry","*bool","EnableSentry"],["AdvancedLoggingJSON","raw","AdvancedLoggingJSON"],["MaxFieldSize","*int","MaxFieldSize"]]');
+export const ExperimentalAuditSettings: SdkWire<m.ExperimentalAuditSettings> = struct("ExperimentalAuditSettings", "model.ExperimentalAuditSettings", '[["FileEnabled","*bool","FileEnabled"],["FileName","*string","FileName"],["AdvancedLoggingJSON","raw","AdvancedLoggingJSON"],["Certificate","*string","Certificate"]]');
+export const PasswordSettings: SdkWire<m.PasswordSettings> = struct("PasswordSettings", "model.PasswordSettings", '[["MinimumLength","*int","MinimumLength"],["Lowercase","*bool","Lowercase"],["Number","*bool","Number"],["Uppercase","*bool","Uppercase"],["Symbol","*bool","Symbol"],["EnableForgotLink","*bool","EnableForgotLink"]]');
+export const FileSettings: SdkWire<m.FileSettings> = struct("FileSettings", "model.FileSettings", '[["EnableFileAttachments","*bool","EnableFileAttachments"],["EnableMobileUpload","*bool","EnableMobileUpload"],["EnableMobileDownload","*bool","EnableMobileDownload"],["MaxFileSize","*int64","MaxFileSize"],["MaxImageResolution","*int64","MaxImageResolution"],["MaxImageDecoderConcurrency","*int64","MaxImageDecoderConcurrency"],["DriverName","*string","DriverName"],["Directory","*string","Directory"],["EnablePublicLink","*bool","EnablePublicLink"],["ExtractContent","*bool","ExtractContent"],["ExtractContentTimeout","*int","ExtractContentTimeout"],["ArchiveRecursion","*bool","ArchiveRecursion"],["PublicLinkSalt","*string","PublicLinkSalt"],["InitialFont","*string","InitialFont"],["AmazonS3AccessKeyId","*string","AmazonS3AccessKeyId"],["AmazonS3SecretAccessKey","*string","AmazonS3SecretAccessKey"],["AmazonS3Bucket","*string","AmazonS3Bucket"],["AmazonS3PathPrefix","*string","AmazonS3PathPrefix"],["AmazonS3Region","*string","AmazonS3Region"],["AmazonS3Endpoint","*string","AmazonS3Endpoint"],["AmazonS3SSL","*bool","AmazonS3SSL"],["AmazonS3SignV2","*bool","AmazonS3SignV2"],["AmazonS3SSE","*bool","AmazonS3SSE"],["AmazonS3Trace","*bool","AmazonS3Trace"],["AmazonS3RequestTimeoutMilliseconds","*int64","AmazonS3RequestTimeoutMilliseconds"],["AmazonS3UploadPartSizeBytes","*int64","AmazonS3UploadPartSizeBytes"],["AmazonS3StorageClass","*string","AmazonS3StorageClass"],["AzureStorageAccount","*string","AzureStorageAccount"],["AzureAuthMode","*string","AzureAuthMode"],["AzureAccessKey","*string","AzureAccessKey"],["AzureContainer","*string","AzureContainer"],["AzurePathPrefix","*string","AzurePathPrefix"],["AzureCloud","*string","AzureCloud"],["AzureEndpoint","*string","AzureEndpoint"],["AzureSSL","*bool","AzureSSL"],["AzureRequestTimeoutMilliseconds","*int64","AzureRequestTimeoutMilliseconds"],["DedicatedExportStore","*bool","DedicatedExportStore"],["ExportDriverName","*string","ExportDriverName"],["ExportDirectory","*string","ExportDirectory"],["ExportAmazonS3AccessKeyId","*string","ExportAmazonS3AccessKeyId"],["ExportAmazonS3SecretAccessKey","*string","ExportAmazonS3SecretAccessKey"],["ExportAmazonS3Bucket","*string","ExportAmazonS3Bucket"],["ExportAmazonS3PathPrefix","*string","ExportAmazonS3PathPrefix"],["ExportAmazonS3Region","*string","ExportAmazonS3Region"],["ExportAmazonS3Endpoint","*string","ExportAmazonS3Endpoint"],["ExportAmazonS3SSL","*bool","ExportAmazonS3SSL"],["ExportAmazonS3SignV2","*bool","ExportAmazonS3SignV2"],["ExportAmazonS3SSE","*bool","ExportAmazonS3SSE"],["ExportAmazonS3Trace","*bool","ExportAmazonS3Trace"],["ExportAmazonS3RequestTimeoutMilliseconds","*int64","ExportAmazonS3RequestTimeoutMilliseconds"],["ExportAmazonS3PresignExpiresSeconds","*int64","ExportAmazonS3PresignExpiresSeconds"],["ExportAmazonS3UploadPartSizeBytes","*int64","ExportAmazonS3UploadPartSizeBytes"],["ExportAmazonS3StorageClass","*string","ExportAmazonS3StorageClass"],["ExportAzureStorageAccount","*string","ExportAzureStorageAccount"],["ExportAzureAuthMode","*string","ExportAzureAuthMode"],["ExportAzureAccessKey","*string","ExportAzureAccessKey"],["ExportAzureContainer","*string","ExportAzureContainer"],["ExportAzurePathPrefix","*string","ExportAzurePathPrefix"],["ExportAzureCloud","*string","ExportAzureCloud"],["ExportAzureEndpoint","*string","ExportAzureEndpoint"],["ExportAzureSSL","*bool","ExportAzureSSL"],["ExportAzureRequestTimeoutMilliseconds","*int64","ExportAzureRequestTimeoutMilliseconds"],["ExportAzurePresignExpiresSeconds","*int64","ExportAzurePresignExpiresSeconds"]]');
+export const EmailSettings: SdkWire<m.EmailSettings> = struct("EmailSettings", "model.EmailSettings", '[["EnableSignUpWithEmail","*bool","EnableSignUpWithEmail"],["EnableSignInWithEmail","*bool","EnableSignInWithEmail"],["EnableSignInWithUsername","*bool","EnableSignInWithUsername"],["SendEmailNotifications","*bool","SendEmailNotifications"],["UseChannelInEmailNotifications","*bool","UseChannelInEmailNotifications"],["RequireEmailVerification","*bool","RequireEmailVerification"],["FeedbackName","*string","FeedbackName"],["FeedbackEmail","*string","FeedbackEmail"],["ReplyToAddress","*string","ReplyToAddress"],["FeedbackOrganization","*string","FeedbackOrganization"],["EnableSMTPAuth","*bool","EnableSMTPAuth"],["SMTPUsername","*string","SMTPUsername"],["SMTPPassword","*string","SMTPPassword"],["SMTPServer","*string","SMTPServer"],["SMTPPort","*string","SMTPPort"],["SMTPServerTimeout","*int","SMTPServerTimeout"],["ConnectionSecurity","*string","ConnectionSecurity"],["SendPushNotifications","*bool","SendPushNotifications"],["PushNotificationServer","*string","PushNotificationServer"],["PushNotificationContents","*string","PushNotificationContents"],["PushNotificationBuffer","*int","PushNotificationBuffer"],["EnableEmailBatching","*bool","EnableEmailBatching"],["EmailBatchingBufferSize","*int","EmailBatchingBufferSize"],["EmailBatchingInterval","*int","EmailBatchingInterval"],["EnablePreviewModeBanner","*bool","EnablePreviewModeBanner"],["SkipServerCertificateVerification","*bool","SkipServerCertificateVerification"],["EmailNotificationContentsType","*string","EmailNotificationContentsType"]]');
+export const RateLimitSettings: SdkWire<m.RateLimitSettings> = struct("RateLimitSettings", "model.RateLimitSettings", '[["Enable","*bool","Enable"],["PerSec","*int","PerSec"],["MaxBurst","*int","MaxBurst"],["MemoryStoreSize","*int","MemoryStoreSize"],["VaryByRemoteAddr","*bool","VaryByRemoteAddr"],["VaryByUser","*bool","VaryByUser"],["VaryByHeader","string","VaryByHeader"]]');
+export const PrivacySettings: SdkWire<m.PrivacySettings> = struct("PrivacySettings", "model.PrivacySettings", '[["ShowEmailAddress","*bool","ShowEmailAddress"],["ShowFullName","*bool","ShowFullName"],["UseAnonymousURLs","*bool","UseAnonymousURLs"]]');
+export const SupportSettings: SdkWire<m.SupportSettings> = struct("SupportSettings", "model.SupportSettings", '[["TermsOfServiceLink","*string","TermsOfServiceLink"],["PrivacyPolicyLink","*string","PrivacyPolicyLink"],["AboutLink","*string","AboutLink"],["HelpLink","*string","HelpLink"],["ReportAProblemLink","*string","ReportAProblemLink"],["ReportAProblemType","*string","ReportAProblemType"],["ReportAProblemMail","*string","ReportAProblemMail"],["AllowDownloadLogs","*bool","AllowDownloadLogs"],["ForgotPasswordLink","*string","ForgotPasswordLink"],["SupportEmail","*string","SupportEmail"],["CustomTermsOfServiceEnabled","*bool","CustomTermsOfServiceEnabled"],["CustomTermsOfServiceReAcceptancePeriod","*int","CustomTermsOfServiceReAcceptancePeriod"],["EnableAskCommunityLink","*bool","EnableAskCommunityLink"]]');
+export const ThemeSettings: SdkWire<m.ThemeSettings> = struct("ThemeSettings", "model.ThemeSettings", '[["EnableThemeSelection","*bool","EnableThemeSelection"],["DefaultTheme","*string","DefaultTheme"],["AllowCustomThemes","*bool","AllowCustomThemes"],["AllowedThemes","[]string","AllowedThemes"]]');
+export const SSOSettings: SdkWire<m.SSOSettings> = struct("SSOSettings", "model.SSOSettings", '[["Enable","*bool","Enable"],["Secret","*string","Secret"],["Id","*string","Id"],["Scope","*string","Scope"],["AuthEndpoint","*string","AuthEndpoint"],["TokenEndpoint","*string","TokenEndpoint"],["UserAPIEndpoint","*string","UserAPIEndpoint"],["DiscoveryEndpoint","*string","DiscoveryEndpoint"],["ButtonText","*string","ButtonText"],["ButtonColor","*string","ButtonColor"],["UsePreferredUsername","*bool","UsePreferredUsername"]]');
+export const Office365Settings: SdkWire<m.Office365Settings> = struct("Office365Settings", "model.Office365Settings", '[["Enable","*bool","Enable"],["Secret","*string","Secret"],["Id","*string","Id"],["Scope","*string","Scope"],["AuthEndpoint","*string","AuthEndpoint"],["TokenEndpoint","*string","TokenEndpoint"],["UserAPIEndpoint","*string","UserAPIEndpoint"],["DiscoveryEndpoint","*string","DiscoveryEndpoint"],["DirectoryId","*string","DirectoryId"],["UsePreferredUsername","*bool","UsePreferredUsername"]]');
+export const LdapSettings: SdkWire<m.LdapSettings> = struct("LdapSettings", "model.LdapSettings", '[["Enable","*bool","Enable"],["EnableSync","*bool","EnableSync"],["LdapServer","*string","LdapServer"],["LdapPort","*int","LdapPort"],["ConnectionSecurity","*string","ConnectionSecurity"],["BaseDN","*string","BaseDN"],["BindUsername","*string","BindUsername"],["BindPassword","*string","BindPassword"],["MaximumLoginAttempts","*int","MaximumLoginAttempts"],["UserFilter","*string","UserFilter"],["GroupFilter","*string","GroupFilter"],["GuestFilter","*string","GuestFilter"],["EnableAdminFilter","*bool","EnableAdminFilter"],["AdminFilter","*string","AdminFilter"],["GroupDisplayNameAttribute","*string","GroupDisplayNameAttribute"],["GroupIdAttribute","*string","GroupIdAttribute"],["FirstNameAttribute","*string","FirstNameAttribute"],["LastNameAttribute","*string","LastNameAttribute"],["EmailAttribute","*string","EmailAttribute"],["UsernameAttribute","*string","UsernameAttribute"],["NicknameAttribute","*string","NicknameAttribute"],["IdAttribute","*string","IdAttribute"],["PositionAttribute","*string","PositionAttribute"],["LoginIdAttribute","*string","LoginIdAttribute"],["PictureAttribute","*string","PictureAttribute"],["SyncIntervalMinutes","*int","SyncIntervalMinutes"],["ReAddRemovedMembers","*bool","ReAddRemovedMembers"],["SkipCertificateVerification","*bool","SkipCertificateVerification"],["PublicCertificateFile","*string","PublicCertificateFile"],["PrivateKeyFile","*string","PrivateKeyFile"],["QueryTimeout","*int","QueryTimeout"],["MaxPageSize","*int","MaxPageSize"],["LoginFieldName","*string","LoginFieldName"]]');
+export const LocalizationSettings: SdkWire<m.LocalizationSettings> = struct("LocalizationSettings", "model.LocalizationSettings", '[["DefaultServerLocale","*string","DefaultServerLocale"],["DefaultClientLocale","*string","DefaultClientLocale"],["AvailableLocales","*string","AvailableLocales"],["EnableExperimentalLocales","*bool","EnableExperimentalLocales"]]');
+export const SamlSettings: SdkWire<m.SamlSettings> = struct("SamlSettings", "model.SamlSettings", '[["Enable","*bool","Enable"],["EnableSyncWithLdap","*bool","EnableSyncWithLdap"],["EnableSyncWithLdapIncludeAuth","*bool","EnableSyncWithLdapIncludeAuth"],["IgnoreGuestsLdapSync","*bool","IgnoreGuestsLdapSync"],["Verify","*bool","Verify"],["Encrypt","*bool","Encrypt"],["SignRequest","*bool","SignRequest"],["IdpURL","*string","IdpURL"],["IdpDescriptorURL","*string","IdpDescriptorURL"],["IdpMetadataURL","*string","IdpMetadataURL"],["ServiceProviderIdentifier","*string","ServiceProviderIdentifier"],["AssertionConsumerServiceURL","*string","AssertionConsumerServiceURL"],["SignatureAlgorithm","*string","SignatureAlgorithm"],["CanonicalAlgorithm","*string","CanonicalAlgorithm"],["ScopingIDPProviderId","*string","ScopingIDPProviderId"],["ScopingIDPName","*string","ScopingIDPName"],["IdpCertificateFile","*string","IdpCertificateFile"],["PublicCertificateFile","*string","PublicCertificateFile"],["PrivateKeyFile","*string","PrivateKeyFile"],["IdAttribute","*string","IdAttribute"],["GuestAttribute","*string","GuestAttribute"],["EnableAdminAttribute","*bool","EnableAdminAttribute"],["AdminAttribute","*string","AdminAttribute"],["FirstNameAttribute","*string","FirstNameAttribute"],["LastNameAttribute","*string","LastNameAttribute"],["EmailAttribute","*string","EmailAttribute"],["UsernameAttribute","*string","UsernameAttribute"],["NicknameAttribute","*string","NicknameAttribute"],["LocaleAttribute","*string","LocaleAttribute"],["PositionAttribute","*string","PositionAttribute"],["LoginButtonText","*string","LoginButtonText"]]');
+export const NativeAppSettings: SdkWire<m.NativeAppSettings> = struct("NativeAppSettings", "model.NativeAppSettings", '[["AppCustomURLSchemes","[]string","AppCustomURLSchemes"],["AppDownloadLink","*string","AppDownloadLink"],["AndroidAppDownloadLink","*string","AndroidAppDownloadLink"],["IosAppDownloadLink","*string","IosAppDownloadLink"],["MobileExternalBrowser","*bool","MobileExternalBrowser"],["MobileEnableBiometrics","*bool","MobileEnableBiometrics"],["MobilePreventScreenCapture","*bool","MobilePreventScreenCapture"],["MobileJailbreakProtection","*bool","MobileJailbreakProtection"],["MobileEnableSecureFilePreview","*bool","MobileEnableSecureFilePreview"],["MobileAllowPdfLinkNavigation","*bool","MobileAllowPdfLinkNavigation"],["EnableIntuneMAM","*bool","EnableIntuneMAM"]]');
+export const IntuneSettings: SdkWire<m.IntuneSettings> = struct("IntuneSettings", "model.IntuneSettings", '[["Enable","*bool","Enable"],["TenantId","*string","TenantId"],["ClientId","*string","ClientId"],["AuthService","*string","AuthService"]]');
+export const MetricsSettings: SdkWire<m.MetricsSettings> = struct("MetricsSettings", "model.MetricsSettings", '[["Enable","*bool","Enable"],["BlockProfileRate","*int","BlockProfileRate"],["ListenAddress","*string","ListenAddress"],["EnableClientMetrics","*bool","EnableClientMetrics"],["EnableNotificationMetrics","*bool","EnableNotificationMetrics"],["ClientSideUserIds","[]string","ClientSideUserIds"]]');
+export const ExperimentalSettings: SdkWire<m.ExperimentalSettings> = struct("ExperimentalSettings", "model.ExperimentalSettings", '[["ClientSideCertEnable","*bool","ClientSideCertEnable"],["LinkMetadataTimeoutMilliseconds","*int64","LinkMetadataTimeoutMilliseconds"],["RestrictSystemAdmin","*bool","RestrictSystemAdmin"],["EnableSharedChannels","*bool","EnableSharedChannels"],["EnableRemoteClusterService","*bool","EnableRemoteClusterService"],["DisableAppBar","*bool","DisableAppBar"],["DisableRefetchingOnBrowserFocus","*bool","DisableRefetchingOnBrowserFocus"],["DelayChannelAutocomplete","*bool","DelayChannelAutocomplete"],["DisableWakeUpReconnectHandler","*bool","DisableWakeUpReconnectHandler"],["UsersStatusAndProfileFetchingPollIntervalMilliseconds","*int64","UsersStatusAndProfileFetchingPollIntervalMilliseconds"],["YoutubeReferrerPolicy","*bool","YoutubeReferrerPolicy"],["EnableWatermark","*bool","EnableWatermark"]]');
+export const ElasticsearchSettings: SdkWire<m.ElasticsearchSettings> = struct("ElasticsearchSettings", "model.ElasticsearchSettings", '[["ConnectionURL","*string","ConnectionURL"],["Backend","*string","Backend"],["Username","*string","Username"],["Password","*string","Password"],["EnableIndexing","*bool","EnableIndexing"],["EnableSearching","*bool","EnableSearching"],["EnableCJKAnalyzers","*bool","EnableCJKAnalyzers"],["EnableAutocomplete","*bool","EnableAutocomplete"],["Sniff","*bool","Sniff"],["PostIndexReplicas","*int","PostIndexReplicas"],["PostIndexShards","*int","PostIndexShards"],["ChannelIndexReplicas","*int","ChannelIndexReplicas"],["ChannelIndexShards","*int","ChannelIndexShards"],["UserIndexReplicas","*int","UserIndexReplicas"],["UserIndexShards","*int","UserIndexShards"],["AggregatePostsAfterDays","*int","AggregatePostsAfterDays"],["PostsAggregatorJobStartTime","*string","PostsAggregatorJobStartTime"],["IndexPrefix","*string","IndexPrefix"],["GlobalSearchPrefix","*string","GlobalSearchPrefix"],["LiveIndexingBatchSize","*int","LiveIndexingBatchSize"],["BulkIndexingTimeWindowSeconds","*int","BulkIndexingTimeWindowSeconds",1],["BatchSize","*int","BatchSize"],["RequestTimeoutSeconds","*int","RequestTimeoutSeconds"],["SkipTLSVerification","*bool","SkipTLSVerification"],["CA","*string","CA"],["ClientCert","*string","ClientCert"],["ClientKey","*string","ClientKey"],["Trace","*string","Trace"],["IgnoredPurgeIndexes","*string","IgnoredPurgeIndexes"],["EnableSearchPublicChannelsWithoutMembership","*bool","EnableSearchPublicChannelsWithoutMembership"]]');
+export const DataRetentionSettings: SdkWire<m.DataRetentionSettings> = struct("DataRetentionSettings", "model.DataRetentionSettings", '[["EnableMessageDeletion","*bool","EnableMessageDeletion"],["EnableFileDeletion","*bool","EnableFileDeletion"],["EnableBoardsDeletion","*bool","EnableBoardsDeletion"],["MessageRetentionDays","*int","MessageRetentionDays"],["MessageRetentionHours","*int","MessageRetentionHours"],["FileRetentionDays","*int","FileRetentionDays"],["FileRetentionHours","*int","FileRetentionHours"],["BoardsRetentionDays","*int","BoardsRetentionDays"],["DeletionJobStartTime","*string","DeletionJobStartTime"],["BatchSize","*int","BatchSize"],["TimeBetweenBatchesMilliseconds","*int","TimeBetweenBatchesMilliseconds"],["RetentionIdsBatchSize","*int","RetentionIdsBatchSize"],["PreservePinnedPosts","*bool","PreservePinnedPosts"]]');
+export const MobileEphemeralModeSettings: SdkWire<m.MobileEphemeralModeSettings> = struct("MobileEphemeralModeSettings", "model.MobileEphemeralModeSettings", '[["Enable","*bool","Enable"],["DisconnectionTimeoutSeconds","*int","DisconnectionTimeoutSeconds"],["OfflinePersistenceTimerHours","*int","OfflinePersistenceTimerHours"],["AutoCacheCleanupDays","*int","AutoCacheCleanupDays"]]');
+export const GlobalRelayMessageExportSettings: SdkWire<m.GlobalRelayMessageExportSettings> = struct("GlobalRelayMessageExportSettings", "model.GlobalRelayMessageExportSettings", '[["CustomerType","*string","CustomerType"],["SMTPUsername","*string","SMTPUsername"],["SMTPPassword","*string","SMTPPassword"],["EmailAddress","*string","EmailAddress"],["SMTPServerTimeout","*int","SMTPServerTimeout"],["CustomSMTPServerName","*string","CustomSMTPServerName"],["CustomSMTPPort","*string","CustomSMTPPort"]]');
+export const MessageExportSettings: SdkWire<m.MessageExportSettings> = struct("MessageExportSettings", "model.MessageExportSettings", '[["EnableExport","*bool","EnableExport"],["ExportFormat","*string","ExportFormat"],["DailyRunTime","*string","DailyRunTime"],["ExportFromTimestamp","*int64","ExportFromTimestamp"],["BatchSize","*int","BatchSize"],["DownloadExportResults","*bool","DownloadExportResults"],["ChannelBatchSize","*int","ChannelBatchSize"],["ChannelHistoryBatchSize","*int","ChannelHistoryBatchSize"],["GlobalRelaySettings","*@GlobalRelayMessageExportSettings","GlobalRelaySettings"]]');
+export const JobSettings: SdkWire<m.JobSettings> = struct("JobSettings", "model.JobSettings", '[["RunJobs","*bool","RunJobs"],["RunScheduler","*bool","RunScheduler"],["CleanupJobsThresholdDays","*int","CleanupJobsThresholdDays"],["CleanupConfigThresholdDays","*int","CleanupConfigThresholdDays"]]');
+export const PluginState: SdkWire<m.PluginState> = struct("PluginState", "model.PluginState", '[["Enable","bool","Enable"]]');
+export const PluginSettings: SdkWire<m.PluginSettings> = struct("PluginSettings", "model.PluginSettings", '[["Enable","*bool","Enable"],["EnableUploads","*bool","EnableUploads"],["AllowInsecureDownloadURL","*bool","AllowInsecureDownloadURL"],["EnableHealthCheck","*bool","EnableHealthCheck"],["Directory","*string","Directory"],["ClientDirectory","*string","ClientDirectory"],["Plugins","map[string]map[string]iface","Plugins"],["PluginStates","map[string]*@PluginState","PluginStates"],["EnableMarketplace","*bool","EnableMarketplace"],["EnableRemoteMarketplace","*bool","EnableRemoteMarketplace"],["AutomaticPrepackagedPlugins","*bool","AutomaticPrepackagedPlugins"],["RequirePluginSignature","*bool","RequirePluginSignature"],["MarketplaceURL","*string","MarketplaceURL"],["SignaturePublicKeyFiles","[]string","SignaturePublicKeyFiles"],["ChimeraOAuthProxyURL","*string","ChimeraOAuthProxyURL"]]');
+export const DisplaySettings: SdkWire<m.DisplaySettings> = struct("DisplaySettings", "model.DisplaySettings", '[["CustomURLSchemes","[]string","CustomURLSchemes"],["MaxMarkdownNodes","*int","MaxMarkdownNodes"]]');
+export const GuestAccountsSettings: SdkWire<m.GuestAccountsSettings> = struct("GuestAccountsSettings", "model.GuestAccountsSettings", '[["Enable","*bool","Enable"],["HideTags","*bool","HideTags"],["AllowEmailAccounts","*bool","AllowEmailAccounts"],["EnforceMultifactorAuthentication","*bool","EnforceMultifactorAuthentication"],["RestrictCreationToDomains","*string","RestrictCreationToDomains"],["EnableGuestMagicLink","*bool","EnableGuestMagicLink"]]');
+export const ImageProxySettings: SdkWire<m.ImageProxySettings> = struct("ImageProxySettings", "model.ImageProxySettings", '[["Enable","*bool","Enable"],["ImageProxyType","*string","ImageProxyType"]]');
+export const FeatureFlags: SdkWire<m.FeatureFlags> = struct("FeatureFlags", "model.FeatureFlags", '[["TestFeature","string","TestFeature"],["TestBoolFeature","bool","TestBoolFeature"],["EnableSharedChannelsDMs","bool","EnableSharedChannelsDMs"],["EnableSyncAllUsersForRemoteCluster","bool","EnableSyncAllUsersForRemoteCluster"],["AppsEnabled","bool","AppsEnabled"],["NormalizeLdapDNs","bool","NormalizeLdapDNs"],["WysiwygEditor","bool","WysiwygEditor"],["MoveThreadsEnabled","bool","MoveThreadsEnabled"],["NotificationMonitoring","bool","NotificationMonitoring"],["AttributeValueMasking","bool","AttributeValueMasking"],["PermissionPolicies","bool","PermissionPolicies"],["ChannelPermissionPolicies","bool","ChannelPermissionPolicies"],["PolicySimulation","bool","PolicySimulation"],["ContentFlagging","bool","ContentFlagging"],["EnableMattermostEntry","bool","EnableMattermostEntry"],["MobileSSOCodeExchange","bool","MobileSSOCodeExchange"],["EnableShiftEscapeToMarkAllRead","bool","EnableShiftEscapeToMarkAllRead"],["AutoTranslation","bool","AutoTranslation"],["ClassificationMarkings","bool","ClassificationMarkings"],["GlobalAttributes","bool","GlobalAttributes"],["BurnOnRead","bool","BurnOnRead"],["EnableAIPluginBridge","bool","EnableAIPluginBridge"],["EnableAIRecaps","bool","EnableAIRecaps"],["IntegratedBoards","bool","IntegratedBoards"],["EnableDocs","bool","EnableDocs"],["CJKSearch","bool","CJKSearch"],["AggregatePluginMetrics","bool","AggregatePluginMetrics"],["ManagedChannelCategories","bool","ManagedChannelCategories"],["SessionAttributes","bool","SessionAttributes"],["PostAttributes","bool","PostAttributes"],["DiscoverableChannels","bool","DiscoverableChannels"],["MobileEphemeralMode","bool","MobileEphemeralMode"],["PropertyFieldRank","bool","PropertyFieldRank"],["TeamMembershipAccessControl","bool","TeamMembershipAccessControl"],["MmBlocksEnabled","bool","MmBlocksEnabled"],["ClusterGracefulDrain","bool","ClusterGracefulDrain"],["ChannelBookmarks","bool","ChannelBookmarks"],["EnableConcurrentReact","bool","EnableConcurrentReact"],["EnableMFIPluginSignaturePublicKey","bool","EnableMFIPluginSignaturePublicKey"],["RecurringScheduledPosts","bool","RecurringScheduledPosts"]]');
+export const ImportSettings: SdkWire<m.ImportSettings> = struct("ImportSettings", "model.ImportSettings", '[["Directory","*string","Directory"],["RetentionDays","*int","RetentionDays"]]');
+export const ExportSettings: SdkWire<m.ExportSettings> = struct("ExportSettings", "model.ExportSettings", '[["Directory","*string","Directory"],["RetentionDays","*int","RetentionDays"]]');
+export const WranglerSettings: SdkWire<m.WranglerSettings> = struct("WranglerSettings", "model.WranglerSettings", '[["PermittedWranglerRoles","[]string","PermittedWranglerRoles"],["AllowedEmailDomain","[]string","AllowedEmailDomain"],["MoveThreadMaxCount","*int64","MoveThreadMaxCount"],["MoveThreadToAnotherTeamEnable","*bool","MoveThreadToAnotherTeamEnable"],["MoveThreadFromPrivateChannelEnable","*bool","MoveThreadFromPrivateChannelEnable"],["MoveThreadFromDirectMessageChannelEnable","*bool","MoveThreadFromDirectMessageChannelEnable"],["MoveThreadFromGroupMessageChannelEnable","*bool","MoveThreadFromGroupMessageChannelEnable"]]');
+export const ConnectedWorkspacesSettings: SdkWire<m.ConnectedWorkspacesSettings> = struct("ConnectedWorkspacesSettings", "model.ConnectedWorkspacesSettings", '[["EnableSharedChannels","*bool","EnableSharedChannels"],["EnableRemoteClusterService","*bool","EnableRemoteClusterService"],["DisableSharedChannelsStatusSync","*bool","DisableSharedChannelsStatusSync"],["SyncUsersOnConnectionOpen","*bool","SyncUsersOnConnectionOpen"],["GlobalUserSyncBatchSize","*int","GlobalUserSyncBatchSize"],["MaxPostsPerSync","*int","MaxPostsPerSync"],["MemberSyncBatchSize","*int","MemberSyncBatchSize"]]');
+export const ContentFlaggingNotificationSettings: SdkWire<m.ContentFlaggingNotificationSettings> = struct("ContentFlaggingNotificationSettings", "model.ContentFlaggingNotificationSettings", '[["EventTargetMapping","map[string][]string","EventTargetMapping"]]');
+export const ContentFlaggingSettingsBase: SdkWire<m.ContentFlaggingSettingsBase> = struct("ContentFlaggingSettingsBase", "model.ContentFlaggingSettingsBase", '[["EnableContentFlagging","*bool","EnableContentFlagging"],["NotificationSettings","*@ContentFlaggingNotificationSettings","NotificationSettings"],["AdditionalSettings","*@AdditionalContentFlaggingSettings","AdditionalSettings"]]');
+export const ReviewerSettings: SdkWire<m.ReviewerSettings> = struct("ReviewerSettings", "model.ReviewerSettings", '[["CommonReviewers","*bool","CommonReviewers"],["SystemAdminsAsReviewers","*bool","SystemAdminsAsReviewers"],["TeamAdminsAsReviewers","*bool","TeamAdminsAsReviewers"]]');
+export const ContentFlaggingSettings: SdkWire<m.ContentFlaggingSettings> = struct("ContentFlaggingSettings", "model.ContentFlaggingSettings", '[["ContentFlaggingSettingsBase","@ContentFlaggingSettingsBase",null,0,1],["ReviewerSettings","*@ReviewerSettings","ReviewerSettings"]]');
+export const Config: SdkWire<m.Config> = struct("Config", "model.Config", '[["ServiceSettings","@ServiceSettings","ServiceSettings"],["TeamSettings","@TeamSettings","TeamSettings"],["ClientRequirements","@ClientRequirements","ClientRequirements"],["SqlSettings","@SqlSettings","SqlSettings"],["LogSettings","@LogSettings","LogSettings"],["ExperimentalAuditSettings","@ExperimentalAuditSettings","ExperimentalAuditSettings"],["PasswordSettings","@PasswordSettings","PasswordSettings"],["FileSettings","@FileSettings","FileSettings"],["EmailSettings","@EmailSettings","EmailSettings"],["RateLimitSettings","@RateLimitSettings","RateLimitSettings"],["PrivacySettings","@PrivacySettings","PrivacySettings"],["SupportSettings","@SupportSettings","SupportSettings"],["AnnouncementSettings","@AnnouncementSettings","AnnouncementSettings"],["ThemeSettings","@ThemeSettings","ThemeSettings"],["GitLabSettings","@SSOSettings","GitLabSettings"],["GoogleSettings","@SSOSettings","GoogleSettings"],["Office365Settings","@Office365Settings","Office365Settings"],["OpenIdSettings","@SSOSettings","OpenIdSettings"],["LdapSettings","@LdapSettings","LdapSettings"],["ComplianceSettings","@ComplianceSettings","ComplianceSettings"],["LocalizationSettings","@LocalizationSettings","LocalizationSettings"],["SamlSettings","@SamlSettings","SamlSettings"],["NativeAppSettings","@NativeAppSettings","NativeAppSettings"],["IntuneSettings","@IntuneSettings","IntuneSettings"],["CacheSettings","@CacheSettings","CacheSettings"],["ClusterSettings","@ClusterSettings","ClusterSettings"],["MetricsSettings","@MetricsSettings","MetricsSettings"],["ExperimentalSettings","@ExperimentalSettings","ExperimentalSettings"],["AnalyticsSettings","@AnalyticsSettings","AnalyticsSettings"],["ElasticsearchSettings","@ElasticsearchSettings","ElasticsearchSettings"],["DataRetentionSettings","@DataRetentionSettings","DataRetentionSettings"],["MobileEphemeralModeSettings","@MobileEphemeralModeSettings","MobileEphemeralModeSettings"],["MessageExportSettings","@MessageExportSettings","MessageExportSettings"],["JobSettings","@JobSettings","JobSettings"],["PluginSettings","@PluginSettings","PluginSettings"],["DisplaySettings","@DisplaySettings","DisplaySettings"],["GuestAccountsSettings","@GuestAccountsSettings","GuestAccountsSettings"],["ImageProxySettings","@ImageProxySettings","ImageProxySettings"],["CloudSettings","@CloudSettings","CloudSettings"],["FeatureFlags","*@FeatureFlags","FeatureFlags",1],["ImportSettings","@ImportSettings","ImportSettings"],["ExportSettings","@ExportSettings","ExportSettings"],["WranglerSettings","@WranglerSettings","WranglerSettings"],["ConnectedWorkspacesSettings","@ConnectedWorkspacesSettings","ConnectedWorkspacesSettings"],["AccessControlSettings","@AccessControlSettings","AccessControlSettings"],["ContentFlaggingSettings","@ContentFlaggingSettings","ContentFlaggingSettings"],["AutoTranslationSettings","@AutoTranslationSettings","AutoTranslationSettings"],["AIRecapSettings","@AIRecapSettings","AIRecapSettings"]]');
+export const CreateDefaultMembershipParams: SdkWire<m.CreateDefaultMembershipParams> = struct("CreateDefaultMembershipParams", "model.CreateDefaultMembershipParams", '[["Since","int64","Since"],["ReAddRemovedMembers","bool","ReAddRemovedMembers"],["ScopedUserID","*string","ScopedUserID"],["ScopedTeamID","*string","ScopedTeamID"],["ScopedChannelID","*string","ScopedChannelID"]]');
+export const CustomStatus: SdkWire<m.CustomStatus> = struct("CustomStatus", "model.CustomStatus", '[["Emoji","string","emoji"],["Text","string","text"],["Duration","string","duration"],["ExpiresAt","time","expires_at"]]');
+export const Customer: SdkWire<m.Customer> = struct("Customer", "model.Customer", '[["Id","string","id"],["Name","string","name"],["Email","string","email"],["Company","string","company"]]');
+export const DialogDateTimeConfig: SdkWire<m.DialogDateTimeConfig> = struct("DialogDateTimeConfig", "model.DialogDateTimeConfig", '[["MinDate","string","min_date",1],["MaxDate","string","max_date",1],["TimeInterval","int","time_interval",1],["LocationTimezone","string","location_timezone",1],["ManualTimeEntry","bool","manual_time_entry",1]]');
+export const DialogActionButton: SdkWire<m.DialogActionButton> = struct("DialogActionButton", "model.DialogActionButton", '[["URL","string","url"],["Context","map[string]string","context",1]]');
+export const DialogElement: SdkWire<m.DialogElement> = struct("DialogElement", "model.DialogElement", '[["DisplayName","string","display_name"],["Name","string","name"],["Type","string","type"],["SubType","string","subtype"],["Default","string","default"],["Placeholder","string","placeholder"],["HelpText","string","help_text"],["Optional","bool","optional"],["MinLength","int","min_length"],["MaxLength","int","max_length"],["DataSource","string","data_source"],["DataSourceURL","string","data_source_url",1],["Options","[]*@PostActionOptions","options"],["MultiSelect","bool","multiselect"],["AllowMultiple","bool","allow_multiple",1],["Refresh","bool","refresh",1],["DateTimeConfig","*@DialogDateTimeConfig","datetime_config",1],["ActionButton","*@DialogActionButton","action_button",1]]');
+export const Dialog: SdkWire<m.Dialog> = struct("Dialog", "model.Dialog", '[["CallbackId","string","callback_id"],["Title","string","title"],["IntroductionText","string","introduction_text"],["IconURL","string","icon_url"],["Elements","[]@DialogElement","elements"],["SubmitLabel","string","submit_label"],["NotifyOnCancel","bool","notify_on_cancel"],["State","string","state"],["SourceURL","string","source_url",1]]');
+export const PostEmbed: SdkWire<m.PostEmbed> = struct("PostEmbed", "model.PostEmbed", '[["Type","string","type"],["URL","string","url",1],["Data","iface","data",1]]');
+export const Emoji: SdkWire<m.Emoji> = struct("Emoji", "model.Emoji", '[["Id","string","id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["CreatorId","string","creator_id"],["Name","string","name"]]');
+export const FileInfo: SdkWire<m.FileInfo> = struct("FileInfo", "model.FileInfo", '[["Id","string","id"],["CreatorId","string","user_id"],["PostId","string","post_id",1],["ChannelId","string","channel_id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["Path","string",null],["ThumbnailPath","string",null],["PreviewPath","string",null],["Name","string","name"],["Extension","string","extension"],["Size","int64","size"],["MimeType","string","mime_type"],["Width","int","width",1],["Height","int","height",1],["HasPreviewImage","bool","has_preview_image",1],["MiniPreview","*bytes","mini_preview"],["Content","string",null],["RemoteId","*string","remote_id"],["Archived","bool","archived"]]');
+export const PostImage: SdkWire<m.PostImage> = struct("PostImage", "model.PostImage", '[["Width","int","width"],["Height","int","height"],["Format","string","format"],["FrameCount","int","frame_count"]]');
+export const Reaction: SdkWire<m.Reaction> = struct("Reaction", "model.Reaction", '[["UserId","string","user_id"],["PostId","string","post_id"],["EmojiName","string","emoji_name"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["RemoteId","*string","remote_id"],["ChannelId","string","channel_id"]]');
+export const PostPriority: SdkWire<m.PostPriority> = struct("PostPriority", "model.PostPriority", '[["Priority","*string","priority"],["RequestedAck","*bool","requested_ack"],["PersistentNotifications","*bool","persistent_notifications"],["PostId","string","PostId",1],["ChannelId","string","ChannelId",1]]');
+export const PostAcknowledgement: SdkWire<m.PostAcknowledgement> = struct("PostAcknowledgement", "model.PostAcknowledgement", '[["UserId","string","user_id"],["PostId","string","post_id"],["AcknowledgedAt","int64","acknowledged_at"],["ChannelId","string","channel_id"],["RemoteId","*string","remote_id",1]]');
+export const PostTranslation: SdkWire<m.PostTranslation> = struct("PostTranslation", "model.PostTranslation", '[["Text","string","text",1],["Object","raw","object",1],["Type","string","type"],["State","string","state"],["SourceLang","string","source_lang",1]]');
+export const PostMetadata: SdkWire<m.PostMetadata> = struct("PostMetadata", "model.PostMetadata", '[["Embeds","[]*@PostEmbed","embeds",1],["Emojis","[]*@Emoji","emojis",1],["Files","[]*@FileInfo","files",1],["RedactedFileCount","int","redacted_file_count",1],["Images","map[string]*@PostImage","images",1],["Reactions","[]*@Reaction","reactions",1],["Priority","*@PostPriority","priority",1],["Acknowledgements","[]*@PostAcknowledgement","acknowledgements",1],["Translations","map[string]*@PostTranslation","translations",1],["ExpireAt","int64","expire_at",1],["Recipients","[]string","recipients",1]]');
+export const Draft: SdkWire<m.Draft> = struct("Draft", "model.Draft", '[["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["UserId","string","user_id"],["ChannelId","string","channel_id"],["RootId","string","root_id"],["Message","string","message"],["Type","string","type"],["Props","map[string]iface","props"],["FileIds","[]string","file_ids",1],["Metadata","*@PostMetadata","metadata",1],["Priority","map[string]iface","priority",1]]');
+export const EmailNotificationContent: SdkWire<m.EmailNotificationContent> = struct("EmailNotificationContent", "model.EmailNotificationContent", '[["Subject","string","subject",1],["Title","string","title",1],["SubTitle","string","subtitle",1],["MessageHTML","string","message_html",1],["MessageText","string","message_text",1],["ButtonText","string","button_text",1],["ButtonURL","string","button_url",1],["FooterText","string","footer_text",1]]');
+export const EmailNotification: SdkWire<m.EmailNotification> = struct("EmailNotification", "model.EmailNotification", '[["PostId","string","post_id"],["ChannelId","string","channel_id"],["TeamId","string","team_id"],["SenderId","string","sender_id"],["SenderDisplayName","string","sender_display_name",1],["RecipientId","string","recipient_id"],["RootId","string","root_id",1],["ChannelType","string","channel_type"],["ChannelName","string","channel_name"],["TeamName","string","team_name"],["SenderUsername","string","sender_username"],["IsDirectMessage","bool","is_direct_message"],["IsGroupMessage","bool","is_group_message"],["IsThreadReply","bool","is_thread_reply"],["IsCRTEnabled","bool","is_crt_enabled"],["UseMilitaryTime","bool","use_military_time"],["EmailNotificationContent","@EmailNotificationContent",null,0,1]]');
+export const Features: SdkWire<m.Features> = struct("Features", "model.Features", '[["Users","*int","users"],["LDAP","*bool","ldap"],["LDAPGroups","*bool","ldap_groups"],["MFA","*bool","mfa"],["GoogleOAuth","*bool","google_oauth"],["Office365OAuth","*bool","office365_oauth"],["OpenId","*bool","openid"],["Compliance","*bool","compliance"],["Cluster","*bool","cluster"],["Metrics","*bool","metrics"],["MHPNS","*bool","mhpns"],["SAML","*bool","saml"],["Elasticsearch","*bool","elastic_search"],["Announcement","*bool","announcement"],["ThemeManagement","*bool","theme_management"],["EmailNotificationContents","*bool","email_notification_contents"],["DataRetention","*bool","data_retention"],["MessageExport","*bool","message_export"],["CustomPermissionsSchemes","*bool","custom_permissions_schemes"],["CustomTermsOfService","*bool","custom_terms_of_service"],["GuestAccounts","*bool","guest_accounts"],["GuestAccountsPermissions","*bool","guest_accounts_permissions"],["IDLoadedPushNotifications","*bool","id_loaded"],["LockTeammateNameDisplay","*bool","lock_teammate_name_display"],["EnterprisePlugins","*bool","enterprise_plugins"],["AdvancedLogging","*bool","advanced_logging"],["Cloud","*bool","cloud"],["SharedChannels","*bool","shared_channels"],["RemoteClusterService","*bool","remote_cluster_service"],["OutgoingOAuthConnections","*bool","outgoing_oauth_connections"],["AutoTranslation","*bool","auto_translation"],["FutureFeatures","*bool","future_features"]]');
+export const FileData: SdkWire<m.FileData> = struct("FileData", "model.FileData", '[["Filename","string","Filename"],["Body","bytes","Body"]]');
+export const FilesLimits: SdkWire<m.FilesLimits> = struct("FilesLimits", "model.FilesLimits", '[["TotalStorage","*int64","total_storage"]]');
+export const GetFileInfosOptions: SdkWire<m.GetFileInfosOptions> = struct("GetFileInfosOptions", "model.GetFileInfosOptions", '[["UserIds","[]string","user_ids"],["ChannelIds","[]string","channel_ids"],["Since","int64","since"],["IncludeDeleted","bool","include_deleted"],["SortBy","string","sort_by"],["SortDescending","bool","sort_descending"],["OnlyEmptyContent","bool","only_empty_content"]]');
+export const GetPostsSinceForSyncCursor: SdkWire<m.GetPostsSinceForSyncCursor> = struct("GetPostsSinceForSyncCursor", "model.GetPostsSinceForSyncCursor", '[["LastPostUpdateAt","int64","LastPostUpdateAt"],["LastPostUpdateID","string","LastPostUpdateID"],["LastPostCreateAt","int64","LastPostCreateAt"],["LastPostCreateID","string","LastPostCreateID"]]');
+export const Group: SdkWire<m.Group> = struct("Group", "model.Group", '[["Id","string","id"],["Name","*string","name",1],["DisplayName","string","display_name"],["Description","string","description"],["Source","string","source"],["RemoteId","*string","remote_id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["HasSyncables","bool","has_syncables"],["MemberCount","*int","member_count",1],["AllowReference","bool","allow_reference"],["ChannelMemberCount","*int","channel_member_count",1],["ChannelMemberTimezonesCount","*int","channel_member_timezones_count",1],["MemberIDs","[]string","member_ids"]]');
+export const GroupMember: SdkWire<m.GroupMember> = struct("GroupMember", "model.GroupMember", '[["GroupId","string","group_id"],["UserId","string","user_id"],["CreateAt","int64","create_at"],["DeleteAt","int64","delete_at"]]');
+export const PageOpts: SdkWire<m.PageOpts> = struct("PageOpts", "model.PageOpts", '[["Page","int","Page"],["PerPage","int","PerPage"]]');
+export const GroupSearchOpts: SdkWire<m.GroupSearchOpts> = struct("GroupSearchOpts", "model.GroupSearchOpts", '[["Q","string","Q"],["NotAssociatedToTeam","string","NotAssociatedToTeam"],["NotAssociatedToChannel","string","NotAssociatedToChannel"],["IncludeMemberCount","bool","IncludeMemberCount"],["FilterAllowReference","bool","FilterAllowReference"],["PageOpts","*@PageOpts","PageOpts"],["Since","int64","Since"],["Source","string","Source"],["FilterParentTeamPermitted","bool","FilterParentTeamPermitted"],["FilterHasMember","string","FilterHasMember"],["IncludeChannelMemberCount","string","IncludeChannelMemberCount"],["IncludeTimezones","bool","IncludeTimezones"],["IncludeMemberIDs","bool","IncludeMemberIDs"],["IncludeArchived","bool","IncludeArchived"],["FilterArchived","bool","FilterArchived"],["OnlySyncableSources","bool","OnlySyncableSources"]]');
+export const GroupSyncable: SdkWire<m.GroupSyncable> = struct("GroupSyncable", "model.GroupSyncable", '[["GroupId","string","group_id"],["SyncableId","string",null],["AutoAdd","bool","auto_add"],["SchemeAdmin","bool","scheme_admin"],["CreateAt","int64","create_at"],["DeleteAt","int64","delete_at"],["UpdateAt","int64","update_at"],["Type","string",null],["ChannelDisplayName","string",null],["TeamDisplayName","string",null],["TeamType","string",null],["ChannelType","string",null],["TeamID","string",null]]', true);
+export const MultipartFileHeader: SdkWire<m.MultipartFileHeader> = struct("MultipartFileHeader", "multipart.FileHeader", '[["Filename","string","Filename"],["Header","map[string][]string","Header"],["Size","int64","Size"]]');
+export const MultipartForm: SdkWire<m.MultipartForm> = struct("MultipartForm", "multipart.Form", '[["Value","map[string][]string","Value"],["File","map[string][]*@MultipartFileHeader","File"]]');
+export const PkixAttributeTypeAndValue: SdkWire<m.PkixAttributeTypeAndValue> = struct("PkixAttributeTypeAndValue", "pkix.AttributeTypeAndValue", '[["Type","[]int","Type"],["Value","iface","Value"]]');
+export const PkixName: SdkWire<m.PkixName> = struct("PkixName", "pkix.Name", '[["Country","[]string","Country"],["Organization","[]string","Organization"],["OrganizationalUnit","[]string","OrganizationalUnit"],["Locality","[]string","Locality"],["Province","[]string","Province"],["StreetAddress","[]string","StreetAddress"],["PostalCode","[]string","PostalCode"],["SerialNumber","string","SerialNumber"],["CommonName","string","CommonName"],["Names","[]@PkixAttributeTypeAndValue","Names"],["ExtraNames","[]@PkixAttributeTypeAndValue","ExtraNames"]]');
+export const PkixExtension: SdkWire<m.PkixExtension> = struct("PkixExtension", "pkix.Extension", '[["Id","[]int","Id"],["Critical","bool","Critical"],["Value","bytes","Value"]]');
+export const NetIPNet: SdkWire<m.NetIPNet> = struct("NetIPNet", "net.IPNet", '[["IP","bytes","IP"],["Mask","bytes","Mask"]]');
+export const X509PolicyMapping: SdkWire<m.X509PolicyMapping> = struct("X509PolicyMapping", "x509.PolicyMapping", '[["IssuerDomainPolicy","$binary:x509.OID;","IssuerDomainPolicy"],["SubjectDomainPolicy","$binary:x509.OID;","SubjectDomainPolicy"]]');
+export const X509Certificate: SdkWire<m.X509Certificate> = struct("X509Certificate", "x509.Certificate", '[["Raw","bytes","Raw"],["RawTBSCertificate","bytes","RawTBSCertificate"],["RawSubjectPublicKeyInfo","bytes","RawSubjectPublicKeyInfo"],["RawSubject","bytes","RawSubject"],["RawIssuer","bytes","RawIssuer"],["Signature","bytes","Signature"],["SignatureAlgorithm","int","SignatureAlgorithm"],["PublicKeyAlgorithm","int","PublicKeyAlgorithm"],["PublicKey","iface","PublicKey"],["Version","int","Version"],["SerialNumber","*$gob:big.Int;","SerialNumber"],["Issuer","@PkixName","Issuer"],["Subject","@PkixName","Subject"],["NotBefore","time","NotBefore"],["NotAfter","time","NotAfter"],["KeyUsage","int","KeyUsage"],["Extensions","[]@PkixExtension","Extensions"],["ExtraExtensions","[]@PkixExtension","ExtraExtensions"],["UnhandledCriticalExtensions","[][]int","UnhandledCriticalExtensions"],["ExtKeyUsage","[]int","ExtKeyUsage"],["UnknownExtKeyUsage","[][]int","UnknownExtKeyUsage"],["BasicConstraintsValid","bool","BasicConstraintsValid"],["IsCA","bool","IsCA"],["MaxPathLen","int","MaxPathLen"],["MaxPathLenZero","bool","MaxPathLenZero"],["SubjectKeyId","bytes","SubjectKeyId"],["AuthorityKeyId","bytes","AuthorityKeyId"],["OCSPServer","[]string","OCSPServer"],["IssuingCertificateURL","[]string","IssuingCertificateURL"],["DNSNames","[]string","DNSNames"],["EmailAddresses","[]string","EmailAddresses"],["IPAddresses","[]bytes","IPAddresses"],["URIs","[]*url","URIs"],["PermittedDNSDomainsCritical","bool","PermittedDNSDomainsCritical"],["PermittedDNSDomains","[]string","PermittedDNSDomains"],["ExcludedDNSDomains","[]string","ExcludedDNSDomains"],["PermittedIPRanges","[]*@NetIPNet","PermittedIPRanges"],["ExcludedIPRanges","[]*@NetIPNet","ExcludedIPRanges"],["PermittedEmailAddresses","[]string","PermittedEmailAddresses"],["ExcludedEmailAddresses","[]string","ExcludedEmailAddresses"],["PermittedURIDomains","[]string","PermittedURIDomains"],["ExcludedURIDomains","[]string","ExcludedURIDomains"],["CRLDistributionPoints","[]string","CRLDistributionPoints"],["PolicyIdentifiers","[][]int","PolicyIdentifiers"],["Policies","[]$binary:x509.OID;","Policies"],["InhibitAnyPolicy","int","InhibitAnyPolicy"],["InhibitAnyPolicyZero","bool","InhibitAnyPolicyZero"],["InhibitPolicyMapping","int","InhibitPolicyMapping"],["InhibitPolicyMappingZero","bool","InhibitPolicyMappingZero"],["RequireExplicitPolicy","int","RequireExplicitPolicy"],["RequireExplicitPolicyZero","bool","RequireExplicitPolicyZero"],["PolicyMappings","[]@X509PolicyMapping","PolicyMappings"]]');
+export const TlsConnectionState: SdkWire<m.TlsConnectionState> = struct("TlsConnectionState", "tls.ConnectionState", '[["Version","uint16","Version"],["HandshakeComplete","bool","HandshakeComplete"],["DidResume","bool","DidResume"],["CipherSuite","uint16","CipherSuite"],["CurveID","uint16","CurveID"],["NegotiatedProtocol","string","NegotiatedProtocol"],["NegotiatedProtocolIsMutual","bool","NegotiatedProtocolIsMutual"],["ServerName","string","ServerName"],["PeerCertificates","[]*@X509Certificate","PeerCertificates"],["VerifiedChains","[][]*@X509Certificate","VerifiedChains"],["SignedCertificateTimestamps","[]bytes","SignedCertificateTimestamps"],["OCSPResponse","bytes","OCSPResponse"],["TLSUnique","bytes","TLSUnique"],["ECHAccepted","bool","ECHAccepted"],["HelloRetryRequest","bool","HelloRetryRequest"]]');
+export const HttpResponse: SdkWire<m.HttpResponse> = struct("HttpResponse", "http.Response", '[["Status","string","Status"],["StatusCode","int","StatusCode"],["Proto","string","Proto"],["ProtoMajor","int","ProtoMajor"],["ProtoMinor","int","ProtoMinor"],["Header","map[string][]string","Header"],["Body","iface","Body"],["ContentLength","int64","ContentLength"],["TransferEncoding","[]string","TransferEncoding"],["Close","bool","Close"],["Uncompressed","bool","Uncompressed"],["Trailer","map[string][]string","Trailer"],["Request","*~HttpRequest","Request"],["TLS","*@TlsConnectionState","TLS"]]');
+export const HttpRequest: SdkWire<m.HttpRequest> = struct("HttpRequest", "http.Request", '[["Method","string","Method"],["URL","*url","URL"],["Proto","string","Proto"],["ProtoMajor","int","ProtoMajor"],["ProtoMinor","int","ProtoMinor"],["Header","map[string][]string","Header"],["Body","iface","Body"],["ContentLength","int64","ContentLength"],["TransferEncoding","[]string","TransferEncoding"],["Close","bool","Close"],["Host","string","Host"],["Form","map[string][]string","Form"],["PostForm","map[string][]string","PostForm"],["MultipartForm","*@MultipartForm","MultipartForm"],["Trailer","map[string][]string","Trailer"],["RemoteAddr","string","RemoteAddr"],["RequestURI","string","RequestURI"],["TLS","*@TlsConnectionState","TLS"],["Response","*@HttpResponse","Response"],["Pattern","string","Pattern"]]');
+export const LicenseLimits: SdkWire<m.LicenseLimits> = struct("LicenseLimits", "model.LicenseLimits", '[["PostHistory","int64","post_history"],["BoardCards","int64","board_cards"],["PlaybookRuns","int64","playbook_runs"],["CallDurationSeconds","int64","call_duration"],["AgentsPrompts","int64","agents_prompts"],["PushNotifications","int64","push_notifications"]]');
+export const License: SdkWire<m.License> = struct("License", "model.License", '[["Id","string","id"],["IssuedAt","int64","issued_at"],["StartsAt","int64","starts_at"],["ExpiresAt","int64","expires_at"],["Customer","*@Customer","customer"],["Features","*@Features","features"],["SkuName","string","sku_name"],["SkuShortName","string","sku_short_name"],["IsTrial","bool","is_trial"],["IsGovSku","bool","is_gov_sku"],["IsNonProduction","bool","is_non_production"],["IsSeatCountEnforced","bool","is_seat_count_enforced"],["ExtraUsers","*int","extra_users"],["SignupJWT","*string","signup_jwt"],["Limits","*@LicenseLimits","limits"]]');
+export const LogrLevel: SdkWire<m.LogrLevel> = struct("LogrLevel", "logr.Level", '[["ID","uint","id"],["Name","string","name"],["Stacktrace","bool","stacktrace",1],["Color","uint8","color",1]]');
+export const ManifestServer: SdkWire<m.ManifestServer> = struct("ManifestServer", "model.ManifestServer", '[["Executables","map[string]string","executables",1],["Executable","string","executable"]]');
+export const ManifestWebapp: SdkWire<m.ManifestWebapp> = struct("ManifestWebapp", "model.ManifestWebapp", '[["BundlePath","string","bundle_path"],["BundleHash","bytes",null]]');
+export const PluginOption: SdkWire<m.PluginOption> = struct("PluginOption", "model.PluginOption", '[["DisplayName","string","display_name"],["Value","string","value"]]');
+export const PluginSetting: SdkWire<m.PluginSetting> = struct("PluginSetting", "model.PluginSetting", '[["Key","string","key"],["DisplayName","string","display_name"],["Type","string","type"],["HelpText","string","help_text"],["RegenerateHelpText","string","regenerate_help_text",1],["Placeholder","string","placeholder"],["Default","iface","default"],["Options","[]*@PluginOption","options",1],["Hosting","string","hosting"],["Secret","bool","secret"]]');
+export const PluginSettingsSection: SdkWire<m.PluginSettingsSection> = struct("PluginSettingsSection", "model.PluginSettingsSection", '[["Key","string","key"],["Title","string","title"],["Subtitle","string","subtitle"],["Settings","[]*@PluginSetting","settings"],["Header","string","header"],["Footer","string","footer"],["Custom","bool","custom"],["Fallback","bool","fallback"]]');
+export const PluginSettingsSchema: SdkWire<m.PluginSettingsSchema> = struct("PluginSettingsSchema", "model.PluginSettingsSchema", '[["Header","string","header"],["Footer","string","footer"],["Settings","[]*@PluginSetting","settings"],["Sections","[]*@PluginSettingsSection","sections"]]');
+export const Manifest: SdkWire<m.Manifest> = struct("Manifest", "model.Manifest", '[["Id","string","id"],["Name","string","name"],["Description","string","description",1],["HomepageURL","string","homepage_url",1],["SupportURL","string","support_url",1],["ReleaseNotesURL","string","release_notes_url",1],["IconPath","string","icon_path",1],["Version","string","version"],["MinServerVersion","string","min_server_version",1],["Server","*@ManifestServer","server",1],["Webapp","*@ManifestWebapp","webapp",1],["SettingsSchema","*@PluginSettingsSchema","settings_schema",1],["Props","map[string]iface","props",1]]');
+export const MembershipChangeMsg: SdkWire<m.MembershipChangeMsg> = struct("MembershipChangeMsg", "model.MembershipChangeMsg", '[["ChannelId","string","channel_id"],["UserId","string","user_id"],["IsAdd","bool","is_add"],["RemoteId","string","remote_id"],["ChangeTime","int64","change_time"]]');
+export const MessagesLimits: SdkWire<m.MessagesLimits> = struct("MessagesLimits", "model.MessagesLimits", '[["History","*int","history"]]');
+export const OAuthApp: SdkWire<m.OAuthApp> = struct("OAuthApp", "model.OAuthApp", '[["Id","string","id"],["CreatorId","string","creator_id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["ClientSecret","string","client_secret"],["Name","string","name"],["Description","string","description"],["IconURL","string","icon_url"],["CallbackUrls","[]string","callback_urls"],["Homepage","string","homepage"],["IsTrusted","bool","is_trusted"],["MattermostAppID","string","mattermost_app_id"],["IsDynamicallyRegistered","bool","is_dynamically_registered",1]]');
+export const OnInstallEvent: SdkWire<m.OnInstallEvent> = struct("OnInstallEvent", "model.OnInstallEvent", '[["UserId","string","UserId"]]');
+export const OpenDialogRequest: SdkWire<m.OpenDialogRequest> = struct("OpenDialogRequest", "model.OpenDialogRequest", '[["TriggerId","string","trigger_id"],["URL","string","url"],["Dialog","@Dialog","dialog"]]');
+export const SidebarCategory: SdkWire<m.SidebarCategory> = struct("SidebarCategory", "model.SidebarCategory", '[["Id","string","id"],["UserId","string","user_id"],["TeamId","string","team_id"],["SortOrder","int64","sort_order"],["Sorting","string","sorting"],["Type","string","type"],["DisplayName","string","display_name"],["Muted","bool","muted"],["Collapsed","bool","collapsed"]]');
+export const SidebarCategoryWithChannels: SdkWire<m.SidebarCategoryWithChannels> = struct("SidebarCategoryWithChannels", "model.SidebarCategoryWithChannels", '[["SidebarCategory","@SidebarCategory",null,0,1],["Channels","[]string","channel_ids"]]');
+export const OrderedSidebarCategories: SdkWire<m.OrderedSidebarCategories> = struct("OrderedSidebarCategories", "model.OrderedSidebarCategories", '[["Categories","[]*@SidebarCategoryWithChannels","categories"],["Order","[]string","order"]]');
+export const Permission: SdkWire<m.Permission> = struct("Permission", "model.Permission", '[["Id","string","id"],["Name","string","name"],["Description","string","description"],["Scope","string","scope"]]');
+export const PluginClusterEvent: SdkWire<m.PluginClusterEvent> = struct("PluginClusterEvent", "model.PluginClusterEvent", '[["Id","string","Id"],["Data","bytes","Data"]]');
+export const PluginClusterEventSendOptions: SdkWire<m.PluginClusterEventSendOptions> = struct("PluginClusterEventSendOptions", "model.PluginClusterEventSendOptions", '[["SendType","string","SendType"],["TargetId","string","TargetId"]]');
+export const PluginContext: SdkWire<m.PluginContext> = struct("PluginContext", "plugin.Context", '[["SessionId","string","SessionId"],["ConnectionId","string","ConnectionId"],["RequestId","string","RequestId"],["IPAddress","string","IPAddress"],["AcceptLanguage","string","AcceptLanguage"],["UserAgent","string","UserAgent"]]');
+export const PluginErrorString: SdkWire<m.PluginErrorString> = struct("PluginErrorString", "plugin.ErrorString", '[["Code","int","Code"],["Err","string","Err"]]');
+export const PluginHTTPRequestSubset: SdkWire<m.PluginHTTPRequestSubset> = struct("PluginHTTPRequestSubset", "plugin.HTTPRequestSubset", '[["Method","string","Method"],["URL","*url","URL"],["Proto","string","Proto"],["ProtoMajor","int","ProtoMajor"],["ProtoMinor","int","ProtoMinor"],["Header","map[string][]string","Header"],["Host","string","Host"],["RemoteAddr","string","RemoteAddr"],["RequestURI","string","RequestURI"],["Body","iface","Body"]]');
+export const PluginKVSetOptions: SdkWire<m.PluginKVSetOptions> = struct("PluginKVSetOptions", "model.PluginKVSetOptions", '[["Atomic","bool","Atomic"],["OldValue","bytes","OldValue"],["ExpireInSeconds","int64","ExpireInSeconds"]]');
+export const PluginPropertyOption: SdkWire<m.PluginPropertyOption> = struct("PluginPropertyOption", "model.PluginPropertyOption", '[["Data","map[string]string","data"]]', true);
+export const PluginStatus: SdkWire<m.PluginStatus> = struct("PluginStatus", "model.PluginStatus", '[["PluginId","string","plugin_id"],["ClusterId","string","cluster_id"],["PluginPath","string","plugin_path"],["State","int","state"],["Error","string","error"],["Name","string","name"],["Description","string","description"],["Version","string","version"]]');
+export const Post: SdkWire<m.Post> = struct("Post", "model.Post", '[["Id","string","id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["EditAt","int64","edit_at"],["DeleteAt","int64","delete_at"],["IsPinned","bool","is_pinned"],["UserId","string","user_id"],["ChannelId","string","channel_id"],["RootId","string","root_id"],["OriginalId","string","original_id"],["Message","string","message"],["MessageSource","string","message_source",1],["Type","string","type"],["Props","map[string]iface","props"],["Hashtags","string","hashtags"],["Filenames","[]string",null],["FileIds","[]string","file_ids"],["PendingPostId","string","pending_post_id"],["HasReactions","bool","has_reactions",1],["RemoteId","*string","remote_id",1],["ReplyCount","int64","reply_count"],["LastReplyAt","int64","last_reply_at"],["Participants","[]*@User","participants"],["IsFollowing","*bool","is_following",1],["Metadata","*@PostMetadata","metadata",1]]');
+export const PostList: SdkWire<m.PostList> = struct("PostList", "model.PostList", '[["Order","[]string","order"],["Posts","map[string]*@Post","posts"],["NextPostId","string","next_post_id"],["PrevPostId","string","prev_post_id"],["HasNext","*bool","has_next",1],["FirstInaccessiblePostTime","int64","first_inaccessible_post_time"],["BurnOnReadPosts","map[string]*@Post",null]]');
+export const PostSearchResults: SdkWire<m.PostSearchResults> = struct("PostSearchResults", "model.PostSearchResults", '[["PostList","*@PostList",null,0,1],["Matches","map[string][]string","matches"]]');
+export const PqError: SdkWire<m.PqError> = struct("PqError", "pq.Error", '[["Severity","string","Severity"],["Code","string","Code"],["Message","string","Message"],["Detail","string","Detail"],["Hint","string","Hint"],["Position","string","Position"],["InternalPosition","string","InternalPosition"],["InternalQuery","string","InternalQuery"],["Where","string","Where"],["Schema","string","Schema"],["Table","string","Table"],["Column","string","Column"],["DataTypeName","string","DataTypeName"],["Constraint","string","Constraint"],["File","string","File"],["Line","string","Line"],["Routine","string","Routine"]]');
+export const Preference: SdkWire<m.Preference> = struct("Preference", "model.Preference", '[["UserId","string","user_id"],["Category","string","category"],["Name","string","name"],["Value","string","value"]]');
+export const PreviewPost: SdkWire<m.PreviewPost> = struct("PreviewPost", "model.PreviewPost", '[["PostID","string","post_id"],["Post","*@Post","post"],["TeamName","string","team_name"],["ChannelDisplayName","string","channel_display_name"],["ChannelType","string","channel_type"],["ChannelID","string","channel_id"]]');
+export const TeamsLimits: SdkWire<m.TeamsLimits> = struct("TeamsLimits", "model.TeamsLimits", '[["Active","*int","active"]]');
+export const ProductLimits: SdkWire<m.ProductLimits> = struct("ProductLimits", "model.ProductLimits", '[["Files","*@FilesLimits","files",1],["Messages","*@MessagesLimits","messages",1],["Teams","*@TeamsLimits","teams",1]]');
+export const PropertyField: SdkWire<m.PropertyField> = struct("PropertyField", "model.PropertyField", '[["ID","string","id"],["GroupID","string","group_id"],["Name","string","name"],["Type","string","type"],["Attrs","map[string]iface","attrs"],["TargetID","string","target_id"],["TargetType","string","target_type"],["ObjectType","string","object_type"],["Protected","bool","protected"],["PermissionField","*string","permission_field",1],["PermissionValues","*string","permission_values",1],["PermissionOptions","*string","permission_options",1],["LinkedFieldID","*string","linked_field_id",1],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["CreatedBy","string","created_by"],["UpdatedBy","string","updated_by"]]');
+export const PropertyFieldSearchCursor: SdkWire<m.PropertyFieldSearchCursor> = struct("PropertyFieldSearchCursor", "model.PropertyFieldSearchCursor", '[["PropertyFieldID","string","PropertyFieldID"],["CreateAt","int64","CreateAt"],["UpdateAt","int64","UpdateAt"]]');
+export const PropertyFieldSearchOpts: SdkWire<m.PropertyFieldSearchOpts> = struct("PropertyFieldSearchOpts", "model.PropertyFieldSearchOpts", '[["GroupID","string","GroupID"],["ObjectType","string","ObjectType"],["ObjectTypes","[]string","ObjectTypes"],["TargetType","string","TargetType"],["TargetIDs","[]string","TargetIDs"],["ChannelID","string","ChannelID"],["TeamID","string","TeamID"],["LinkedFieldID","string","LinkedFieldID"],["SinceUpdateAt","int64","SinceUpdateAt"],["IncludeDeleted","bool","IncludeDeleted"],["Cursor","@PropertyFieldSearchCursor","Cursor"],["PerPage","int","PerPage"]]');
+export const PropertyGroup: SdkWire<m.PropertyGroup> = struct("PropertyGroup", "model.PropertyGroup", '[["ID","string","id"],["Name","string","name"],["Version","int","version"],["SchemaVersion","int","schema_version"]]');
+export const PropertyOwner: SdkWire<m.PropertyOwner> = struct("PropertyOwner", "model.PropertyOwner", '[["ID","string","id"],["Type","string","type"],["Scopes","[]string","scopes"]]');
+export const PropertyRequestOptions: SdkWire<m.PropertyRequestOptions> = struct("PropertyRequestOptions", "model.PropertyRequestOptions", '[["ActingAsScope","string","ActingAsScope"]]');
+export const PropertyValue: SdkWire<m.PropertyValue> = struct("PropertyValue", "model.PropertyValue", '[["ID","string","id"],["TargetID","string","target_id"],["TargetType","string","target_type"],["GroupID","string","group_id"],["FieldID","string","field_id"],["Value","raw","value"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["CreatedBy","string","created_by"],["UpdatedBy","string","updated_by"]]');
+export const PropertyValueSearchCursor: SdkWire<m.PropertyValueSearchCursor> = struct("PropertyValueSearchCursor", "model.PropertyValueSearchCursor", '[["PropertyValueID","string","PropertyValueID"],["CreateAt","int64","CreateAt"],["UpdateAt","int64","UpdateAt"]]');
+export const PropertyValueSearchOpts: SdkWire<m.PropertyValueSearchOpts> = struct("PropertyValueSearchOpts", "model.PropertyValueSearchOpts", '[["GroupID","string","GroupID"],["TargetType","string","TargetType"],["TargetIDs","[]string","TargetIDs"],["FieldID","string","FieldID"],["SinceUpdateAt","int64","SinceUpdateAt"],["IncludeDeleted","bool","IncludeDeleted"],["Cursor","@PropertyValueSearchCursor","Cursor"],["PerPage","int","PerPage"],["Value","raw","Value"]]');
+export const PushNotification: SdkWire<m.PushNotification> = struct("PushNotification", "model.PushNotification", '[["AckId","string","ack_id"],["Platform","string","platform"],["ServerId","string","server_id"],["DeviceId","string","device_id"],["PostId","string","post_id"],["Category","string","category",1],["Sound","string","sound",1],["Message","string","message",1],["Badge","int","badge",1],["ContentAvailable","int","cont_ava",1],["TeamId","string","team_id",1],["ChannelId","string","channel_id",1],["RootId","string","root_id",1],["ChannelName","string","channel_name",1],["Type","string","type",1],["SubType","string","sub_type",1],["Transport","string","transport",1],["SenderId","string","sender_id",1],["SenderName","string","sender_name",1],["OverrideUsername","string","override_username",1],["OverrideIconURL","string","override_icon_url",1],["FromWebhook","string","from_webhook",1],["Version","string","version",1],["IsCRTEnabled","bool","is_crt_enabled"],["IsIdLoaded","bool","is_id_loaded"],["PostType","string",null],["ChannelType","string",null],["Signature","string","signature"]]');
+export const RegisterPluginOpts: SdkWire<m.RegisterPluginOpts> = struct("RegisterPluginOpts", "model.RegisterPluginOpts", '[["Displayname","string","Displayname"],["PluginID","string","PluginID"],["CreatorID","string","CreatorID"],["AutoShareDMs","bool","AutoShareDMs"],["AutoInvited","bool","AutoInvited"],["SiteURL","string","SiteURL"]]');
+export const RemoteCluster: SdkWire<m.RemoteCluster> = struct("RemoteCluster", "model.RemoteCluster", '[["RemoteId","string","remote_id"],["RemoteTeamId","string","remote_team_id"],["Name","string","name"],["DisplayName","string","display_name"],["SiteURL","string","site_url"],["DefaultTeamId","string","default_team_id"],["CreateAt","int64","create_at"],["DeleteAt","int64","delete_at"],["LastPingAt","int64","last_ping_at"],["LastGlobalUserSyncAt","int64","last_global_user_sync_at"],["Token","string","token"],["RemoteToken","string","remote_token"],["Topics","string","topics"],["CreatorId","string","creator_id"],["PluginID","string","plugin_id"],["Options","uint32","options"]]');
+export const XmlName: SdkWire<m.XmlName> = struct("XmlName", "xml.Name", '[["Space","string","Space"],["Local","string","Local"]]');
+export const TypesAttributeValue: SdkWire<m.TypesAttributeValue> = struct("TypesAttributeValue", "types.AttributeValue", '[["XMLName","@XmlName","XMLName"],["Type","string","Type"],["Value","string","Value"]]');
+export const TypesAttribute: SdkWire<m.TypesAttribute> = struct("TypesAttribute", "types.Attribute", '[["XMLName","@XmlName","XMLName"],["FriendlyName","string","FriendlyName"],["Name","string","Name"],["NameFormat","string","NameFormat"],["Values","[]@TypesAttributeValue","Values"]]');
+export const Saml2ProxyRestriction: SdkWire<m.Saml2ProxyRestriction> = struct("Saml2ProxyRestriction", "saml2.ProxyRestriction", '[["Count","int","Count"],["Audience","[]string","Audience"]]');
+export const Saml2WarningInfo: SdkWire<m.Saml2WarningInfo> = struct("Saml2WarningInfo", "saml2.WarningInfo", '[["OneTimeUse","bool","OneTimeUse"],["ProxyRestriction","*@Saml2ProxyRestriction","ProxyRestriction"],["NotInAudience","bool","NotInAudience"],["InvalidTime","bool","InvalidTime"]]');
+export const TypesIssuer: SdkWire<m.TypesIssuer> = struct("TypesIssuer", "types.Issuer", '[["XMLName","@XmlName","XMLName"],["Value","string","Value"]]');
+export const TypesSignature: SdkWire<m.TypesSignature> = struct("TypesSignature", "types.Signature", '[["SignatureDocument","bytes","SignatureDocument"]]');
+export const TypesNameID: SdkWire<m.TypesNameID> = struct("TypesNameID", "types.NameID", '[["XMLName","@XmlName","XMLName"],["Value","string","Value"]]');
+export const TypesSubjectConfirmationData: SdkWire<m.TypesSubjectConfirmationData> = struct("TypesSubjectConfirmationData", "types.SubjectConfirmationData", '[["XMLName","@XmlName","XMLName"],["NotOnOrAfter","string","NotOnOrAfter"],["Recipient","string","Recipient"],["InResponseTo","string","InResponseTo"]]');
+export const TypesSubjectConfirmation: SdkWire<m.TypesSubjectConfirmation> = struct("TypesSubjectConfirmation", "types.SubjectConfirmation", '[["XMLName","@XmlName","XMLName"],["Method","string","Method"],["SubjectConfirmationData","*@TypesSubjectConfirmationData","SubjectConfirmationData"]]');
+export const TypesSubject: SdkWire<m.TypesSubject> = struct("TypesSubject", "types.Subject", '[["XMLName","@XmlName","XMLName"],["NameID","*@TypesNameID","NameID"],["SubjectConfirmation","*@TypesSubjectConfirmation","SubjectConfirmation"]]');
+export const TypesAudience: SdkWire<m.TypesAudience> = struct("TypesAudience", "types.Audience", '[["XMLName","@XmlName","XMLName"],["Value","string","Value"]]');
+export const TypesAudienceRestriction: SdkWire<m.TypesAudienceRestriction> = struct("TypesAudienceRestriction", "types.AudienceRestriction", '[["XMLName","@XmlName","XMLName"],["Audiences","[]@TypesAudience","Audiences"]]');
+export const TypesOneTimeUse: SdkWire<m.TypesOneTimeUse> = struct("TypesOneTimeUse", "types.OneTimeUse", '[["XMLName","@XmlName","XMLName"]]');
+export const TypesProxyRestriction: SdkWire<m.TypesProxyRestriction> = struct("TypesProxyRestriction", "types.ProxyRestriction", '[["XMLName","@XmlName","XMLName"],["Count","int","Count"],["Audience","[]@TypesAudience","Audience"]]');
+export const TypesConditions: SdkWire<m.TypesConditions> = struct("TypesConditions", "types.Conditions", '[["XMLName","@XmlName","XMLName"],["NotBefore","string","NotBefore"],["NotOnOrAfter","string","NotOnOrAfter"],["AudienceRestrictions","[]@TypesAudienceRestriction","AudienceRestrictions"],["OneTimeUse","*@TypesOneTimeUse","OneTimeUse"],["ProxyRestriction","*@TypesProxyRestriction","ProxyRestriction"]]');
+export const TypesAttributeStatement: SdkWire<m.TypesAttributeStatement> = struct("TypesAttributeStatement", "types.AttributeStatement", '[["XMLName","@XmlName","XMLName"],["Attributes","[]@TypesAttribute","Attributes"]]');
+export const TypesAuthnContextClassRef: SdkWire<m.TypesAuthnContextClassRef> = struct("TypesAuthnContextClassRef", "types.AuthnContextClassRef", '[["XMLName","@XmlName","XMLName"],["Value","string","Value"]]');
+export const TypesAuthnContext: SdkWire<m.TypesAuthnContext> = struct("TypesAuthnContext", "types.AuthnContext", '[["XMLName","@XmlName","XMLName"],["AuthnContextClassRef","*@TypesAuthnContextClassRef","AuthnContextClassRef"]]');
+export const TypesAuthnStatement: SdkWire<m.TypesAuthnStatement> = struct("TypesAuthnStatement", "types.AuthnStatement", '[["XMLName","@XmlName","XMLName"],["SessionIndex","string","SessionIndex"],["AuthnInstant","*time","AuthnInstant"],["SessionNotOnOrAfter","*time","SessionNotOnOrAfter"],["AuthnContext","*@TypesAuthnContext","AuthnContext"]]');
+export const TypesAssertion: SdkWire<m.TypesAssertion> = struct("TypesAssertion", "types.Assertion", '[["XMLName","@XmlName","XMLName"],["Version","string","Version"],["ID","string","ID"],["IssueInstant","time","IssueInstant"],["Issuer","*@TypesIssuer","Issuer"],["Signature","*@TypesSignature","Signature"],["Subject","*@TypesSubject","Subject"],["Conditions","*@TypesConditions","Conditions"],["AttributeStatement","*@TypesAttributeStatement","AttributeStatement"],["AuthnStatement","*@TypesAuthnStatement","AuthnStatement"],["SignatureValidated","bool","SignatureValidated"]]');
+export const Saml2AssertionInfo: SdkWire<m.Saml2AssertionInfo> = struct("Saml2AssertionInfo", "saml2.AssertionInfo", '[["NameID","string","NameID"],["Values","map[string]@TypesAttribute","Values"],["WarningInfo","*@Saml2WarningInfo","WarningInfo"],["SessionIndex","string","SessionIndex"],["AuthnInstant","*time","AuthnInstant"],["SessionNotOnOrAfter","*time","SessionNotOnOrAfter"],["Assertions","[]@TypesAssertion","Assertions"],["ResponseSignatureValidated","bool","ResponseSignatureValidated"]]');
+export const ScheduledPost: SdkWire<m.ScheduledPost> = struct("ScheduledPost", "model.ScheduledPost", '[["Draft","@Draft",null,0,1],["Id","string","id"],["ScheduledAt","int64","scheduled_at"],["ProcessedAt","int64","processed_at"],["ErrorCode","string","error_code"],["RepeatType","string","repeat_type"],["RepeatTimezone","string","repeat_timezone"]]');
+export const SearchParameter: SdkWire<m.SearchParameter> = struct("SearchParameter", "model.SearchParameter", '[["Terms","*string","terms"],["IsOrSearch","*bool","is_or_search"],["TimeZoneOffset","*int","time_zone_offset"],["Page","*int","page"],["PerPage","*int","per_page"],["IncludeDeletedChannels","*bool","include_deleted_channels"]]');
+export const SearchParams: SdkWire<m.SearchParams> = struct("SearchParams", "model.SearchParams", '[["Terms","string","terms",1],["ExcludedTerms","string","excluded_terms",1],["IsHashtag","bool","ishashtag",1],["InChannels","[]string","in_channels",1],["ExcludedChannels","[]string","excluded_channels",1],["FromUsers","[]string","from_users",1],["ExcludedUsers","[]string","excluded_users",1],["AfterDate","string","after_date",1],["ExcludedAfterDate","string","excluded_after_date",1],["BeforeDate","string","before_date",1],["ExcludedBeforeDate","string","excluded_before_date",1],["Extensions","[]string","extensions",1],["ExcludedExtensions","[]string","excluded_extensions",1],["OnDate","string","on_date",1],["ExcludedDate","string","excluded_date",1],["OrTerms","bool","or_terms",1],["IncludeDeletedChannels","bool","include_deleted_channels",1],["TimeZoneOffset","int","timezone_offset",1],["SearchWithoutUserId","bool","search_without_user_id",1],["Modifier","string","modifier"]]');
+export const SendToastMessageOptions: SdkWire<m.SendToastMessageOptions> = struct("SendToastMessageOptions", "model.SendToastMessageOptions", '[["Position","string","position",1]]');
+export const TeamMember: SdkWire<m.TeamMember> = struct("TeamMember", "model.TeamMember", '[["TeamId","string","team_id"],["UserId","string","user_id"],["Roles","string","roles"],["DeleteAt","int64","delete_at"],["SchemeGuest","bool","scheme_guest"],["SchemeUser","bool","scheme_user"],["SchemeAdmin","bool","scheme_admin"],["ExplicitRoles","string","explicit_roles"],["CreateAt","int64",null]]');
+export const Session: SdkWire<m.Session> = struct("Session", "model.Session", '[["Id","string","id"],["Token","string","token"],["CreateAt","int64","create_at"],["ExpiresAt","int64","expires_at"],["LastActivityAt","int64","last_activity_at"],["UserId","string","user_id"],["DeviceId","string","device_id"],["VoIPDeviceId","string","voip_device_id"],["Roles","string","roles"],["IsOAuth","bool","is_oauth"],["ExpiredNotify","bool","expired_notify"],["Props","map[string]string","props"],["TeamMembers","[]*@TeamMember","team_members"],["Local","bool","local"]]');
+export const SharedChannel: SdkWire<m.SharedChannel> = struct("SharedChannel", "model.SharedChannel", '[["ChannelId","string","id"],["TeamId","string","team_id"],["Home","bool","home"],["ReadOnly","bool","readonly"],["ShareName","string","name"],["ShareDisplayName","string","display_name"],["SharePurpose","string","purpose"],["ShareHeader","string","header"],["CreatorId","string","creator_id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["RemoteId","string","remote_id",1],["Type","string","Type"]]');
+export const Status: SdkWire<m.Status> = struct("Status", "model.Status", '[["UserId","string","user_id"],["Status","string","status"],["Manual","bool","manual"],["LastActivityAt","int64","last_activity_at"],["ActiveChannel","string","active_channel",1],["DNDEndTime","int64","dnd_end_time"],["PrevStatus","string",null]]');
+export const SyncMsg: SdkWire<m.SyncMsg> = struct("SyncMsg", "model.SyncMsg", '[["Id","string","id"],["ChannelId","string","channel_id"],["Users","map[string]*@User","users",1],["Posts","[]*@Post","posts",1],["Reactions","[]*@Reaction","reactions",1],["Statuses","[]*@Status","statuses",1],["MembershipChanges","[]*@MembershipChangeMsg","membership_changes",1],["Acknowledgements","[]*@PostAcknowledgement","acknowledgements",1],["MentionTransforms","map[string]string","mention_transforms",1]]');
+export const SyncResponse: SdkWire<m.SyncResponse> = struct("SyncResponse", "model.SyncResponse", '[["UsersLastUpdateAt","int64","users_last_update_at"],["UserErrors","[]string","user_errors"],["UsersSyncd","[]string","users_syncd"],["PostsLastUpdateAt","int64","posts_last_update_at"],["PostErrors","[]string","post_errors"],["ReactionsLastUpdateAt","int64","reactions_last_update_at"],["ReactionErrors","[]string","reaction_errors"],["AcknowledgementsLastUpdateAt","int64","acknowledgements_last_update_at"],["AcknowledgementErrors","[]string","acknowledgement_errors"],["StatusErrors","[]string","status_errors"],["MembershipErrors","[]string","membership_errors",1]]');
+export const Team: SdkWire<m.Team> = struct("Team", "model.Team", '[["Id","string","id"],["CreateAt","int64","create_at"],["UpdateAt","int64","update_at"],["DeleteAt","int64","delete_at"],["DisplayName","string","display_name"],["Name","string","name"],["Description","string","description"],["Email","string","email"],["Type","string","type"],["CompanyName","string","company_name"],["AllowedDomains","string","allowed_domains"],["InviteId","string","invite_id"],["AllowOpenInvite","bool","allow_open_invite"],["LastTeamIconUpdate","int64","last_team_icon_update",1],["SchemeId","*string","scheme_id"],["GroupConstrained","*bool","group_constrained"],["PolicyID","*string","policy_id"],["CloudLimitsArchived","bool","cloud_limits_archived"],["PolicyEnforced","bool","policy_enforced"],["PolicyActions","map[string]bool","policy_actions",1],["PolicyIsActive","bool","policy_is_active"],["Recommended","bool","recommended",1]]');
+export const TeamMemberWithError: SdkWire<m.TeamMemberWithError> = struct("TeamMemberWithError", "model.TeamMemberWithError", '[["UserId","string","user_id"],["Member","*@TeamMember","member"],["Error","*@AppError","error"]]');
+export const TeamStats: SdkWire<m.TeamStats> = struct("TeamStats", "model.TeamStats", '[["TeamId","string","team_id"],["TotalMemberCount","int64","total_member_count"],["ActiveMemberCount","int64","active_member_count"]]');
+export const TeamUnread: SdkWire<m.TeamUnread> = struct("TeamUnread", "model.TeamUnread", '[["TeamId","string","team_id"],["MsgCount","int64","msg_count"],["MentionCount","int64","mention_count"],["MentionCountRoot","int64","mention_count_root"],["MsgCountRoot","int64","msg_count_root"],["ThreadCount","int64","thread_count"],["ThreadMentionCount","int64","thread_mention_count"],["ThreadUrgentMentionCount","int64","thread_urgent_mention_count"]]');
+export const UploadSession: SdkWire<m.UploadSession> = struct("UploadSession", "model.UploadSession", '[["Id","string","id"],["Type","string","type"],["CreateAt","int64","create_at"],["UserId","string","user_id"],["ChannelId","string","channel_id",1],["Filename","string","filename"],["Path","string",null],["FileSize","int64","file_size"],["FileOffset","int64","file_offset"],["RemoteId","string","remote_id"],["ReqFileId","string","req_file_id"]]');
+export const UserAccessToken: SdkWire<m.UserAccessToken> = struct("UserAccessToken", "model.UserAccessToken", '[["Id","string","id"],["Token","string","token",1],["UserId","string","user_id"],["Description","string","description"],["IsActive","bool","is_active"],["ExpiresAt","int64","expires_at"],["LastNotifiedAt","*int64",null]]');
+export const UserAuth: SdkWire<m.UserAuth> = struct("UserAuth", "model.UserAuth", '[["AuthData","*string","auth_data",1],["AuthService","string","auth_service",1]]');
+export const ViewUsersRestrictions: SdkWire<m.ViewUsersRestrictions> = struct("ViewUsersRestrictions", "model.ViewUsersRestrictions", '[["Teams","[]string","Teams"],["Channels","[]string","Channels"]]');
+export const UserGetOptions: SdkWire<m.UserGetOptions> = struct("UserGetOptions", "model.UserGetOptions", '[["InTeamId","string","InTeamId"],["NotInTeamId","string","NotInTeamId"],["InChannelId","string","InChannelId"],["NotInChannelId","string","NotInChannelId"],["InGroupId","string","InGroupId"],["NotInGroupId","string","NotInGroupId"],["GroupConstrained","bool","GroupConstrained"],["WithoutTeam","bool","WithoutTeam"],["Inactive","bool","Inactive"],["Active","bool","Active"],["Role","string","Role"],["Roles","[]string","Roles"],["ChannelRoles","[]string","ChannelRoles"],["TeamRoles","[]string","TeamRoles"],["Sort","string","Sort"],["ViewRestrictions","*@ViewUsersRestrictions","ViewRestrictions"],["Page","int","Page"],["PerPage","int","PerPage"],["UpdatedAfter","int64","UpdatedAfter"]]');
+export const UserSearch: SdkWire<m.UserSearch> = struct("UserSearch", "model.UserSearch", '[["Term","string","term"],["TeamId","string","team_id"],["NotInTeamId","string","not_in_team_id"],["InChannelId","string","in_channel_id"],["NotInChannelId","string","not_in_channel_id"],["InGroupId","string","in_group_id"],["GroupConstrained","bool","group_constrained"],["AllowInactive","bool","allow_inactive"],["WithoutTeam","bool","without_team"],["Limit","int","limit"],["Role","string","role"],["Roles","[]string","roles"],["ChannelRoles","[]string","channel_roles"],["TeamRoles","[]string","team_roles"],["NotInGroupId","string","not_in_group_id"]]');
+export const VisualExpression: SdkWire<m.VisualExpression> = struct("VisualExpression", "model.VisualExpression", '[["Conditions","[]@Condition","conditions"]]');
+export const WebSocketRequest: SdkWire<m.WebSocketRequest> = struct("WebSocketRequest", "model.WebSocketRequest", '[["Seq","int64","seq"],["Action","string","action"],["Data","map[string]iface","data"],["Session","@Session",null],["Locale","string",null]]');
+export const WebsocketBroadcast: SdkWire<m.WebsocketBroadcast> = struct("WebsocketBroadcast", "model.WebsocketBroadcast", '[["OmitUsers","map[string]bool","omit_users"],["UserId","string","user_id"],["ChannelId","string","channel_id"],["TeamId","string","team_id"],["ConnectionId","string","connection_id"],["OmitConnectionId","string","omit_connection_id"],["ContainsSanitizedData","bool","contains_sanitized_data",1],["ContainsSensitiveData","bool","contains_sensitive_data",1],["RequiredPermissions","[]string","required_permissions",1],["ReliableClusterSend","bool",null],["BroadcastHooks","[]string","broadcast_hooks",1],["BroadcastHookArgs","[]map[string]iface","broadcast_hook_args",1]]');
+export const Z_AddChannelMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_AddChannelMemberArgs", "plugin.Z_AddChannelMemberArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_AddChannelMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_AddChannelMemberReturns", "plugin.Z_AddChannelMemberReturns", '[["A","*@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_AddReactionArgs: SdkWire<Record<string, unknown>> = struct("Z_AddReactionArgs", "plugin.Z_AddReactionArgs", '[["A","*@Reaction","A"]]');
+export const Z_AddReactionReturns: SdkWire<Record<string, unknown>> = struct("Z_AddReactionReturns", "plugin.Z_AddReactionReturns", '[["A","*@Reaction","A"],["B","*@AppError","B"]]');
+export const Z_AddUserToChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_AddUserToChannelArgs", "plugin.Z_AddUserToChannelArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_AddUserToChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_AddUserToChannelReturns", "plugin.Z_AddUserToChannelReturns", '[["A","*@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_ChannelHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = struct("Z_ChannelHasBeenCreatedArgs", "plugin.Z_ChannelHasBeenCreatedArgs", '[["A","*@PluginContext","A"],["B","*@Channel","B"]]');
+export const Z_ChannelHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = struct("Z_ChannelHasBeenCreatedReturns", "plugin.Z_ChannelHasBeenCreatedReturns", '[]');
+export const Z_ChannelMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = struct("Z_ChannelMemberWillBeAddedArgs", "plugin.Z_ChannelMemberWillBeAddedArgs", '[["A","*@PluginContext","A"],["B","*@ChannelMember","B"]]');
+export const Z_ChannelMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = struct("Z_ChannelMemberWillBeAddedReturns", "plugin.Z_ChannelMemberWillBeAddedReturns", '[["A","*@ChannelMember","A"],["B","string","B"]]');
+export const Z_ChannelWillBeArchivedArgs: SdkWire<Record<string, unknown>> = struct("Z_ChannelWillBeArchivedArgs", "plugin.Z_ChannelWillBeArchivedArgs", '[["A","*@PluginContext","A"],["B","*@Channel","B"]]');
+export const Z_ChannelWillBeArchivedReturns: SdkWire<Record<string, unknown>> = struct("Z_ChannelWillBeArchivedReturns", "plugin.Z_ChannelWillBeArchivedReturns", '[["A","string","A"]]');
+export const Z_ChannelWillBeRestoredArgs: SdkWire<Record<string, unknown>> = struct("Z_ChannelWillBeRestoredArgs", "plugin.Z_ChannelWillBeRestoredArgs", '[["A","*@PluginContext","A"],["B","*@Channel","B"]]');
+export const Z_ChannelWillBeRestoredReturns: SdkWire<Record<string, unknown>> = struct("Z_ChannelWillBeRestoredReturns", "plugin.Z_ChannelWillBeRestoredReturns", '[["A","string","A"]]');
+export const Z_ChannelWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = struct("Z_ChannelWillBeUpdatedArgs", "plugin.Z_ChannelWillBeUpdatedArgs", '[["A","*@PluginContext","A"],["B","*@Channel","B"],["C","*@Channel","C"]]');
+export const Z_ChannelWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = struct("Z_ChannelWillBeUpdatedReturns", "plugin.Z_ChannelWillBeUpdatedReturns", '[["A","*@Channel","A"],["B","string","B"]]');
+export const Z_CheckAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = struct("Z_CheckAccessControlExpressionArgs", "plugin.Z_CheckAccessControlExpressionArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_CheckAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = struct("Z_CheckAccessControlExpressionReturns", "plugin.Z_CheckAccessControlExpressionReturns", '[["A","[]@CELExpressionError","A"],["B","*@AppError","B"]]');
+export const Z_ConfigurationWillBeSavedArgs: SdkWire<Record<string, unknown>> = struct("Z_ConfigurationWillBeSavedArgs", "plugin.Z_ConfigurationWillBeSavedArgs", '[["A","*@Config","A"]]');
+export const Z_ConfigurationWillBeSavedReturns: SdkWire<Record<string, unknown>> = struct("Z_ConfigurationWillBeSavedReturns", "plugin.Z_ConfigurationWillBeSavedReturns", '[["A","*@Config","A"],["B","iface","B"]]');
+export const Z_CopyFileInfosArgs: SdkWire<Record<string, unknown>> = struct("Z_CopyFileInfosArgs", "plugin.Z_CopyFileInfosArgs", '[["A","string","A"],["B","[]string","B"]]');
+export const Z_CopyFileInfosReturns: SdkWire<Record<string, unknown>> = struct("Z_CopyFileInfosReturns", "plugin.Z_CopyFileInfosReturns", '[["A","[]string","A"],["B","*@AppError","B"]]');
+export const Z_CountPropertyFieldsArgs: SdkWire<Record<string, unknown>> = struct("Z_CountPropertyFieldsArgs", "plugin.Z_CountPropertyFieldsArgs", '[["A","string","A"],["B","bool","B"]]');
+export const Z_CountPropertyFieldsForTargetArgs: SdkWire<Record<string, unknown>> = struct("Z_CountPropertyFieldsForTargetArgs", "plugin.Z_CountPropertyFieldsForTargetArgs", '[["A","string","A"],["B","string","B"],["C","string","C"],["D","bool","D"]]');
+export const Z_CountPropertyFieldsForTargetReturns: SdkWire<Record<string, unknown>> = struct("Z_CountPropertyFieldsForTargetReturns", "plugin.Z_CountPropertyFieldsForTargetReturns", '[["A","int64","A"],["B","iface","B"]]');
+export const Z_CountPropertyFieldsReturns: SdkWire<Record<string, unknown>> = struct("Z_CountPropertyFieldsReturns", "plugin.Z_CountPropertyFieldsReturns", '[["A","int64","A"],["B","iface","B"]]');
+export const Z_CreateBotArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateBotArgs", "plugin.Z_CreateBotArgs", '[["A","*@Bot","A"]]');
+export const Z_CreateBotReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateBotReturns", "plugin.Z_CreateBotReturns", '[["A","*@Bot","A"],["B","*@AppError","B"]]');
+export const Z_CreateChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateChannelArgs", "plugin.Z_CreateChannelArgs", '[["A","*@Channel","A"]]');
+export const Z_CreateChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateChannelReturns", "plugin.Z_CreateChannelReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_CreateChannelSidebarCategoryArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateChannelSidebarCategoryArgs", "plugin.Z_CreateChannelSidebarCategoryArgs", '[["A","string","A"],["B","string","B"],["C","*@SidebarCategoryWithChannels","C"]]');
+export const Z_CreateChannelSidebarCategoryReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateChannelSidebarCategoryReturns", "plugin.Z_CreateChannelSidebarCategoryReturns", '[["A","*@SidebarCategoryWithChannels","A"],["B","*@AppError","B"]]');
+export const Z_CreateCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateCommandArgs", "plugin.Z_CreateCommandArgs", '[["A","*@Command","A"]]');
+export const Z_CreateCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateCommandReturns", "plugin.Z_CreateCommandReturns", '[["A","*@Command","A"],["B","iface","B"]]');
+export const Z_CreateDefaultSyncableMembershipsArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateDefaultSyncableMembershipsArgs", "plugin.Z_CreateDefaultSyncableMembershipsArgs", '[["A","@CreateDefaultMembershipParams","A"]]');
+export const Z_CreateDefaultSyncableMembershipsReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateDefaultSyncableMembershipsReturns", "plugin.Z_CreateDefaultSyncableMembershipsReturns", '[["A","*@AppError","A"]]');
+export const Z_CreateGroupArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateGroupArgs", "plugin.Z_CreateGroupArgs", '[["A","*@Group","A"]]');
+export const Z_CreateGroupReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateGroupReturns", "plugin.Z_CreateGroupReturns", '[["A","*@Group","A"],["B","*@AppError","B"]]');
+export const Z_CreateOAuthAppArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateOAuthAppArgs", "plugin.Z_CreateOAuthAppArgs", '[["A","*@OAuthApp","A"]]');
+export const Z_CreateOAuthAppReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateOAuthAppReturns", "plugin.Z_CreateOAuthAppReturns", '[["A","*@OAuthApp","A"],["B","*@AppError","B"]]');
+export const Z_CreatePostArgs: SdkWire<Record<string, unknown>> = struct("Z_CreatePostArgs", "plugin.Z_CreatePostArgs", '[["A","*@Post","A"]]');
+export const Z_CreatePostReturns: SdkWire<Record<string, unknown>> = struct("Z_CreatePostReturns", "plugin.Z_CreatePostReturns", '[["A","*@Post","A"],["B","*@AppError","B"]]');
+export const Z_CreatePropertyFieldArgs: SdkWire<Record<string, unknown>> = struct("Z_CreatePropertyFieldArgs", "plugin.Z_CreatePropertyFieldArgs", '[["A","*@PropertyField","A"]]');
+export const Z_CreatePropertyFieldReturns: SdkWire<Record<string, unknown>> = struct("Z_CreatePropertyFieldReturns", "plugin.Z_CreatePropertyFieldReturns", '[["A","*@PropertyField","A"],["B","iface","B"]]');
+export const Z_CreatePropertyValueArgs: SdkWire<Record<string, unknown>> = struct("Z_CreatePropertyValueArgs", "plugin.Z_CreatePropertyValueArgs", '[["A","*@PropertyValue","A"]]');
+export const Z_CreatePropertyValueReturns: SdkWire<Record<string, unknown>> = struct("Z_CreatePropertyValueReturns", "plugin.Z_CreatePropertyValueReturns", '[["A","*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_CreateSessionArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateSessionArgs", "plugin.Z_CreateSessionArgs", '[["A","*@Session","A"]]');
+export const Z_CreateSessionReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateSessionReturns", "plugin.Z_CreateSessionReturns", '[["A","*@Session","A"],["B","*@AppError","B"]]');
+export const Z_CreateTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamArgs", "plugin.Z_CreateTeamArgs", '[["A","*@Team","A"]]');
+export const Z_CreateTeamMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamMemberArgs", "plugin.Z_CreateTeamMemberArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_CreateTeamMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamMemberReturns", "plugin.Z_CreateTeamMemberReturns", '[["A","*@TeamMember","A"],["B","*@AppError","B"]]');
+export const Z_CreateTeamMembersArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamMembersArgs", "plugin.Z_CreateTeamMembersArgs", '[["A","string","A"],["B","[]string","B"],["C","string","C"]]');
+export const Z_CreateTeamMembersGracefullyArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamMembersGracefullyArgs", "plugin.Z_CreateTeamMembersGracefullyArgs", '[["A","string","A"],["B","[]string","B"],["C","string","C"]]');
+export const Z_CreateTeamMembersGracefullyReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamMembersGracefullyReturns", "plugin.Z_CreateTeamMembersGracefullyReturns", '[["A","[]*@TeamMemberWithError","A"],["B","*@AppError","B"]]');
+export const Z_CreateTeamMembersReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamMembersReturns", "plugin.Z_CreateTeamMembersReturns", '[["A","[]*@TeamMember","A"],["B","*@AppError","B"]]');
+export const Z_CreateTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateTeamReturns", "plugin.Z_CreateTeamReturns", '[["A","*@Team","A"],["B","*@AppError","B"]]');
+export const Z_CreateUploadSessionArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateUploadSessionArgs", "plugin.Z_CreateUploadSessionArgs", '[["A","*@UploadSession","A"]]');
+export const Z_CreateUploadSessionReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateUploadSessionReturns", "plugin.Z_CreateUploadSessionReturns", '[["A","*@UploadSession","A"],["B","iface","B"]]');
+export const Z_CreateUserAccessTokenArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateUserAccessTokenArgs", "plugin.Z_CreateUserAccessTokenArgs", '[["A","*@UserAccessToken","A"]]');
+export const Z_CreateUserAccessTokenReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateUserAccessTokenReturns", "plugin.Z_CreateUserAccessTokenReturns", '[["A","*@UserAccessToken","A"],["B","*@AppError","B"]]');
+export const Z_CreateUserArgs: SdkWire<Record<string, unknown>> = struct("Z_CreateUserArgs", "plugin.Z_CreateUserArgs", '[["A","*@User","A"]]');
+export const Z_CreateUserReturns: SdkWire<Record<string, unknown>> = struct("Z_CreateUserReturns", "plugin.Z_CreateUserReturns", '[["A","*@User","A"],["B","*@AppError","B"]]');
+export const Z_DeleteAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteAccessControlPolicyArgs", "plugin.Z_DeleteAccessControlPolicyArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_DeleteAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteAccessControlPolicyReturns", "plugin.Z_DeleteAccessControlPolicyReturns", '[["A","*@AppError","A"]]');
+export const Z_DeleteChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteChannelArgs", "plugin.Z_DeleteChannelArgs", '[["A","string","A"]]');
+export const Z_DeleteChannelMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteChannelMemberArgs", "plugin.Z_DeleteChannelMemberArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_DeleteChannelMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteChannelMemberReturns", "plugin.Z_DeleteChannelMemberReturns", '[["A","*@AppError","A"]]');
+export const Z_DeleteChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteChannelReturns", "plugin.Z_DeleteChannelReturns", '[["A","*@AppError","A"]]');
+export const Z_DeleteCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteCommandArgs", "plugin.Z_DeleteCommandArgs", '[["A","string","A"]]');
+export const Z_DeleteCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteCommandReturns", "plugin.Z_DeleteCommandReturns", '[["A","iface","A"]]');
+export const Z_DeleteEphemeralPostArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteEphemeralPostArgs", "plugin.Z_DeleteEphemeralPostArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_DeleteEphemeralPostReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteEphemeralPostReturns", "plugin.Z_DeleteEphemeralPostReturns", '[]');
+export const Z_DeleteGroupArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupArgs", "plugin.Z_DeleteGroupArgs", '[["A","string","A"]]');
+export const Z_DeleteGroupConstrainedMembershipsArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupConstrainedMembershipsArgs", "plugin.Z_DeleteGroupConstrainedMembershipsArgs", '[]');
+export const Z_DeleteGroupConstrainedMembershipsReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupConstrainedMembershipsReturns", "plugin.Z_DeleteGroupConstrainedMembershipsReturns", '[["A","*@AppError","A"]]');
+export const Z_DeleteGroupMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupMemberArgs", "plugin.Z_DeleteGroupMemberArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_DeleteGroupMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupMemberReturns", "plugin.Z_DeleteGroupMemberReturns", '[["A","*@GroupMember","A"],["B","*@AppError","B"]]');
+export const Z_DeleteGroupReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupReturns", "plugin.Z_DeleteGroupReturns", '[["A","*@Group","A"],["B","*@AppError","B"]]');
+export const Z_DeleteGroupSyncableArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupSyncableArgs", "plugin.Z_DeleteGroupSyncableArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_DeleteGroupSyncableReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteGroupSyncableReturns", "plugin.Z_DeleteGroupSyncableReturns", '[["A","*@GroupSyncable","A"],["B","*@AppError","B"]]');
+export const Z_DeleteOAuthAppArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteOAuthAppArgs", "plugin.Z_DeleteOAuthAppArgs", '[["A","string","A"]]');
+export const Z_DeleteOAuthAppReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteOAuthAppReturns", "plugin.Z_DeleteOAuthAppReturns", '[["A","*@AppError","A"]]');
+export const Z_DeletePostArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePostArgs", "plugin.Z_DeletePostArgs", '[["A","string","A"]]');
+export const Z_DeletePostReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePostReturns", "plugin.Z_DeletePostReturns", '[["A","*@AppError","A"]]');
+export const Z_DeletePreferencesForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePreferencesForUserArgs", "plugin.Z_DeletePreferencesForUserArgs", '[["A","string","A"],["B","[]@Preference","B"]]');
+export const Z_DeletePreferencesForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePreferencesForUserReturns", "plugin.Z_DeletePreferencesForUserReturns", '[["A","*@AppError","A"]]');
+export const Z_DeletePropertyFieldArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyFieldArgs", "plugin.Z_DeletePropertyFieldArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_DeletePropertyFieldReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyFieldReturns", "plugin.Z_DeletePropertyFieldReturns", '[["A","iface","A"]]');
+export const Z_DeletePropertyValueArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValueArgs", "plugin.Z_DeletePropertyValueArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_DeletePropertyValueReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValueReturns", "plugin.Z_DeletePropertyValueReturns", '[["A","iface","A"]]');
+export const Z_DeletePropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValueWithOptionsArgs", "plugin.Z_DeletePropertyValueWithOptionsArgs", '[["A","string","A"],["B","string","B"],["C","@PropertyRequestOptions","C"]]');
+export const Z_DeletePropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValueWithOptionsReturns", "plugin.Z_DeletePropertyValueWithOptionsReturns", '[["A","iface","A"]]');
+export const Z_DeletePropertyValuesForFieldArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForFieldArgs", "plugin.Z_DeletePropertyValuesForFieldArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_DeletePropertyValuesForFieldReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForFieldReturns", "plugin.Z_DeletePropertyValuesForFieldReturns", '[["A","iface","A"]]');
+export const Z_DeletePropertyValuesForFieldWithOptionsArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForFieldWithOptionsArgs", "plugin.Z_DeletePropertyValuesForFieldWithOptionsArgs", '[["A","string","A"],["B","string","B"],["C","@PropertyRequestOptions","C"]]');
+export const Z_DeletePropertyValuesForFieldWithOptionsReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForFieldWithOptionsReturns", "plugin.Z_DeletePropertyValuesForFieldWithOptionsReturns", '[["A","iface","A"]]');
+export const Z_DeletePropertyValuesForTargetArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForTargetArgs", "plugin.Z_DeletePropertyValuesForTargetArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_DeletePropertyValuesForTargetReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForTargetReturns", "plugin.Z_DeletePropertyValuesForTargetReturns", '[["A","iface","A"]]');
+export const Z_DeletePropertyValuesForTargetWithOptionsArgs: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForTargetWithOptionsArgs", "plugin.Z_DeletePropertyValuesForTargetWithOptionsArgs", '[["A","string","A"],["B","string","B"],["C","string","C"],["D","@PropertyRequestOptions","D"]]');
+export const Z_DeletePropertyValuesForTargetWithOptionsReturns: SdkWire<Record<string, unknown>> = struct("Z_DeletePropertyValuesForTargetWithOptionsReturns", "plugin.Z_DeletePropertyValuesForTargetWithOptionsReturns", '[["A","iface","A"]]');
+export const Z_DeleteTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteTeamArgs", "plugin.Z_DeleteTeamArgs", '[["A","string","A"]]');
+export const Z_DeleteTeamMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteTeamMemberArgs", "plugin.Z_DeleteTeamMemberArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_DeleteTeamMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteTeamMemberReturns", "plugin.Z_DeleteTeamMemberReturns", '[["A","*@AppError","A"]]');
+export const Z_DeleteTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteTeamReturns", "plugin.Z_DeleteTeamReturns", '[["A","*@AppError","A"]]');
+export const Z_DeleteUserArgs: SdkWire<Record<string, unknown>> = struct("Z_DeleteUserArgs", "plugin.Z_DeleteUserArgs", '[["A","string","A"]]');
+export const Z_DeleteUserReturns: SdkWire<Record<string, unknown>> = struct("Z_DeleteUserReturns", "plugin.Z_DeleteUserReturns", '[["A","*@AppError","A"]]');
+export const Z_DisablePluginArgs: SdkWire<Record<string, unknown>> = struct("Z_DisablePluginArgs", "plugin.Z_DisablePluginArgs", '[["A","string","A"]]');
+export const Z_DisablePluginReturns: SdkWire<Record<string, unknown>> = struct("Z_DisablePluginReturns", "plugin.Z_DisablePluginReturns", '[["A","*@AppError","A"]]');
+export const Z_DraftWillBeUpsertedArgs: SdkWire<Record<string, unknown>> = struct("Z_DraftWillBeUpsertedArgs", "plugin.Z_DraftWillBeUpsertedArgs", '[["A","*@PluginContext","A"],["B","*@Draft","B"]]');
+export const Z_DraftWillBeUpsertedReturns: SdkWire<Record<string, unknown>> = struct("Z_DraftWillBeUpsertedReturns", "plugin.Z_DraftWillBeUpsertedReturns", '[["A","*@Draft","A"],["B","string","B"]]');
+export const Z_EmailNotificationWillBeSentArgs: SdkWire<Record<string, unknown>> = struct("Z_EmailNotificationWillBeSentArgs", "plugin.Z_EmailNotificationWillBeSentArgs", '[["A","*@EmailNotification","A"]]');
+export const Z_EmailNotificationWillBeSentReturns: SdkWire<Record<string, unknown>> = struct("Z_EmailNotificationWillBeSentReturns", "plugin.Z_EmailNotificationWillBeSentReturns", '[["A","*@EmailNotificationContent","A"],["B","string","B"]]');
+export const Z_EnablePluginArgs: SdkWire<Record<string, unknown>> = struct("Z_EnablePluginArgs", "plugin.Z_EnablePluginArgs", '[["A","string","A"]]');
+export const Z_EnablePluginReturns: SdkWire<Record<string, unknown>> = struct("Z_EnablePluginReturns", "plugin.Z_EnablePluginReturns", '[["A","*@AppError","A"]]');
+export const Z_EnsureBotUserArgs: SdkWire<Record<string, unknown>> = struct("Z_EnsureBotUserArgs", "plugin.Z_EnsureBotUserArgs", '[["A","*@Bot","A"]]');
+export const Z_EnsureBotUserReturns: SdkWire<Record<string, unknown>> = struct("Z_EnsureBotUserReturns", "plugin.Z_EnsureBotUserReturns", '[["A","string","A"],["B","iface","B"]]');
+export const Z_EvaluateAccessControlArgs: SdkWire<Record<string, unknown>> = struct("Z_EvaluateAccessControlArgs", "plugin.Z_EvaluateAccessControlArgs", '[["A","string","A"],["B","string","B"],["C","string","C"],["D","string","D"]]');
+export const Z_EvaluateAccessControlReturns: SdkWire<Record<string, unknown>> = struct("Z_EvaluateAccessControlReturns", "plugin.Z_EvaluateAccessControlReturns", '[["A","*@AccessDecision","A"],["B","*@AppError","B"]]');
+export const Z_ExecuteCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_ExecuteCommandArgs", "plugin.Z_ExecuteCommandArgs", '[["A","*@PluginContext","A"],["B","*@CommandArgs","B"]]');
+export const Z_ExecuteCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_ExecuteCommandReturns", "plugin.Z_ExecuteCommandReturns", '[["A","*@CommandResponse","A"],["B","*@AppError","B"]]');
+export const Z_ExecuteSlashCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_ExecuteSlashCommandArgs", "plugin.Z_ExecuteSlashCommandArgs", '[["A","*@CommandArgs","A"]]');
+export const Z_ExecuteSlashCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_ExecuteSlashCommandReturns", "plugin.Z_ExecuteSlashCommandReturns", '[["A","*@CommandResponse","A"],["B","iface","B"]]');
+export const Z_ExtendSessionExpiryArgs: SdkWire<Record<string, unknown>> = struct("Z_ExtendSessionExpiryArgs", "plugin.Z_ExtendSessionExpiryArgs", '[["A","string","A"],["B","int64","B"]]');
+export const Z_ExtendSessionExpiryReturns: SdkWire<Record<string, unknown>> = struct("Z_ExtendSessionExpiryReturns", "plugin.Z_ExtendSessionExpiryReturns", '[["A","*@AppError","A"]]');
+export const Z_FileWillBeDownloadedArgs: SdkWire<Record<string, unknown>> = struct("Z_FileWillBeDownloadedArgs", "plugin.Z_FileWillBeDownloadedArgs", '[["A","*@PluginContext","A"],["B","*@FileInfo","B"],["C","string","C"],["D","string","D"]]');
+export const Z_FileWillBeDownloadedReturns: SdkWire<Record<string, unknown>> = struct("Z_FileWillBeDownloadedReturns", "plugin.Z_FileWillBeDownloadedReturns", '[["A","string","A"]]');
+export const Z_FileWillBeUploadedArgs: SdkWire<Record<string, unknown>> = struct("Z_FileWillBeUploadedArgs", "plugin.Z_FileWillBeUploadedArgs", '[["A","*@PluginContext","A"],["B","*@FileInfo","B"],["UploadedFileStream","uint32","UploadedFileStream"],["ReplacementFileStream","uint32","ReplacementFileStream"]]');
+export const Z_FileWillBeUploadedReturns: SdkWire<Record<string, unknown>> = struct("Z_FileWillBeUploadedReturns", "plugin.Z_FileWillBeUploadedReturns", '[["A","*@FileInfo","A"],["B","string","B"]]');
+export const Z_GenerateSupportDataArgs: SdkWire<Record<string, unknown>> = struct("Z_GenerateSupportDataArgs", "plugin.Z_GenerateSupportDataArgs", '[["A","*@PluginContext","A"]]');
+export const Z_GenerateSupportDataReturns: SdkWire<Record<string, unknown>> = struct("Z_GenerateSupportDataReturns", "plugin.Z_GenerateSupportDataReturns", '[["A","[]*@FileData","A"],["B","iface","B"]]');
+export const Z_GetAccessControlFieldsAutocompleteArgs: SdkWire<Record<string, unknown>> = struct("Z_GetAccessControlFieldsAutocompleteArgs", "plugin.Z_GetAccessControlFieldsAutocompleteArgs", '[["A","string","A"],["B","string","B"],["C","int","C"]]');
+export const Z_GetAccessControlFieldsAutocompleteReturns: SdkWire<Record<string, unknown>> = struct("Z_GetAccessControlFieldsAutocompleteReturns", "plugin.Z_GetAccessControlFieldsAutocompleteReturns", '[["A","[]*@PropertyField","A"],["B","*@AppError","B"]]');
+export const Z_GetAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = struct("Z_GetAccessControlPolicyArgs", "plugin.Z_GetAccessControlPolicyArgs", '[["A","string","A"]]');
+export const Z_GetAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = struct("Z_GetAccessControlPolicyReturns", "plugin.Z_GetAccessControlPolicyReturns", '[["A","*@AccessControlPolicy","A"],["B","*@AppError","B"]]');
+export const Z_GetAccessControlVisualASTArgs: SdkWire<Record<string, unknown>> = struct("Z_GetAccessControlVisualASTArgs", "plugin.Z_GetAccessControlVisualASTArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_GetAccessControlVisualASTReturns: SdkWire<Record<string, unknown>> = struct("Z_GetAccessControlVisualASTReturns", "plugin.Z_GetAccessControlVisualASTReturns", '[["A","*@VisualExpression","A"],["B","*@AppError","B"]]');
+export const Z_GetBotArgs: SdkWire<Record<string, unknown>> = struct("Z_GetBotArgs", "plugin.Z_GetBotArgs", '[["A","string","A"],["B","bool","B"]]');
+export const Z_GetBotReturns: SdkWire<Record<string, unknown>> = struct("Z_GetBotReturns", "plugin.Z_GetBotReturns", '[["A","*@Bot","A"],["B","*@AppError","B"]]');
+export const Z_GetBotsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetBotsArgs", "plugin.Z_GetBotsArgs", '[["A","*@BotGetOptions","A"]]');
+export const Z_GetBotsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetBotsReturns", "plugin.Z_GetBotsReturns", '[["A","[]*@Bot","A"],["B","*@AppError","B"]]');
+export const Z_GetBundlePathArgs: SdkWire<Record<string, unknown>> = struct("Z_GetBundlePathArgs", "plugin.Z_GetBundlePathArgs", '[]');
+export const Z_GetBundlePathReturns: SdkWire<Record<string, unknown>> = struct("Z_GetBundlePathReturns", "plugin.Z_GetBundlePathReturns", '[["A","string","A"],["B","iface","B"]]');
+export const Z_GetChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelArgs", "plugin.Z_GetChannelArgs", '[["A","string","A"]]');
+export const Z_GetChannelByNameArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelByNameArgs", "plugin.Z_GetChannelByNameArgs", '[["A","string","A"],["B","string","B"],["C","bool","C"]]');
+export const Z_GetChannelByNameForTeamNameArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelByNameForTeamNameArgs", "plugin.Z_GetChannelByNameForTeamNameArgs", '[["A","string","A"],["B","string","B"],["C","bool","C"]]');
+export const Z_GetChannelByNameForTeamNameReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelByNameForTeamNameReturns", "plugin.Z_GetChannelByNameForTeamNameReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelByNameReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelByNameReturns", "plugin.Z_GetChannelByNameReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMemberArgs", "plugin.Z_GetChannelMemberArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetChannelMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMemberReturns", "plugin.Z_GetChannelMemberReturns", '[["A","*@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelMembersArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMembersArgs", "plugin.Z_GetChannelMembersArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetChannelMembersByIdsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMembersByIdsArgs", "plugin.Z_GetChannelMembersByIdsArgs", '[["A","string","A"],["B","[]string","B"]]');
+export const Z_GetChannelMembersByIdsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMembersByIdsReturns", "plugin.Z_GetChannelMembersByIdsReturns", '[["A","[]@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelMembersForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMembersForUserArgs", "plugin.Z_GetChannelMembersForUserArgs", '[["A","string","A"],["B","string","B"],["C","int","C"],["D","int","D"]]');
+export const Z_GetChannelMembersForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMembersForUserReturns", "plugin.Z_GetChannelMembersForUserReturns", '[["A","[]*@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelMembersReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelMembersReturns", "plugin.Z_GetChannelMembersReturns", '[["A","[]@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelOfTypeArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelOfTypeArgs", "plugin.Z_GetChannelOfTypeArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetChannelOfTypeReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelOfTypeReturns", "plugin.Z_GetChannelOfTypeReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelReturns", "plugin.Z_GetChannelReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelSidebarCategoriesArgs", "plugin.Z_GetChannelSidebarCategoriesArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelSidebarCategoriesReturns", "plugin.Z_GetChannelSidebarCategoriesReturns", '[["A","*@OrderedSidebarCategories","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelStatsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelStatsArgs", "plugin.Z_GetChannelStatsArgs", '[["A","string","A"]]');
+export const Z_GetChannelStatsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelStatsReturns", "plugin.Z_GetChannelStatsReturns", '[["A","*@ChannelStats","A"],["B","*@AppError","B"]]');
+export const Z_GetChannelsForTeamForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetChannelsForTeamForUserArgs", "plugin.Z_GetChannelsForTeamForUserArgs", '[["A","string","A"],["B","string","B"],["C","bool","C"]]');
+export const Z_GetChannelsForTeamForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetChannelsForTeamForUserReturns", "plugin.Z_GetChannelsForTeamForUserReturns", '[["A","[]*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetCloudLimitsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetCloudLimitsArgs", "plugin.Z_GetCloudLimitsArgs", '[]');
+export const Z_GetCloudLimitsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetCloudLimitsReturns", "plugin.Z_GetCloudLimitsReturns", '[["A","*@ProductLimits","A"],["B","iface","B"]]');
+export const Z_GetCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_GetCommandArgs", "plugin.Z_GetCommandArgs", '[["A","string","A"]]');
+export const Z_GetCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_GetCommandReturns", "plugin.Z_GetCommandReturns", '[["A","*@Command","A"],["B","iface","B"]]');
+export const Z_GetConfigArgs: SdkWire<Record<string, unknown>> = struct("Z_GetConfigArgs", "plugin.Z_GetConfigArgs", '[]');
+export const Z_GetConfigReturns: SdkWire<Record<string, unknown>> = struct("Z_GetConfigReturns", "plugin.Z_GetConfigReturns", '[["A","*@Config","A"]]');
+export const Z_GetDiagnosticIdArgs: SdkWire<Record<string, unknown>> = struct("Z_GetDiagnosticIdArgs", "plugin.Z_GetDiagnosticIdArgs", '[]');
+export const Z_GetDiagnosticIdReturns: SdkWire<Record<string, unknown>> = struct("Z_GetDiagnosticIdReturns", "plugin.Z_GetDiagnosticIdReturns", '[["A","string","A"]]');
+export const Z_GetDirectChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_GetDirectChannelArgs", "plugin.Z_GetDirectChannelArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetDirectChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_GetDirectChannelReturns", "plugin.Z_GetDirectChannelReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetEmojiArgs: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiArgs", "plugin.Z_GetEmojiArgs", '[["A","string","A"]]');
+export const Z_GetEmojiByNameArgs: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiByNameArgs", "plugin.Z_GetEmojiByNameArgs", '[["A","string","A"]]');
+export const Z_GetEmojiByNameReturns: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiByNameReturns", "plugin.Z_GetEmojiByNameReturns", '[["A","*@Emoji","A"],["B","*@AppError","B"]]');
+export const Z_GetEmojiImageArgs: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiImageArgs", "plugin.Z_GetEmojiImageArgs", '[["A","string","A"]]');
+export const Z_GetEmojiImageReturns: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiImageReturns", "plugin.Z_GetEmojiImageReturns", '[["A","bytes","A"],["B","string","B"],["C","*@AppError","C"]]');
+export const Z_GetEmojiListArgs: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiListArgs", "plugin.Z_GetEmojiListArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetEmojiListReturns: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiListReturns", "plugin.Z_GetEmojiListReturns", '[["A","[]*@Emoji","A"],["B","*@AppError","B"]]');
+export const Z_GetEmojiReturns: SdkWire<Record<string, unknown>> = struct("Z_GetEmojiReturns", "plugin.Z_GetEmojiReturns", '[["A","*@Emoji","A"],["B","*@AppError","B"]]');
+export const Z_GetFileArgs: SdkWire<Record<string, unknown>> = struct("Z_GetFileArgs", "plugin.Z_GetFileArgs", '[["A","string","A"]]');
+export const Z_GetFileInfoArgs: SdkWire<Record<string, unknown>> = struct("Z_GetFileInfoArgs", "plugin.Z_GetFileInfoArgs", '[["A","string","A"]]');
+export const Z_GetFileInfoReturns: SdkWire<Record<string, unknown>> = struct("Z_GetFileInfoReturns", "plugin.Z_GetFileInfoReturns", '[["A","*@FileInfo","A"],["B","*@AppError","B"]]');
+export const Z_GetFileInfosArgs: SdkWire<Record<string, unknown>> = struct("Z_GetFileInfosArgs", "plugin.Z_GetFileInfosArgs", '[["A","int","A"],["B","int","B"],["C","*@GetFileInfosOptions","C"]]');
+export const Z_GetFileInfosReturns: SdkWire<Record<string, unknown>> = struct("Z_GetFileInfosReturns", "plugin.Z_GetFileInfosReturns", '[["A","[]*@FileInfo","A"],["B","*@AppError","B"]]');
+export const Z_GetFileLinkArgs: SdkWire<Record<string, unknown>> = struct("Z_GetFileLinkArgs", "plugin.Z_GetFileLinkArgs", '[["A","string","A"]]');
+export const Z_GetFileLinkReturns: SdkWire<Record<string, unknown>> = struct("Z_GetFileLinkReturns", "plugin.Z_GetFileLinkReturns", '[["A","string","A"],["B","*@AppError","B"]]');
+export const Z_GetFileReturns: SdkWire<Record<string, unknown>> = struct("Z_GetFileReturns", "plugin.Z_GetFileReturns", '[["A","bytes","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupArgs", "plugin.Z_GetGroupArgs", '[["A","string","A"]]');
+export const Z_GetGroupByNameArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupByNameArgs", "plugin.Z_GetGroupByNameArgs", '[["A","string","A"]]');
+export const Z_GetGroupByNameReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupByNameReturns", "plugin.Z_GetGroupByNameReturns", '[["A","*@Group","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupByRemoteIDArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupByRemoteIDArgs", "plugin.Z_GetGroupByRemoteIDArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetGroupByRemoteIDReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupByRemoteIDReturns", "plugin.Z_GetGroupByRemoteIDReturns", '[["A","*@Group","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupChannelArgs", "plugin.Z_GetGroupChannelArgs", '[["A","[]string","A"]]');
+export const Z_GetGroupChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupChannelReturns", "plugin.Z_GetGroupChannelReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupMemberUsersArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupMemberUsersArgs", "plugin.Z_GetGroupMemberUsersArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetGroupMemberUsersReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupMemberUsersReturns", "plugin.Z_GetGroupMemberUsersReturns", '[["A","[]*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupReturns", "plugin.Z_GetGroupReturns", '[["A","*@Group","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupSyncableArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupSyncableArgs", "plugin.Z_GetGroupSyncableArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_GetGroupSyncableReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupSyncableReturns", "plugin.Z_GetGroupSyncableReturns", '[["A","*@GroupSyncable","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupSyncablesArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupSyncablesArgs", "plugin.Z_GetGroupSyncablesArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetGroupSyncablesReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupSyncablesReturns", "plugin.Z_GetGroupSyncablesReturns", '[["A","[]*@GroupSyncable","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupsArgs", "plugin.Z_GetGroupsArgs", '[["A","int","A"],["B","int","B"],["C","@GroupSearchOpts","C"],["D","*@ViewUsersRestrictions","D"]]');
+export const Z_GetGroupsBySourceArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupsBySourceArgs", "plugin.Z_GetGroupsBySourceArgs", '[["A","string","A"]]');
+export const Z_GetGroupsBySourceReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupsBySourceReturns", "plugin.Z_GetGroupsBySourceReturns", '[["A","[]*@Group","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupsForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetGroupsForUserArgs", "plugin.Z_GetGroupsForUserArgs", '[["A","string","A"]]');
+export const Z_GetGroupsForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupsForUserReturns", "plugin.Z_GetGroupsForUserReturns", '[["A","[]*@Group","A"],["B","*@AppError","B"]]');
+export const Z_GetGroupsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetGroupsReturns", "plugin.Z_GetGroupsReturns", '[["A","[]*@Group","A"],["B","*@AppError","B"]]');
+export const Z_GetLDAPUserAttributesArgs: SdkWire<Record<string, unknown>> = struct("Z_GetLDAPUserAttributesArgs", "plugin.Z_GetLDAPUserAttributesArgs", '[["A","string","A"],["B","[]string","B"]]');
+export const Z_GetLDAPUserAttributesReturns: SdkWire<Record<string, unknown>> = struct("Z_GetLDAPUserAttributesReturns", "plugin.Z_GetLDAPUserAttributesReturns", '[["A","map[string]string","A"],["B","*@AppError","B"]]');
+export const Z_GetLicenseArgs: SdkWire<Record<string, unknown>> = struct("Z_GetLicenseArgs", "plugin.Z_GetLicenseArgs", '[]');
+export const Z_GetLicenseReturns: SdkWire<Record<string, unknown>> = struct("Z_GetLicenseReturns", "plugin.Z_GetLicenseReturns", '[["A","*@License","A"]]');
+export const Z_GetOAuthAppArgs: SdkWire<Record<string, unknown>> = struct("Z_GetOAuthAppArgs", "plugin.Z_GetOAuthAppArgs", '[["A","string","A"]]');
+export const Z_GetOAuthAppReturns: SdkWire<Record<string, unknown>> = struct("Z_GetOAuthAppReturns", "plugin.Z_GetOAuthAppReturns", '[["A","*@OAuthApp","A"],["B","*@AppError","B"]]');
+export const Z_GetPluginConfigArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPluginConfigArgs", "plugin.Z_GetPluginConfigArgs", '[]');
+export const Z_GetPluginConfigReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPluginConfigReturns", "plugin.Z_GetPluginConfigReturns", '[["A","map[string]iface","A"]]');
+export const Z_GetPluginIDArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPluginIDArgs", "plugin.Z_GetPluginIDArgs", '[]');
+export const Z_GetPluginIDReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPluginIDReturns", "plugin.Z_GetPluginIDReturns", '[["A","string","A"]]');
+export const Z_GetPluginStatusArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPluginStatusArgs", "plugin.Z_GetPluginStatusArgs", '[["A","string","A"]]');
+export const Z_GetPluginStatusReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPluginStatusReturns", "plugin.Z_GetPluginStatusReturns", '[["A","*@PluginStatus","A"],["B","*@AppError","B"]]');
+export const Z_GetPluginsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPluginsArgs", "plugin.Z_GetPluginsArgs", '[]');
+export const Z_GetPluginsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPluginsReturns", "plugin.Z_GetPluginsReturns", '[["A","[]*@Manifest","A"],["B","*@AppError","B"]]');
+export const Z_GetPostArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPostArgs", "plugin.Z_GetPostArgs", '[["A","string","A"]]');
+export const Z_GetPostReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPostReturns", "plugin.Z_GetPostReturns", '[["A","*@Post","A"],["B","*@AppError","B"]]');
+export const Z_GetPostThreadArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPostThreadArgs", "plugin.Z_GetPostThreadArgs", '[["A","string","A"]]');
+export const Z_GetPostThreadReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPostThreadReturns", "plugin.Z_GetPostThreadReturns", '[["A","*@PostList","A"],["B","*@AppError","B"]]');
+export const Z_GetPostsAfterArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPostsAfterArgs", "plugin.Z_GetPostsAfterArgs", '[["A","string","A"],["B","string","B"],["C","int","C"],["D","int","D"]]');
+export const Z_GetPostsAfterReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPostsAfterReturns", "plugin.Z_GetPostsAfterReturns", '[["A","*@PostList","A"],["B","*@AppError","B"]]');
+export const Z_GetPostsBeforeArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPostsBeforeArgs", "plugin.Z_GetPostsBeforeArgs", '[["A","string","A"],["B","string","B"],["C","int","C"],["D","int","D"]]');
+export const Z_GetPostsBeforeReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPostsBeforeReturns", "plugin.Z_GetPostsBeforeReturns", '[["A","*@PostList","A"],["B","*@AppError","B"]]');
+export const Z_GetPostsForChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPostsForChannelArgs", "plugin.Z_GetPostsForChannelArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetPostsForChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPostsForChannelReturns", "plugin.Z_GetPostsForChannelReturns", '[["A","*@PostList","A"],["B","*@AppError","B"]]');
+export const Z_GetPostsSinceArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPostsSinceArgs", "plugin.Z_GetPostsSinceArgs", '[["A","string","A"],["B","int64","B"]]');
+export const Z_GetPostsSinceReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPostsSinceReturns", "plugin.Z_GetPostsSinceReturns", '[["A","*@PostList","A"],["B","*@AppError","B"]]');
+export const Z_GetPreferenceForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPreferenceForUserArgs", "plugin.Z_GetPreferenceForUserArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_GetPreferenceForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPreferenceForUserReturns", "plugin.Z_GetPreferenceForUserReturns", '[["A","@Preference","A"],["B","*@AppError","B"]]');
+export const Z_GetPreferencesForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPreferencesForUserArgs", "plugin.Z_GetPreferencesForUserArgs", '[["A","string","A"]]');
+export const Z_GetPreferencesForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPreferencesForUserReturns", "plugin.Z_GetPreferencesForUserReturns", '[["A","[]@Preference","A"],["B","*@AppError","B"]]');
+export const Z_GetProfileImageArgs: SdkWire<Record<string, unknown>> = struct("Z_GetProfileImageArgs", "plugin.Z_GetProfileImageArgs", '[["A","string","A"]]');
+export const Z_GetProfileImageReturns: SdkWire<Record<string, unknown>> = struct("Z_GetProfileImageReturns", "plugin.Z_GetProfileImageReturns", '[["A","bytes","A"],["B","*@AppError","B"]]');
+export const Z_GetPropertyFieldArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyFieldArgs", "plugin.Z_GetPropertyFieldArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetPropertyFieldByNameArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyFieldByNameArgs", "plugin.Z_GetPropertyFieldByNameArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_GetPropertyFieldByNameReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyFieldByNameReturns", "plugin.Z_GetPropertyFieldByNameReturns", '[["A","*@PropertyField","A"],["B","iface","B"]]');
+export const Z_GetPropertyFieldReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyFieldReturns", "plugin.Z_GetPropertyFieldReturns", '[["A","*@PropertyField","A"],["B","iface","B"]]');
+export const Z_GetPropertyFieldsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyFieldsArgs", "plugin.Z_GetPropertyFieldsArgs", '[["A","string","A"],["B","[]string","B"]]');
+export const Z_GetPropertyFieldsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyFieldsReturns", "plugin.Z_GetPropertyFieldsReturns", '[["A","[]*@PropertyField","A"],["B","iface","B"]]');
+export const Z_GetPropertyGroupArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyGroupArgs", "plugin.Z_GetPropertyGroupArgs", '[["A","string","A"]]');
+export const Z_GetPropertyGroupReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyGroupReturns", "plugin.Z_GetPropertyGroupReturns", '[["A","*@PropertyGroup","A"],["B","iface","B"]]');
+export const Z_GetPropertyValueArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyValueArgs", "plugin.Z_GetPropertyValueArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetPropertyValueReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyValueReturns", "plugin.Z_GetPropertyValueReturns", '[["A","*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_GetPropertyValuesArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyValuesArgs", "plugin.Z_GetPropertyValuesArgs", '[["A","string","A"],["B","[]string","B"]]');
+export const Z_GetPropertyValuesReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPropertyValuesReturns", "plugin.Z_GetPropertyValuesReturns", '[["A","[]*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_GetPublicChannelsForTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_GetPublicChannelsForTeamArgs", "plugin.Z_GetPublicChannelsForTeamArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetPublicChannelsForTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_GetPublicChannelsForTeamReturns", "plugin.Z_GetPublicChannelsForTeamReturns", '[["A","[]*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_GetReactionsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetReactionsArgs", "plugin.Z_GetReactionsArgs", '[["A","string","A"]]');
+export const Z_GetReactionsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetReactionsReturns", "plugin.Z_GetReactionsReturns", '[["A","[]*@Reaction","A"],["B","*@AppError","B"]]');
+export const Z_GetServerVersionArgs: SdkWire<Record<string, unknown>> = struct("Z_GetServerVersionArgs", "plugin.Z_GetServerVersionArgs", '[]');
+export const Z_GetServerVersionReturns: SdkWire<Record<string, unknown>> = struct("Z_GetServerVersionReturns", "plugin.Z_GetServerVersionReturns", '[["A","string","A"]]');
+export const Z_GetSessionArgs: SdkWire<Record<string, unknown>> = struct("Z_GetSessionArgs", "plugin.Z_GetSessionArgs", '[["A","string","A"]]');
+export const Z_GetSessionReturns: SdkWire<Record<string, unknown>> = struct("Z_GetSessionReturns", "plugin.Z_GetSessionReturns", '[["A","*@Session","A"],["B","*@AppError","B"]]');
+export const Z_GetSystemInstallDateArgs: SdkWire<Record<string, unknown>> = struct("Z_GetSystemInstallDateArgs", "plugin.Z_GetSystemInstallDateArgs", '[]');
+export const Z_GetSystemInstallDateReturns: SdkWire<Record<string, unknown>> = struct("Z_GetSystemInstallDateReturns", "plugin.Z_GetSystemInstallDateReturns", '[["A","int64","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamArgs", "plugin.Z_GetTeamArgs", '[["A","string","A"]]');
+export const Z_GetTeamByNameArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamByNameArgs", "plugin.Z_GetTeamByNameArgs", '[["A","string","A"]]');
+export const Z_GetTeamByNameReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamByNameReturns", "plugin.Z_GetTeamByNameReturns", '[["A","*@Team","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamIconArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamIconArgs", "plugin.Z_GetTeamIconArgs", '[["A","string","A"]]');
+export const Z_GetTeamIconReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamIconReturns", "plugin.Z_GetTeamIconReturns", '[["A","bytes","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamMemberArgs", "plugin.Z_GetTeamMemberArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_GetTeamMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamMemberReturns", "plugin.Z_GetTeamMemberReturns", '[["A","*@TeamMember","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamMembersArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamMembersArgs", "plugin.Z_GetTeamMembersArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetTeamMembersForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamMembersForUserArgs", "plugin.Z_GetTeamMembersForUserArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetTeamMembersForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamMembersForUserReturns", "plugin.Z_GetTeamMembersForUserReturns", '[["A","[]*@TeamMember","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamMembersReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamMembersReturns", "plugin.Z_GetTeamMembersReturns", '[["A","[]*@TeamMember","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamReturns", "plugin.Z_GetTeamReturns", '[["A","*@Team","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamStatsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamStatsArgs", "plugin.Z_GetTeamStatsArgs", '[["A","string","A"]]');
+export const Z_GetTeamStatsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamStatsReturns", "plugin.Z_GetTeamStatsReturns", '[["A","*@TeamStats","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamsArgs", "plugin.Z_GetTeamsArgs", '[]');
+export const Z_GetTeamsForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamsForUserArgs", "plugin.Z_GetTeamsForUserArgs", '[["A","string","A"]]');
+export const Z_GetTeamsForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamsForUserReturns", "plugin.Z_GetTeamsForUserReturns", '[["A","[]*@Team","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamsReturns", "plugin.Z_GetTeamsReturns", '[["A","[]*@Team","A"],["B","*@AppError","B"]]');
+export const Z_GetTeamsUnreadForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTeamsUnreadForUserArgs", "plugin.Z_GetTeamsUnreadForUserArgs", '[["A","string","A"]]');
+export const Z_GetTeamsUnreadForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTeamsUnreadForUserReturns", "plugin.Z_GetTeamsUnreadForUserReturns", '[["A","[]*@TeamUnread","A"],["B","*@AppError","B"]]');
+export const Z_GetTelemetryIdArgs: SdkWire<Record<string, unknown>> = struct("Z_GetTelemetryIdArgs", "plugin.Z_GetTelemetryIdArgs", '[]');
+export const Z_GetTelemetryIdReturns: SdkWire<Record<string, unknown>> = struct("Z_GetTelemetryIdReturns", "plugin.Z_GetTelemetryIdReturns", '[["A","string","A"]]');
+export const Z_GetUnsanitizedConfigArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUnsanitizedConfigArgs", "plugin.Z_GetUnsanitizedConfigArgs", '[]');
+export const Z_GetUnsanitizedConfigReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUnsanitizedConfigReturns", "plugin.Z_GetUnsanitizedConfigReturns", '[["A","*@Config","A"]]');
+export const Z_GetUploadSessionArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUploadSessionArgs", "plugin.Z_GetUploadSessionArgs", '[["A","string","A"]]');
+export const Z_GetUploadSessionReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUploadSessionReturns", "plugin.Z_GetUploadSessionReturns", '[["A","*@UploadSession","A"],["B","iface","B"]]');
+export const Z_GetUserArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUserArgs", "plugin.Z_GetUserArgs", '[["A","string","A"]]');
+export const Z_GetUserByEmailArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUserByEmailArgs", "plugin.Z_GetUserByEmailArgs", '[["A","string","A"]]');
+export const Z_GetUserByEmailReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUserByEmailReturns", "plugin.Z_GetUserByEmailReturns", '[["A","*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetUserByUsernameArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUserByUsernameArgs", "plugin.Z_GetUserByUsernameArgs", '[["A","string","A"]]');
+export const Z_GetUserByUsernameReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUserByUsernameReturns", "plugin.Z_GetUserByUsernameReturns", '[["A","*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetUserReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUserReturns", "plugin.Z_GetUserReturns", '[["A","*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetUserStatusArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUserStatusArgs", "plugin.Z_GetUserStatusArgs", '[["A","string","A"]]');
+export const Z_GetUserStatusReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUserStatusReturns", "plugin.Z_GetUserStatusReturns", '[["A","*@Status","A"],["B","*@AppError","B"]]');
+export const Z_GetUserStatusesByIdsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUserStatusesByIdsArgs", "plugin.Z_GetUserStatusesByIdsArgs", '[["A","[]string","A"]]');
+export const Z_GetUserStatusesByIdsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUserStatusesByIdsReturns", "plugin.Z_GetUserStatusesByIdsReturns", '[["A","[]*@Status","A"],["B","*@AppError","B"]]');
+export const Z_GetUsersArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUsersArgs", "plugin.Z_GetUsersArgs", '[["A","*@UserGetOptions","A"]]');
+export const Z_GetUsersByIdsArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUsersByIdsArgs", "plugin.Z_GetUsersByIdsArgs", '[["A","[]string","A"]]');
+export const Z_GetUsersByIdsReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUsersByIdsReturns", "plugin.Z_GetUsersByIdsReturns", '[["A","[]*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetUsersByUsernamesArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUsersByUsernamesArgs", "plugin.Z_GetUsersByUsernamesArgs", '[["A","[]string","A"]]');
+export const Z_GetUsersByUsernamesReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUsersByUsernamesReturns", "plugin.Z_GetUsersByUsernamesReturns", '[["A","[]*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetUsersInChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUsersInChannelArgs", "plugin.Z_GetUsersInChannelArgs", '[["A","string","A"],["B","string","B"],["C","int","C"],["D","int","D"]]');
+export const Z_GetUsersInChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUsersInChannelReturns", "plugin.Z_GetUsersInChannelReturns", '[["A","[]*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetUsersInTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_GetUsersInTeamArgs", "plugin.Z_GetUsersInTeamArgs", '[["A","string","A"],["B","int","B"],["C","int","C"]]');
+export const Z_GetUsersInTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUsersInTeamReturns", "plugin.Z_GetUsersInTeamReturns", '[["A","[]*@User","A"],["B","*@AppError","B"]]');
+export const Z_GetUsersReturns: SdkWire<Record<string, unknown>> = struct("Z_GetUsersReturns", "plugin.Z_GetUsersReturns", '[["A","[]*@User","A"],["B","*@AppError","B"]]');
+export const Z_HasPermissionToArgs: SdkWire<Record<string, unknown>> = struct("Z_HasPermissionToArgs", "plugin.Z_HasPermissionToArgs", '[["A","string","A"],["B","*@Permission","B"]]');
+export const Z_HasPermissionToChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_HasPermissionToChannelArgs", "plugin.Z_HasPermissionToChannelArgs", '[["A","string","A"],["B","string","B"],["C","*@Permission","C"]]');
+export const Z_HasPermissionToChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_HasPermissionToChannelReturns", "plugin.Z_HasPermissionToChannelReturns", '[["A","bool","A"]]');
+export const Z_HasPermissionToReturns: SdkWire<Record<string, unknown>> = struct("Z_HasPermissionToReturns", "plugin.Z_HasPermissionToReturns", '[["A","bool","A"]]');
+export const Z_HasPermissionToTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_HasPermissionToTeamArgs", "plugin.Z_HasPermissionToTeamArgs", '[["A","string","A"],["B","string","B"],["C","*@Permission","C"]]');
+export const Z_HasPermissionToTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_HasPermissionToTeamReturns", "plugin.Z_HasPermissionToTeamReturns", '[["A","bool","A"]]');
+export const Z_InstallPluginArgs: SdkWire<Record<string, unknown>> = struct("Z_InstallPluginArgs", "plugin.Z_InstallPluginArgs", '[["PluginStreamID","uint32","PluginStreamID"],["B","bool","B"]]');
+export const Z_InstallPluginReturns: SdkWire<Record<string, unknown>> = struct("Z_InstallPluginReturns", "plugin.Z_InstallPluginReturns", '[["A","*@Manifest","A"],["B","*@AppError","B"]]');
+export const Z_InviteRemoteToChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_InviteRemoteToChannelArgs", "plugin.Z_InviteRemoteToChannelArgs", '[["A","string","A"],["B","string","B"],["C","string","C"],["D","bool","D"]]');
+export const Z_InviteRemoteToChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_InviteRemoteToChannelReturns", "plugin.Z_InviteRemoteToChannelReturns", '[["A","iface","A"]]');
+export const Z_IsEnterpriseReadyArgs: SdkWire<Record<string, unknown>> = struct("Z_IsEnterpriseReadyArgs", "plugin.Z_IsEnterpriseReadyArgs", '[]');
+export const Z_IsEnterpriseReadyReturns: SdkWire<Record<string, unknown>> = struct("Z_IsEnterpriseReadyReturns", "plugin.Z_IsEnterpriseReadyReturns", '[["A","bool","A"]]');
+export const Z_KVCompareAndDeleteArgs: SdkWire<Record<string, unknown>> = struct("Z_KVCompareAndDeleteArgs", "plugin.Z_KVCompareAndDeleteArgs", '[["A","string","A"],["B","bytes","B"]]');
+export const Z_KVCompareAndDeleteReturns: SdkWire<Record<string, unknown>> = struct("Z_KVCompareAndDeleteReturns", "plugin.Z_KVCompareAndDeleteReturns", '[["A","bool","A"],["B","*@AppError","B"]]');
+export const Z_KVCompareAndSetArgs: SdkWire<Record<string, unknown>> = struct("Z_KVCompareAndSetArgs", "plugin.Z_KVCompareAndSetArgs", '[["A","string","A"],["B","bytes","B"],["C","bytes","C"]]');
+export const Z_KVCompareAndSetReturns: SdkWire<Record<string, unknown>> = struct("Z_KVCompareAndSetReturns", "plugin.Z_KVCompareAndSetReturns", '[["A","bool","A"],["B","*@AppError","B"]]');
+export const Z_KVDeleteAllArgs: SdkWire<Record<string, unknown>> = struct("Z_KVDeleteAllArgs", "plugin.Z_KVDeleteAllArgs", '[]');
+export const Z_KVDeleteAllReturns: SdkWire<Record<string, unknown>> = struct("Z_KVDeleteAllReturns", "plugin.Z_KVDeleteAllReturns", '[["A","*@AppError","A"]]');
+export const Z_KVDeleteArgs: SdkWire<Record<string, unknown>> = struct("Z_KVDeleteArgs", "plugin.Z_KVDeleteArgs", '[["A","string","A"]]');
+export const Z_KVDeleteReturns: SdkWire<Record<string, unknown>> = struct("Z_KVDeleteReturns", "plugin.Z_KVDeleteReturns", '[["A","*@AppError","A"]]');
+export const Z_KVGetArgs: SdkWire<Record<string, unknown>> = struct("Z_KVGetArgs", "plugin.Z_KVGetArgs", '[["A","string","A"]]');
+export const Z_KVGetReturns: SdkWire<Record<string, unknown>> = struct("Z_KVGetReturns", "plugin.Z_KVGetReturns", '[["A","bytes","A"],["B","*@AppError","B"]]');
+export const Z_KVListArgs: SdkWire<Record<string, unknown>> = struct("Z_KVListArgs", "plugin.Z_KVListArgs", '[["A","int","A"],["B","int","B"]]');
+export const Z_KVListReturns: SdkWire<Record<string, unknown>> = struct("Z_KVListReturns", "plugin.Z_KVListReturns", '[["A","[]string","A"],["B","*@AppError","B"]]');
+export const Z_KVSetArgs: SdkWire<Record<string, unknown>> = struct("Z_KVSetArgs", "plugin.Z_KVSetArgs", '[["A","string","A"],["B","bytes","B"]]');
+export const Z_KVSetReturns: SdkWire<Record<string, unknown>> = struct("Z_KVSetReturns", "plugin.Z_KVSetReturns", '[["A","*@AppError","A"]]');
+export const Z_KVSetWithExpiryArgs: SdkWire<Record<string, unknown>> = struct("Z_KVSetWithExpiryArgs", "plugin.Z_KVSetWithExpiryArgs", '[["A","string","A"],["B","bytes","B"],["C","int64","C"]]');
+export const Z_KVSetWithExpiryReturns: SdkWire<Record<string, unknown>> = struct("Z_KVSetWithExpiryReturns", "plugin.Z_KVSetWithExpiryReturns", '[["A","*@AppError","A"]]');
+export const Z_KVSetWithOptionsArgs: SdkWire<Record<string, unknown>> = struct("Z_KVSetWithOptionsArgs", "plugin.Z_KVSetWithOptionsArgs", '[["A","string","A"],["B","bytes","B"],["C","@PluginKVSetOptions","C"]]');
+export const Z_KVSetWithOptionsReturns: SdkWire<Record<string, unknown>> = struct("Z_KVSetWithOptionsReturns", "plugin.Z_KVSetWithOptionsReturns", '[["A","bool","A"],["B","*@AppError","B"]]');
+export const Z_ListBuiltInCommandsArgs: SdkWire<Record<string, unknown>> = struct("Z_ListBuiltInCommandsArgs", "plugin.Z_ListBuiltInCommandsArgs", '[]');
+export const Z_ListBuiltInCommandsReturns: SdkWire<Record<string, unknown>> = struct("Z_ListBuiltInCommandsReturns", "plugin.Z_ListBuiltInCommandsReturns", '[["A","[]*@Command","A"],["B","iface","B"]]');
+export const Z_ListCommandsArgs: SdkWire<Record<string, unknown>> = struct("Z_ListCommandsArgs", "plugin.Z_ListCommandsArgs", '[["A","string","A"]]');
+export const Z_ListCommandsReturns: SdkWire<Record<string, unknown>> = struct("Z_ListCommandsReturns", "plugin.Z_ListCommandsReturns", '[["A","[]*@Command","A"],["B","iface","B"]]');
+export const Z_ListCustomCommandsArgs: SdkWire<Record<string, unknown>> = struct("Z_ListCustomCommandsArgs", "plugin.Z_ListCustomCommandsArgs", '[["A","string","A"]]');
+export const Z_ListCustomCommandsReturns: SdkWire<Record<string, unknown>> = struct("Z_ListCustomCommandsReturns", "plugin.Z_ListCustomCommandsReturns", '[["A","[]*@Command","A"],["B","iface","B"]]');
+export const Z_ListPluginCommandsArgs: SdkWire<Record<string, unknown>> = struct("Z_ListPluginCommandsArgs", "plugin.Z_ListPluginCommandsArgs", '[["A","string","A"]]');
+export const Z_ListPluginCommandsReturns: SdkWire<Record<string, unknown>> = struct("Z_ListPluginCommandsReturns", "plugin.Z_ListPluginCommandsReturns", '[["A","[]*@Command","A"],["B","iface","B"]]');
+export const Z_LoadPluginConfigurationArgsArgs: SdkWire<Record<string, unknown>> = struct("Z_LoadPluginConfigurationArgsArgs", "plugin.Z_LoadPluginConfigurationArgsArgs", '[]');
+export const Z_LoadPluginConfigurationArgsReturns: SdkWire<Record<string, unknown>> = struct("Z_LoadPluginConfigurationArgsReturns", "plugin.Z_LoadPluginConfigurationArgsReturns", '[["A","bytes","A"]]');
+export const Z_LogAuditRecArgs: SdkWire<Record<string, unknown>> = struct("Z_LogAuditRecArgs", "plugin.Z_LogAuditRecArgs", '[["A","*@AuditRecord","A"]]');
+export const Z_LogAuditRecReturns: SdkWire<Record<string, unknown>> = struct("Z_LogAuditRecReturns", "plugin.Z_LogAuditRecReturns", '[]');
+export const Z_LogAuditRecWithLevelArgs: SdkWire<Record<string, unknown>> = struct("Z_LogAuditRecWithLevelArgs", "plugin.Z_LogAuditRecWithLevelArgs", '[["A","*@AuditRecord","A"],["B","@LogrLevel","B"]]');
+export const Z_LogAuditRecWithLevelReturns: SdkWire<Record<string, unknown>> = struct("Z_LogAuditRecWithLevelReturns", "plugin.Z_LogAuditRecWithLevelReturns", '[]');
+export const Z_LogDebugArgs: SdkWire<Record<string, unknown>> = struct("Z_LogDebugArgs", "plugin.Z_LogDebugArgs", '[["A","string","A"],["B","[]iface","B"]]');
+export const Z_LogDebugReturns: SdkWire<Record<string, unknown>> = struct("Z_LogDebugReturns", "plugin.Z_LogDebugReturns", '[]');
+export const Z_LogErrorArgs: SdkWire<Record<string, unknown>> = struct("Z_LogErrorArgs", "plugin.Z_LogErrorArgs", '[["A","string","A"],["B","[]iface","B"]]');
+export const Z_LogErrorReturns: SdkWire<Record<string, unknown>> = struct("Z_LogErrorReturns", "plugin.Z_LogErrorReturns", '[]');
+export const Z_LogInfoArgs: SdkWire<Record<string, unknown>> = struct("Z_LogInfoArgs", "plugin.Z_LogInfoArgs", '[["A","string","A"],["B","[]iface","B"]]');
+export const Z_LogInfoReturns: SdkWire<Record<string, unknown>> = struct("Z_LogInfoReturns", "plugin.Z_LogInfoReturns", '[]');
+export const Z_LogWarnArgs: SdkWire<Record<string, unknown>> = struct("Z_LogWarnArgs", "plugin.Z_LogWarnArgs", '[["A","string","A"],["B","[]iface","B"]]');
+export const Z_LogWarnReturns: SdkWire<Record<string, unknown>> = struct("Z_LogWarnReturns", "plugin.Z_LogWarnReturns", '[]');
+export const Z_MessageHasBeenDeletedArgs: SdkWire<Record<string, unknown>> = struct("Z_MessageHasBeenDeletedArgs", "plugin.Z_MessageHasBeenDeletedArgs", '[["A","*@PluginContext","A"],["B","*@Post","B"]]');
+export const Z_MessageHasBeenDeletedReturns: SdkWire<Record<string, unknown>> = struct("Z_MessageHasBeenDeletedReturns", "plugin.Z_MessageHasBeenDeletedReturns", '[]');
+export const Z_MessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = struct("Z_MessageHasBeenPostedArgs", "plugin.Z_MessageHasBeenPostedArgs", '[["A","*@PluginContext","A"],["B","*@Post","B"]]');
+export const Z_MessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = struct("Z_MessageHasBeenPostedReturns", "plugin.Z_MessageHasBeenPostedReturns", '[]');
+export const Z_MessageHasBeenUpdatedArgs: SdkWire<Record<string, unknown>> = struct("Z_MessageHasBeenUpdatedArgs", "plugin.Z_MessageHasBeenUpdatedArgs", '[["A","*@PluginContext","A"],["B","*@Post","B"],["C","*@Post","C"]]');
+export const Z_MessageHasBeenUpdatedReturns: SdkWire<Record<string, unknown>> = struct("Z_MessageHasBeenUpdatedReturns", "plugin.Z_MessageHasBeenUpdatedReturns", '[]');
+export const Z_MessageWillBePostedArgs: SdkWire<Record<string, unknown>> = struct("Z_MessageWillBePostedArgs", "plugin.Z_MessageWillBePostedArgs", '[["A","*@PluginContext","A"],["B","*@Post","B"]]');
+export const Z_MessageWillBePostedReturns: SdkWire<Record<string, unknown>> = struct("Z_MessageWillBePostedReturns", "plugin.Z_MessageWillBePostedReturns", '[["A","*@Post","A"],["B","string","B"]]');
+export const Z_MessageWillBeUpdatedArgs: SdkWire<Record<string, unknown>> = struct("Z_MessageWillBeUpdatedArgs", "plugin.Z_MessageWillBeUpdatedArgs", '[["A","*@PluginContext","A"],["B","*@Post","B"],["C","*@Post","C"]]');
+export const Z_MessageWillBeUpdatedReturns: SdkWire<Record<string, unknown>> = struct("Z_MessageWillBeUpdatedReturns", "plugin.Z_MessageWillBeUpdatedReturns", '[["A","*@Post","A"],["B","string","B"]]');
+export const Z_MessagesWillBeConsumedArgs: SdkWire<Record<string, unknown>> = struct("Z_MessagesWillBeConsumedArgs", "plugin.Z_MessagesWillBeConsumedArgs", '[["A","[]*@Post","A"]]');
+export const Z_MessagesWillBeConsumedReturns: SdkWire<Record<string, unknown>> = struct("Z_MessagesWillBeConsumedReturns", "plugin.Z_MessagesWillBeConsumedReturns", '[["A","[]*@Post","A"]]');
+export const Z_MessagesWillBeConsumedWithContextArgs: SdkWire<Record<string, unknown>> = struct("Z_MessagesWillBeConsumedWithContextArgs", "plugin.Z_MessagesWillBeConsumedWithContextArgs", '[["A","*@PluginContext","A"],["B","[]*@Post","B"]]');
+export const Z_MessagesWillBeConsumedWithContextReturns: SdkWire<Record<string, unknown>> = struct("Z_MessagesWillBeConsumedWithContextReturns", "plugin.Z_MessagesWillBeConsumedWithContextReturns", '[["A","[]*@Post","A"]]');
+export const Z_NotificationWillBePushedArgs: SdkWire<Record<string, unknown>> = struct("Z_NotificationWillBePushedArgs", "plugin.Z_NotificationWillBePushedArgs", '[["A","*@PushNotification","A"],["B","string","B"]]');
+export const Z_NotificationWillBePushedReturns: SdkWire<Record<string, unknown>> = struct("Z_NotificationWillBePushedReturns", "plugin.Z_NotificationWillBePushedReturns", '[["A","*@PushNotification","A"],["B","string","B"]]');
+export const Z_OnActivateArgs: SdkWire<Record<string, unknown>> = struct("Z_OnActivateArgs", "plugin.Z_OnActivateArgs", '[["APIMuxId","uint32","APIMuxId"],["DriverMuxId","uint32","DriverMuxId"]]');
+export const Z_OnActivateReturns: SdkWire<Record<string, unknown>> = struct("Z_OnActivateReturns", "plugin.Z_OnActivateReturns", '[["A","iface","A"]]');
+export const Z_OnCloudLimitsUpdatedArgs: SdkWire<Record<string, unknown>> = struct("Z_OnCloudLimitsUpdatedArgs", "plugin.Z_OnCloudLimitsUpdatedArgs", '[["A","*@ProductLimits","A"]]');
+export const Z_OnCloudLimitsUpdatedReturns: SdkWire<Record<string, unknown>> = struct("Z_OnCloudLimitsUpdatedReturns", "plugin.Z_OnCloudLimitsUpdatedReturns", '[]');
+export const Z_OnConfigurationChangeArgs: SdkWire<Record<string, unknown>> = struct("Z_OnConfigurationChangeArgs", "plugin.Z_OnConfigurationChangeArgs", '[]');
+export const Z_OnConfigurationChangeReturns: SdkWire<Record<string, unknown>> = struct("Z_OnConfigurationChangeReturns", "plugin.Z_OnConfigurationChangeReturns", '[["A","iface","A"]]');
+export const Z_OnDeactivateArgs: SdkWire<Record<string, unknown>> = struct("Z_OnDeactivateArgs", "plugin.Z_OnDeactivateArgs", '[]');
+export const Z_OnDeactivateReturns: SdkWire<Record<string, unknown>> = struct("Z_OnDeactivateReturns", "plugin.Z_OnDeactivateReturns", '[["A","iface","A"]]');
+export const Z_OnInstallArgs: SdkWire<Record<string, unknown>> = struct("Z_OnInstallArgs", "plugin.Z_OnInstallArgs", '[["A","*@PluginContext","A"],["B","@OnInstallEvent","B"]]');
+export const Z_OnInstallReturns: SdkWire<Record<string, unknown>> = struct("Z_OnInstallReturns", "plugin.Z_OnInstallReturns", '[["A","iface","A"]]');
+export const Z_OnPluginClusterEventArgs: SdkWire<Record<string, unknown>> = struct("Z_OnPluginClusterEventArgs", "plugin.Z_OnPluginClusterEventArgs", '[["A","*@PluginContext","A"],["B","@PluginClusterEvent","B"]]');
+export const Z_OnPluginClusterEventReturns: SdkWire<Record<string, unknown>> = struct("Z_OnPluginClusterEventReturns", "plugin.Z_OnPluginClusterEventReturns", '[]');
+export const Z_OnSAMLLoginArgs: SdkWire<Record<string, unknown>> = struct("Z_OnSAMLLoginArgs", "plugin.Z_OnSAMLLoginArgs", '[["A","*@PluginContext","A"],["B","*@User","B"],["C","*@Saml2AssertionInfo","C"]]');
+export const Z_OnSAMLLoginReturns: SdkWire<Record<string, unknown>> = struct("Z_OnSAMLLoginReturns", "plugin.Z_OnSAMLLoginReturns", '[["A","iface","A"]]');
+export const Z_OnSendDailyTelemetryArgs: SdkWire<Record<string, unknown>> = struct("Z_OnSendDailyTelemetryArgs", "plugin.Z_OnSendDailyTelemetryArgs", '[]');
+export const Z_OnSendDailyTelemetryReturns: SdkWire<Record<string, unknown>> = struct("Z_OnSendDailyTelemetryReturns", "plugin.Z_OnSendDailyTelemetryReturns", '[]');
+export const Z_OnSharedChannelsAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsAttachmentSyncMsgArgs", "plugin.Z_OnSharedChannelsAttachmentSyncMsgArgs", '[["A","*@FileInfo","A"],["B","*@Post","B"],["C","*@RemoteCluster","C"]]');
+export const Z_OnSharedChannelsAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsAttachmentSyncMsgReturns", "plugin.Z_OnSharedChannelsAttachmentSyncMsgReturns", '[["A","iface","A"]]');
+export const Z_OnSharedChannelsPingArgs: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsPingArgs", "plugin.Z_OnSharedChannelsPingArgs", '[["A","*@RemoteCluster","A"]]');
+export const Z_OnSharedChannelsPingReturns: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsPingReturns", "plugin.Z_OnSharedChannelsPingReturns", '[["A","bool","A"]]');
+export const Z_OnSharedChannelsProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsProfileImageSyncMsgArgs", "plugin.Z_OnSharedChannelsProfileImageSyncMsgArgs", '[["A","*@User","A"],["B","*@RemoteCluster","B"]]');
+export const Z_OnSharedChannelsProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsProfileImageSyncMsgReturns", "plugin.Z_OnSharedChannelsProfileImageSyncMsgReturns", '[["A","iface","A"]]');
+export const Z_OnSharedChannelsSyncMsgArgs: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsSyncMsgArgs", "plugin.Z_OnSharedChannelsSyncMsgArgs", '[["A","*@SyncMsg","A"],["B","*@RemoteCluster","B"]]');
+export const Z_OnSharedChannelsSyncMsgReturns: SdkWire<Record<string, unknown>> = struct("Z_OnSharedChannelsSyncMsgReturns", "plugin.Z_OnSharedChannelsSyncMsgReturns", '[["A","@SyncResponse","A"],["B","iface","B"]]');
+export const Z_OnWebSocketConnectArgs: SdkWire<Record<string, unknown>> = struct("Z_OnWebSocketConnectArgs", "plugin.Z_OnWebSocketConnectArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_OnWebSocketConnectReturns: SdkWire<Record<string, unknown>> = struct("Z_OnWebSocketConnectReturns", "plugin.Z_OnWebSocketConnectReturns", '[]');
+export const Z_OnWebSocketDisconnectArgs: SdkWire<Record<string, unknown>> = struct("Z_OnWebSocketDisconnectArgs", "plugin.Z_OnWebSocketDisconnectArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_OnWebSocketDisconnectReturns: SdkWire<Record<string, unknown>> = struct("Z_OnWebSocketDisconnectReturns", "plugin.Z_OnWebSocketDisconnectReturns", '[]');
+export const Z_OpenInteractiveDialogArgs: SdkWire<Record<string, unknown>> = struct("Z_OpenInteractiveDialogArgs", "plugin.Z_OpenInteractiveDialogArgs", '[["A","@OpenDialogRequest","A"]]');
+export const Z_OpenInteractiveDialogReturns: SdkWire<Record<string, unknown>> = struct("Z_OpenInteractiveDialogReturns", "plugin.Z_OpenInteractiveDialogReturns", '[["A","*@AppError","A"]]');
+export const Z_PatchBotArgs: SdkWire<Record<string, unknown>> = struct("Z_PatchBotArgs", "plugin.Z_PatchBotArgs", '[["A","string","A"],["B","*@BotPatch","B"]]');
+export const Z_PatchBotReturns: SdkWire<Record<string, unknown>> = struct("Z_PatchBotReturns", "plugin.Z_PatchBotReturns", '[["A","*@Bot","A"],["B","*@AppError","B"]]');
+export const Z_PatchChannelMembersNotificationsArgs: SdkWire<Record<string, unknown>> = struct("Z_PatchChannelMembersNotificationsArgs", "plugin.Z_PatchChannelMembersNotificationsArgs", '[["A","[]*@ChannelMemberIdentifier","A"],["B","map[string]string","B"]]');
+export const Z_PatchChannelMembersNotificationsReturns: SdkWire<Record<string, unknown>> = struct("Z_PatchChannelMembersNotificationsReturns", "plugin.Z_PatchChannelMembersNotificationsReturns", '[["A","*@AppError","A"]]');
+export const Z_PermanentDeleteBotArgs: SdkWire<Record<string, unknown>> = struct("Z_PermanentDeleteBotArgs", "plugin.Z_PermanentDeleteBotArgs", '[["A","string","A"]]');
+export const Z_PermanentDeleteBotReturns: SdkWire<Record<string, unknown>> = struct("Z_PermanentDeleteBotReturns", "plugin.Z_PermanentDeleteBotReturns", '[["A","*@AppError","A"]]');
+export const Z_PluginHTTPArgs: SdkWire<Record<string, unknown>> = struct("Z_PluginHTTPArgs", "plugin.Z_PluginHTTPArgs", '[["Request","*@PluginHTTPRequestSubset","Request"],["RequestBody","bytes","RequestBody"]]');
+export const Z_PluginHTTPReturns: SdkWire<Record<string, unknown>> = struct("Z_PluginHTTPReturns", "plugin.Z_PluginHTTPReturns", '[["Response","*@HttpResponse","Response"],["ResponseBody","bytes","ResponseBody"]]');
+export const Z_PluginHTTPStreamArgs: SdkWire<Record<string, unknown>> = struct("Z_PluginHTTPStreamArgs", "plugin.Z_PluginHTTPStreamArgs", '[["ResponseBodyStream","uint32","ResponseBodyStream"],["Request","*@PluginHTTPRequestSubset","Request"],["RequestBodyStream","uint32","RequestBodyStream"]]');
+export const Z_PluginHTTPStreamReturns: SdkWire<Record<string, unknown>> = struct("Z_PluginHTTPStreamReturns", "plugin.Z_PluginHTTPStreamReturns", '[["StatusCode","int","StatusCode"],["Header","map[string][]string","Header"]]');
+export const Z_PreferencesHaveChangedArgs: SdkWire<Record<string, unknown>> = struct("Z_PreferencesHaveChangedArgs", "plugin.Z_PreferencesHaveChangedArgs", '[["A","*@PluginContext","A"],["B","[]@Preference","B"]]');
+export const Z_PreferencesHaveChangedReturns: SdkWire<Record<string, unknown>> = struct("Z_PreferencesHaveChangedReturns", "plugin.Z_PreferencesHaveChangedReturns", '[]');
+export const Z_PublishPluginClusterEventArgs: SdkWire<Record<string, unknown>> = struct("Z_PublishPluginClusterEventArgs", "plugin.Z_PublishPluginClusterEventArgs", '[["A","@PluginClusterEvent","A"],["B","@PluginClusterEventSendOptions","B"]]');
+export const Z_PublishPluginClusterEventReturns: SdkWire<Record<string, unknown>> = struct("Z_PublishPluginClusterEventReturns", "plugin.Z_PublishPluginClusterEventReturns", '[["A","iface","A"]]');
+export const Z_PublishUserTypingArgs: SdkWire<Record<string, unknown>> = struct("Z_PublishUserTypingArgs", "plugin.Z_PublishUserTypingArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_PublishUserTypingReturns: SdkWire<Record<string, unknown>> = struct("Z_PublishUserTypingReturns", "plugin.Z_PublishUserTypingReturns", '[["A","*@AppError","A"]]');
+export const Z_PublishWebSocketEventArgs: SdkWire<Record<string, unknown>> = struct("Z_PublishWebSocketEventArgs", "plugin.Z_PublishWebSocketEventArgs", '[["A","string","A"],["B","map[string]iface","B"],["C","*@WebsocketBroadcast","C"]]');
+export const Z_PublishWebSocketEventReturns: SdkWire<Record<string, unknown>> = struct("Z_PublishWebSocketEventReturns", "plugin.Z_PublishWebSocketEventReturns", '[]');
+export const Z_QueryUsersForAccessControlExpressionArgs: SdkWire<Record<string, unknown>> = struct("Z_QueryUsersForAccessControlExpressionArgs", "plugin.Z_QueryUsersForAccessControlExpressionArgs", '[["A","string","A"],["B","string","B"],["C","string","C"],["D","string","D"],["E","string","E"],["F","int","F"]]');
+export const Z_QueryUsersForAccessControlExpressionReturns: SdkWire<Record<string, unknown>> = struct("Z_QueryUsersForAccessControlExpressionReturns", "plugin.Z_QueryUsersForAccessControlExpressionReturns", '[["A","*@AccessControlPolicyTestResponse","A"],["B","*@AppError","B"]]');
+export const Z_ReactionHasBeenAddedArgs: SdkWire<Record<string, unknown>> = struct("Z_ReactionHasBeenAddedArgs", "plugin.Z_ReactionHasBeenAddedArgs", '[["A","*@PluginContext","A"],["B","*@Reaction","B"]]');
+export const Z_ReactionHasBeenAddedReturns: SdkWire<Record<string, unknown>> = struct("Z_ReactionHasBeenAddedReturns", "plugin.Z_ReactionHasBeenAddedReturns", '[]');
+export const Z_ReactionHasBeenRemovedArgs: SdkWire<Record<string, unknown>> = struct("Z_ReactionHasBeenRemovedArgs", "plugin.Z_ReactionHasBeenRemovedArgs", '[["A","*@PluginContext","A"],["B","*@Reaction","B"]]');
+export const Z_ReactionHasBeenRemovedReturns: SdkWire<Record<string, unknown>> = struct("Z_ReactionHasBeenRemovedReturns", "plugin.Z_ReactionHasBeenRemovedReturns", '[]');
+export const Z_ReadFileArgs: SdkWire<Record<string, unknown>> = struct("Z_ReadFileArgs", "plugin.Z_ReadFileArgs", '[["A","string","A"]]');
+export const Z_ReadFileReturns: SdkWire<Record<string, unknown>> = struct("Z_ReadFileReturns", "plugin.Z_ReadFileReturns", '[["A","bytes","A"],["B","*@AppError","B"]]');
+export const Z_ReceiveSharedChannelAttachmentSyncMsgArgs: SdkWire<Record<string, unknown>> = struct("Z_ReceiveSharedChannelAttachmentSyncMsgArgs", "plugin.Z_ReceiveSharedChannelAttachmentSyncMsgArgs", '[["A","string","A"],["B","string","B"],["C","*@FileInfo","C"],["DataStreamID","uint32","DataStreamID"]]');
+export const Z_ReceiveSharedChannelAttachmentSyncMsgReturns: SdkWire<Record<string, unknown>> = struct("Z_ReceiveSharedChannelAttachmentSyncMsgReturns", "plugin.Z_ReceiveSharedChannelAttachmentSyncMsgReturns", '[["A","*@FileInfo","A"],["B","iface","B"]]');
+export const Z_ReceiveSharedChannelProfileImageSyncMsgArgs: SdkWire<Record<string, unknown>> = struct("Z_ReceiveSharedChannelProfileImageSyncMsgArgs", "plugin.Z_ReceiveSharedChannelProfileImageSyncMsgArgs", '[["A","string","A"],["B","string","B"],["C","bytes","C"]]');
+export const Z_ReceiveSharedChannelProfileImageSyncMsgReturns: SdkWire<Record<string, unknown>> = struct("Z_ReceiveSharedChannelProfileImageSyncMsgReturns", "plugin.Z_ReceiveSharedChannelProfileImageSyncMsgReturns", '[["A","iface","A"]]');
+export const Z_ReceiveSharedChannelSyncMsgArgs: SdkWire<Record<string, unknown>> = struct("Z_ReceiveSharedChannelSyncMsgArgs", "plugin.Z_ReceiveSharedChannelSyncMsgArgs", '[["A","string","A"],["B","*@SyncMsg","B"]]');
+export const Z_ReceiveSharedChannelSyncMsgReturns: SdkWire<Record<string, unknown>> = struct("Z_ReceiveSharedChannelSyncMsgReturns", "plugin.Z_ReceiveSharedChannelSyncMsgReturns", '[["A","@SyncResponse","A"],["B","iface","B"]]');
+export const Z_RegisterChannelGuardArgs: SdkWire<Record<string, unknown>> = struct("Z_RegisterChannelGuardArgs", "plugin.Z_RegisterChannelGuardArgs", '[["A","string","A"]]');
+export const Z_RegisterChannelGuardReturns: SdkWire<Record<string, unknown>> = struct("Z_RegisterChannelGuardReturns", "plugin.Z_RegisterChannelGuardReturns", '[["A","*@AppError","A"]]');
+export const Z_RegisterCollectionAndTopicArgs: SdkWire<Record<string, unknown>> = struct("Z_RegisterCollectionAndTopicArgs", "plugin.Z_RegisterCollectionAndTopicArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_RegisterCollectionAndTopicReturns: SdkWire<Record<string, unknown>> = struct("Z_RegisterCollectionAndTopicReturns", "plugin.Z_RegisterCollectionAndTopicReturns", '[["A","iface","A"]]');
+export const Z_RegisterCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_RegisterCommandArgs", "plugin.Z_RegisterCommandArgs", '[["A","*@Command","A"]]');
+export const Z_RegisterCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_RegisterCommandReturns", "plugin.Z_RegisterCommandReturns", '[["A","iface","A"]]');
+export const Z_RegisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = struct("Z_RegisterPluginForSharedChannelsArgs", "plugin.Z_RegisterPluginForSharedChannelsArgs", '[["A","@RegisterPluginOpts","A"]]');
+export const Z_RegisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = struct("Z_RegisterPluginForSharedChannelsReturns", "plugin.Z_RegisterPluginForSharedChannelsReturns", '[["A","string","A"],["B","iface","B"]]');
+export const Z_RegisterPropertyGroupArgs: SdkWire<Record<string, unknown>> = struct("Z_RegisterPropertyGroupArgs", "plugin.Z_RegisterPropertyGroupArgs", '[["A","string","A"]]');
+export const Z_RegisterPropertyGroupReturns: SdkWire<Record<string, unknown>> = struct("Z_RegisterPropertyGroupReturns", "plugin.Z_RegisterPropertyGroupReturns", '[["A","*@PropertyGroup","A"],["B","iface","B"]]');
+export const Z_RemovePluginArgs: SdkWire<Record<string, unknown>> = struct("Z_RemovePluginArgs", "plugin.Z_RemovePluginArgs", '[["A","string","A"]]');
+export const Z_RemovePluginReturns: SdkWire<Record<string, unknown>> = struct("Z_RemovePluginReturns", "plugin.Z_RemovePluginReturns", '[["A","*@AppError","A"]]');
+export const Z_RemoveReactionArgs: SdkWire<Record<string, unknown>> = struct("Z_RemoveReactionArgs", "plugin.Z_RemoveReactionArgs", '[["A","*@Reaction","A"]]');
+export const Z_RemoveReactionReturns: SdkWire<Record<string, unknown>> = struct("Z_RemoveReactionReturns", "plugin.Z_RemoveReactionReturns", '[["A","*@AppError","A"]]');
+export const Z_RemoveTeamIconArgs: SdkWire<Record<string, unknown>> = struct("Z_RemoveTeamIconArgs", "plugin.Z_RemoveTeamIconArgs", '[["A","string","A"]]');
+export const Z_RemoveTeamIconReturns: SdkWire<Record<string, unknown>> = struct("Z_RemoveTeamIconReturns", "plugin.Z_RemoveTeamIconReturns", '[["A","*@AppError","A"]]');
+export const Z_RemoveUserCustomStatusArgs: SdkWire<Record<string, unknown>> = struct("Z_RemoveUserCustomStatusArgs", "plugin.Z_RemoveUserCustomStatusArgs", '[["A","string","A"]]');
+export const Z_RemoveUserCustomStatusReturns: SdkWire<Record<string, unknown>> = struct("Z_RemoveUserCustomStatusReturns", "plugin.Z_RemoveUserCustomStatusReturns", '[["A","*@AppError","A"]]');
+export const Z_RequestTrialLicenseArgs: SdkWire<Record<string, unknown>> = struct("Z_RequestTrialLicenseArgs", "plugin.Z_RequestTrialLicenseArgs", '[["A","string","A"],["B","int","B"],["C","bool","C"],["D","bool","D"]]');
+export const Z_RequestTrialLicenseReturns: SdkWire<Record<string, unknown>> = struct("Z_RequestTrialLicenseReturns", "plugin.Z_RequestTrialLicenseReturns", '[["A","*@AppError","A"]]');
+export const Z_RestoreChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_RestoreChannelArgs", "plugin.Z_RestoreChannelArgs", '[["A","string","A"]]');
+export const Z_RestoreChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_RestoreChannelReturns", "plugin.Z_RestoreChannelReturns", '[["A","*@AppError","A"]]');
+export const Z_RestoreGroupArgs: SdkWire<Record<string, unknown>> = struct("Z_RestoreGroupArgs", "plugin.Z_RestoreGroupArgs", '[["A","string","A"]]');
+export const Z_RestoreGroupReturns: SdkWire<Record<string, unknown>> = struct("Z_RestoreGroupReturns", "plugin.Z_RestoreGroupReturns", '[["A","*@Group","A"],["B","*@AppError","B"]]');
+export const Z_RevokeSessionArgs: SdkWire<Record<string, unknown>> = struct("Z_RevokeSessionArgs", "plugin.Z_RevokeSessionArgs", '[["A","string","A"]]');
+export const Z_RevokeSessionReturns: SdkWire<Record<string, unknown>> = struct("Z_RevokeSessionReturns", "plugin.Z_RevokeSessionReturns", '[["A","*@AppError","A"]]');
+export const Z_RevokeUserAccessTokenArgs: SdkWire<Record<string, unknown>> = struct("Z_RevokeUserAccessTokenArgs", "plugin.Z_RevokeUserAccessTokenArgs", '[["A","string","A"]]');
+export const Z_RevokeUserAccessTokenReturns: SdkWire<Record<string, unknown>> = struct("Z_RevokeUserAccessTokenReturns", "plugin.Z_RevokeUserAccessTokenReturns", '[["A","*@AppError","A"]]');
+export const Z_RolesGrantPermissionArgs: SdkWire<Record<string, unknown>> = struct("Z_RolesGrantPermissionArgs", "plugin.Z_RolesGrantPermissionArgs", '[["A","[]string","A"],["B","string","B"]]');
+export const Z_RolesGrantPermissionReturns: SdkWire<Record<string, unknown>> = struct("Z_RolesGrantPermissionReturns", "plugin.Z_RolesGrantPermissionReturns", '[["A","bool","A"]]');
+export const Z_RunDataRetentionArgs: SdkWire<Record<string, unknown>> = struct("Z_RunDataRetentionArgs", "plugin.Z_RunDataRetentionArgs", '[["A","int64","A"],["B","int64","B"]]');
+export const Z_RunDataRetentionReturns: SdkWire<Record<string, unknown>> = struct("Z_RunDataRetentionReturns", "plugin.Z_RunDataRetentionReturns", '[["A","int64","A"],["B","iface","B"]]');
+export const Z_SaveAccessControlPolicyArgs: SdkWire<Record<string, unknown>> = struct("Z_SaveAccessControlPolicyArgs", "plugin.Z_SaveAccessControlPolicyArgs", '[["A","string","A"],["B","*@AccessControlPolicy","B"]]');
+export const Z_SaveAccessControlPolicyReturns: SdkWire<Record<string, unknown>> = struct("Z_SaveAccessControlPolicyReturns", "plugin.Z_SaveAccessControlPolicyReturns", '[["A","*@AccessControlPolicy","A"],["B","*@AppError","B"]]');
+export const Z_SaveConfigArgs: SdkWire<Record<string, unknown>> = struct("Z_SaveConfigArgs", "plugin.Z_SaveConfigArgs", '[["A","*@Config","A"]]');
+export const Z_SaveConfigReturns: SdkWire<Record<string, unknown>> = struct("Z_SaveConfigReturns", "plugin.Z_SaveConfigReturns", '[["A","*@AppError","A"]]');
+export const Z_SavePluginConfigArgs: SdkWire<Record<string, unknown>> = struct("Z_SavePluginConfigArgs", "plugin.Z_SavePluginConfigArgs", '[["A","map[string]iface","A"]]');
+export const Z_SavePluginConfigReturns: SdkWire<Record<string, unknown>> = struct("Z_SavePluginConfigReturns", "plugin.Z_SavePluginConfigReturns", '[["A","*@AppError","A"]]');
+export const Z_ScheduledPostWillBeCreatedArgs: SdkWire<Record<string, unknown>> = struct("Z_ScheduledPostWillBeCreatedArgs", "plugin.Z_ScheduledPostWillBeCreatedArgs", '[["A","*@PluginContext","A"],["B","*@ScheduledPost","B"]]');
+export const Z_ScheduledPostWillBeCreatedReturns: SdkWire<Record<string, unknown>> = struct("Z_ScheduledPostWillBeCreatedReturns", "plugin.Z_ScheduledPostWillBeCreatedReturns", '[["A","*@ScheduledPost","A"],["B","string","B"]]');
+export const Z_SearchChannelsArgs: SdkWire<Record<string, unknown>> = struct("Z_SearchChannelsArgs", "plugin.Z_SearchChannelsArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_SearchChannelsReturns: SdkWire<Record<string, unknown>> = struct("Z_SearchChannelsReturns", "plugin.Z_SearchChannelsReturns", '[["A","[]*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_SearchPostsInTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_SearchPostsInTeamArgs", "plugin.Z_SearchPostsInTeamArgs", '[["A","string","A"],["B","[]*@SearchParams","B"]]');
+export const Z_SearchPostsInTeamForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_SearchPostsInTeamForUserArgs", "plugin.Z_SearchPostsInTeamForUserArgs", '[["A","string","A"],["B","string","B"],["C","@SearchParameter","C"]]');
+export const Z_SearchPostsInTeamForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_SearchPostsInTeamForUserReturns", "plugin.Z_SearchPostsInTeamForUserReturns", '[["A","*@PostSearchResults","A"],["B","*@AppError","B"]]');
+export const Z_SearchPostsInTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_SearchPostsInTeamReturns", "plugin.Z_SearchPostsInTeamReturns", '[["A","[]*@Post","A"],["B","*@AppError","B"]]');
+export const Z_SearchPropertyFieldsArgs: SdkWire<Record<string, unknown>> = struct("Z_SearchPropertyFieldsArgs", "plugin.Z_SearchPropertyFieldsArgs", '[["A","string","A"],["B","@PropertyFieldSearchOpts","B"]]');
+export const Z_SearchPropertyFieldsReturns: SdkWire<Record<string, unknown>> = struct("Z_SearchPropertyFieldsReturns", "plugin.Z_SearchPropertyFieldsReturns", '[["A","[]*@PropertyField","A"],["B","iface","B"]]');
+export const Z_SearchPropertyValuesArgs: SdkWire<Record<string, unknown>> = struct("Z_SearchPropertyValuesArgs", "plugin.Z_SearchPropertyValuesArgs", '[["A","string","A"],["B","@PropertyValueSearchOpts","B"]]');
+export const Z_SearchPropertyValuesReturns: SdkWire<Record<string, unknown>> = struct("Z_SearchPropertyValuesReturns", "plugin.Z_SearchPropertyValuesReturns", '[["A","[]*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_SearchTeamsArgs: SdkWire<Record<string, unknown>> = struct("Z_SearchTeamsArgs", "plugin.Z_SearchTeamsArgs", '[["A","string","A"]]');
+export const Z_SearchTeamsReturns: SdkWire<Record<string, unknown>> = struct("Z_SearchTeamsReturns", "plugin.Z_SearchTeamsReturns", '[["A","[]*@Team","A"],["B","*@AppError","B"]]');
+export const Z_SearchUsersArgs: SdkWire<Record<string, unknown>> = struct("Z_SearchUsersArgs", "plugin.Z_SearchUsersArgs", '[["A","*@UserSearch","A"]]');
+export const Z_SearchUsersReturns: SdkWire<Record<string, unknown>> = struct("Z_SearchUsersReturns", "plugin.Z_SearchUsersReturns", '[["A","[]*@User","A"],["B","*@AppError","B"]]');
+export const Z_SendEphemeralPostArgs: SdkWire<Record<string, unknown>> = struct("Z_SendEphemeralPostArgs", "plugin.Z_SendEphemeralPostArgs", '[["A","string","A"],["B","*@Post","B"]]');
+export const Z_SendEphemeralPostReturns: SdkWire<Record<string, unknown>> = struct("Z_SendEphemeralPostReturns", "plugin.Z_SendEphemeralPostReturns", '[["A","*@Post","A"]]');
+export const Z_SendMailArgs: SdkWire<Record<string, unknown>> = struct("Z_SendMailArgs", "plugin.Z_SendMailArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_SendMailReturns: SdkWire<Record<string, unknown>> = struct("Z_SendMailReturns", "plugin.Z_SendMailReturns", '[["A","*@AppError","A"]]');
+export const Z_SendPushNotificationArgs: SdkWire<Record<string, unknown>> = struct("Z_SendPushNotificationArgs", "plugin.Z_SendPushNotificationArgs", '[["A","*@PushNotification","A"],["B","string","B"]]');
+export const Z_SendPushNotificationReturns: SdkWire<Record<string, unknown>> = struct("Z_SendPushNotificationReturns", "plugin.Z_SendPushNotificationReturns", '[["A","*@AppError","A"]]');
+export const Z_SendToastMessageArgs: SdkWire<Record<string, unknown>> = struct("Z_SendToastMessageArgs", "plugin.Z_SendToastMessageArgs", '[["A","string","A"],["B","string","B"],["C","string","C"],["D","@SendToastMessageOptions","D"]]');
+export const Z_SendToastMessageReturns: SdkWire<Record<string, unknown>> = struct("Z_SendToastMessageReturns", "plugin.Z_SendToastMessageReturns", '[["A","*@AppError","A"]]');
+export const Z_ServeHTTPArgs: SdkWire<Record<string, unknown>> = struct("Z_ServeHTTPArgs", "plugin.Z_ServeHTTPArgs", '[["ResponseWriterStream","uint32","ResponseWriterStream"],["Request","*@PluginHTTPRequestSubset","Request"],["Context","*@PluginContext","Context"],["RequestBodyStream","uint32","RequestBodyStream"]]');
+export const Z_ServeMetricsArgs: SdkWire<Record<string, unknown>> = struct("Z_ServeMetricsArgs", "plugin.Z_ServeMetricsArgs", '[["ResponseWriterStream","uint32","ResponseWriterStream"],["Request","*@PluginHTTPRequestSubset","Request"],["Context","*@PluginContext","Context"],["RequestBodyStream","uint32","RequestBodyStream"]]');
+export const Z_SetFileSearchableContentArgs: SdkWire<Record<string, unknown>> = struct("Z_SetFileSearchableContentArgs", "plugin.Z_SetFileSearchableContentArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_SetFileSearchableContentReturns: SdkWire<Record<string, unknown>> = struct("Z_SetFileSearchableContentReturns", "plugin.Z_SetFileSearchableContentReturns", '[["A","*@AppError","A"]]');
+export const Z_SetProfileImageArgs: SdkWire<Record<string, unknown>> = struct("Z_SetProfileImageArgs", "plugin.Z_SetProfileImageArgs", '[["A","string","A"],["B","bytes","B"]]');
+export const Z_SetProfileImageReturns: SdkWire<Record<string, unknown>> = struct("Z_SetProfileImageReturns", "plugin.Z_SetProfileImageReturns", '[["A","*@AppError","A"]]');
+export const Z_SetTeamIconArgs: SdkWire<Record<string, unknown>> = struct("Z_SetTeamIconArgs", "plugin.Z_SetTeamIconArgs", '[["A","string","A"],["B","bytes","B"]]');
+export const Z_SetTeamIconReturns: SdkWire<Record<string, unknown>> = struct("Z_SetTeamIconReturns", "plugin.Z_SetTeamIconReturns", '[["A","*@AppError","A"]]');
+export const Z_SetUserStatusTimedDNDArgs: SdkWire<Record<string, unknown>> = struct("Z_SetUserStatusTimedDNDArgs", "plugin.Z_SetUserStatusTimedDNDArgs", '[["A","string","A"],["B","int64","B"]]');
+export const Z_SetUserStatusTimedDNDReturns: SdkWire<Record<string, unknown>> = struct("Z_SetUserStatusTimedDNDReturns", "plugin.Z_SetUserStatusTimedDNDReturns", '[["A","*@Status","A"],["B","*@AppError","B"]]');
+export const Z_ShareChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_ShareChannelArgs", "plugin.Z_ShareChannelArgs", '[["A","*@SharedChannel","A"]]');
+export const Z_ShareChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_ShareChannelReturns", "plugin.Z_ShareChannelReturns", '[["A","*@SharedChannel","A"],["B","iface","B"]]');
+export const Z_SyncSharedChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_SyncSharedChannelArgs", "plugin.Z_SyncSharedChannelArgs", '[["A","string","A"]]');
+export const Z_SyncSharedChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_SyncSharedChannelReturns", "plugin.Z_SyncSharedChannelReturns", '[["A","iface","A"]]');
+export const Z_TeamMemberWillBeAddedArgs: SdkWire<Record<string, unknown>> = struct("Z_TeamMemberWillBeAddedArgs", "plugin.Z_TeamMemberWillBeAddedArgs", '[["A","*@PluginContext","A"],["B","*@TeamMember","B"]]');
+export const Z_TeamMemberWillBeAddedReturns: SdkWire<Record<string, unknown>> = struct("Z_TeamMemberWillBeAddedReturns", "plugin.Z_TeamMemberWillBeAddedReturns", '[["A","*@TeamMember","A"],["B","string","B"]]');
+export const Z_UninviteRemoteFromChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_UninviteRemoteFromChannelArgs", "plugin.Z_UninviteRemoteFromChannelArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_UninviteRemoteFromChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_UninviteRemoteFromChannelReturns", "plugin.Z_UninviteRemoteFromChannelReturns", '[["A","iface","A"]]');
+export const Z_UnregisterChannelGuardArgs: SdkWire<Record<string, unknown>> = struct("Z_UnregisterChannelGuardArgs", "plugin.Z_UnregisterChannelGuardArgs", '[["A","string","A"]]');
+export const Z_UnregisterChannelGuardReturns: SdkWire<Record<string, unknown>> = struct("Z_UnregisterChannelGuardReturns", "plugin.Z_UnregisterChannelGuardReturns", '[["A","*@AppError","A"]]');
+export const Z_UnregisterCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_UnregisterCommandArgs", "plugin.Z_UnregisterCommandArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_UnregisterCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_UnregisterCommandReturns", "plugin.Z_UnregisterCommandReturns", '[["A","iface","A"]]');
+export const Z_UnregisterPluginForSharedChannelsArgs: SdkWire<Record<string, unknown>> = struct("Z_UnregisterPluginForSharedChannelsArgs", "plugin.Z_UnregisterPluginForSharedChannelsArgs", '[["A","string","A"]]');
+export const Z_UnregisterPluginForSharedChannelsReturns: SdkWire<Record<string, unknown>> = struct("Z_UnregisterPluginForSharedChannelsReturns", "plugin.Z_UnregisterPluginForSharedChannelsReturns", '[["A","iface","A"]]');
+export const Z_UnregisterPluginRemoteForSharedChannelsArgs: SdkWire<Record<string, unknown>> = struct("Z_UnregisterPluginRemoteForSharedChannelsArgs", "plugin.Z_UnregisterPluginRemoteForSharedChannelsArgs", '[["A","string","A"]]');
+export const Z_UnregisterPluginRemoteForSharedChannelsReturns: SdkWire<Record<string, unknown>> = struct("Z_UnregisterPluginRemoteForSharedChannelsReturns", "plugin.Z_UnregisterPluginRemoteForSharedChannelsReturns", '[["A","iface","A"]]');
+export const Z_UnshareChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_UnshareChannelArgs", "plugin.Z_UnshareChannelArgs", '[["A","string","A"]]');
+export const Z_UnshareChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_UnshareChannelReturns", "plugin.Z_UnshareChannelReturns", '[["A","bool","A"],["B","iface","B"]]');
+export const Z_UpdateBotActiveArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateBotActiveArgs", "plugin.Z_UpdateBotActiveArgs", '[["A","string","A"],["B","bool","B"]]');
+export const Z_UpdateBotActiveReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateBotActiveReturns", "plugin.Z_UpdateBotActiveReturns", '[["A","*@Bot","A"],["B","*@AppError","B"]]');
+export const Z_UpdateChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelArgs", "plugin.Z_UpdateChannelArgs", '[["A","*@Channel","A"]]');
+export const Z_UpdateChannelMemberNotificationsArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelMemberNotificationsArgs", "plugin.Z_UpdateChannelMemberNotificationsArgs", '[["A","string","A"],["B","string","B"],["C","map[string]string","C"]]');
+export const Z_UpdateChannelMemberNotificationsReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelMemberNotificationsReturns", "plugin.Z_UpdateChannelMemberNotificationsReturns", '[["A","*@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_UpdateChannelMemberRolesArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelMemberRolesArgs", "plugin.Z_UpdateChannelMemberRolesArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_UpdateChannelMemberRolesReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelMemberRolesReturns", "plugin.Z_UpdateChannelMemberRolesReturns", '[["A","*@ChannelMember","A"],["B","*@AppError","B"]]');
+export const Z_UpdateChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelReturns", "plugin.Z_UpdateChannelReturns", '[["A","*@Channel","A"],["B","*@AppError","B"]]');
+export const Z_UpdateChannelSidebarCategoriesArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelSidebarCategoriesArgs", "plugin.Z_UpdateChannelSidebarCategoriesArgs", '[["A","string","A"],["B","string","B"],["C","[]*@SidebarCategoryWithChannels","C"]]');
+export const Z_UpdateChannelSidebarCategoriesReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateChannelSidebarCategoriesReturns", "plugin.Z_UpdateChannelSidebarCategoriesReturns", '[["A","[]*@SidebarCategoryWithChannels","A"],["B","*@AppError","B"]]');
+export const Z_UpdateCommandArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateCommandArgs", "plugin.Z_UpdateCommandArgs", '[["A","string","A"],["B","*@Command","B"]]');
+export const Z_UpdateCommandReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateCommandReturns", "plugin.Z_UpdateCommandReturns", '[["A","*@Command","A"],["B","iface","B"]]');
+export const Z_UpdateEphemeralPostArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateEphemeralPostArgs", "plugin.Z_UpdateEphemeralPostArgs", '[["A","string","A"],["B","*@Post","B"]]');
+export const Z_UpdateEphemeralPostReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateEphemeralPostReturns", "plugin.Z_UpdateEphemeralPostReturns", '[["A","*@Post","A"]]');
+export const Z_UpdateGroupArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateGroupArgs", "plugin.Z_UpdateGroupArgs", '[["A","*@Group","A"]]');
+export const Z_UpdateGroupReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateGroupReturns", "plugin.Z_UpdateGroupReturns", '[["A","*@Group","A"],["B","*@AppError","B"]]');
+export const Z_UpdateGroupSyncableArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateGroupSyncableArgs", "plugin.Z_UpdateGroupSyncableArgs", '[["A","*@GroupSyncable","A"]]');
+export const Z_UpdateGroupSyncableReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateGroupSyncableReturns", "plugin.Z_UpdateGroupSyncableReturns", '[["A","*@GroupSyncable","A"],["B","*@AppError","B"]]');
+export const Z_UpdateOAuthAppArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateOAuthAppArgs", "plugin.Z_UpdateOAuthAppArgs", '[["A","*@OAuthApp","A"]]');
+export const Z_UpdateOAuthAppReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateOAuthAppReturns", "plugin.Z_UpdateOAuthAppReturns", '[["A","*@OAuthApp","A"],["B","*@AppError","B"]]');
+export const Z_UpdatePostArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdatePostArgs", "plugin.Z_UpdatePostArgs", '[["A","*@Post","A"]]');
+export const Z_UpdatePostReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdatePostReturns", "plugin.Z_UpdatePostReturns", '[["A","*@Post","A"],["B","*@AppError","B"]]');
+export const Z_UpdatePreferencesForUserArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdatePreferencesForUserArgs", "plugin.Z_UpdatePreferencesForUserArgs", '[["A","string","A"],["B","[]@Preference","B"]]');
+export const Z_UpdatePreferencesForUserReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdatePreferencesForUserReturns", "plugin.Z_UpdatePreferencesForUserReturns", '[["A","*@AppError","A"]]');
+export const Z_UpdatePropertyFieldArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyFieldArgs", "plugin.Z_UpdatePropertyFieldArgs", '[["A","string","A"],["B","*@PropertyField","B"]]');
+export const Z_UpdatePropertyFieldReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyFieldReturns", "plugin.Z_UpdatePropertyFieldReturns", '[["A","*@PropertyField","A"],["B","iface","B"]]');
+export const Z_UpdatePropertyFieldsArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyFieldsArgs", "plugin.Z_UpdatePropertyFieldsArgs", '[["A","string","A"],["B","[]*@PropertyField","B"]]');
+export const Z_UpdatePropertyFieldsReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyFieldsReturns", "plugin.Z_UpdatePropertyFieldsReturns", '[["A","[]*@PropertyField","A"],["B","iface","B"]]');
+export const Z_UpdatePropertyValueArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyValueArgs", "plugin.Z_UpdatePropertyValueArgs", '[["A","string","A"],["B","*@PropertyValue","B"]]');
+export const Z_UpdatePropertyValueReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyValueReturns", "plugin.Z_UpdatePropertyValueReturns", '[["A","*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_UpdatePropertyValuesArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyValuesArgs", "plugin.Z_UpdatePropertyValuesArgs", '[["A","string","A"],["B","[]*@PropertyValue","B"]]');
+export const Z_UpdatePropertyValuesReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdatePropertyValuesReturns", "plugin.Z_UpdatePropertyValuesReturns", '[["A","[]*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_UpdateSharedChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateSharedChannelArgs", "plugin.Z_UpdateSharedChannelArgs", '[["A","*@SharedChannel","A"]]');
+export const Z_UpdateSharedChannelCursorArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateSharedChannelCursorArgs", "plugin.Z_UpdateSharedChannelCursorArgs", '[["A","string","A"],["B","string","B"],["C","@GetPostsSinceForSyncCursor","C"]]');
+export const Z_UpdateSharedChannelCursorReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateSharedChannelCursorReturns", "plugin.Z_UpdateSharedChannelCursorReturns", '[["A","iface","A"]]');
+export const Z_UpdateSharedChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateSharedChannelReturns", "plugin.Z_UpdateSharedChannelReturns", '[["A","*@SharedChannel","A"],["B","iface","B"]]');
+export const Z_UpdateTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateTeamArgs", "plugin.Z_UpdateTeamArgs", '[["A","*@Team","A"]]');
+export const Z_UpdateTeamMemberRolesArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateTeamMemberRolesArgs", "plugin.Z_UpdateTeamMemberRolesArgs", '[["A","string","A"],["B","string","B"],["C","string","C"]]');
+export const Z_UpdateTeamMemberRolesReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateTeamMemberRolesReturns", "plugin.Z_UpdateTeamMemberRolesReturns", '[["A","*@TeamMember","A"],["B","*@AppError","B"]]');
+export const Z_UpdateTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateTeamReturns", "plugin.Z_UpdateTeamReturns", '[["A","*@Team","A"],["B","*@AppError","B"]]');
+export const Z_UpdateUserActiveArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserActiveArgs", "plugin.Z_UpdateUserActiveArgs", '[["A","string","A"],["B","bool","B"]]');
+export const Z_UpdateUserActiveReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserActiveReturns", "plugin.Z_UpdateUserActiveReturns", '[["A","*@AppError","A"]]');
+export const Z_UpdateUserArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserArgs", "plugin.Z_UpdateUserArgs", '[["A","*@User","A"]]');
+export const Z_UpdateUserAuthArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserAuthArgs", "plugin.Z_UpdateUserAuthArgs", '[["A","string","A"],["B","*@UserAuth","B"]]');
+export const Z_UpdateUserAuthReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserAuthReturns", "plugin.Z_UpdateUserAuthReturns", '[["A","*@UserAuth","A"],["B","*@AppError","B"]]');
+export const Z_UpdateUserCustomStatusArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserCustomStatusArgs", "plugin.Z_UpdateUserCustomStatusArgs", '[["A","string","A"],["B","*@CustomStatus","B"]]');
+export const Z_UpdateUserCustomStatusReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserCustomStatusReturns", "plugin.Z_UpdateUserCustomStatusReturns", '[["A","*@AppError","A"]]');
+export const Z_UpdateUserReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserReturns", "plugin.Z_UpdateUserReturns", '[["A","*@User","A"],["B","*@AppError","B"]]');
+export const Z_UpdateUserRolesArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserRolesArgs", "plugin.Z_UpdateUserRolesArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_UpdateUserRolesReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserRolesReturns", "plugin.Z_UpdateUserRolesReturns", '[["A","*@User","A"],["B","*@AppError","B"]]');
+export const Z_UpdateUserStatusArgs: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserStatusArgs", "plugin.Z_UpdateUserStatusArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_UpdateUserStatusReturns: SdkWire<Record<string, unknown>> = struct("Z_UpdateUserStatusReturns", "plugin.Z_UpdateUserStatusReturns", '[["A","*@Status","A"],["B","*@AppError","B"]]');
+export const Z_UploadDataArgs: SdkWire<Record<string, unknown>> = struct("Z_UploadDataArgs", "plugin.Z_UploadDataArgs", '[["A","*@UploadSession","A"],["PluginStreamID","uint32","PluginStreamID"]]');
+export const Z_UploadDataReturns: SdkWire<Record<string, unknown>> = struct("Z_UploadDataReturns", "plugin.Z_UploadDataReturns", '[["A","*@FileInfo","A"],["B","iface","B"]]');
+export const Z_UploadFileArgs: SdkWire<Record<string, unknown>> = struct("Z_UploadFileArgs", "plugin.Z_UploadFileArgs", '[["A","bytes","A"],["B","string","B"],["C","string","C"]]');
+export const Z_UploadFileReturns: SdkWire<Record<string, unknown>> = struct("Z_UploadFileReturns", "plugin.Z_UploadFileReturns", '[["A","*@FileInfo","A"],["B","*@AppError","B"]]');
+export const Z_UpsertGroupMemberArgs: SdkWire<Record<string, unknown>> = struct("Z_UpsertGroupMemberArgs", "plugin.Z_UpsertGroupMemberArgs", '[["A","string","A"],["B","string","B"]]');
+export const Z_UpsertGroupMemberReturns: SdkWire<Record<string, unknown>> = struct("Z_UpsertGroupMemberReturns", "plugin.Z_UpsertGroupMemberReturns", '[["A","*@GroupMember","A"],["B","*@AppError","B"]]');
+export const Z_UpsertGroupMembersArgs: SdkWire<Record<string, unknown>> = struct("Z_UpsertGroupMembersArgs", "plugin.Z_UpsertGroupMembersArgs", '[["A","string","A"],["B","[]string","B"]]');
+export const Z_UpsertGroupMembersReturns: SdkWire<Record<string, unknown>> = struct("Z_UpsertGroupMembersReturns", "plugin.Z_UpsertGroupMembersReturns", '[["A","[]*@GroupMember","A"],["B","*@AppError","B"]]');
+export const Z_UpsertGroupSyncableArgs: SdkWire<Record<string, unknown>> = struct("Z_UpsertGroupSyncableArgs", "plugin.Z_UpsertGroupSyncableArgs", '[["A","*@GroupSyncable","A"]]');
+export const Z_UpsertGroupSyncableReturns: SdkWire<Record<string, unknown>> = struct("Z_UpsertGroupSyncableReturns", "plugin.Z_UpsertGroupSyncableReturns", '[["A","*@GroupSyncable","A"],["B","*@AppError","B"]]');
+export const Z_UpsertPropertyValueArgs: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValueArgs", "plugin.Z_UpsertPropertyValueArgs", '[["A","*@PropertyValue","A"]]');
+export const Z_UpsertPropertyValueReturns: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValueReturns", "plugin.Z_UpsertPropertyValueReturns", '[["A","*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_UpsertPropertyValueWithOptionsArgs: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValueWithOptionsArgs", "plugin.Z_UpsertPropertyValueWithOptionsArgs", '[["A","*@PropertyValue","A"],["B","@PropertyRequestOptions","B"]]');
+export const Z_UpsertPropertyValueWithOptionsReturns: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValueWithOptionsReturns", "plugin.Z_UpsertPropertyValueWithOptionsReturns", '[["A","*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_UpsertPropertyValuesArgs: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValuesArgs", "plugin.Z_UpsertPropertyValuesArgs", '[["A","[]*@PropertyValue","A"]]');
+export const Z_UpsertPropertyValuesReturns: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValuesReturns", "plugin.Z_UpsertPropertyValuesReturns", '[["A","[]*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_UpsertPropertyValuesWithOptionsArgs: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValuesWithOptionsArgs", "plugin.Z_UpsertPropertyValuesWithOptionsArgs", '[["A","[]*@PropertyValue","A"],["B","@PropertyRequestOptions","B"]]');
+export const Z_UpsertPropertyValuesWithOptionsReturns: SdkWire<Record<string, unknown>> = struct("Z_UpsertPropertyValuesWithOptionsReturns", "plugin.Z_UpsertPropertyValuesWithOptionsReturns", '[["A","[]*@PropertyValue","A"],["B","iface","B"]]');
+export const Z_UserHasBeenCreatedArgs: SdkWire<Record<string, unknown>> = struct("Z_UserHasBeenCreatedArgs", "plugin.Z_UserHasBeenCreatedArgs", '[["A","*@PluginContext","A"],["B","*@User","B"]]');
+export const Z_UserHasBeenCreatedReturns: SdkWire<Record<string, unknown>> = struct("Z_UserHasBeenCreatedReturns", "plugin.Z_UserHasBeenCreatedReturns", '[]');
+export const Z_UserHasBeenDeactivatedArgs: SdkWire<Record<string, unknown>> = struct("Z_UserHasBeenDeactivatedArgs", "plugin.Z_UserHasBeenDeactivatedArgs", '[["A","*@PluginContext","A"],["B","*@User","B"]]');
+export const Z_UserHasBeenDeactivatedReturns: SdkWire<Record<string, unknown>> = struct("Z_UserHasBeenDeactivatedReturns", "plugin.Z_UserHasBeenDeactivatedReturns", '[]');
+export const Z_UserHasJoinedChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_UserHasJoinedChannelArgs", "plugin.Z_UserHasJoinedChannelArgs", '[["A","*@PluginContext","A"],["B","*@ChannelMember","B"],["C","*@User","C"]]');
+export const Z_UserHasJoinedChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_UserHasJoinedChannelReturns", "plugin.Z_UserHasJoinedChannelReturns", '[]');
+export const Z_UserHasJoinedTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_UserHasJoinedTeamArgs", "plugin.Z_UserHasJoinedTeamArgs", '[["A","*@PluginContext","A"],["B","*@TeamMember","B"],["C","*@User","C"]]');
+export const Z_UserHasJoinedTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_UserHasJoinedTeamReturns", "plugin.Z_UserHasJoinedTeamReturns", '[]');
+export const Z_UserHasLeftChannelArgs: SdkWire<Record<string, unknown>> = struct("Z_UserHasLeftChannelArgs", "plugin.Z_UserHasLeftChannelArgs", '[["A","*@PluginContext","A"],["B","*@ChannelMember","B"],["C","*@User","C"]]');
+export const Z_UserHasLeftChannelReturns: SdkWire<Record<string, unknown>> = struct("Z_UserHasLeftChannelReturns", "plugin.Z_UserHasLeftChannelReturns", '[]');
+export const Z_UserHasLeftTeamArgs: SdkWire<Record<string, unknown>> = struct("Z_UserHasLeftTeamArgs", "plugin.Z_UserHasLeftTeamArgs", '[["A","*@PluginContext","A"],["B","*@TeamMember","B"],["C","*@User","C"]]');
+export const Z_UserHasLeftTeamReturns: SdkWire<Record<string, unknown>> = struct("Z_UserHasLeftTeamReturns", "plugin.Z_UserHasLeftTeamReturns", '[]');
+export const Z_UserHasLoggedInArgs: SdkWire<Record<string, unknown>> = struct("Z_UserHasLoggedInArgs", "plugin.Z_UserHasLoggedInArgs", '[["A","*@PluginContext","A"],["B","*@User","B"]]');
+export const Z_UserHasLoggedInReturns: SdkWire<Record<string, unknown>> = struct("Z_UserHasLoggedInReturns", "plugin.Z_UserHasLoggedInReturns", '[]');
+export const Z_UserWillLogInArgs: SdkWire<Record<string, unknown>> = struct("Z_UserWillLogInArgs", "plugin.Z_UserWillLogInArgs", '[["A","*@PluginContext","A"],["B","*@User","B"]]');
+export const Z_UserWillLogInReturns: SdkWire<Record<string, unknown>> = struct("Z_UserWillLogInReturns", "plugin.Z_UserWillLogInReturns", '[["A","string","A"]]');
+export const Z_WebSocketMessageHasBeenPostedArgs: SdkWire<Record<string, unknown>> = struct("Z_WebSocketMessageHasBeenPostedArgs", "plugin.Z_WebSocketMessageHasBeenPostedArgs", '[["A","string","A"],["B","string","B"],["C","*@WebSocketRequest","C"]]');
+export const Z_WebSocketMessageHasBeenPostedReturns: SdkWire<Record<string, unknown>> = struct("Z_WebSocketMessageHasBeenPostedReturns", "plugin.Z_WebSocketMessageHasBeenPostedReturns", '[]');
 
 /** The concrete types interface values may carry, by the name plugin's init() registers them with gob. */
 export const interfaceTypes: ReadonlyArray<readonly [goName: string, type: SdkWire]> = [

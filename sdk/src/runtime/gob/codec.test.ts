@@ -1,4 +1,4 @@
-import {decodeGob, encodeGob, GobDecoder, GobEncoder, GobError, GoTime, goTypeOf, GoValue, NEED_MORE, registerInterfaceType, t, withGoType} from './index';
+import {decodeGob, encodeGob, GobDecoder, GobEncoder, GobError, GoTime, goTypeOf, GoValue, NEED_MORE, registerInterfaceType, registerInterfaceTypeLazily, t, withGoType} from './index';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const roundTrip = (type: Parameters<typeof encodeGob>[0], v: unknown) => decodeGob(encodeGob(type, v), type);
@@ -128,6 +128,20 @@ describe('interface values', () => {
         expect(() => encodeGob(Holder, {X: new GoValue('main.Unknown', 1)})).toThrow(/not registered/);
         expect(() => encodeGob(Holder, {X: () => 1})).toThrow(GobError);
         expect(() => encodeGob(Holder, {X: new GoValue('*model.AppError', null)})).toThrow(/nil pointer/);
+    });
+
+    it('registers lazily: builds the type when a value of its name first travels; a taken name still refuses another type', () => {
+        const Lazy = t.ptr(t.struct('main.Lazy', [['N', t.int]]));
+        const build = jest.fn(() => Lazy);
+        registerInterfaceTypeLazily('*main.Lazy', build);
+        expect(build).not.toHaveBeenCalled();
+        const back = x(withGoType('*main.Lazy', {N: 3}));
+        expect(back).toEqual({N: 3});
+        expect(goTypeOf(back)).toBe('*main.Lazy');
+        expect(build).toHaveBeenCalledTimes(1);
+        expect(() => registerInterfaceTypeLazily('*main.Lazy', () => Lazy)).not.toThrow();
+        expect(() => registerInterfaceTypeLazily('*main.Lazy', () => t.ptr(AppError))).toThrow(/duplicate types/);
+        expect(() => registerInterfaceType('*main.Lazy', t.ptr(AppError))).toThrow(/duplicate types/);
     });
 
     it('carries large interface values (multi-byte delimited lengths)', () => {

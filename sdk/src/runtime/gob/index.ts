@@ -47,7 +47,7 @@ import {coreTypes, type GoType} from './types';
 export {GobDecoder, NEED_MORE, type DynamicValue, type GobDecoderOptions, type NeedMoreT} from './decoder';
 export {GobEncoder} from './encoder';
 export {GobError} from './errors';
-export {lookupInterfaceType, registerInterfaceType} from './registry';
+export {lookupInterfaceType, registerInterfaceType, registerInterfaceTypeLazily} from './registry';
 export {GoTime} from './stdtypes';
 export {goTypeName, type ExternalCodec, type GoType, type StructType} from './types';
 export {GO_TYPE, GoValue, goTypeOf, withGoType, type GoComplex} from './values';

@@ -26,6 +26,24 @@ export function registerInterfaceType(goName: string, type: GoType): void {
     byName.set(goName, {name: goName, type});
 }
 
+/**
+ * registerInterfaceType with the type built on first lookup, when a value of that name is first encoded or decoded:
+ * registering a generated type eagerly builds the descriptors of every struct it reaches (SDK start-up, issue #19).
+ */
+export function registerInterfaceTypeLazily(goName: string, build: () => GoType): void {
+    if (byName.has(goName) || goName === '') {
+        registerInterfaceType(goName, build());
+        return;
+    }
+    let type: GoType | undefined;
+    byName.set(goName, {
+        name: goName,
+        get type() {
+            return (type ??= build());
+        },
+    });
+}
+
 export function lookupInterfaceType(goName: string): Registered | undefined {
     return byName.get(goName);
 }

@@ -364,7 +364,15 @@ try {
         crashReceiver.respond('/crash', () => ({status: 200, delayMs: 3000}));
         const oldPid = pluginPid();
         const activationsBefore = activations(mattermost.logFile).length;
+        // Killed once every crash post's delivery is stored (accepted), counted in the plugin's KV table: Mattermost
+        // runs MessageHasBeenPosted without waiting for it, so an event whose hook has not reached the plugin by the
+        // kill is no delivery of Tripwire's, in flight or queued, and is lost with any plugin.
+        const storedDeliveries = () => Number(psql(postgres.port, "SELECT count(*) FROM pluginkeyvaluestore WHERE pluginid = 'tripwire' AND pkey LIKE 'dx\\_p\\_%'").trim());
+        const storedBefore = storedDeliveries();
         const {posts} = await postMany(ctx, channel.id, 'crash', N.crash);
+        const storedAtLastPost = storedDeliveries() - storedBefore;
+        await waitUntil('every crash delivery stored', () => storedDeliveries() - storedBefore >= N.crash, 60_000);
+        say(`${storedAtLastPost} of ${N.crash} crash deliveries were stored when the last post was made; all of them before the kill`);
         process.kill(oldPid, 'SIGKILL');
         const killedAt = Date.now();
         // Open at the kill, or answered so shortly before it that the plugin may not have stored the outcome yet.
@@ -391,6 +399,8 @@ try {
         const unexpected = dups.filter((id) => !inFlight.has(id));
         const resendAttempts = crashReceiver.hits('/crash').filter((r) => r.at >= killedAt && inFlight.has(r.postId)).map((r) => r.attempt);
         say(`after the restart: ${ok().size} of ${N.crash} delivered, ${dups.length} duplicated (${unexpected.length} not in flight at the kill); x-webhook-attempt of resends: ${[...new Set(resendAttempts)].join(',') || 'none'}`);
+        // For each unexpected duplicate: when its first copy was answered, relative to the kill (ms).
+        if (unexpected.length > 0) say(`unexpected duplicates, first answer at kill ${unexpected.map((id) => crashReceiver.hits('/crash').find((r) => r.postId === id)?.answeredAt - killedAt).join(', ')} ms`);
         const resumeS = resumed ? Math.max(0, resumed.at - activatedAt) / 1000 : NaN;
         figure('e2e_crash_restart_s', (activatedAt - killedAt) / 1000, 'informational (Mattermost restarts the plugin)', null);
         figure('e2e_crash_resume_s', resumeS, '<= 5', resumeS <= 5);

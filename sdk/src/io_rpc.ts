@@ -1,5 +1,5 @@
 import {Readable, type Duplex} from 'node:stream';
-import {RemoteBody} from './mattermost/serve_http/remote_body';
+import {readVarint, RemoteBody} from './mattermost/serve_http/remote_body';
 
 /** What an io.Reader parameter takes: bytes, or any stream of them (a Readable, an async generator). */
 export type ByteSource = Uint8Array | AsyncIterable<Uint8Array>;
@@ -58,17 +58,4 @@ export async function serveIoReader(source: ByteSource, stream: Duplex): Promise
     } finally {
         if (!sourceDone) await chunks.return?.();
     }
-}
-
-/** Go's binary.ReadVarint over a buffer: the value and its size, or null while incomplete. */
-function readVarint(buf: Buffer): {value: number; size: number} | null {
-    let u = 0;
-    let scale = 1;
-    for (let i = 0; i < buf.length && i < 10; i++) {
-        const b = buf[i] as number;
-        u += (b & 0x7f) * scale;
-        scale *= 128;
-        if (b < 0x80) return {value: u % 2 === 0 ? u / 2 : -(u + 1) / 2, size: i + 1};
-    }
-    return null;
 }

@@ -25,8 +25,6 @@ export interface HeapCompactionDeps {
 export class HeapCompaction {
     private timer: NodeJS.Timeout | undefined;
     private last = -Infinity;
-    /** How many collections it ran (for tests and logs). */
-    runs = 0;
 
     constructor(
         private readonly deps: HeapCompactionDeps,
@@ -57,7 +55,6 @@ export class HeapCompaction {
         const {heapTotal, heapUsed} = heap();
         if (heapTotal - heapUsed < this.options.minFreeBytes) return false;
         this.last = at;
-        this.runs++;
         gc();
         return true;
     }

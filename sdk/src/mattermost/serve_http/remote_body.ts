@@ -57,3 +57,16 @@ export function putVarint(n: number): Buffer {
     bytes.push(u);
     return Buffer.from(bytes);
 }
+
+/** Go's binary.ReadVarint over a buffer: the value and its size, or null while incomplete. */
+export function readVarint(buf: Buffer): {value: number; size: number} | null {
+    let u = 0;
+    let scale = 1;
+    for (let i = 0; i < buf.length && i < 10; i++) {
+        const b = buf[i] as number;
+        u += (b & 0x7f) * scale;
+        scale *= 128;
+        if (b < 0x80) return {value: u % 2 === 0 ? u / 2 : -(u + 1) / 2, size: i + 1};
+    }
+    return null;
+}

@@ -1,5 +1,6 @@
 import {type Duplex} from 'node:stream';
 import {type MuxBroker} from '../../runtime/goplugin';
+import {readVarint} from '../serve_http/remote_body';
 import {socketPair} from '../serve_http/socket_pair';
 
 /**
@@ -60,17 +61,4 @@ export function serveIoReader(stream: Duplex, body: Buffer, piece = 7919): {requ
         }
     });
     return {requests, closed};
-}
-
-/** Go's binary.ReadVarint over a buffer; null until complete. */
-export function readVarint(buf: Buffer): {value: number; size: number} | null {
-    let u = 0;
-    let scale = 1;
-    for (let i = 0; i < buf.length && i < 10; i++) {
-        const b = buf[i] as number;
-        u += (b & 0x7f) * scale;
-        scale *= 128;
-        if (b < 0x80) return {value: u % 2 === 0 ? u / 2 : -(u + 1) / 2, size: i + 1};
-    }
-    return null;
 }

@@ -425,7 +425,7 @@ try {
         await sleep(2000);
         const {duplicates, unexpected, resendAttempts} = judgeCrash({hits: crashReceiver.hits('/crash'), states, postIds: ids, killedAt});
         say(
-            `after the restart: ${ok().size} of ${N.crash} delivered, ${duplicates.length} duplicated (${unexpected.length} of them recorded as done at the kill); ` +
+            `after the restart: ${ok().size} of ${N.crash} delivered, ${duplicates.length} duplicated (${unexpected.length} unexpected: recorded as done at the kill, or twice from one process); ` +
                 `x-webhook-attempt of resends: ${resendAttempts.join(',') || 'none'}`,
         );
         // For each unexpected duplicate: when its first copy was answered, relative to the kill (ms).

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 
 import type {DeliveryErrorClass} from '@tripwire/common';
 
@@ -40,18 +40,18 @@ const MAX_REDIRECTS = 3;
 
 // Keep-alive pools keyed by the connected IP (we connect by address), so a pooled socket is always one the guard
 // allowed. https pools also key on servername and rejectUnauthorized.
-const httpAgent = new http.Agent({keepAlive: true, scheduling: 'lifo'});
-// https (and the tls it loads, about 3 MB of the plugin's RSS) is loaded with the first https attempt, not at start-up:
-// an idle plugin, or one whose services are all plain http, never pays for it. (`performance` below is Node's lazy
-// global for the same reason.)
+// Both load with their first attempt, not at start-up: node:http cannot be part of the executable's start-up snapshot
+// (scripts/dist.mjs), and https (with the tls it loads, about 3 MB of the plugin's RSS) is never paid for by an idle
+// plugin or one whose services are all plain http. (`performance` below is Node's lazy global for the same reason.)
 interface Client {
     module: Pick<typeof http, 'request'>;
     agent: http.Agent;
 }
+let plainClient: Promise<Client> | undefined;
 let httpsClient: Promise<Client> | undefined;
-function secureClient(): Promise<Client> {
-    httpsClient ??= import('node:https').then(({default: module}) => ({module, agent: new module.Agent({keepAlive: true, scheduling: 'lifo'})}));
-    return httpsClient;
+function clientFor(secure: boolean): Promise<Client> {
+    if (secure) return (httpsClient ??= import('node:https').then(({default: module}) => ({module, agent: new module.Agent({keepAlive: true, scheduling: 'lifo'})})));
+    return (plainClient ??= import('node:http').then(({default: module}) => ({module, agent: new module.Agent({keepAlive: true, scheduling: 'lifo'})})));
 }
 
 class AttemptTimeout extends Error {
@@ -107,7 +107,7 @@ async function exchange(
     const {url} = request;
     const secure = url.protocol === 'https:';
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    const client = secure ? await secureClient() : {module: http, agent: httpAgent};
+    const client = await clientFor(secure);
     return new Promise((resolve, reject) => {
         const req = client.module.request({
             host: address,

@@ -31,7 +31,8 @@ const isDone = (state) => state === 'succeeded' || state === 'failed';
 /**
  * Judges the receiver's requests (bench_receiver's records: postId, status, attempt, at, answeredAt) against the
  * records read at the kill (`states`, from parseRecords). A duplicate (a post answered 2xx more than once) is
- * expected exactly when its delivery was not recorded as done at the kill; one already recorded done is unexpected.
+ * expected exactly when it is one copy before the kill and one after, and its delivery was not recorded as done at
+ * the kill; a delivery recorded done that went out again, or two copies from the same process, is unexpected.
  */
 export function judgeCrash({hits, states, postIds, killedAt}) {
     const ids = new Set(postIds);
@@ -40,10 +41,21 @@ export function judgeCrash({hits, states, postIds, killedAt}) {
     const answered = new Set(before.filter((r) => r.answeredAt !== undefined && r.answeredAt <= killedAt && r.status < 300).map((r) => r.postId));
     const done = new Set([...ids].filter((id) => isDone(states.get(id))));
     const answeredNotRecorded = [...answered].filter((id) => !done.has(id)).length;
-    const counts = new Map();
-    for (const r of hits) if (r.status < 300) counts.set(r.postId, (counts.get(r.postId) ?? 0) + 1);
-    const duplicates = [...counts].filter(([id, n]) => n > 1 && ids.has(id)).map(([id]) => id);
-    const unexpected = duplicates.filter((id) => done.has(id));
+    // 2xx copies of each post before and after the kill.
+    const copies = new Map();
+    for (const r of hits) {
+        if (r.status >= 300 || !ids.has(r.postId)) continue;
+        const c = copies.get(r.postId) ?? {before: 0, after: 0};
+        if (r.at <= killedAt) c.before++;
+        else c.after++;
+        copies.set(r.postId, c);
+    }
+    const duplicates = [...copies].filter(([, c]) => c.before + c.after > 1).map(([id]) => id);
+    // Each process delivers a post at most once, and the new one only what the dead one had not recorded as done.
+    const unexpected = duplicates.filter((id) => {
+        const c = copies.get(id);
+        return c.before > 1 || c.after > 1 || done.has(id);
+    });
     const sentBefore = new Set(before.map((r) => r.postId));
     const resendAttempts = [...new Set(hits.filter((r) => r.at > killedAt && sentBefore.has(r.postId)).map((r) => r.attempt))].sort((a, b) => a - b);
     return {

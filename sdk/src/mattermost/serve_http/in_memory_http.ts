@@ -1,4 +1,5 @@
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
+import type http from 'node:http';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import {type Readable} from 'node:stream';
 import {socketPair} from './socket_pair';
 
@@ -35,21 +36,33 @@ const MAX_HEADER_SIZE = 1 << 20;
  * (Connection: close), which node:http tears down when the exchange is over.
  */
 export class InMemoryHttp {
-    private readonly server: http.Server;
+    // node:http loads with the first request, not with the plugin: a plugin with a start-up snapshot (Tripwire's
+    // executable, scripts/dist.mjs) cannot hold it, and one that serves no HTTP never pays for it.
+    private started: Promise<{http: typeof http; server: http.Server}> | undefined;
 
-    constructor(handler: NodeHandler, onHandlerError: (err: unknown) => void) {
-        this.server = http.createServer({maxHeaderSize: MAX_HEADER_SIZE, requestTimeout: 0, requireHostHeader: false}, (req, res) => {
-            res.sendDate = false; // Mattermost's own server dates the response
-            runHandler(handler, req, res, onHandlerError);
+    constructor(
+        private readonly handler: NodeHandler,
+        private readonly onHandlerError: (err: unknown) => void,
+    ) {}
+
+    private start(): Promise<{http: typeof http; server: http.Server}> {
+        this.started ??= import('node:http').then(({default: http}) => {
+            const server = http.createServer({maxHeaderSize: MAX_HEADER_SIZE, requestTimeout: 0, requireHostHeader: false}, (req, res) => {
+                res.sendDate = false; // Mattermost's own server dates the response
+                runHandler(this.handler, req, res, this.onHandlerError);
+            });
+            return {http, server};
         });
+        return this.started;
     }
 
     /** Sends the request; resolves with the response head once the handler has written it (the body streams on). */
-    exchange(request: BridgedRequest): Promise<IncomingMessage> {
+    async exchange(request: BridgedRequest): Promise<IncomingMessage> {
+        const {http, server} = await this.start();
         return new Promise((resolve, reject) => {
             const [clientEnd, serverEnd] = socketPair(request.remoteAddress);
             if (request.context !== undefined) contexts.set(serverEnd, request.context);
-            this.server.emit('connection', serverEnd);
+            server.emit('connection', serverEnd);
             let req: http.ClientRequest;
             try {
                 req = http.request({

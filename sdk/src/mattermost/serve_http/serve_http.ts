@@ -1,4 +1,4 @@
-import {type IncomingMessage} from 'node:http';
+import type {IncomingMessage} from 'node:http';
 import {type Duplex} from 'node:stream';
 import {type MuxBroker} from '../../runtime/goplugin';
 import type * as m from '../../generated/model';

@@ -65,16 +65,14 @@ const serverSbomFile = join(build, 'server.cdx.json');
 await esbuild(await serverBuildOptions({entry: process.env.SERVER_ENTRY ?? join(root, 'server/src/main.ts'), outfile: serverJs, sbomFile: serverSbomFile}));
 
 // 2. The SEA blobs, made by the linux-x64 node of the pinned version (a blob must match its runtime's version).
-// linux-amd64's blob also carries V8's code cache of the script, so that executable starts without compiling 2 MB of
-// JavaScript first (spawn to handshake line here: ~170 → ~70 ms). A code cache is valid only for the V8 build that made
-// it, so the other platforms get a blob without one. Reproducible: --predictable fixes V8's per-process random seeds
-// (V8 leaves that flag out of the cache's flag hash, so the runtime still accepts the cache), and the script is named
-// relative to the build directory, which would otherwise be written into the cache. The cache holds what V8 compiles
-// before running the script, the top level: a function body compiles on its first call. --no-lazy (everything in
-// the cache) cost more than it saved (start-up CPU +10-25 %, the cache 3 MB larger). What start-up runs is kept
-// small instead (server/test/release/startup_imports.test.ts; the script 1.87 -> 1.45 MB): RSS after activation
-// 71.5 -> 64.8 MB and the process's CPU time until activated about -17 % (make bench-hooks: plugin_rss_sea_mb,
-// activation_sea_cpu_ms; medians of 3 runs on a loaded machine).
+// linux-amd64's blob also carries V8's code cache of the script (cachedSeaBlob below), so that executable starts
+// without compiling 1.5 MB of JavaScript first. Reproducible: --predictable fixes V8's per-process random seeds (V8
+// leaves that flag out of the cache's flag hash, so the runtime still accepts the cache), and the script has the same
+// relative name at build and run time, which would otherwise be written into the cache. --no-lazy (everything in the
+// cache) cost more than it saved (start-up CPU +10-25 %, the cache 3 MB larger): the cache holds what start-up
+// compiles instead, and what start-up runs is kept small (server/test/release/startup_imports.test.ts; the script
+// 1.87 -> 1.45 MB): RSS after activation 71.5 -> 64.8 MB and the process's CPU time until activated about -17 %
+// (make bench-hooks: plugin_rss_sea_mb, activation_sea_cpu_ms; medians of 3 runs on a loaded machine).
 // V8 grows the young generation up to 64 MB semi-spaces under a steady allocation rate (every delivery allocates):
 // measured in make bench-e2e, 128 MB of the plugin's ~200 MB RSS was new space holding garbage while the live heap
 // was under 20 MB. 2 MB semi-spaces keep RSS near the live heap for a few more (cheap) scavenges: against 4 MB, RSS
@@ -89,17 +87,34 @@ await esbuild(await serverBuildOptions({entry: process.env.SERVER_ENTRY ?? join(
 // NODE_OPTIONS still applies on top (execArgvExtension's default, "env").
 const V8_FLAGS = ['--max-semi-space-size=2', '--expose-gc'];
 
-function seaBlob(name, useCodeCache) {
-    const config = join(build, `${name}.json`);
-    writeFileSync(config, JSON.stringify({main: basename(serverJs), output: `${name}.blob`, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache, execArgv: V8_FLAGS}));
-    // The code cache is made under the same V8 flags the executable runs with: V8 rejects a cache whose flag hash differs.
-    sh(nodeBinary('linux-amd64'), [...(useCodeCache ? ['--predictable', ...V8_FLAGS] : []), '--experimental-sea-config', config], {cwd: build});
+/** A SEA preparation blob from a sea-config (written into the build directory); returns the blob's path. */
+function seaBlob(name, config) {
+    writeFileSync(join(build, `${name}.json`), JSON.stringify({output: `${name}.blob`, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, execArgv: V8_FLAGS, ...config}));
+    sh(nodeBinary('linux-amd64'), ['--experimental-sea-config', `${name}.json`], {cwd: build});
     return join(build, `${name}.blob`);
 }
+
+/**
+ * linux-amd64's blob: scripts/lib/sea_loader.cjs as the main script, the server script wrapped as a CommonJS function
+ * and V8's code cache of it as assets. The cache is taken once the modules activation loads have loaded
+ * (scripts/lib/sea_code_cache.cjs), by the pinned linux-x64 Node under the executable's V8 flags (V8 rejects a cache
+ * whose flag hash differs). Against Node's own useCodeCache (the top level only), measured with make bench-hooks:
+ * start-up CPU about 300 -> 230 ms and spawn to OnActivate done about 250 -> 190 ms, RSS after activation unchanged.
+ */
+function cachedSeaBlob() {
+    const wrapped = join(build, 'server.js');
+    writeFileSync(wrapped, `(function (exports, require, module, __filename, __dirname) {${readFileSync(serverJs, 'utf8')}\n})`);
+    const cache = join(build, 'server.js.cache');
+    sh(nodeBinary('linux-amd64'), [...V8_FLAGS, '--predictable', join(root, 'scripts/lib/sea_code_cache.cjs'), wrapped, cache], {cwd: build, env: {PATH: process.env.PATH}});
+    copyFileSync(join(root, 'scripts/lib/sea_loader.cjs'), join(build, 'sea_loader.cjs'));
+    return seaBlob('server-code-cache', {main: 'sea_loader.cjs', assets: {'server.js': 'server.js', 'server.js.cache': 'server.js.cache'}});
+}
+// A code cache is valid only for the V8 build that made it, so the other platforms run the server script as their
+// main script, compiled at start.
 const CODE_CACHE_PLATFORM = 'linux-amd64';
 const blobs = {
-    cached: platforms.includes(CODE_CACHE_PLATFORM) ? seaBlob('server-code-cache', true) : null,
-    plain: platforms.some((p) => p !== CODE_CACHE_PLATFORM) ? seaBlob('server', false) : null,
+    cached: platforms.includes(CODE_CACHE_PLATFORM) ? cachedSeaBlob() : null,
+    plain: platforms.some((p) => p !== CODE_CACHE_PLATFORM) ? seaBlob('server', {main: basename(serverJs)}) : null,
 };
 
 // 3. One executable per platform: official binary, stripped, blob injected.

@@ -39,6 +39,9 @@ export async function serverBuildOptions({entry, outfile, sbomFile}) {
         platform: 'node',
         target: 'node24',
         format: 'cjs',
+        // import() of a built-in becomes a require() in a resolved promise: linux-amd64's executable runs the script
+        // through vm.Script (scripts/lib/sea_loader.cjs), where a real import() has no module loader to call.
+        supported: {'dynamic-import': false},
         minify: true,
         legalComments: 'none',
         logLevel: 'warning',

@@ -32,6 +32,34 @@ const NO_SERVER_CONFIG: ServerConfigInfo = {
     enablePostIconOverride: false,
 };
 
+/** What the plugin imports after the handshake line (see above), before OnActivate answers. */
+function pluginModules() {
+    return Promise.all([
+        import('./config/settings'),
+        import('./rules/rule_store'),
+        import('./rules/direct_opt_in'),
+        import('./permissions/rule_permissions'),
+        import('./dispatch/dispatcher'),
+        import('./dispatch/status_event'),
+        import('./dispatch/notices'),
+        import('./responses/reply_handler'),
+        import('./responses/reply_poster'),
+        import('./engine/guards'),
+        import('./engine/post_engine'),
+        import('./engine/rule_maintenance'),
+        import('./http/services'),
+        import('./commands/tripwire_command'),
+        import('./rules/conversation_members'),
+        import('./rules/rule_announcements'),
+        import('@tripwire/sdk/mattermost'),
+        import('./rules/group_resolver'),
+        import('./engine/lookup_cache'),
+        import('./metrics/prometheus'),
+        import('./metrics/serve'),
+        import('./rules/rule_bots'),
+    ]);
+}
+
 async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
     const [
         {parseSettings, parseSettingsReport},
@@ -56,30 +84,7 @@ async function createPlugin(api: TripwireApi): Promise<PluginHooks> {
         {PrometheusMetrics},
         {metricsHandler},
         {RuleBots},
-    ] = await Promise.all([
-        import('./config/settings'),
-        import('./rules/rule_store'),
-        import('./rules/direct_opt_in'),
-        import('./permissions/rule_permissions'),
-        import('./dispatch/dispatcher'),
-        import('./dispatch/status_event'),
-        import('./dispatch/notices'),
-        import('./responses/reply_handler'),
-        import('./responses/reply_poster'),
-        import('./engine/guards'),
-        import('./engine/post_engine'),
-        import('./engine/rule_maintenance'),
-        import('./http/services'),
-        import('./commands/tripwire_command'),
-        import('./rules/conversation_members'),
-        import('./rules/rule_announcements'),
-        import('@tripwire/sdk/mattermost'),
-        import('./rules/group_resolver'),
-        import('./engine/lookup_cache'),
-        import('./metrics/prometheus'),
-        import('./metrics/serve'),
-        import('./rules/rule_bots'),
-    ]);
+    ] = await pluginModules();
 
     let settings = parseSettings({});
     let lastIgnored = '';
@@ -295,8 +300,14 @@ async function main(): Promise<void> {
     await runPlugin(({api}) => createPlugin(tripwireApi(api)), {announced, redact: redactTokensIn, settingKeys: manifest.settings_schema.settings.map((s) => s.key)});
 }
 
-// Exiting closes the socket, so the host fails at once instead of waiting on a connection nobody serves.
-main().catch((err: unknown) => {
-    hostLog.error('plugin failed to start', {error: err instanceof Error ? err.message : String(err)});
-    process.exit(1);
-});
+if (process.env.TRIPWIRE_PREPARE_CODE_CACHE === '1') {
+    // make dist (scripts/lib/sea_code_cache.cjs): load the modules activation loads and stop there, so that the code
+    // cache it then takes holds their compiled code too; nothing is announced, served or started.
+    void pluginModules();
+} else {
+    // Exiting closes the socket, so the host fails at once instead of waiting on a connection nobody serves.
+    main().catch((err: unknown) => {
+        hostLog.error('plugin failed to start', {error: err instanceof Error ? err.message : String(err)});
+        process.exit(1);
+    });
+}

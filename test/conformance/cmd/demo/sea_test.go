@@ -110,6 +110,11 @@ func TestSEA(t *testing.T) {
 	if rss, _, err := host.MemoryKB(pid); err == nil {
 		t.Logf("plugin RSS %d MiB", rss/1024)
 	}
+	// scripts/lib/sea_loader.cjs says so on stderr (a host log line) when V8 refuses the code cache built with the
+	// executable: it would still start, only slower.
+	if logs := h.Logs(); strings.Contains(logs, "rejected the code cache") {
+		t.Errorf("the executable's V8 code cache was rejected:\n%s", logs)
+	}
 	if err := h.Env.PerformHealthCheck(host.RealID); err != nil {
 		t.Fatalf("health check: %v", err)
 	}

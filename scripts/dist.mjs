@@ -105,7 +105,9 @@ function cachedSeaBlob() {
     const wrapped = join(build, 'server.js');
     writeFileSync(wrapped, `(function (exports, require, module, __filename, __dirname) {${readFileSync(serverJs, 'utf8')}\n})`);
     const cache = join(build, 'server.js.cache');
-    sh(nodeBinary('linux-amd64'), [...V8_FLAGS, '--predictable', join(root, 'scripts/lib/sea_code_cache.cjs'), wrapped, cache], {cwd: build, env: {PATH: process.env.PATH}});
+    // Only main.ts knows how to load its modules and stop (SERVER_ENTRY builds the test plugins and examples).
+    const topLevelOnly = process.env.SERVER_ENTRY ? ['--top-level'] : [];
+    sh(nodeBinary('linux-amd64'), [...V8_FLAGS, '--predictable', join(root, 'scripts/lib/sea_code_cache.cjs'), wrapped, cache, ...topLevelOnly], {cwd: build, env: {PATH: process.env.PATH}});
     copyFileSync(join(root, 'scripts/lib/sea_loader.cjs'), join(build, 'sea_loader.cjs'));
     return seaBlob('server-code-cache', {main: 'sea_loader.cjs', assets: {'server.js': 'server.js', 'server.js.cache': 'server.js.cache'}});
 }

@@ -6,6 +6,7 @@ import type {Clock, Logger} from '../ports';
 
 import type {CircuitBreakers} from './circuit_breaker';
 import {entryBase, type DeliveryLog} from './delivery_log';
+import {EarlySends} from './early_sends';
 import {sendRequest, type AttemptResult} from './http_client';
 import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
@@ -105,8 +106,7 @@ export class DeliveryRunner {
     private readonly replies: ReplyPosting;
     /** Deliveries the parking lot let go as a host's half-open probe: delivery id → host. */
     private readonly probes = new Map<string, string>();
-    /** First attempts sent while their record is still being written (Dispatcher.submit): id → whether it got stored. */
-    private readonly writing = new Map<string, Promise<boolean>>();
+    private readonly early = new EarlySends();
     private shutdown = new AbortController();
     private stopping = false;
 
@@ -136,11 +136,11 @@ export class DeliveryRunner {
     /**
      * Looks at a delivery now; a no-op when it is already being looked at on this node. With `durable`, the record
      * `known` is still being written: the attempt may go out meanwhile, but nothing of it is written back before the
-     * record is stored, and nothing at all if it never was (see recordStored).
+     * record is stored, and nothing at all if it never was (see early_sends.ts).
      */
     run(id: string, known?: Versioned<OutboxRecord>, durable?: Promise<boolean>): void {
         if (this.stopping || this.active.has(id)) return;
-        if (durable) this.writing.set(id, durable.catch(() => false));
+        if (durable) this.early.begin(id, durable);
         const task = this.attempt(id, known ?? this.known.get(id))
             .catch((err: unknown) => {
                 this.deps.logger.error('delivery attempt crashed; it stays in the outbox', {delivery_id: id, error: String(err)});
@@ -148,7 +148,7 @@ export class DeliveryRunner {
             })
             .finally(() => {
                 this.active.delete(id);
-                this.writing.delete(id);
+                this.early.end(id);
             });
         this.active.set(id, task);
     }
@@ -181,7 +181,7 @@ export class DeliveryRunner {
         if (!current || current.value.state !== 'pending') return this.forget(id);
         const r = current.value;
         if (await this.deps.isRuleGone(r.rule.id)) {
-            if (!(await this.recordStored(id))) return this.forget(id);
+            if (!(await this.early.stored(id))) return this.forget(id);
             await store.cancel(id, (stored) => (stored.rule.id === r.rule.id ? null : undefined));
             return this.forget(id);
         }
@@ -238,13 +238,10 @@ export class DeliveryRunner {
 
         if (calls.length === 0) {
             // Nothing was sent: the breakers are open, or this node is stopping. No attempt is spent.
-            const writing = this.writing.get(id);
-            if (writing) {
-                // A first attempt that sent nothing (breaker open, stopping): looked at again once its record is stored,
-                // since a breaker that closes meanwhile would never release what it parks.
-                this.writing.delete(id);
-                return (await writing) ? this.attempt(id, claimed ?? current) : this.forget(id);
-            }
+            // A first attempt that sent nothing (breaker open, stopping): looked at again once its record is stored,
+            // since a breaker that closes meanwhile would never release what it parks.
+            const writing = this.early.takeOver(id);
+            if (writing) return (await writing) ? this.attempt(id, claimed ?? current) : this.forget(id);
             if (claimed && this.stopping) await store.replace(claimed.bytes, {...r, lease: null});
             else if (parkOn !== undefined && !this.stopping) {
                 this.known.set(id, claimed ?? current);
@@ -342,7 +339,7 @@ export class DeliveryRunner {
     private async settle(claimed: Versioned<OutboxRecord>, calls: readonly Call[], decision: RetryDecision): Promise<void> {
         const {store, clock, scheduler} = this.deps;
         const r = claimed.value;
-        if (!(await this.recordStored(r.id))) {
+        if (!(await this.early.stored(r.id))) {
             // Sent while its record was being written, and the write did not take: the event was stored already (its
             // stored copy is someone else's to finish and log) or the KV store failed (submit reports that).
             this.deps.logger.warn('a first attempt went out for a delivery whose record was not stored', {delivery_id: r.id, calls: calls.length});
@@ -477,12 +474,7 @@ export class DeliveryRunner {
         }
     }
 
-    /** A delivery was cancelled: this node stops tracking it (an attempt in flight finds its record gone). */
-    /** False when the record of a first attempt sent while it was being written never got stored. */
-    private recordStored(id: string): Promise<boolean> {
-        return this.writing.get(id) ?? Promise.resolve(true);
-    }
-
+    /** This node's copy of the record is stale or done with: the next look reads it. */
     forget(id: string): void {
         this.known.delete(id);
     }

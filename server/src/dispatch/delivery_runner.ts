@@ -1,4 +1,4 @@
-import type {DeliveryLogEntry, Endpoint, ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
+import type {DeliveryLogEntry, ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
 
 import {clampEndpoint, clampPolicy} from '../config/guardrails';
 import type {Settings} from '../config/settings';
@@ -7,7 +7,8 @@ import type {Clock, Logger} from '../ports';
 import type {CircuitBreakers} from './circuit_breaker';
 import {entryBase, type DeliveryLog} from './delivery_log';
 import {EarlySends} from './early_sends';
-import {sendRequest, type AttemptResult} from './http_client';
+import {EndpointCaller, isSuccess, originOf, type Call} from './endpoint_call';
+import type {AttemptResult} from './http_client';
 import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
 import type {Notifier} from './notices';
@@ -15,14 +16,10 @@ import {attemptNumber, type OutboxRecord, type OutboxStore} from './outbox';
 import type {OutboxScheduler} from './outbox_scheduler';
 import {ParkingLot} from './parking';
 import {ReplyPosting} from './reply_posting';
-import {buildRequest, type PreparedRequest} from './payload/build_request';
-import {TemplateError} from './payload/template';
 import {replyTemplateVariables} from './payload/variables';
-import {excerptOf, isSensitiveName, redactUrl} from './redact';
+import {excerptOf, redactUrl} from './redact';
 import {decideRetry, type AttemptOutcome, type RetryDecision} from './retry_policy';
-import {missingSecret} from './secret_requirements';
 import type {SecretStore} from './secrets';
-import {webhookHeaders} from './signing';
 import type {SsrfGuard} from './ssrf/guard';
 import type {AttemptListener, PreparedReply, ReplyPoster} from './types';
 
@@ -60,16 +57,6 @@ export interface RunnerDeps {
     maxResponseBytes: number;
 }
 
-/** One HTTP call of an attempt (a failover attempt may make several). */
-interface Call {
-    endpoint: Endpoint;
-    request: PreparedRequest | undefined;
-    result: AttemptResult;
-    secrets: string[];
-    /** What the retry policy says about this call alone (set when the attempt is decided). */
-    decision?: RetryDecision;
-}
-
 /** The lease a delivery needs: every endpoint may be tried once, each up to its timeout. */
 export const leaseMsFor = (record: OutboxRecord, marginMs: number): number =>
     record.endpoints.reduce((sum, e) => sum + e.timeout_ms, 0) + marginMs;
@@ -104,6 +91,7 @@ export class DeliveryRunner {
     /** Deliveries waiting on a host's open breaker. */
     private readonly parking: ParkingLot;
     private readonly replies: ReplyPosting;
+    private readonly caller: EndpointCaller;
     /** Deliveries the parking lot let go as a host's half-open probe: delivery id → host. */
     private readonly probes = new Map<string, string>();
     private readonly early = new EarlySends();
@@ -117,6 +105,7 @@ export class DeliveryRunner {
             if (probe !== undefined) this.probes.set(id, probe);
             this.run(id);
         });
+        this.caller = new EndpointCaller(deps, this.parking);
         this.replies = new ReplyPosting({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
     }
 
@@ -223,7 +212,7 @@ export class DeliveryRunner {
             const release = await this.deps.slots.acquire(`${r.rule.id}:${endpoint.id}`, endpoint.max_concurrency);
             try {
                 if (this.stopping) break;
-                const call = await this.callEndpoint(r, endpoint, host, probe, claim);
+                const call = await this.caller.call(r, endpoint, host, probe, claim, this.shutdown.signal);
                 if (call === 'lost') return this.forget(id);
                 if (call === 'deferred') {
                     parkOn ??= host;
@@ -250,77 +239,6 @@ export class DeliveryRunner {
             return;
         }
         await this.settle(claimed!, calls, this.decide(claimed!.value, calls));
-    }
-
-    /** Sends to one endpoint: a Call; `lost` when another node owns the delivery; `deferred` when its breaker is open. */
-    private async callEndpoint(
-        r: OutboxRecord,
-        endpoint: Endpoint,
-        host: string,
-        probe: boolean,
-        claim: () => Promise<Versioned<OutboxRecord> | null>,
-    ): Promise<Call | 'deferred' | 'lost'> {
-        const {clock, breakers} = this.deps;
-        const [secrets, secretHeaders, signing] = await Promise.all([
-            this.deps.secrets.values(r.rule.id),
-            this.deps.secrets.headers(r.rule.id, endpoint.id),
-            this.deps.secrets.signingSecrets(r.rule.id, endpoint.id),
-        ]);
-        const unsent = async (errorClass: 'invalid_request' | 'secret_missing', message: string): Promise<Call | 'lost'> =>
-            (await claim()) ? {endpoint, request: undefined, secrets, result: {kind: 'error', errorClass, message, totalMs: 0}} : 'lost';
-        // Fail closed: never send unsigned, or without a secret header, what was accepted signed or with it.
-        const missing = missingSecret(r.secrets_required?.[endpoint.id], signing, secretHeaders);
-        if (missing !== undefined) return unsent('secret_missing', missing);
-        let request: PreparedRequest;
-        try {
-            request = buildRequest(
-                endpoint,
-                {
-                    facts: r.facts,
-                    rule: {id: r.rule.id, name: r.rule.name},
-                    deliveryId: r.id,
-                    webhookId: r.webhook_id,
-                    responseUrl: r.response_url,
-                    token: await this.deps.secrets.token(r.rule.id),
-                },
-                secretHeaders,
-            );
-        } catch (err) {
-            if (!(err instanceof TemplateError)) throw err;
-            return unsent('invalid_request', err.message);
-        }
-        const verdict = breakers.check(host, clock.now(), probe);
-        if (!verdict.allowed) return 'deferred';
-        const held = await claim();
-        if (!held) {
-            breakers.cancel(host);
-            if (verdict.probe) this.parking.poke(host);
-            return 'lost';
-        }
-
-        const signed: PreparedRequest = {
-            ...request,
-            headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(attemptNumber(held.value))},
-        };
-        const result = await sendRequest(signed, {
-            guard: this.deps.guard,
-            timeoutMs: endpoint.timeout_ms,
-            maxResponseBytes: this.deps.maxResponseBytes,
-            followRedirects: endpoint.follow_redirects,
-            insecureTls: this.deps.insecureTls(),
-            sensitiveHeaders: [...endpoint.secret_headers, ...Object.keys(secretHeaders)],
-            signal: this.shutdown.signal,
-        });
-        if (result.kind === 'error' && result.errorClass === 'shutdown') breakers.cancel(host);
-        else if (breakers.record(host, {ok: isHealthy(result), unreachable: result.kind === 'error', probe: verdict.probe, retry: r.attempts > 0}, clock.now())) this.parking.open(host);
-        else if (verdict.probe) this.parking.poke(host);
-        // Secret header values (API keys...) are redacted wherever they show up, not just in their header: as stored
-        // (in `secrets`) and as rendered.
-        const headerSecrets = Object.entries(request.headers).filter(([n]) => n in secretHeaders || isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);
-        // The response_url is a capability (whoever holds it may post into the channel): the service gets it, the
-        // delivery log does not.
-        const capability = r.response_url ? [r.response_url.slice(r.response_url.lastIndexOf('/') + 1)] : [];
-        return {endpoint, request: signed, result, secrets: [...secrets, ...headerSecrets, ...capability]};
     }
 
     /** The attempt's decision; each call also gets its own (for the log and for skipping dead endpoints). */
@@ -485,25 +403,6 @@ export class DeliveryRunner {
         this.parking.remove(id);
     }
 }
-
-const origins = new Map<string, string>();
-
-/** The breaker key of an endpoint: its origin, which placeholders cannot change (the host never holds one). */
-function originOf(endpoint: Endpoint): string {
-    let origin = origins.get(endpoint.url);
-    if (origin === undefined) {
-        origin = new URL(endpoint.url.replace(/\{\{[^}]*\}\}/g, 'x')).origin;
-        if (origins.size > 5000) origins.clear();
-        origins.set(endpoint.url, origin);
-    }
-    return origin;
-}
-
-const isSuccess = (result: AttemptResult): boolean => result.kind === 'response' && result.status >= 200 && result.status < 300;
-
-/** For the breaker: is the host answering sanely? A 4xx is the request's fault, not the host's. */
-const isHealthy = (result: AttemptResult): boolean =>
-    result.kind === 'response' && result.status !== 408 && result.status !== 429 && result.status < 500;
 
 function outcomeOf(result: AttemptResult): AttemptOutcome {
     if (result.kind === 'error') return {kind: 'error', errorClass: result.errorClass};

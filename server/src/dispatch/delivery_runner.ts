@@ -4,21 +4,22 @@ import {clampEndpoint, clampPolicy} from '../config/guardrails';
 import type {Settings} from '../config/settings';
 import type {Clock, Logger} from '../ports';
 
+import {decideAttempt, lastOf} from './attempt_decision';
+import {attemptContextOf, attemptEntries} from './attempt_log';
 import type {CircuitBreakers} from './circuit_breaker';
 import {entryBase, type DeliveryLog} from './delivery_log';
 import {EarlySends} from './early_sends';
 import {EndpointCaller, isSuccess, originOf, type Call} from './endpoint_call';
-import type {AttemptResult} from './http_client';
 import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
 import type {Notifier} from './notices';
-import {attemptNumber, type OutboxRecord, type OutboxStore} from './outbox';
+import type {OutboxRecord, OutboxStore} from './outbox';
 import type {OutboxScheduler} from './outbox_scheduler';
 import {ParkingLot} from './parking';
 import {ReplyPosting} from './reply_posting';
 import {replyTemplateVariables} from './payload/variables';
-import {excerptOf, redactUrl} from './redact';
-import {decideRetry, type AttemptOutcome, type RetryDecision} from './retry_policy';
+import {redactUrl} from './redact';
+import type {RetryDecision} from './retry_policy';
 import type {SecretStore} from './secrets';
 import type {SsrfGuard} from './ssrf/guard';
 import type {AttemptListener, PreparedReply, ReplyPoster} from './types';
@@ -238,20 +239,7 @@ export class DeliveryRunner {
             }
             return;
         }
-        await this.settle(claimed!, calls, this.decide(claimed!.value, calls));
-    }
-
-    /** The attempt's decision; each call also gets its own (for the log and for skipping dead endpoints). */
-    private decide(r: OutboxRecord, calls: readonly Call[]): RetryDecision {
-        const state = {attempts: r.attempts + 1, createdAt: r.created_at, now: this.deps.clock.now()};
-        const settings = this.deps.settings();
-        const p = clampPolicy(r.policy, settings);
-        const policy = {maxAttempts: Math.min(r.max_attempts, settings.MaxAttempts), maxAgeMs: p.max_age_seconds * 1000, baseMs: p.backoff_base_ms, maxDelayMs: p.backoff_max_ms};
-        const decisions = calls.map((c) => (c.decision = decideRetry(outcomeOf(c.result), state, policy, this.deps.random)));
-        if (decisions.some((d) => d.action === 'succeed')) return {action: 'succeed'};
-        const retries = decisions.filter((d) => d.action === 'retry');
-        if (retries.length > 0) return retries.reduce((a, b) => (b.delayMs < a.delayMs ? b : a));
-        return decisions.find((d) => d.action === 'fail' && d.disableEndpoint) ?? decisions[decisions.length - 1]!;
+        await this.settle(claimed!, calls, decideAttempt(claimed!.value, calls, clock.now(), this.deps.settings(), this.deps.random));
     }
 
     private async settle(claimed: Versioned<OutboxRecord>, calls: readonly Call[], decision: RetryDecision): Promise<void> {
@@ -309,7 +297,7 @@ export class DeliveryRunner {
 
         // A 410 disables its endpoint even when a failover endpoint then succeeded.
         if (calls.some((c) => c.decision?.action === 'fail' && c.decision.disableEndpoint)) await this.disable(r, calls);
-        this.logCalls(r, calls, decision, shutdownOnly, nextAttemptAt, reply);
+        this.report(r, attemptEntries(r, calls, decision, shutdownOnly, nextAttemptAt, reply, clock.now()));
     }
 
     /** The reply an attempt's answer makes, ready to store; undefined when the rule wants none or there was no answer. */
@@ -337,14 +325,7 @@ export class DeliveryRunner {
         }
         const outcome = await this.replies.resume(current);
         if (!outcome) return;
-        const entry: DeliveryLogEntry = {
-            ...entryBase(r, this.deps.clock.now()),
-            status: r.state === 'failed' ? 'failed' : 'succeeded',
-            reply: outcome,
-            reply_resumed: true,
-        };
-        this.deps.deliveryLog.append(entry);
-        this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
+        this.report(r, [{...entryBase(r, this.deps.clock.now()), status: r.state === 'failed' ? 'failed' : 'succeeded', reply: outcome, reply_resumed: true}]);
     }
 
     private async disable(r: OutboxRecord, calls: readonly Call[]): Promise<void> {
@@ -358,34 +339,9 @@ export class DeliveryRunner {
         }
     }
 
-    private logCalls(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision, shutdown: boolean, nextAttemptAt: number | undefined, reply: ReplyOutcome | undefined): void {
-        const at = this.deps.clock.now();
-        const base = {...entryBase(r, at), attempt: attemptNumber(r)};
-        const entries: DeliveryLogEntry[] = calls.map((c) => {
-            const res = c.result;
-            const success = isSuccess(res);
-            const finalFailure = decision.action === 'fail' && !shutdown;
-            const status = success ? 'succeeded' : finalFailure ? 'failed' : 'retrying';
-            const failure = c.decision?.action === 'retry' || c.decision?.action === 'fail' ? c.decision : undefined;
-            return {
-                ...base,
-                endpoint_id: c.endpoint.id,
-                status,
-                ...(res.kind === 'response' && {http_status: res.status, latency_ms: res.totalMs}),
-                ...(failure && {error_class: failure.errorClass, error: failure.reason}),
-                ...(res.kind === 'error' && {error_class: failure?.errorClass ?? res.errorClass, error: failure ? `${res.message} (${failure.reason})` : res.message}),
-                ...(status === 'retrying' && nextAttemptAt !== undefined && {next_attempt_at: nextAttemptAt}),
-                ...(c.request && {request: excerptOf({method: c.request.method, url: c.request.url, headers: c.request.headers, body: c.request.body}, c.secrets, c.endpoint.secret_headers)}),
-                ...(res.kind === 'response' && {response: excerptOf({status: res.status, headers: res.headers, body: res.body, truncated: res.truncated}, c.secrets, [])}),
-                ...(success && reply && {reply}),
-            };
-        });
-        if (calls.length === 0 && decision.action === 'fail') {
-            entries.push({...base, endpoint_id: r.endpoints.map((e) => e.id).join(','), status: 'failed', error_class: decision.errorClass, error: decision.reason});
-        } else if (reply && !calls.some((c) => isSuccess(c.result)) && entries.length > 0) {
-            entries[entries.length - 1]!.reply = reply;
-        }
-        const context = {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)};
+    /** Into the delivery log, and to the attempt listener (metrics, the webapp's status events). */
+    private report(r: OutboxRecord, entries: readonly DeliveryLogEntry[]): void {
+        const context = attemptContextOf(r, this.deps.settings());
         for (const entry of entries) {
             this.deps.deliveryLog.append(entry);
             this.deps.onAttempt?.(entry, context);
@@ -402,24 +358,4 @@ export class DeliveryRunner {
         this.forget(id);
         this.parking.remove(id);
     }
-}
-
-function outcomeOf(result: AttemptResult): AttemptOutcome {
-    if (result.kind === 'error') return {kind: 'error', errorClass: result.errorClass};
-    return {
-        kind: 'status',
-        status: result.status,
-        retryAfter: result.headers['retry-after'],
-        receiverAbort: result.headers['webhook-delivery']?.toLowerCase() === 'abort-message',
-    };
-}
-
-function lastOf(calls: readonly Call[], decision: RetryDecision, at: number): OutboxRecord['last'] {
-    const res = calls[calls.length - 1]?.result;
-    const failure = decision.action === 'succeed' ? undefined : decision;
-    return {
-        at,
-        ...(res?.kind === 'response' && {status: res.status}),
-        ...(failure && {error_class: failure.errorClass, error: failure.reason}),
-    };
 }

@@ -1,28 +1,27 @@
-import type {DeliveryLogEntry, ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
+import type {DeliveryLogEntry, ReplyOutcome} from '@tripwire/common';
 
 import {clampEndpoint, clampPolicy} from '../config/guardrails';
 import type {Settings} from '../config/settings';
 import type {Clock, Logger} from '../ports';
+import type {Versioned} from '../ports/kv_json';
 
 import {decideAttempt, lastOf} from './attempt_decision';
 import {attemptContextOf, attemptEntries} from './attempt_log';
+import {AttemptReplies} from './attempt_replies';
 import type {CircuitBreakers} from './circuit_breaker';
 import {entryBase, type DeliveryLog} from './delivery_log';
 import {EarlySends} from './early_sends';
 import {EndpointCaller, isSuccess, originOf, type Call} from './endpoint_call';
-import type {Versioned} from '../ports/kv_json';
 import type {KeyedSemaphore} from './limits';
 import type {Notifier} from './notices';
 import type {OutboxRecord, OutboxStore} from './outbox';
 import type {OutboxScheduler} from './outbox_scheduler';
 import {ParkingLot} from './parking';
-import {ReplyPosting} from './reply_posting';
-import {replyTemplateVariables} from './payload/variables';
 import {redactUrl} from './redact';
 import type {RetryDecision} from './retry_policy';
 import type {SecretStore} from './secrets';
 import type {SsrfGuard} from './ssrf/guard';
-import type {AttemptListener, PreparedReply, ReplyPoster} from './types';
+import type {AttemptListener, ReplyPoster} from './types';
 
 export interface RunnerDeps {
     store: OutboxStore;
@@ -62,24 +61,6 @@ export interface RunnerDeps {
 export const leaseMsFor = (record: OutboxRecord, marginMs: number): number =>
     record.endpoints.reduce((sum, e) => sum + e.timeout_ms, 0) + marginMs;
 
-export function replyTargetOf(r: OutboxRecord): ReplyTarget {
-    const {post, channel, user} = r.facts;
-    return {
-        rule_id: r.rule.id,
-        rule_name: r.rule.name,
-        delivery_id: r.id,
-        channel_id: channel.id,
-        trigger_post_id: post.id,
-        thread_root_id: post.root_id || post.id,
-        trigger_in_thread: post.root_id !== '',
-        user_id: user.id,
-        triggered_at: r.created_at,
-        hops: r.facts.hops,
-        response: r.response,
-        ...(r.rule.bot_user_id && {bot_user_id: r.rule.bot_user_id}),
-    };
-}
-
 /**
  * Attempts deliveries: claims one in the outbox, sends it to its endpoint(s) through the breaker and the endpoint's
  * concurrency slots, asks the retry policy what next, writes that back with compare-and-set, then hands a reply to
@@ -91,7 +72,7 @@ export class DeliveryRunner {
     private readonly known = new Map<string, Versioned<OutboxRecord>>();
     /** Deliveries waiting on a host's open breaker. */
     private readonly parking: ParkingLot;
-    private readonly replies: ReplyPosting;
+    private readonly replies: AttemptReplies;
     private readonly caller: EndpointCaller;
     /** Deliveries the parking lot let go as a host's half-open probe: delivery id → host. */
     private readonly probes = new Map<string, string>();
@@ -107,7 +88,7 @@ export class DeliveryRunner {
             this.run(id);
         });
         this.caller = new EndpointCaller(deps, this.parking);
-        this.replies = new ReplyPosting({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
+        this.replies = new AttemptReplies({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
     }
 
     get inFlight(): number {
@@ -227,9 +208,9 @@ export class DeliveryRunner {
         }
 
         if (calls.length === 0) {
-            // Nothing was sent: the breakers are open, or this node is stopping. No attempt is spent.
-            // A first attempt that sent nothing (breaker open, stopping): looked at again once its record is stored,
-            // since a breaker that closes meanwhile would never release what it parks.
+            // Nothing was sent: the breakers are open, or this node is stopping. No attempt is spent. A first attempt
+            // sent early is looked at again once its record is stored, since a breaker that closes meanwhile would never
+            // release what it parks.
             const writing = this.early.takeOver(id);
             if (writing) return (await writing) ? this.attempt(id, claimed ?? current) : this.forget(id);
             if (claimed && this.stopping) await store.replace(claimed.bytes, {...r, lease: null});
@@ -273,17 +254,7 @@ export class DeliveryRunner {
         } else {
             const state = decision.action === 'succeed' ? 'succeeded' : 'failed';
             const finished: OutboxRecord = {...r, state, attempts: r.attempts + (calls.length > 0 ? 1 : 0), lease: null, dead_endpoints: dead, ...(last && {last})};
-            const prepared = await this.prepareReply(r, calls, decision);
-            const opened = prepared?.kind === 'parts' ? this.replies.open(finished, prepared, now) : prepared?.outcome;
-            if (opened && 'state' in opened) {
-                // The outcome and the reply to post are written together: from here on a crash cannot lose the reply.
-                const held = await store.replace(claimed.bytes, opened);
-                ok = Boolean(held);
-                if (held) reply = await this.replies.post(held, true);
-            } else {
-                ok = await store.finish(claimed.bytes, {...finished, finished_at: now});
-                if (ok) reply = opened;
-            }
+            ({ok, reply} = await this.replies.finish(claimed, finished, calls, decision, now));
             this.known.delete(r.id);
         }
         if (!ok) {
@@ -298,22 +269,6 @@ export class DeliveryRunner {
         // A 410 disables its endpoint even when a failover endpoint then succeeded.
         if (calls.some((c) => c.decision?.action === 'fail' && c.decision.disableEndpoint)) await this.disable(r, calls);
         this.report(r, attemptEntries(r, calls, decision, shutdownOnly, nextAttemptAt, reply, clock.now()));
-    }
-
-    /** The reply an attempt's answer makes, ready to store; undefined when the rule wants none or there was no answer. */
-    private async prepareReply(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision): Promise<PreparedReply | undefined> {
-        if (!r.response.enabled || decision.action === 'retry') return undefined;
-        const answered = [...calls].reverse().find((c) => c.result.kind === 'response');
-        if (!answered || answered.result.kind !== 'response') return undefined;
-        if (decision.action !== 'succeed' && !r.response.accept_any_status) return undefined;
-        const res = answered.result;
-        const serviceReply: ServiceReply = {status: res.status, contentType: res.headers['content-type'] ?? '', headers: res.headers, body: res.body, truncated: res.truncated, source: 'response'};
-        const trigger = r.response.reply_template === undefined ? undefined : replyTemplateVariables({facts: r.facts, rule: {id: r.rule.id, name: r.rule.name}, deliveryId: r.id, webhookId: r.webhook_id});
-        try {
-            return await this.deps.replyPoster.prepare(replyTargetOf(r), serviceReply, trigger);
-        } catch (err) {
-            return {kind: 'outcome', outcome: {kind: 'error', reason: (err as Error).message}};
-        }
     }
 
     /** Resumes posting a stored reply; when it ends here, its own log entry says what became of it. */

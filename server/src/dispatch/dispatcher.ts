@@ -4,9 +4,10 @@ import {effectiveMaxAttempts, effectiveRate} from '../config/guardrails';
 import type {Settings} from '../config/settings';
 import type {BreakerStateName, ChannelState, Clock, KVStore, Logger, MetricsSink, ServerConfigInfo} from '../ports';
 
+import {replyTargetOf} from './attempt_replies';
 import {CircuitBreakers, defaultBreakerOptions, type BreakerOptions} from './circuit_breaker';
 import {DeliveryLog, entryBase, triggerOf, type DeliveryLogOptions} from './delivery_log';
-import {DeliveryRunner, leaseMsFor, replyTargetOf} from './delivery_runner';
+import {DeliveryRunner, leaseMsFor} from './delivery_runner';
 import {cursorOf} from './failed_index';
 import {MAX_RESPONSE_BYTES} from './http_client';
 import {keys} from './keys';

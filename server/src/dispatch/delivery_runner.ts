@@ -1,29 +1,27 @@
-import type {DeliveryLogEntry, Endpoint, ReplyOutcome, ReplyTarget, ServiceReply} from '@tripwire/common';
+import type {DeliveryLogEntry, ReplyOutcome} from '@tripwire/common';
 
 import {clampEndpoint, clampPolicy} from '../config/guardrails';
 import type {Settings} from '../config/settings';
 import type {Clock, Logger} from '../ports';
+import type {Versioned} from '../ports/kv_json';
 
+import {decideAttempt, lastOf} from './attempt_decision';
+import {attemptContextOf, attemptEntries} from './attempt_log';
+import {AttemptReplies} from './attempt_replies';
 import type {CircuitBreakers} from './circuit_breaker';
 import {entryBase, type DeliveryLog} from './delivery_log';
-import {sendRequest, type AttemptResult} from './http_client';
-import type {Versioned} from '../ports/kv_json';
+import {EarlySends} from './early_sends';
+import {EndpointCaller, isSuccess, originOf, type Call} from './endpoint_call';
 import type {KeyedSemaphore} from './limits';
 import type {Notifier} from './notices';
-import {attemptNumber, type OutboxRecord, type OutboxStore} from './outbox';
+import type {OutboxRecord, OutboxStore} from './outbox';
 import type {OutboxScheduler} from './outbox_scheduler';
 import {ParkingLot} from './parking';
-import {ReplyPosting} from './reply_posting';
-import {buildRequest, type PreparedRequest} from './payload/build_request';
-import {TemplateError} from './payload/template';
-import {replyTemplateVariables} from './payload/variables';
-import {excerptOf, isSensitiveName, redactUrl} from './redact';
-import {decideRetry, type AttemptOutcome, type RetryDecision} from './retry_policy';
-import {missingSecret} from './secret_requirements';
+import {redactUrl} from './redact';
+import type {RetryDecision} from './retry_policy';
 import type {SecretStore} from './secrets';
-import {webhookHeaders} from './signing';
 import type {SsrfGuard} from './ssrf/guard';
-import type {AttemptListener, PreparedReply, ReplyPoster} from './types';
+import type {AttemptListener, ReplyPoster} from './types';
 
 export interface RunnerDeps {
     store: OutboxStore;
@@ -59,37 +57,9 @@ export interface RunnerDeps {
     maxResponseBytes: number;
 }
 
-/** One HTTP call of an attempt (a failover attempt may make several). */
-interface Call {
-    endpoint: Endpoint;
-    request: PreparedRequest | undefined;
-    result: AttemptResult;
-    secrets: string[];
-    /** What the retry policy says about this call alone (set when the attempt is decided). */
-    decision?: RetryDecision;
-}
-
 /** The lease a delivery needs: every endpoint may be tried once, each up to its timeout. */
 export const leaseMsFor = (record: OutboxRecord, marginMs: number): number =>
     record.endpoints.reduce((sum, e) => sum + e.timeout_ms, 0) + marginMs;
-
-export function replyTargetOf(r: OutboxRecord): ReplyTarget {
-    const {post, channel, user} = r.facts;
-    return {
-        rule_id: r.rule.id,
-        rule_name: r.rule.name,
-        delivery_id: r.id,
-        channel_id: channel.id,
-        trigger_post_id: post.id,
-        thread_root_id: post.root_id || post.id,
-        trigger_in_thread: post.root_id !== '',
-        user_id: user.id,
-        triggered_at: r.created_at,
-        hops: r.facts.hops,
-        response: r.response,
-        ...(r.rule.bot_user_id && {bot_user_id: r.rule.bot_user_id}),
-    };
-}
 
 /**
  * Attempts deliveries: claims one in the outbox, sends it to its endpoint(s) through the breaker and the endpoint's
@@ -102,11 +72,11 @@ export class DeliveryRunner {
     private readonly known = new Map<string, Versioned<OutboxRecord>>();
     /** Deliveries waiting on a host's open breaker. */
     private readonly parking: ParkingLot;
-    private readonly replies: ReplyPosting;
+    private readonly replies: AttemptReplies;
+    private readonly caller: EndpointCaller;
     /** Deliveries the parking lot let go as a host's half-open probe: delivery id → host. */
     private readonly probes = new Map<string, string>();
-    /** First attempts sent while their record is still being written (Dispatcher.submit): id → whether it got stored. */
-    private readonly writing = new Map<string, Promise<boolean>>();
+    private readonly early = new EarlySends();
     private shutdown = new AbortController();
     private stopping = false;
 
@@ -117,7 +87,8 @@ export class DeliveryRunner {
             if (probe !== undefined) this.probes.set(id, probe);
             this.run(id);
         });
-        this.replies = new ReplyPosting({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
+        this.caller = new EndpointCaller(deps, this.parking);
+        this.replies = new AttemptReplies({...deps, poster: deps.replyPoster, leaseMs: deps.replyLeaseMs, retryBaseMs: deps.replyRetryBaseMs});
     }
 
     get inFlight(): number {
@@ -136,11 +107,11 @@ export class DeliveryRunner {
     /**
      * Looks at a delivery now; a no-op when it is already being looked at on this node. With `durable`, the record
      * `known` is still being written: the attempt may go out meanwhile, but nothing of it is written back before the
-     * record is stored, and nothing at all if it never was (see recordStored).
+     * record is stored, and nothing at all if it never was (see early_sends.ts).
      */
     run(id: string, known?: Versioned<OutboxRecord>, durable?: Promise<boolean>): void {
         if (this.stopping || this.active.has(id)) return;
-        if (durable) this.writing.set(id, durable.catch(() => false));
+        if (durable) this.early.begin(id, durable);
         const task = this.attempt(id, known ?? this.known.get(id))
             .catch((err: unknown) => {
                 this.deps.logger.error('delivery attempt crashed; it stays in the outbox', {delivery_id: id, error: String(err)});
@@ -148,7 +119,7 @@ export class DeliveryRunner {
             })
             .finally(() => {
                 this.active.delete(id);
-                this.writing.delete(id);
+                this.early.end(id);
             });
         this.active.set(id, task);
     }
@@ -181,7 +152,7 @@ export class DeliveryRunner {
         if (!current || current.value.state !== 'pending') return this.forget(id);
         const r = current.value;
         if (await this.deps.isRuleGone(r.rule.id)) {
-            if (!(await this.recordStored(id))) return this.forget(id);
+            if (!(await this.early.stored(id))) return this.forget(id);
             await store.cancel(id, (stored) => (stored.rule.id === r.rule.id ? null : undefined));
             return this.forget(id);
         }
@@ -223,7 +194,7 @@ export class DeliveryRunner {
             const release = await this.deps.slots.acquire(`${r.rule.id}:${endpoint.id}`, endpoint.max_concurrency);
             try {
                 if (this.stopping) break;
-                const call = await this.callEndpoint(r, endpoint, host, probe, claim);
+                const call = await this.caller.call(r, endpoint, host, probe, claim, this.shutdown.signal);
                 if (call === 'lost') return this.forget(id);
                 if (call === 'deferred') {
                     parkOn ??= host;
@@ -237,14 +208,11 @@ export class DeliveryRunner {
         }
 
         if (calls.length === 0) {
-            // Nothing was sent: the breakers are open, or this node is stopping. No attempt is spent.
-            const writing = this.writing.get(id);
-            if (writing) {
-                // A first attempt that sent nothing (breaker open, stopping): looked at again once its record is stored,
-                // since a breaker that closes meanwhile would never release what it parks.
-                this.writing.delete(id);
-                return (await writing) ? this.attempt(id, claimed ?? current) : this.forget(id);
-            }
+            // Nothing was sent: the breakers are open, or this node is stopping. No attempt is spent. A first attempt
+            // sent early is looked at again once its record is stored, since a breaker that closes meanwhile would never
+            // release what it parks.
+            const writing = this.early.takeOver(id);
+            if (writing) return (await writing) ? this.attempt(id, claimed ?? current) : this.forget(id);
             if (claimed && this.stopping) await store.replace(claimed.bytes, {...r, lease: null});
             else if (parkOn !== undefined && !this.stopping) {
                 this.known.set(id, claimed ?? current);
@@ -252,97 +220,13 @@ export class DeliveryRunner {
             }
             return;
         }
-        await this.settle(claimed!, calls, this.decide(claimed!.value, calls));
-    }
-
-    /** Sends to one endpoint: a Call; `lost` when another node owns the delivery; `deferred` when its breaker is open. */
-    private async callEndpoint(
-        r: OutboxRecord,
-        endpoint: Endpoint,
-        host: string,
-        probe: boolean,
-        claim: () => Promise<Versioned<OutboxRecord> | null>,
-    ): Promise<Call | 'deferred' | 'lost'> {
-        const {clock, breakers} = this.deps;
-        const [secrets, secretHeaders, signing] = await Promise.all([
-            this.deps.secrets.values(r.rule.id),
-            this.deps.secrets.headers(r.rule.id, endpoint.id),
-            this.deps.secrets.signingSecrets(r.rule.id, endpoint.id),
-        ]);
-        const unsent = async (errorClass: 'invalid_request' | 'secret_missing', message: string): Promise<Call | 'lost'> =>
-            (await claim()) ? {endpoint, request: undefined, secrets, result: {kind: 'error', errorClass, message, totalMs: 0}} : 'lost';
-        // Fail closed: never send unsigned, or without a secret header, what was accepted signed or with it.
-        const missing = missingSecret(r.secrets_required?.[endpoint.id], signing, secretHeaders);
-        if (missing !== undefined) return unsent('secret_missing', missing);
-        let request: PreparedRequest;
-        try {
-            request = buildRequest(
-                endpoint,
-                {
-                    facts: r.facts,
-                    rule: {id: r.rule.id, name: r.rule.name},
-                    deliveryId: r.id,
-                    webhookId: r.webhook_id,
-                    responseUrl: r.response_url,
-                    token: await this.deps.secrets.token(r.rule.id),
-                },
-                secretHeaders,
-            );
-        } catch (err) {
-            if (!(err instanceof TemplateError)) throw err;
-            return unsent('invalid_request', err.message);
-        }
-        const verdict = breakers.check(host, clock.now(), probe);
-        if (!verdict.allowed) return 'deferred';
-        const held = await claim();
-        if (!held) {
-            breakers.cancel(host);
-            if (verdict.probe) this.parking.poke(host);
-            return 'lost';
-        }
-
-        const signed: PreparedRequest = {
-            ...request,
-            headers: {...request.headers, ...webhookHeaders(r.webhook_id, clock.now(), request.body, signing), 'x-webhook-attempt': String(attemptNumber(held.value))},
-        };
-        const result = await sendRequest(signed, {
-            guard: this.deps.guard,
-            timeoutMs: endpoint.timeout_ms,
-            maxResponseBytes: this.deps.maxResponseBytes,
-            followRedirects: endpoint.follow_redirects,
-            insecureTls: this.deps.insecureTls(),
-            sensitiveHeaders: [...endpoint.secret_headers, ...Object.keys(secretHeaders)],
-            signal: this.shutdown.signal,
-        });
-        if (result.kind === 'error' && result.errorClass === 'shutdown') breakers.cancel(host);
-        else if (breakers.record(host, {ok: isHealthy(result), unreachable: result.kind === 'error', probe: verdict.probe, retry: r.attempts > 0}, clock.now())) this.parking.open(host);
-        else if (verdict.probe) this.parking.poke(host);
-        // Secret header values (API keys...) are redacted wherever they show up, not just in their header: as stored
-        // (in `secrets`) and as rendered.
-        const headerSecrets = Object.entries(request.headers).filter(([n]) => n in secretHeaders || isSensitiveName(n, endpoint.secret_headers)).map(([, v]) => v);
-        // The response_url is a capability (whoever holds it may post into the channel): the service gets it, the
-        // delivery log does not.
-        const capability = r.response_url ? [r.response_url.slice(r.response_url.lastIndexOf('/') + 1)] : [];
-        return {endpoint, request: signed, result, secrets: [...secrets, ...headerSecrets, ...capability]};
-    }
-
-    /** The attempt's decision; each call also gets its own (for the log and for skipping dead endpoints). */
-    private decide(r: OutboxRecord, calls: readonly Call[]): RetryDecision {
-        const state = {attempts: r.attempts + 1, createdAt: r.created_at, now: this.deps.clock.now()};
-        const settings = this.deps.settings();
-        const p = clampPolicy(r.policy, settings);
-        const policy = {maxAttempts: Math.min(r.max_attempts, settings.MaxAttempts), maxAgeMs: p.max_age_seconds * 1000, baseMs: p.backoff_base_ms, maxDelayMs: p.backoff_max_ms};
-        const decisions = calls.map((c) => (c.decision = decideRetry(outcomeOf(c.result), state, policy, this.deps.random)));
-        if (decisions.some((d) => d.action === 'succeed')) return {action: 'succeed'};
-        const retries = decisions.filter((d) => d.action === 'retry');
-        if (retries.length > 0) return retries.reduce((a, b) => (b.delayMs < a.delayMs ? b : a));
-        return decisions.find((d) => d.action === 'fail' && d.disableEndpoint) ?? decisions[decisions.length - 1]!;
+        await this.settle(claimed!, calls, decideAttempt(claimed!.value, calls, clock.now(), this.deps.settings(), this.deps.random));
     }
 
     private async settle(claimed: Versioned<OutboxRecord>, calls: readonly Call[], decision: RetryDecision): Promise<void> {
         const {store, clock, scheduler} = this.deps;
         const r = claimed.value;
-        if (!(await this.recordStored(r.id))) {
+        if (!(await this.early.stored(r.id))) {
             // Sent while its record was being written, and the write did not take: the event was stored already (its
             // stored copy is someone else's to finish and log) or the KV store failed (submit reports that).
             this.deps.logger.warn('a first attempt went out for a delivery whose record was not stored', {delivery_id: r.id, calls: calls.length});
@@ -370,17 +254,7 @@ export class DeliveryRunner {
         } else {
             const state = decision.action === 'succeed' ? 'succeeded' : 'failed';
             const finished: OutboxRecord = {...r, state, attempts: r.attempts + (calls.length > 0 ? 1 : 0), lease: null, dead_endpoints: dead, ...(last && {last})};
-            const prepared = await this.prepareReply(r, calls, decision);
-            const opened = prepared?.kind === 'parts' ? this.replies.open(finished, prepared, now) : prepared?.outcome;
-            if (opened && 'state' in opened) {
-                // The outcome and the reply to post are written together: from here on a crash cannot lose the reply.
-                const held = await store.replace(claimed.bytes, opened);
-                ok = Boolean(held);
-                if (held) reply = await this.replies.post(held, true);
-            } else {
-                ok = await store.finish(claimed.bytes, {...finished, finished_at: now});
-                if (ok) reply = opened;
-            }
+            ({ok, reply} = await this.replies.finish(claimed, finished, calls, decision, now));
             this.known.delete(r.id);
         }
         if (!ok) {
@@ -394,23 +268,7 @@ export class DeliveryRunner {
 
         // A 410 disables its endpoint even when a failover endpoint then succeeded.
         if (calls.some((c) => c.decision?.action === 'fail' && c.decision.disableEndpoint)) await this.disable(r, calls);
-        this.logCalls(r, calls, decision, shutdownOnly, nextAttemptAt, reply);
-    }
-
-    /** The reply an attempt's answer makes, ready to store; undefined when the rule wants none or there was no answer. */
-    private async prepareReply(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision): Promise<PreparedReply | undefined> {
-        if (!r.response.enabled || decision.action === 'retry') return undefined;
-        const answered = [...calls].reverse().find((c) => c.result.kind === 'response');
-        if (!answered || answered.result.kind !== 'response') return undefined;
-        if (decision.action !== 'succeed' && !r.response.accept_any_status) return undefined;
-        const res = answered.result;
-        const serviceReply: ServiceReply = {status: res.status, contentType: res.headers['content-type'] ?? '', headers: res.headers, body: res.body, truncated: res.truncated, source: 'response'};
-        const trigger = r.response.reply_template === undefined ? undefined : replyTemplateVariables({facts: r.facts, rule: {id: r.rule.id, name: r.rule.name}, deliveryId: r.id, webhookId: r.webhook_id});
-        try {
-            return await this.deps.replyPoster.prepare(replyTargetOf(r), serviceReply, trigger);
-        } catch (err) {
-            return {kind: 'outcome', outcome: {kind: 'error', reason: (err as Error).message}};
-        }
+        this.report(r, attemptEntries(r, calls, decision, shutdownOnly, nextAttemptAt, reply, clock.now()));
     }
 
     /** Resumes posting a stored reply; when it ends here, its own log entry says what became of it. */
@@ -422,14 +280,7 @@ export class DeliveryRunner {
         }
         const outcome = await this.replies.resume(current);
         if (!outcome) return;
-        const entry: DeliveryLogEntry = {
-            ...entryBase(r, this.deps.clock.now()),
-            status: r.state === 'failed' ? 'failed' : 'succeeded',
-            reply: outcome,
-            reply_resumed: true,
-        };
-        this.deps.deliveryLog.append(entry);
-        this.deps.onAttempt?.(entry, {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)});
+        this.report(r, [{...entryBase(r, this.deps.clock.now()), status: r.state === 'failed' ? 'failed' : 'succeeded', reply: outcome, reply_resumed: true}]);
     }
 
     private async disable(r: OutboxRecord, calls: readonly Call[]): Promise<void> {
@@ -443,46 +294,16 @@ export class DeliveryRunner {
         }
     }
 
-    private logCalls(r: OutboxRecord, calls: readonly Call[], decision: RetryDecision, shutdown: boolean, nextAttemptAt: number | undefined, reply: ReplyOutcome | undefined): void {
-        const at = this.deps.clock.now();
-        const base = {...entryBase(r, at), attempt: attemptNumber(r)};
-        const entries: DeliveryLogEntry[] = calls.map((c) => {
-            const res = c.result;
-            const success = isSuccess(res);
-            const finalFailure = decision.action === 'fail' && !shutdown;
-            const status = success ? 'succeeded' : finalFailure ? 'failed' : 'retrying';
-            const failure = c.decision?.action === 'retry' || c.decision?.action === 'fail' ? c.decision : undefined;
-            return {
-                ...base,
-                endpoint_id: c.endpoint.id,
-                status,
-                ...(res.kind === 'response' && {http_status: res.status, latency_ms: res.totalMs}),
-                ...(failure && {error_class: failure.errorClass, error: failure.reason}),
-                ...(res.kind === 'error' && {error_class: failure?.errorClass ?? res.errorClass, error: failure ? `${res.message} (${failure.reason})` : res.message}),
-                ...(status === 'retrying' && nextAttemptAt !== undefined && {next_attempt_at: nextAttemptAt}),
-                ...(c.request && {request: excerptOf({method: c.request.method, url: c.request.url, headers: c.request.headers, body: c.request.body}, c.secrets, c.endpoint.secret_headers)}),
-                ...(res.kind === 'response' && {response: excerptOf({status: res.status, headers: res.headers, body: res.body, truncated: res.truncated}, c.secrets, [])}),
-                ...(success && reply && {reply}),
-            };
-        });
-        if (calls.length === 0 && decision.action === 'fail') {
-            entries.push({...base, endpoint_id: r.endpoints.map((e) => e.id).join(','), status: 'failed', error_class: decision.errorClass, error: decision.reason});
-        } else if (reply && !calls.some((c) => isSuccess(c.result)) && entries.length > 0) {
-            entries[entries.length - 1]!.reply = reply;
-        }
-        const context = {channel_id: r.facts.channel.id, max_attempts: Math.min(r.max_attempts, this.deps.settings().MaxAttempts)};
+    /** Into the delivery log, and to the attempt listener (metrics, the webapp's status events). */
+    private report(r: OutboxRecord, entries: readonly DeliveryLogEntry[]): void {
+        const context = attemptContextOf(r, this.deps.settings());
         for (const entry of entries) {
             this.deps.deliveryLog.append(entry);
             this.deps.onAttempt?.(entry, context);
         }
     }
 
-    /** A delivery was cancelled: this node stops tracking it (an attempt in flight finds its record gone). */
-    /** False when the record of a first attempt sent while it was being written never got stored. */
-    private recordStored(id: string): Promise<boolean> {
-        return this.writing.get(id) ?? Promise.resolve(true);
-    }
-
+    /** This node's copy of the record is stale or done with: the next look reads it. */
     forget(id: string): void {
         this.known.delete(id);
     }
@@ -492,43 +313,4 @@ export class DeliveryRunner {
         this.forget(id);
         this.parking.remove(id);
     }
-}
-
-const origins = new Map<string, string>();
-
-/** The breaker key of an endpoint: its origin, which placeholders cannot change (the host never holds one). */
-function originOf(endpoint: Endpoint): string {
-    let origin = origins.get(endpoint.url);
-    if (origin === undefined) {
-        origin = new URL(endpoint.url.replace(/\{\{[^}]*\}\}/g, 'x')).origin;
-        if (origins.size > 5000) origins.clear();
-        origins.set(endpoint.url, origin);
-    }
-    return origin;
-}
-
-const isSuccess = (result: AttemptResult): boolean => result.kind === 'response' && result.status >= 200 && result.status < 300;
-
-/** For the breaker: is the host answering sanely? A 4xx is the request's fault, not the host's. */
-const isHealthy = (result: AttemptResult): boolean =>
-    result.kind === 'response' && result.status !== 408 && result.status !== 429 && result.status < 500;
-
-function outcomeOf(result: AttemptResult): AttemptOutcome {
-    if (result.kind === 'error') return {kind: 'error', errorClass: result.errorClass};
-    return {
-        kind: 'status',
-        status: result.status,
-        retryAfter: result.headers['retry-after'],
-        receiverAbort: result.headers['webhook-delivery']?.toLowerCase() === 'abort-message',
-    };
-}
-
-function lastOf(calls: readonly Call[], decision: RetryDecision, at: number): OutboxRecord['last'] {
-    const res = calls[calls.length - 1]?.result;
-    const failure = decision.action === 'succeed' ? undefined : decision;
-    return {
-        at,
-        ...(res?.kind === 'response' && {status: res.status}),
-        ...(failure && {error_class: failure.errorClass, error: failure.reason}),
-    };
 }

@@ -110,7 +110,9 @@ describe('Dispatcher: a rule or an endpoint going away', () => {
         await sleep(900);
         await h.dispatcher.log.flush();
 
-        expect(receiver.requests.filter((r) => r.url === '/gone')).toHaveLength(sentBefore);
+        // Attempts of one delivery go one after another, so at most one to /gone can be on its way when the cancel
+        // lands (sent, not yet received); a delivery left running would have sent about three more in 900 ms.
+        expect(receiver.requests.filter((r) => r.url === '/gone').length).toBeLessThanOrEqual(sentBefore + 1);
         expect(receiver.requests.filter((r) => r.url === '/keep').length).toBeGreaterThan(2);
         const gone = parallel.find((s) => s.endpoint_ids[0] === 'gone')!;
         expect(h.kv.keys(keys.pending(gone.delivery_id))).toEqual([]);

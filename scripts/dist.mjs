@@ -98,8 +98,9 @@ function seaBlob(name, config) {
  * linux-amd64's blob: scripts/lib/sea_loader.cjs as the main script, the server script wrapped as a CommonJS function
  * and V8's code cache of it as assets. The cache is taken once the modules activation loads have loaded
  * (scripts/lib/sea_code_cache.cjs), by the pinned linux-x64 Node under the executable's V8 flags (V8 rejects a cache
- * whose flag hash differs). Against Node's own useCodeCache (the top level only), measured with make bench-hooks:
- * start-up CPU about 300 -> 230 ms and spawn to OnActivate done about 250 -> 190 ms, RSS after activation unchanged.
+ * whose flag hash differs). Against Node's own useCodeCache (the top level only), side by side in make bench-hooks
+ * (7 activations each, a loaded machine): the process's CPU until activated 299-315 -> 190 ms, spawn to OnActivate
+ * done about 280 -> 200 ms, RSS after activation unchanged (about 66 MB).
  */
 function cachedSeaBlob() {
     const wrapped = join(build, 'server.js');

@@ -17,10 +17,5 @@ if (mode === '--top-level') {
     process.exit(0);
 }
 process.env.TRIPWIRE_PREPARE_CODE_CACHE = '1';
-let taken = false;
-process.on('beforeExit', () => {
-    if (taken) return;
-    taken = true;
-    writeFileSync(out, script.createCachedData());
-});
+process.once('beforeExit', () => writeFileSync(out, script.createCachedData()));
 script.runInThisContext()(exports, require, module, __filename, __dirname);

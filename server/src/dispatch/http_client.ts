@@ -40,18 +40,20 @@ const MAX_REDIRECTS = 3;
 
 // Keep-alive pools keyed by the connected IP (we connect by address), so a pooled socket is always one the guard
 // allowed. https pools also key on servername and rejectUnauthorized.
-// Both load with their first attempt, not at start-up: node:http cannot be part of the executable's start-up snapshot
-// (scripts/dist.mjs), and https (with the tls it loads, about 3 MB of the plugin's RSS) is never paid for by an idle
-// plugin or one whose services are all plain http. (`performance` below is Node's lazy global for the same reason.)
+// Both load with their first attempt, not at start-up: nothing before the first delivery needs them (start-up CPU and
+// RSS, server/test/release/startup_imports.test.ts), and https (with the tls it loads, about 3 MB of the plugin's RSS)
+// is never paid for by a plugin whose services are all plain http. (`performance` below is Node's lazy global for the
+// same reason.)
 interface Client {
     module: Pick<typeof http, 'request'>;
     agent: http.Agent;
 }
+const pooled = ({default: module}: {default: Pick<typeof http, 'request' | 'Agent'>}): Client => ({module, agent: new module.Agent({keepAlive: true, scheduling: 'lifo'})});
 let plainClient: Promise<Client> | undefined;
 let httpsClient: Promise<Client> | undefined;
 function clientFor(secure: boolean): Promise<Client> {
-    if (secure) return (httpsClient ??= import('node:https').then(({default: module}) => ({module, agent: new module.Agent({keepAlive: true, scheduling: 'lifo'})})));
-    return (plainClient ??= import('node:http').then(({default: module}) => ({module, agent: new module.Agent({keepAlive: true, scheduling: 'lifo'})})));
+    if (secure) return (httpsClient ??= import('node:https').then(pooled));
+    return (plainClient ??= import('node:http').then(pooled));
 }
 
 class AttemptTimeout extends Error {

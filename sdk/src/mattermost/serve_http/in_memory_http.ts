@@ -36,8 +36,8 @@ const MAX_HEADER_SIZE = 1 << 20;
  * (Connection: close), which node:http tears down when the exchange is over.
  */
 export class InMemoryHttp {
-    // node:http loads with the first request, not with the plugin: a plugin with a start-up snapshot (Tripwire's
-    // executable, scripts/dist.mjs) cannot hold it, and one that serves no HTTP never pays for it.
+    // node:http loads with the first request, not with the plugin: activation never needs it, and a plugin that serves
+    // no HTTP never pays for it.
     private started: Promise<{http: typeof http; server: http.Server}> | undefined;
 
     constructor(

@@ -290,12 +290,11 @@ func prestart(logs, id string, start time.Time) (time.Duration, bool) {
 }
 
 // hashRate says how fast the host hashed: two passes over the executable in the median prestart.
-func hashRate(exe string, prestarts []time.Duration) string {
-	st, err := os.Stat(exe)
-	if err != nil || len(prestarts) == 0 || medianDur(prestarts) <= 0 {
+func hashRate(size int64, prestarts []time.Duration) string {
+	if len(prestarts) == 0 || medianDur(prestarts) <= 0 {
 		return ""
 	}
-	return fmt.Sprintf(", %.0f MiB/s", 2*float64(st.Size())/(1<<20)/medianDur(prestarts).Seconds())
+	return fmt.Sprintf(", %.0f MiB/s", 2*float64(size)/(1<<20)/medianDur(prestarts).Seconds())
 }
 
 // timeToHandshake starts the plugin executable as go-plugin does (same environment variables) and measures
@@ -391,13 +390,13 @@ func report(node, gob, sea *subject) {
 	fmt.Printf("plugin RSS after the run: Node %.1f MB (peak %.1f MB), Go %.1f MB (peak %.1f MB)\n",
 		float64(node.rssKB)/1024, float64(node.hwmKB)/1024, float64(gob.rssKB)/1024, float64(gob.hwmKB)/1024)
 	if sea != nil {
-		size := ""
+		size, rate := "", ""
 		if st, err := os.Stat(sea.exe); err == nil {
-			size = fmt.Sprintf(", %.1f MiB", float64(st.Size())/(1<<20))
+			size, rate = fmt.Sprintf(", %.1f MiB", float64(st.Size())/(1<<20)), hashRate(st.Size(), sea.prestarts)
 		}
 		fmt.Printf("shipped executable of the real plugin (Node single-executable app%s): spawn to OnActivate done %s %v\n", size, medianMs(sea.launched), sea.launched)
 		fmt.Printf("  the whole Activate call %.0f ms %v, which adds what the host does before it spawns the process: %s (it hashes the executable, sha256, twice%s)\n",
-			ms(medianDur(sea.activations)), sea.activations, medianMs(sea.prestarts), hashRate(sea.exe, sea.prestarts))
+			ms(medianDur(sea.activations)), sea.activations, medianMs(sea.prestarts), rate)
 		fmt.Printf("  start to handshake line: %.0f ms\n", ms(medianDur(sea.handshakes)))
 		fmt.Printf("  CPU time of the process when activated: %s, of which the main thread %s\n", medianMs(sea.cpus), medianMs(sea.mainCPUs))
 		fmt.Printf("  API calls during the last activation (ms after Activate began): %s\n", sea.timeline)
